@@ -1,0 +1,705 @@
+//! Loading and validating `zones/<zone>.yaml`.
+//!
+//! The format is octoDNS's YamlProvider layout: top-level keys are owner names relative to the
+//! zone (`''` or `'@'` for the apex), each holding one record or a list of records; a record has
+//! `type`, an optional `ttl` and `value` or `values`. The reserved key `$zone` (no DNS name can be
+//! written so) holds zone-wide settings. The zone's name is the file's name without `.yaml`.
+//!
+//! Loading never stops at the first problem: every rule is checked on every record, and each
+//! problem becomes a [`Diagnostic`] at its line and column (see [`super::diag`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::path::Path;
+
+use super::diag::{Diagnostic, Pos, Sink};
+use super::elb::{self, ElbLookup};
+use super::name::{self, NameError};
+use super::tree::{self, Kind, Node};
+use super::{Alias, Caa, Mx, Name, RData, RType, RecordSet, RrKey, Settings, Srv, Zone};
+
+/// The reserved top-level key for zone settings.
+pub const SETTINGS_KEY: &str = "$zone";
+
+/// Largest TTL allowed (RFC 2181 §8: 2^31 - 1).
+pub const MAX_TTL: u64 = 2_147_483_647;
+
+/// Route 53's limit on one record value, in characters.
+pub const MAX_VALUE_CHARS: usize = 4000;
+
+/// A loaded zone file: the zone (complete only when there is no error) and every diagnostic.
+#[derive(Debug)]
+pub struct Loaded {
+    pub zone: Zone,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn is_valid(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The zone name a file stands for: its file name without `.yaml` / `.yml`.
+pub fn zone_name_of(path: &Path) -> Result<Name, NameError> {
+    let file = path.file_name().and_then(|f| f.to_str()).unwrap_or_default();
+    let stem = file
+        .strip_suffix(".yaml")
+        .or_else(|| file.strip_suffix(".yml"))
+        .unwrap_or(file);
+    name::parse_zone(stem)
+}
+
+/// Loads `text` as the zone file `path`; the origin comes from the file name.
+pub fn load_str(path: &Path, text: &str) -> Loaded {
+    let mut sink = Sink::new(path);
+    let origin = match zone_name_of(path) {
+        Ok(origin) => origin,
+        Err(e) => {
+            sink.error(Pos::START, "zone.file-name", format!("the file name does not name a zone: {e}"))
+                .hint("name the file after its zone, e.g. zones/example.com.yaml");
+            return Loaded {
+                zone: Zone::new(Name::root()),
+                diagnostics: sink.into_sorted(),
+            };
+        }
+    };
+    let mut loader = Loader {
+        sink,
+        zone: Zone::new(origin),
+        entries: Vec::new(),
+    };
+    loader.document(text);
+    loader.finish()
+}
+
+/// One RRset as read, with the positions needed for cross-record rules.
+struct Entry {
+    key: RrKey,
+    set: RecordSet,
+    name_pos: Pos,
+    type_pos: Pos,
+}
+
+struct Loader {
+    sink: Sink,
+    zone: Zone,
+    entries: Vec<Entry>,
+}
+
+impl Loader {
+    fn document(&mut self, text: &str) {
+        let root = match tree::parse(text) {
+            Ok(root) => root,
+            Err(e) => {
+                let rule = if e.duplicate_key { "yaml.duplicate-key" } else { "yaml.syntax" };
+                let hint = if e.duplicate_key {
+                    "each name may appear once; give a list of records under it instead"
+                } else {
+                    "check indentation and quoting; quote names such as '*' and '@'"
+                };
+                self.sink.error(e.pos, rule, e.message).hint(hint);
+                return;
+            }
+        };
+        let entries = match root.kind {
+            Kind::Null => return, // an empty file is an empty zone
+            Kind::Map(entries) => entries,
+            _ => {
+                self.sink
+                    .error(root.pos, "zone.shape", format!("a zone file must be a mapping of names to records, found {}", root.what()))
+                    .hint("write `name: {type: A, value: 192.0.2.1}` entries at the top level");
+                return;
+            }
+        };
+        // Settings first: the default TTL applies to every record.
+        for (key, value) in &entries {
+            if key.scalar() == Some(SETTINGS_KEY) {
+                self.settings(value);
+            }
+        }
+        for (key, value) in &entries {
+            if key.scalar() != Some(SETTINGS_KEY) {
+                self.owner(key, value);
+            }
+        }
+    }
+
+    fn settings(&mut self, node: &Node) {
+        let Kind::Map(entries) = &node.kind else {
+            self.sink
+                .error(node.pos, "settings.invalid", format!("`{SETTINGS_KEY}` must be a mapping, found {}", node.what()))
+                .hint("e.g. `$zone: {ttl: 300, ignore: ['_acme-challenge']}`");
+            return;
+        };
+        let mut settings = Settings::default();
+        for (key, value) in entries {
+            match key.scalar().unwrap_or_default() {
+                "ttl" => {
+                    if let Some(ttl) = self.ttl(value) {
+                        settings.default_ttl = ttl;
+                    }
+                }
+                "hosted_zone_id" => match value.scalar().map(normalize_zone_id) {
+                    Some(Some(id)) => settings.hosted_zone_id = Some(id),
+                    _ => {
+                        self.sink
+                            .error(value.pos, "settings.invalid", "hosted_zone_id must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ")
+                            .hint("copy the id from `aws route53 list-hosted-zones-by-name` or the console");
+                    }
+                },
+                "ignore" => settings.ignore = self.ignore_list(value),
+                "max_change_percent" => match value.scalar().and_then(|t| t.parse::<u8>().ok()) {
+                    Some(p) if p <= 100 => settings.max_change_percent = p,
+                    _ => {
+                        self.sink
+                            .error(value.pos, "settings.invalid", "max_change_percent must be a whole number from 0 to 100")
+                            .hint("the default is 30: a sync may update or delete at most 30% of the zone's records");
+                    }
+                },
+                other => {
+                    self.sink
+                        .error(key.pos, "settings.unknown-key", format!("unknown setting `{other}`"))
+                        .hint("settings are: ttl, hosted_zone_id, ignore, max_change_percent");
+                }
+            }
+        }
+        self.zone.settings = settings;
+    }
+
+    fn ignore_list(&mut self, node: &Node) -> Vec<String> {
+        let items: Vec<&Node> = match &node.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![node],
+        };
+        let mut patterns = Vec::new();
+        for item in items {
+            let valid = item.scalar().filter(|p| {
+                !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "-_.*@".contains(c))
+            });
+            match valid {
+                Some(p) => patterns.push(p.to_ascii_lowercase()),
+                None => {
+                    self.sink
+                        .error(item.pos, "settings.invalid", "an ignore entry must be a relative name or a pattern with '*'")
+                        .hint("e.g. ignore: ['_acme-challenge', 'legacy-*'] (quote patterns that start with '*')");
+                }
+            }
+        }
+        patterns
+    }
+
+    fn owner(&mut self, key: &Node, value: &Node) {
+        let Some(text) = key.scalar() else {
+            self.sink
+                .error(key.pos, "name.invalid", format!("a record name must be text, found {}", key.what()))
+                .hint("use '' for the zone apex");
+            return;
+        };
+        let owner = match name::parse_owner(text, &self.zone.origin) {
+            Ok(owner) => owner,
+            Err(e) => {
+                let hint = match &e {
+                    NameError::OutsideZone { .. } => "write names relative to the zone, without a trailing dot (e.g. 'www')",
+                    NameError::Wildcard => "a wildcard is written '*' or '*.sub' and must be quoted in YAML",
+                    _ => "names may hold letters, digits, '-' and '_'; labels at most 63 octets",
+                };
+                self.sink.error(key.pos, e.rule(), format!("record name '{text}': {e}")).hint(hint);
+                return;
+            }
+        };
+        let records: Vec<&Node> = match &value.kind {
+            Kind::Map(_) => vec![value],
+            Kind::Seq(items) => items.iter().collect(),
+            _ => {
+                self.sink
+                    .error(value.pos, "record.shape", format!("'{text}' must hold a record or a list of records, found {}", value.what()))
+                    .hint("e.g. `www: {type: A, value: 192.0.2.1}`");
+                return;
+            }
+        };
+        for record in records {
+            self.record(&owner, key.pos, record);
+        }
+    }
+
+    fn record(&mut self, owner: &Name, name_pos: Pos, node: &Node) {
+        let Kind::Map(fields) = &node.kind else {
+            self.sink
+                .error(node.pos, "record.shape", format!("a record must be a mapping with type and value, found {}", node.what()))
+                .hint("e.g. `- {type: TXT, value: 'hello'}`");
+            return;
+        };
+        let mut rtype: Option<&Node> = None;
+        let mut ttl: Option<&Node> = None;
+        let mut value: Option<&Node> = None;
+        let mut values: Option<&Node> = None;
+        for (key, field) in fields {
+            match key.scalar().unwrap_or_default() {
+                "type" => rtype = Some(field),
+                "ttl" => ttl = Some(field),
+                "value" => value = Some(field),
+                "values" => values = Some(field),
+                "octodns" => {} // octoDNS provider settings: kept for compatibility, not used
+                other => {
+                    self.sink
+                        .error(key.pos, "record.unknown-key", format!("unknown record key `{other}`"))
+                        .hint("a record has type, ttl and value (one) or values (a list)");
+                }
+            }
+        }
+        let Some(type_node) = rtype else {
+            self.sink
+                .error(node.pos, "record.missing-type", "record has no `type`")
+                .hint("add e.g. `type: A`");
+            return;
+        };
+        let type_text = type_node.scalar().unwrap_or_default().to_ascii_uppercase();
+        let is_alias = type_text == "ALIAS";
+        let Some(rtype) = RType::parse(&type_text).or(is_alias.then_some(RType::A)) else {
+            if (type_text == "SOA" || type_text == "NS") && *owner == self.zone.origin {
+                self.apex_owned(type_node.pos, &type_text);
+            } else {
+                self.sink
+                    .error(type_node.pos, "type.unknown", format!("unsupported record type '{}'", type_node.scalar().unwrap_or_default()))
+                    .hint("supported types: A, AAAA, ALIAS, CAA, CNAME, MX, NS, SRV, TXT");
+            }
+            return;
+        };
+        if rtype == RType::NS && *owner == self.zone.origin {
+            self.apex_owned(type_node.pos, "NS");
+            return;
+        }
+        let ttl = match ttl {
+            Some(_) if is_alias => {
+                self.sink
+                    .error(ttl.map_or(node.pos, |n| n.pos), "alias.ttl", "an ALIAS record has no TTL of its own")
+                    .hint("remove `ttl`: Route 53 answers with the target's TTL");
+                None
+            }
+            Some(t) => self.ttl(t),
+            None => Some(self.zone.settings.default_ttl),
+        };
+        let items: Vec<&Node> = match (value, values) {
+            (Some(_), Some(v)) => {
+                self.sink
+                    .error(fields.iter().find(|(k, _)| k.scalar() == Some("values")).map_or(v.pos, |(k, _)| k.pos), "record.value-conflict", "record has both `value` and `values`")
+                    .hint("use `value` for one value or `values` for a list, not both");
+                return;
+            }
+            (Some(v), None) | (None, Some(v)) => match &v.kind {
+                Kind::Seq(items) => items.iter().collect(),
+                Kind::Null => Vec::new(),
+                _ => vec![v],
+            },
+            (None, None) => Vec::new(),
+        };
+        if items.is_empty() {
+            self.sink
+                .error(node.pos, "record.missing-value", format!("{type_text} record has no value"))
+                .hint("add `value: ...` or `values: [...]`");
+            return;
+        }
+        let parsed = if is_alias {
+            self.alias(&items).map(|(rtype, alias)| (rtype, RData::Alias(alias)))
+        } else {
+            self.values(owner, rtype, &items).map(|d| (rtype, d))
+        };
+        let Some((rtype, data)) = parsed else { return };
+        let ttl = if is_alias { None } else { ttl };
+        if !is_alias && ttl.is_none() {
+            return; // the TTL error is reported; skip the record but keep checking others
+        }
+        self.entries.push(Entry {
+            key: RrKey { name: owner.clone(), rtype },
+            set: RecordSet { ttl, data },
+            name_pos,
+            type_pos: type_node.pos,
+        });
+    }
+
+    fn apex_owned(&mut self, pos: Pos, rtype: &str) {
+        self.sink
+            .error(pos, "apex.route53-owned", format!("the apex {rtype} record set belongs to Route 53"))
+            .hint(format!("remove it: Route 53 creates the apex SOA and NS itself (use `dns check --expect route53` to see the name servers)"));
+    }
+
+    fn ttl(&mut self, node: &Node) -> Option<u32> {
+        match node.scalar().and_then(|t| t.parse::<u64>().ok()) {
+            Some(ttl) if ttl <= MAX_TTL => Some(ttl as u32),
+            _ => {
+                self.sink
+                    .error(node.pos, "ttl.range", format!("TTL must be a whole number of seconds from 0 to {MAX_TTL}, found '{}'", node.scalar().unwrap_or(node.what())))
+                    .hint("e.g. `ttl: 300` (5 minutes) or `ttl: 3600` (1 hour)");
+                None
+            }
+        }
+    }
+
+    fn values(&mut self, owner: &Name, rtype: RType, items: &[&Node]) -> Option<RData> {
+        let before = self.sink.items.len();
+        let data = match rtype {
+            RType::A => RData::A(self.collect(items, |l, n| l.ip::<Ipv4Addr>(n, "a.invalid", "an IPv4 address such as 192.0.2.1"))),
+            RType::AAAA => RData::AAAA(self.collect(items, |l, n| l.ip::<Ipv6Addr>(n, "aaaa.invalid", "an IPv6 address such as 2001:db8::1"))),
+            RType::CNAME => {
+                if *owner == self.zone.origin {
+                    self.sink
+                        .error(items[0].pos, "cname.apex", "a CNAME is not allowed at the zone apex (RFC 1034 §3.6.2)")
+                        .hint("use `type: ALIAS` to point the apex at a load balancer");
+                }
+                if items.len() > 1 {
+                    self.sink
+                        .error(items[1].pos, "cname.multiple", "a CNAME record set holds exactly one value")
+                        .hint("keep one target; for several addresses use A/AAAA records or an ALIAS");
+                }
+                let target = self.target(items[0], false)?;
+                RData::Cname(target)
+            }
+            RType::NS => RData::Ns(self.collect(items, |l, n| l.target(n, false))),
+            RType::MX => RData::Mx(self.collect(items, Self::mx)),
+            RType::SRV => {
+                self.srv_name(owner, items[0]);
+                RData::Srv(self.collect(items, Self::srv))
+            }
+            RType::CAA => RData::Caa(self.collect(items, Self::caa)),
+            RType::TXT => RData::Txt(self.collect(items, Self::txt)),
+        };
+        (self.sink.items.len() == before).then_some(data)
+    }
+
+    /// Parses every value, reporting each duplicate; the set of good values.
+    fn collect<T: Ord>(&mut self, items: &[&Node], mut parse: impl FnMut(&mut Self, &Node) -> Option<T>) -> BTreeSet<T> {
+        let mut set = BTreeSet::new();
+        for item in items {
+            if let Some(v) = parse(self, item)
+                && !set.insert(v)
+            {
+                self.sink
+                    .error(item.pos, "values.duplicate", "this value appears twice in the record set")
+                    .hint("remove the repeated value");
+            }
+        }
+        set
+    }
+
+    fn text<'n>(&mut self, node: &'n Node, rule: &'static str, what: &str) -> Option<&'n str> {
+        let text = node.scalar();
+        if text.is_none() {
+            self.sink
+                .error(node.pos, rule, format!("expected {what}, found {}", node.what()));
+        }
+        text
+    }
+
+    fn ip<T: std::str::FromStr>(&mut self, node: &Node, rule: &'static str, what: &str) -> Option<T> {
+        let text = self.text(node, rule, what)?;
+        let parsed = text.parse::<T>().ok();
+        if parsed.is_none() {
+            self.sink
+                .error(node.pos, rule, format!("'{text}' is not {what}"))
+                .hint("write the address without port, brackets or leading zeros");
+        }
+        parsed
+    }
+
+    fn target(&mut self, node: &Node, allow_root: bool) -> Option<Name> {
+        let text = self.text(node, "target.invalid", "a host name")?;
+        match name::parse_target(text, allow_root) {
+            Ok(name) => Some(name),
+            Err(e @ NameError::NotFqdn(_)) => {
+                self.sink
+                    .error(node.pos, e.rule(), format!("target '{text}' has no trailing dot"))
+                    .hint(format!("targets are absolute: write '{text}.'"));
+                None
+            }
+            Err(e) => {
+                self.sink.error(node.pos, "target.invalid", format!("target '{text}': {e}"));
+                None
+            }
+        }
+    }
+
+    /// The named fields of a structured value (`None` where absent); unknown fields are errors.
+    fn field<'n>(&mut self, node: &'n Node, names: &[&str], rule: &'static str) -> Option<Vec<Option<&'n Node>>> {
+        let Kind::Map(fields) = &node.kind else {
+            self.sink
+                .error(node.pos, rule, format!("expected a mapping with {}, found {}", names.join(", "), node.what()));
+            return None;
+        };
+        let mut found = vec![None; names.len()];
+        let mut ok = true;
+        for (key, value) in fields {
+            let k = key.scalar().unwrap_or_default();
+            if let Some(i) = names.iter().position(|n| *n == k) {
+                found[i] = Some(value);
+            } else {
+                ok = false;
+                self.sink
+                    .error(key.pos, rule, format!("unknown field `{k}`"))
+                    .hint(format!("fields are: {}", names.join(", ")));
+            }
+        }
+        ok.then_some(found)
+    }
+
+    fn number<T: TryFrom<u64>>(&mut self, parent: &Node, node: Option<&Node>, rule: &'static str, field: &str, max: u64) -> Option<T> {
+        let Some(node) = node else {
+            self.sink
+                .error(parent.pos, rule, format!("missing field `{field}`"));
+            return None;
+        };
+        let parsed = node
+            .scalar()
+            .and_then(|t| t.parse::<u64>().ok())
+            .filter(|n| *n <= max)
+            .and_then(|n| T::try_from(n).ok());
+        if parsed.is_none() {
+            self.sink
+                .error(node.pos, rule, format!("`{field}` must be a whole number from 0 to {max}, found '{}'", node.scalar().unwrap_or(node.what())));
+        }
+        parsed
+    }
+
+    fn mx(&mut self, node: &Node) -> Option<Mx> {
+        // octoDNS writes exchange/preference; older files use value/priority.
+        let f = self.field(node, &["exchange", "preference", "value", "priority"], "mx.field")?;
+        let (ex, pref) = (f[0].or(f[2]), f[1].or(f[3]));
+        let preference = self.number::<u16>(node, pref, "mx.field", "preference", 65535);
+        let exchange = match ex {
+            Some(ex) => self.target(ex, true),
+            None => {
+                self.sink
+                    .error(node.pos, "mx.field", "missing field `exchange`")
+                    .hint("e.g. `{preference: 10, exchange: mx1.example.com.}`");
+                None
+            }
+        };
+        Some(Mx { preference: preference?, exchange: exchange? })
+    }
+
+    fn srv(&mut self, node: &Node) -> Option<Srv> {
+        let f = self.field(node, &["priority", "weight", "port", "target"], "srv.field")?;
+        let priority = self.number::<u16>(node, f[0], "srv.field", "priority", 65535);
+        let weight = self.number::<u16>(node, f[1], "srv.field", "weight", 65535);
+        let port = self.number::<u16>(node, f[2], "srv.field", "port", 65535);
+        let target = match f[3] {
+            Some(t) => self.target(t, true),
+            None => {
+                self.sink.error(node.pos, "srv.field", "missing field `target`");
+                None
+            }
+        };
+        Some(Srv { priority: priority?, weight: weight?, port: port?, target: target? })
+    }
+
+    fn srv_name(&mut self, owner: &Name, first: &Node) {
+        let labels: Vec<_> = owner.iter().take(2).collect();
+        let ok = labels.len() == 2 && labels.iter().all(|l| l.first() == Some(&b'_'));
+        if !ok {
+            self.sink
+                .error(first.pos, "srv.name", format!("SRV record name '{}' is not _service._proto", name::relative(owner, &self.zone.origin)))
+                .hint("name SRV records like `_sip._tcp` (RFC 2782)");
+        }
+    }
+
+    fn caa(&mut self, node: &Node) -> Option<Caa> {
+        let f = self.field(node, &["flags", "tag", "value"], "caa.field")?;
+        let flags = match f[0] {
+            Some(n) => self.number::<u8>(node, Some(n), "caa.field", "flags", 255),
+            None => Some(0),
+        };
+        let tag = match f[1].and_then(Node::scalar) {
+            Some(t) if !t.is_empty() && t.len() <= 15 && t.chars().all(|c| c.is_ascii_alphanumeric()) => Some(t.to_ascii_lowercase()),
+            _ => {
+                self.sink
+                    .error(f[1].map_or(node.pos, |n| n.pos), "caa.field", "`tag` must be 1 to 15 letters or digits, e.g. issue, issuewild or iodef")
+                    .hint("RFC 8659 §4.1");
+                None
+            }
+        };
+        let value = match f[2] {
+            Some(v) => self.text(v, "caa.field", "text").map(str::to_string),
+            None => {
+                self.sink.error(node.pos, "caa.field", "missing field `value`")
+                    .hint("e.g. `{flags: 0, tag: issue, value: letsencrypt.org}`");
+                None
+            }
+        };
+        Some(Caa { flags: flags?, tag: tag?, value: value? })
+    }
+
+    fn txt(&mut self, node: &Node) -> Option<String> {
+        let raw = self.text(node, "txt.invalid", "text")?;
+        if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
+            self.sink
+                .error(node.pos, "txt.quoted", "TXT value is wrapped in double quotes, which would become part of the record")
+                .hint("remove the double quotes: dns quotes and splits TXT values itself");
+            return None;
+        }
+        // octoDNS escapes ';' as '\;' in its zone files.
+        let value = raw.replace("\\;", ";");
+        let rendered = super::bind::txt_strings(&value).len();
+        if rendered > MAX_VALUE_CHARS {
+            self.sink
+                .error(node.pos, "txt.too-long", format!("TXT value is {rendered} characters once quoted and split; Route 53 takes at most {MAX_VALUE_CHARS}"))
+                .hint("shorten the value or spread it over several TXT records");
+            return None;
+        }
+        Some(value)
+    }
+
+    fn alias(&mut self, items: &[&Node]) -> Option<(RType, Alias)> {
+        if items.len() > 1 {
+            self.sink
+                .error(items[1].pos, "alias.multiple", "an ALIAS record has exactly one target")
+                .hint("keep one target");
+            return None;
+        }
+        let node = items[0];
+        let (target_node, zone_id, health, rtype) = match &node.kind {
+            Kind::Scalar { .. } => (Some(node), None, None, None),
+            _ => {
+                let f = self.field(node, &["target", "hosted_zone_id", "evaluate_target_health", "record_type"], "alias.field")?;
+                (f[0], f[1], f[2], f[3])
+            }
+        };
+        let Some(target_node) = target_node else {
+            self.sink
+                .error(node.pos, "alias.field", "missing field `target`")
+                .hint("e.g. `value: {target: dualstack.my-alb-123.us-east-1.elb.amazonaws.com.}`");
+            return None;
+        };
+        let target = self.target(target_node, false)?;
+        let rtype = match rtype.map(|n| n.scalar().unwrap_or_default().to_ascii_uppercase()) {
+            None => RType::A,
+            Some(t) if t == "A" => RType::A,
+            Some(t) if t == "AAAA" => RType::AAAA,
+            Some(_) => {
+                self.sink
+                    .error(rtype.map_or(node.pos, |n| n.pos), "alias.field", "`record_type` must be A or AAAA")
+                    .hint("add a second ALIAS with `record_type: AAAA` for IPv6 (dualstack load balancers)");
+                return None;
+            }
+        };
+        let evaluate_target_health = match health.map(|n| n.scalar().unwrap_or_default()) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                self.sink
+                    .error(health.map_or(node.pos, |n| n.pos), "alias.field", "`evaluate_target_health` must be true or false");
+                return None;
+            }
+        };
+        let given = match zone_id {
+            Some(n) => match n.scalar().and_then(normalize_zone_id) {
+                Some(id) => Some(id),
+                None => {
+                    self.sink
+                        .error(n.pos, "alias.field", "`hosted_zone_id` must be a Route 53 hosted zone id such as Z35SXDOTRQ7X7K");
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let target_text = target.to_ascii();
+        let hosted_zone_id = match (elb::lookup(&target_text), given) {
+            (ElbLookup::Known { hosted_zone_id, region, kind }, Some(given)) if given != hosted_zone_id => {
+                self.sink
+                    .error(zone_id.map_or(node.pos, |n| n.pos), "alias.hosted-zone-id", format!("hosted_zone_id {given} does not serve {kind}s in {region}; their zone is {hosted_zone_id}"))
+                    .hint("remove hosted_zone_id: dns derives it from the load balancer's name");
+                return None;
+            }
+            (ElbLookup::Known { hosted_zone_id, .. }, _) => Some(hosted_zone_id.to_string()),
+            (ElbLookup::UnknownRegion { region, kind }, None) => {
+                self.sink
+                    .error(target_node.pos, "alias.elb-region", format!("'{target_text}' looks like a {kind} in region '{region}', which dns does not know"))
+                    .hint(format!("check the region, or give the load balancer's `hosted_zone_id` (known regions: {})", elb::known_regions().collect::<Vec<_>>().join(", ")));
+                return None;
+            }
+            (_, Some(given)) => Some(given),
+            (ElbLookup::NotElb, None) if self.zone.origin.zone_of(&target) => None,
+            (ElbLookup::NotElb, None) => {
+                self.sink
+                    .error(target_node.pos, "alias.hosted-zone-id", format!("'{target_text}' is neither a load balancer nor in this zone, so its hosted zone is unknown"))
+                    .hint("add `hosted_zone_id` (e.g. Z2FDTNDATAQYW2 for CloudFront)");
+                return None;
+            }
+        };
+        Some((rtype, Alias { target, hosted_zone_id, evaluate_target_health }))
+    }
+
+    /// Rules across records, then the zone.
+    fn finish(mut self) -> Loaded {
+        let mut by_name: BTreeMap<Name, Vec<usize>> = BTreeMap::new();
+        for (i, entry) in self.entries.iter().enumerate() {
+            by_name.entry(entry.key.name.clone()).or_default().push(i);
+        }
+        let mut keep = vec![true; self.entries.len()];
+        for indices in by_name.values() {
+            let mut seen: BTreeMap<RType, usize> = BTreeMap::new();
+            for &i in indices {
+                let e = &self.entries[i];
+                if let Some(&first) = seen.get(&e.key.rtype) {
+                    keep[i] = false;
+                    let shown = if e.set.data.is_alias() || self.entries[first].set.data.is_alias() {
+                        "an ALIAS record takes the place of the A (or AAAA) record set; keep one of them"
+                    } else {
+                        "put all values in one `values` list"
+                    };
+                    self.sink
+                        .error(e.type_pos, "record.duplicate-type", format!("a second {} record set for '{}'", e.key.rtype, name::relative(&e.key.name, &self.zone.origin)))
+                        .hint(shown);
+                } else {
+                    seen.insert(e.key.rtype, i);
+                }
+            }
+            if let Some(&c) = seen.get(&RType::CNAME)
+                && seen.len() > 1
+            {
+                let e = &self.entries[c];
+                let others: Vec<_> = seen.keys().filter(|t| **t != RType::CNAME).map(|t| t.as_str()).collect();
+                self.sink
+                    .error(e.type_pos, "cname.coexist", format!("a CNAME cannot stand beside other records ({}) at the same name", others.join(", ")))
+                    .hint("RFC 1034 §3.6.2: give the name either a CNAME or other records, not both");
+            }
+        }
+        self.occlusion();
+        for (entry, keep) in self.entries.into_iter().zip(keep) {
+            if keep {
+                self.zone.rrsets.insert(entry.key, entry.set);
+            }
+        }
+        Loaded {
+            zone: self.zone,
+            diagnostics: self.sink.into_sorted(),
+        }
+    }
+
+    /// Records at or below a delegation (other than its NS and glue addresses) are not served
+    /// by this zone (RFC 1034 §4.2.1).
+    fn occlusion(&mut self) {
+        let cuts: Vec<Name> = self
+            .entries
+            .iter()
+            .filter(|e| e.key.rtype == RType::NS && e.key.name != self.zone.origin)
+            .map(|e| e.key.name.clone())
+            .collect();
+        for e in &self.entries {
+            let Some(cut) = cuts.iter().find(|c| c.zone_of(&e.key.name)) else { continue };
+            let at_cut = e.key.name == *cut;
+            let glue = matches!(e.key.rtype, RType::A | RType::AAAA) && !e.set.data.is_alias() && !at_cut;
+            if (at_cut && e.key.rtype != RType::NS) || (!at_cut && !glue) {
+                self.sink
+                    .warning(e.name_pos, "ns.occluded", format!("{} record at '{}' is at or below the delegation '{}' and will not be served", e.key.rtype, name::relative(&e.key.name, &self.zone.origin), name::relative(cut, &self.zone.origin)))
+                    .hint("move the record into the delegated zone, or remove the NS delegation");
+            }
+        }
+    }
+}
+
+/// Accepts `Z…` and `/hostedzone/Z…`; Route 53 ids are upper-case letters and digits.
+pub fn normalize_zone_id(text: &str) -> Option<String> {
+    let id = text.trim().trim_start_matches("/hostedzone/");
+    (id.len() >= 2 && id.len() <= 32 && id.starts_with('Z') && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+        .then(|| id.to_string())
+}

@@ -1,0 +1,210 @@
+//! The zone model: what `zones/<zone>.yaml` says, independent of any file format or provider.
+//!
+//! A zone (RFC 1034 §4.2) is the set of resource record sets (RRsets, RFC 2181 §5) below its
+//! origin down to its delegations. An RRset is identified by owner name and type ([`RrKey`]);
+//! its records are compared as a *set*, so order and duplicates carry no meaning. Route 53 adds
+//! one non-standard kind of RRset, the *alias* (`ALIAS` in zone files): an A or AAAA RRset whose
+//! addresses Route 53 takes from another AWS resource, such as a load balancer, at query time.
+//! Aliases may stand at the apex, where a CNAME may not (RFC 1034 §3.6.2, RFC 2181 §10.1).
+//!
+//! The apex SOA and NS RRsets belong to Route 53 and are not part of the model.
+
+pub mod bind;
+pub mod diag;
+pub mod elb;
+pub mod load;
+pub mod name;
+pub mod tree;
+pub mod write;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+pub use hickory_proto::rr::Name;
+
+/// The record types a zone file may hold (the wire type; ALIAS is an A or AAAA RRset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum RType {
+    A,
+    AAAA,
+    CAA,
+    CNAME,
+    MX,
+    NS,
+    SRV,
+    TXT,
+}
+
+impl RType {
+    pub const ALL: [RType; 8] = [
+        RType::A,
+        RType::AAAA,
+        RType::CAA,
+        RType::CNAME,
+        RType::MX,
+        RType::NS,
+        RType::SRV,
+        RType::TXT,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RType::A => "A",
+            RType::AAAA => "AAAA",
+            RType::CAA => "CAA",
+            RType::CNAME => "CNAME",
+            RType::MX => "MX",
+            RType::NS => "NS",
+            RType::SRV => "SRV",
+            RType::TXT => "TXT",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RType> {
+        RType::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+impl fmt::Display for RType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The identity of an RRset: owner name and type. Names compare case-insensitively in DNSSEC
+/// canonical order (RFC 4034 §6.1), which is also the order of zone file output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RrKey {
+    pub name: Name,
+    pub rtype: RType,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Mx {
+    pub preference: u16,
+    pub exchange: Name,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Srv {
+    pub priority: u16,
+    pub weight: u16,
+    pub port: u16,
+    pub target: Name,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Caa {
+    pub flags: u8,
+    pub tag: String,
+    pub value: String,
+}
+
+/// A Route 53 alias target.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Alias {
+    pub target: Name,
+    /// The hosted zone that serves `target`. `None`: a record in this same hosted zone, whose id
+    /// is known only at sync time.
+    pub hosted_zone_id: Option<String>,
+    pub evaluate_target_health: bool,
+}
+
+/// The records of one RRset. Values are sets: order and duplicates do not matter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RData {
+    A(BTreeSet<Ipv4Addr>),
+    AAAA(BTreeSet<Ipv6Addr>),
+    Caa(BTreeSet<Caa>),
+    Cname(Name),
+    Mx(BTreeSet<Mx>),
+    Ns(BTreeSet<Name>),
+    Srv(BTreeSet<Srv>),
+    /// Each value is one logical TXT record; it is split into strings of at most 255 octets on
+    /// the wire (RFC 1035 §3.3.14, RFC 7208 §3.3).
+    Txt(BTreeSet<String>),
+    Alias(Alias),
+}
+
+impl RData {
+    /// Number of values (an alias or CNAME counts one).
+    pub fn len(&self) -> usize {
+        match self {
+            RData::A(v) => v.len(),
+            RData::AAAA(v) => v.len(),
+            RData::Caa(v) => v.len(),
+            RData::Mx(v) => v.len(),
+            RData::Ns(v) => v.len(),
+            RData::Srv(v) => v.len(),
+            RData::Txt(v) => v.len(),
+            RData::Cname(_) | RData::Alias(_) => 1,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn is_alias(&self) -> bool {
+        matches!(self, RData::Alias(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RecordSet {
+    /// `None` for an alias, which takes the target's TTL.
+    pub ttl: Option<u32>,
+    pub data: RData,
+}
+
+/// Zone-wide settings, kept under the reserved `$zone` key of a zone file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// TTL for records that give none.
+    pub default_ttl: u32,
+    /// The Route 53 hosted zone to use when several share the zone's name.
+    pub hosted_zone_id: Option<String>,
+    /// Names (relative, `*` as a glob) that sync leaves alone.
+    pub ignore: Vec<String>,
+    /// Safety threshold: the largest share of existing records one sync may change or delete.
+    pub max_change_percent: u8,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            default_ttl: DEFAULT_TTL,
+            hosted_zone_id: None,
+            ignore: Vec::new(),
+            max_change_percent: 30,
+        }
+    }
+}
+
+/// octoDNS's default TTL, so that octoDNS zone files mean the same here.
+pub const DEFAULT_TTL: u32 = 3600;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    pub origin: Name,
+    pub settings: Settings,
+    pub rrsets: BTreeMap<RrKey, RecordSet>,
+}
+
+impl Zone {
+    pub fn new(origin: Name) -> Self {
+        Zone {
+            origin,
+            settings: Settings::default(),
+            rrsets: BTreeMap::new(),
+        }
+    }
+
+    /// Total number of records (values) in the zone.
+    pub fn record_count(&self) -> usize {
+        self.rrsets.values().map(|s| s.data.len()).sum()
+    }
+}

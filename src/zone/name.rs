@@ -1,0 +1,236 @@
+//! Domain names as zone files write them (RFC 1034 §3.1, RFC 1035 §2.3.4).
+//!
+//! A name is a sequence of labels of at most 63 octets each and at most 255 octets in all on the
+//! wire (one length octet per label plus the root). Zone files write owner names *relative* to
+//! the zone (`www`, `''` or `'@'` for the apex, `'*'` for a wildcard, RFC 4592) and targets
+//! *absolute*, with a trailing dot (`www.example.com.`), as octoDNS does: a target without the dot
+//! is ambiguous and refused. Internationalised names (IDNA 2008 / UTS #46) are converted to their
+//! ASCII (punycode, `xn--`) form; [`display`] shows both.
+//!
+//! The character rule is that of host names plus `_` (RFC 2782 service labels, DKIM selectors):
+//! letters, digits, `-` and `_`; `*` only as the whole leftmost label of an owner name.
+
+use hickory_proto::rr::Name;
+
+/// What is wrong with a name; the loader turns each into a rule code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("empty label (two dots in a row, or a leading dot)")]
+    EmptyLabel,
+    #[error("label '{label}' is {len} octets long; a label may have at most 63")]
+    LabelTooLong { label: String, len: usize },
+    #[error("name is {len} octets long on the wire; a name may have at most 255")]
+    TooLong { len: usize },
+    #[error("character {ch:?} is not allowed in a name (label '{label}')")]
+    BadChar { label: String, ch: char },
+    #[error("'*' may only stand alone as the leftmost label")]
+    Wildcard,
+    #[error("not a valid internationalised name: {0}")]
+    Idn(String),
+    #[error("'{0}' is not fully qualified")]
+    NotFqdn(String),
+    #[error("'{name}' is outside the zone {zone}")]
+    OutsideZone { name: String, zone: String },
+}
+
+impl NameError {
+    /// The stable rule code of this error.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            NameError::EmptyLabel | NameError::BadChar { .. } => "name.invalid",
+            NameError::LabelTooLong { .. } => "name.label-too-long",
+            NameError::TooLong { .. } => "name.too-long",
+            NameError::Wildcard => "name.wildcard",
+            NameError::Idn(_) => "name.idn",
+            NameError::NotFqdn(_) => "target.not-fqdn",
+            NameError::OutsideZone { .. } => "name.outside-zone",
+        }
+    }
+}
+
+/// Converts to ASCII (punycode for non-ASCII input) and lowercases.
+fn to_ascii(text: &str) -> Result<String, NameError> {
+    if text.is_ascii() {
+        return Ok(text.to_ascii_lowercase());
+    }
+    idna::domain_to_ascii(text).map_err(|e| NameError::Idn(e.to_string()))
+}
+
+/// Checks the labels of a relative or absolute ASCII name (without the trailing dot).
+fn check_labels(ascii: &str, allow_wildcard: bool) -> Result<(), NameError> {
+    if ascii.is_empty() {
+        return Ok(());
+    }
+    let mut wire = 1;
+    for (i, label) in ascii.split('.').enumerate() {
+        if label.is_empty() {
+            return Err(NameError::EmptyLabel);
+        }
+        if label.len() > 63 {
+            return Err(NameError::LabelTooLong {
+                label: label.to_string(),
+                len: label.len(),
+            });
+        }
+        wire += label.len() + 1;
+        if label == "*" {
+            if !allow_wildcard || i != 0 {
+                return Err(NameError::Wildcard);
+            }
+            continue;
+        }
+        if let Some(ch) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            if ch == '*' {
+                return Err(NameError::Wildcard);
+            }
+            return Err(NameError::BadChar {
+                label: label.to_string(),
+                ch,
+            });
+        }
+    }
+    if wire > 255 {
+        return Err(NameError::TooLong { len: wire });
+    }
+    Ok(())
+}
+
+fn to_name(ascii_fqdn: &str) -> Result<Name, NameError> {
+    let mut name = Name::from_ascii(ascii_fqdn).map_err(|e| NameError::Idn(e.to_string()))?;
+    name.set_fqdn(true);
+    Ok(name)
+}
+
+/// Parses an owner name as written in a zone file key, relative to `origin`.
+///
+/// `''` and `'@'` are the apex; a key ending in a dot is absolute and must lie in the zone.
+pub fn parse_owner(key: &str, origin: &Name) -> Result<Name, NameError> {
+    if key.is_empty() || key == "@" {
+        return Ok(origin.clone());
+    }
+    let ascii = to_ascii(key)?;
+    let origin_text = origin.to_ascii();
+    if let Some(absolute) = ascii.strip_suffix('.') {
+        check_labels(absolute, true)?;
+        let name = to_name(&ascii)?;
+        if !origin.zone_of(&name) {
+            return Err(NameError::OutsideZone {
+                name: ascii,
+                zone: origin_text,
+            });
+        }
+        return Ok(name);
+    }
+    check_labels(&ascii, true)?;
+    let full = if origin.is_root() {
+        format!("{ascii}.")
+    } else {
+        format!("{ascii}.{origin_text}")
+    };
+    check_labels(full.trim_end_matches('.'), true)?;
+    to_name(&full)
+}
+
+/// Parses a target name (CNAME, MX exchange, NS, SRV target, alias target): absolute, with the
+/// trailing dot. `allow_root` admits `.` (the null MX of RFC 7505, the "no service" SRV target).
+pub fn parse_target(value: &str, allow_root: bool) -> Result<Name, NameError> {
+    if value == "." && allow_root {
+        return Ok(Name::root());
+    }
+    let ascii = to_ascii(value)?;
+    let Some(relative) = ascii.strip_suffix('.') else {
+        return Err(NameError::NotFqdn(value.to_string()));
+    };
+    check_labels(relative, false)?;
+    to_name(&ascii)
+}
+
+/// Parses a zone (origin) name, with or without the trailing dot.
+pub fn parse_zone(text: &str) -> Result<Name, NameError> {
+    let ascii = to_ascii(text.trim_end_matches('.'))?;
+    if ascii.is_empty() {
+        return Err(NameError::EmptyLabel);
+    }
+    check_labels(&ascii, false)?;
+    to_name(&format!("{ascii}."))
+}
+
+/// A name for people: the ASCII form, followed by the Unicode form when they differ.
+pub fn display(name: &Name) -> String {
+    let ascii = name.to_ascii();
+    let utf8 = name.to_utf8();
+    if utf8 != ascii {
+        format!("{ascii} ({utf8})")
+    } else {
+        ascii
+    }
+}
+
+/// An owner name relative to `origin`, as zone files write it (`''` for the apex).
+pub fn relative(name: &Name, origin: &Name) -> String {
+    if name == origin {
+        return String::new();
+    }
+    let full = name.to_ascii();
+    let suffix = origin.to_ascii();
+    match full.strip_suffix(&suffix) {
+        Some(head) if origin.zone_of(name) && !origin.is_root() => head.trim_end_matches('.').to_string(),
+        _ => full,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin() -> Name {
+        parse_zone("example.com").unwrap()
+    }
+
+    #[test]
+    fn owners() {
+        assert_eq!(parse_owner("", &origin()).unwrap(), origin());
+        assert_eq!(parse_owner("@", &origin()).unwrap(), origin());
+        assert_eq!(parse_owner("WWW", &origin()).unwrap().to_ascii(), "www.example.com.");
+        assert_eq!(parse_owner("*.dev", &origin()).unwrap().to_ascii(), "*.dev.example.com.");
+        assert_eq!(parse_owner("a.example.com.", &origin()).unwrap().to_ascii(), "a.example.com.");
+        assert!(matches!(parse_owner("a.example.org.", &origin()), Err(NameError::OutsideZone { .. })));
+        assert_eq!(parse_owner("a.*", &origin()), Err(NameError::Wildcard));
+        assert_eq!(parse_owner("a*", &origin()), Err(NameError::Wildcard));
+        assert!(matches!(parse_owner("a b", &origin()), Err(NameError::BadChar { ch: ' ', .. })));
+        assert_eq!(parse_owner("a..b", &origin()), Err(NameError::EmptyLabel));
+        assert!(matches!(parse_owner(&"x".repeat(64), &origin()), Err(NameError::LabelTooLong { len: 64, .. })));
+        let long = vec!["x".repeat(60); 4].join(".");
+        assert!(matches!(parse_owner(&long, &origin()), Err(NameError::TooLong { .. })));
+    }
+
+    #[test]
+    fn idn_owner_becomes_punycode_and_displays_both() {
+        let n = parse_owner("bücher", &origin()).unwrap();
+        assert_eq!(n.to_ascii(), "xn--bcher-kva.example.com.");
+        assert_eq!(display(&n), "xn--bcher-kva.example.com. (bücher.example.com.)");
+    }
+
+    #[test]
+    fn targets_need_the_trailing_dot() {
+        assert!(parse_target("elb.example.net.", false).is_ok());
+        assert_eq!(
+            parse_target("elb.example.net", false),
+            Err(NameError::NotFqdn("elb.example.net".into()))
+        );
+        assert!(parse_target(".", true).unwrap().is_root());
+        assert!(parse_target(".", false).is_err());
+        assert_eq!(parse_target("*.example.net.", false), Err(NameError::Wildcard));
+    }
+
+    #[test]
+    fn relative_names() {
+        let o = origin();
+        assert_eq!(relative(&o, &o), "");
+        assert_eq!(relative(&parse_owner("a.b", &o).unwrap(), &o), "a.b");
+        assert_eq!(relative(&parse_target("x.org.", false).unwrap(), &o), "x.org.");
+    }
+}

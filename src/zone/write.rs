@@ -1,0 +1,170 @@
+//! Writing a zone as `zones/<zone>.yaml`, in the same layout the loader reads.
+//!
+//! Output is deterministic (names in DNS canonical order, types and values sorted) so that a
+//! file written by `dns import` diffs cleanly in git. Strings are quoted only when YAML would
+//! otherwise read them as something else.
+
+use std::fmt::Write as _;
+
+use super::bind::rdata_texts;
+use super::name;
+use super::{RData, Settings, Zone};
+
+/// Renders the zone file text.
+pub fn to_yaml(zone: &Zone) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# zone {}", name::display(&zone.origin));
+    settings(&mut out, &zone.settings);
+    let mut current = None;
+    let mut group: Vec<String> = Vec::new();
+    for (key, set) in &zone.rrsets {
+        if current.as_ref() != Some(&key.name) {
+            flush(&mut out, current.take().map(|n| name::relative(&n, &zone.origin)), &mut group);
+            current = Some(key.name.clone());
+        }
+        let mut rec = String::new();
+        let is_alias = set.data.is_alias();
+        let _ = writeln!(rec, "type: {}", if is_alias { "ALIAS" } else { key.rtype.as_str() });
+        if let Some(ttl) = set.ttl.filter(|t| *t != zone.settings.default_ttl) {
+            let _ = writeln!(rec, "ttl: {ttl}");
+        }
+        values(&mut rec, &set.data, key.rtype);
+        group.push(rec);
+    }
+    flush(&mut out, current.map(|n| name::relative(&n, &zone.origin)), &mut group);
+    out
+}
+
+fn settings(out: &mut String, s: &Settings) {
+    let default = Settings::default();
+    if *s == default {
+        return;
+    }
+    out.push_str("$zone:\n");
+    if s.default_ttl != default.default_ttl {
+        let _ = writeln!(out, "  ttl: {}", s.default_ttl);
+    }
+    if let Some(id) = &s.hosted_zone_id {
+        let _ = writeln!(out, "  hosted_zone_id: {}", scalar(id));
+    }
+    if !s.ignore.is_empty() {
+        out.push_str("  ignore:\n");
+        for p in &s.ignore {
+            let _ = writeln!(out, "    - {}", scalar(p));
+        }
+    }
+    if s.max_change_percent != default.max_change_percent {
+        let _ = writeln!(out, "  max_change_percent: {}", s.max_change_percent);
+    }
+}
+
+/// Writes one name's records: a single mapping, or a list when there are several.
+fn flush(out: &mut String, name: Option<String>, group: &mut Vec<String>) {
+    let Some(name) = name else { return };
+    let _ = writeln!(out, "\n{}:", scalar(&name));
+    let single = group.len() == 1;
+    for rec in group.drain(..) {
+        for (i, line) in rec.lines().enumerate() {
+            let prefix = match (single, i) {
+                (true, _) => "  ",
+                (false, 0) => "  - ",
+                (false, _) => "    ",
+            };
+            let _ = writeln!(out, "{prefix}{line}");
+        }
+    }
+}
+
+fn values(rec: &mut String, data: &RData, rtype: super::RType) {
+    match data {
+        RData::Alias(a) => {
+            rec.push_str("value:\n");
+            let _ = writeln!(rec, "  target: {}", scalar(&a.target.to_ascii()));
+            // Omit the id where the loader derives the same one from a load balancer's name.
+            let derived = match super::elb::lookup(&a.target.to_ascii()) {
+                super::elb::ElbLookup::Known { hosted_zone_id, .. } => Some(hosted_zone_id),
+                _ => None,
+            };
+            if let Some(id) = a.hosted_zone_id.as_deref().filter(|id| Some(*id) != derived) {
+                let _ = writeln!(rec, "  hosted_zone_id: {}", scalar(id));
+            }
+            if a.evaluate_target_health {
+                rec.push_str("  evaluate_target_health: true\n");
+            }
+            if rtype != super::RType::A {
+                let _ = writeln!(rec, "  record_type: {rtype}");
+            }
+        }
+        RData::Mx(v) => list(rec, v.iter().map(|m| vec![("exchange", scalar(&m.exchange.to_ascii())), ("preference", m.preference.to_string())])),
+        RData::Srv(v) => list(
+            rec,
+            v.iter().map(|s| {
+                vec![
+                    ("port", s.port.to_string()),
+                    ("priority", s.priority.to_string()),
+                    ("target", scalar(&s.target.to_ascii())),
+                    ("weight", s.weight.to_string()),
+                ]
+            }),
+        ),
+        RData::Caa(v) => list(rec, v.iter().map(|c| vec![("flags", c.flags.to_string()), ("tag", scalar(&c.tag)), ("value", scalar(&c.value))])),
+        RData::Txt(v) => plain_list(rec, v.iter().map(|t| scalar(&t.replace(';', "\\;")))),
+        other => plain_list(rec, rdata_texts(other).iter().map(|t| scalar(t))),
+    }
+}
+
+fn plain_list(rec: &mut String, items: impl Iterator<Item = String>) {
+    let items: Vec<String> = items.collect();
+    if let [one] = items.as_slice() {
+        let _ = writeln!(rec, "value: {one}");
+        return;
+    }
+    rec.push_str("values:\n");
+    for item in items {
+        let _ = writeln!(rec, "  - {item}");
+    }
+}
+
+fn list<'a>(rec: &mut String, items: impl Iterator<Item = Vec<(&'a str, String)>>) {
+    let items: Vec<_> = items.collect();
+    let single = items.len() == 1;
+    let _ = writeln!(rec, "{}:", if single { "value" } else { "values" });
+    for fields in items {
+        for (i, (k, v)) in fields.iter().enumerate() {
+            let prefix = if single { "  " } else if i == 0 { "  - " } else { "    " };
+            let _ = writeln!(rec, "{prefix}{k}: {v}");
+        }
+    }
+}
+
+/// A YAML scalar for `text`: plain when unambiguous, single-quoted otherwise.
+pub fn scalar(text: &str) -> String {
+    const RESERVED: &[&str] = &["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"];
+    let plain = !text.is_empty()
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        && text.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && !RESERVED.contains(&text.to_ascii_lowercase().as_str());
+    let ipv4 = text.parse::<std::net::Ipv4Addr>().is_ok();
+    if plain || ipv4 {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scalar;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(scalar("www"), "www");
+        assert_eq!(scalar("192.0.2.1"), "192.0.2.1");
+        assert_eq!(scalar(""), "''");
+        assert_eq!(scalar("*"), "'*'");
+        assert_eq!(scalar("yes"), "'yes'");
+        assert_eq!(scalar("2001:db8::1"), "'2001:db8::1'");
+        assert_eq!(scalar("it's"), "'it''s'");
+        assert_eq!(scalar("v=spf1 -all"), "'v=spf1 -all'");
+    }
+}
