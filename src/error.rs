@@ -21,10 +21,16 @@ pub enum Error {
     InvalidZones { files: usize, errors: usize },
 
     #[error("cannot read {}: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("cannot write {}: {source}", path.display())]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("{} already exists; pass --force to overwrite it, or -o - to print to stdout", path.display())]
     Exists { path: PathBuf },

@@ -45,19 +45,27 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check zone files offline and report every problem with its line and column
-    #[command(after_help = "Examples:\n  dns validate\n  dns validate zones/hive.example.com.yaml\n  dns validate --json zones/ other-zones/")]
+    #[command(
+        after_help = "Examples:\n  dns validate\n  dns validate zones/hive.example.com.yaml\n  dns validate --json zones/ other-zones/"
+    )]
     Validate(ValidateArgs),
 
     /// Write a zone file as an RFC 1035 master file (BIND format)
-    #[command(after_help = "Examples:\n  dns export hive.example.com --format bind\n  dns export hive.example.com --format bind --ns ns-1.awsdns-01.org -o hive.zone")]
+    #[command(
+        after_help = "Examples:\n  dns export hive.example.com --format bind\n  dns export hive.example.com --format bind --ns ns-1.awsdns-01.org -o hive.zone"
+    )]
     Export(ExportArgs),
 
     /// Create zones/<zone>.yaml from a BIND master file
-    #[command(after_help = "Examples:\n  dns import --from-bind db.hive.example.com\n  dns import hive.example.com --from-bind hive.zone -o -")]
+    #[command(
+        after_help = "Examples:\n  dns import --from-bind db.hive.example.com\n  dns import hive.example.com --from-bind hive.zone -o -"
+    )]
     Import(ImportArgs),
 
     /// Print a shell completion script
-    #[command(after_help = "Examples:\n  dns completions bash > ~/.local/share/bash-completion/completions/dns\n  dns completions zsh > ~/.zfunc/_dns")]
+    #[command(
+        after_help = "Examples:\n  dns completions bash > ~/.local/share/bash-completion/completions/dns\n  dns completions zsh > ~/.zfunc/_dns"
+    )]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,

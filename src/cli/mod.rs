@@ -16,7 +16,10 @@ pub use style::Style;
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
     let style = Style::new(color_enabled(cli.color, std::io::stdout().is_terminal()));
-    init_logging(&cli, color_enabled(cli.color, std::io::stderr().is_terminal()));
+    init_logging(
+        &cli,
+        color_enabled(cli.color, std::io::stderr().is_terminal()),
+    );
     match cli.command {
         Command::Validate(args) => zonefiles::validate(&args, style),
         Command::Export(args) => zonefiles::export(&args),

@@ -13,18 +13,31 @@ use crate::zone::{bind, name, write};
 /// Expands files and directories into the zone files they name, in a stable order.
 pub fn zone_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let default = [PathBuf::from("zones")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut files = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| Error::Read { path: path.clone(), source })?;
+        let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
         if !meta.is_dir() {
             files.push(path.clone());
             continue;
         }
-        let entries = std::fs::read_dir(path).map_err(|source| Error::Read { path: path.clone(), source })?;
+        let entries = std::fs::read_dir(path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
         let mut found: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+            .filter(|p| {
+                p.is_file()
+                    && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+            })
             .collect();
         found.sort();
         files.extend(found);
@@ -34,18 +47,32 @@ pub fn zone_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// Reads and loads one zone file.
 pub fn load_file(path: &Path) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(load::load_str(path, &text))
 }
 
 /// Renders diagnostics for people.
-pub fn render_diagnostics(out: &mut impl Write, diagnostics: &[Diagnostic], style: Style) -> std::io::Result<()> {
+pub fn render_diagnostics(
+    out: &mut impl Write,
+    diagnostics: &[Diagnostic],
+    style: Style,
+) -> std::io::Result<()> {
     for d in diagnostics {
         let rule = match d.severity {
             Severity::Error => style.error(d.rule),
             Severity::Warning => style.warning(&format!("warning: {}", d.rule)),
         };
-        writeln!(out, "{}:{}:{}: {rule}: {}", d.file.display(), d.pos.line, d.pos.column, d.message)?;
+        writeln!(
+            out,
+            "{}:{}:{}: {rule}: {}",
+            d.file.display(),
+            d.pos.line,
+            d.pos.column,
+            d.message
+        )?;
         if let Some(hint) = &d.hint {
             writeln!(out, "  {}", style.dim(&format!("hint: {hint}")))?;
         }
@@ -56,10 +83,15 @@ pub fn render_diagnostics(out: &mut impl Write, diagnostics: &[Diagnostic], styl
 pub fn validate(args: &ValidateArgs, style: Style) -> Result<()> {
     let files = zone_files(&args.paths)?;
     if files.is_empty() {
-        return Err(Error::Usage("no zone files (*.yaml) found; give a file or a directory such as zones/".into()));
+        return Err(Error::Usage(
+            "no zone files (*.yaml) found; give a file or a directory such as zones/".into(),
+        ));
     }
     let mut stdout = std::io::stdout().lock();
-    let write_err = |source| Error::Write { path: PathBuf::from("<stdout>"), source };
+    let write_err = |source| Error::Write {
+        path: PathBuf::from("<stdout>"),
+        source,
+    };
     let mut bad_files = 0;
     let mut errors = 0;
     let mut reports = Vec::new();
@@ -97,14 +129,18 @@ pub fn validate(args: &ValidateArgs, style: Style) -> Result<()> {
         writeln!(stdout, "{doc:#}").map_err(write_err)?;
     }
     if errors > 0 {
-        return Err(Error::InvalidZones { files: bad_files, errors });
+        return Err(Error::InvalidZones {
+            files: bad_files,
+            errors,
+        });
     }
     Ok(())
 }
 
 /// The path of a zone's file in `dir`, from a zone name given with or without the trailing dot.
 fn zone_path(dir: &Path, zone: &str) -> Result<PathBuf> {
-    let origin = name::parse_zone(zone).map_err(|e| Error::Usage(format!("'{zone}' is not a zone name: {e}")))?;
+    let origin = name::parse_zone(zone)
+        .map_err(|e| Error::Usage(format!("'{zone}' is not a zone name: {e}")))?;
     let stem = origin.to_ascii();
     Ok(dir.join(format!("{}.yaml", stem.trim_end_matches('.'))))
 }
@@ -112,19 +148,31 @@ fn zone_path(dir: &Path, zone: &str) -> Result<PathBuf> {
 pub fn export(args: &ExportArgs) -> Result<()> {
     let path = zone_path(&args.zones, &args.zone)?;
     if !path.exists() {
-        return Err(Error::ZoneNotFound { zone: args.zone.clone(), dir: args.zones.clone() });
+        return Err(Error::ZoneNotFound {
+            zone: args.zone.clone(),
+            dir: args.zones.clone(),
+        });
     }
     let loaded = load_file(&path)?;
     if !loaded.is_valid() {
-        render_diagnostics(&mut std::io::stderr(), &loaded.diagnostics, Style::plain())
-            .map_err(|source| Error::Write { path: "<stderr>".into(), source })?;
+        render_diagnostics(&mut std::io::stderr(), &loaded.diagnostics, Style::plain()).map_err(
+            |source| Error::Write {
+                path: "<stderr>".into(),
+                source,
+            },
+        )?;
         let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
         return Err(Error::InvalidZones { files: 1, errors });
     }
     let mut servers = Vec::new();
     for ns in &args.ns {
-        let fqdn = if ns.ends_with('.') { ns.clone() } else { format!("{ns}.") };
-        let server = name::parse_target(&fqdn, false).map_err(|e| Error::Usage(format!("--ns '{ns}': {e}")))?;
+        let fqdn = if ns.ends_with('.') {
+            ns.clone()
+        } else {
+            format!("{ns}.")
+        };
+        let server = name::parse_target(&fqdn, false)
+            .map_err(|e| Error::Usage(format!("--ns '{ns}': {e}")))?;
         servers.push(server);
     }
     let text = bind::export(&loaded.zone, &servers, Some(&path));
@@ -132,9 +180,15 @@ pub fn export(args: &ExportArgs) -> Result<()> {
 }
 
 pub fn import(args: &ImportArgs) -> Result<()> {
-    let text = std::fs::read_to_string(&args.from_bind).map_err(|source| Error::Read { path: args.from_bind.clone(), source })?;
+    let text = std::fs::read_to_string(&args.from_bind).map_err(|source| Error::Read {
+        path: args.from_bind.clone(),
+        source,
+    })?;
     let origin = match &args.zone {
-        Some(z) => Some(name::parse_zone(z).map_err(|e| Error::Usage(format!("'{z}' is not a zone name: {e}")))?),
+        Some(z) => Some(
+            name::parse_zone(z)
+                .map_err(|e| Error::Usage(format!("'{z}' is not a zone name: {e}")))?,
+        ),
         None => None,
     };
     let (zone, notes) = bind::import(&text, &args.from_bind, origin)?;
@@ -151,7 +205,11 @@ pub fn import(args: &ImportArgs) -> Result<()> {
         return Err(Error::Exists { path: target });
     }
     // Check what we are about to write with the same loader that will read it.
-    let check_path = if is_stdout { zone_path(Path::new("."), &zone.origin.to_ascii())? } else { target.clone() };
+    let check_path = if is_stdout {
+        zone_path(Path::new("."), &zone.origin.to_ascii())?
+    } else {
+        target.clone()
+    };
     let loaded = load::load_str(&check_path, &yaml);
     write_output(if is_stdout { None } else { Some(&target) }, &yaml)?;
     if !is_stdout {
@@ -163,8 +221,12 @@ pub fn import(args: &ImportArgs) -> Result<()> {
         );
     }
     if !loaded.is_valid() {
-        render_diagnostics(&mut std::io::stderr(), &loaded.diagnostics, Style::plain())
-            .map_err(|source| Error::Write { path: "<stderr>".into(), source })?;
+        render_diagnostics(&mut std::io::stderr(), &loaded.diagnostics, Style::plain()).map_err(
+            |source| Error::Write {
+                path: "<stderr>".into(),
+                source,
+            },
+        )?;
         let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
         return Err(Error::InvalidZones { files: 1, errors });
     }
@@ -176,13 +238,22 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())
-                .map_err(|source| Error::Write { path: "<stdout>".into(), source })
+                .map_err(|source| Error::Write {
+                    path: "<stdout>".into(),
+                    source,
+                })
         }
         Some(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+                std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
             }
-            std::fs::write(path, text).map_err(|source| Error::Write { path: path.to_path_buf(), source })
+            std::fs::write(path, text).map_err(|source| Error::Write {
+                path: path.to_path_buf(),
+                source,
+            })
         }
     }
 }

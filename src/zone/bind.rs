@@ -29,43 +29,51 @@ pub const ALIAS_TAG: &str = "dns-alias:";
 pub const PLACEHOLDER_NS: &str = "route53-name-servers.invalid.";
 
 /// Renders one logical TXT value as quoted strings of at most 255 octets each
-/// (RFC 1035 §3.3.14, §5.1): `"..." "..."`, with `"` and `\` escaped and non-printable octets
-/// written as `\DDD`. Route 53 takes values in this same form.
+/// (RFC 1035 §3.3.14, §5.1): `"..." "..."`, with `"` and `\` escaped and control octets
+/// written as `\DDD`. Non-ASCII text stays UTF-8, which BIND reads as the same octets (and which
+/// hickory-proto 0.26's parser, unlike its `\DDD` decoding, reads correctly).
 pub fn txt_strings(value: &str) -> String {
-    let bytes = value.as_bytes();
-    if bytes.is_empty() {
+    if value.is_empty() {
         return "\"\"".to_string();
     }
-    let mut out = String::with_capacity(bytes.len() + 8);
-    for (i, chunk) in bytes.chunks(255).enumerate() {
-        if i > 0 {
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut rest = value;
+    while !rest.is_empty() {
+        // At most 255 octets, cut at a character boundary.
+        let mut cut = rest.len().min(255);
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let (chunk, tail) = rest.split_at(cut);
+        if !out.is_empty() {
             out.push(' ');
         }
         out.push('"');
         escape_into(&mut out, chunk);
         out.push('"');
+        rest = tail;
     }
     out
 }
 
-fn escape_into(out: &mut String, bytes: &[u8]) {
-    for &b in bytes {
-        match b {
-            b'"' | b'\\' => {
+fn escape_into(out: &mut String, text: &str) {
+    for ch in text.chars() {
+        match ch {
+            '"' | '\\' => {
                 out.push('\\');
-                out.push(b as char);
+                out.push(ch);
             }
-            0x20..=0x7e => out.push(b as char),
-            _ => {
-                let _ = write!(out, "\\{b:03}");
+            '\u{0}'..='\u{1f}' | '\u{7f}' => {
+                let _ = write!(out, "\\{:03}", ch as u32);
             }
+            _ => out.push(ch),
         }
     }
 }
 
 fn quoted(text: &str) -> String {
     let mut out = String::from("\"");
-    escape_into(&mut out, text.as_bytes());
+    escape_into(&mut out, text);
     out.push('"');
     out
 }
@@ -74,16 +82,30 @@ fn quoted(text: &str) -> String {
 pub fn export(zone: &Zone, name_servers: &[Name], source: Option<&Path>) -> String {
     let origin = zone.origin.to_ascii();
     let mut out = String::new();
-    let _ = writeln!(out, "; zone {origin}, written by dns {}", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(
+        out,
+        "; zone {origin}, written by dns {}",
+        env!("CARGO_PKG_VERSION")
+    );
     if let Some(source) = source {
         let _ = writeln!(out, "; from {}", source.display());
     }
-    let _ = writeln!(out, "; The apex SOA and NS records belong to Route 53; the ones below stand in for them.");
-    let _ = writeln!(out, "; Route 53 ALIAS records have no master-file form and are kept as '{ALIAS_TAG}' comments.");
+    let _ = writeln!(
+        out,
+        "; The apex SOA and NS records belong to Route 53; the ones below stand in for them."
+    );
+    let _ = writeln!(
+        out,
+        "; Route 53 ALIAS records have no master-file form and are kept as '{ALIAS_TAG}' comments."
+    );
     let _ = writeln!(out, "$ORIGIN {origin}");
     let _ = writeln!(out, "$TTL {}", zone.settings.default_ttl);
     let placeholder = [Name::from_ascii(PLACEHOLDER_NS).unwrap_or_else(|_| Name::root())];
-    let ns: &[Name] = if name_servers.is_empty() { &placeholder } else { name_servers };
+    let ns: &[Name] = if name_servers.is_empty() {
+        &placeholder
+    } else {
+        name_servers
+    };
     let _ = writeln!(
         out,
         "{origin} 900 IN SOA {} hostmaster.{origin} 1 7200 900 1209600 86400",
@@ -120,12 +142,26 @@ pub fn rdata_texts(data: &RData) -> Vec<String> {
         RData::AAAA(v) => v.iter().map(ToString::to_string).collect(),
         RData::Cname(n) => vec![n.to_ascii()],
         RData::Ns(v) => v.iter().map(Name::to_ascii).collect(),
-        RData::Mx(v) => v.iter().map(|m| format!("{} {}", m.preference, m.exchange.to_ascii())).collect(),
+        RData::Mx(v) => v
+            .iter()
+            .map(|m| format!("{} {}", m.preference, m.exchange.to_ascii()))
+            .collect(),
         RData::Srv(v) => v
             .iter()
-            .map(|s| format!("{} {} {} {}", s.priority, s.weight, s.port, s.target.to_ascii()))
+            .map(|s| {
+                format!(
+                    "{} {} {} {}",
+                    s.priority,
+                    s.weight,
+                    s.port,
+                    s.target.to_ascii()
+                )
+            })
             .collect(),
-        RData::Caa(v) => v.iter().map(|c| format!("{} {} {}", c.flags, c.tag, quoted(&c.value))).collect(),
+        RData::Caa(v) => v
+            .iter()
+            .map(|c| format!("{} {} {}", c.flags, c.tag, quoted(&c.value)))
+            .collect(),
         RData::Txt(v) => v.iter().map(|t| txt_strings(t)).collect(),
         RData::Alias(_) => Vec::new(),
     }
@@ -149,8 +185,21 @@ pub struct ImportNotes {
 }
 
 /// Reads a master file into a zone. `origin` defaults to the file's `$ORIGIN`.
-pub fn import(text: &str, file: &Path, origin: Option<Name>) -> Result<(Zone, ImportNotes), ImportError> {
+pub fn import(
+    text: &str,
+    file: &Path,
+    origin: Option<Name>,
+) -> Result<(Zone, ImportNotes), ImportError> {
     let file_text = file.display().to_string();
+    if let Some(line) = decimal_escape_line(text) {
+        return Err(ImportError::Parse {
+            file: file_text,
+            message: format!(
+                "line {line} uses a \\DDD escape, which the zone-file parser (hickory-proto 0.26) decodes wrongly; \
+                 write the characters themselves instead"
+            ),
+        });
+    }
     let origin = match origin.or_else(|| origin_directive(text)) {
         Some(o) => o,
         None => return Err(ImportError::NoOrigin { file: file_text }),
@@ -171,27 +220,50 @@ pub fn import(text: &str, file: &Path, origin: Option<Name>) -> Result<(Zone, Im
         let owner = lower(rrset.name());
         let rtype = rrset.record_type();
         if owner == origin && matches!(rtype, RecordType::SOA | RecordType::NS) {
-            notes.dropped.push(format!("{} {rtype} (Route 53 owns the apex SOA and NS)", owner.to_ascii()));
+            notes.dropped.push(format!(
+                "{} {rtype} (Route 53 owns the apex SOA and NS)",
+                owner.to_ascii()
+            ));
             continue;
         }
         let records: Vec<&HRData> = rrset.records_without_rrsigs().map(|r| &r.data).collect();
         let converted = match convert(rtype, &records) {
             Some(c) => c,
             None => {
-                problems.push(format!("{} {rtype}: dns does not support this record type", owner.to_ascii()));
+                problems.push(format!(
+                    "{} {rtype}: dns does not support this record type",
+                    owner.to_ascii()
+                ));
                 continue;
             }
         };
         zone.rrsets.insert(
-            RrKey { name: owner, rtype: converted.0 },
-            RecordSet { ttl: Some(rrset.ttl()), data: converted.1 },
+            RrKey {
+                name: owner,
+                rtype: converted.0,
+            },
+            RecordSet {
+                ttl: Some(rrset.ttl()),
+                data: converted.1,
+            },
         );
     }
     for line in text.lines() {
-        if let Some(alias) = line.trim_start().strip_prefix(';').map(str::trim_start).and_then(|l| l.strip_prefix(ALIAS_TAG)) {
-            match parse_alias_comment(alias) {
+        if let Some(alias) = line
+            .trim_start()
+            .strip_prefix(';')
+            .map(str::trim_start)
+            .and_then(|l| l.strip_prefix(ALIAS_TAG))
+        {
+            match parse_alias_comment(alias, &origin) {
                 Some((key, alias)) => {
-                    zone.rrsets.insert(key, RecordSet { ttl: None, data: RData::Alias(alias) });
+                    zone.rrsets.insert(
+                        key,
+                        RecordSet {
+                            ttl: None,
+                            data: RData::Alias(alias),
+                        },
+                    );
                 }
                 None => problems.push(format!("malformed alias comment: {}", line.trim())),
             }
@@ -206,41 +278,123 @@ pub fn import(text: &str, file: &Path, origin: Option<Name>) -> Result<(Zone, Im
     Ok((zone, notes))
 }
 
+/// The first line holding a `\DDD` escape outside a comment, if any.
+fn decimal_escape_line(text: &str) -> Option<usize> {
+    let has_escape = |line: &str| {
+        let mut chars = line.chars();
+        let mut quoted = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some(d) if d.is_ascii_digit() => return true,
+                    _ => {}
+                },
+                '"' => quoted = !quoted,
+                ';' if !quoted => return false,
+                _ => {}
+            }
+        }
+        false
+    };
+    text.lines().position(has_escape).map(|i| i + 1)
+}
+
 fn lower(name: &Name) -> Name {
     name.to_lowercase()
 }
 
 fn convert(rtype: RecordType, records: &[&HRData]) -> Option<(RType, RData)> {
     let data = match rtype {
-        RecordType::A => RData::A(records.iter().filter_map(|r| match r { HRData::A(a) => Some(a.0), _ => None }).collect()),
-        RecordType::AAAA => RData::AAAA(records.iter().filter_map(|r| match r { HRData::AAAA(a) => Some(a.0), _ => None }).collect()),
-        RecordType::CNAME => RData::Cname(records.iter().find_map(|r| match r { HRData::CNAME(c) => Some(lower(&c.0)), _ => None })?),
-        RecordType::NS => RData::Ns(records.iter().filter_map(|r| match r { HRData::NS(n) => Some(lower(&n.0)), _ => None }).collect()),
-        RecordType::MX => RData::Mx(records.iter().filter_map(|r| match r {
-            HRData::MX(m) => Some(Mx { preference: m.preference, exchange: lower(&m.exchange) }),
+        RecordType::A => RData::A(
+            records
+                .iter()
+                .filter_map(|r| match r {
+                    HRData::A(a) => Some(a.0),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        RecordType::AAAA => RData::AAAA(
+            records
+                .iter()
+                .filter_map(|r| match r {
+                    HRData::AAAA(a) => Some(a.0),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        RecordType::CNAME => RData::Cname(records.iter().find_map(|r| match r {
+            HRData::CNAME(c) => Some(lower(&c.0)),
             _ => None,
-        }).collect()),
-        RecordType::SRV => RData::Srv(records.iter().filter_map(|r| match r {
-            HRData::SRV(s) => Some(Srv { priority: s.priority, weight: s.weight, port: s.port, target: lower(&s.target) }),
-            _ => None,
-        }).collect()),
-        RecordType::TXT => RData::Txt(records.iter().filter_map(|r| match r {
-            HRData::TXT(t) => Some(String::from_utf8_lossy(&t.txt_data.concat()).into_owned()),
-            _ => None,
-        }).collect::<BTreeSet<_>>()),
-        RecordType::CAA => RData::Caa(records.iter().filter_map(|r| match r {
-            HRData::CAA(c) => Some(Caa { flags: c.flags(), tag: c.tag.to_ascii_lowercase(), value: String::from_utf8_lossy(&c.value).into_owned() }),
-            _ => None,
-        }).collect()),
+        })?),
+        RecordType::NS => RData::Ns(
+            records
+                .iter()
+                .filter_map(|r| match r {
+                    HRData::NS(n) => Some(lower(&n.0)),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        RecordType::MX => RData::Mx(
+            records
+                .iter()
+                .filter_map(|r| match r {
+                    HRData::MX(m) => Some(Mx {
+                        preference: m.preference,
+                        exchange: lower(&m.exchange),
+                    }),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        RecordType::SRV => RData::Srv(
+            records
+                .iter()
+                .filter_map(|r| match r {
+                    HRData::SRV(s) => Some(Srv {
+                        priority: s.priority,
+                        weight: s.weight,
+                        port: s.port,
+                        target: lower(&s.target),
+                    }),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        RecordType::TXT => RData::Txt(
+            records
+                .iter()
+                .filter_map(|r| match r {
+                    HRData::TXT(t) => {
+                        Some(String::from_utf8_lossy(&t.txt_data.concat()).into_owned())
+                    }
+                    _ => None,
+                })
+                .collect::<BTreeSet<_>>(),
+        ),
+        RecordType::CAA => RData::Caa(
+            records
+                .iter()
+                .filter_map(|r| match r {
+                    HRData::CAA(c) => Some(Caa {
+                        flags: c.flags(),
+                        tag: c.tag.to_ascii_lowercase(),
+                        value: String::from_utf8_lossy(&c.value).into_owned(),
+                    }),
+                    _ => None,
+                })
+                .collect(),
+        ),
         _ => return None,
     };
     let rtype = RType::parse(&rtype.to_string())?;
     Some((rtype, data))
 }
 
-fn parse_alias_comment(text: &str) -> Option<(RrKey, Alias)> {
+fn parse_alias_comment(text: &str, origin: &Name) -> Option<(RrKey, Alias)> {
     let mut words = text.split_whitespace();
-    let owner = name::parse_target(words.next()?, false).ok()?;
+    let owner = name::parse_owner(words.next()?, origin).ok()?;
     let rtype = match words.next()? {
         "A" => RType::A,
         "AAAA" => RType::AAAA,
@@ -252,7 +406,14 @@ fn parse_alias_comment(text: &str) -> Option<(RrKey, Alias)> {
         id => Some(normalize_zone_id(id)?),
     };
     let evaluate_target_health = words.next()?.parse().ok()?;
-    Some((RrKey { name: owner, rtype }, Alias { target, hosted_zone_id, evaluate_target_health }))
+    Some((
+        RrKey { name: owner, rtype },
+        Alias {
+            target,
+            hosted_zone_id,
+            evaluate_target_health,
+        },
+    ))
 }
 
 fn origin_directive(text: &str) -> Option<Name> {
@@ -275,12 +436,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn decimal_escapes_are_found_outside_comments_only() {
+        assert_eq!(
+            decimal_escape_line("a TXT \"\\\\000\"\nb TXT \"x\\065\""),
+            Some(2)
+        );
+        assert_eq!(decimal_escape_line("a TXT \"x; y\" ; \\065"), None);
+        assert_eq!(decimal_escape_line("a TXT \"x; \\065\""), Some(1));
+    }
+
+    #[test]
     fn txt_is_split_at_255_octets_and_escaped() {
         let long = "a".repeat(300);
         let s = txt_strings(&long);
         assert_eq!(s, format!("\"{}\" \"{}\"", "a".repeat(255), "a".repeat(45)));
         assert_eq!(txt_strings("say \"hi\"\\"), r#""say \"hi\"\\""#);
-        assert_eq!(txt_strings("é"), r#""\195\169""#);
+        assert_eq!(txt_strings("é"), r#""é""#);
+        assert_eq!(txt_strings("a\tb"), r#""a\009b""#);
         assert_eq!(txt_strings(""), r#""""#);
     }
 }

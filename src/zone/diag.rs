@@ -86,11 +86,22 @@ impl Sink {
         self.push(Severity::Error, pos, rule, message)
     }
 
-    pub fn warning(&mut self, pos: Pos, rule: &'static str, message: impl Into<String>) -> Hint<'_> {
+    pub fn warning(
+        &mut self,
+        pos: Pos,
+        rule: &'static str,
+        message: impl Into<String>,
+    ) -> Hint<'_> {
         self.push(Severity::Warning, pos, rule, message)
     }
 
-    fn push(&mut self, severity: Severity, pos: Pos, rule: &'static str, message: impl Into<String>) -> Hint<'_> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        pos: Pos,
+        rule: &'static str,
+        message: impl Into<String>,
+    ) -> Hint<'_> {
         let index = self.items.len();
         self.items.push(Diagnostic {
             file: self.file.clone(),
@@ -109,7 +120,8 @@ impl Sink {
 
     /// Diagnostics in file order.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| a.pos.cmp(&b.pos).then(a.rule.cmp(b.rule)));
+        self.items
+            .sort_by(|a, b| a.pos.cmp(&b.pos).then(a.rule.cmp(b.rule)));
         self.items
     }
 }

@@ -42,7 +42,10 @@ impl Loaded {
 
 /// The zone name a file stands for: its file name without `.yaml` / `.yml`.
 pub fn zone_name_of(path: &Path) -> Result<Name, NameError> {
-    let file = path.file_name().and_then(|f| f.to_str()).unwrap_or_default();
+    let file = path
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or_default();
     let stem = file
         .strip_suffix(".yaml")
         .or_else(|| file.strip_suffix(".yml"))
@@ -56,8 +59,12 @@ pub fn load_str(path: &Path, text: &str) -> Loaded {
     let origin = match zone_name_of(path) {
         Ok(origin) => origin,
         Err(e) => {
-            sink.error(Pos::START, "zone.file-name", format!("the file name does not name a zone: {e}"))
-                .hint("name the file after its zone, e.g. zones/example.com.yaml");
+            sink.error(
+                Pos::START,
+                "zone.file-name",
+                format!("the file name does not name a zone: {e}"),
+            )
+            .hint("name the file after its zone, e.g. zones/example.com.yaml");
             return Loaded {
                 zone: Zone::new(Name::root()),
                 diagnostics: sink.into_sorted(),
@@ -92,7 +99,11 @@ impl Loader {
         let root = match tree::parse(text) {
             Ok(root) => root,
             Err(e) => {
-                let rule = if e.duplicate_key { "yaml.duplicate-key" } else { "yaml.syntax" };
+                let rule = if e.duplicate_key {
+                    "yaml.duplicate-key"
+                } else {
+                    "yaml.syntax"
+                };
                 let hint = if e.duplicate_key {
                     "each name may appear once; give a list of records under it instead"
                 } else {
@@ -107,7 +118,14 @@ impl Loader {
             Kind::Map(entries) => entries,
             _ => {
                 self.sink
-                    .error(root.pos, "zone.shape", format!("a zone file must be a mapping of names to records, found {}", root.what()))
+                    .error(
+                        root.pos,
+                        "zone.shape",
+                        format!(
+                            "a zone file must be a mapping of names to records, found {}",
+                            root.what()
+                        ),
+                    )
                     .hint("write `name: {type: A, value: 192.0.2.1}` entries at the top level");
                 return;
             }
@@ -128,7 +146,11 @@ impl Loader {
     fn settings(&mut self, node: &Node) {
         let Kind::Map(entries) = &node.kind else {
             self.sink
-                .error(node.pos, "settings.invalid", format!("`{SETTINGS_KEY}` must be a mapping, found {}", node.what()))
+                .error(
+                    node.pos,
+                    "settings.invalid",
+                    format!("`{SETTINGS_KEY}` must be a mapping, found {}", node.what()),
+                )
                 .hint("e.g. `$zone: {ttl: 300, ignore: ['_acme-challenge']}`");
             return;
         };
@@ -159,7 +181,11 @@ impl Loader {
                 },
                 other => {
                     self.sink
-                        .error(key.pos, "settings.unknown-key", format!("unknown setting `{other}`"))
+                        .error(
+                            key.pos,
+                            "settings.unknown-key",
+                            format!("unknown setting `{other}`"),
+                        )
                         .hint("settings are: ttl, hosted_zone_id, ignore, max_change_percent");
                 }
             }
@@ -175,7 +201,9 @@ impl Loader {
         let mut patterns = Vec::new();
         for item in items {
             let valid = item.scalar().filter(|p| {
-                !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "-_.*@".contains(c))
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.*@".contains(c))
             });
             match valid {
                 Some(p) => patterns.push(p.to_ascii_lowercase()),
@@ -192,7 +220,11 @@ impl Loader {
     fn owner(&mut self, key: &Node, value: &Node) {
         let Some(text) = key.scalar() else {
             self.sink
-                .error(key.pos, "name.invalid", format!("a record name must be text, found {}", key.what()))
+                .error(
+                    key.pos,
+                    "name.invalid",
+                    format!("a record name must be text, found {}", key.what()),
+                )
                 .hint("use '' for the zone apex");
             return;
         };
@@ -200,11 +232,17 @@ impl Loader {
             Ok(owner) => owner,
             Err(e) => {
                 let hint = match &e {
-                    NameError::OutsideZone { .. } => "write names relative to the zone, without a trailing dot (e.g. 'www')",
-                    NameError::Wildcard => "a wildcard is written '*' or '*.sub' and must be quoted in YAML",
+                    NameError::OutsideZone { .. } => {
+                        "write names relative to the zone, without a trailing dot (e.g. 'www')"
+                    }
+                    NameError::Wildcard => {
+                        "a wildcard is written '*' or '*.sub' and must be quoted in YAML"
+                    }
                     _ => "names may hold letters, digits, '-' and '_'; labels at most 63 octets",
                 };
-                self.sink.error(key.pos, e.rule(), format!("record name '{text}': {e}")).hint(hint);
+                self.sink
+                    .error(key.pos, e.rule(), format!("record name '{text}': {e}"))
+                    .hint(hint);
                 return;
             }
         };
@@ -213,7 +251,14 @@ impl Loader {
             Kind::Seq(items) => items.iter().collect(),
             _ => {
                 self.sink
-                    .error(value.pos, "record.shape", format!("'{text}' must hold a record or a list of records, found {}", value.what()))
+                    .error(
+                        value.pos,
+                        "record.shape",
+                        format!(
+                            "'{text}' must hold a record or a list of records, found {}",
+                            value.what()
+                        ),
+                    )
                     .hint("e.g. `www: {type: A, value: 192.0.2.1}`");
                 return;
             }
@@ -226,7 +271,14 @@ impl Loader {
     fn record(&mut self, owner: &Name, name_pos: Pos, node: &Node) {
         let Kind::Map(fields) = &node.kind else {
             self.sink
-                .error(node.pos, "record.shape", format!("a record must be a mapping with type and value, found {}", node.what()))
+                .error(
+                    node.pos,
+                    "record.shape",
+                    format!(
+                        "a record must be a mapping with type and value, found {}",
+                        node.what()
+                    ),
+                )
                 .hint("e.g. `- {type: TXT, value: 'hello'}`");
             return;
         };
@@ -234,6 +286,7 @@ impl Loader {
         let mut ttl: Option<&Node> = None;
         let mut value: Option<&Node> = None;
         let mut values: Option<&Node> = None;
+        let mut unknown_keys = false;
         for (key, field) in fields {
             match key.scalar().unwrap_or_default() {
                 "type" => rtype = Some(field),
@@ -242,9 +295,20 @@ impl Loader {
                 "values" => values = Some(field),
                 "octodns" => {} // octoDNS provider settings: kept for compatibility, not used
                 other => {
+                    unknown_keys = true;
+                    let hint = match suggest(other, &["type", "ttl", "value", "values"]) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => {
+                            "a record has type, ttl and value (one) or values (a list)".to_string()
+                        }
+                    };
                     self.sink
-                        .error(key.pos, "record.unknown-key", format!("unknown record key `{other}`"))
-                        .hint("a record has type, ttl and value (one) or values (a list)");
+                        .error(
+                            key.pos,
+                            "record.unknown-key",
+                            format!("unknown record key `{other}`"),
+                        )
+                        .hint(hint);
                 }
             }
         }
@@ -261,7 +325,14 @@ impl Loader {
                 self.apex_owned(type_node.pos, &type_text);
             } else {
                 self.sink
-                    .error(type_node.pos, "type.unknown", format!("unsupported record type '{}'", type_node.scalar().unwrap_or_default()))
+                    .error(
+                        type_node.pos,
+                        "type.unknown",
+                        format!(
+                            "unsupported record type '{}'",
+                            type_node.scalar().unwrap_or_default()
+                        ),
+                    )
                     .hint("supported types: A, AAAA, ALIAS, CAA, CNAME, MX, NS, SRV, TXT");
             }
             return;
@@ -273,7 +344,11 @@ impl Loader {
         let ttl = match ttl {
             Some(_) if is_alias => {
                 self.sink
-                    .error(ttl.map_or(node.pos, |n| n.pos), "alias.ttl", "an ALIAS record has no TTL of its own")
+                    .error(
+                        ttl.map_or(node.pos, |n| n.pos),
+                        "alias.ttl",
+                        "an ALIAS record has no TTL of its own",
+                    )
                     .hint("remove `ttl`: Route 53 answers with the target's TTL");
                 None
             }
@@ -283,7 +358,14 @@ impl Loader {
         let items: Vec<&Node> = match (value, values) {
             (Some(_), Some(v)) => {
                 self.sink
-                    .error(fields.iter().find(|(k, _)| k.scalar() == Some("values")).map_or(v.pos, |(k, _)| k.pos), "record.value-conflict", "record has both `value` and `values`")
+                    .error(
+                        fields
+                            .iter()
+                            .find(|(k, _)| k.scalar() == Some("values"))
+                            .map_or(v.pos, |(k, _)| k.pos),
+                        "record.value-conflict",
+                        "record has both `value` and `values`",
+                    )
                     .hint("use `value` for one value or `values` for a list, not both");
                 return;
             }
@@ -295,13 +377,21 @@ impl Loader {
             (None, None) => Vec::new(),
         };
         if items.is_empty() {
+            if unknown_keys && value.is_none() && values.is_none() {
+                return; // most likely a misspelt `value`, already reported
+            }
             self.sink
-                .error(node.pos, "record.missing-value", format!("{type_text} record has no value"))
+                .error(
+                    node.pos,
+                    "record.missing-value",
+                    format!("{type_text} record has no value"),
+                )
                 .hint("add `value: ...` or `values: [...]`");
             return;
         }
         let parsed = if is_alias {
-            self.alias(&items).map(|(rtype, alias)| (rtype, RData::Alias(alias)))
+            self.alias(&items)
+                .map(|(rtype, alias)| (rtype, RData::Alias(alias)))
         } else {
             self.values(owner, rtype, &items).map(|d| (rtype, d))
         };
@@ -311,7 +401,10 @@ impl Loader {
             return; // the TTL error is reported; skip the record but keep checking others
         }
         self.entries.push(Entry {
-            key: RrKey { name: owner.clone(), rtype },
+            key: RrKey {
+                name: owner.clone(),
+                rtype,
+            },
             set: RecordSet { ttl, data },
             name_pos,
             type_pos: type_node.pos,
@@ -321,7 +414,7 @@ impl Loader {
     fn apex_owned(&mut self, pos: Pos, rtype: &str) {
         self.sink
             .error(pos, "apex.route53-owned", format!("the apex {rtype} record set belongs to Route 53"))
-            .hint(format!("remove it: Route 53 creates the apex SOA and NS itself (use `dns check --expect route53` to see the name servers)"));
+            .hint("remove it: Route 53 creates the apex SOA and NS itself; NS records on other names delegate sub-zones");
     }
 
     fn ttl(&mut self, node: &Node) -> Option<u32> {
@@ -329,7 +422,14 @@ impl Loader {
             Some(ttl) if ttl <= MAX_TTL => Some(ttl as u32),
             _ => {
                 self.sink
-                    .error(node.pos, "ttl.range", format!("TTL must be a whole number of seconds from 0 to {MAX_TTL}, found '{}'", node.scalar().unwrap_or(node.what())))
+                    .error(
+                        node.pos,
+                        "ttl.range",
+                        format!(
+                            "TTL must be a whole number of seconds from 0 to {MAX_TTL}, found '{}'",
+                            node.scalar().unwrap_or(node.what())
+                        ),
+                    )
                     .hint("e.g. `ttl: 300` (5 minutes) or `ttl: 3600` (1 hour)");
                 None
             }
@@ -339,18 +439,32 @@ impl Loader {
     fn values(&mut self, owner: &Name, rtype: RType, items: &[&Node]) -> Option<RData> {
         let before = self.sink.items.len();
         let data = match rtype {
-            RType::A => RData::A(self.collect(items, |l, n| l.ip::<Ipv4Addr>(n, "a.invalid", "an IPv4 address such as 192.0.2.1"))),
-            RType::AAAA => RData::AAAA(self.collect(items, |l, n| l.ip::<Ipv6Addr>(n, "aaaa.invalid", "an IPv6 address such as 2001:db8::1"))),
+            RType::A => RData::A(self.collect(items, |l, n| {
+                l.ip::<Ipv4Addr>(n, "a.invalid", "an IPv4 address such as 192.0.2.1")
+            })),
+            RType::AAAA => RData::AAAA(self.collect(items, |l, n| {
+                l.ip::<Ipv6Addr>(n, "aaaa.invalid", "an IPv6 address such as 2001:db8::1")
+            })),
             RType::CNAME => {
                 if *owner == self.zone.origin {
                     self.sink
-                        .error(items[0].pos, "cname.apex", "a CNAME is not allowed at the zone apex (RFC 1034 §3.6.2)")
+                        .error(
+                            items[0].pos,
+                            "cname.apex",
+                            "a CNAME is not allowed at the zone apex (RFC 1034 §3.6.2)",
+                        )
                         .hint("use `type: ALIAS` to point the apex at a load balancer");
                 }
                 if items.len() > 1 {
                     self.sink
-                        .error(items[1].pos, "cname.multiple", "a CNAME record set holds exactly one value")
-                        .hint("keep one target; for several addresses use A/AAAA records or an ALIAS");
+                        .error(
+                            items[1].pos,
+                            "cname.multiple",
+                            "a CNAME record set holds exactly one value",
+                        )
+                        .hint(
+                            "keep one target; for several addresses use A/AAAA records or an ALIAS",
+                        );
                 }
                 let target = self.target(items[0], false)?;
                 RData::Cname(target)
@@ -368,14 +482,22 @@ impl Loader {
     }
 
     /// Parses every value, reporting each duplicate; the set of good values.
-    fn collect<T: Ord>(&mut self, items: &[&Node], mut parse: impl FnMut(&mut Self, &Node) -> Option<T>) -> BTreeSet<T> {
+    fn collect<T: Ord>(
+        &mut self,
+        items: &[&Node],
+        mut parse: impl FnMut(&mut Self, &Node) -> Option<T>,
+    ) -> BTreeSet<T> {
         let mut set = BTreeSet::new();
         for item in items {
             if let Some(v) = parse(self, item)
                 && !set.insert(v)
             {
                 self.sink
-                    .error(item.pos, "values.duplicate", "this value appears twice in the record set")
+                    .error(
+                        item.pos,
+                        "values.duplicate",
+                        "this value appears twice in the record set",
+                    )
                     .hint("remove the repeated value");
             }
         }
@@ -385,13 +507,21 @@ impl Loader {
     fn text<'n>(&mut self, node: &'n Node, rule: &'static str, what: &str) -> Option<&'n str> {
         let text = node.scalar();
         if text.is_none() {
-            self.sink
-                .error(node.pos, rule, format!("expected {what}, found {}", node.what()));
+            self.sink.error(
+                node.pos,
+                rule,
+                format!("expected {what}, found {}", node.what()),
+            );
         }
         text
     }
 
-    fn ip<T: std::str::FromStr>(&mut self, node: &Node, rule: &'static str, what: &str) -> Option<T> {
+    fn ip<T: std::str::FromStr>(
+        &mut self,
+        node: &Node,
+        rule: &'static str,
+        what: &str,
+    ) -> Option<T> {
         let text = self.text(node, rule, what)?;
         let parsed = text.parse::<T>().ok();
         if parsed.is_none() {
@@ -408,22 +538,39 @@ impl Loader {
             Ok(name) => Some(name),
             Err(e @ NameError::NotFqdn(_)) => {
                 self.sink
-                    .error(node.pos, e.rule(), format!("target '{text}' has no trailing dot"))
+                    .error(
+                        node.pos,
+                        e.rule(),
+                        format!("target '{text}' has no trailing dot"),
+                    )
                     .hint(format!("targets are absolute: write '{text}.'"));
                 None
             }
             Err(e) => {
-                self.sink.error(node.pos, "target.invalid", format!("target '{text}': {e}"));
+                self.sink
+                    .error(node.pos, "target.invalid", format!("target '{text}': {e}"));
                 None
             }
         }
     }
 
     /// The named fields of a structured value (`None` where absent); unknown fields are errors.
-    fn field<'n>(&mut self, node: &'n Node, names: &[&str], rule: &'static str) -> Option<Vec<Option<&'n Node>>> {
+    fn field<'n>(
+        &mut self,
+        node: &'n Node,
+        names: &[&str],
+        rule: &'static str,
+    ) -> Option<Vec<Option<&'n Node>>> {
         let Kind::Map(fields) = &node.kind else {
-            self.sink
-                .error(node.pos, rule, format!("expected a mapping with {}, found {}", names.join(", "), node.what()));
+            self.sink.error(
+                node.pos,
+                rule,
+                format!(
+                    "expected a mapping with {}, found {}",
+                    names.join(", "),
+                    node.what()
+                ),
+            );
             return None;
         };
         let mut found = vec![None; names.len()];
@@ -442,7 +589,14 @@ impl Loader {
         ok.then_some(found)
     }
 
-    fn number<T: TryFrom<u64>>(&mut self, parent: &Node, node: Option<&Node>, rule: &'static str, field: &str, max: u64) -> Option<T> {
+    fn number<T: TryFrom<u64>>(
+        &mut self,
+        parent: &Node,
+        node: Option<&Node>,
+        rule: &'static str,
+        field: &str,
+        max: u64,
+    ) -> Option<T> {
         let Some(node) = node else {
             self.sink
                 .error(parent.pos, rule, format!("missing field `{field}`"));
@@ -454,15 +608,25 @@ impl Loader {
             .filter(|n| *n <= max)
             .and_then(|n| T::try_from(n).ok());
         if parsed.is_none() {
-            self.sink
-                .error(node.pos, rule, format!("`{field}` must be a whole number from 0 to {max}, found '{}'", node.scalar().unwrap_or(node.what())));
+            self.sink.error(
+                node.pos,
+                rule,
+                format!(
+                    "`{field}` must be a whole number from 0 to {max}, found '{}'",
+                    node.scalar().unwrap_or(node.what())
+                ),
+            );
         }
         parsed
     }
 
     fn mx(&mut self, node: &Node) -> Option<Mx> {
         // octoDNS writes exchange/preference; older files use value/priority.
-        let f = self.field(node, &["exchange", "preference", "value", "priority"], "mx.field")?;
+        let f = self.field(
+            node,
+            &["exchange", "preference", "value", "priority"],
+            "mx.field",
+        )?;
         let (ex, pref) = (f[0].or(f[2]), f[1].or(f[3]));
         let preference = self.number::<u16>(node, pref, "mx.field", "preference", 65535);
         let exchange = match ex {
@@ -474,7 +638,10 @@ impl Loader {
                 None
             }
         };
-        Some(Mx { preference: preference?, exchange: exchange? })
+        Some(Mx {
+            preference: preference?,
+            exchange: exchange?,
+        })
     }
 
     fn srv(&mut self, node: &Node) -> Option<Srv> {
@@ -485,11 +652,17 @@ impl Loader {
         let target = match f[3] {
             Some(t) => self.target(t, true),
             None => {
-                self.sink.error(node.pos, "srv.field", "missing field `target`");
+                self.sink
+                    .error(node.pos, "srv.field", "missing field `target`");
                 None
             }
         };
-        Some(Srv { priority: priority?, weight: weight?, port: port?, target: target? })
+        Some(Srv {
+            priority: priority?,
+            weight: weight?,
+            port: port?,
+            target: target?,
+        })
     }
 
     fn srv_name(&mut self, owner: &Name, first: &Node) {
@@ -497,7 +670,14 @@ impl Loader {
         let ok = labels.len() == 2 && labels.iter().all(|l| l.first() == Some(&b'_'));
         if !ok {
             self.sink
-                .error(first.pos, "srv.name", format!("SRV record name '{}' is not _service._proto", name::relative(owner, &self.zone.origin)))
+                .error(
+                    first.pos,
+                    "srv.name",
+                    format!(
+                        "SRV record name '{}' is not _service._proto",
+                        name::relative(owner, &self.zone.origin)
+                    ),
+                )
                 .hint("name SRV records like `_sip._tcp` (RFC 2782)");
         }
     }
@@ -509,10 +689,20 @@ impl Loader {
             None => Some(0),
         };
         let tag = match f[1].and_then(Node::scalar) {
-            Some(t) if !t.is_empty() && t.len() <= 15 && t.chars().all(|c| c.is_ascii_alphanumeric()) => Some(t.to_ascii_lowercase()),
+            Some(t)
+                if !t.is_empty()
+                    && t.len() <= 15
+                    && t.chars().all(|c| c.is_ascii_alphanumeric()) =>
+            {
+                Some(t.to_ascii_lowercase())
+            }
             _ => {
                 self.sink
-                    .error(f[1].map_or(node.pos, |n| n.pos), "caa.field", "`tag` must be 1 to 15 letters or digits, e.g. issue, issuewild or iodef")
+                    .error(
+                        f[1].map_or(node.pos, |n| n.pos),
+                        "caa.field",
+                        "`tag` must be 1 to 15 letters or digits, e.g. issue, issuewild or iodef",
+                    )
                     .hint("RFC 8659 §4.1");
                 None
             }
@@ -520,19 +710,28 @@ impl Loader {
         let value = match f[2] {
             Some(v) => self.text(v, "caa.field", "text").map(str::to_string),
             None => {
-                self.sink.error(node.pos, "caa.field", "missing field `value`")
+                self.sink
+                    .error(node.pos, "caa.field", "missing field `value`")
                     .hint("e.g. `{flags: 0, tag: issue, value: letsencrypt.org}`");
                 None
             }
         };
-        Some(Caa { flags: flags?, tag: tag?, value: value? })
+        Some(Caa {
+            flags: flags?,
+            tag: tag?,
+            value: value?,
+        })
     }
 
     fn txt(&mut self, node: &Node) -> Option<String> {
         let raw = self.text(node, "txt.invalid", "text")?;
         if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
             self.sink
-                .error(node.pos, "txt.quoted", "TXT value is wrapped in double quotes, which would become part of the record")
+                .error(
+                    node.pos,
+                    "txt.quoted",
+                    "TXT value is wrapped in double quotes, which would become part of the record",
+                )
                 .hint("remove the double quotes: dns quotes and splits TXT values itself");
             return None;
         }
@@ -551,7 +750,11 @@ impl Loader {
     fn alias(&mut self, items: &[&Node]) -> Option<(RType, Alias)> {
         if items.len() > 1 {
             self.sink
-                .error(items[1].pos, "alias.multiple", "an ALIAS record has exactly one target")
+                .error(
+                    items[1].pos,
+                    "alias.multiple",
+                    "an ALIAS record has exactly one target",
+                )
                 .hint("keep one target");
             return None;
         }
@@ -559,7 +762,16 @@ impl Loader {
         let (target_node, zone_id, health, rtype) = match &node.kind {
             Kind::Scalar { .. } => (Some(node), None, None, None),
             _ => {
-                let f = self.field(node, &["target", "hosted_zone_id", "evaluate_target_health", "record_type"], "alias.field")?;
+                let f = self.field(
+                    node,
+                    &[
+                        "target",
+                        "hosted_zone_id",
+                        "evaluate_target_health",
+                        "record_type",
+                    ],
+                    "alias.field",
+                )?;
                 (f[0], f[1], f[2], f[3])
             }
         };
@@ -585,25 +797,37 @@ impl Loader {
             None | Some("false") => false,
             Some("true") => true,
             Some(_) => {
-                self.sink
-                    .error(health.map_or(node.pos, |n| n.pos), "alias.field", "`evaluate_target_health` must be true or false");
+                self.sink.error(
+                    health.map_or(node.pos, |n| n.pos),
+                    "alias.field",
+                    "`evaluate_target_health` must be true or false",
+                );
                 return None;
             }
         };
         let given = match zone_id {
-            Some(n) => match n.scalar().and_then(normalize_zone_id) {
-                Some(id) => Some(id),
-                None => {
-                    self.sink
+            Some(n) => {
+                match n.scalar().and_then(normalize_zone_id) {
+                    Some(id) => Some(id),
+                    None => {
+                        self.sink
                         .error(n.pos, "alias.field", "`hosted_zone_id` must be a Route 53 hosted zone id such as Z35SXDOTRQ7X7K");
-                    return None;
+                        return None;
+                    }
                 }
-            },
+            }
             None => None,
         };
         let target_text = target.to_ascii();
         let hosted_zone_id = match (elb::lookup(&target_text), given) {
-            (ElbLookup::Known { hosted_zone_id, region, kind }, Some(given)) if given != hosted_zone_id => {
+            (
+                ElbLookup::Known {
+                    hosted_zone_id,
+                    region,
+                    kind,
+                },
+                Some(given),
+            ) if given != hosted_zone_id => {
                 self.sink
                     .error(zone_id.map_or(node.pos, |n| n.pos), "alias.hosted-zone-id", format!("hosted_zone_id {given} does not serve {kind}s in {region}; their zone is {hosted_zone_id}"))
                     .hint("remove hosted_zone_id: dns derives it from the load balancer's name");
@@ -612,7 +836,7 @@ impl Loader {
             (ElbLookup::Known { hosted_zone_id, .. }, _) => Some(hosted_zone_id.to_string()),
             (ElbLookup::UnknownRegion { region, kind }, None) => {
                 self.sink
-                    .error(target_node.pos, "alias.elb-region", format!("'{target_text}' looks like a {kind} in region '{region}', which dns does not know"))
+                    .error(target_node.pos, "alias.elb-region", format!("'{target_text}' looks like a load balancer ({kind}) in region '{region}', which dns does not know"))
                     .hint(format!("check the region, or give the load balancer's `hosted_zone_id` (known regions: {})", elb::known_regions().collect::<Vec<_>>().join(", ")));
                 return None;
             }
@@ -625,7 +849,14 @@ impl Loader {
                 return None;
             }
         };
-        Some((rtype, Alias { target, hosted_zone_id, evaluate_target_health }))
+        Some((
+            rtype,
+            Alias {
+                target,
+                hosted_zone_id,
+                evaluate_target_health,
+            },
+        ))
     }
 
     /// Rules across records, then the zone.
@@ -641,13 +872,22 @@ impl Loader {
                 let e = &self.entries[i];
                 if let Some(&first) = seen.get(&e.key.rtype) {
                     keep[i] = false;
-                    let shown = if e.set.data.is_alias() || self.entries[first].set.data.is_alias() {
+                    let shown = if e.set.data.is_alias() || self.entries[first].set.data.is_alias()
+                    {
                         "an ALIAS record takes the place of the A (or AAAA) record set; keep one of them"
                     } else {
                         "put all values in one `values` list"
                     };
                     self.sink
-                        .error(e.type_pos, "record.duplicate-type", format!("a second {} record set for '{}'", e.key.rtype, name::relative(&e.key.name, &self.zone.origin)))
+                        .error(
+                            e.type_pos,
+                            "record.duplicate-type",
+                            format!(
+                                "a second {} record set for '{}'",
+                                e.key.rtype,
+                                name::relative(&e.key.name, &self.zone.origin)
+                            ),
+                        )
                         .hint(shown);
                 } else {
                     seen.insert(e.key.rtype, i);
@@ -657,10 +897,23 @@ impl Loader {
                 && seen.len() > 1
             {
                 let e = &self.entries[c];
-                let others: Vec<_> = seen.keys().filter(|t| **t != RType::CNAME).map(|t| t.as_str()).collect();
+                let others: Vec<_> = seen
+                    .keys()
+                    .filter(|t| **t != RType::CNAME)
+                    .map(|t| t.as_str())
+                    .collect();
                 self.sink
-                    .error(e.type_pos, "cname.coexist", format!("a CNAME cannot stand beside other records ({}) at the same name", others.join(", ")))
-                    .hint("RFC 1034 §3.6.2: give the name either a CNAME or other records, not both");
+                    .error(
+                        e.type_pos,
+                        "cname.coexist",
+                        format!(
+                            "a CNAME cannot stand beside other records ({}) at the same name",
+                            others.join(", ")
+                        ),
+                    )
+                    .hint(
+                        "RFC 1034 §3.6.2: give the name either a CNAME or other records, not both",
+                    );
             }
         }
         self.occlusion();
@@ -685,9 +938,12 @@ impl Loader {
             .map(|e| e.key.name.clone())
             .collect();
         for e in &self.entries {
-            let Some(cut) = cuts.iter().find(|c| c.zone_of(&e.key.name)) else { continue };
+            let Some(cut) = cuts.iter().find(|c| c.zone_of(&e.key.name)) else {
+                continue;
+            };
             let at_cut = e.key.name == *cut;
-            let glue = matches!(e.key.rtype, RType::A | RType::AAAA) && !e.set.data.is_alias() && !at_cut;
+            let glue =
+                matches!(e.key.rtype, RType::A | RType::AAAA) && !e.set.data.is_alias() && !at_cut;
             if (at_cut && e.key.rtype != RType::NS) || (!at_cut && !glue) {
                 self.sink
                     .warning(e.name_pos, "ns.occluded", format!("{} record at '{}' is at or below the delegation '{}' and will not be served", e.key.rtype, name::relative(&e.key.name, &self.zone.origin), name::relative(cut, &self.zone.origin)))
@@ -697,9 +953,38 @@ impl Loader {
     }
 }
 
+/// The known word closest to a misspelt one (at most two edits away).
+fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+    known
+        .iter()
+        .map(|k| (distance(&word.to_ascii_lowercase(), k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
 /// Accepts `Z…` and `/hostedzone/Z…`; Route 53 ids are upper-case letters and digits.
 pub fn normalize_zone_id(text: &str) -> Option<String> {
     let id = text.trim().trim_start_matches("/hostedzone/");
-    (id.len() >= 2 && id.len() <= 32 && id.starts_with('Z') && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
-        .then(|| id.to_string())
+    (id.len() >= 2
+        && id.len() <= 32
+        && id.starts_with('Z')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+    .then(|| id.to_string())
 }

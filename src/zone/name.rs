@@ -27,6 +27,8 @@ pub enum NameError {
     Wildcard,
     #[error("not a valid internationalised name: {0}")]
     Idn(String),
+    #[error("'.' (the root) is not a host name")]
+    Root,
     #[error("'{0}' is not fully qualified")]
     NotFqdn(String),
     #[error("'{name}' is outside the zone {zone}")]
@@ -43,6 +45,7 @@ impl NameError {
             NameError::Wildcard => "name.wildcard",
             NameError::Idn(_) => "name.idn",
             NameError::NotFqdn(_) => "target.not-fqdn",
+            NameError::Root => "target.invalid",
             NameError::OutsideZone { .. } => "name.outside-zone",
         }
     }
@@ -144,6 +147,9 @@ pub fn parse_target(value: &str, allow_root: bool) -> Result<Name, NameError> {
     let Some(relative) = ascii.strip_suffix('.') else {
         return Err(NameError::NotFqdn(value.to_string()));
     };
+    if relative.is_empty() {
+        return Err(NameError::Root);
+    }
     check_labels(relative, false)?;
     to_name(&ascii)
 }
@@ -177,7 +183,9 @@ pub fn relative(name: &Name, origin: &Name) -> String {
     let full = name.to_ascii();
     let suffix = origin.to_ascii();
     match full.strip_suffix(&suffix) {
-        Some(head) if origin.zone_of(name) && !origin.is_root() => head.trim_end_matches('.').to_string(),
+        Some(head) if origin.zone_of(name) && !origin.is_root() => {
+            head.trim_end_matches('.').to_string()
+        }
         _ => full,
     }
 }
@@ -194,24 +202,48 @@ mod tests {
     fn owners() {
         assert_eq!(parse_owner("", &origin()).unwrap(), origin());
         assert_eq!(parse_owner("@", &origin()).unwrap(), origin());
-        assert_eq!(parse_owner("WWW", &origin()).unwrap().to_ascii(), "www.example.com.");
-        assert_eq!(parse_owner("*.dev", &origin()).unwrap().to_ascii(), "*.dev.example.com.");
-        assert_eq!(parse_owner("a.example.com.", &origin()).unwrap().to_ascii(), "a.example.com.");
-        assert!(matches!(parse_owner("a.example.org.", &origin()), Err(NameError::OutsideZone { .. })));
+        assert_eq!(
+            parse_owner("WWW", &origin()).unwrap().to_ascii(),
+            "www.example.com."
+        );
+        assert_eq!(
+            parse_owner("*.dev", &origin()).unwrap().to_ascii(),
+            "*.dev.example.com."
+        );
+        assert_eq!(
+            parse_owner("a.example.com.", &origin()).unwrap().to_ascii(),
+            "a.example.com."
+        );
+        assert!(matches!(
+            parse_owner("a.example.org.", &origin()),
+            Err(NameError::OutsideZone { .. })
+        ));
         assert_eq!(parse_owner("a.*", &origin()), Err(NameError::Wildcard));
         assert_eq!(parse_owner("a*", &origin()), Err(NameError::Wildcard));
-        assert!(matches!(parse_owner("a b", &origin()), Err(NameError::BadChar { ch: ' ', .. })));
+        assert!(matches!(
+            parse_owner("a b", &origin()),
+            Err(NameError::BadChar { ch: ' ', .. })
+        ));
         assert_eq!(parse_owner("a..b", &origin()), Err(NameError::EmptyLabel));
-        assert!(matches!(parse_owner(&"x".repeat(64), &origin()), Err(NameError::LabelTooLong { len: 64, .. })));
+        assert!(matches!(
+            parse_owner(&"x".repeat(64), &origin()),
+            Err(NameError::LabelTooLong { len: 64, .. })
+        ));
         let long = vec!["x".repeat(60); 4].join(".");
-        assert!(matches!(parse_owner(&long, &origin()), Err(NameError::TooLong { .. })));
+        assert!(matches!(
+            parse_owner(&long, &origin()),
+            Err(NameError::TooLong { .. })
+        ));
     }
 
     #[test]
     fn idn_owner_becomes_punycode_and_displays_both() {
         let n = parse_owner("bücher", &origin()).unwrap();
         assert_eq!(n.to_ascii(), "xn--bcher-kva.example.com.");
-        assert_eq!(display(&n), "xn--bcher-kva.example.com. (bücher.example.com.)");
+        assert_eq!(
+            display(&n),
+            "xn--bcher-kva.example.com. (bücher.example.com.)"
+        );
     }
 
     #[test]
@@ -223,7 +255,10 @@ mod tests {
         );
         assert!(parse_target(".", true).unwrap().is_root());
         assert!(parse_target(".", false).is_err());
-        assert_eq!(parse_target("*.example.net.", false), Err(NameError::Wildcard));
+        assert_eq!(
+            parse_target("*.example.net.", false),
+            Err(NameError::Wildcard)
+        );
     }
 
     #[test]
@@ -231,6 +266,9 @@ mod tests {
         let o = origin();
         assert_eq!(relative(&o, &o), "");
         assert_eq!(relative(&parse_owner("a.b", &o).unwrap(), &o), "a.b");
-        assert_eq!(relative(&parse_target("x.org.", false).unwrap(), &o), "x.org.");
+        assert_eq!(
+            relative(&parse_target("x.org.", false).unwrap(), &o),
+            "x.org."
+        );
     }
 }

@@ -22,7 +22,10 @@ pub enum Kind {
     /// An explicit or empty null (`~`, `null`, nothing).
     Null,
     /// Any scalar, as text. `typed` is true when YAML would have read it as a bool or number.
-    Scalar { text: String, typed: bool },
+    Scalar {
+        text: String,
+        typed: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -87,7 +90,15 @@ fn first_line(message: &str) -> String {
         .unwrap_or(message);
     let line = line.trim_start_matches("error: ");
     // Drop serde-saphyr's advice about its own options: it is not the user's to act on.
-    let line = line.split(", set DuplicateKeyPolicy").next().unwrap_or(line);
+    let line = line
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(line);
+    // The position is reported separately.
+    let line = match line.rfind(" at line ") {
+        Some(i) if line[i..].contains(", column ") => &line[..i],
+        _ => line,
+    };
     line.to_string()
 }
 
@@ -101,7 +112,9 @@ fn convert(raw: Spanned<Raw>, source: &str) -> Node {
         let span = loc.span();
         let start = span.byte_offset()? as usize;
         let len = span.byte_len()? as usize;
-        source.get(start..start.checked_add(len)?).map(str::to_string)
+        source
+            .get(start..start.checked_add(len)?)
+            .map(str::to_string)
     };
     let kind = match raw.value {
         Raw::Null => Kind::Null,
@@ -205,10 +218,21 @@ mod tests {
     fn typed_scalars_keep_their_source_text() {
         let node = parse("a: {t: 0123, y: yes, f: 1.50, s: 'x'}\n").unwrap();
         let Kind::Map(top) = node.kind else { panic!() };
-        let Kind::Map(inner) = &top[0].1.kind else { panic!() };
-        let texts: Vec<_> = inner.iter().map(|(_, v)| v.scalar().unwrap().to_string()).collect();
+        let Kind::Map(inner) = &top[0].1.kind else {
+            panic!()
+        };
+        let texts: Vec<_> = inner
+            .iter()
+            .map(|(_, v)| v.scalar().unwrap().to_string())
+            .collect();
         assert_eq!(texts, ["0123", "yes", "1.50", "x"]);
-        assert_eq!(inner[1].1.pos, Pos { line: 1, column: 16 });
+        assert_eq!(
+            inner[1].1.pos,
+            Pos {
+                line: 1,
+                column: 17
+            }
+        );
     }
 
     #[test]

@@ -19,19 +19,35 @@ pub fn to_yaml(zone: &Zone) -> String {
     let mut group: Vec<String> = Vec::new();
     for (key, set) in &zone.rrsets {
         if current.as_ref() != Some(&key.name) {
-            flush(&mut out, current.take().map(|n| name::relative(&n, &zone.origin)), &mut group);
+            flush(
+                &mut out,
+                current.take().map(|n| name::relative(&n, &zone.origin)),
+                &mut group,
+            );
             current = Some(key.name.clone());
         }
         let mut rec = String::new();
         let is_alias = set.data.is_alias();
-        let _ = writeln!(rec, "type: {}", if is_alias { "ALIAS" } else { key.rtype.as_str() });
+        let _ = writeln!(
+            rec,
+            "type: {}",
+            if is_alias {
+                "ALIAS"
+            } else {
+                key.rtype.as_str()
+            }
+        );
         if let Some(ttl) = set.ttl.filter(|t| *t != zone.settings.default_ttl) {
             let _ = writeln!(rec, "ttl: {ttl}");
         }
         values(&mut rec, &set.data, key.rtype);
         group.push(rec);
     }
-    flush(&mut out, current.map(|n| name::relative(&n, &zone.origin)), &mut group);
+    flush(
+        &mut out,
+        current.map(|n| name::relative(&n, &zone.origin)),
+        &mut group,
+    );
     out
 }
 
@@ -85,7 +101,11 @@ fn values(rec: &mut String, data: &RData, rtype: super::RType) {
                 super::elb::ElbLookup::Known { hosted_zone_id, .. } => Some(hosted_zone_id),
                 _ => None,
             };
-            if let Some(id) = a.hosted_zone_id.as_deref().filter(|id| Some(*id) != derived) {
+            if let Some(id) = a
+                .hosted_zone_id
+                .as_deref()
+                .filter(|id| Some(*id) != derived)
+            {
                 let _ = writeln!(rec, "  hosted_zone_id: {}", scalar(id));
             }
             if a.evaluate_target_health {
@@ -95,7 +115,15 @@ fn values(rec: &mut String, data: &RData, rtype: super::RType) {
                 let _ = writeln!(rec, "  record_type: {rtype}");
             }
         }
-        RData::Mx(v) => list(rec, v.iter().map(|m| vec![("exchange", scalar(&m.exchange.to_ascii())), ("preference", m.preference.to_string())])),
+        RData::Mx(v) => list(
+            rec,
+            v.iter().map(|m| {
+                vec![
+                    ("exchange", scalar(&m.exchange.to_ascii())),
+                    ("preference", m.preference.to_string()),
+                ]
+            }),
+        ),
         RData::Srv(v) => list(
             rec,
             v.iter().map(|s| {
@@ -107,7 +135,16 @@ fn values(rec: &mut String, data: &RData, rtype: super::RType) {
                 ]
             }),
         ),
-        RData::Caa(v) => list(rec, v.iter().map(|c| vec![("flags", c.flags.to_string()), ("tag", scalar(&c.tag)), ("value", scalar(&c.value))])),
+        RData::Caa(v) => list(
+            rec,
+            v.iter().map(|c| {
+                vec![
+                    ("flags", c.flags.to_string()),
+                    ("tag", scalar(&c.tag)),
+                    ("value", scalar(&c.value)),
+                ]
+            }),
+        ),
         RData::Txt(v) => plain_list(rec, v.iter().map(|t| scalar(&t.replace(';', "\\;")))),
         other => plain_list(rec, rdata_texts(other).iter().map(|t| scalar(t))),
     }
@@ -131,7 +168,13 @@ fn list<'a>(rec: &mut String, items: impl Iterator<Item = Vec<(&'a str, String)>
     let _ = writeln!(rec, "{}:", if single { "value" } else { "values" });
     for fields in items {
         for (i, (k, v)) in fields.iter().enumerate() {
-            let prefix = if single { "  " } else if i == 0 { "  - " } else { "    " };
+            let prefix = if single {
+                "  "
+            } else if i == 0 {
+                "  - "
+            } else {
+                "    "
+            };
             let _ = writeln!(rec, "{prefix}{k}: {v}");
         }
     }
@@ -139,10 +182,17 @@ fn list<'a>(rec: &mut String, items: impl Iterator<Item = Vec<(&'a str, String)>
 
 /// A YAML scalar for `text`: plain when unambiguous, single-quoted otherwise.
 pub fn scalar(text: &str) -> String {
-    const RESERVED: &[&str] = &["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"];
+    const RESERVED: &[&str] = &[
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~",
+    ];
     let plain = !text.is_empty()
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-        && text.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        && text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && !RESERVED.contains(&text.to_ascii_lowercase().as_str());
     let ipv4 = text.parse::<std::net::Ipv4Addr>().is_ok();
     if plain || ipv4 {

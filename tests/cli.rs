@@ -1,0 +1,172 @@
+//! The command line as people and CI meet it: help, exit codes, colors, JSON.
+
+mod common;
+
+use std::fs;
+
+#[test]
+fn the_shipped_example_zone_is_valid() {
+    let out = common::run(&["validate"], &common::repo());
+    assert_eq!(out.status.code(), Some(0), "{}", common::stdout(&out));
+    assert!(common::stdout(&out).contains("zones/hive.example.com.yaml: valid"));
+}
+
+#[test]
+fn help_of_every_command_carries_an_example() {
+    for args in [
+        vec!["--help"],
+        vec!["validate", "--help"],
+        vec!["export", "--help"],
+        vec!["import", "--help"],
+        vec!["completions", "--help"],
+    ] {
+        let out = common::run(&args, &common::repo());
+        assert_eq!(out.status.code(), Some(0));
+        assert!(
+            common::stdout(&out).contains("Examples:"),
+            "{args:?} has no example"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = common::run(&["validate", "--no-such-flag"], &common::repo());
+    assert_eq!(out.status.code(), Some(2));
+    let out = common::run(&["validate", "no/such/dir"], &common::repo());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("cannot read no/such/dir"));
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = common::run(&["completions", shell], &common::repo());
+        assert_eq!(out.status.code(), Some(0));
+        assert!(common::stdout(&out).contains("validate"), "{shell}");
+    }
+}
+
+#[test]
+fn colors_follow_the_flag_and_no_color() {
+    let dir = common::repo().join("tests/invalid");
+    let args = ["validate", "cname-apex.example.yaml"];
+    let never = common::run(&args, &dir);
+    assert!(!common::stdout(&never).contains('\x1b'));
+    let always = common::dns()
+        .args(["--color", "always"])
+        .args(args)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(common::stdout(&always).contains("\x1b[1;31mcname.apex\x1b[0m"));
+    // auto on a pipe: no colors even without NO_COLOR
+    let auto = common::dns()
+        .env_remove("NO_COLOR")
+        .args(args)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(!common::stdout(&auto).contains('\x1b'));
+}
+
+#[test]
+fn warnings_alone_do_not_fail_validation() {
+    let work = tempfile::tempdir().unwrap();
+    fs::write(
+        work.path().join("example.com.yaml"),
+        "lab:\n  type: NS\n  value: ns1.example.net.\nwww.lab:\n  type: TXT\n  value: hidden\n",
+    )
+    .unwrap();
+    let out = common::run(&["validate", "example.com.yaml"], work.path());
+    let text = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("example.com.yaml:4:1: warning: ns.occluded"),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_output_lists_every_diagnostic() {
+    let dir = common::repo().join("tests/invalid");
+    let out = common::run(&["validate", "--json", "many-errors.example.yaml"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["valid"], false);
+    assert_eq!(doc["errors"], 3);
+    let rules: Vec<_> = doc["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            (3, "a.invalid".into()),
+            (6, "cname.apex".into()),
+            (10, "target.not-fqdn".into())
+        ]
+    );
+}
+
+#[test]
+fn octodns_zone_files_load_as_they_are() {
+    // As octoDNS's YamlProvider writes them: '' apex, `values`, escaped semicolons, structured MX.
+    let work = tempfile::tempdir().unwrap();
+    fs::write(
+        work.path().join("example.com.yaml"),
+        r#"---
+'':
+  - type: A
+    values:
+    - 1.2.3.4
+    - 1.2.3.5
+  - type: MX
+    values:
+    - exchange: mx1.example.com.
+      preference: 10
+  - type: TXT
+    values:
+    - some-verification=abc
+    - v=spf1 -all
+'*':
+  type: CNAME
+  value: www.example.com.
+_srv._tcp:
+  type: SRV
+  values:
+  - port: 30
+    priority: 12
+    target: foo-2.example.com.
+    weight: 20
+cname:
+  octodns:
+    ignored: true
+  ttl: 300
+  type: CNAME
+  value: unit.tests.
+txt:
+  type: TXT
+  values:
+  - v=DKIM1\;k=rsa\;s=email\;h=sha256\;p=A/kinda+of/long/string+with+numb3rs
+www:
+  type: AAAA
+  value: 2601:644:500:e210:62f8:1dff:feb8:947a
+"#,
+    )
+    .unwrap();
+    let out = common::run(&["validate", "example.com.yaml"], work.path());
+    assert_eq!(out.status.code(), Some(0), "{}", common::stdout(&out));
+    assert!(
+        common::stdout(&out).contains("(8 record sets, 10 records)"),
+        "{}",
+        common::stdout(&out)
+    );
+}
