@@ -15,6 +15,7 @@ pub mod elb;
 pub mod load;
 pub mod name;
 pub mod tree;
+mod values;
 pub mod write;
 
 use std::collections::{BTreeMap, BTreeSet};

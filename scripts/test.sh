@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs the whole test suite, doing its own set-up:
+#   - a Python venv with the Route 53 emulator (moto[server]) in .venv/
+#   - the Debian packages the interop tests use, when running as root (apt-get)
+#   - as root: the tests run in a fresh network namespace with only loopback up (unshare -n),
+#     so that no test can reach the outside, even by mistake.
+# Usage: scripts/test.sh [extra cargo test arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(bind9-utils iproute2)
+MOTO_SPEC='moto[server]>=5.1,<6'
+
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "note: Debian packages missing (${missing[*]}); the tests that need them will say SKIPPED"
+  fi
+fi
+
+if [ ! -x .venv/bin/moto_server ]; then
+  echo "== creating .venv with $MOTO_SPEC"
+  python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check "$MOTO_SPEC"
+fi
+export DNS_TEST_MOTO="$PWD/.venv/bin/moto_server"
+
+echo "== building (dependencies are fetched here, before the network is cut off)"
+cargo test --locked --no-run
+
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+  echo "== cargo test in a network namespace with only loopback"
+  exec unshare --net -- bash -c 'ip link set lo up && exec cargo test --locked --offline "$@"' bash "$@"
+else
+  echo "== cargo test (not root: no network namespace; the tests still only use loopback)"
+  exec cargo test --locked --offline "$@"
+fi

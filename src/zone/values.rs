@@ -1,0 +1,438 @@
+//! Record values, type by type (RFC 1035 §3.3, RFC 2782, RFC 8659, and Route 53 aliases).
+//!
+//! Each parser reports its problems at the value's own line and column and returns `None` for a
+//! value it cannot accept, so that one bad value does not hide the others.
+
+use std::collections::BTreeSet;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::elb::{self, ElbLookup};
+use super::load::{Loader, MAX_VALUE_CHARS, normalize_zone_id};
+use super::name::{self, NameError};
+use super::tree::{Kind, Node};
+use super::{Alias, Caa, Mx, Name, RData, RType, Srv};
+
+impl Loader {
+    pub(super) fn values(&mut self, owner: &Name, rtype: RType, items: &[&Node]) -> Option<RData> {
+        let before = self.sink.items.len();
+        let data = match rtype {
+            RType::A => RData::A(self.collect(items, |l, n| {
+                l.ip::<Ipv4Addr>(n, "a.invalid", "an IPv4 address such as 192.0.2.1")
+            })),
+            RType::AAAA => RData::AAAA(self.collect(items, |l, n| {
+                l.ip::<Ipv6Addr>(n, "aaaa.invalid", "an IPv6 address such as 2001:db8::1")
+            })),
+            RType::CNAME => {
+                if *owner == self.zone.origin {
+                    self.sink
+                        .error(
+                            items[0].pos,
+                            "cname.apex",
+                            "a CNAME is not allowed at the zone apex (RFC 1034 §3.6.2)",
+                        )
+                        .hint("use `type: ALIAS` to point the apex at a load balancer");
+                }
+                if items.len() > 1 {
+                    self.sink
+                        .error(
+                            items[1].pos,
+                            "cname.multiple",
+                            "a CNAME record set holds exactly one value",
+                        )
+                        .hint(
+                            "keep one target; for several addresses use A/AAAA records or an ALIAS",
+                        );
+                }
+                let target = self.target(items[0], false)?;
+                RData::Cname(target)
+            }
+            RType::NS => RData::Ns(self.collect(items, |l, n| l.target(n, false))),
+            RType::MX => RData::Mx(self.collect(items, Self::mx)),
+            RType::SRV => {
+                self.srv_name(owner, items[0]);
+                RData::Srv(self.collect(items, Self::srv))
+            }
+            RType::CAA => RData::Caa(self.collect(items, Self::caa)),
+            RType::TXT => RData::Txt(self.collect(items, Self::txt)),
+        };
+        (self.sink.items.len() == before).then_some(data)
+    }
+
+    /// Parses every value, reporting each duplicate; the set of good values.
+    fn collect<T: Ord>(
+        &mut self,
+        items: &[&Node],
+        mut parse: impl FnMut(&mut Self, &Node) -> Option<T>,
+    ) -> BTreeSet<T> {
+        let mut set = BTreeSet::new();
+        for item in items {
+            if let Some(v) = parse(self, item)
+                && !set.insert(v)
+            {
+                self.sink
+                    .error(
+                        item.pos,
+                        "values.duplicate",
+                        "this value appears twice in the record set",
+                    )
+                    .hint("remove the repeated value");
+            }
+        }
+        set
+    }
+
+    fn text<'n>(&mut self, node: &'n Node, rule: &'static str, what: &str) -> Option<&'n str> {
+        let text = node.scalar();
+        if text.is_none() {
+            self.sink.error(
+                node.pos,
+                rule,
+                format!("expected {what}, found {}", node.what()),
+            );
+        }
+        text
+    }
+
+    fn ip<T: std::str::FromStr>(
+        &mut self,
+        node: &Node,
+        rule: &'static str,
+        what: &str,
+    ) -> Option<T> {
+        let text = self.text(node, rule, what)?;
+        let parsed = text.parse::<T>().ok();
+        if parsed.is_none() {
+            self.sink
+                .error(node.pos, rule, format!("'{text}' is not {what}"))
+                .hint("write the address without port, brackets or leading zeros");
+        }
+        parsed
+    }
+
+    fn target(&mut self, node: &Node, allow_root: bool) -> Option<Name> {
+        let text = self.text(node, "target.invalid", "a host name")?;
+        match name::parse_target(text, allow_root) {
+            Ok(name) => Some(name),
+            Err(e @ NameError::NotFqdn(_)) => {
+                self.sink
+                    .error(
+                        node.pos,
+                        e.rule(),
+                        format!("target '{text}' has no trailing dot"),
+                    )
+                    .hint(format!("targets are absolute: write '{text}.'"));
+                None
+            }
+            Err(e) => {
+                self.sink
+                    .error(node.pos, "target.invalid", format!("target '{text}': {e}"));
+                None
+            }
+        }
+    }
+
+    /// The named fields of a structured value (`None` where absent); unknown fields are errors.
+    fn field<'n>(
+        &mut self,
+        node: &'n Node,
+        names: &[&str],
+        rule: &'static str,
+    ) -> Option<Vec<Option<&'n Node>>> {
+        let Kind::Map(fields) = &node.kind else {
+            self.sink.error(
+                node.pos,
+                rule,
+                format!(
+                    "expected a mapping with {}, found {}",
+                    names.join(", "),
+                    node.what()
+                ),
+            );
+            return None;
+        };
+        let mut found = vec![None; names.len()];
+        let mut ok = true;
+        for (key, value) in fields {
+            let k = key.scalar().unwrap_or_default();
+            if let Some(i) = names.iter().position(|n| *n == k) {
+                found[i] = Some(value);
+            } else {
+                ok = false;
+                self.sink
+                    .error(key.pos, rule, format!("unknown field `{k}`"))
+                    .hint(format!("fields are: {}", names.join(", ")));
+            }
+        }
+        ok.then_some(found)
+    }
+
+    fn number<T: TryFrom<u64>>(
+        &mut self,
+        parent: &Node,
+        node: Option<&Node>,
+        rule: &'static str,
+        field: &str,
+        max: u64,
+    ) -> Option<T> {
+        let Some(node) = node else {
+            self.sink
+                .error(parent.pos, rule, format!("missing field `{field}`"));
+            return None;
+        };
+        let parsed = node
+            .scalar()
+            .and_then(|t| t.parse::<u64>().ok())
+            .filter(|n| *n <= max)
+            .and_then(|n| T::try_from(n).ok());
+        if parsed.is_none() {
+            self.sink.error(
+                node.pos,
+                rule,
+                format!(
+                    "`{field}` must be a whole number from 0 to {max}, found '{}'",
+                    node.scalar().unwrap_or(node.what())
+                ),
+            );
+        }
+        parsed
+    }
+
+    fn mx(&mut self, node: &Node) -> Option<Mx> {
+        // octoDNS writes exchange/preference; older files use value/priority.
+        let f = self.field(
+            node,
+            &["exchange", "preference", "value", "priority"],
+            "mx.field",
+        )?;
+        let (ex, pref) = (f[0].or(f[2]), f[1].or(f[3]));
+        let preference = self.number::<u16>(node, pref, "mx.field", "preference", 65535);
+        let exchange = match ex {
+            Some(ex) => self.target(ex, true),
+            None => {
+                self.sink
+                    .error(node.pos, "mx.field", "missing field `exchange`")
+                    .hint("e.g. `{preference: 10, exchange: mx1.example.com.}`");
+                None
+            }
+        };
+        Some(Mx {
+            preference: preference?,
+            exchange: exchange?,
+        })
+    }
+
+    fn srv(&mut self, node: &Node) -> Option<Srv> {
+        let f = self.field(node, &["priority", "weight", "port", "target"], "srv.field")?;
+        let priority = self.number::<u16>(node, f[0], "srv.field", "priority", 65535);
+        let weight = self.number::<u16>(node, f[1], "srv.field", "weight", 65535);
+        let port = self.number::<u16>(node, f[2], "srv.field", "port", 65535);
+        let target = match f[3] {
+            Some(t) => self.target(t, true),
+            None => {
+                self.sink
+                    .error(node.pos, "srv.field", "missing field `target`");
+                None
+            }
+        };
+        Some(Srv {
+            priority: priority?,
+            weight: weight?,
+            port: port?,
+            target: target?,
+        })
+    }
+
+    fn srv_name(&mut self, owner: &Name, first: &Node) {
+        let labels: Vec<_> = owner.iter().take(2).collect();
+        let ok = labels.len() == 2 && labels.iter().all(|l| l.first() == Some(&b'_'));
+        if !ok {
+            self.sink
+                .error(
+                    first.pos,
+                    "srv.name",
+                    format!(
+                        "SRV record name '{}' is not _service._proto",
+                        name::relative(owner, &self.zone.origin)
+                    ),
+                )
+                .hint("name SRV records like `_sip._tcp` (RFC 2782)");
+        }
+    }
+
+    fn caa(&mut self, node: &Node) -> Option<Caa> {
+        let f = self.field(node, &["flags", "tag", "value"], "caa.field")?;
+        let flags = match f[0] {
+            Some(n) => self.number::<u8>(node, Some(n), "caa.field", "flags", 255),
+            None => Some(0),
+        };
+        let tag = match f[1].and_then(Node::scalar) {
+            Some(t)
+                if !t.is_empty()
+                    && t.len() <= 15
+                    && t.chars().all(|c| c.is_ascii_alphanumeric()) =>
+            {
+                Some(t.to_ascii_lowercase())
+            }
+            _ => {
+                self.sink
+                    .error(
+                        f[1].map_or(node.pos, |n| n.pos),
+                        "caa.field",
+                        "`tag` must be 1 to 15 letters or digits, e.g. issue, issuewild or iodef",
+                    )
+                    .hint("RFC 8659 §4.1");
+                None
+            }
+        };
+        let value = match f[2] {
+            Some(v) => self.text(v, "caa.field", "text").map(str::to_string),
+            None => {
+                self.sink
+                    .error(node.pos, "caa.field", "missing field `value`")
+                    .hint("e.g. `{flags: 0, tag: issue, value: letsencrypt.org}`");
+                None
+            }
+        };
+        Some(Caa {
+            flags: flags?,
+            tag: tag?,
+            value: value?,
+        })
+    }
+
+    fn txt(&mut self, node: &Node) -> Option<String> {
+        let raw = self.text(node, "txt.invalid", "text")?;
+        if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
+            self.sink
+                .error(
+                    node.pos,
+                    "txt.quoted",
+                    "TXT value is wrapped in double quotes, which would become part of the record",
+                )
+                .hint("remove the double quotes: dns quotes and splits TXT values itself");
+            return None;
+        }
+        // octoDNS escapes ';' as '\;' in its zone files.
+        let value = raw.replace("\\;", ";");
+        let rendered = super::bind::txt_strings(&value).len();
+        if rendered > MAX_VALUE_CHARS {
+            self.sink
+                .error(node.pos, "txt.too-long", format!("TXT value is {rendered} characters once quoted and split; Route 53 takes at most {MAX_VALUE_CHARS}"))
+                .hint("shorten the value or spread it over several TXT records");
+            return None;
+        }
+        Some(value)
+    }
+
+    pub(super) fn alias(&mut self, items: &[&Node]) -> Option<(RType, Alias)> {
+        if items.len() > 1 {
+            self.sink
+                .error(
+                    items[1].pos,
+                    "alias.multiple",
+                    "an ALIAS record has exactly one target",
+                )
+                .hint("keep one target");
+            return None;
+        }
+        let node = items[0];
+        let (target_node, zone_id, health, rtype) = match &node.kind {
+            Kind::Scalar { .. } => (Some(node), None, None, None),
+            _ => {
+                let f = self.field(
+                    node,
+                    &[
+                        "target",
+                        "hosted_zone_id",
+                        "evaluate_target_health",
+                        "record_type",
+                    ],
+                    "alias.field",
+                )?;
+                (f[0], f[1], f[2], f[3])
+            }
+        };
+        let Some(target_node) = target_node else {
+            self.sink
+                .error(node.pos, "alias.field", "missing field `target`")
+                .hint("e.g. `value: {target: dualstack.my-alb-123.us-east-1.elb.amazonaws.com.}`");
+            return None;
+        };
+        let target = self.target(target_node, false)?;
+        let rtype = match rtype.map(|n| n.scalar().unwrap_or_default().to_ascii_uppercase()) {
+            None => RType::A,
+            Some(t) if t == "A" => RType::A,
+            Some(t) if t == "AAAA" => RType::AAAA,
+            Some(_) => {
+                self.sink
+                    .error(rtype.map_or(node.pos, |n| n.pos), "alias.field", "`record_type` must be A or AAAA")
+                    .hint("add a second ALIAS with `record_type: AAAA` for IPv6 (dualstack load balancers)");
+                return None;
+            }
+        };
+        let evaluate_target_health = match health.map(|n| n.scalar().unwrap_or_default()) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                self.sink.error(
+                    health.map_or(node.pos, |n| n.pos),
+                    "alias.field",
+                    "`evaluate_target_health` must be true or false",
+                );
+                return None;
+            }
+        };
+        let given = match zone_id {
+            Some(n) => {
+                match n.scalar().and_then(normalize_zone_id) {
+                    Some(id) => Some(id),
+                    None => {
+                        self.sink
+                        .error(n.pos, "alias.field", "`hosted_zone_id` must be a Route 53 hosted zone id such as Z35SXDOTRQ7X7K");
+                        return None;
+                    }
+                }
+            }
+            None => None,
+        };
+        let target_text = target.to_ascii();
+        let hosted_zone_id = match (elb::lookup(&target_text), given) {
+            (
+                ElbLookup::Known {
+                    hosted_zone_id,
+                    region,
+                    kind,
+                },
+                Some(given),
+            ) if given != hosted_zone_id => {
+                self.sink
+                    .error(zone_id.map_or(node.pos, |n| n.pos), "alias.hosted-zone-id", format!("hosted_zone_id {given} does not serve {kind}s in {region}; their zone is {hosted_zone_id}"))
+                    .hint("remove hosted_zone_id: dns derives it from the load balancer's name");
+                return None;
+            }
+            (ElbLookup::Known { hosted_zone_id, .. }, _) => Some(hosted_zone_id.to_string()),
+            (ElbLookup::UnknownRegion { region, kind }, None) => {
+                self.sink
+                    .error(target_node.pos, "alias.elb-region", format!("'{target_text}' looks like a load balancer ({kind}) in region '{region}', which dns does not know"))
+                    .hint(format!("check the region, or give the load balancer's `hosted_zone_id` (known regions: {})", elb::known_regions().collect::<Vec<_>>().join(", ")));
+                return None;
+            }
+            (_, Some(given)) => Some(given),
+            (ElbLookup::NotElb, None) if self.zone.origin.zone_of(&target) => None,
+            (ElbLookup::NotElb, None) => {
+                self.sink
+                    .error(target_node.pos, "alias.hosted-zone-id", format!("'{target_text}' is neither a load balancer nor in this zone, so its hosted zone is unknown"))
+                    .hint("add `hosted_zone_id` (e.g. Z2FDTNDATAQYW2 for CloudFront)");
+                return None;
+            }
+        };
+        Some((
+            rtype,
+            Alias {
+                target,
+                hosted_zone_id,
+                evaluate_target_health,
+            },
+        ))
+    }
+}
