@@ -10,4 +10,6 @@
 
 pub mod cli;
 pub mod error;
+pub mod plan;
+pub mod provider;
 pub mod zone;

@@ -1,0 +1,215 @@
+//! The plan: what must change so that the live zone equals the zone file, as data.
+//!
+//! [`diff`] compares two [`Zone`]s RRset by RRset (key: owner name and type; values compared as
+//! sets, TTL too) and yields [`Change`]s in a deterministic order (DNS canonical order of names,
+//! then type). A plan carries a checksum over its changes *including the current values they
+//! replace*, so `dns sync --plan-checksum` applies only the plan that was reviewed: if anyone
+//! touched the zone in between, the plan and its checksum differ.
+//!
+//! The file owns its zone except for names matched by its `ignore:` list, and except for what
+//! the provider reports as unmanaged (apex SOA/NS, routing policies, unsupported types). Pure
+//! functions only: no AWS, no network.
+
+pub mod safety;
+
+use std::fmt::Write as _;
+
+use sha2::{Digest, Sha256};
+
+use crate::zone::bind::rdata_texts;
+use crate::zone::{Name, RData, RecordSet, RrKey, Zone, name};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Create { key: RrKey, new: RecordSet },
+    Update { key: RrKey, old: RecordSet, new: RecordSet },
+    Delete { key: RrKey, old: RecordSet },
+}
+
+impl Change {
+    pub fn key(&self) -> &RrKey {
+        match self {
+            Change::Create { key, .. } | Change::Update { key, .. } | Change::Delete { key, .. } => key,
+        }
+    }
+
+    pub fn action(&self) -> &'static str {
+        match self {
+            Change::Create { .. } => "create",
+            Change::Update { .. } => "update",
+            Change::Delete { .. } => "delete",
+        }
+    }
+
+    pub fn old(&self) -> Option<&RecordSet> {
+        match self {
+            Change::Update { old, .. } | Change::Delete { old, .. } => Some(old),
+            Change::Create { .. } => None,
+        }
+    }
+
+    pub fn new_set(&self) -> Option<&RecordSet> {
+        match self {
+            Change::Update { new, .. } | Change::Create { new, .. } => Some(new),
+            Change::Delete { .. } => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub origin: Name,
+    pub changes: Vec<Change>,
+    /// RRsets the live zone has that the file manages (the base of the safety threshold).
+    pub existing: usize,
+    /// Live RRsets left alone because the zone file's `ignore:` list matches them.
+    pub ignored: Vec<RrKey>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    pub fn count(&self, action: &str) -> usize {
+        self.changes.iter().filter(|c| c.action() == action).count()
+    }
+
+    /// SHA-256 over the canonical text of the changes, hex.
+    pub fn checksum(&self) -> String {
+        let mut text = format!("zone {}\n", self.origin.to_ascii());
+        for change in &self.changes {
+            let key = change.key();
+            let _ = writeln!(text, "{} {} {}", change.action(), key.name.to_ascii(), key.rtype);
+            for (sign, set) in [("-", change.old()), ("+", change.new_set())] {
+                if let Some(set) = set {
+                    let _ = writeln!(text, "{sign} {}", canonical(set));
+                }
+            }
+        }
+        let digest = Sha256::digest(text.as_bytes());
+        digest.iter().fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    }
+}
+
+/// One line per RRset: TTL and values (or the alias), order-independent by construction.
+pub fn canonical(set: &RecordSet) -> String {
+    match &set.data {
+        RData::Alias(a) => format!(
+            "ALIAS {} {} {}",
+            a.target.to_ascii(),
+            a.hosted_zone_id.as_deref().unwrap_or("-"),
+            a.evaluate_target_health
+        ),
+        data => format!("{} {}", set.ttl.unwrap_or_default(), rdata_texts(data).join(" | ")),
+    }
+}
+
+/// Whether `key` is matched by one of the zone's `ignore:` patterns (relative names; `*` matches
+/// any run of characters, dots included; `@` is the apex).
+pub fn is_ignored(key: &RrKey, origin: &Name, patterns: &[String]) -> bool {
+    let relative = name::relative(&key.name, origin).to_ascii_lowercase();
+    patterns.iter().any(|p| {
+        let p = if p == "@" { "" } else { p.as_str() };
+        glob(p.as_bytes(), relative.as_bytes())
+    })
+}
+
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (0..=text.len()).any(|i| glob(rest, &text[i..])),
+        Some((c, rest)) => text.first() == Some(c) && glob(rest, &text[1..]),
+    }
+}
+
+/// The changes that turn `current` into `desired`. Ignored names are left out on both sides.
+pub fn diff(desired: &Zone, current: &Zone) -> Plan {
+    let origin = desired.origin.clone();
+    let patterns = &desired.settings.ignore;
+    let ignored_key = |key: &RrKey| is_ignored(key, &origin, patterns);
+    let mut changes = Vec::new();
+    let mut ignored = Vec::new();
+    let mut existing = 0;
+    for (key, old) in &current.rrsets {
+        if ignored_key(key) {
+            ignored.push(key.clone());
+            continue;
+        }
+        existing += 1;
+        match desired.rrsets.get(key) {
+            Some(new) if new == old => {}
+            Some(new) => changes.push(Change::Update { key: key.clone(), old: old.clone(), new: new.clone() }),
+            None => changes.push(Change::Delete { key: key.clone(), old: old.clone() }),
+        }
+    }
+    for (key, new) in &desired.rrsets {
+        if !ignored_key(key) && !current.rrsets.contains_key(key) {
+            changes.push(Change::Create { key: key.clone(), new: new.clone() });
+        }
+    }
+    changes.sort_by(|a, b| a.key().cmp(b.key()));
+    Plan { origin, changes, existing, ignored }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zone::load::load_str;
+    use std::path::Path;
+
+    fn zone(text: &str) -> Zone {
+        let loaded = load_str(Path::new("example.com.yaml"), text);
+        assert!(loaded.is_valid(), "{:?}", loaded.diagnostics);
+        loaded.zone
+    }
+
+    #[test]
+    fn equal_zones_make_an_empty_plan() {
+        let z = zone("www: {type: A, values: [192.0.2.1, 192.0.2.2]}\n");
+        let reordered = zone("www: {type: A, values: [192.0.2.2, 192.0.2.1]}\n");
+        assert!(diff(&z, &reordered).is_empty());
+    }
+
+    #[test]
+    fn create_update_delete_in_canonical_order() {
+        let desired = zone("b: {type: A, value: 192.0.2.1}\na: {type: A, ttl: 60, value: 192.0.2.9}\n");
+        let current = zone("a: {type: A, value: 192.0.2.9}\nc: {type: TXT, value: old}\n");
+        let plan = diff(&desired, &current);
+        let actions: Vec<_> = plan.changes.iter().map(|c| (c.action(), name::relative(&c.key().name, &plan.origin))).collect();
+        assert_eq!(actions, [("update", "a".into()), ("create", "b".into()), ("delete", "c".into())]);
+        assert_eq!(plan.existing, 2);
+    }
+
+    #[test]
+    fn type_flip_cname_to_alias_is_a_delete_and_a_create_at_one_name() {
+        let desired = zone("www: {type: ALIAS, value: lb-1.us-east-1.elb.amazonaws.com.}\n");
+        let current = zone("www: {type: CNAME, value: lb-1.us-east-1.elb.amazonaws.com.}\n");
+        let plan = diff(&desired, &current);
+        let actions: Vec<_> = plan.changes.iter().map(|c| (c.action(), c.key().rtype.as_str())).collect();
+        assert_eq!(actions, [("create", "A"), ("delete", "CNAME")]);
+    }
+
+    #[test]
+    fn ignored_names_are_left_alone() {
+        let desired = zone("$zone: {ignore: ['_acme-challenge*', '@']}\nwww: {type: A, value: 192.0.2.1}\n");
+        let current = zone("_acme-challenge.www: {type: TXT, value: token}\n'': {type: TXT, value: x}\n");
+        let plan = diff(&desired, &current);
+        assert_eq!(plan.changes.len(), 1);
+        assert_eq!(plan.ignored.len(), 2);
+        assert_eq!(plan.existing, 0);
+    }
+
+    #[test]
+    fn checksum_changes_when_the_live_values_change() {
+        let desired = zone("www: {type: A, value: 192.0.2.1}\n");
+        let a = diff(&desired, &zone("www: {type: A, value: 192.0.2.7}\n"));
+        let b = diff(&desired, &zone("www: {type: A, value: 192.0.2.8}\n"));
+        assert_ne!(a.checksum(), b.checksum());
+        assert_eq!(a.checksum(), a.clone().checksum());
+        assert_eq!(a.checksum().len(), 64);
+    }
+}

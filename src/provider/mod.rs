@@ -1,0 +1,3 @@
+//! Providers: where zones live. Only Route 53 for now.
+
+pub mod route53;

@@ -1,0 +1,172 @@
+//! Turning a plan into ChangeResourceRecordSets requests.
+//!
+//! Route 53 applies one request atomically and takes at most 1,000 `ResourceRecord` elements and
+//! 32,000 characters of values per request (an UPSERT counts twice; dns sends none). Every change
+//! is a CREATE or a DELETE that repeats the *current* values exactly, so that a record changed by
+//! someone else since the plan makes Route 53 reject the request instead of overwriting it.
+//!
+//! All changes at one owner name form a unit that is never split (a CNAME ↔ A flip is a DELETE
+//! and a CREATE that must land together), DELETEs before CREATEs. Units are packed greedily in
+//! plan order; a plan that fits one request is sent as one.
+
+use aws_sdk_route53::types::{Change as R53Change, ChangeAction, ResourceRecordSet};
+
+use super::mapping::to_route53;
+use crate::plan::{Change, Plan};
+
+/// Route 53's per-request limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub records: usize,
+    pub chars: usize,
+}
+
+impl Limits {
+    pub const ROUTE53: Limits = Limits { records: 1000, chars: 32_000 };
+}
+
+/// One request's changes and their cost.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub changes: Vec<R53Change>,
+    pub records: usize,
+    pub chars: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the changes at {name} alone ({records} records, {chars} characters) exceed one Route 53 request ({} records, {} characters)", limits.records, limits.chars)]
+pub struct TooLarge {
+    pub name: String,
+    pub records: usize,
+    pub chars: usize,
+    pub limits: Limits,
+}
+
+/// (ResourceRecord elements, characters of values) of one record set in a request. An alias has
+/// no elements; it is counted as one, with its target name, to stay on the safe side.
+pub fn cost(rr: &ResourceRecordSet) -> (usize, usize) {
+    match rr.alias_target() {
+        Some(alias) => (1, alias.dns_name().len()),
+        None => (
+            rr.resource_records().len(),
+            rr.resource_records().iter().map(|r| r.value().len()).sum(),
+        ),
+    }
+}
+
+fn change(action: ChangeAction, rr: ResourceRecordSet) -> R53Change {
+    R53Change::builder()
+        .action(action)
+        .resource_record_set(rr)
+        .build()
+        .expect("change: action and record set set")
+}
+
+/// Splits the plan into requests within `limits`.
+pub fn batches(plan: &Plan, zone_id: &str, limits: Limits) -> Result<Vec<Batch>, TooLarge> {
+    let mut out: Vec<Batch> = Vec::new();
+    let mut i = 0;
+    while i < plan.changes.len() {
+        let name = &plan.changes[i].key().name;
+        let end = plan.changes[i..].iter().position(|c| c.key().name != *name).map_or(plan.changes.len(), |n| i + n);
+        let unit = unit(&plan.changes[i..end], zone_id);
+        i = end;
+        if unit.records > limits.records || unit.chars > limits.chars {
+            return Err(TooLarge { name: name.to_ascii(), records: unit.records, chars: unit.chars, limits });
+        }
+        match out.last_mut() {
+            Some(b) if b.records + unit.records <= limits.records && b.chars + unit.chars <= limits.chars => {
+                b.records += unit.records;
+                b.chars += unit.chars;
+                b.changes.extend(unit.changes);
+            }
+            _ => out.push(unit),
+        }
+    }
+    Ok(out)
+}
+
+/// The changes at one name: deletes, then creates.
+fn unit(changes: &[Change], zone_id: &str) -> Batch {
+    let mut batch = Batch::default();
+    let mut creates = Vec::new();
+    for c in changes {
+        if let Some(old) = c.old() {
+            let rr = to_route53(c.key(), old, zone_id);
+            let (r, ch) = cost(&rr);
+            batch.records += r;
+            batch.chars += ch;
+            batch.changes.push(change(ChangeAction::Delete, rr));
+        }
+        if let Some(new) = c.new_set() {
+            let rr = to_route53(c.key(), new, zone_id);
+            let (r, ch) = cost(&rr);
+            batch.records += r;
+            batch.chars += ch;
+            creates.push(change(ChangeAction::Create, rr));
+        }
+    }
+    batch.changes.extend(creates);
+    batch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::diff;
+    use crate::zone::load::load_str;
+    use std::fmt::Write as _;
+    use std::path::Path;
+
+    fn zone(text: &str) -> crate::zone::Zone {
+        let l = load_str(Path::new("example.com.yaml"), text);
+        assert!(l.is_valid(), "{:?}", l.diagnostics);
+        l.zone
+    }
+
+    #[test]
+    fn small_plan_is_one_batch_with_deletes_first_at_each_name() {
+        let plan = diff(
+            &zone("www: {type: ALIAS, value: lb-1.us-east-1.elb.amazonaws.com.}\nx: {type: A, value: 192.0.2.1}\n"),
+            &zone("www: {type: CNAME, value: lb-1.us-east-1.elb.amazonaws.com.}\n"),
+        );
+        let b = batches(&plan, "ZSELF", Limits::ROUTE53).unwrap();
+        assert_eq!(b.len(), 1);
+        let actions: Vec<_> = b[0].changes.iter().map(|c| (c.action().as_str().to_string(), c.resource_record_set().unwrap().r#type().as_str().to_string())).collect();
+        assert_eq!(actions, [("DELETE".into(), "CNAME".into()), ("CREATE".into(), "A".into()), ("CREATE".into(), "A".into())]);
+    }
+
+    #[test]
+    fn splits_by_record_count() {
+        let mut text = String::new();
+        for i in 0..1500 {
+            let _ = writeln!(text, "h{i}: {{type: A, value: 10.0.{}.{}}}", i / 250, i % 250);
+        }
+        let plan = diff(&zone(&text), &zone(""));
+        let b = batches(&plan, "Z", Limits::ROUTE53).unwrap();
+        assert_eq!(b.iter().map(|b| b.records).collect::<Vec<_>>(), [1000, 500]);
+    }
+
+    #[test]
+    fn splits_by_characters_keeping_names_whole() {
+        let mut text = String::new();
+        for i in 0..30 {
+            let _ = writeln!(text, "t{i}:\n  type: TXT\n  values: ['{}', '{}']", "a".repeat(1500), "b".repeat(1500));
+        }
+        let plan = diff(&zone(&text), &zone(""));
+        let b = batches(&plan, "Z", Limits::ROUTE53).unwrap();
+        assert!(b.len() >= 3, "{}", b.len());
+        assert!(b.iter().all(|b| b.chars <= 32_000 && b.changes.len() % 2 == 0));
+        assert_eq!(b.iter().map(|b| b.changes.len()).sum::<usize>(), 60);
+    }
+
+    #[test]
+    fn a_name_too_large_for_one_request_is_refused() {
+        let mut text = String::from("big:\n  type: TXT\n  values:\n");
+        for i in 0..12 {
+            let _ = writeln!(text, "    - '{i}{}'", "c".repeat(3000));
+        }
+        let plan = diff(&zone(&text), &zone(""));
+        assert!(batches(&plan, "Z", Limits::ROUTE53).is_err());
+    }
+}

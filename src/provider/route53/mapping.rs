@@ -1,0 +1,304 @@
+//! Route 53's record sets ↔ the zone model, as small pure functions.
+//!
+//! Route 53 writes values in master-file presentation (`10 mx.example.net.`,
+//! `0 issue "ca.example"`, TXT as `"…" "…"` with octal `\ooo` escapes for octets outside printable
+//! ASCII) and names with octal escapes (`\052` for `*`). Record sets with a routing policy
+//! (`SetIdentifier`), types dns does not handle, and the apex SOA and NS are *unmanaged*: listed
+//! so the user knows, never changed.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use aws_sdk_route53::types::{AliasTarget, ResourceRecord, ResourceRecordSet, RrType};
+
+use crate::zone::{Alias, Caa, Mx, Name, RData, RType, RecordSet, RrKey, Srv, Zone, name};
+
+/// Why a live record set is left alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unmanaged {
+    /// The apex SOA or NS: Route 53's own.
+    ApexOwned(String, String),
+    /// A weighted, latency, failover, geo or multivalue record set.
+    RoutingPolicy(String, String),
+    /// A type dns does not model (PTR, DS, HTTPS…).
+    UnsupportedType(String, String),
+    /// A value dns could not read.
+    Unreadable(String, String, String),
+}
+
+impl std::fmt::Display for Unmanaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unmanaged::ApexOwned(n, t) => write!(f, "{n} {t}: the apex {t} belongs to Route 53"),
+            Unmanaged::RoutingPolicy(n, t) => write!(f, "{n} {t}: has a routing policy (SetIdentifier), which dns leaves alone"),
+            Unmanaged::UnsupportedType(n, t) => write!(f, "{n} {t}: dns does not manage {t} records"),
+            Unmanaged::Unreadable(n, t, why) => write!(f, "{n} {t}: value not understood ({why})"),
+        }
+    }
+}
+
+/// Undoes Route 53's octal escapes in names (`\052` → `*`).
+pub fn unescape_name(text: &str) -> String {
+    let bytes = unescape_octal(text);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn unescape_octal(text: &str) -> Vec<u8> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            if let Some(d) = b.get(i + 1..i + 4)
+                && d.iter().all(|c| (b'0'..=b'7').contains(c))
+                && let Ok(byte) = u8::try_from(d.iter().fold(0u32, |v, c| v * 8 + u32::from(c - b'0')))
+            {
+                out.push(byte);
+                i += 4;
+                continue;
+            }
+            if let Some(&next) = b.get(i + 1) {
+                out.push(next);
+                i += 2;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
+/// A TXT value as Route 53 takes it: strings of at most 255 octets, quoted, with `"` and `\`
+/// escaped and octets outside printable ASCII as `\ooo`.
+pub fn txt_value(value: &str) -> String {
+    let bytes = value.as_bytes();
+    if bytes.is_empty() {
+        return "\"\"".into();
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for (i, chunk) in bytes.chunks(255).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push('"');
+        for &byte in chunk {
+            match byte {
+                b'"' | b'\\' => {
+                    out.push('\\');
+                    out.push(byte as char);
+                }
+                0x20..=0x7e => out.push(byte as char),
+                _ => {
+                    let _ = write!(out, "\\{byte:03o}");
+                }
+            }
+        }
+        out.push('"');
+    }
+    out
+}
+
+/// Reads a TXT value back: the concatenation of its strings (quoted or bare words).
+pub fn parse_txt(text: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' => i += 1,
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                if j >= b.len() {
+                    return Err("unterminated quoted string".into());
+                }
+                out.extend(unescape_octal(&text[start..j]));
+                i = j + 1;
+            }
+            _ => {
+                let start = i;
+                while i < b.len() && b[i] != b' ' {
+                    i += 1;
+                }
+                out.extend(unescape_octal(&text[start..i]));
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|_| "not UTF-8 text".to_string())
+}
+
+/// The record type's Route 53 enum.
+pub fn rr_type(t: RType) -> RrType {
+    match t {
+        RType::A => RrType::A,
+        RType::AAAA => RrType::Aaaa,
+        RType::CAA => RrType::Caa,
+        RType::CNAME => RrType::Cname,
+        RType::MX => RrType::Mx,
+        RType::NS => RrType::Ns,
+        RType::SRV => RrType::Srv,
+        RType::TXT => RrType::Txt,
+    }
+}
+
+/// The presentation values Route 53 takes for an RRset (empty for an alias).
+pub fn values(data: &RData) -> Vec<String> {
+    match data {
+        RData::Txt(v) => v.iter().map(|t| txt_value(t)).collect(),
+        other => crate::zone::bind::rdata_texts(other),
+    }
+}
+
+/// Builds the Route 53 record set for `key`; `zone_id` fills in same-zone alias targets.
+pub fn to_route53(key: &RrKey, set: &RecordSet, zone_id: &str) -> ResourceRecordSet {
+    let mut builder = ResourceRecordSet::builder().name(key.name.to_ascii()).r#type(rr_type(key.rtype));
+    match &set.data {
+        RData::Alias(alias) => {
+            let target = AliasTarget::builder()
+                .hosted_zone_id(alias.hosted_zone_id.as_deref().unwrap_or(zone_id))
+                .dns_name(alias.target.to_ascii())
+                .evaluate_target_health(alias.evaluate_target_health)
+                .build()
+                .expect("alias target: all required fields set");
+            builder = builder.alias_target(target);
+        }
+        data => {
+            builder = builder.ttl(i64::from(set.ttl.unwrap_or_default()));
+            for value in values(data) {
+                builder = builder.resource_records(ResourceRecord::builder().value(value).build().expect("value set"));
+            }
+        }
+    }
+    builder.build().expect("record set: name and type set")
+}
+
+/// Reads one live record set into the model, or says why it is left alone.
+pub fn from_route53(rr: &ResourceRecordSet, origin: &Name, zone_id: &str) -> Result<(RrKey, RecordSet), Unmanaged> {
+    let raw_name = unescape_name(rr.name());
+    let type_text = rr.r#type().as_str().to_string();
+    let owner = name::parse_owner(&format!("{}.", raw_name.trim_end_matches('.')), origin)
+        .map_err(|e| Unmanaged::Unreadable(raw_name.clone(), type_text.clone(), e.to_string()))?;
+    if owner == *origin && matches!(rr.r#type(), RrType::Soa | RrType::Ns) {
+        return Err(Unmanaged::ApexOwned(raw_name, type_text));
+    }
+    if rr.set_identifier().is_some() {
+        return Err(Unmanaged::RoutingPolicy(raw_name, type_text));
+    }
+    let Some(rtype) = RType::parse(&type_text) else {
+        return Err(Unmanaged::UnsupportedType(raw_name, type_text));
+    };
+    let key = RrKey { name: owner, rtype };
+    let unreadable = |why: String| Unmanaged::Unreadable(raw_name.clone(), type_text.clone(), why);
+    if let Some(alias) = rr.alias_target() {
+        let target = name::parse_target(&format!("{}.", unescape_name(alias.dns_name()).trim_end_matches('.')), false)
+            .map_err(|e| unreadable(e.to_string()))?;
+        let id = alias.hosted_zone_id().trim_start_matches("/hostedzone/");
+        let alias = Alias {
+            target,
+            hosted_zone_id: (id != zone_id.trim_start_matches("/hostedzone/")).then(|| id.to_string()),
+            evaluate_target_health: alias.evaluate_target_health(),
+        };
+        return Ok((key, RecordSet { ttl: None, data: RData::Alias(alias) }));
+    }
+    let ttl = rr.ttl().and_then(|t| u32::try_from(t).ok());
+    let texts: Vec<&str> = rr.resource_records().iter().map(ResourceRecord::value).collect();
+    let data = parse_values(rtype, &texts).map_err(unreadable)?;
+    Ok((key, RecordSet { ttl, data }))
+}
+
+fn target(text: &str) -> Result<Name, String> {
+    let fqdn = if text.ends_with('.') { text.to_string() } else { format!("{text}.") };
+    if fqdn == "." {
+        return Ok(Name::root());
+    }
+    name::parse_target(&unescape_name(&fqdn), true).map_err(|e| e.to_string())
+}
+
+fn fields<const N: usize>(text: &str) -> Result<[&str; N], String> {
+    let parts: Vec<&str> = text.splitn(N, ' ').collect();
+    parts.try_into().map_err(|_| format!("expected {N} fields in '{text}'"))
+}
+
+fn num<T: std::str::FromStr>(text: &str) -> Result<T, String> {
+    text.parse().map_err(|_| format!("'{text}' is not a number in range"))
+}
+
+fn parse_values(rtype: RType, texts: &[&str]) -> Result<RData, String> {
+    let bad = |t: &str| format!("'{t}' is not a {rtype} value");
+    Ok(match rtype {
+        RType::A => RData::A(texts.iter().map(|t| t.parse().map_err(|_| bad(t))).collect::<Result<_, _>>()?),
+        RType::AAAA => RData::AAAA(texts.iter().map(|t| t.parse().map_err(|_| bad(t))).collect::<Result<_, _>>()?),
+        RType::CNAME => RData::Cname(target(texts.first().ok_or("no value")?)?),
+        RType::NS => RData::Ns(texts.iter().map(|t| target(t)).collect::<Result<_, _>>()?),
+        RType::MX => RData::Mx(
+            texts
+                .iter()
+                .map(|t| {
+                    let [p, e] = fields::<2>(t)?;
+                    Ok(Mx { preference: num(p)?, exchange: target(e)? })
+                })
+                .collect::<Result<_, String>>()?,
+        ),
+        RType::SRV => RData::Srv(
+            texts
+                .iter()
+                .map(|t| {
+                    let [p, w, port, tgt] = fields::<4>(t)?;
+                    Ok(Srv { priority: num(p)?, weight: num(w)?, port: num(port)?, target: target(tgt)? })
+                })
+                .collect::<Result<_, String>>()?,
+        ),
+        RType::CAA => RData::Caa(
+            texts
+                .iter()
+                .map(|t| {
+                    let [flags, tag, value] = fields::<3>(t)?;
+                    Ok(Caa { flags: num(flags)?, tag: tag.to_ascii_lowercase(), value: parse_txt(value)? })
+                })
+                .collect::<Result<_, String>>()?,
+        ),
+        RType::TXT => RData::Txt(texts.iter().map(|t| parse_txt(t)).collect::<Result<BTreeSet<_>, _>>()?),
+    })
+}
+
+/// A live zone from its record sets: the managed RRsets and the unmanaged ones.
+pub fn zone_from_route53(origin: &Name, zone_id: &str, sets: &[ResourceRecordSet]) -> (Zone, Vec<Unmanaged>) {
+    let mut zone = Zone::new(origin.clone());
+    let mut unmanaged = Vec::new();
+    for rr in sets {
+        match from_route53(rr, origin, zone_id) {
+            Ok((key, set)) => {
+                zone.rrsets.insert(key, set);
+            }
+            Err(u) => unmanaged.push(u),
+        }
+    }
+    (zone, unmanaged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn txt_round_trips_through_route53_presentation() {
+        for value in ["v=spf1 -all", "say \"hi\" \\o/", "é€😀", &"x".repeat(600), ""] {
+            assert_eq!(parse_txt(&txt_value(value)).unwrap(), value, "{value}");
+        }
+        assert_eq!(txt_value("é"), "\"\\303\\251\"");
+        assert_eq!(parse_txt("\"a\" \"b\"").unwrap(), "ab");
+        assert_eq!(parse_txt("bare").unwrap(), "bare");
+        assert!(parse_txt("\"open").is_err());
+    }
+
+    #[test]
+    fn wildcards_come_back_escaped() {
+        assert_eq!(unescape_name("\\052.example.com."), "*.example.com.");
+        assert_eq!(unescape_name("plain.example.com."), "plain.example.com.");
+        assert_eq!(unescape_name("trailing\\"), "trailing\\");
+    }
+}

@@ -1,0 +1,336 @@
+//! Route 53: hosted zone lookup, listing, change batches, waiting for INSYNC.
+//!
+//! Credentials and region come from aws-config's default chain (environment, profiles, SSO,
+//! instance roles), with `--profile`, `--region` and `--endpoint-url` / `AWS_ENDPOINT_URL` on
+//! top. Route 53 allows five requests a second per account: every request first waits its turn
+//! at a client-side rate limiter shared by all zones of a run, and the SDK retries throttling
+//! (`Throttling`, `PriorRequestNotComplete`) with jittered exponential backoff, so that a sync
+//! completes instead of stopping half-way. Credentials are never logged or printed.
+
+pub mod batch;
+pub mod mapping;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_sdk_route53::Client;
+use aws_sdk_route53::config::{Intercept, RuntimeComponents};
+use aws_sdk_route53::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_route53::types::{ChangeBatch, ChangeStatus, ResourceRecordSet, RrType};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_types::config_bag::ConfigBag;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use crate::zone::{Name, name};
+use batch::Batch;
+
+/// How to reach Route 53.
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// Requests per second, across all zones of a run (Route 53 allows 5 per account).
+    pub max_rps: f64,
+}
+
+/// A hosted zone, by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostedZone {
+    /// The id without the `/hostedzone/` prefix.
+    pub id: String,
+    pub name: Name,
+    pub private: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    #[error("no hosted zone named {zone} in this AWS account")]
+    NotFound { zone: String },
+    #[error("{} hosted zones are named {zone}: {}", candidates.len(), candidates.iter().map(|z| format!("{} ({})", z.id, if z.private { "private" } else { "public" })).collect::<Vec<_>>().join(", "))]
+    Ambiguous { zone: String, candidates: Vec<HostedZone> },
+    #[error("hosted zone {id} is named {actual}, not {expected}")]
+    WrongZone { id: String, expected: String, actual: String },
+    #[error("Route 53 refused the change: {message}")]
+    Rejected { message: String },
+    #[error("Route 53 {operation} failed: {message}")]
+    Api { operation: &'static str, message: String },
+    #[error("change {change_id} was still PENDING after {waited:?}")]
+    WaitTimeout { change_id: String, waited: Duration },
+}
+
+impl ProviderError {
+    /// What to do about it, in plain words.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            ProviderError::NotFound { .. } => Some("create it with `dns sync --create-zone`, or check --profile and the AWS account"),
+            ProviderError::Ambiguous { .. } => Some("choose one with `hosted_zone_id` under `$zone` in the zone file, or --hosted-zone-id"),
+            ProviderError::Rejected { .. } => Some("the zone changed since the plan, or a value is not accepted: run `dns plan` again and review it"),
+            ProviderError::Api { .. } => Some("check the network, credentials (--profile) and permissions for route53:*"),
+            _ => None,
+        }
+    }
+}
+
+/// Spaces requests evenly: at most `rps` a second, shared by every task holding a clone.
+#[derive(Debug)]
+struct RateLimiter {
+    next: Mutex<Instant>,
+    interval: Duration,
+}
+
+impl RateLimiter {
+    fn new(rps: f64) -> Self {
+        let interval = if rps > 0.0 { Duration::from_secs_f64(1.0 / rps) } else { Duration::ZERO };
+        RateLimiter { next: Mutex::new(Instant::now()), interval }
+    }
+
+    async fn acquire(&self) {
+        let mut next = self.next.lock().await;
+        let now = Instant::now();
+        if *next > now {
+            tokio::time::sleep_until(*next).await;
+        }
+        *next = (*next).max(now) + self.interval;
+    }
+}
+
+/// Counts HTTP attempts (retries included): the figure the benchmarks report.
+#[derive(Debug, Clone, Default)]
+struct CountAttempts(Arc<AtomicU64>);
+
+impl Intercept for CountAttempts {
+    fn name(&self) -> &'static str {
+        "CountAttempts"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// The Route 53 client of one run.
+#[derive(Debug, Clone)]
+pub struct Route53 {
+    client: Client,
+    limiter: Arc<RateLimiter>,
+    attempts: CountAttempts,
+}
+
+/// Page size of ListResourceRecordSets (Route 53's maximum).
+pub const PAGE: i32 = 300;
+
+fn api_error<E: ProvideErrorMetadata + std::error::Error + 'static>(operation: &'static str, err: SdkError<E>) -> ProviderError {
+    ProviderError::Api { operation, message: DisplayErrorContext(&err).to_string() }
+}
+
+fn bare_id(id: &str) -> String {
+    id.trim_start_matches("/hostedzone/").trim_start_matches("/change/").to_string()
+}
+
+impl Route53 {
+    pub async fn connect(options: &AwsOptions) -> Self {
+        // hyper 1 + rustls/ring: the one HTTP stack (default features are off).
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+            ))
+            .build_https();
+        let retry = RetryConfig::standard()
+            .with_max_attempts(10)
+            .with_initial_backoff(Duration::from_millis(300))
+            .with_max_backoff(Duration::from_secs(20));
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http).retry_config(retry);
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        // Route 53 is global; without a configured region, sign for us-east-1.
+        let region = aws_config::meta::region::RegionProviderChain::first_try(options.region.clone().map(aws_config::Region::new))
+            .or_default_provider()
+            .or_else("us-east-1");
+        loader = loader.region(region);
+        if let Some(url) = &options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let shared = loader.load().await;
+        let attempts = CountAttempts::default();
+        let config = aws_sdk_route53::config::Builder::from(&shared).interceptor(attempts.clone()).build();
+        Route53 {
+            client: Client::from_conf(config),
+            limiter: Arc::new(RateLimiter::new(options.max_rps)),
+            attempts,
+        }
+    }
+
+    /// HTTP requests made so far (retries included).
+    pub fn requests(&self) -> u64 {
+        self.attempts.0.load(Ordering::Relaxed)
+    }
+
+    /// Finds the hosted zone for `origin`: by `id` when given (and checked), else by name.
+    pub async fn find_zone(&self, origin: &Name, id: Option<&str>) -> Result<HostedZone, ProviderError> {
+        let wanted = origin.to_ascii();
+        if let Some(id) = id {
+            self.limiter.acquire().await;
+            let out = self.client.get_hosted_zone().id(id).send().await.map_err(|e| api_error("GetHostedZone", e))?;
+            let hz = out.hosted_zone().ok_or_else(|| ProviderError::NotFound { zone: wanted.clone() })?;
+            let zone = hosted_zone(hz)?;
+            if zone.name != *origin {
+                return Err(ProviderError::WrongZone { id: id.into(), expected: wanted, actual: zone.name.to_ascii() });
+            }
+            return Ok(zone);
+        }
+        let mut found = Vec::new();
+        let mut next: Option<(String, Option<String>)> = Some((wanted.clone(), None));
+        while let Some((dns_name, zone_id)) = next.take() {
+            self.limiter.acquire().await;
+            let out = self
+                .client
+                .list_hosted_zones_by_name()
+                .dns_name(dns_name)
+                .set_hosted_zone_id(zone_id)
+                .max_items(100)
+                .send()
+                .await
+                .map_err(|e| api_error("ListHostedZonesByName", e))?;
+            let mut past = false;
+            for hz in out.hosted_zones() {
+                let zone = hosted_zone(hz)?;
+                if zone.name == *origin {
+                    found.push(zone);
+                } else {
+                    past = true; // sorted by name: nothing further can match
+                }
+            }
+            if out.is_truncated() && !past {
+                next = out.next_dns_name().map(|n| (n.to_string(), out.next_hosted_zone_id().map(str::to_string)));
+            }
+        }
+        match found.len() {
+            0 => Err(ProviderError::NotFound { zone: wanted }),
+            1 => Ok(found.remove(0)),
+            _ => Err(ProviderError::Ambiguous { zone: wanted, candidates: found }),
+        }
+    }
+
+    /// Every record set of the zone, in pages of 300.
+    pub async fn list(&self, zone: &HostedZone) -> Result<Vec<ResourceRecordSet>, ProviderError> {
+        let mut sets = Vec::new();
+        let mut start: Option<(String, RrType, Option<String>)> = None;
+        loop {
+            self.limiter.acquire().await;
+            let mut req = self.client.list_resource_record_sets().hosted_zone_id(&zone.id).max_items(PAGE);
+            if let Some((name, rtype, ident)) = start.take() {
+                req = req.start_record_name(name).start_record_type(rtype).set_start_record_identifier(ident);
+            }
+            let out = req.send().await.map_err(|e| api_error("ListResourceRecordSets", e))?;
+            sets.extend(out.resource_record_sets().iter().cloned());
+            match (out.is_truncated(), out.next_record_name(), out.next_record_type()) {
+                (true, Some(name), Some(rtype)) => {
+                    start = Some((name.to_string(), rtype.clone(), out.next_record_identifier().map(str::to_string)));
+                }
+                _ => break,
+            }
+        }
+        Ok(sets)
+    }
+
+    /// Sends one change batch; the change id to wait on.
+    pub async fn change(&self, zone: &HostedZone, batch: &Batch, comment: &str) -> Result<String, ProviderError> {
+        let change_batch = ChangeBatch::builder()
+            .comment(comment)
+            .set_changes(Some(batch.changes.clone()))
+            .build()
+            .map_err(|e| ProviderError::Api { operation: "ChangeResourceRecordSets", message: e.to_string() })?;
+        self.limiter.acquire().await;
+        let out = self
+            .client
+            .change_resource_record_sets()
+            .hosted_zone_id(&zone.id)
+            .change_batch(change_batch)
+            .send()
+            .await
+            .map_err(|e| match e.as_service_error() {
+                Some(service) if service.is_invalid_change_batch() || service.is_invalid_input() => {
+                    ProviderError::Rejected { message: service.meta().message().unwrap_or("InvalidChangeBatch").to_string() }
+                }
+                _ => api_error("ChangeResourceRecordSets", e),
+            })?;
+        Ok(out.change_info().map(|c| bare_id(c.id())).unwrap_or_default())
+    }
+
+    /// Polls GetChange with backoff until INSYNC; `tick` hears each status.
+    pub async fn wait(&self, change_id: &str, timeout: Duration, mut tick: impl FnMut(&str)) -> Result<(), ProviderError> {
+        let started = Instant::now();
+        let mut delay = Duration::from_secs(1);
+        loop {
+            self.limiter.acquire().await;
+            let out = self.client.get_change().id(change_id).send().await.map_err(|e| api_error("GetChange", e))?;
+            let status = out.change_info().map(|c| c.status().clone()).unwrap_or(ChangeStatus::Pending);
+            tick(status.as_str());
+            if status == ChangeStatus::Insync {
+                return Ok(());
+            }
+            if started.elapsed() + delay > timeout {
+                return Err(ProviderError::WaitTimeout { change_id: change_id.into(), waited: started.elapsed() });
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(10));
+        }
+    }
+
+    /// Creates a public hosted zone; its four name servers, for the registrar.
+    pub async fn create_zone(&self, origin: &Name) -> Result<(HostedZone, Vec<String>), ProviderError> {
+        let reference = format!(
+            "dns-{}-{}",
+            origin.to_ascii().trim_end_matches('.'),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default()
+        );
+        self.limiter.acquire().await;
+        let out = self
+            .client
+            .create_hosted_zone()
+            .name(origin.to_ascii())
+            .caller_reference(reference)
+            .send()
+            .await
+            .map_err(|e| api_error("CreateHostedZone", e))?;
+        let zone = out
+            .hosted_zone()
+            .map(hosted_zone)
+            .transpose()?
+            .ok_or_else(|| ProviderError::Api { operation: "CreateHostedZone", message: "no hosted zone in the answer".into() })?;
+        let servers = out.delegation_set().map(|d| d.name_servers().to_vec()).unwrap_or_default();
+        Ok((zone, servers))
+    }
+
+    /// The name servers Route 53 assigned to the zone (its delegation set).
+    pub async fn name_servers(&self, zone: &HostedZone) -> Result<Vec<String>, ProviderError> {
+        self.limiter.acquire().await;
+        let out = self.client.get_hosted_zone().id(&zone.id).send().await.map_err(|e| api_error("GetHostedZone", e))?;
+        Ok(out.delegation_set().map(|d| d.name_servers().to_vec()).unwrap_or_default())
+    }
+}
+
+fn hosted_zone(hz: &aws_sdk_route53::types::HostedZone) -> Result<HostedZone, ProviderError> {
+    let name = name::parse_zone(&mapping::unescape_name(hz.name())).map_err(|e| ProviderError::Api {
+        operation: "ListHostedZonesByName",
+        message: format!("unreadable zone name '{}': {e}", hz.name()),
+    })?;
+    Ok(HostedZone {
+        id: bare_id(hz.id()),
+        name,
+        private: hz.config().is_some_and(|c| c.private_zone()),
+    })
+}
