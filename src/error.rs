@@ -9,9 +9,13 @@
 //! | 1 | problems found (reserved for `check` findings) |
 //! | 2 | bad input or usage: invalid zone file, bad argument, missing file |
 //! | 3 | could not do the job: I/O failure writing output, service or network unreachable |
+//! | 4 | refused: safety threshold, stale plan checksum, a concurrent change, or not confirmed |
 
 use std::path::PathBuf;
 
+use crate::plan::safety::Unsafe;
+use crate::provider::route53::ProviderError;
+use crate::provider::route53::batch::TooLarge;
 use crate::zone::bind::ImportError;
 
 #[derive(Debug, thiserror::Error)]
@@ -43,9 +47,41 @@ pub enum Error {
 
     #[error(transparent)]
     Import(#[from] ImportError),
+
+    #[error("{zone}: {source}")]
+    Provider { zone: String, source: ProviderError },
+
+    #[error("{zone}: refused: {source}; review the plan and pass --force to apply it anyway")]
+    Unsafe { zone: String, source: Unsafe },
+
+    #[error("{zone}: {source}")]
+    TooLarge { zone: String, source: TooLarge },
+
+    #[error(
+        "the plan is not the reviewed one: its checksum is {actual}, not {expected}; the zone or the file changed since, so run `dns plan` again"
+    )]
+    StalePlan { expected: String, actual: String },
+
+    #[error("not applied: {0}")]
+    NotConfirmed(String),
+
+    #[error("{failed} of {total} zone(s) failed")]
+    ZonesFailed {
+        failed: usize,
+        total: usize,
+        code: u8,
+    },
 }
 
 impl Error {
+    /// What to do about it, when the message alone does not say.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Provider { source, .. } => source.hint(),
+            _ => None,
+        }
+    }
+
     /// The one table from error to exit code.
     pub fn exit_code(&self) -> u8 {
         match self {
@@ -54,8 +90,18 @@ impl Error {
             | Error::Exists { .. }
             | Error::ZoneNotFound { .. }
             | Error::Usage(_)
-            | Error::Import(_) => 2,
+            | Error::Import(_)
+            | Error::TooLarge { .. } => 2,
             Error::Write { .. } => 3,
+            Error::Provider { source, .. } => match source {
+                ProviderError::NotFound { .. }
+                | ProviderError::Ambiguous { .. }
+                | ProviderError::WrongZone { .. } => 2,
+                ProviderError::Rejected { .. } => 4,
+                ProviderError::Api { .. } | ProviderError::WaitTimeout { .. } => 3,
+            },
+            Error::Unsafe { .. } | Error::StalePlan { .. } | Error::NotConfirmed(_) => 4,
+            Error::ZonesFailed { code, .. } => *code,
         }
     }
 }

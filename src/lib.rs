@@ -12,4 +12,5 @@ pub mod cli;
 pub mod error;
 pub mod plan;
 pub mod provider;
+pub mod report;
 pub mod zone;

@@ -16,6 +16,8 @@ fn help_of_every_command_carries_an_example() {
     for args in [
         vec!["--help"],
         vec!["validate", "--help"],
+        vec!["plan", "--help"],
+        vec!["sync", "--help"],
         vec!["export", "--help"],
         vec!["import", "--help"],
         vec!["completions", "--help"],

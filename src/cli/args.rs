@@ -7,6 +7,9 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 const EXAMPLES: &str = "\
 Examples:
   dns validate                      check every file in zones/
+  dns plan                          show what sync would change in Route 53
+  dns sync --yes                    apply zones/ to Route 53 (CI)
+  dns import hive.example.com       write the live hosted zone to zones/
   dns export hive.example.com --format bind > hive.zone
   dns import --from-bind hive.zone  write zones/hive.example.com.yaml
   dns completions bash > /etc/bash_completion.d/dns";
@@ -49,6 +52,18 @@ pub enum Command {
         after_help = "Examples:\n  dns validate\n  dns validate zones/hive.example.com.yaml\n  dns validate --json zones/ other-zones/"
     )]
     Validate(ValidateArgs),
+
+    /// Show what sync would change in Route 53; never writes
+    #[command(
+        after_help = "Examples:\n  dns plan\n  dns plan hive.example.com --json\n  AWS_PROFILE=prod dns plan --zones dns/zones"
+    )]
+    Plan(PlanArgs),
+
+    /// Make each Route 53 hosted zone equal to its file in zones/
+    #[command(
+        after_help = "Examples:\n  dns sync                                 plan, ask, apply, wait for INSYNC\n  dns sync --yes hive.example.com          no question (CI)\n  dns sync --yes --plan-checksum 3f2a...   apply only the reviewed plan\n  dns sync --create-zone hive.example.com  create the hosted zone first"
+    )]
+    Sync(SyncArgs),
 
     /// Write a zone file as an RFC 1035 master file (BIND format)
     #[command(
@@ -112,12 +127,20 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The zone name (default: the master file's $ORIGIN)
+    /// The zone name (with --from-bind, default: the master file's $ORIGIN)
+    #[arg(required_unless_present = "from_bind")]
     pub zone: Option<String>,
 
-    /// Read this RFC 1035 master file
+    /// Read this RFC 1035 master file instead of Route 53
     #[arg(long, value_name = "FILE")]
-    pub from_bind: PathBuf,
+    pub from_bind: Option<PathBuf>,
+
+    /// The hosted zone to read, when several share the name
+    #[arg(long, value_name = "ID", conflicts_with = "from_bind")]
+    pub hosted_zone_id: Option<String>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 
     /// Directory of zone files to write into
     #[arg(long, default_value = "zones")]
@@ -130,4 +153,87 @@ pub struct ImportArgs {
     /// Overwrite an existing zone file
     #[arg(long)]
     pub force: bool,
+}
+
+/// How to reach AWS. Credentials come from the default chain and are never printed.
+#[derive(Debug, Clone, Args)]
+pub struct AwsArgs {
+    /// AWS profile (default: AWS_PROFILE, else the default profile)
+    #[arg(long)]
+    pub profile: Option<String>,
+
+    /// AWS region to sign for (Route 53 is global; default: the profile's, else us-east-1)
+    #[arg(long)]
+    pub region: Option<String>,
+
+    /// Send API requests here, e.g. an emulator (also AWS_ENDPOINT_URL)
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Route 53 requests per second, across all zones (Route 53 allows 5 per account)
+    #[arg(long, default_value_t = 5.0, env = "DNS_MAX_RPS")]
+    pub max_rps: f64,
+}
+
+/// Which zones, from where.
+#[derive(Debug, Clone, Args)]
+pub struct ZoneSelection {
+    /// Zones to act on (default: every file in the zones directory)
+    #[arg(value_name = "ZONE")]
+    pub names: Vec<String>,
+
+    /// Directory of zone files
+    #[arg(long = "zones", value_name = "DIR", default_value = "zones")]
+    pub dir: PathBuf,
+
+    /// The hosted zone to use, when several share the name (one zone only)
+    #[arg(long, value_name = "ID")]
+    pub hosted_zone_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub zones: ZoneSelection,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Print the plan as JSON (with its checksum)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+
+    /// Apply without asking (for CI)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Stop after printing the plan
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Apply only if the plan computed now has this checksum (from `dns plan`)
+    #[arg(long, value_name = "SHA256")]
+    pub plan_checksum: Option<String>,
+
+    /// Apply even past the safety threshold (max_change_percent)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Do not wait for Route 53 to report the change INSYNC
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Seconds to wait for INSYNC
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub wait_timeout: u64,
+
+    /// Create the public hosted zone if it does not exist, and print its name servers
+    #[arg(long)]
+    pub create_zone: bool,
 }

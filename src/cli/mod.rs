@@ -2,6 +2,7 @@
 
 pub mod args;
 mod style;
+mod sync;
 mod zonefiles;
 
 use std::io::IsTerminal;
@@ -23,7 +24,15 @@ pub fn run() -> Result<()> {
     match cli.command {
         Command::Validate(args) => zonefiles::validate(&args, style),
         Command::Export(args) => zonefiles::export(&args),
-        Command::Import(args) => zonefiles::import(&args),
+        Command::Plan(args) => sync::plan(&args, style),
+        Command::Sync(args) => sync::sync(&args, style),
+        Command::Import(args) => match (&args.from_bind, &args.zone) {
+            (Some(file), _) => zonefiles::import_bind(&args, file),
+            (None, Some(zone)) => sync::import(&args, zone),
+            (None, None) => Err(crate::error::Error::Usage(
+                "give a ZONE to import from Route 53, or --from-bind FILE".into(),
+            )),
+        },
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "dns", &mut std::io::stdout());
             Ok(())

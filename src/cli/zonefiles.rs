@@ -8,7 +8,7 @@ use super::args::{ExportArgs, ImportArgs, ValidateArgs};
 use crate::error::{Error, Result};
 use crate::zone::diag::{Diagnostic, Severity};
 use crate::zone::load::{self, Loaded};
-use crate::zone::{bind, name, write};
+use crate::zone::{Zone, bind, name, write};
 
 /// Expands files and directories into the zone files they name, in a stable order.
 pub fn zone_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
@@ -138,7 +138,7 @@ pub fn validate(args: &ValidateArgs, style: Style) -> Result<()> {
 }
 
 /// The path of a zone's file in `dir`, from a zone name given with or without the trailing dot.
-fn zone_path(dir: &Path, zone: &str) -> Result<PathBuf> {
+pub(super) fn zone_path(dir: &Path, zone: &str) -> Result<PathBuf> {
     let origin = name::parse_zone(zone)
         .map_err(|e| Error::Usage(format!("'{zone}' is not a zone name: {e}")))?;
     let stem = origin.to_ascii();
@@ -179,9 +179,10 @@ pub fn export(args: &ExportArgs) -> Result<()> {
     write_output(args.output.as_deref(), &text)
 }
 
-pub fn import(args: &ImportArgs) -> Result<()> {
-    let text = std::fs::read_to_string(&args.from_bind).map_err(|source| Error::Read {
-        path: args.from_bind.clone(),
+/// `dns import --from-bind FILE`.
+pub fn import_bind(args: &ImportArgs, file: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+        path: file.to_path_buf(),
         source,
     })?;
     let origin = match &args.zone {
@@ -191,11 +192,17 @@ pub fn import(args: &ImportArgs) -> Result<()> {
         ),
         None => None,
     };
-    let (zone, notes) = bind::import(&text, &args.from_bind, origin)?;
+    let (zone, notes) = bind::import(&text, file, origin)?;
     for dropped in &notes.dropped {
         eprintln!("note: left out {dropped}");
     }
-    let yaml = write::to_yaml(&zone);
+    write_zone_file(&zone, args)
+}
+
+/// Writes an imported zone to `-o FILE`, stdout (`-o -`) or `zones/<zone>.yaml`, refusing to
+/// overwrite without --force, and checks the text with the loader that will read it.
+pub fn write_zone_file(zone: &Zone, args: &ImportArgs) -> Result<()> {
+    let yaml = write::to_yaml(zone);
     let target = match &args.output {
         Some(path) => path.clone(),
         None => zone_path(&args.zones, &zone.origin.to_ascii())?,
@@ -204,7 +211,6 @@ pub fn import(args: &ImportArgs) -> Result<()> {
     if !is_stdout && target.exists() && !args.force {
         return Err(Error::Exists { path: target });
     }
-    // Check what we are about to write with the same loader that will read it.
     let check_path = if is_stdout {
         zone_path(Path::new("."), &zone.origin.to_ascii())?
     } else {

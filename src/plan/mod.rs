@@ -21,15 +21,27 @@ use crate::zone::{Name, RData, RecordSet, RrKey, Zone, name};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    Create { key: RrKey, new: RecordSet },
-    Update { key: RrKey, old: RecordSet, new: RecordSet },
-    Delete { key: RrKey, old: RecordSet },
+    Create {
+        key: RrKey,
+        new: RecordSet,
+    },
+    Update {
+        key: RrKey,
+        old: RecordSet,
+        new: RecordSet,
+    },
+    Delete {
+        key: RrKey,
+        old: RecordSet,
+    },
 }
 
 impl Change {
     pub fn key(&self) -> &RrKey {
         match self {
-            Change::Create { key, .. } | Change::Update { key, .. } | Change::Delete { key, .. } => key,
+            Change::Create { key, .. }
+            | Change::Update { key, .. }
+            | Change::Delete { key, .. } => key,
         }
     }
 
@@ -80,7 +92,13 @@ impl Plan {
         let mut text = format!("zone {}\n", self.origin.to_ascii());
         for change in &self.changes {
             let key = change.key();
-            let _ = writeln!(text, "{} {} {}", change.action(), key.name.to_ascii(), key.rtype);
+            let _ = writeln!(
+                text,
+                "{} {} {}",
+                change.action(),
+                key.name.to_ascii(),
+                key.rtype
+            );
             for (sign, set) in [("-", change.old()), ("+", change.new_set())] {
                 if let Some(set) = set {
                     let _ = writeln!(text, "{sign} {}", canonical(set));
@@ -104,7 +122,11 @@ pub fn canonical(set: &RecordSet) -> String {
             a.hosted_zone_id.as_deref().unwrap_or("-"),
             a.evaluate_target_health
         ),
-        data => format!("{} {}", set.ttl.unwrap_or_default(), rdata_texts(data).join(" | ")),
+        data => format!(
+            "{} {}",
+            set.ttl.unwrap_or_default(),
+            rdata_texts(data).join(" | ")
+        ),
     }
 }
 
@@ -142,17 +164,32 @@ pub fn diff(desired: &Zone, current: &Zone) -> Plan {
         existing += 1;
         match desired.rrsets.get(key) {
             Some(new) if new == old => {}
-            Some(new) => changes.push(Change::Update { key: key.clone(), old: old.clone(), new: new.clone() }),
-            None => changes.push(Change::Delete { key: key.clone(), old: old.clone() }),
+            Some(new) => changes.push(Change::Update {
+                key: key.clone(),
+                old: old.clone(),
+                new: new.clone(),
+            }),
+            None => changes.push(Change::Delete {
+                key: key.clone(),
+                old: old.clone(),
+            }),
         }
     }
     for (key, new) in &desired.rrsets {
         if !ignored_key(key) && !current.rrsets.contains_key(key) {
-            changes.push(Change::Create { key: key.clone(), new: new.clone() });
+            changes.push(Change::Create {
+                key: key.clone(),
+                new: new.clone(),
+            });
         }
     }
     changes.sort_by(|a, b| a.key().cmp(b.key()));
-    Plan { origin, changes, existing, ignored }
+    Plan {
+        origin,
+        changes,
+        existing,
+        ignored,
+    }
 }
 
 #[cfg(test)]
@@ -176,11 +213,23 @@ mod tests {
 
     #[test]
     fn create_update_delete_in_canonical_order() {
-        let desired = zone("b: {type: A, value: 192.0.2.1}\na: {type: A, ttl: 60, value: 192.0.2.9}\n");
+        let desired =
+            zone("b: {type: A, value: 192.0.2.1}\na: {type: A, ttl: 60, value: 192.0.2.9}\n");
         let current = zone("a: {type: A, value: 192.0.2.9}\nc: {type: TXT, value: old}\n");
         let plan = diff(&desired, &current);
-        let actions: Vec<_> = plan.changes.iter().map(|c| (c.action(), name::relative(&c.key().name, &plan.origin))).collect();
-        assert_eq!(actions, [("update", "a".into()), ("create", "b".into()), ("delete", "c".into())]);
+        let actions: Vec<_> = plan
+            .changes
+            .iter()
+            .map(|c| (c.action(), name::relative(&c.key().name, &plan.origin)))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("update", "a".into()),
+                ("create", "b".into()),
+                ("delete", "c".into())
+            ]
+        );
         assert_eq!(plan.existing, 2);
     }
 
@@ -189,14 +238,20 @@ mod tests {
         let desired = zone("www: {type: ALIAS, value: lb-1.us-east-1.elb.amazonaws.com.}\n");
         let current = zone("www: {type: CNAME, value: lb-1.us-east-1.elb.amazonaws.com.}\n");
         let plan = diff(&desired, &current);
-        let actions: Vec<_> = plan.changes.iter().map(|c| (c.action(), c.key().rtype.as_str())).collect();
+        let actions: Vec<_> = plan
+            .changes
+            .iter()
+            .map(|c| (c.action(), c.key().rtype.as_str()))
+            .collect();
         assert_eq!(actions, [("create", "A"), ("delete", "CNAME")]);
     }
 
     #[test]
     fn ignored_names_are_left_alone() {
-        let desired = zone("$zone: {ignore: ['_acme-challenge*', '@']}\nwww: {type: A, value: 192.0.2.1}\n");
-        let current = zone("_acme-challenge.www: {type: TXT, value: token}\n'': {type: TXT, value: x}\n");
+        let desired =
+            zone("$zone: {ignore: ['_acme-challenge*', '@']}\nwww: {type: A, value: 192.0.2.1}\n");
+        let current =
+            zone("_acme-challenge.www: {type: TXT, value: token}\n'': {type: TXT, value: x}\n");
         let plan = diff(&desired, &current);
         assert_eq!(plan.changes.len(), 1);
         assert_eq!(plan.ignored.len(), 2);

@@ -29,7 +29,13 @@ pub fn check(plan: &Plan, limit_percent: u8) -> Result<(), Unsafe> {
         let count = plan.count(action);
         let percent = count as f64 * 100.0 / plan.existing as f64;
         if percent > f64::from(limit_percent) {
-            return Err(Unsafe { action: label, count, existing: plan.existing, percent, limit: limit_percent });
+            return Err(Unsafe {
+                action: label,
+                count,
+                existing: plan.existing,
+                percent,
+                limit: limit_percent,
+            });
         }
     }
     Ok(())

@@ -47,3 +47,13 @@ pub fn require_tool(name: &str, package: &str) -> Option<PathBuf> {
     }
     found
 }
+
+pub mod moto;
+pub mod proxy;
+
+/// Writes `zones/<zone>.yaml` under `dir`.
+pub fn write_zone(dir: &Path, zone: &str, text: &str) {
+    let zones = dir.join("zones");
+    std::fs::create_dir_all(&zones).unwrap();
+    std::fs::write(zones.join(format!("{zone}.yaml")), text).unwrap();
+}

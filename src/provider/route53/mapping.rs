@@ -30,8 +30,13 @@ impl std::fmt::Display for Unmanaged {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Unmanaged::ApexOwned(n, t) => write!(f, "{n} {t}: the apex {t} belongs to Route 53"),
-            Unmanaged::RoutingPolicy(n, t) => write!(f, "{n} {t}: has a routing policy (SetIdentifier), which dns leaves alone"),
-            Unmanaged::UnsupportedType(n, t) => write!(f, "{n} {t}: dns does not manage {t} records"),
+            Unmanaged::RoutingPolicy(n, t) => write!(
+                f,
+                "{n} {t}: has a routing policy (SetIdentifier), which dns leaves alone"
+            ),
+            Unmanaged::UnsupportedType(n, t) => {
+                write!(f, "{n} {t}: dns does not manage {t} records")
+            }
             Unmanaged::Unreadable(n, t, why) => write!(f, "{n} {t}: value not understood ({why})"),
         }
     }
@@ -51,7 +56,8 @@ fn unescape_octal(text: &str) -> Vec<u8> {
         if b[i] == b'\\' {
             if let Some(d) = b.get(i + 1..i + 4)
                 && d.iter().all(|c| (b'0'..=b'7').contains(c))
-                && let Ok(byte) = u8::try_from(d.iter().fold(0u32, |v, c| v * 8 + u32::from(c - b'0')))
+                && let Ok(byte) =
+                    u8::try_from(d.iter().fold(0u32, |v, c| v * 8 + u32::from(c - b'0')))
             {
                 out.push(byte);
                 i += 4;
@@ -155,7 +161,9 @@ pub fn values(data: &RData) -> Vec<String> {
 
 /// Builds the Route 53 record set for `key`; `zone_id` fills in same-zone alias targets.
 pub fn to_route53(key: &RrKey, set: &RecordSet, zone_id: &str) -> ResourceRecordSet {
-    let mut builder = ResourceRecordSet::builder().name(key.name.to_ascii()).r#type(rr_type(key.rtype));
+    let mut builder = ResourceRecordSet::builder()
+        .name(key.name.to_ascii())
+        .r#type(rr_type(key.rtype));
     match &set.data {
         RData::Alias(alias) => {
             let target = AliasTarget::builder()
@@ -169,7 +177,12 @@ pub fn to_route53(key: &RrKey, set: &RecordSet, zone_id: &str) -> ResourceRecord
         data => {
             builder = builder.ttl(i64::from(set.ttl.unwrap_or_default()));
             for value in values(data) {
-                builder = builder.resource_records(ResourceRecord::builder().value(value).build().expect("value set"));
+                builder = builder.resource_records(
+                    ResourceRecord::builder()
+                        .value(value)
+                        .build()
+                        .expect("value set"),
+                );
             }
         }
     }
@@ -177,7 +190,11 @@ pub fn to_route53(key: &RrKey, set: &RecordSet, zone_id: &str) -> ResourceRecord
 }
 
 /// Reads one live record set into the model, or says why it is left alone.
-pub fn from_route53(rr: &ResourceRecordSet, origin: &Name, zone_id: &str) -> Result<(RrKey, RecordSet), Unmanaged> {
+pub fn from_route53(
+    rr: &ResourceRecordSet,
+    origin: &Name,
+    zone_id: &str,
+) -> Result<(RrKey, RecordSet), Unmanaged> {
     let raw_name = unescape_name(rr.name());
     let type_text = rr.r#type().as_str().to_string();
     let owner = name::parse_owner(&format!("{}.", raw_name.trim_end_matches('.')), origin)
@@ -194,24 +211,42 @@ pub fn from_route53(rr: &ResourceRecordSet, origin: &Name, zone_id: &str) -> Res
     let key = RrKey { name: owner, rtype };
     let unreadable = |why: String| Unmanaged::Unreadable(raw_name.clone(), type_text.clone(), why);
     if let Some(alias) = rr.alias_target() {
-        let target = name::parse_target(&format!("{}.", unescape_name(alias.dns_name()).trim_end_matches('.')), false)
-            .map_err(|e| unreadable(e.to_string()))?;
+        let target = name::parse_target(
+            &format!("{}.", unescape_name(alias.dns_name()).trim_end_matches('.')),
+            false,
+        )
+        .map_err(|e| unreadable(e.to_string()))?;
         let id = alias.hosted_zone_id().trim_start_matches("/hostedzone/");
         let alias = Alias {
             target,
-            hosted_zone_id: (id != zone_id.trim_start_matches("/hostedzone/")).then(|| id.to_string()),
+            hosted_zone_id: (id != zone_id.trim_start_matches("/hostedzone/"))
+                .then(|| id.to_string()),
             evaluate_target_health: alias.evaluate_target_health(),
         };
-        return Ok((key, RecordSet { ttl: None, data: RData::Alias(alias) }));
+        return Ok((
+            key,
+            RecordSet {
+                ttl: None,
+                data: RData::Alias(alias),
+            },
+        ));
     }
     let ttl = rr.ttl().and_then(|t| u32::try_from(t).ok());
-    let texts: Vec<&str> = rr.resource_records().iter().map(ResourceRecord::value).collect();
+    let texts: Vec<&str> = rr
+        .resource_records()
+        .iter()
+        .map(ResourceRecord::value)
+        .collect();
     let data = parse_values(rtype, &texts).map_err(unreadable)?;
     Ok((key, RecordSet { ttl, data }))
 }
 
 fn target(text: &str) -> Result<Name, String> {
-    let fqdn = if text.ends_with('.') { text.to_string() } else { format!("{text}.") };
+    let fqdn = if text.ends_with('.') {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    };
     if fqdn == "." {
         return Ok(Name::root());
     }
@@ -220,18 +255,31 @@ fn target(text: &str) -> Result<Name, String> {
 
 fn fields<const N: usize>(text: &str) -> Result<[&str; N], String> {
     let parts: Vec<&str> = text.splitn(N, ' ').collect();
-    parts.try_into().map_err(|_| format!("expected {N} fields in '{text}'"))
+    parts
+        .try_into()
+        .map_err(|_| format!("expected {N} fields in '{text}'"))
 }
 
 fn num<T: std::str::FromStr>(text: &str) -> Result<T, String> {
-    text.parse().map_err(|_| format!("'{text}' is not a number in range"))
+    text.parse()
+        .map_err(|_| format!("'{text}' is not a number in range"))
 }
 
 fn parse_values(rtype: RType, texts: &[&str]) -> Result<RData, String> {
     let bad = |t: &str| format!("'{t}' is not a {rtype} value");
     Ok(match rtype {
-        RType::A => RData::A(texts.iter().map(|t| t.parse().map_err(|_| bad(t))).collect::<Result<_, _>>()?),
-        RType::AAAA => RData::AAAA(texts.iter().map(|t| t.parse().map_err(|_| bad(t))).collect::<Result<_, _>>()?),
+        RType::A => RData::A(
+            texts
+                .iter()
+                .map(|t| t.parse().map_err(|_| bad(t)))
+                .collect::<Result<_, _>>()?,
+        ),
+        RType::AAAA => RData::AAAA(
+            texts
+                .iter()
+                .map(|t| t.parse().map_err(|_| bad(t)))
+                .collect::<Result<_, _>>()?,
+        ),
         RType::CNAME => RData::Cname(target(texts.first().ok_or("no value")?)?),
         RType::NS => RData::Ns(texts.iter().map(|t| target(t)).collect::<Result<_, _>>()?),
         RType::MX => RData::Mx(
@@ -239,7 +287,10 @@ fn parse_values(rtype: RType, texts: &[&str]) -> Result<RData, String> {
                 .iter()
                 .map(|t| {
                     let [p, e] = fields::<2>(t)?;
-                    Ok(Mx { preference: num(p)?, exchange: target(e)? })
+                    Ok(Mx {
+                        preference: num(p)?,
+                        exchange: target(e)?,
+                    })
                 })
                 .collect::<Result<_, String>>()?,
         ),
@@ -248,7 +299,12 @@ fn parse_values(rtype: RType, texts: &[&str]) -> Result<RData, String> {
                 .iter()
                 .map(|t| {
                     let [p, w, port, tgt] = fields::<4>(t)?;
-                    Ok(Srv { priority: num(p)?, weight: num(w)?, port: num(port)?, target: target(tgt)? })
+                    Ok(Srv {
+                        priority: num(p)?,
+                        weight: num(w)?,
+                        port: num(port)?,
+                        target: target(tgt)?,
+                    })
                 })
                 .collect::<Result<_, String>>()?,
         ),
@@ -257,16 +313,29 @@ fn parse_values(rtype: RType, texts: &[&str]) -> Result<RData, String> {
                 .iter()
                 .map(|t| {
                     let [flags, tag, value] = fields::<3>(t)?;
-                    Ok(Caa { flags: num(flags)?, tag: tag.to_ascii_lowercase(), value: parse_txt(value)? })
+                    Ok(Caa {
+                        flags: num(flags)?,
+                        tag: tag.to_ascii_lowercase(),
+                        value: parse_txt(value)?,
+                    })
                 })
                 .collect::<Result<_, String>>()?,
         ),
-        RType::TXT => RData::Txt(texts.iter().map(|t| parse_txt(t)).collect::<Result<BTreeSet<_>, _>>()?),
+        RType::TXT => RData::Txt(
+            texts
+                .iter()
+                .map(|t| parse_txt(t))
+                .collect::<Result<BTreeSet<_>, _>>()?,
+        ),
     })
 }
 
 /// A live zone from its record sets: the managed RRsets and the unmanaged ones.
-pub fn zone_from_route53(origin: &Name, zone_id: &str, sets: &[ResourceRecordSet]) -> (Zone, Vec<Unmanaged>) {
+pub fn zone_from_route53(
+    origin: &Name,
+    zone_id: &str,
+    sets: &[ResourceRecordSet],
+) -> (Zone, Vec<Unmanaged>) {
     let mut zone = Zone::new(origin.clone());
     let mut unmanaged = Vec::new();
     for rr in sets {
@@ -286,7 +355,13 @@ mod tests {
 
     #[test]
     fn txt_round_trips_through_route53_presentation() {
-        for value in ["v=spf1 -all", "say \"hi\" \\o/", "é€😀", &"x".repeat(600), ""] {
+        for value in [
+            "v=spf1 -all",
+            "say \"hi\" \\o/",
+            "é€😀",
+            &"x".repeat(600),
+            "",
+        ] {
             assert_eq!(parse_txt(&txt_value(value)).unwrap(), value, "{value}");
         }
         assert_eq!(txt_value("é"), "\"\\303\\251\"");

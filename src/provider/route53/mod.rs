@@ -53,13 +53,23 @@ pub enum ProviderError {
     #[error("no hosted zone named {zone} in this AWS account")]
     NotFound { zone: String },
     #[error("{} hosted zones are named {zone}: {}", candidates.len(), candidates.iter().map(|z| format!("{} ({})", z.id, if z.private { "private" } else { "public" })).collect::<Vec<_>>().join(", "))]
-    Ambiguous { zone: String, candidates: Vec<HostedZone> },
+    Ambiguous {
+        zone: String,
+        candidates: Vec<HostedZone>,
+    },
     #[error("hosted zone {id} is named {actual}, not {expected}")]
-    WrongZone { id: String, expected: String, actual: String },
+    WrongZone {
+        id: String,
+        expected: String,
+        actual: String,
+    },
     #[error("Route 53 refused the change: {message}")]
     Rejected { message: String },
     #[error("Route 53 {operation} failed: {message}")]
-    Api { operation: &'static str, message: String },
+    Api {
+        operation: &'static str,
+        message: String,
+    },
     #[error("change {change_id} was still PENDING after {waited:?}")]
     WaitTimeout { change_id: String, waited: Duration },
 }
@@ -68,10 +78,18 @@ impl ProviderError {
     /// What to do about it, in plain words.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
-            ProviderError::NotFound { .. } => Some("create it with `dns sync --create-zone`, or check --profile and the AWS account"),
-            ProviderError::Ambiguous { .. } => Some("choose one with `hosted_zone_id` under `$zone` in the zone file, or --hosted-zone-id"),
-            ProviderError::Rejected { .. } => Some("the zone changed since the plan, or a value is not accepted: run `dns plan` again and review it"),
-            ProviderError::Api { .. } => Some("check the network, credentials (--profile) and permissions for route53:*"),
+            ProviderError::NotFound { .. } => Some(
+                "create it with `dns sync --create-zone`, or check --profile and the AWS account",
+            ),
+            ProviderError::Ambiguous { .. } => Some(
+                "choose one with `hosted_zone_id` under `$zone` in the zone file, or --hosted-zone-id",
+            ),
+            ProviderError::Rejected { .. } => Some(
+                "the zone changed since the plan, or a value is not accepted: run `dns plan` again and review it",
+            ),
+            ProviderError::Api { .. } => {
+                Some("check the network, credentials (--profile) and permissions for route53:*")
+            }
             _ => None,
         }
     }
@@ -86,8 +104,15 @@ struct RateLimiter {
 
 impl RateLimiter {
     fn new(rps: f64) -> Self {
-        let interval = if rps > 0.0 { Duration::from_secs_f64(1.0 / rps) } else { Duration::ZERO };
-        RateLimiter { next: Mutex::new(Instant::now()), interval }
+        let interval = if rps > 0.0 {
+            Duration::from_secs_f64(1.0 / rps)
+        } else {
+            Duration::ZERO
+        };
+        RateLimiter {
+            next: Mutex::new(Instant::now()),
+            interval,
+        }
     }
 
     async fn acquire(&self) {
@@ -131,12 +156,20 @@ pub struct Route53 {
 /// Page size of ListResourceRecordSets (Route 53's maximum).
 pub const PAGE: i32 = 300;
 
-fn api_error<E: ProvideErrorMetadata + std::error::Error + 'static>(operation: &'static str, err: SdkError<E>) -> ProviderError {
-    ProviderError::Api { operation, message: DisplayErrorContext(&err).to_string() }
+fn api_error<E: ProvideErrorMetadata + std::error::Error + 'static>(
+    operation: &'static str,
+    err: SdkError<E>,
+) -> ProviderError {
+    ProviderError::Api {
+        operation,
+        message: DisplayErrorContext(&err).to_string(),
+    }
 }
 
 fn bare_id(id: &str) -> String {
-    id.trim_start_matches("/hostedzone/").trim_start_matches("/change/").to_string()
+    id.trim_start_matches("/hostedzone/")
+        .trim_start_matches("/change/")
+        .to_string()
 }
 
 impl Route53 {
@@ -151,21 +184,27 @@ impl Route53 {
             .with_max_attempts(10)
             .with_initial_backoff(Duration::from_millis(300))
             .with_max_backoff(Duration::from_secs(20));
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http).retry_config(retry);
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(http)
+            .retry_config(retry);
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
         }
-        // Route 53 is global; without a configured region, sign for us-east-1.
-        let region = aws_config::meta::region::RegionProviderChain::first_try(options.region.clone().map(aws_config::Region::new))
-            .or_default_provider()
-            .or_else("us-east-1");
-        loader = loader.region(region);
+        if let Some(region) = &options.region {
+            loader = loader.region(aws_config::Region::new(region.clone()));
+        }
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
         }
         let shared = loader.load().await;
         let attempts = CountAttempts::default();
-        let config = aws_sdk_route53::config::Builder::from(&shared).interceptor(attempts.clone()).build();
+        let mut config =
+            aws_sdk_route53::config::Builder::from(&shared).interceptor(attempts.clone());
+        if shared.region().is_none() {
+            // Route 53 is global; without a configured region, sign for us-east-1.
+            config = config.region(aws_config::Region::new("us-east-1"));
+        }
+        let config = config.build();
         Route53 {
             client: Client::from_conf(config),
             limiter: Arc::new(RateLimiter::new(options.max_rps)),
@@ -179,15 +218,31 @@ impl Route53 {
     }
 
     /// Finds the hosted zone for `origin`: by `id` when given (and checked), else by name.
-    pub async fn find_zone(&self, origin: &Name, id: Option<&str>) -> Result<HostedZone, ProviderError> {
+    pub async fn find_zone(
+        &self,
+        origin: &Name,
+        id: Option<&str>,
+    ) -> Result<HostedZone, ProviderError> {
         let wanted = origin.to_ascii();
         if let Some(id) = id {
             self.limiter.acquire().await;
-            let out = self.client.get_hosted_zone().id(id).send().await.map_err(|e| api_error("GetHostedZone", e))?;
-            let hz = out.hosted_zone().ok_or_else(|| ProviderError::NotFound { zone: wanted.clone() })?;
+            let out = self
+                .client
+                .get_hosted_zone()
+                .id(id)
+                .send()
+                .await
+                .map_err(|e| api_error("GetHostedZone", e))?;
+            let hz = out.hosted_zone().ok_or_else(|| ProviderError::NotFound {
+                zone: wanted.clone(),
+            })?;
             let zone = hosted_zone(hz)?;
             if zone.name != *origin {
-                return Err(ProviderError::WrongZone { id: id.into(), expected: wanted, actual: zone.name.to_ascii() });
+                return Err(ProviderError::WrongZone {
+                    id: id.into(),
+                    expected: wanted,
+                    actual: zone.name.to_ascii(),
+                });
             }
             return Ok(zone);
         }
@@ -214,13 +269,18 @@ impl Route53 {
                 }
             }
             if out.is_truncated() && !past {
-                next = out.next_dns_name().map(|n| (n.to_string(), out.next_hosted_zone_id().map(str::to_string)));
+                next = out
+                    .next_dns_name()
+                    .map(|n| (n.to_string(), out.next_hosted_zone_id().map(str::to_string)));
             }
         }
         match found.len() {
             0 => Err(ProviderError::NotFound { zone: wanted }),
             1 => Ok(found.remove(0)),
-            _ => Err(ProviderError::Ambiguous { zone: wanted, candidates: found }),
+            _ => Err(ProviderError::Ambiguous {
+                zone: wanted,
+                candidates: found,
+            }),
         }
     }
 
@@ -230,15 +290,33 @@ impl Route53 {
         let mut start: Option<(String, RrType, Option<String>)> = None;
         loop {
             self.limiter.acquire().await;
-            let mut req = self.client.list_resource_record_sets().hosted_zone_id(&zone.id).max_items(PAGE);
+            let mut req = self
+                .client
+                .list_resource_record_sets()
+                .hosted_zone_id(&zone.id)
+                .max_items(PAGE);
             if let Some((name, rtype, ident)) = start.take() {
-                req = req.start_record_name(name).start_record_type(rtype).set_start_record_identifier(ident);
+                req = req
+                    .start_record_name(name)
+                    .start_record_type(rtype)
+                    .set_start_record_identifier(ident);
             }
-            let out = req.send().await.map_err(|e| api_error("ListResourceRecordSets", e))?;
+            let out = req
+                .send()
+                .await
+                .map_err(|e| api_error("ListResourceRecordSets", e))?;
             sets.extend(out.resource_record_sets().iter().cloned());
-            match (out.is_truncated(), out.next_record_name(), out.next_record_type()) {
+            match (
+                out.is_truncated(),
+                out.next_record_name(),
+                out.next_record_type(),
+            ) {
                 (true, Some(name), Some(rtype)) => {
-                    start = Some((name.to_string(), rtype.clone(), out.next_record_identifier().map(str::to_string)));
+                    start = Some((
+                        name.to_string(),
+                        rtype.clone(),
+                        out.next_record_identifier().map(str::to_string),
+                    ));
                 }
                 _ => break,
             }
@@ -247,12 +325,20 @@ impl Route53 {
     }
 
     /// Sends one change batch; the change id to wait on.
-    pub async fn change(&self, zone: &HostedZone, batch: &Batch, comment: &str) -> Result<String, ProviderError> {
+    pub async fn change(
+        &self,
+        zone: &HostedZone,
+        batch: &Batch,
+        comment: &str,
+    ) -> Result<String, ProviderError> {
         let change_batch = ChangeBatch::builder()
             .comment(comment)
             .set_changes(Some(batch.changes.clone()))
             .build()
-            .map_err(|e| ProviderError::Api { operation: "ChangeResourceRecordSets", message: e.to_string() })?;
+            .map_err(|e| ProviderError::Api {
+                operation: "ChangeResourceRecordSets",
+                message: e.to_string(),
+            })?;
         self.limiter.acquire().await;
         let out = self
             .client
@@ -262,28 +348,56 @@ impl Route53 {
             .send()
             .await
             .map_err(|e| match e.as_service_error() {
-                Some(service) if service.is_invalid_change_batch() || service.is_invalid_input() => {
-                    ProviderError::Rejected { message: service.meta().message().unwrap_or("InvalidChangeBatch").to_string() }
+                Some(service)
+                    if service.is_invalid_change_batch() || service.is_invalid_input() =>
+                {
+                    ProviderError::Rejected {
+                        message: service
+                            .meta()
+                            .message()
+                            .unwrap_or("InvalidChangeBatch")
+                            .to_string(),
+                    }
                 }
                 _ => api_error("ChangeResourceRecordSets", e),
             })?;
-        Ok(out.change_info().map(|c| bare_id(c.id())).unwrap_or_default())
+        Ok(out
+            .change_info()
+            .map(|c| bare_id(c.id()))
+            .unwrap_or_default())
     }
 
     /// Polls GetChange with backoff until INSYNC; `tick` hears each status.
-    pub async fn wait(&self, change_id: &str, timeout: Duration, mut tick: impl FnMut(&str)) -> Result<(), ProviderError> {
+    pub async fn wait(
+        &self,
+        change_id: &str,
+        timeout: Duration,
+        mut tick: impl FnMut(&str),
+    ) -> Result<(), ProviderError> {
         let started = Instant::now();
         let mut delay = Duration::from_secs(1);
         loop {
             self.limiter.acquire().await;
-            let out = self.client.get_change().id(change_id).send().await.map_err(|e| api_error("GetChange", e))?;
-            let status = out.change_info().map(|c| c.status().clone()).unwrap_or(ChangeStatus::Pending);
+            let out = self
+                .client
+                .get_change()
+                .id(change_id)
+                .send()
+                .await
+                .map_err(|e| api_error("GetChange", e))?;
+            let status = out
+                .change_info()
+                .map(|c| c.status().clone())
+                .unwrap_or(ChangeStatus::Pending);
             tick(status.as_str());
             if status == ChangeStatus::Insync {
                 return Ok(());
             }
             if started.elapsed() + delay > timeout {
-                return Err(ProviderError::WaitTimeout { change_id: change_id.into(), waited: started.elapsed() });
+                return Err(ProviderError::WaitTimeout {
+                    change_id: change_id.into(),
+                    waited: started.elapsed(),
+                });
             }
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(10));
@@ -291,11 +405,17 @@ impl Route53 {
     }
 
     /// Creates a public hosted zone; its four name servers, for the registrar.
-    pub async fn create_zone(&self, origin: &Name) -> Result<(HostedZone, Vec<String>), ProviderError> {
+    pub async fn create_zone(
+        &self,
+        origin: &Name,
+    ) -> Result<(HostedZone, Vec<String>), ProviderError> {
         let reference = format!(
             "dns-{}-{}",
             origin.to_ascii().trim_end_matches('.'),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default()
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default()
         );
         self.limiter.acquire().await;
         let out = self
@@ -310,24 +430,40 @@ impl Route53 {
             .hosted_zone()
             .map(hosted_zone)
             .transpose()?
-            .ok_or_else(|| ProviderError::Api { operation: "CreateHostedZone", message: "no hosted zone in the answer".into() })?;
-        let servers = out.delegation_set().map(|d| d.name_servers().to_vec()).unwrap_or_default();
+            .ok_or_else(|| ProviderError::Api {
+                operation: "CreateHostedZone",
+                message: "no hosted zone in the answer".into(),
+            })?;
+        let servers = out
+            .delegation_set()
+            .map(|d| d.name_servers().to_vec())
+            .unwrap_or_default();
         Ok((zone, servers))
     }
 
     /// The name servers Route 53 assigned to the zone (its delegation set).
     pub async fn name_servers(&self, zone: &HostedZone) -> Result<Vec<String>, ProviderError> {
         self.limiter.acquire().await;
-        let out = self.client.get_hosted_zone().id(&zone.id).send().await.map_err(|e| api_error("GetHostedZone", e))?;
-        Ok(out.delegation_set().map(|d| d.name_servers().to_vec()).unwrap_or_default())
+        let out = self
+            .client
+            .get_hosted_zone()
+            .id(&zone.id)
+            .send()
+            .await
+            .map_err(|e| api_error("GetHostedZone", e))?;
+        Ok(out
+            .delegation_set()
+            .map(|d| d.name_servers().to_vec())
+            .unwrap_or_default())
     }
 }
 
 fn hosted_zone(hz: &aws_sdk_route53::types::HostedZone) -> Result<HostedZone, ProviderError> {
-    let name = name::parse_zone(&mapping::unescape_name(hz.name())).map_err(|e| ProviderError::Api {
-        operation: "ListHostedZonesByName",
-        message: format!("unreadable zone name '{}': {e}", hz.name()),
-    })?;
+    let name =
+        name::parse_zone(&mapping::unescape_name(hz.name())).map_err(|e| ProviderError::Api {
+            operation: "ListHostedZonesByName",
+            message: format!("unreadable zone name '{}': {e}", hz.name()),
+        })?;
     Ok(HostedZone {
         id: bare_id(hz.id()),
         name,

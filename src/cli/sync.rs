@@ -1,0 +1,440 @@
+//! `dns plan`, `dns sync` and `dns import ZONE`: zone files against Route 53.
+//!
+//! Every zone file is loaded and validated before the first request; an invalid one stops the
+//! run. Zones are then planned and applied concurrently, within the shared rate limit; a zone
+//! that fails does not stop the others, and a summary says how each one ended.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
+
+use super::Style;
+use super::args::{AwsArgs, ImportArgs, PlanArgs, SyncArgs, ZoneSelection};
+use super::zonefiles::{load_file, render_diagnostics, zone_files, zone_path};
+use crate::error::{Error, Result};
+use crate::plan::{self, safety};
+use crate::provider::route53::batch::{self, Limits};
+use crate::provider::route53::{AwsOptions, HostedZone, ProviderError, Route53, mapping};
+use crate::report::plan::{ZonePlan, render_text, to_json};
+use crate::zone::Zone;
+
+fn options(aws: &AwsArgs) -> AwsOptions {
+    AwsOptions {
+        profile: aws.profile.clone(),
+        region: aws.region.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+        max_rps: aws.max_rps,
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Write {
+            path: "<tokio runtime>".into(),
+            source,
+        })
+}
+
+/// Loads the selected zone files; any error stops everything before the first request.
+fn load_selected(sel: &ZoneSelection) -> Result<Vec<(PathBuf, Zone)>> {
+    let files = if sel.names.is_empty() {
+        zone_files(std::slice::from_ref(&sel.dir))?
+    } else {
+        let mut files = Vec::new();
+        for zone in &sel.names {
+            let path = zone_path(&sel.dir, zone)?;
+            if !path.exists() {
+                return Err(Error::ZoneNotFound {
+                    zone: zone.clone(),
+                    dir: sel.dir.clone(),
+                });
+            }
+            files.push(path);
+        }
+        files
+    };
+    if files.is_empty() {
+        return Err(Error::Usage(format!(
+            "no zone files in {}",
+            sel.dir.display()
+        )));
+    }
+    if sel.hosted_zone_id.is_some() && files.len() != 1 {
+        return Err(Error::Usage(
+            "--hosted-zone-id needs exactly one zone".into(),
+        ));
+    }
+    let mut zones = Vec::new();
+    let mut errors = 0;
+    let mut bad = 0;
+    let mut stderr = std::io::stderr();
+    for file in files {
+        let loaded = load_file(&file)?;
+        let _ = render_diagnostics(&mut stderr, &loaded.diagnostics, Style::plain());
+        let n = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+        errors += n;
+        bad += usize::from(n > 0);
+        zones.push((file, loaded.zone));
+    }
+    if errors > 0 {
+        return Err(Error::InvalidZones { files: bad, errors });
+    }
+    Ok(zones)
+}
+
+/// One zone, planned.
+struct Prepared {
+    zp: ZonePlan,
+    hosted: Option<HostedZone>,
+    limit: u8,
+}
+
+async fn prepare(
+    client: Route53,
+    zone: Zone,
+    explicit_id: Option<String>,
+    create: bool,
+) -> Result<Prepared> {
+    let origin = zone.origin.clone();
+    let zone_err = |source| Error::Provider {
+        zone: origin.to_ascii(),
+        source,
+    };
+    let id = explicit_id.or_else(|| zone.settings.hosted_zone_id.clone());
+    let (hosted, current, unmanaged) = match client.find_zone(&origin, id.as_deref()).await {
+        Ok(hosted) => {
+            let sets = client.list(&hosted).await.map_err(zone_err)?;
+            let (current, unmanaged) = mapping::zone_from_route53(&origin, &hosted.id, &sets);
+            (Some(hosted), current, unmanaged)
+        }
+        Err(ProviderError::NotFound { .. }) if create => {
+            (None, Zone::new(origin.clone()), Vec::new())
+        }
+        Err(e) => return Err(zone_err(e)),
+    };
+    let plan = plan::diff(&zone, &current);
+    let zone_id = hosted.as_ref().map_or("", |h| h.id.as_str());
+    let requests = batch::batches(&plan, zone_id, Limits::ROUTE53)
+        .map_err(|source| Error::TooLarge {
+            zone: origin.to_ascii(),
+            source,
+        })?
+        .len();
+    Ok(Prepared {
+        zp: ZonePlan {
+            plan,
+            hosted_zone_id: hosted.as_ref().map(|h| h.id.clone()),
+            // The apex SOA and NS are always there and always Route 53's: not worth a line.
+            unmanaged: unmanaged
+                .iter()
+                .filter(|u| !matches!(u, mapping::Unmanaged::ApexOwned(..)))
+                .map(ToString::to_string)
+                .collect(),
+            requests,
+        },
+        hosted,
+        limit: zone.settings.max_change_percent,
+    })
+}
+
+/// Plans every selected zone concurrently; results in file order.
+async fn plan_all(
+    client: &Route53,
+    zones: Vec<(PathBuf, Zone)>,
+    sel: &ZoneSelection,
+    create: bool,
+) -> Vec<(String, Result<Prepared>)> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, (_, zone)) in zones.into_iter().enumerate() {
+        let name = zone.origin.to_ascii();
+        let fut = prepare(client.clone(), zone, sel.hosted_zone_id.clone(), create);
+        tasks.spawn(async move { (i, name, fut.await) });
+    }
+    let mut out = BTreeMap::new();
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((i, name, result)) = joined {
+            out.insert(i, (name, result));
+        }
+    }
+    out.into_values().collect()
+}
+
+/// The checksum of a whole run: the zone's own for one zone, else over every zone's.
+fn run_checksum(plans: &[&ZonePlan]) -> String {
+    if let [one] = plans {
+        return one.plan.checksum();
+    }
+    let text: String = plans
+        .iter()
+        .map(|zp| format!("{} {}\n", zp.plan.origin.to_ascii(), zp.plan.checksum()))
+        .collect();
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn print_plans(plans: &[&ZonePlan], json: bool, style: Style) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let werr = |source| Error::Write {
+        path: "<stdout>".into(),
+        source,
+    };
+    if json {
+        let doc = serde_json::json!({
+            "zones": plans.iter().map(|zp| to_json(zp)).collect::<Vec<_>>(),
+            "checksum": run_checksum(plans),
+        });
+        writeln!(out, "{doc:#}").map_err(werr)?;
+    } else {
+        for zp in plans {
+            render_text(&mut out, zp, style).map_err(werr)?;
+        }
+        if plans.len() > 1 && plans.iter().any(|zp| !zp.plan.is_empty()) {
+            writeln!(out, "run checksum {}", run_checksum(plans)).map_err(werr)?;
+        }
+    }
+    Ok(())
+}
+
+/// Collapses per-zone failures into the run's error: the zone's own for one zone.
+fn summarize(mut failures: Vec<Error>, total: usize) -> Result<()> {
+    match failures.len() {
+        0 => Ok(()),
+        1 if total == 1 => Err(failures.remove(0)),
+        n => {
+            let code = failures.iter().map(Error::exit_code).max().unwrap_or(3);
+            for f in &failures {
+                eprintln!("dns: {f}");
+            }
+            Err(Error::ZonesFailed {
+                failed: n,
+                total,
+                code,
+            })
+        }
+    }
+}
+
+pub fn plan(args: &PlanArgs, style: Style) -> Result<()> {
+    let zones = load_selected(&args.zones)?;
+    let total = zones.len();
+    runtime()?.block_on(async {
+        let client = Route53::connect(&options(&args.aws)).await;
+        let results = plan_all(&client, zones, &args.zones, false).await;
+        let mut failures = Vec::new();
+        let mut plans = Vec::new();
+        for (_, r) in results {
+            match r {
+                Ok(p) => plans.push(p.zp),
+                Err(e) => failures.push(e),
+            }
+        }
+        print_plans(&plans.iter().collect::<Vec<_>>(), args.json, style)?;
+        tracing::info!("{} Route 53 requests", client.requests());
+        summarize(failures, total)
+    })
+}
+
+fn confirm(changes: usize) -> Result<()> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::NotConfirmed(
+            "not a terminal, so nobody can confirm: pass --yes to apply".into(),
+        ));
+    }
+    eprint!("Apply {changes} change(s) to Route 53? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|source| Error::Read {
+            path: "<stdin>".into(),
+            source,
+        })?;
+    if matches!(answer.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(Error::NotConfirmed("declined".into()))
+    }
+}
+
+pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
+    let zones = load_selected(&args.plan.zones)?;
+    let total = zones.len();
+    runtime()?.block_on(async {
+        let client = Route53::connect(&options(&args.plan.aws)).await;
+        let results = plan_all(&client, zones, &args.plan.zones, args.create_zone).await;
+        let mut failures = Vec::new();
+        let mut ready = Vec::new();
+        for (_, r) in results {
+            match r {
+                Ok(p) => ready.push(p),
+                Err(e) => failures.push(e),
+            }
+        }
+        let plans: Vec<&ZonePlan> = ready.iter().map(|p| &p.zp).collect();
+        print_plans(&plans, args.plan.json, style)?;
+        if let Some(expected) = &args.plan_checksum {
+            let actual = run_checksum(&plans);
+            if !failures.is_empty() || !actual.eq_ignore_ascii_case(expected) {
+                return Err(Error::StalePlan {
+                    expected: expected.clone(),
+                    actual,
+                });
+            }
+        }
+        if args.dry_run {
+            return summarize(failures, total);
+        }
+        // Safety gates, zone by zone.
+        let mut to_apply = Vec::new();
+        for p in ready {
+            let needs_zone = p.hosted.is_none();
+            if p.zp.plan.is_empty() && !needs_zone {
+                continue;
+            }
+            match safety::check(&p.zp.plan, p.limit) {
+                Err(source) if !args.force => failures.push(Error::Unsafe {
+                    zone: p.zp.plan.origin.to_ascii(),
+                    source,
+                }),
+                _ => to_apply.push(p),
+            }
+        }
+        let changes: usize = to_apply.iter().map(|p| p.zp.plan.changes.len()).sum();
+        if !to_apply.is_empty() && !args.yes {
+            confirm(changes)?;
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for p in to_apply {
+            let client = client.clone();
+            let wait = (!args.no_wait).then(|| Duration::from_secs(args.wait_timeout));
+            tasks.spawn(apply(client, p, wait));
+        }
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok(Ok(line)) => println!("{line}"),
+                Ok(Err(e)) => failures.push(e),
+                Err(join) => failures.push(Error::Usage(format!("internal error: {join}"))),
+            }
+        }
+        tracing::info!("{} Route 53 requests", client.requests());
+        summarize(failures, total)
+    })
+}
+
+/// Applies one zone's plan: creates the hosted zone if needed, sends the batches one after
+/// another, waits for the last to be INSYNC. Returns the summary line.
+async fn apply(client: Route53, p: Prepared, wait: Option<Duration>) -> Result<String> {
+    let origin = p.zp.plan.origin.to_ascii();
+    let zone_err = |source| Error::Provider {
+        zone: origin.clone(),
+        source,
+    };
+    let started = Instant::now();
+    let hosted = match p.hosted {
+        Some(h) => h,
+        None => {
+            let (h, servers) = client
+                .create_zone(&p.zp.plan.origin)
+                .await
+                .map_err(zone_err)?;
+            println!(
+                "{origin}: created public hosted zone {}; set these name servers at your registrar:\n  {}",
+                h.id,
+                servers.join("\n  ")
+            );
+            h
+        }
+    };
+    let batches = batch::batches(&p.zp.plan, &hosted.id, Limits::ROUTE53).map_err(|source| {
+        Error::TooLarge {
+            zone: origin.clone(),
+            source,
+        }
+    })?;
+    let checksum = p.zp.plan.checksum();
+    let mut last = None;
+    for (i, b) in batches.iter().enumerate() {
+        let comment = format!("dns sync {} ({}/{})", &checksum[..12], i + 1, batches.len());
+        last = Some(
+            client
+                .change(&hosted, b, &comment)
+                .await
+                .map_err(zone_err)?,
+        );
+        tracing::info!("{origin}: request {}/{} accepted", i + 1, batches.len());
+    }
+    let changes = p.zp.plan.changes.len();
+    let (Some(change_id), Some(timeout)) = (last, wait) else {
+        return Ok(format!(
+            "{origin}: applied {changes} change(s) in {} request(s)",
+            batches.len()
+        ));
+    };
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar.set_message(format!(
+        "{origin}: waiting for Route 53 to apply {change_id}"
+    ));
+    let result = client
+        .wait(&change_id, timeout, |status| {
+            bar.set_message(format!("{origin}: change {change_id} is {status}"))
+        })
+        .await;
+    bar.finish_and_clear();
+    result.map_err(zone_err)?;
+    Ok(format!(
+        "{origin}: applied {changes} change(s) in {} request(s); INSYNC after {:.0?}",
+        batches.len(),
+        started.elapsed()
+    ))
+}
+
+/// `dns import ZONE`: the live hosted zone as a zone file.
+pub fn import(args: &ImportArgs, zone_name: &str) -> Result<()> {
+    let origin = crate::zone::name::parse_zone(zone_name)
+        .map_err(|e| Error::Usage(format!("'{zone_name}' is not a zone name: {e}")))?;
+    let (mut zone, unmanaged) = runtime()?.block_on(async {
+        let client = Route53::connect(&options(&args.aws)).await;
+        let zone_err = |source| Error::Provider {
+            zone: origin.to_ascii(),
+            source,
+        };
+        let hosted = client
+            .find_zone(&origin, args.hosted_zone_id.as_deref())
+            .await
+            .map_err(zone_err)?;
+        let sets = client.list(&hosted).await.map_err(zone_err)?;
+        let (mut zone, unmanaged) = mapping::zone_from_route53(&origin, &hosted.id, &sets);
+        zone.settings.hosted_zone_id = args.hosted_zone_id.as_ref().map(|_| hosted.id.clone());
+        Ok::<_, Error>((zone, unmanaged))
+    })?;
+    // The most common TTL becomes the zone default, so the file repeats it least.
+    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+    for set in zone.rrsets.values() {
+        if let Some(ttl) = set.ttl {
+            *counts.entry(ttl).or_default() += 1;
+        }
+    }
+    if let Some((&ttl, _)) = counts
+        .iter()
+        .max_by_key(|(ttl, n)| (**n, std::cmp::Reverse(**ttl)))
+    {
+        zone.settings.default_ttl = ttl;
+    }
+    for u in &unmanaged {
+        eprintln!("note: left out {u}");
+    }
+    super::zonefiles::write_zone_file(&zone, args)
+}

@@ -1,0 +1,3 @@
+//! Rendering results for people (text) and machines (JSON), to any `impl Write`.
+
+pub mod plan;

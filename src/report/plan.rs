@@ -1,0 +1,184 @@
+//! A zone's plan as a readable diff, and as JSON carrying the checksum.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use crate::cli::Style;
+use crate::plan::{Change, Plan};
+use crate::zone::bind::rdata_texts;
+use crate::zone::{RData, RecordSet, name};
+
+/// What `dns plan` knows about one zone.
+#[derive(Debug, Clone)]
+pub struct ZonePlan {
+    pub plan: Plan,
+    /// `None` when the hosted zone does not exist yet (`--create-zone`).
+    pub hosted_zone_id: Option<String>,
+    /// Live record sets dns leaves alone, with the reason.
+    pub unmanaged: Vec<String>,
+    /// Requests the changes take (Route 53's per-request limits).
+    pub requests: usize,
+}
+
+fn owner(plan: &Plan, change: &Change) -> String {
+    let rel = name::relative(&change.key().name, &plan.origin);
+    if rel.is_empty() { "@".to_string() } else { rel }
+}
+
+fn describe(set: &RecordSet) -> Vec<String> {
+    match &set.data {
+        RData::Alias(a) => vec![format!(
+            "ALIAS {}{}{}",
+            a.target.to_ascii(),
+            a.hosted_zone_id
+                .as_deref()
+                .map(|z| format!(" (zone {z})"))
+                .unwrap_or_default(),
+            if a.evaluate_target_health {
+                " evaluate-target-health"
+            } else {
+                ""
+            }
+        )],
+        data => rdata_texts(data)
+            .into_iter()
+            .map(|v| format!("{:>6} {v}", set.ttl.unwrap_or_default()))
+            .collect(),
+    }
+}
+
+pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Result<()> {
+    let plan = &zp.plan;
+    let id = zp.hosted_zone_id.as_deref().unwrap_or("new hosted zone");
+    if plan.is_empty() {
+        writeln!(
+            out,
+            "{} ({id}): {}",
+            name::display(&plan.origin),
+            style.ok("no changes")
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} ({id}): {} change(s): {} to create, {} to update, {} to delete ({} record sets live)",
+            name::display(&plan.origin),
+            plan.changes.len(),
+            plan.count("create"),
+            plan.count("update"),
+            plan.count("delete"),
+            plan.existing
+        )?;
+    }
+    let width = plan
+        .changes
+        .iter()
+        .map(|c| owner(plan, c).len())
+        .max()
+        .unwrap_or(0);
+    for change in &plan.changes {
+        let who = format!(
+            "{:width$} {:5}",
+            owner(plan, change),
+            change.key().rtype.as_str()
+        );
+        match change {
+            Change::Create { new, .. } => {
+                for (i, v) in describe(new).iter().enumerate() {
+                    let lead = if i == 0 {
+                        who.clone()
+                    } else {
+                        " ".repeat(who.len())
+                    };
+                    writeln!(out, "  {}", style.ok(&format!("+ {lead} {v}")))?;
+                }
+            }
+            Change::Delete { old, .. } => {
+                for (i, v) in describe(old).iter().enumerate() {
+                    let lead = if i == 0 {
+                        who.clone()
+                    } else {
+                        " ".repeat(who.len())
+                    };
+                    writeln!(out, "  {}", style.error(&format!("- {lead} {v}")))?;
+                }
+            }
+            Change::Update { old, new, .. } => {
+                writeln!(out, "  {}", style.warning(&format!("~ {who}")))?;
+                let (old_v, new_v) = (describe(old), describe(new));
+                for v in old_v.iter().filter(|v| !new_v.contains(v)) {
+                    writeln!(out, "  {}", style.error(&format!("    - {v}")))?;
+                }
+                for v in new_v.iter().filter(|v| !old_v.contains(v)) {
+                    writeln!(out, "  {}", style.ok(&format!("    + {v}")))?;
+                }
+            }
+        }
+    }
+    for key in &plan.ignored {
+        writeln!(
+            out,
+            "  {}",
+            style.dim(&format!(
+                "left alone: {} {} (ignore: list)",
+                name::relative(&key.name, &plan.origin),
+                key.rtype
+            ))
+        )?;
+    }
+    for u in &zp.unmanaged {
+        writeln!(out, "  {}", style.dim(&format!("left alone: {u}")))?;
+    }
+    if !plan.is_empty() {
+        if zp.requests > 1 {
+            writeln!(
+                out,
+                "  applied in {} requests: Route 53 takes at most 1,000 records and 32,000 characters per request; each request keeps every name whole, so the zone stays valid between them",
+                zp.requests
+            )?;
+        }
+        writeln!(out, "  checksum {}", plan.checksum())?;
+    }
+    Ok(())
+}
+
+fn set_json(set: &RecordSet) -> Value {
+    match &set.data {
+        RData::Alias(a) => json!({
+            "alias": {
+                "target": a.target.to_ascii(),
+                "hosted_zone_id": a.hosted_zone_id,
+                "evaluate_target_health": a.evaluate_target_health,
+            }
+        }),
+        data => json!({ "ttl": set.ttl, "values": rdata_texts(data) }),
+    }
+}
+
+pub fn to_json(zp: &ZonePlan) -> Value {
+    let plan = &zp.plan;
+    let changes: Vec<Value> = plan
+        .changes
+        .iter()
+        .map(|c| {
+            json!({
+                "action": c.action(),
+                "name": c.key().name.to_ascii(),
+                "type": c.key().rtype.as_str(),
+                "old": c.old().map(set_json),
+                "new": c.new_set().map(set_json),
+            })
+        })
+        .collect();
+    json!({
+        "zone": plan.origin.to_ascii(),
+        "hosted_zone_id": zp.hosted_zone_id,
+        "changes": changes,
+        "counts": { "create": plan.count("create"), "update": plan.count("update"), "delete": plan.count("delete") },
+        "existing_record_sets": plan.existing,
+        "ignored": plan.ignored.iter().map(|k| format!("{} {}", k.name.to_ascii(), k.rtype)).collect::<Vec<_>>(),
+        "unmanaged": zp.unmanaged,
+        "requests": zp.requests,
+        "checksum": plan.checksum(),
+    })
+}

@@ -1,0 +1,376 @@
+//! A small fault-injecting HTTP proxy in front of moto, for what moto cannot show: throttling,
+//! PriorRequestNotComplete, changes that stay PENDING, and Route 53's optimistic checks (a CREATE
+//! of an existing record set, a DELETE whose values differ from the live ones, a CNAME beside
+//! other types are refused with InvalidChangeBatch). Everything else is forwarded to moto as is;
+//! the proxy counts requests by operation.
+
+use std::collections::{BTreeMap, HashMap};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Answer the first N requests of an operation with `Throttling` ("Rate exceeded").
+    pub throttle: HashMap<&'static str, usize>,
+    /// Answer the first N ChangeResourceRecordSets with `PriorRequestNotComplete`.
+    pub prior_request: usize,
+    /// Report the first N GetChange answers as PENDING.
+    pub pending: usize,
+    /// Check changes as Route 53 does before forwarding them.
+    pub route53_checks: bool,
+    /// Before the first ChangeResourceRecordSets, send this change batch (XML) to the same zone:
+    /// somebody else's change landing between plan and apply.
+    pub concurrent_change: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    faults: Faults,
+    counts: BTreeMap<String, usize>,
+    injected: usize,
+}
+
+pub struct Proxy {
+    pub port: u16,
+    state: Arc<Mutex<State>>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Proxy {
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Requests seen for an operation (forwarded or answered by a fault).
+    pub fn count(&self, op: &str) -> usize {
+        self.state
+            .lock()
+            .unwrap()
+            .counts
+            .get(op)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub fn total(&self) -> usize {
+        self.state.lock().unwrap().counts.values().sum()
+    }
+
+    pub fn injected(&self) -> usize {
+        self.state.lock().unwrap().injected
+    }
+
+    pub fn start(upstream_port: u16, faults: Faults) -> Proxy {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let state = Arc::new(Mutex::new(State {
+            faults,
+            ..State::default()
+        }));
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let upstream: SocketAddr = ([127, 0, 0, 1], upstream_port).into();
+        let client: Client<HttpConnector, Full<Bytes>> =
+            Client::builder(TokioExecutor::new()).build_http();
+        let st = state.clone();
+        runtime.spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let (st, client) = (st.clone(), client.clone());
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        handle(req, st.clone(), client.clone(), upstream)
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Proxy {
+            port,
+            state,
+            _runtime: runtime,
+        }
+    }
+}
+
+pub fn operation(method: &hyper::Method, path: &str) -> &'static str {
+    let parts: Vec<&str> = path
+        .trim_start_matches('/')
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .collect();
+    match (method.as_str(), parts.as_slice()) {
+        ("GET", [_, "hostedzonesbyname"]) => "ListHostedZonesByName",
+        ("GET", [_, "hostedzone", _, "rrset", ..]) => "ListResourceRecordSets",
+        ("POST", [_, "hostedzone", _, "rrset", ..]) => "ChangeResourceRecordSets",
+        ("GET", [_, "change", _]) => "GetChange",
+        ("POST", [_, "hostedzone"]) => "CreateHostedZone",
+        ("GET", [_, "hostedzone", _]) => "GetHostedZone",
+        _ => "Other",
+    }
+}
+
+fn error_response(code: &str, message: &str) -> Response<Full<Bytes>> {
+    let body = format!(
+        "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{}</Message></Error><RequestId>proxy-fault</RequestId></ErrorResponse>",
+        message.replace('&', "&amp;").replace('<', "&lt;")
+    );
+    Response::builder()
+        .status(StatusCode::BAD_REQUEST)
+        .header("content-type", "text/xml")
+        .body(Full::new(Bytes::from(body)))
+        .unwrap()
+}
+
+async fn forward(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    upstream: SocketAddr,
+    method: hyper::Method,
+    path: &str,
+    headers: &hyper::HeaderMap,
+    body: Bytes,
+) -> (StatusCode, hyper::HeaderMap, Bytes) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(format!("http://{upstream}{path}"));
+    for (k, v) in headers {
+        // hyper sets Content-Length from the body; a copied one could lie (a GET made from a POST).
+        if k != hyper::header::HOST && k != hyper::header::CONTENT_LENGTH {
+            req = req.header(k, v);
+        }
+    }
+    let resp = client
+        .request(req.body(Full::new(body)).unwrap())
+        .await
+        .expect("moto answers");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    (status, headers, bytes)
+}
+
+async fn handle(
+    req: Request<Incoming>,
+    state: Arc<Mutex<State>>,
+    client: Client<HttpConnector, Full<Bytes>>,
+    upstream: SocketAddr,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let method = req.method().clone();
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let headers = req.headers().clone();
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let op = operation(&method, &path);
+
+    let (fault, concurrent, checks, pending) = {
+        let mut st = state.lock().unwrap();
+        *st.counts.entry(op.to_string()).or_default() += 1;
+        let mut fault = None;
+        if let Some(n) = st.faults.throttle.get_mut(op).filter(|n| **n > 0) {
+            *n -= 1;
+            fault = Some(("Throttling", "Rate exceeded"));
+        } else if op == "ChangeResourceRecordSets" && st.faults.prior_request > 0 {
+            st.faults.prior_request -= 1;
+            fault = Some((
+                "PriorRequestNotComplete",
+                "The request was rejected because Route 53 was still processing a prior request.",
+            ));
+        }
+        if fault.is_some() {
+            st.injected += 1;
+        }
+        let concurrent = if op == "ChangeResourceRecordSets" && fault.is_none() {
+            st.faults.concurrent_change.take()
+        } else {
+            None
+        };
+        let pending = op == "GetChange" && st.faults.pending > 0 && {
+            st.faults.pending -= 1;
+            true
+        };
+        (fault, concurrent, st.faults.route53_checks, pending)
+    };
+    if let Some((code, message)) = fault {
+        return Ok(error_response(code, message));
+    }
+    if let Some(batch) = concurrent {
+        let (status, _, _) = forward(
+            &client,
+            upstream,
+            hyper::Method::POST,
+            &path,
+            &headers,
+            Bytes::from(batch),
+        )
+        .await;
+        assert!(
+            status.is_success(),
+            "the concurrent change was not accepted by moto"
+        );
+    }
+    if op == "ChangeResourceRecordSets" && checks {
+        let list_path = path.split('?').next().unwrap_or(&path).to_string();
+        let live = live_sets(&client, upstream, &list_path, &headers).await;
+        if let Err(message) = route53_check(&body, live) {
+            state.lock().unwrap().injected += 1;
+            return Ok(error_response("InvalidChangeBatch", &message));
+        }
+    }
+    let (status, resp_headers, mut bytes) =
+        forward(&client, upstream, method, &path, &headers, body).await;
+    if pending {
+        let text = String::from_utf8_lossy(&bytes)
+            .replace("<Status>INSYNC</Status>", "<Status>PENDING</Status>");
+        bytes = Bytes::from(text);
+    }
+    let mut resp = Response::builder().status(status);
+    for (k, v) in &resp_headers {
+        if k != hyper::header::CONTENT_LENGTH && k != hyper::header::TRANSFER_ENCODING {
+            resp = resp.header(k, v);
+        }
+    }
+    Ok(resp.body(Full::new(bytes)).unwrap())
+}
+
+/// (name, type) → the record set's canonical content.
+type Sets = BTreeMap<(String, String), String>;
+
+fn child<'a>(node: roxmltree::Node<'a, 'a>, tag: &str) -> Option<roxmltree::Node<'a, 'a>> {
+    node.children().find(|c| c.tag_name().name() == tag)
+}
+
+fn text(node: roxmltree::Node, tag: &str) -> String {
+    child(node, tag)
+        .and_then(|c| c.text())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn norm(name: &str) -> String {
+    format!("{}.", name.trim_end_matches('.').to_ascii_lowercase()).replace("\\052", "*")
+}
+
+fn content(rr: roxmltree::Node) -> String {
+    if let Some(alias) = child(rr, "AliasTarget") {
+        return format!(
+            "alias {} {}",
+            norm(&text(alias, "DNSName")),
+            text(alias, "HostedZoneId")
+        );
+    }
+    let mut values: Vec<String> = child(rr, "ResourceRecords")
+        .map(|r| {
+            r.children()
+                .filter(|c| c.is_element())
+                .map(|c| text(c, "Value"))
+                .collect()
+        })
+        .unwrap_or_default();
+    values.sort();
+    format!("{} {}", text(rr, "TTL"), values.join(" | "))
+}
+
+async fn live_sets(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    upstream: SocketAddr,
+    path: &str,
+    headers: &hyper::HeaderMap,
+) -> Sets {
+    let (_, _, bytes) = forward(
+        client,
+        upstream,
+        hyper::Method::GET,
+        path,
+        headers,
+        Bytes::new(),
+    )
+    .await;
+    let text_body = String::from_utf8_lossy(&bytes).into_owned();
+    let doc = roxmltree::Document::parse(&text_body).expect("moto lists XML");
+    doc.descendants()
+        .filter(|n| n.tag_name().name() == "ResourceRecordSet")
+        .map(|rr| ((norm(&text(rr, "Name")), text(rr, "Type")), content(rr)))
+        .collect()
+}
+
+/// Route 53's all-or-nothing validation of a change batch against the live record sets.
+fn route53_check(body: &[u8], mut live: Sets) -> Result<(), String> {
+    let text_body = String::from_utf8_lossy(body).into_owned();
+    let doc = roxmltree::Document::parse(&text_body).map_err(|e| e.to_string())?;
+    for change in doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "Change")
+    {
+        let action = text(change, "Action");
+        let rr = child(change, "ResourceRecordSet").ok_or("no ResourceRecordSet")?;
+        let key = (norm(&text(rr, "Name")), text(rr, "Type"));
+        let what = format!("[name='{}', type='{}']", key.0, key.1);
+        match action.as_str() {
+            "DELETE" => match live.remove(&key) {
+                None => {
+                    return Err(format!(
+                        "Tried to delete resource record set {what} but it was not found"
+                    ));
+                }
+                Some(current) if current != content(rr) => {
+                    return Err(format!(
+                        "Tried to delete resource record set {what} but the values provided do not match the current values"
+                    ));
+                }
+                Some(_) => {}
+            },
+            "CREATE" => {
+                if live.contains_key(&key) {
+                    return Err(format!(
+                        "Tried to create resource record set {what} but it already exists"
+                    ));
+                }
+                let cname_clash = live
+                    .keys()
+                    .any(|(n, t)| *n == key.0 && (t == "CNAME") != (key.1 == "CNAME"));
+                if cname_clash {
+                    return Err(format!(
+                        "RRSet of type {} with DNS name {} is not permitted as it conflicts with other records with the same DNS name",
+                        key.1, key.0
+                    ));
+                }
+                live.insert(key, content(rr));
+            }
+            other => return Err(format!("dns must not send {other}")),
+        }
+    }
+    Ok(())
+}

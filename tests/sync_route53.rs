@@ -1,0 +1,494 @@
+//! `dns plan` / `dns sync` / `dns import` against the moto Route 53 emulator on 127.0.0.1, with a
+//! fault-injecting proxy in front of it for what moto cannot show (see common/proxy.rs).
+
+mod common;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Output;
+
+use common::moto::{self, Moto};
+use common::proxy::{Faults, Proxy};
+
+const ZONE: &str = "sync.example.com";
+
+fn setup() -> Option<(Moto, tempfile::TempDir)> {
+    let moto = moto::start()?;
+    Some((moto, tempfile::tempdir().unwrap()))
+}
+
+fn run(url: &str, dir: &Path, args: &[&str]) -> Output {
+    moto::dns_at(url)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        common::stdout(out),
+        common::stderr(out)
+    );
+    common::stdout(out)
+}
+
+const BASE: &str = "\
+$zone: {ttl: 300, ignore: ['_acme-challenge*']}
+'':
+  - type: ALIAS
+    value: dualstack.hive-alb-1234567890.ap-northeast-2.elb.amazonaws.com.
+  - type: MX
+    value: {preference: 10, exchange: mx.example.net.}
+  - type: TXT
+    values: ['v=spf1 -all', 'say \"hi\"; é']
+  - type: CAA
+    value: {flags: 0, tag: issue, value: amazon.com}
+www:
+  type: CNAME
+  value: hive-alb-1234567890.ap-northeast-2.elb.amazonaws.com.
+'*.dev':
+  type: A
+  values: [192.0.2.10, 192.0.2.11]
+v6:
+  type: AAAA
+  value: 2001:db8::1
+_sip._tcp:
+  type: SRV
+  value: {priority: 1, weight: 2, port: 5060, target: sip.example.net.}
+lab:
+  type: NS
+  values: [ns1.lab.example.net., ns2.lab.example.net.]
+self:
+  type: ALIAS
+  value: v6.sync.example.com.
+";
+
+#[test]
+fn first_sync_creates_the_zone_and_a_second_run_makes_no_change_request() {
+    let Some((moto, dir)) = setup() else { return };
+    let proxy = Proxy::start(
+        moto.port,
+        Faults {
+            route53_checks: true,
+            ..Faults::default()
+        },
+    );
+    common::write_zone(dir.path(), ZONE, BASE);
+
+    let first = ok(&run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    assert!(first.contains("created public hosted zone"), "{first}");
+    assert!(
+        first.contains("ns-"),
+        "the registrar needs the name servers: {first}"
+    );
+    assert!(first.contains("10 change(s): 10 to create"), "{first}");
+    assert_eq!(
+        proxy.count("ChangeResourceRecordSets"),
+        1,
+        "one atomic batch"
+    );
+
+    let before = proxy.count("ChangeResourceRecordSets");
+    let second = ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
+    assert!(second.contains("no changes"), "{second}");
+    assert_eq!(
+        proxy.count("ChangeResourceRecordSets"),
+        before,
+        "a second run changes nothing"
+    );
+    assert_eq!(proxy.count("CreateHostedZone"), 1);
+}
+
+#[test]
+fn import_then_plan_shows_no_changes() {
+    let Some((moto, dir)) = setup() else { return };
+    common::write_zone(dir.path(), ZONE, BASE);
+    ok(&run(
+        &moto.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+
+    let other = tempfile::tempdir().unwrap();
+    let out = run(&moto.url(), other.path(), &["import", ZONE]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let text = std::fs::read_to_string(other.path().join(format!("zones/{ZONE}.yaml"))).unwrap();
+    assert!(
+        text.contains("'*.dev':"),
+        "wildcards come back unescaped:\n{text}"
+    );
+    assert!(
+        text.contains("target: dualstack.hive-alb-1234567890.ap-northeast-2.elb.amazonaws.com."),
+        "{text}"
+    );
+    assert!(text.contains("target: v6.sync.example.com."), "{text}");
+    // The imported file does not carry the ignore list, so compare without it.
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        &BASE.replace("ignore: ['_acme-challenge*']", ""),
+    );
+    let plan = ok(&run(&moto.url(), other.path(), &["plan"]));
+    assert!(plan.contains("no changes"), "{plan}\n{text}");
+}
+
+#[test]
+fn type_flips_land_in_one_batch() {
+    let Some((moto, dir)) = setup() else { return };
+    let proxy = Proxy::start(
+        moto.port,
+        Faults {
+            route53_checks: true,
+            ..Faults::default()
+        },
+    );
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        "www: {type: CNAME, value: lb-1.us-east-1.elb.amazonaws.com.}\n",
+    );
+    ok(&run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    for (text, expect) in [
+        (
+            "www: {type: ALIAS, value: lb-1.us-east-1.elb.amazonaws.com.}\n",
+            "+ www A     ALIAS",
+        ),
+        ("www: {type: A, value: 192.0.2.1}\n", "~ www A"),
+        (
+            "www: {type: CNAME, value: other.example.net.}\n",
+            "+ www CNAME",
+        ),
+    ] {
+        common::write_zone(dir.path(), ZONE, text);
+        let before = proxy.count("ChangeResourceRecordSets");
+        let out = ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
+        assert!(out.contains(expect), "{out}");
+        assert_eq!(
+            proxy.count("ChangeResourceRecordSets"),
+            before + 1,
+            "one request per flip"
+        );
+        assert!(ok(&run(&proxy.url(), dir.path(), &["plan"])).contains("no changes"));
+    }
+    assert_eq!(
+        proxy.injected(),
+        0,
+        "Route 53's checks accepted every batch"
+    );
+}
+
+#[test]
+fn deletions_spare_ignored_names() {
+    let Some((moto, dir)) = setup() else { return };
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        "a: {type: A, value: 192.0.2.1}\nb: {type: A, value: 192.0.2.2}\n_acme-challenge.www: {type: TXT, value: token}\n",
+    );
+    ok(&run(
+        &moto.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        "$zone: {ignore: ['_acme-challenge*']}\na: {type: A, value: 192.0.2.1}\n",
+    );
+    let out = ok(&run(&moto.url(), dir.path(), &["sync", "--yes"]));
+    assert!(out.contains("- b A"), "{out}");
+    assert!(
+        out.contains("left alone: _acme-challenge.www TXT (ignore: list)"),
+        "{out}"
+    );
+    let live = ok(&run(&moto.url(), dir.path(), &["import", ZONE, "-o", "-"]));
+    assert!(
+        live.contains("_acme-challenge.www:") && !live.contains("192.0.2.2"),
+        "{live}"
+    );
+}
+
+fn big_zone(hosts: usize, txts: usize) -> String {
+    let mut text = String::new();
+    for i in 0..hosts {
+        let _ = writeln!(
+            text,
+            "h{i}: {{type: A, value: 10.{}.{}.{}}}",
+            i / 65536,
+            i / 256 % 256,
+            i % 256
+        );
+    }
+    for i in 0..txts {
+        let _ = writeln!(text, "t{i}: {{type: TXT, value: '{}'}}", "x".repeat(3000));
+    }
+    text
+}
+
+#[test]
+fn large_zones_page_and_batch_within_route53_limits() {
+    let Some((moto, dir)) = setup() else { return };
+    let proxy = Proxy::start(moto.port, Faults::default());
+    // 1,500 A records (record limit: 2 requests) and 20 TXT of 3,000 characters (character limit).
+    common::write_zone(dir.path(), ZONE, &big_zone(1500, 20));
+    let out = ok(&run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    assert!(out.contains("applied in 4 requests"), "{out}");
+    assert_eq!(proxy.count("ChangeResourceRecordSets"), 4);
+
+    let lists_before = proxy.count("ListResourceRecordSets");
+    let plan = ok(&run(&proxy.url(), dir.path(), &["plan"]));
+    assert!(plan.contains("no changes"), "{plan}");
+    // 1,520 record sets + apex SOA and NS = 1,522: six pages of 300.
+    assert_eq!(proxy.count("ListResourceRecordSets") - lists_before, 6);
+}
+
+#[test]
+fn the_safety_threshold_refuses_mass_deletion_unless_forced() {
+    let Some((moto, dir)) = setup() else { return };
+    let proxy = Proxy::start(moto.port, Faults::default());
+    common::write_zone(dir.path(), ZONE, &big_zone(20, 0));
+    ok(&run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    common::write_zone(dir.path(), ZONE, &big_zone(10, 0));
+    let before = proxy.count("ChangeResourceRecordSets");
+    let refused = run(&proxy.url(), dir.path(), &["sync", "--yes"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(4),
+        "{}",
+        common::stderr(&refused)
+    );
+    assert!(
+        common::stderr(&refused)
+            .contains("delete 10 of 20 record sets (50%), more than the 30% allowed")
+    );
+    assert_eq!(
+        proxy.count("ChangeResourceRecordSets"),
+        before,
+        "nothing applied"
+    );
+    ok(&run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--yes", "--force"],
+    ));
+    assert_eq!(proxy.count("ChangeResourceRecordSets"), before + 1);
+}
+
+#[test]
+fn a_concurrent_change_makes_route53_refuse_and_nothing_is_overwritten() {
+    let Some((moto, dir)) = setup() else { return };
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        "old: {type: A, ttl: 60, value: 192.0.2.1}\n",
+    );
+    ok(&run(
+        &moto.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    // Someone else changes `old` between our plan and our apply.
+    let theirs = format!(
+        "<ChangeResourceRecordSetsRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><ChangeBatch><Changes><Change><Action>UPSERT</Action><ResourceRecordSet><Name>old.{ZONE}.</Name><Type>A</Type><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.99</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>"
+    );
+    let proxy = Proxy::start(
+        moto.port,
+        Faults {
+            route53_checks: true,
+            concurrent_change: Some(theirs),
+            ..Faults::default()
+        },
+    );
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        "old: {type: A, ttl: 60, value: 192.0.2.2}\n",
+    );
+    let out = run(&proxy.url(), dir.path(), &["sync", "--yes"]);
+    assert_eq!(out.status.code(), Some(4), "{}", common::stderr(&out));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("do not match the current values") && err.contains("run `dns plan` again"),
+        "{err}"
+    );
+    let live = ok(&run(&moto.url(), dir.path(), &["import", ZONE, "-o", "-"]));
+    assert!(
+        live.contains("192.0.2.99") && !live.contains("192.0.2.2\n"),
+        "their change survives:\n{live}"
+    );
+}
+
+#[test]
+fn a_stale_plan_checksum_is_refused_before_any_change() {
+    let Some((moto, dir)) = setup() else { return };
+    let proxy = Proxy::start(moto.port, Faults::default());
+    common::write_zone(dir.path(), ZONE, "a: {type: A, value: 192.0.2.1}\n");
+    ok(&run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    common::write_zone(dir.path(), ZONE, "a: {type: A, value: 192.0.2.2}\n");
+    let reviewed: serde_json::Value =
+        serde_json::from_str(&ok(&run(&proxy.url(), dir.path(), &["plan", "--json"]))).unwrap();
+    let checksum = reviewed["checksum"].as_str().unwrap().to_string();
+    assert_eq!(reviewed["zones"][0]["counts"]["update"], 1);
+
+    // The zone file moves on after the review.
+    common::write_zone(dir.path(), ZONE, "a: {type: A, value: 192.0.2.3}\n");
+    let before = proxy.count("ChangeResourceRecordSets");
+    let stale = run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--yes", "--plan-checksum", &checksum],
+    );
+    assert_eq!(stale.status.code(), Some(4), "{}", common::stderr(&stale));
+    assert!(common::stderr(&stale).contains("not the reviewed one"));
+    assert_eq!(proxy.count("ChangeResourceRecordSets"), before);
+
+    common::write_zone(dir.path(), ZONE, "a: {type: A, value: 192.0.2.2}\n");
+    ok(&run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--yes", "--plan-checksum", &checksum],
+    ));
+    assert_eq!(proxy.count("ChangeResourceRecordSets"), before + 1);
+}
+
+#[test]
+fn throttling_prior_request_and_pending_are_waited_out() {
+    let Some((moto, dir)) = setup() else { return };
+    let faults = Faults {
+        throttle: HashMap::from([("ListResourceRecordSets", 2), ("ListHostedZonesByName", 1)]),
+        prior_request: 2,
+        pending: 2,
+        route53_checks: true,
+        ..Faults::default()
+    };
+    let proxy = Proxy::start(moto.port, faults);
+    moto::create_zone(moto.port, &format!("{ZONE}."), "throttle");
+    common::write_zone(dir.path(), ZONE, BASE);
+    let out = ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
+    assert!(out.contains("INSYNC"), "{out}");
+    assert_eq!(proxy.injected(), 5, "every fault was met and retried");
+    assert_eq!(proxy.count("GetChange"), 3, "PENDING twice, then INSYNC");
+    assert!(ok(&run(&proxy.url(), dir.path(), &["plan"])).contains("no changes"));
+}
+
+#[test]
+fn ambiguous_zone_names_stop_and_list_the_candidates() {
+    let Some((moto, dir)) = setup() else { return };
+    let first = moto::create_zone(moto.port, &format!("{ZONE}."), "one");
+    let second = moto::create_zone(moto.port, &format!("{ZONE}."), "two");
+    common::write_zone(dir.path(), ZONE, "a: {type: A, value: 192.0.2.1}\n");
+    let out = run(&moto.url(), dir.path(), &["plan"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains(&first) && err.contains(&second) && err.contains("hosted_zone_id"),
+        "{err}"
+    );
+
+    ok(&run(
+        &moto.url(),
+        dir.path(),
+        &["sync", "--yes", "--hosted-zone-id", &second],
+    ));
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        &format!("$zone: {{hosted_zone_id: {second}}}\na: {{type: A, value: 192.0.2.1}}\n"),
+    );
+    assert!(
+        ok(&run(&moto.url(), dir.path(), &["plan"])).contains(&format!("({second}): no changes"))
+    );
+}
+
+#[test]
+fn an_invalid_zone_file_makes_zero_requests() {
+    let Some((moto, dir)) = setup() else { return };
+    let proxy = Proxy::start(moto.port, Faults::default());
+    common::write_zone(dir.path(), ZONE, "a: {type: A, value: 192.0.2.1}\n");
+    common::write_zone(
+        dir.path(),
+        "broken.example.com",
+        "'': {type: CNAME, value: x.example.net.}\n",
+    );
+    let out = run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("broken.example.com.yaml:1:26: cname.apex"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert_eq!(proxy.total(), 0, "not one request");
+}
+
+#[test]
+fn one_failing_zone_does_not_stop_the_others() {
+    let Some((moto, dir)) = setup() else { return };
+    moto::create_zone(moto.port, "twice.example.com.", "x1");
+    moto::create_zone(moto.port, "twice.example.com.", "x2");
+    common::write_zone(
+        dir.path(),
+        "twice.example.com",
+        "a: {type: A, value: 192.0.2.1}\n",
+    );
+    common::write_zone(dir.path(), ZONE, "a: {type: A, value: 192.0.2.1}\n");
+    let out = run(&moto.url(), dir.path(), &["sync", "--create-zone", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("1 of 2 zone(s) failed"));
+    assert!(common::stdout(&out).contains(&format!("{ZONE}.: applied 1 change(s)")));
+}
+
+#[test]
+fn without_a_terminal_sync_needs_yes() {
+    let Some((moto, dir)) = setup() else { return };
+    let proxy = Proxy::start(moto.port, Faults::default());
+    common::write_zone(dir.path(), ZONE, "a: {type: A, value: 192.0.2.1}\n");
+    let out = moto::dns_at(&proxy.url())
+        .args(["sync", "--create-zone"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(common::stderr(&out).contains("pass --yes"));
+    assert_eq!(
+        proxy.count("CreateHostedZone") + proxy.count("ChangeResourceRecordSets"),
+        0
+    );
+    // --dry-run shows the plan and stops.
+    let dry = ok(&moto::dns_at(&proxy.url())
+        .args(["sync", "--create-zone", "--dry-run"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap());
+    assert!(dry.contains("+ a A"), "{dry}");
+    assert_eq!(proxy.count("CreateHostedZone"), 0);
+}
