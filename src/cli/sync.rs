@@ -109,8 +109,7 @@ async fn prepare(
     let id = explicit_id.or_else(|| zone.settings.hosted_zone_id.clone());
     let (hosted, current, unmanaged) = match client.find_zone(&origin, id.as_deref()).await {
         Ok(hosted) => {
-            let sets = client.list(&hosted).await.map_err(zone_err)?;
-            let (current, unmanaged) = mapping::zone_from_route53(&origin, &hosted.id, &sets);
+            let (current, unmanaged) = client.live_zone(&hosted).await.map_err(zone_err)?;
             (Some(hosted), current, unmanaged)
         }
         Err(ProviderError::NotFound { .. }) if create => {
@@ -415,8 +414,7 @@ pub fn import(args: &ImportArgs, zone_name: &str) -> Result<()> {
             .find_zone(&origin, args.hosted_zone_id.as_deref())
             .await
             .map_err(zone_err)?;
-        let sets = client.list(&hosted).await.map_err(zone_err)?;
-        let (mut zone, unmanaged) = mapping::zone_from_route53(&origin, &hosted.id, &sets);
+        let (mut zone, unmanaged) = client.live_zone(&hosted).await.map_err(zone_err)?;
         zone.settings.hosted_zone_id = args.hosted_zone_id.as_ref().map(|_| hosted.id.clone());
         Ok::<_, Error>((zone, unmanaged))
     })?;

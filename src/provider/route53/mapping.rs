@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use aws_sdk_route53::types::{AliasTarget, ResourceRecord, ResourceRecordSet, RrType};
 
-use crate::zone::{Alias, Caa, Mx, Name, RData, RType, RecordSet, RrKey, Srv, Zone, name};
+use crate::zone::{Alias, Caa, Mx, Name, RData, RType, RecordSet, RrKey, Srv, name};
 
 /// Why a live record set is left alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -328,25 +328,6 @@ fn parse_values(rtype: RType, texts: &[&str]) -> Result<RData, String> {
                 .collect::<Result<BTreeSet<_>, _>>()?,
         ),
     })
-}
-
-/// A live zone from its record sets: the managed RRsets and the unmanaged ones.
-pub fn zone_from_route53(
-    origin: &Name,
-    zone_id: &str,
-    sets: &[ResourceRecordSet],
-) -> (Zone, Vec<Unmanaged>) {
-    let mut zone = Zone::new(origin.clone());
-    let mut unmanaged = Vec::new();
-    for rr in sets {
-        match from_route53(rr, origin, zone_id) {
-            Ok((key, set)) => {
-                zone.rrsets.insert(key, set);
-            }
-            Err(u) => unmanaged.push(u),
-        }
-    }
-    (zone, unmanaged)
 }
 
 #[cfg(test)]

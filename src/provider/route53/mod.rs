@@ -26,7 +26,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::zone::{Name, name};
+use crate::zone::{Name, Zone, name};
 use batch::Batch;
 
 /// How to reach Route 53.
@@ -284,9 +284,27 @@ impl Route53 {
         }
     }
 
-    /// Every record set of the zone, in pages of 300.
-    pub async fn list(&self, zone: &HostedZone) -> Result<Vec<ResourceRecordSet>, ProviderError> {
-        let mut sets = Vec::new();
+    /// The live zone, read in pages of 300 and converted page by page: the managed record sets
+    /// and those dns leaves alone.
+    pub async fn live_zone(&self, zone: &HostedZone) -> Result<(Zone, Vec<mapping::Unmanaged>), ProviderError> {
+        let mut live = Zone::new(zone.name.clone());
+        let mut unmanaged = Vec::new();
+        self.list_pages(zone, |page| {
+            for rr in page {
+                match mapping::from_route53(rr, &zone.name, &zone.id) {
+                    Ok((key, set)) => {
+                        live.rrsets.insert(key, set);
+                    }
+                    Err(u) => unmanaged.push(u),
+                }
+            }
+        })
+        .await?;
+        Ok((live, unmanaged))
+    }
+
+    /// Every record set of the zone, in pages of 300, handed to `page` as they arrive.
+    pub async fn list_pages(&self, zone: &HostedZone, mut page: impl FnMut(&[ResourceRecordSet])) -> Result<(), ProviderError> {
         let mut start: Option<(String, RrType, Option<String>)> = None;
         loop {
             self.limiter.acquire().await;
@@ -305,7 +323,7 @@ impl Route53 {
                 .send()
                 .await
                 .map_err(|e| api_error("ListResourceRecordSets", e))?;
-            sets.extend(out.resource_record_sets().iter().cloned());
+            page(out.resource_record_sets());
             match (
                 out.is_truncated(),
                 out.next_record_name(),
@@ -321,7 +339,7 @@ impl Route53 {
                 _ => break,
             }
         }
-        Ok(sets)
+        Ok(())
     }
 
     /// Sends one change batch; the change id to wait on.
