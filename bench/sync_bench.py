@@ -73,19 +73,20 @@ class Moto:
 
     def requests(self):
         text = Path(self.log).read_text(errors="replace")
-        return len(re.findall(r'"(GET|POST|DELETE) /', text))
+        return len(re.findall(r"(?:GET|POST|DELETE) /2013-04-01/", text))
 
     def stop(self):
         self.proc.kill()
         self.proc.wait()
 
 
-def measure(cmd, env, cwd):
+def measure(cmd, env, cwd, name):
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    out_path, err_path = Path(cwd) / f"{name}.out", Path(cwd) / f"{name}.err"
+    with open(out_path, "wb") as out_f, open(err_path, "wb") as err_f:
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out_f, stderr=err_f)
+        _, status, usage = os.wait4(proc.pid, 0)
+    out, err = out_path.read_bytes(), err_path.read_bytes()
     wall = time.monotonic() - start
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
@@ -129,11 +130,11 @@ zones:
             first = [py, str(runner), "--config-file", str(config), "--doit", "--force"]
             plan = [py, str(runner), "--config-file", str(config)]
         before = moto.requests()
-        results["first"] = measure(first, env, workdir)
+        results["first"] = measure(first, env, workdir, "first")
         results["first"]["requests"] = moto.requests() - before
         (zones / f"{zone}.yaml").write_text(zone_text(n, changed=True))
         before = moto.requests()
-        results["plan"] = measure(plan, env, workdir)
+        results["plan"] = measure(plan, env, workdir, "plan")
         results["plan"]["requests"] = moto.requests() - before
     finally:
         moto.stop()

@@ -65,6 +65,15 @@ pub enum Error {
     #[error("not applied: {0}")]
     NotConfirmed(String),
 
+    #[error("{0} problem(s) found")]
+    Findings(usize),
+
+    #[error("could not check at all: {0}")]
+    Unreachable(String),
+
+    #[error(transparent)]
+    Hints(#[from] crate::walk::hints::HintsError),
+
     #[error("{failed} of {total} zone(s) failed")]
     ZonesFailed {
         failed: usize,
@@ -91,7 +100,10 @@ impl Error {
             | Error::ZoneNotFound { .. }
             | Error::Usage(_)
             | Error::Import(_)
-            | Error::TooLarge { .. } => 2,
+            | Error::TooLarge { .. }
+            | Error::Hints(_) => 2,
+            Error::Findings(_) => 1,
+            Error::Unreachable(_) => 3,
             Error::Write { .. } => 3,
             Error::Provider { source, .. } => match source {
                 ProviderError::NotFound { .. }

@@ -8,9 +8,11 @@
 //! * [`cli`]: argument types (clap), validated configuration, dispatch and rendering.
 //! * [`error`]: the error type every command returns, and its exit codes.
 
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod plan;
 pub mod provider;
 pub mod report;
+pub mod walk;
 pub mod zone;

@@ -65,6 +65,12 @@ pub enum Command {
     )]
     Sync(SyncArgs),
 
+    /// Walk the delegation of NAME from the root, ask every server, and say what is wrong
+    #[command(
+        after_help = "Examples:\n  dns check hive.example.com\n  dns check hive.example.com --expect-ns ns-1.awsdns-01.org,ns-2.awsdns-02.com\n  dns check hive.example.com --expect route53\n  dns check www.lab.test --root-hints lab.root --port 5353 --json"
+    )]
+    Check(CheckArgs),
+
     /// Write a zone file as an RFC 1035 master file (BIND format)
     #[command(
         after_help = "Examples:\n  dns export hive.example.com --format bind\n  dns export hive.example.com --format bind --ns ns-1.awsdns-01.org -o hive.zone"
@@ -236,4 +242,59 @@ pub struct SyncArgs {
     /// Create the public hosted zone if it does not exist, and print its name servers
     #[arg(long)]
     pub create_zone: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExpectSource {
+    /// The hosted zone's delegation set, read through the Route 53 API
+    Route53,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The name to check, e.g. hive.example.com
+    pub name: String,
+
+    /// Record type to ask for
+    #[arg(long = "type", short = 't', default_value = "A")]
+    pub rtype: String,
+
+    /// Name servers the zone should be delegated to
+    #[arg(long, value_delimiter = ',', value_name = "NS1,NS2,...")]
+    pub expect_ns: Vec<String>,
+
+    /// Take the expected name servers from Route 53
+    #[arg(long, value_enum, conflicts_with = "expect_ns")]
+    pub expect: Option<ExpectSource>,
+
+    /// The hosted zone to read with --expect route53, when several share the name
+    #[arg(long, value_name = "ID", requires = "expect")]
+    pub hosted_zone_id: Option<String>,
+
+    /// Root hints file (named.root format) instead of the built-in IANA hints
+    #[arg(long, value_name = "FILE")]
+    pub root_hints: Option<PathBuf>,
+
+    /// Send every query to this port (as `dig -p`), for labs and tests
+    #[arg(long, default_value_t = 53)]
+    pub port: u16,
+
+    /// Per-query timeout in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 1500)]
+    pub timeout: u64,
+
+    /// IPv4 only
+    #[arg(short = '4', conflicts_with = "ipv6_only")]
+    pub ipv4_only: bool,
+
+    /// IPv6 only
+    #[arg(short = '6')]
+    pub ipv6_only: bool,
+
+    /// Print facts and findings as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }

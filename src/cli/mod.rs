@@ -1,6 +1,7 @@
 //! The command line: parse arguments, set up logging and colors, dispatch, render.
 
 pub mod args;
+mod check;
 mod style;
 mod sync;
 mod zonefiles;
@@ -24,6 +25,7 @@ pub fn run() -> Result<()> {
     match cli.command {
         Command::Validate(args) => zonefiles::validate(&args, style),
         Command::Export(args) => zonefiles::export(&args),
+        Command::Check(args) => check::check(&args, style),
         Command::Plan(args) => sync::plan(&args, style),
         Command::Sync(args) => sync::sync(&args, style),
         Command::Import(args) => match (&args.from_bind, &args.zone) {

@@ -22,7 +22,7 @@ use crate::provider::route53::{AwsOptions, HostedZone, ProviderError, Route53, m
 use crate::report::plan::{ZonePlan, render_text, to_json};
 use crate::zone::Zone;
 
-fn options(aws: &AwsArgs) -> AwsOptions {
+pub(super) fn options(aws: &AwsArgs) -> AwsOptions {
     AwsOptions {
         profile: aws.profile.clone(),
         region: aws.region.clone(),
@@ -31,7 +31,7 @@ fn options(aws: &AwsArgs) -> AwsOptions {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,3 +1,4 @@
 //! Rendering results for people (text) and machines (JSON), to any `impl Write`.
 
+pub mod check;
 pub mod plan;

@@ -57,3 +57,4 @@ pub fn write_zone(dir: &Path, zone: &str, text: &str) {
     std::fs::create_dir_all(&zones).unwrap();
     std::fs::write(zones.join(format!("{zone}.yaml")), text).unwrap();
 }
+pub mod lab;

@@ -286,7 +286,10 @@ impl Route53 {
 
     /// The live zone, read in pages of 300 and converted page by page: the managed record sets
     /// and those dns leaves alone.
-    pub async fn live_zone(&self, zone: &HostedZone) -> Result<(Zone, Vec<mapping::Unmanaged>), ProviderError> {
+    pub async fn live_zone(
+        &self,
+        zone: &HostedZone,
+    ) -> Result<(Zone, Vec<mapping::Unmanaged>), ProviderError> {
         let mut live = Zone::new(zone.name.clone());
         let mut unmanaged = Vec::new();
         self.list_pages(zone, |page| {
@@ -304,7 +307,11 @@ impl Route53 {
     }
 
     /// Every record set of the zone, in pages of 300, handed to `page` as they arrive.
-    pub async fn list_pages(&self, zone: &HostedZone, mut page: impl FnMut(&[ResourceRecordSet])) -> Result<(), ProviderError> {
+    pub async fn list_pages(
+        &self,
+        zone: &HostedZone,
+        mut page: impl FnMut(&[ResourceRecordSet]),
+    ) -> Result<(), ProviderError> {
         let mut start: Option<(String, RrType, Option<String>)> = None;
         loop {
             self.limiter.acquire().await;

@@ -1,0 +1,551 @@
+//! `dns check`: facts from the walk, and the rules that turn them into findings.
+//!
+//! [`gather`] walks to the zone that holds the name, then asks every server of that zone for
+//! its SOA (over UDP and over TCP), its apex NS set and the addresses of its in-zone name
+//! servers, and follows the name's CNAME chain to its end. [`findings`] is a pure function of
+//! those facts (and the expected name servers), so each rule is tested without sockets too.
+//! Each finding has a stable code, documented in the README.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::{Name, RData, RecordType};
+use serde::Serialize;
+
+use crate::walk::{self, End, NameServer, NoAnswer, Probe, Proto, Walk, Walker};
+
+/// The name servers the zone should be delegated to, and what they said when asked directly.
+#[derive(Debug, Clone, Default)]
+pub struct Expected {
+    pub names: BTreeSet<Name>,
+    /// SOA probes sent straight to the expected servers.
+    pub soa: Vec<Probe>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub qname: Name,
+    pub qtype: RecordType,
+    pub walk: Walk,
+    /// The zone that holds the name (the last level reached).
+    pub zone: Option<Name>,
+    pub soa_udp: Vec<Probe>,
+    pub soa_tcp: Vec<Probe>,
+    pub ns: Vec<Probe>,
+    /// A/AAAA of the zone's in-zone name servers, asked of the zone's own servers.
+    pub ns_addrs: Vec<Probe>,
+    /// (name, target) for each CNAME followed.
+    pub cname_chain: Vec<(Name, Name)>,
+    pub cname_loop: bool,
+    /// The addresses at the end of the chain.
+    pub addresses: Vec<IpAddr>,
+    pub expected: Option<Expected>,
+    pub queries: usize,
+}
+
+impl Facts {
+    /// The servers of the zone, as the last level asked them.
+    pub fn zone_servers(&self) -> &[NameServer] {
+        self.walk
+            .levels
+            .last()
+            .map(|l| l.servers.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The parent's delegation of the zone.
+    pub fn delegation(&self) -> Option<&walk::Delegation> {
+        let zone = self.zone.as_ref()?;
+        self.walk
+            .delegations
+            .iter()
+            .rev()
+            .find(|d| d.child.as_ref() == Some(zone))
+    }
+
+    /// Whether any server answered anything at all.
+    pub fn reached_anything(&self) -> bool {
+        self.walk
+            .levels
+            .iter()
+            .any(|l| l.probes.iter().any(|p| p.result.is_ok()))
+    }
+}
+
+/// Walks to `qname` and gathers what the rules need.
+pub async fn gather(
+    walker: &Walker,
+    qname: &Name,
+    qtype: RecordType,
+    expected_ns: Option<BTreeSet<Name>>,
+) -> Facts {
+    let walk = walker.walk(qname, qtype).await;
+    let zone = match (&walk.end, walk.levels.last()) {
+        (End::Reached, Some(level)) => Some(level.zone.clone()),
+        _ => None,
+    };
+    let mut facts = Facts {
+        qname: qname.clone(),
+        qtype,
+        walk,
+        zone: zone.clone(),
+        soa_udp: vec![],
+        soa_tcp: vec![],
+        ns: vec![],
+        ns_addrs: vec![],
+        cname_chain: vec![],
+        cname_loop: false,
+        addresses: vec![],
+        expected: None,
+        queries: 0,
+    };
+    if let Some(zone) = &zone {
+        let servers = facts.zone_servers().to_vec();
+        let (soa_udp, soa_tcp, ns) = futures_util::join!(
+            walker.ask_all(&servers, zone, RecordType::SOA, Proto::Udp),
+            walker.ask_all(&servers, zone, RecordType::SOA, Proto::Tcp),
+            walker.ask_all(&servers, zone, RecordType::NS, Proto::Udp),
+        );
+        facts.soa_udp = soa_udp;
+        facts.soa_tcp = soa_tcp;
+        facts.ns = ns;
+        let in_zone: BTreeSet<Name> = facts
+            .delegation()
+            .map(|d| d.ns.iter().filter(|n| zone.zone_of(n)).cloned().collect())
+            .unwrap_or_default();
+        for host in in_zone {
+            for t in [RecordType::A, RecordType::AAAA] {
+                facts
+                    .ns_addrs
+                    .extend(walker.ask_all(&servers, &host, t, Proto::Udp).await);
+            }
+        }
+        follow_cnames(walker, &mut facts).await;
+    }
+    if let Some(names) = expected_ns {
+        let mut soa = Vec::new();
+        if let Some(zone) = &zone
+            .clone()
+            .or_else(|| facts.walk.delegations.last().and_then(|d| d.child.clone()))
+        {
+            for ns in &names {
+                let addrs = walker.addresses(ns).await;
+                let server = NameServer {
+                    name: ns.clone(),
+                    addrs,
+                };
+                if server.addrs.is_empty() {
+                    soa.push(Probe {
+                        server: ns.clone(),
+                        addr: IpAddr::from([0, 0, 0, 0]),
+                        qname: zone.clone(),
+                        qtype: RecordType::SOA,
+                        proto: Proto::Udp,
+                        result: Err(NoAnswer::Error("no address found for this name".into())),
+                    });
+                }
+                soa.extend(
+                    walker
+                        .ask_all(
+                            std::slice::from_ref(&server),
+                            zone,
+                            RecordType::SOA,
+                            Proto::Udp,
+                        )
+                        .await,
+                );
+            }
+        }
+        facts.expected = Some(Expected { names, soa });
+    }
+    facts.queries = walker.queries();
+    facts
+}
+
+/// Follows the CNAME chain of the name to its end, walking each target from the root.
+async fn follow_cnames(walker: &Walker, facts: &mut Facts) {
+    let Some(level) = facts.walk.levels.last() else {
+        return;
+    };
+    let mut answer = walk::authoritative_answer(level, &facts.qname, facts.qtype);
+    let mut current = facts.qname.clone();
+    let mut seen = BTreeSet::from([current.clone()]);
+    while let Some(target) = answer
+        .cname
+        .clone()
+        .filter(|_| facts.qtype != RecordType::CNAME)
+    {
+        facts.cname_chain.push((current.clone(), target.clone()));
+        if !seen.insert(target.clone()) || facts.cname_chain.len() > 16 {
+            facts.cname_loop = true;
+            return;
+        }
+        let w = walker.walk(&target, facts.qtype).await;
+        let Some(level) = w.levels.last() else { return };
+        answer = walk::authoritative_answer(level, &target, facts.qtype);
+        current = target;
+    }
+    facts.addresses = answer.addrs;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub servers: Vec<String>,
+    pub fix: String,
+}
+
+fn names(set: &BTreeSet<Name>) -> String {
+    set.iter()
+        .map(Name::to_ascii)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn who(p: &Probe) -> String {
+    format!("{} ({})", p.server.to_ascii(), p.addr)
+}
+
+fn soa_serial(p: &Probe) -> Option<u32> {
+    p.message()?.answers.iter().find_map(|r| match &r.data {
+        RData::SOA(soa) => Some(soa.serial),
+        _ => None,
+    })
+}
+
+/// Whether the probe is a proper authoritative answer (AA=1, NOERROR or NXDOMAIN).
+fn answers_with_authority(p: &Probe) -> bool {
+    p.authoritative()
+        && matches!(
+            p.rcode(),
+            Some(ResponseCode::NoError | ResponseCode::NXDomain)
+        )
+}
+
+/// Every rule, in a stable order.
+pub fn findings(f: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(zone) = f.zone.clone() else {
+        return out;
+    };
+    let zone_text = zone.to_ascii();
+    let delegation = f.delegation();
+    let parent_ns: BTreeSet<Name> = delegation.map(|d| d.ns.clone()).unwrap_or_default();
+
+    // delegation.expected-ns-mismatch
+    if let Some(expected) = &f.expected
+        && !parent_ns.is_empty()
+        && expected.names != parent_ns
+    {
+        let ready: Vec<String> = expected
+            .soa
+            .iter()
+            .filter(|p| answers_with_authority(p) && soa_serial(p).is_some())
+            .map(who)
+            .collect();
+        let not_ready: Vec<String> = expected
+            .soa
+            .iter()
+            .filter(|p| !(answers_with_authority(p) && soa_serial(p).is_some()))
+            .map(who)
+            .collect();
+        let readiness = if not_ready.is_empty() {
+            format!(
+                "the expected servers already serve {zone_text} authoritatively, so the switch is safe"
+            )
+        } else {
+            format!(
+                "the expected servers are NOT ready: {} do not answer authoritatively for {zone_text}",
+                not_ready.join(", ")
+            )
+        };
+        out.push(Finding {
+            code: "delegation.expected-ns-mismatch",
+            severity: Severity::Error,
+            message: format!(
+                "the parent ({}) delegates {zone_text} to {}, but it should delegate to {}; {readiness}",
+                delegation.and_then(|d| d.parent.as_ref()).map(Name::to_ascii).unwrap_or_default(),
+                names(&parent_ns),
+                names(&expected.names)
+            ),
+            servers: ready.into_iter().chain(not_ready).collect(),
+            fix: format!(
+                "at the registrar of {zone_text}, set the name servers to {} (the registrar still lists the old ones)",
+                names(&expected.names)
+            ),
+        });
+    }
+
+    // ns.too-few
+    if !parent_ns.is_empty() && parent_ns.len() < 2 {
+        out.push(Finding {
+            code: "ns.too-few",
+            severity: Severity::Warning,
+            message: format!(
+                "{zone_text} is delegated to only {} name server ({})",
+                parent_ns.len(),
+                names(&parent_ns)
+            ),
+            servers: parent_ns.iter().map(Name::to_ascii).collect(),
+            fix: "delegate to at least two name servers, on different networks (RFC 1034 §4.1)"
+                .into(),
+        });
+    }
+
+    // delegation.parent-child-mismatch
+    let child_ns: BTreeSet<Name> =
+        f.ns.iter()
+            .filter(|p| answers_with_authority(p))
+            .filter_map(Probe::message)
+            .flat_map(|m| m.answers.iter())
+            .filter_map(|r| match &r.data {
+                RData::NS(ns) if r.name.to_lowercase() == zone => Some(ns.0.to_lowercase()),
+                _ => None,
+            })
+            .collect();
+    if !parent_ns.is_empty() && !child_ns.is_empty() && parent_ns != child_ns {
+        out.push(Finding {
+            code: "delegation.parent-child-mismatch",
+            severity: Severity::Error,
+            message: format!("the parent lists {} for {zone_text}, but the zone itself lists {}", names(&parent_ns), names(&child_ns)),
+            servers: parent_ns.union(&child_ns).map(Name::to_ascii).collect(),
+            fix: "make the NS records at the zone apex and the delegation at the registrar (parent) the same set".into(),
+        });
+    }
+
+    // ns.unreachable and ns.tcp-failed, per server address
+    let mut unreachable: BTreeMap<(String, Proto), String> = BTreeMap::new();
+    let all_probes = f
+        .walk
+        .levels
+        .last()
+        .into_iter()
+        .flat_map(|l| l.probes.iter())
+        .chain(&f.soa_udp)
+        .chain(&f.ns);
+    for p in all_probes.chain(&f.soa_tcp) {
+        if let Err(e @ (NoAnswer::Timeout | NoAnswer::Refused)) = &p.result {
+            unreachable.insert((who(p), p.proto), e.to_string());
+        }
+    }
+    let udp_dead: BTreeSet<String> = unreachable
+        .keys()
+        .filter(|(_, pr)| *pr == Proto::Udp)
+        .map(|(w, _)| w.clone())
+        .collect();
+    for ((server, proto), why) in &unreachable {
+        if *proto == Proto::Tcp && !udp_dead.contains(server) {
+            out.push(Finding {
+                code: "ns.tcp-failed",
+                severity: Severity::Error,
+                message: format!("{server} answers over UDP but not over TCP ({why}); answers too large for UDP cannot be fetched"),
+                servers: vec![server.clone()],
+                fix: "allow TCP port 53 to the server (firewall, security group) and make it listen on TCP (RFC 7766)".into(),
+            });
+        } else {
+            out.push(Finding {
+                code: "ns.unreachable",
+                severity: Severity::Error,
+                message: format!("{server} for {zone_text}: {why} over {proto}"),
+                servers: vec![server.clone()],
+                fix: "check that the server runs, listens on port 53 over UDP and TCP, and is not filtered".into(),
+            });
+        }
+    }
+
+    // ns.lame: answers, but not with authority for the zone
+    let mut lame: BTreeMap<String, String> = BTreeMap::new();
+    for p in &f.soa_udp {
+        let Some(m) = p.message() else { continue };
+        let why = match m.metadata.response_code {
+            ResponseCode::Refused => Some("REFUSED".to_string()),
+            ResponseCode::ServFail => Some("SERVFAIL".to_string()),
+            ResponseCode::NoError
+                if !m.metadata.authoritative
+                    && m.metadata.recursion_available
+                    && !m.answers.is_empty() =>
+            {
+                Some("a recursive resolver's answer (AA=0, RA=1)".to_string())
+            }
+            ResponseCode::NoError if !m.metadata.authoritative => {
+                Some("an answer without authority (AA=0), e.g. a referral".to_string())
+            }
+            rc if rc != ResponseCode::NoError => Some(walk::rcode_name(rc)),
+            _ => None,
+        };
+        if let Some(why) = why {
+            lame.insert(who(p), why);
+        }
+    }
+    for (server, why) in lame {
+        out.push(Finding {
+            code: "ns.lame",
+            severity: Severity::Error,
+            message: format!("{server} is delegated {zone_text} but answers {why} for it"),
+            servers: vec![server],
+            fix: format!("load {zone_text} on this server, or remove it from the delegation and the zone's NS records"),
+        });
+    }
+
+    // glue.missing / glue.mismatch
+    if let Some(d) = delegation {
+        for ns in d.ns.iter().filter(|n| zone.zone_of(n)) {
+            let glue = d.glue.get(ns);
+            if glue.is_none() {
+                out.push(Finding {
+                    code: "glue.missing",
+                    severity: Severity::Error,
+                    message: format!(
+                        "{} is inside {zone_text} but the parent gives no address (glue) for it",
+                        ns.to_ascii()
+                    ),
+                    servers: vec![ns.to_ascii()],
+                    fix: format!(
+                        "register the address of {} at the registrar (a \"host\" or glue record)",
+                        ns.to_ascii()
+                    ),
+                });
+                continue;
+            }
+            let published: BTreeSet<IpAddr> = f
+                .ns_addrs
+                .iter()
+                .filter(|p| p.qname == *ns && answers_with_authority(p))
+                .filter_map(Probe::message)
+                .flat_map(|m| m.answers.iter())
+                .filter_map(|r| match &r.data {
+                    RData::A(a) => Some(IpAddr::V4(a.0)),
+                    RData::AAAA(a) => Some(IpAddr::V6(a.0)),
+                    _ => None,
+                })
+                .collect();
+            if let Some(glue) = glue
+                && !published.is_empty()
+                && *glue != published
+            {
+                let show = |s: &BTreeSet<IpAddr>| {
+                    s.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                out.push(Finding {
+                    code: "glue.mismatch",
+                    severity: Severity::Error,
+                    message: format!("the parent's glue for {} is {}, but {zone_text} publishes {}", ns.to_ascii(), show(glue), show(&published)),
+                    servers: vec![ns.to_ascii()],
+                    fix: "update the glue (host record) at the registrar, or the A/AAAA records in the zone, so they agree".into(),
+                });
+            }
+        }
+    }
+
+    // soa.serial-mismatch
+    let serials: BTreeMap<u32, Vec<String>> = f
+        .soa_udp
+        .iter()
+        .filter(|p| answers_with_authority(p))
+        .filter_map(|p| Some((soa_serial(p)?, who(p))))
+        .fold(BTreeMap::new(), |mut m, (s, w)| {
+            m.entry(s).or_insert_with(Vec::new).push(w);
+            m
+        });
+    if serials.len() > 1 {
+        out.push(Finding {
+            code: "soa.serial-mismatch",
+            severity: Severity::Error,
+            message: format!(
+                "the servers of {zone_text} serve different SOA serials: {}",
+                serials.iter().map(|(s, w)| format!("{s} at {}", w.join(", "))).collect::<Vec<_>>().join("; ")
+            ),
+            servers: serials.values().flatten().cloned().collect(),
+            fix: "some servers have not loaded the latest zone: check zone transfers (NOTIFY/IXFR) or the provider's sync".into(),
+        });
+    }
+
+    // answer.mismatch and name.nxdomain, from the question itself
+    if let Some(level) = f.walk.levels.last() {
+        let mut by_answer: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut nx = 0;
+        let mut authoritative = 0;
+        for p in level.probes.iter().filter(|p| answers_with_authority(p)) {
+            authoritative += 1;
+            if p.rcode() == Some(ResponseCode::NXDomain) {
+                nx += 1;
+            }
+            let text = match p.rcode() {
+                Some(ResponseCode::NXDomain) => "NXDOMAIN".to_string(),
+                _ => walk::answer_texts(p)
+                    .map(|s| s.into_iter().collect::<Vec<_>>().join("; "))
+                    .unwrap_or_default(),
+            };
+            by_answer
+                .entry(if text.is_empty() {
+                    "no records (NODATA)".into()
+                } else {
+                    text
+                })
+                .or_default()
+                .push(who(p));
+        }
+        if by_answer.len() > 1 {
+            out.push(Finding {
+                code: "answer.mismatch",
+                severity: Severity::Error,
+                message: format!(
+                    "the servers of {zone_text} disagree on {} {}: {}",
+                    f.qname.to_ascii(),
+                    f.qtype,
+                    by_answer.iter().map(|(a, w)| format!("{} say [{a}]", w.join(", "))).collect::<Vec<_>>().join("; ")
+                ),
+                servers: by_answer.values().flatten().cloned().collect(),
+                fix: "the servers serve different data: check zone transfers or which servers the provider updates".into(),
+            });
+        }
+        if authoritative > 0 && nx * 2 > authoritative {
+            out.push(Finding {
+                code: "name.nxdomain",
+                severity: Severity::Error,
+                message: format!(
+                    "{} does not exist: the servers of {zone_text} answer NXDOMAIN",
+                    f.qname.to_ascii()
+                ),
+                servers: vec![],
+                fix: format!(
+                    "add the record to the zone {zone_text} (zones/{}.yaml) and sync",
+                    zone_text.trim_end_matches('.')
+                ),
+            });
+        }
+    }
+
+    if f.cname_loop {
+        out.push(Finding {
+            code: "cname.loop",
+            severity: Severity::Error,
+            message: format!(
+                "the CNAME chain of {} loops: {}",
+                f.qname.to_ascii(),
+                f.cname_chain
+                    .iter()
+                    .map(|(a, b)| format!("{} → {}", a.to_ascii(), b.to_ascii()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            servers: vec![],
+            fix: "point one of the CNAMEs at a name with addresses (an A/AAAA record or an ALIAS)"
+                .into(),
+        });
+    }
+    out
+}

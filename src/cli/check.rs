@@ -1,0 +1,122 @@
+//! `dns check NAME`: walk, gather, judge, render.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::str::FromStr;
+use std::time::Duration;
+
+use hickory_proto::rr::RecordType;
+
+use super::Style;
+use super::args::{CheckArgs, ExpectSource};
+use super::sync::{options, runtime};
+use crate::check::{self, findings};
+use crate::error::{Error, Result};
+use crate::provider::route53::Route53;
+use crate::report::check::{render_text, to_json};
+use crate::walk::{self, Config, Walker, hints};
+use crate::zone::name;
+
+pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
+    let qname = name::parse_zone(&args.name)
+        .map_err(|e| Error::Usage(format!("'{}' is not a domain name: {e}", args.name)))?;
+    let qtype = RecordType::from_str(&args.rtype.to_ascii_uppercase())
+        .map_err(|_| Error::Usage(format!("'{}' is not a record type", args.rtype)))?;
+    let mut expected: Option<BTreeSet<_>> = None;
+    if !args.expect_ns.is_empty() {
+        let mut set = BTreeSet::new();
+        for ns in &args.expect_ns {
+            set.insert(
+                name::parse_zone(ns)
+                    .map_err(|e| Error::Usage(format!("--expect-ns '{ns}': {e}")))?,
+            );
+        }
+        expected = Some(set);
+    }
+    let hints = hints::load(args.root_hints.as_deref())?;
+    let config = Config {
+        port: args.port,
+        timeout: Duration::from_millis(args.timeout.max(1)),
+        ipv4: !args.ipv6_only,
+        ipv6: !args.ipv4_only,
+        ..Config::default()
+    };
+    let rt = runtime()?;
+    let facts = rt.block_on(async {
+        if args.expect == Some(ExpectSource::Route53) {
+            expected = Some(route53_name_servers(args, &qname).await?);
+        }
+        let walker = Walker::new(config, hints);
+        Ok::<_, Error>(check::gather(&walker, &qname, qtype, expected).await)
+    })?;
+    let found = findings(&facts);
+    let mut out = std::io::stdout().lock();
+    let werr = |source| Error::Write {
+        path: "<stdout>".into(),
+        source,
+    };
+    if args.json {
+        writeln!(out, "{:#}", to_json(&facts, &found)).map_err(werr)?;
+    } else {
+        render_text(&mut out, &facts, &found, style).map_err(werr)?;
+    }
+    if !facts.reached_anything() {
+        return Err(Error::Unreachable("no server answered, not even the root servers; check the network and --root-hints/--port".into()));
+    }
+    if facts.zone.is_none() {
+        let why = match &facts.walk.end {
+            walk::End::Unreachable(zone) => format!("no server of {} answered", zone.to_ascii()),
+            _ => "the query budget or depth limit was spent before the zone was reached".into(),
+        };
+        return Err(Error::Unreachable(why));
+    }
+    if !found.is_empty() {
+        return Err(Error::Findings(found.len()));
+    }
+    Ok(())
+}
+
+/// The name servers Route 53 assigned to the hosted zone that holds `qname` (its closest
+/// enclosing hosted zone by name).
+async fn route53_name_servers(
+    args: &CheckArgs,
+    qname: &hickory_proto::rr::Name,
+) -> Result<BTreeSet<hickory_proto::rr::Name>> {
+    let client = Route53::connect(&options(&args.aws)).await;
+    let mut candidate = qname.clone();
+    loop {
+        match client
+            .find_zone(&candidate, args.hosted_zone_id.as_deref())
+            .await
+        {
+            Ok(zone) => {
+                let servers =
+                    client
+                        .name_servers(&zone)
+                        .await
+                        .map_err(|source| Error::Provider {
+                            zone: zone.name.to_ascii(),
+                            source,
+                        })?;
+                return servers
+                    .iter()
+                    .map(|s| {
+                        name::parse_zone(s)
+                            .map_err(|e| Error::Usage(format!("Route 53 name server '{s}': {e}")))
+                    })
+                    .collect();
+            }
+            Err(crate::provider::route53::ProviderError::NotFound { .. })
+                if candidate.num_labels() > 1 =>
+            {
+                candidate = candidate.base_name();
+            }
+            Err(source) => {
+                return Err(Error::Provider {
+                    zone: candidate.to_ascii(),
+                    source,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! One question to one server: UDP first, TCP when the answer is truncated (RFC 7766 §5) or when
+//! asked for. Non-recursive (RD=0), EDNS(0) with a 1,232-octet buffer (DNS Flag Day 2020,
+//! RFC 9715), a per-query timeout, bounded retries over UDP. The answer must carry the question
+//! that was asked (RFC 5452 §9.1; hickory's streams already match the ID and the source).
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use hickory_net::client::Client;
+use hickory_net::runtime::TokioRuntimeProvider;
+use hickory_net::tcp::TcpClientStream;
+use hickory_net::udp::UdpClientStream;
+use hickory_net::xfer::DnsHandle;
+use hickory_proto::op::{DnsRequestOptions, Message, Query};
+
+/// EDNS(0) UDP payload size we advertise.
+pub const EDNS_BUFFER: u16 = 1232;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Proto {
+    Udp,
+    Tcp,
+}
+
+impl std::fmt::Display for Proto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Proto::Udp => "udp",
+            Proto::Tcp => "tcp",
+        })
+    }
+}
+
+/// Why no answer came.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "kebab-case")]
+pub enum NoAnswer {
+    /// Nothing within the timeout (after the retries).
+    Timeout,
+    /// Port unreachable / connection refused.
+    Refused,
+    /// An answer that does not answer our question.
+    Mismatch(String),
+    /// Any other network or protocol failure.
+    Error(String),
+}
+
+impl std::fmt::Display for NoAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoAnswer::Timeout => f.write_str("no answer (timeout)"),
+            NoAnswer::Refused => f.write_str("port unreachable / connection refused"),
+            NoAnswer::Mismatch(m) => write!(f, "answer does not match the question: {m}"),
+            NoAnswer::Error(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub message: Message,
+    pub rtt: Duration,
+    pub proto: Proto,
+    /// The UDP answer was truncated and this one came over TCP.
+    pub retried_tcp: bool,
+}
+
+fn options() -> DnsRequestOptions {
+    let mut o = DnsRequestOptions::default();
+    o.recursion_desired = false;
+    o.use_edns = true;
+    o.edns_payload_len = EDNS_BUFFER;
+    o
+}
+
+fn classify(err: &dyn std::fmt::Display) -> NoAnswer {
+    let text = err.to_string();
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("timed out") || lower.contains("timeout") {
+        NoAnswer::Timeout
+    } else if lower.contains("refused") || lower.contains("unreachable") || lower.contains("reset")
+    {
+        NoAnswer::Refused
+    } else {
+        NoAnswer::Error(text)
+    }
+}
+
+async fn send(
+    client: Client<TokioRuntimeProvider>,
+    query: Query,
+    timeout: Duration,
+) -> Result<Message, NoAnswer> {
+    let mut stream = client.lookup(query, options());
+    match tokio::time::timeout(timeout + Duration::from_millis(50), stream.next()).await {
+        Err(_) | Ok(None) => Err(NoAnswer::Timeout),
+        Ok(Some(Err(e))) => Err(classify(&e)),
+        Ok(Some(Ok(resp))) => Ok(resp.into_message()),
+    }
+}
+
+async fn once(
+    server: SocketAddr,
+    query: &Query,
+    timeout: Duration,
+    proto: Proto,
+) -> Result<Message, NoAnswer> {
+    let provider = TokioRuntimeProvider::default();
+    match proto {
+        Proto::Udp => {
+            let stream = UdpClientStream::builder(server, provider)
+                .with_timeout(Some(timeout))
+                .build();
+            let (client, bg) = Client::<TokioRuntimeProvider>::from_sender(stream);
+            let task = tokio::spawn(bg);
+            let r = send(client, query.clone(), timeout).await;
+            task.abort();
+            r
+        }
+        Proto::Tcp => {
+            let (connect, handle) = TcpClientStream::new(server, None, Some(timeout), provider);
+            let stream = match tokio::time::timeout(timeout, connect).await {
+                Err(_) => return Err(NoAnswer::Timeout),
+                Ok(Err(e)) => return Err(classify(&e)),
+                Ok(Ok(s)) => s,
+            };
+            let (client, bg) =
+                Client::<TokioRuntimeProvider>::with_timeout(stream, handle, timeout);
+            let task = tokio::spawn(bg);
+            let r = send(client, query.clone(), timeout).await;
+            task.abort();
+            r
+        }
+    }
+}
+
+fn check_question(query: &Query, message: &Message) -> Result<(), NoAnswer> {
+    match message.queries.first() {
+        Some(q) if q.name() == query.name() && q.query_type() == query.query_type() => Ok(()),
+        Some(q) => Err(NoAnswer::Mismatch(format!(
+            "asked {} {}, answered {} {}",
+            query.name(),
+            query.query_type(),
+            q.name(),
+            q.query_type()
+        ))),
+        None => Err(NoAnswer::Mismatch(
+            "the answer has no question section".into(),
+        )),
+    }
+}
+
+/// Asks `server` one question. UDP is retried `retries` times on timeout; a truncated UDP
+/// answer is fetched again over TCP.
+pub async fn ask(
+    server: SocketAddr,
+    query: &Query,
+    timeout: Duration,
+    retries: u32,
+    proto: Proto,
+) -> Result<Reply, NoAnswer> {
+    let started = Instant::now();
+    let attempts = if proto == Proto::Udp { retries + 1 } else { 1 };
+    let mut last = NoAnswer::Timeout;
+    for _ in 0..attempts {
+        let t0 = Instant::now();
+        match once(server, query, timeout, proto).await {
+            Ok(message) => {
+                check_question(query, &message)?;
+                if proto == Proto::Udp && message.metadata.truncation {
+                    let mut reply = Box::pin(ask(server, query, timeout, 0, Proto::Tcp)).await?;
+                    reply.retried_tcp = true;
+                    return Ok(reply);
+                }
+                let _ = started;
+                return Ok(Reply {
+                    message,
+                    rtt: t0.elapsed(),
+                    proto,
+                    retried_tcp: false,
+                });
+            }
+            Err(NoAnswer::Timeout) => last = NoAnswer::Timeout,
+            Err(other) => return Err(other),
+        }
+    }
+    Err(last)
+}

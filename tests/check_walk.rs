@@ -1,0 +1,285 @@
+//! `dns check` against a hierarchy of real name servers on loopback (tests/common/lab.rs): a
+//! healthy delegation, and one scenario per finding, each asserting exactly the expected findings.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::lab::{self, Delegation, Fault, Lab, ServerSpec, ZoneSpec, server};
+
+const ROOT_NS: &str = "a.root.lab.";
+
+/// root → test. → hive.test., with two servers per zone below the root.
+fn zones(
+    hive_ns: Vec<&'static str>,
+    hive_glue: Vec<(&'static str, &'static str)>,
+) -> Vec<ZoneSpec> {
+    vec![
+        ZoneSpec {
+            name: ".",
+            ns: vec![ROOT_NS],
+            serial: 1,
+            records: vec![(ROOT_NS, "A", "127.53.0.1")],
+            delegations: vec![Delegation {
+                child: "test.",
+                ns: vec!["ns1.nic.test.", "ns2.nic.test."],
+                glue: vec![
+                    ("ns1.nic.test.", "127.53.1.1"),
+                    ("ns2.nic.test.", "127.53.1.2"),
+                ],
+            }],
+        },
+        ZoneSpec {
+            name: "test.",
+            ns: vec!["ns1.nic.test.", "ns2.nic.test."],
+            serial: 7,
+            records: vec![
+                ("ns1.nic.test.", "A", "127.53.1.1"),
+                ("ns2.nic.test.", "A", "127.53.1.2"),
+                ("ns-old.registrar.test.", "A", "127.53.9.1"),
+                ("ns1.dns.test.", "A", "127.53.2.1"),
+                ("ns2.dns.test.", "A", "127.53.2.2"),
+                ("elb.test.", "A", "192.0.2.80"),
+            ],
+            delegations: vec![Delegation {
+                child: "hive.test.",
+                ns: hive_ns,
+                glue: hive_glue,
+            }],
+        },
+        ZoneSpec {
+            name: "hive.test.",
+            ns: vec!["ns1.dns.test.", "ns2.dns.test."],
+            serial: 2026112901,
+            records: vec![
+                ("hive.test.", "A", "192.0.2.10"),
+                ("www.hive.test.", "CNAME", "elb.test."),
+                ("loop1.hive.test.", "CNAME", "loop2.hive.test."),
+                ("loop2.hive.test.", "CNAME", "loop1.hive.test."),
+                ("ns1.hive.test.", "A", "127.53.3.1"),
+            ],
+            delegations: vec![],
+        },
+    ]
+}
+
+fn healthy_zones() -> Vec<ZoneSpec> {
+    zones(vec!["ns1.dns.test.", "ns2.dns.test."], vec![])
+}
+
+fn servers(hive: [Vec<Fault>; 2]) -> Vec<ServerSpec> {
+    let [f1, f2] = hive;
+    vec![
+        server(ROOT_NS, "127.53.0.1", &["."]),
+        server("ns1.nic.test.", "127.53.1.1", &["test."]),
+        server("ns2.nic.test.", "127.53.1.2", &["test."]),
+        ServerSpec {
+            faults: f1,
+            ..server("ns1.dns.test.", "127.53.2.1", &["hive.test."])
+        },
+        ServerSpec {
+            faults: f2,
+            ..server("ns2.dns.test.", "127.53.2.2", &["hive.test."])
+        },
+    ]
+}
+
+fn check(lab: &Lab, args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    let mut cmd = common::dns();
+    cmd.arg("check").args(args).args(lab.args()).arg("--json");
+    let out = cmd.output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", common::stdout(&out), common::stderr(&out)));
+    (out.status.code(), json, common::stderr(&out))
+}
+
+fn codes(json: &serde_json::Value) -> BTreeSet<String> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn expect(json: &serde_json::Value, want: &[&str]) {
+    let want: BTreeSet<String> = want.iter().map(|s| s.to_string()).collect();
+    assert_eq!(codes(json), want, "{:#}", json["findings"]);
+}
+
+#[test]
+fn a_healthy_delegation_has_no_finding_and_every_server_is_asked() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![]]));
+    let (code, json, err) = check(&lab, &["www.hive.test"]);
+    expect(&json, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(json["zone"], "hive.test.");
+    // Every server of every level was asked: 1 root, 2 for test., 2 for hive.test.
+    let asked: Vec<usize> = json["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["probes"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(asked, [1, 2, 2]);
+    assert_eq!(json["cname_chain"][0][1], "elb.test.");
+    assert_eq!(json["addresses"][0], "192.0.2.80");
+}
+
+#[test]
+fn the_parent_still_delegating_to_the_old_registrar_is_named() {
+    let lab = lab::start(zones(vec!["ns-old.registrar.test."], vec![]), {
+        let mut s = servers([vec![], vec![]]);
+        s.push(server(
+            "ns-old.registrar.test.",
+            "127.53.9.1",
+            &["hive.test."],
+        ));
+        s
+    });
+    let (code, json, _) = check(
+        &lab,
+        &["hive.test", "--expect-ns", "ns1.dns.test,ns2.dns.test"],
+    );
+    expect(
+        &json,
+        &[
+            "delegation.expected-ns-mismatch",
+            "delegation.parent-child-mismatch",
+            "ns.too-few",
+        ],
+    );
+    assert_eq!(code, Some(1));
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "delegation.expected-ns-mismatch")
+        .unwrap();
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("delegates hive.test. to ns-old.registrar.test.")
+            && message.contains("already serve"),
+        "{message}"
+    );
+    assert!(f["fix"].as_str().unwrap().contains("registrar"));
+}
+
+#[test]
+fn refused_and_servfail_servers_are_lame() {
+    let lab = lab::start(
+        healthy_zones(),
+        servers([vec![Fault::Refuse], vec![Fault::NoAuthority]]),
+    );
+    let (code, json, _) = check(&lab, &["hive.test"]);
+    // With no authoritative answer at all, only the lameness is reported.
+    expect(&json, &["ns.lame"]);
+    assert_eq!(
+        json["findings"].as_array().unwrap().len(),
+        2,
+        "{:#}",
+        json["findings"]
+    );
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn a_silent_server_is_unreachable() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![Fault::Silent]]));
+    let (code, json, _) = check(&lab, &["hive.test"]);
+    expect(&json, &["ns.unreachable"]);
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn udp_without_tcp_is_reported() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![Fault::NoTcp]]));
+    let (_, json, _) = check(&lab, &["hive.test"]);
+    expect(&json, &["ns.tcp-failed"]);
+}
+
+#[test]
+fn serials_and_answers_that_differ_are_reported_with_who_says_what() {
+    let lab = lab::start(
+        healthy_zones(),
+        servers([
+            vec![],
+            vec![Fault::Serial(2026010101), Fault::Address("192.0.2.99")],
+        ]),
+    );
+    let (_, json, _) = check(&lab, &["hive.test"]);
+    expect(&json, &["soa.serial-mismatch", "answer.mismatch"]);
+    let text = json["findings"].to_string();
+    assert!(
+        text.contains("2026010101 at ns2.dns.test.") && text.contains("192.0.2.99"),
+        "{text}"
+    );
+}
+
+#[test]
+fn in_zone_name_servers_need_glue_and_matching_glue() {
+    let zs = zones(vec!["ns1.hive.test.", "ns2.dns.test."], vec![]);
+    let mut s = servers([vec![], vec![]]);
+    s[3] = server("ns1.hive.test.", "127.53.3.1", &["hive.test."]);
+    let lab = lab::start(zs, s);
+    let (_, json, _) = check(&lab, &["hive.test"]);
+    expect(&json, &["glue.missing", "delegation.parent-child-mismatch"]);
+
+    let zs = zones(
+        vec!["ns1.hive.test.", "ns2.dns.test."],
+        vec![("ns1.hive.test.", "127.53.3.1")],
+    );
+    let mut s = servers([vec![], vec![]]);
+    s[3] = server("ns1.hive.test.", "127.53.3.1", &["hive.test."]);
+    let mut zs2 = zs.clone();
+    zs2[2].records.retain(|r| r.0 != "ns1.hive.test.");
+    zs2[2].records.push(("ns1.hive.test.", "A", "127.53.3.9"));
+    let lab = lab::start(zs2, s);
+    let (_, json, _) = check(&lab, &["hive.test"]);
+    expect(
+        &json,
+        &["glue.mismatch", "delegation.parent-child-mismatch"],
+    );
+}
+
+#[test]
+fn missing_names_and_cname_loops() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![]]));
+    let (code, json, _) = check(&lab, &["nope.hive.test"]);
+    expect(&json, &["name.nxdomain"]);
+    assert_eq!(code, Some(1));
+    let (_, json, _) = check(&lab, &["loop1.hive.test"]);
+    expect(&json, &["cname.loop"]);
+}
+
+#[test]
+#[ignore]
+fn print_text_output() {
+    for faults in [
+        [vec![], vec![]],
+        [vec![Fault::Refuse], vec![Fault::Serial(5)]],
+    ] {
+        let lab = lab::start(healthy_zones(), servers(faults));
+        let out = common::dns()
+            .arg("check")
+            .arg("www.hive.test")
+            .args(lab.args())
+            .output()
+            .unwrap();
+        println!("{}\n{}", common::stdout(&out), common::stderr(&out));
+    }
+}
+
+#[test]
+fn nothing_reachable_exits_3() {
+    let lab = lab::start(healthy_zones(), vec![]);
+    let mut cmd = common::dns();
+    let out = cmd
+        .arg("check")
+        .arg("hive.test")
+        .args(lab.args())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("could not check at all"));
+}

@@ -1,0 +1,375 @@
+//! A DNS hierarchy on loopback for `dns check` tests, described as data: zones (records and the
+//! delegations they hold, with the glue the parent gives), servers (a 127.x.y.z address each,
+//! the zones they serve, their faults). Each server is a hickory-server `Server` with a scripted
+//! `RequestHandler`, so every flag and section is set as a real server would set it (AA=0 and
+//! glue on referrals, unlike hickory's in-memory zones). Nothing leaves 127.0.0.0/8.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hickory_proto::op::{Header, HeaderCounts, Metadata, ResponseCode};
+use hickory_proto::rr::rdata::{A, CNAME, NS, SOA};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
+use hickory_server::zone_handler::MessageResponseBuilder;
+
+/// A record in a zone: (owner, type, value), owner absolute.
+pub type Rec = (&'static str, &'static str, &'static str);
+
+#[derive(Debug, Clone)]
+pub struct Delegation {
+    pub child: &'static str,
+    pub ns: Vec<&'static str>,
+    /// Glue the parent gives: (name server, address).
+    pub glue: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ZoneSpec {
+    pub name: &'static str,
+    /// The zone's own apex NS set.
+    pub ns: Vec<&'static str>,
+    pub serial: u32,
+    pub records: Vec<Rec>,
+    pub delegations: Vec<Delegation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    Refuse,
+    ServFail,
+    /// Never answer (a timeout).
+    Silent,
+    /// Answer without the AA bit, as a server that lost the zone but still has data.
+    NoAuthority,
+    /// Answer as a recursive resolver: AA=0, RA=1.
+    Recursive,
+    /// No TCP listener.
+    NoTcp,
+    /// Serve this SOA serial instead of the zone's.
+    Serial(u32),
+    /// Answer A questions with this address instead.
+    Address(&'static str),
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerSpec {
+    pub name: &'static str,
+    pub addr: &'static str,
+    pub zones: Vec<&'static str>,
+    pub faults: Vec<Fault>,
+}
+
+pub fn server(name: &'static str, addr: &'static str, zones: &[&'static str]) -> ServerSpec {
+    ServerSpec {
+        name,
+        addr,
+        zones: zones.to_vec(),
+        faults: vec![],
+    }
+}
+
+pub struct Lab {
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Lab {
+    pub fn hints(&self) -> PathBuf {
+        self.dir.path().join("lab.root")
+    }
+
+    /// `dns check` arguments that point at this lab.
+    pub fn args(&self) -> Vec<String> {
+        vec![
+            "--root-hints".into(),
+            self.hints().display().to_string(),
+            "--port".into(),
+            self.port.to_string(),
+            "--timeout".into(),
+            "300".into(),
+            "-4".into(),
+        ]
+    }
+}
+
+fn name(s: &str) -> Name {
+    Name::from_ascii(s).unwrap()
+}
+
+fn record(owner: &str, rtype: &str, value: &str) -> Record {
+    let data = match rtype {
+        "A" => RData::A(A(Ipv4Addr::from_str(value).unwrap())),
+        "NS" => RData::NS(NS(name(value))),
+        "CNAME" => RData::CNAME(CNAME(name(value))),
+        other => panic!("lab records: add {other}"),
+    };
+    Record::from_rdata(name(owner), 300, data)
+}
+
+struct Zone {
+    origin: Name,
+    serial: u32,
+    ns: Vec<Record>,
+    records: Vec<Record>,
+    delegations: Vec<(Name, Vec<Record>, Vec<Record>)>,
+}
+
+struct Handler {
+    zones: Vec<Arc<Zone>>,
+    faults: Vec<Fault>,
+}
+
+fn soa(z: &Zone, serial: u32) -> Record {
+    let mname = z.ns.first().and_then(|r| match &r.data {
+        RData::NS(ns) => Some(ns.0.clone()),
+        _ => None,
+    });
+    let data = SOA::new(
+        mname.unwrap_or_else(Name::root),
+        name(&format!("hostmaster.{}", z.origin)),
+        serial,
+        3600,
+        600,
+        86400,
+        300,
+    );
+    Record::from_rdata(z.origin.clone(), 300, RData::SOA(data))
+}
+
+#[async_trait::async_trait]
+impl RequestHandler for Handler {
+    async fn handle_request<R: ResponseHandler, T: hickory_net::runtime::Time>(
+        &self,
+        request: &Request,
+        mut response: R,
+    ) -> ResponseInfo {
+        let mut meta = Metadata::response_from_request(&request.metadata);
+        let silent = || {
+            ResponseInfo::from(Header {
+                metadata: Metadata::response_from_request(&request.metadata),
+                counts: HeaderCounts::default(),
+            })
+        };
+        if self.faults.contains(&Fault::Silent) {
+            return silent();
+        }
+        let Some(query) = request.queries.queries().first() else {
+            return silent();
+        };
+        let qname: Name = query.name().into();
+        let qtype = query.query_type();
+        let builder = MessageResponseBuilder::from_message_request(request);
+        let refuse = |code| {
+            let mut m = Metadata::response_from_request(&request.metadata);
+            m.response_code = code;
+            m
+        };
+        if self.faults.contains(&Fault::Refuse) {
+            let m = refuse(ResponseCode::Refused);
+            return response
+                .send_response(builder.build_no_records(m))
+                .await
+                .unwrap_or_else(|_| silent());
+        }
+        if self.faults.contains(&Fault::ServFail) {
+            let m = refuse(ResponseCode::ServFail);
+            return response
+                .send_response(builder.build_no_records(m))
+                .await
+                .unwrap_or_else(|_| silent());
+        }
+        let Some(zone) = self
+            .zones
+            .iter()
+            .filter(|z| z.origin.zone_of(&qname))
+            .max_by_key(|z| z.origin.num_labels())
+        else {
+            let m = refuse(ResponseCode::Refused);
+            return response
+                .send_response(builder.build_no_records(m))
+                .await
+                .unwrap_or_else(|_| silent());
+        };
+        let serial = self
+            .faults
+            .iter()
+            .find_map(|f| {
+                if let Fault::Serial(s) = f {
+                    Some(*s)
+                } else {
+                    None
+                }
+            })
+            .unwrap_or(zone.serial);
+        let mut answers: Vec<Record> = Vec::new();
+        let mut authority: Vec<Record> = Vec::new();
+        let mut additional: Vec<Record> = Vec::new();
+        let cut = zone
+            .delegations
+            .iter()
+            .filter(|(child, _, _)| child.zone_of(&qname))
+            .max_by_key(|(c, _, _)| c.num_labels());
+        if let Some((_, ns, glue)) = cut {
+            // A referral: AA=0, the child's NS in authority, glue in additional.
+            meta.authoritative = false;
+            authority.extend(ns.iter().cloned());
+            additional.extend(glue.iter().cloned());
+        } else {
+            meta.authoritative = true;
+            if qname == zone.origin && qtype == RecordType::SOA {
+                answers.push(soa(zone, serial));
+            } else if qname == zone.origin && qtype == RecordType::NS {
+                answers.extend(zone.ns.iter().cloned());
+            } else {
+                let at_name: Vec<&Record> =
+                    zone.records.iter().filter(|r| r.name == qname).collect();
+                let cname = at_name
+                    .iter()
+                    .find(|r| r.record_type() == RecordType::CNAME);
+                match cname {
+                    Some(c) if qtype != RecordType::CNAME => answers.push((*c).clone()),
+                    _ => answers.extend(
+                        at_name
+                            .iter()
+                            .filter(|r| r.record_type() == qtype)
+                            .map(|r| (*r).clone()),
+                    ),
+                }
+                let exists =
+                    qname == zone.origin || zone.records.iter().any(|r| qname.zone_of(&r.name));
+                if !exists {
+                    meta.response_code = ResponseCode::NXDomain;
+                }
+                if answers.is_empty() {
+                    authority.push(soa(zone, serial));
+                }
+            }
+            if let Some(addr) = self.faults.iter().find_map(|f| {
+                if let Fault::Address(a) = f {
+                    Some(*a)
+                } else {
+                    None
+                }
+            }) && qtype == RecordType::A
+            {
+                answers = vec![record(&qname.to_ascii(), "A", addr)];
+            }
+        }
+        if self.faults.contains(&Fault::NoAuthority) {
+            meta.authoritative = false;
+        }
+        if self.faults.contains(&Fault::Recursive) {
+            meta.authoritative = false;
+            meta.recursion_available = true;
+        }
+        let msg = builder.build(
+            meta,
+            answers.iter(),
+            authority.iter(),
+            std::iter::empty(),
+            additional.iter(),
+        );
+        response
+            .send_response(msg)
+            .await
+            .unwrap_or_else(|_| silent())
+    }
+}
+
+/// Starts every server of the lab on one free port at its own loopback address.
+pub fn start(zones: Vec<ZoneSpec>, servers: Vec<ServerSpec>) -> Lab {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let built: BTreeMap<&str, Arc<Zone>> = zones
+        .iter()
+        .map(|z| {
+            let zone = Zone {
+                origin: name(z.name),
+                serial: z.serial,
+                ns: z.ns.iter().map(|n| record(z.name, "NS", n)).collect(),
+                records: z.records.iter().map(|(o, t, v)| record(o, t, v)).collect(),
+                delegations: z
+                    .delegations
+                    .iter()
+                    .map(|d| {
+                        (
+                            name(d.child),
+                            d.ns.iter().map(|n| record(d.child, "NS", n)).collect(),
+                            d.glue.iter().map(|(n, a)| record(n, "A", a)).collect(),
+                        )
+                    })
+                    .collect(),
+            };
+            (z.name, Arc::new(zone))
+        })
+        .collect();
+    // One port for every address: find one that is free on all of them.
+    let port = 'search: loop {
+        let candidate = std::net::UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        for s in &servers {
+            let ip: IpAddr = s.addr.parse().unwrap();
+            if std::net::UdpSocket::bind(SocketAddr::new(ip, candidate)).is_err()
+                || std::net::TcpListener::bind(SocketAddr::new(ip, candidate)).is_err()
+            {
+                continue 'search;
+            }
+        }
+        break candidate;
+    };
+    for s in &servers {
+        let handler = Handler {
+            zones: s.zones.iter().map(|z| built[z].clone()).collect(),
+            faults: s.faults.clone(),
+        };
+        let addr = SocketAddr::new(s.addr.parse().unwrap(), port);
+        let no_tcp = s.faults.contains(&Fault::NoTcp);
+        runtime.block_on(async move {
+            let mut server = hickory_server::Server::new(handler);
+            server.register_socket(tokio::net::UdpSocket::bind(addr).await.unwrap());
+            if !no_tcp {
+                server.register_listener(
+                    tokio::net::TcpListener::bind(addr).await.unwrap(),
+                    Duration::from_secs(5),
+                    4096,
+                );
+            }
+            tokio::spawn(async move {
+                let _ = server.block_until_done().await;
+            });
+        });
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = zones
+        .iter()
+        .find(|z| z.name == ".")
+        .expect("a lab has a root zone");
+    let mut hints = String::new();
+    for ns in &root.ns {
+        let addr = root
+            .records
+            .iter()
+            .find(|(o, t, _)| o == ns && *t == "A")
+            .map(|r| r.2)
+            .expect("root server address");
+        hints.push_str(&format!(". 3600000 NS {ns}\n{ns} 3600000 A {addr}\n"));
+    }
+    std::fs::write(dir.path().join("lab.root"), hints).unwrap();
+    Lab {
+        port,
+        dir,
+        _runtime: runtime,
+    }
+}
