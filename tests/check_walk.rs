@@ -189,6 +189,14 @@ fn a_silent_server_is_unreachable() {
     let (code, json, _) = check(&lab, &["hive.test"]);
     expect(&json, &["ns.unreachable"]);
     assert_eq!(code, Some(1));
+    // The silent server is waited for once per protocol, not once per question: the SOA and NS
+    // questions over UDP are not sent to it again after it timed out.
+    let healthy = lab::start(healthy_zones(), servers([vec![], vec![]]));
+    let (_, healthy_json, _) = check(&healthy, &["hive.test"]);
+    assert_eq!(
+        json["queries"].as_u64().unwrap(),
+        healthy_json["queries"].as_u64().unwrap() - 2
+    );
 }
 
 #[test]

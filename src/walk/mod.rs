@@ -13,10 +13,10 @@
 pub mod hints;
 pub mod transport;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::future::join_all;
@@ -155,6 +155,9 @@ pub struct Walker {
     pub config: Config,
     hints: Arc<Vec<NameServer>>,
     queries: Arc<AtomicUsize>,
+    /// Addresses that did not answer, per protocol: asked once, so that a dead server costs the
+    /// check one timeout rather than one per question.
+    dead: Arc<Mutex<HashSet<(IpAddr, Proto)>>>,
 }
 
 impl Walker {
@@ -163,6 +166,7 @@ impl Walker {
             config,
             hints: Arc::new(hints),
             queries: Arc::new(AtomicUsize::new(0)),
+            dead: Arc::default(),
         }
     }
 
@@ -186,18 +190,32 @@ impl Walker {
         qtype: RecordType,
         proto: Proto,
     ) -> Probe {
-        let result = if self.queries.fetch_add(1, Ordering::Relaxed) >= self.config.max_queries {
+        let known_dead = self
+            .dead
+            .lock()
+            .map(|d| d.contains(&(addr, proto)))
+            .unwrap_or(false);
+        let result = if known_dead {
+            Err(NoAnswer::Timeout)
+        } else if self.queries.fetch_add(1, Ordering::Relaxed) >= self.config.max_queries {
             Err(NoAnswer::Error("query budget spent".into()))
         } else {
             let sock = SocketAddr::new(addr, self.config.port);
-            transport::ask(
+            let query = Query::query(qname.clone(), qtype);
+            let r = transport::ask(
                 sock,
-                &Query::query(qname.clone(), qtype),
+                &query,
                 self.config.timeout,
                 self.config.retries,
                 proto,
             )
-            .await
+            .await;
+            if matches!(r, Err(NoAnswer::Timeout | NoAnswer::Refused))
+                && let Ok(mut dead) = self.dead.lock()
+            {
+                dead.insert((addr, proto));
+            }
+            r
         };
         Probe {
             server: server.clone(),
