@@ -31,18 +31,18 @@ fn start_nsd(nsd: &Path, dir: &Path, port: u16, zones: &[(&str, &str)]) -> Nsd {
     }
     let conf_path = dir.join("nsd.conf");
     std::fs::write(&conf_path, conf).unwrap();
-    let child = Command::new(nsd)
+    let running = Nsd(Command::new(nsd)
         .arg("-d")
         .arg("-c")
         .arg(&conf_path)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap());
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if std::net::TcpStream::connect(("127.53.2.2", port)).is_ok() {
-            return Nsd(child);
+            return running;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
