@@ -291,3 +291,21 @@ fn nothing_reachable_exits_3() {
     assert_eq!(out.status.code(), Some(3), "{}", common::stderr(&out));
     assert!(common::stderr(&out).contains("could not check at all"));
 }
+
+#[test]
+fn expect_route53_takes_the_name_servers_from_the_hosted_zone() {
+    let Some(moto) = common::moto::start() else { return };
+    common::moto::create_zone(moto.port, "hive.test.", "check-expect");
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![]]));
+    let out = common::moto::dns_at(&moto.url())
+        .args(["check", "hive.test", "--expect", "route53", "--json"])
+        .args(lab.args())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", common::stderr(&out)));
+    expect(&json, &["delegation.expected-ns-mismatch"]);
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    // moto's delegation set; the lab cannot resolve those names, so they are not ready.
+    assert!(message.contains("ns-2048.awsdns-64.com.") && message.contains("NOT ready"), "{message}");
+    assert_eq!(out.status.code(), Some(1));
+}
