@@ -102,14 +102,21 @@ pub async fn gather(
     };
     if let Some(zone) = &zone {
         let servers = facts.zone_servers().to_vec();
-        let (soa_udp, soa_tcp, ns) = futures_util::join!(
-            walker.ask_all(&servers, zone, RecordType::SOA, Proto::Udp),
-            walker.ask_all(&servers, zone, RecordType::SOA, Proto::Tcp),
-            walker.ask_all(&servers, zone, RecordType::NS, Proto::Udp),
-        );
-        facts.soa_udp = soa_udp;
-        facts.soa_tcp = soa_tcp;
-        facts.ns = ns;
+        let apex = facts
+            .walk
+            .levels
+            .last()
+            .map(|l| l.apex.clone())
+            .unwrap_or_default();
+        let pick = |t: RecordType, proto: Proto| {
+            apex.iter()
+                .filter(|p| p.qtype == t && p.proto == proto)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        facts.soa_udp = pick(RecordType::SOA, Proto::Udp);
+        facts.soa_tcp = pick(RecordType::SOA, Proto::Tcp);
+        facts.ns = pick(RecordType::NS, Proto::Udp);
         let in_zone: BTreeSet<Name> = facts
             .delegation()
             .map(|d| d.ns.iter().filter(|n| zone.zone_of(n)).cloned().collect())
@@ -181,7 +188,7 @@ async fn follow_cnames(walker: &Walker, facts: &mut Facts) {
             facts.cname_loop = true;
             return;
         }
-        let w = walker.walk(&target, facts.qtype).await;
+        let w = walker.walk_plain(&target, facts.qtype).await;
         let Some(level) = w.levels.last() else { return };
         answer = walk::authoritative_answer(level, &target, facts.qtype);
         current = target;

@@ -124,6 +124,9 @@ pub struct Level {
     pub zone: Name,
     pub servers: Vec<NameServer>,
     pub probes: Vec<Probe>,
+    /// The zone's SOA (UDP and TCP) and NS asked of the same servers in the same round, so that
+    /// the zone that turns out to hold the name costs no extra round trip.
+    pub apex: Vec<Probe>,
 }
 
 /// Everything one walk saw.
@@ -251,12 +254,24 @@ impl Walker {
         self.queries() >= self.config.max_queries
     }
 
-    /// Walks from the root to the zone holding `qname`, asking `qtype` at every level.
+    /// Walks from the root to the zone holding `qname`, asking `qtype` at every level, and each
+    /// zone's SOA and NS alongside.
     pub async fn walk(&self, qname: &Name, qtype: RecordType) -> Walk {
-        self.walk_inner(qname, qtype, 0).await
+        self.walk_inner(qname, qtype, 0, true).await
     }
 
-    async fn walk_inner(&self, qname: &Name, qtype: RecordType, glueless_depth: usize) -> Walk {
+    /// The same walk without the apex questions (CNAME targets, name server addresses).
+    pub async fn walk_plain(&self, qname: &Name, qtype: RecordType) -> Walk {
+        self.walk_inner(qname, qtype, 0, false).await
+    }
+
+    async fn walk_inner(
+        &self,
+        qname: &Name,
+        qtype: RecordType,
+        glueless_depth: usize,
+        with_apex: bool,
+    ) -> Walk {
         let mut walk = Walk::default();
         let mut zone = Name::root();
         let mut servers: Vec<NameServer> = self.hints.as_ref().clone();
@@ -265,13 +280,30 @@ impl Walker {
                 walk.end = End::Budget;
                 return walk;
             }
-            let probes = self.ask_all(&servers, qname, qtype, Proto::Udp).await;
-            let answered = probes.iter().any(|p| p.result.is_ok());
+            let (probes, apex) = if with_apex && !zone.is_root() {
+                let (probes, soa_udp, ns, soa_tcp) = futures_util::join!(
+                    self.ask_all(&servers, qname, qtype, Proto::Udp),
+                    self.ask_all(&servers, &zone, RecordType::SOA, Proto::Udp),
+                    self.ask_all(&servers, &zone, RecordType::NS, Proto::Udp),
+                    self.ask_all(&servers, &zone, RecordType::SOA, Proto::Tcp),
+                );
+                (
+                    probes,
+                    soa_udp.into_iter().chain(ns).chain(soa_tcp).collect(),
+                )
+            } else {
+                (
+                    self.ask_all(&servers, qname, qtype, Proto::Udp).await,
+                    Vec::new(),
+                )
+            };
+            let answered = probes.iter().chain(&apex).any(|p| p.result.is_ok());
             let referral = pick_referral(&zone, qname, &probes, &mut walk.dropped);
             walk.levels.push(Level {
                 zone: zone.clone(),
                 servers: servers.clone(),
                 probes,
+                apex,
             });
             if !answered {
                 walk.end = End::Unreachable(zone);
@@ -329,7 +361,7 @@ impl Walker {
             }
             let mut name = host.clone();
             for _ in 0..8 {
-                let walk = Box::pin(self.walk_inner(&name, qtype, depth)).await;
+                let walk = Box::pin(self.walk_inner(&name, qtype, depth, false)).await;
                 let Some(level) = walk.levels.last() else {
                     break;
                 };
