@@ -152,8 +152,8 @@ fn check_question(query: &Query, message: &Message) -> Result<(), NoAnswer> {
     }
 }
 
-/// Asks `server` one question. UDP is retried `retries` times on timeout; a truncated UDP
-/// answer is fetched again over TCP.
+/// Asks `server` one question within `timeout`. UDP is sent `retries` more times within it; a
+/// truncated UDP answer is fetched again over TCP.
 pub async fn ask(
     server: SocketAddr,
     query: &Query,
@@ -161,12 +161,14 @@ pub async fn ask(
     retries: u32,
     proto: Proto,
 ) -> Result<Reply, NoAnswer> {
-    let started = Instant::now();
+    // The timeout bounds the whole question: UDP retransmissions share it, so a server that
+    // never answers costs one timeout, whatever the retries.
     let attempts = if proto == Proto::Udp { retries + 1 } else { 1 };
+    let per_attempt = timeout / attempts;
     let mut last = NoAnswer::Timeout;
     for _ in 0..attempts {
         let t0 = Instant::now();
-        match once(server, query, timeout, proto).await {
+        match once(server, query, per_attempt, proto).await {
             Ok(message) => {
                 check_question(query, &message)?;
                 if proto == Proto::Udp && message.metadata.truncation {
@@ -174,7 +176,6 @@ pub async fn ask(
                     reply.retried_tcp = true;
                     return Ok(reply);
                 }
-                let _ = started;
                 return Ok(Reply {
                     message,
                     rtt: t0.elapsed(),

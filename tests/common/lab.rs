@@ -54,6 +54,8 @@ pub enum Fault {
     Serial(u32),
     /// Answer A questions with this address instead.
     Address(&'static str),
+    /// Wait this many milliseconds before each answer (a distant server; the kernel has no netem).
+    Delay(u64),
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +77,7 @@ pub fn server(name: &'static str, addr: &'static str, zones: &[&'static str]) ->
 
 pub struct Lab {
     pub port: u16,
+    pub servers: usize,
     pub dir: tempfile::TempDir,
     _runtime: tokio::runtime::Runtime,
 }
@@ -159,6 +162,15 @@ impl RequestHandler for Handler {
         if self.faults.contains(&Fault::Silent) {
             return silent();
         }
+        if let Some(ms) = self.faults.iter().find_map(|f| {
+            if let Fault::Delay(ms) = f {
+                Some(*ms)
+            } else {
+                None
+            }
+        }) {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
         let Some(query) = request.queries.queries().first() else {
             return silent();
         };
@@ -226,6 +238,17 @@ impl RequestHandler for Handler {
                 answers.push(soa(zone, serial));
             } else if qname == zone.origin && qtype == RecordType::NS {
                 answers.extend(zone.ns.iter().cloned());
+                // Additional section processing (RFC 1035 §3.3.11): the servers' addresses.
+                for ns in &zone.ns {
+                    if let RData::NS(target) = &ns.data {
+                        additional.extend(
+                            zone.records
+                                .iter()
+                                .filter(|r| r.name == target.0 && r.record_type() == RecordType::A)
+                                .cloned(),
+                        );
+                    }
+                }
             } else {
                 let at_name: Vec<&Record> =
                     zone.records.iter().filter(|r| r.name == qname).collect();
@@ -284,6 +307,11 @@ impl RequestHandler for Handler {
 
 /// Starts every server of the lab on one free port at its own loopback address.
 pub fn start(zones: Vec<ZoneSpec>, servers: Vec<ServerSpec>) -> Lab {
+    start_on(zones, servers, None)
+}
+
+/// The same on a given port (53 for tools that cannot use another, as root).
+pub fn start_on(zones: Vec<ZoneSpec>, servers: Vec<ServerSpec>, fixed_port: Option<u16>) -> Lab {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -313,13 +341,19 @@ pub fn start(zones: Vec<ZoneSpec>, servers: Vec<ServerSpec>) -> Lab {
         })
         .collect();
     // One port for every address: find one that is free on all of them.
-    let port = 'search: loop {
+    let port = fixed_port.unwrap_or_else(|| free_port(&servers));
+    start_servers(&runtime, &built, &servers, port);
+    finish(runtime, &zones, servers.len(), port)
+}
+
+fn free_port(servers: &[ServerSpec]) -> u16 {
+    'search: loop {
         let candidate = std::net::UdpSocket::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        for s in &servers {
+        for s in servers {
             let ip: IpAddr = s.addr.parse().unwrap();
             if std::net::UdpSocket::bind(SocketAddr::new(ip, candidate)).is_err()
                 || std::net::TcpListener::bind(SocketAddr::new(ip, candidate)).is_err()
@@ -328,8 +362,16 @@ pub fn start(zones: Vec<ZoneSpec>, servers: Vec<ServerSpec>) -> Lab {
             }
         }
         break candidate;
-    };
-    for s in &servers {
+    }
+}
+
+fn start_servers(
+    runtime: &tokio::runtime::Runtime,
+    built: &BTreeMap<&str, Arc<Zone>>,
+    servers: &[ServerSpec],
+    port: u16,
+) {
+    for s in servers {
         let handler = Handler {
             zones: s.zones.iter().map(|z| built[z].clone()).collect(),
             faults: s.faults.clone(),
@@ -351,6 +393,9 @@ pub fn start(zones: Vec<ZoneSpec>, servers: Vec<ServerSpec>) -> Lab {
             });
         });
     }
+}
+
+fn finish(runtime: tokio::runtime::Runtime, zones: &[ZoneSpec], servers: usize, port: u16) -> Lab {
     let dir = tempfile::tempdir().unwrap();
     let root = zones
         .iter()
@@ -369,6 +414,7 @@ pub fn start(zones: Vec<ZoneSpec>, servers: Vec<ServerSpec>) -> Lab {
     std::fs::write(dir.path().join("lab.root"), hints).unwrap();
     Lab {
         port,
+        servers,
         dir,
         _runtime: runtime,
     }

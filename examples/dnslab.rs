@@ -1,0 +1,101 @@
+//! A DNS hierarchy on loopback for the benchmarks (bench/check.sh): root → test. → hive.test.,
+//! two servers below the root, every answer delayed by `--delay` ms. Prints the root hints path
+//! and the port, then serves until stdin closes.
+//!
+//! cargo run --release --example dnslab -- [--delay MS] [--port N] [--silent]
+
+#![allow(dead_code)]
+
+#[path = "../tests/common/lab.rs"]
+mod lab;
+
+use lab::{Delegation, Fault, ServerSpec, ZoneSpec, server};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    let delay = value("--delay").unwrap_or(0);
+    let port = value("--port").map(|p| p as u16);
+    let silent = args.iter().any(|a| a == "--silent");
+    let zones = vec![
+        ZoneSpec {
+            name: ".",
+            ns: vec!["a.root.lab."],
+            serial: 1,
+            records: vec![("a.root.lab.", "A", "127.53.0.1")],
+            delegations: vec![Delegation {
+                child: "test.",
+                ns: vec!["ns1.nic.test.", "ns2.nic.test."],
+                glue: vec![
+                    ("ns1.nic.test.", "127.53.1.1"),
+                    ("ns2.nic.test.", "127.53.1.2"),
+                ],
+            }],
+        },
+        ZoneSpec {
+            name: "test.",
+            ns: vec!["ns1.nic.test.", "ns2.nic.test."],
+            serial: 1,
+            records: vec![
+                ("ns1.nic.test.", "A", "127.53.1.1"),
+                ("ns2.nic.test.", "A", "127.53.1.2"),
+                ("ns1.dns.test.", "A", "127.53.2.1"),
+                ("ns2.dns.test.", "A", "127.53.2.2"),
+            ],
+            delegations: vec![Delegation {
+                child: "hive.test.",
+                ns: vec!["ns1.dns.test.", "ns2.dns.test."],
+                glue: vec![
+                    ("ns1.dns.test.", "127.53.2.1"),
+                    ("ns2.dns.test.", "127.53.2.2"),
+                ],
+            }],
+        },
+        ZoneSpec {
+            name: "hive.test.",
+            ns: vec!["ns1.dns.test.", "ns2.dns.test."],
+            serial: 2026112901,
+            records: vec![
+                ("hive.test.", "A", "192.0.2.10"),
+                ("www.hive.test.", "A", "192.0.2.11"),
+            ],
+            delegations: vec![],
+        },
+    ];
+    let d = || vec![Fault::Delay(delay)];
+    let servers = vec![
+        ServerSpec {
+            faults: d(),
+            ..server("a.root.lab.", "127.53.0.1", &["."])
+        },
+        ServerSpec {
+            faults: d(),
+            ..server("ns1.nic.test.", "127.53.1.1", &["test."])
+        },
+        ServerSpec {
+            faults: d(),
+            ..server("ns2.nic.test.", "127.53.1.2", &["test."])
+        },
+        ServerSpec {
+            faults: d(),
+            ..server("ns1.dns.test.", "127.53.2.1", &["hive.test."])
+        },
+        ServerSpec {
+            faults: if silent { vec![Fault::Silent] } else { d() },
+            ..server("ns2.dns.test.", "127.53.2.2", &["hive.test."])
+        },
+    ];
+    let lab = lab::start_on(zones, servers, port);
+    println!("{} {}", lab.hints().display(), lab.port);
+    let mut line = String::new();
+    while std::io::stdin()
+        .read_line(&mut line)
+        .map(|n| n > 0)
+        .unwrap_or(false)
+    {}
+}
