@@ -23,6 +23,34 @@ RUNS = 5
 DEPTH = 3
 
 
+def start_unbound(hints):
+    """A caching resolver on loopback for dig's name server lookups (dig +trace resolves them
+    through the system resolver), using the lab's root hints."""
+    conf = OUT / "unbound.conf"
+    conf.write_text(f"""server:
+  interface: 127.53.9.53
+  port: 53
+  do-ip6: no
+  do-not-query-localhost: no
+  access-control: 127.0.0.0/8 allow
+  root-hints: "{hints}"
+  username: ""
+  chroot: ""
+  directory: "{OUT}"
+  pidfile: "{OUT}/unbound.pid"
+  use-syslog: no
+  module-config: "iterator"
+  qname-minimisation: no
+  # unbound answers the special-use test. zone itself unless told not to (RFC 6761).
+  local-zone: "test." nodefault
+remote-control:
+  control-enable: no
+""")
+    proc = subprocess.Popen(["unbound", "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    return proc
+
+
 def start_lab(delay, silent=False):
     args = [str(LAB), "--delay", str(delay), "--port", "53"] + (["--silent"] if silent else [])
     proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -46,18 +74,19 @@ RESOLV = OUT / "resolv.conf"
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
-    RESOLV.write_text("nameserver 127.53.0.1\noptions timeout:1 attempts:1\n")
+    RESOLV.write_text("nameserver 127.53.9.53\noptions timeout:2 attempts:1\n")
     delays = [int(a) for a in sys.argv[1:]] or [0, 20, 50]
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
     scenarios = [(d, False) for d in delays] + [(delays[min(1, len(delays) - 1)], True)]
     for delay, silent in scenarios:
         lab, hints, port = start_lab(delay, silent)
+        unbound = start_unbound(hints)
         try:
             tools = {
                 "dns check": [str(DNS), "check", "www.hive.test", "--root-hints", hints, "--port", str(port), "-4", "--timeout", "1000"],
                 # dig +trace resolves name servers' addresses through the system resolver: give it a
-                # resolv.conf that points at the lab's root server, in a private mount namespace.
+                # resolv.conf that points at unbound on loopback, in a private mount namespace.
                 "dig +trace": ["unshare", "-m", "sh", "-c",
                                f"mount --bind {RESOLV} /etc/resolv.conf && exec dig -4 -p {port} @127.53.0.1 +trace +tries=2 +time=1 www.hive.test"],
             }
@@ -72,6 +101,8 @@ def main():
                 rows.append((label, tool, wall, floor, ratio, code))
                 print(f"{label:>24}  {tool:15} {wall * 1000:8.1f} ms  floor {floor * 1000:6.1f} ms  x{ratio:5.2f}  exit {code}", flush=True)
         finally:
+            unbound.kill()
+            unbound.wait()
             lab.stdin.close()
             lab.wait(timeout=10)
     lines = ["| per-answer delay | tool | wall (median) | floor (3 x delay) | ratio | exit |", "|---|---|---:|---:|---:|---:|"]
