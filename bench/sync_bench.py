@@ -7,6 +7,7 @@ changed. For each run: client CPU time (user+sys of the process, from wait4), pe
 time, and the HTTP requests the emulator served (counted from its request log).
 
 Usage: bench/sync.sh [SIZES...]     (default 1000 10000 100000)
+       BENCH_TOOLS=dns bench/sync.sh 100000    (one tool only)
 Not a test: prints a table and writes bench/out/sync-results.md.
 """
 import os
@@ -146,7 +147,7 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
     for n in sizes:
-        for tool in ("dns", "octodns"):
+        for tool in os.environ.get("BENCH_TOOLS", "dns,octodns").split(","):
             work = OUT / f"{tool}-{n}"
             subprocess.run(["rm", "-rf", str(work)])
             work.mkdir(parents=True)

@@ -7,7 +7,9 @@
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
+use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
 
 use super::diag::Pos;
 
@@ -59,9 +61,19 @@ pub struct SyntaxError {
 
 /// Parses a YAML document into a positioned tree.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    // Default options: YAML 1.2, duplicate keys refused, a parsing budget.
-    match serde_saphyr::from_str::<Spanned<Raw>>(text) {
-        Ok(raw) => Ok(convert(raw, text)),
+    // YAML 1.2, duplicate keys refused, and a parsing budget against alias bombs and deep
+    // nesting; its node and event caps are raised so that zones of millions of records load
+    // (the default 250,000 nodes stops near 60,000 records).
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 50_000_000;
+    budget.max_events = 100_000_000;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    SOURCE.with(|s| *s.borrow_mut() = Rc::from(text));
+    let parsed = serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options).map(convert);
+    SOURCE.with(|s| *s.borrow_mut() = Rc::from(""));
+    match parsed {
+        Ok(node) => Ok(node),
         Err(err) => {
             let pos = err
                 .location()
@@ -102,7 +114,14 @@ fn first_line(message: &str) -> String {
     line.to_string()
 }
 
-fn convert(raw: Spanned<Raw>, source: &str) -> Node {
+thread_local! {
+    /// The text being parsed, for the source text of typed scalars while serde builds the tree.
+    static SOURCE: RefCell<Rc<str>> = RefCell::new(Rc::from(""));
+}
+
+/// Turns a located value into a node as soon as serde hands it over, so that only the compact
+/// tree (a line and column per node) is ever held, not serde-saphyr's two locations per node.
+fn convert(raw: Spanned<Raw>) -> Node {
     let loc = raw.referenced;
     let pos = Pos {
         line: loc.line().max(1),
@@ -112,9 +131,11 @@ fn convert(raw: Spanned<Raw>, source: &str) -> Node {
         let span = loc.span();
         let start = span.byte_offset()? as usize;
         let len = span.byte_len()? as usize;
-        source
-            .get(start..start.checked_add(len)?)
-            .map(str::to_string)
+        SOURCE.with(|s| {
+            s.borrow()
+                .get(start..start.checked_add(len)?)
+                .map(str::to_string)
+        })
     };
     let kind = match raw.value {
         Raw::Null => Kind::Null,
@@ -123,13 +144,8 @@ fn convert(raw: Spanned<Raw>, source: &str) -> Node {
             text: source_text().filter(|t| !t.is_empty()).unwrap_or(fallback),
             typed: true,
         },
-        Raw::Seq(items) => Kind::Seq(items.into_iter().map(|i| convert(i, source)).collect()),
-        Raw::Map(entries) => Kind::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (convert(k, source), convert(v, source)))
-                .collect(),
-        ),
+        Raw::Seq(items) => Kind::Seq(items),
+        Raw::Map(entries) => Kind::Map(entries),
     };
     Node { pos, kind }
 }
@@ -140,8 +156,8 @@ enum Raw {
     Str(String),
     /// A bool or number, with serde's rendering as the fallback text.
     Typed(String),
-    Seq(Vec<Spanned<Raw>>),
-    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
 }
 
 impl<'de> Deserialize<'de> for Raw {
@@ -196,15 +212,15 @@ impl<'de> Visitor<'de> for RawVisitor {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
+        while let Some(item) = seq.next_element::<Spanned<Raw>>()? {
+            items.push(convert(item));
         }
         Ok(Raw::Seq(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
         let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry()? {
-            entries.push(entry);
+        while let Some((key, value)) = map.next_entry::<Spanned<Raw>, Spanned<Raw>>()? {
+            entries.push((convert(key), convert(value)));
         }
         Ok(Raw::Map(entries))
     }
