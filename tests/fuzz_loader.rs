@@ -110,3 +110,20 @@ fn deep_nesting_and_alias_bombs_are_refused_not_crashed() {
     let loaded = load_str(file(), &bomb);
     assert!(!loaded.is_valid());
 }
+
+#[test]
+fn zones_of_many_records_are_not_refused_by_the_yaml_budget() {
+    // serde-saphyr's default budget (250,000 nodes) stopped near 60,000 records.
+    let mut text = String::with_capacity(70_000 * 40);
+    for i in 0..70_000u32 {
+        text.push_str(&format!(
+            "h{i}: {{type: A, value: 10.{}.{}.{}}}\n",
+            i >> 16,
+            (i >> 8) & 255,
+            i & 255
+        ));
+    }
+    let loaded = load_str(Path::new("big.example.com.yaml"), &text);
+    assert!(loaded.is_valid(), "{:?}", loaded.diagnostics.first());
+    assert_eq!(loaded.zone.record_count(), 70_000);
+}
