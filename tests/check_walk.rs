@@ -370,3 +370,98 @@ fn expect_route53_takes_the_name_servers_from_the_hosted_zone() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+fn zone_file_dir(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_zone(dir.path(), "hive.test", text);
+    dir
+}
+
+const HIVE_FILE: &str = "\
+$zone: {ttl: 300}
+'': {type: A, value: 192.0.2.10}
+www: {type: CNAME, value: elb.test.}
+ns1: {type: A, value: 127.53.3.1}
+";
+
+#[test]
+fn the_zone_file_is_verified_on_every_server() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![]]));
+    let dir = zone_file_dir(HIVE_FILE);
+    let out = common::dns()
+        .arg("check")
+        .arg("hive.test")
+        .args(lab.args())
+        .arg("--json")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    expect(&json, &[]);
+    let v = &json["verification"];
+    assert_eq!(v["sets"].as_array().unwrap().len(), 3);
+    assert_eq!(v["servers"], 2);
+    let text = common::dns()
+        .arg("check")
+        .arg("hive.test")
+        .args(lab.args())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        common::stdout(&text)
+            .contains("3 of 3 record sets of hive.test. served identically by all 2 server(s)"),
+        "{}",
+        common::stdout(&text)
+    );
+}
+
+#[test]
+fn records_missing_or_different_on_a_server_are_named() {
+    let lab = lab::start(
+        healthy_zones(),
+        servers([vec![], vec![Fault::Address("192.0.2.99")]]),
+    );
+    let file = HIVE_FILE.replace(
+        "www: {type: CNAME, value: elb.test.}",
+        "www: {type: CNAME, ttl: 60, value: elb.test.}",
+    );
+    let dir = zone_file_dir(&format!("{file}new: {{type: TXT, value: not yet}}\n"));
+    let out = common::dns()
+        .arg("check")
+        .arg("hive.test")
+        .args(lab.args())
+        .arg("--json")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // ns2 answers every A question with 192.0.2.99; `new` is on no server; `www` has TTL 300.
+    expect(
+        &json,
+        &["answer.mismatch", "records.not-served", "records.differ"],
+    );
+    let messages: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    let has = |needle: &str| {
+        assert!(
+            messages.iter().any(|m| m.contains(needle)),
+            "{needle}\n{messages:#?}"
+        )
+    };
+    has(
+        "new.hive.test. TXT [\"not yet\"] TTL 300 from zones/hive.test.yaml is not served by ns1.dns.test. (127.53.2.1), ns2.dns.test. (127.53.2.2)",
+    );
+    has(
+        "says hive.test. A [192.0.2.10] TTL 300, but ns2.dns.test. (127.53.2.2) serves [192.0.2.99] TTL 300",
+    );
+    has(
+        "says www.hive.test. CNAME [elb.test.] TTL 60, but ns1.dns.test. (127.53.2.1) serves [elb.test.] TTL 300; ns2.dns.test. (127.53.2.2) serves [elb.test.] TTL 300",
+    );
+    assert_eq!(messages.len(), 5, "{messages:#?}");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -188,3 +188,141 @@ fn nsd_without_the_zone_is_lame() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+const EVERY_TYPE: &str = "\
+$zone: {ttl: 600}
+'':
+  - type: ALIAS
+    value: {target: elb.test., hosted_zone_id: Z2FDTNDATAQYW2}
+  - type: MX
+    values:
+      - {preference: 10, exchange: mx1.hive.test.}
+      - {preference: 20, exchange: .}
+  - type: TXT
+    values: ['v=spf1 -all', 'say \"hi\"; semi', LONGTXT]
+  - type: CAA
+    values:
+      - {flags: 0, tag: issue, value: amazon.com}
+      - {flags: 128, tag: iodef, value: 'mailto:sec@hive.test'}
+www: {type: CNAME, ttl: 60, value: elb.test.}
+v6: {type: AAAA, values: ['2001:db8::1', '2001:db8::2']}
+'*.dev': {type: A, value: 192.0.2.7}
+_sip._tcp: {type: SRV, value: {priority: 1, weight: 5, port: 5060, target: sip.hive.test.}}
+lab: {type: NS, values: [ns1.lab.example.net., ns2.lab.example.net.]}
+mx1: {type: A, value: 192.0.2.25}
+";
+
+fn serve_every_type(tamper: impl Fn(String) -> String) -> (Option<i32>, serde_json::Value) {
+    let nsd = common::require_tool("nsd", "nsd").expect("checked by the caller");
+    let mut zones = parent_zones();
+    zones[1].records.push(("elb.test.", "A", "192.0.2.80"));
+    let lab = lab::start(
+        zones,
+        vec![
+            server("a.root.lab.", "127.53.0.1", &["."]),
+            server("ns1.nic.test.", "127.53.1.1", &["test."]),
+        ],
+    );
+    let work = tempfile::tempdir().unwrap();
+    common::write_zone(
+        work.path(),
+        "hive.test",
+        &EVERY_TYPE.replace("LONGTXT", &"k".repeat(400)),
+    );
+    let master = work.path().join("hive.test.zone");
+    let out = common::dns()
+        .args([
+            "export",
+            "hive.test",
+            "--ns",
+            "ns1.dns.test,ns2.dns.test",
+            "-o",
+        ])
+        .arg(&master)
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    // Route 53 answers an ALIAS with the target's addresses: so does NSD here.
+    let text = std::fs::read_to_string(&master).unwrap() + "hive.test. 60 IN A 192.0.2.80\n";
+    std::fs::write(&master, tamper(text)).unwrap();
+    let _nsd = start_nsd(
+        &nsd,
+        work.path(),
+        lab.port,
+        &[("hive.test.", "hive.test.zone")],
+    );
+    let out = common::dns()
+        .args(["check", "hive.test", "--json"])
+        .args(lab.args())
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn every_record_type_of_the_zone_file_is_verified_on_nsd() {
+    if common::require_tool("nsd", "nsd").is_none() {
+        return;
+    }
+    let (code, json) = serve_every_type(|t| t);
+    assert_eq!(
+        json["findings"],
+        serde_json::json!([]),
+        "{:#}",
+        json["findings"]
+    );
+    assert_eq!(code, Some(0));
+    let sets = json["verification"]["sets"].as_array().unwrap();
+    let types: std::collections::BTreeSet<&str> =
+        sets.iter().map(|s| s["type"].as_str().unwrap()).collect();
+    let want = [
+        "A", "AAAA", "ALIAS A", "CAA", "CNAME", "MX", "NS", "SRV", "TXT",
+    ];
+    assert_eq!(
+        types,
+        want.into_iter().collect(),
+        "every zone file type is covered"
+    );
+    assert_eq!(sets.len(), 10);
+
+    // The same zone served with a changed MX, a TXT missing and another TTL on AAAA.
+    let (code, json) = serve_every_type(|t| {
+        t.replace("MX 20 .", "MX 30 .")
+            .replace("TXT \"v=spf1 -all\"", "TXT \"v=spf1 ~all\"")
+            .lines()
+            .filter(|l| !l.contains("_sip._tcp"))
+            .map(|l| {
+                if l.contains("AAAA") {
+                    l.replace(" 600 ", " 300 ")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "records.differ",
+            "records.differ",
+            "records.not-served",
+            "records.differ"
+        ],
+        "{:#}",
+        json["findings"]
+    );
+    assert_eq!(code, Some(1));
+}

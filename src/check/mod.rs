@@ -6,6 +6,8 @@
 //! those facts (and the expected name servers), so each rule is tested without sockets too.
 //! Each finding has a stable code, documented in the README.
 
+pub mod verify;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 

@@ -291,6 +291,15 @@ pub struct CheckArgs {
     #[arg(short = '6')]
     pub ipv6_only: bool,
 
+    /// Verify the records of this zone file on every server (default: zones/<zone>.yaml when
+    /// it exists)
+    #[arg(long, value_name = "FILE")]
+    pub zone_file: Option<PathBuf>,
+
+    /// Directory of zone files, for the default above
+    #[arg(long = "zones", value_name = "DIR", default_value = "zones")]
+    pub zones_dir: PathBuf,
+
     /// Print facts and findings as JSON
     #[arg(long)]
     pub json: bool,

@@ -10,11 +10,15 @@ use hickory_proto::rr::RecordType;
 use super::Style;
 use super::args::{CheckArgs, ExpectSource};
 use super::sync::{options, runtime};
-use crate::check::{self, findings};
+use std::path::PathBuf;
+
+use super::zonefiles::{load_file, render_diagnostics};
+use crate::check::{self, findings, verify};
 use crate::error::{Error, Result};
 use crate::provider::route53::Route53;
 use crate::report::check::{render_text, to_json};
 use crate::walk::{self, Config, Walker, hints};
+use crate::zone::Zone;
 use crate::zone::name;
 
 pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
@@ -42,23 +46,39 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
         ..Config::default()
     };
     let rt = runtime()?;
-    let facts = rt.block_on(async {
+    let (facts, verification) = rt.block_on(async {
         if args.expect == Some(ExpectSource::Route53) {
             expected = Some(route53_name_servers(args, &qname).await?);
         }
         let walker = Walker::new(config, hints);
-        Ok::<_, Error>(check::gather(&walker, &qname, qtype, expected).await)
+        let facts = check::gather(&walker, &qname, qtype, expected).await;
+        let verification = match zone_file(args, facts.zone.as_ref())? {
+            Some((path, zone)) => {
+                let servers = facts.zone_servers().to_vec();
+                Some(verify::verify(&walker, &zone, &path.display().to_string(), &servers).await)
+            }
+            None => None,
+        };
+        Ok::<_, Error>((facts, verification))
     })?;
-    let found = findings(&facts);
+    let mut found = findings(&facts);
+    if let Some(v) = &verification {
+        found.extend(verify::findings(v));
+    }
     let mut out = std::io::stdout().lock();
     let werr = |source| Error::Write {
         path: "<stdout>".into(),
         source,
     };
     if args.json {
-        writeln!(out, "{:#}", to_json(&facts, &found)).map_err(werr)?;
+        let mut doc = to_json(&facts, &found);
+        doc["verification"] = serde_json::to_value(&verification).unwrap_or_default();
+        writeln!(out, "{doc:#}").map_err(werr)?;
     } else {
         render_text(&mut out, &facts, &found, style).map_err(werr)?;
+        if let Some(v) = &verification {
+            writeln!(out, ";; {}", v.summary()).map_err(werr)?;
+        }
     }
     if !facts.reached_anything() {
         return Err(Error::Unreachable("no server answered, not even the root servers; check the network and --root-hints/--port".into()));
@@ -74,6 +94,43 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
         return Err(Error::Findings(found.len()));
     }
     Ok(())
+}
+
+/// The zone file to verify: `--zone-file`, else `<zones>/<zone>.yaml` when it exists. It must
+/// be valid and be the zone the walk reached.
+fn zone_file(
+    args: &CheckArgs,
+    zone: Option<&hickory_proto::rr::Name>,
+) -> Result<Option<(PathBuf, Zone)>> {
+    let Some(zone) = zone else { return Ok(None) };
+    let path = match &args.zone_file {
+        Some(p) => p.clone(),
+        None => {
+            let p = args
+                .zones_dir
+                .join(format!("{}.yaml", zone.to_ascii().trim_end_matches('.')));
+            if !p.exists() {
+                return Ok(None);
+            }
+            p
+        }
+    };
+    let loaded = load_file(&path)?;
+    if !loaded.is_valid() {
+        let _ = render_diagnostics(&mut std::io::stderr(), &loaded.diagnostics, Style::plain());
+        let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+        return Err(Error::InvalidZones { files: 1, errors });
+    }
+    if loaded.zone.origin != *zone {
+        return Err(Error::Usage(format!(
+            "{} is the zone file of {}, but {} lives in the zone {}",
+            path.display(),
+            loaded.zone.origin.to_ascii(),
+            args.name,
+            zone.to_ascii()
+        )));
+    }
+    Ok(Some((path, loaded.zone)))
 }
 
 /// The name servers Route 53 assigned to the hosted zone that holds `qname` (its closest

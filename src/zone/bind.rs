@@ -303,7 +303,9 @@ fn lower(name: &Name) -> Name {
     name.to_lowercase()
 }
 
-fn convert(rtype: RecordType, records: &[&HRData]) -> Option<(RType, RData)> {
+/// Records of one type, as hickory parsed or received them, in the zone model (None for types
+/// dns does not model).
+pub fn convert(rtype: RecordType, records: &[&HRData]) -> Option<(RType, RData)> {
     let data = match rtype {
         RecordType::A => RData::A(
             records

@@ -341,27 +341,44 @@ pub fn start_on(zones: Vec<ZoneSpec>, servers: Vec<ServerSpec>, fixed_port: Opti
         })
         .collect();
     // One port for every address: find one that is free on all of them.
-    let port = fixed_port.unwrap_or_else(|| free_port(&servers));
-    start_servers(&runtime, &built, &servers, port);
+    let (port, sockets) = match fixed_port {
+        Some(port) => (
+            port,
+            bind_all(&servers, port).expect("the lab's port is free on every address"),
+        ),
+        None => bind_free_port(&servers),
+    };
+    start_servers(&runtime, &built, &servers, sockets);
     finish(runtime, &zones, servers.len(), port)
 }
 
-fn free_port(servers: &[ServerSpec]) -> u16 {
-    'search: loop {
+type Sockets = Vec<(std::net::UdpSocket, std::net::TcpListener)>;
+
+fn bind_all(servers: &[ServerSpec], port: u16) -> std::io::Result<Sockets> {
+    servers
+        .iter()
+        .map(|s| {
+            let addr = SocketAddr::new(s.addr.parse::<IpAddr>().unwrap(), port);
+            Ok((
+                std::net::UdpSocket::bind(addr)?,
+                std::net::TcpListener::bind(addr)?,
+            ))
+        })
+        .collect()
+}
+
+/// A port free on every server address, with the sockets already bound (and kept), so that no
+/// other test can take the port between the choice and the use.
+fn bind_free_port(servers: &[ServerSpec]) -> (u16, Sockets) {
+    loop {
         let candidate = std::net::UdpSocket::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        for s in servers {
-            let ip: IpAddr = s.addr.parse().unwrap();
-            if std::net::UdpSocket::bind(SocketAddr::new(ip, candidate)).is_err()
-                || std::net::TcpListener::bind(SocketAddr::new(ip, candidate)).is_err()
-            {
-                continue 'search;
-            }
+        if let Ok(sockets) = bind_all(servers, candidate) {
+            return (candidate, sockets);
         }
-        break candidate;
     }
 }
 
@@ -369,21 +386,24 @@ fn start_servers(
     runtime: &tokio::runtime::Runtime,
     built: &BTreeMap<&str, Arc<Zone>>,
     servers: &[ServerSpec],
-    port: u16,
+    sockets: Sockets,
 ) {
-    for s in servers {
+    for (s, (udp, tcp)) in servers.iter().zip(sockets) {
         let handler = Handler {
             zones: s.zones.iter().map(|z| built[z].clone()).collect(),
             faults: s.faults.clone(),
         };
-        let addr = SocketAddr::new(s.addr.parse().unwrap(), port);
         let no_tcp = s.faults.contains(&Fault::NoTcp);
+        udp.set_nonblocking(true).unwrap();
+        tcp.set_nonblocking(true).unwrap();
         runtime.block_on(async move {
             let mut server = hickory_server::Server::new(handler);
-            server.register_socket(tokio::net::UdpSocket::bind(addr).await.unwrap());
-            if !no_tcp {
+            server.register_socket(tokio::net::UdpSocket::from_std(udp).unwrap());
+            if no_tcp {
+                drop(tcp);
+            } else {
                 server.register_listener(
-                    tokio::net::TcpListener::bind(addr).await.unwrap(),
+                    tokio::net::TcpListener::from_std(tcp).unwrap(),
                     Duration::from_secs(5),
                     4096,
                 );
