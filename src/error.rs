@@ -68,6 +68,12 @@ pub enum Error {
     #[error("{0} problem(s) found")]
     Findings(usize),
 
+    #[error("still not done after {waited:.0?}: {pending}")]
+    WaitTimeout {
+        waited: std::time::Duration,
+        pending: String,
+    },
+
     #[error("could not check at all: {0}")]
     Unreachable(String),
 
@@ -102,7 +108,7 @@ impl Error {
             | Error::Import(_)
             | Error::TooLarge { .. }
             | Error::Hints(_) => 2,
-            Error::Findings(_) => 1,
+            Error::Findings(_) | Error::WaitTimeout { .. } => 1,
             Error::Unreachable(_) => 3,
             Error::Write { .. } => 3,
             Error::Provider { source, .. } => match source {

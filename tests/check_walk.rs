@@ -465,3 +465,53 @@ fn records_missing_or_different_on_a_server_are_named() {
     assert_eq!(messages.len(), 5, "{messages:#?}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+fn wait(lab: &Lab, dir: &std::path::Path, timeout: &str) -> std::process::Output {
+    common::dns()
+        .args([
+            "check",
+            "hive.test",
+            "--wait",
+            "--interval",
+            "200ms",
+            "--wait-timeout",
+            timeout,
+        ])
+        .args(lab.args())
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn wait_succeeds_when_the_last_server_catches_up() {
+    // ns2 serves an old address for the first 1.5 s, then the zone file's.
+    let lagging = Fault::For(1500, Box::new(Fault::Address("192.0.2.99")));
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![lagging]]));
+    let dir = zone_file_dir(HIVE_FILE);
+    let out = wait(&lab, dir.path(), "30s");
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("round 1: ") && err.contains("records.differ"),
+        "one line per round in CI:\n{err}"
+    );
+    assert!(err.contains("done after"), "{err}");
+    assert!(common::stdout(&out).contains("3 of 3 record sets of hive.test. served identically"));
+}
+
+#[test]
+fn wait_times_out_cleanly_when_a_server_never_catches_up() {
+    let lab = lab::start(
+        healthy_zones(),
+        servers([vec![], vec![Fault::Address("192.0.2.99")]]),
+    );
+    let dir = zone_file_dir(HIVE_FILE);
+    let out = wait(&lab, dir.path(), "1s");
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("still not done after") && err.contains("records.differ"),
+        "{err}"
+    );
+}

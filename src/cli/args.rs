@@ -300,6 +300,28 @@ pub struct CheckArgs {
     #[arg(long = "zones", value_name = "DIR", default_value = "zones")]
     pub zones_dir: PathBuf,
 
+    /// Check again until nothing is wrong (delegation and every server's data), or time is up
+    #[arg(long)]
+    pub wait: bool,
+
+    /// With --wait: give up after this long (e.g. 48h, 30m)
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "48h",
+        requires = "wait"
+    )]
+    pub wait_timeout: String,
+
+    /// With --wait: time between rounds
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "30s",
+        requires = "wait"
+    )]
+    pub interval: String,
+
     /// Print facts and findings as JSON
     #[arg(long)]
     pub json: bool,

@@ -1,9 +1,12 @@
 //! `dns check NAME`: walk, gather, judge, render.
 
 use std::collections::BTreeSet;
+use std::io::IsTerminal;
 use std::io::Write;
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use hickory_proto::rr::RecordType;
 
@@ -46,37 +49,156 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
         ..Config::default()
     };
     let rt = runtime()?;
-    let (facts, verification) = rt.block_on(async {
-        if args.expect == Some(ExpectSource::Route53) {
-            expected = Some(route53_name_servers(args, &qname).await?);
-        }
-        let walker = Walker::new(config, hints);
-        let facts = check::gather(&walker, &qname, qtype, expected).await;
-        let verification = match zone_file(args, facts.zone.as_ref())? {
-            Some((path, zone)) => {
-                let servers = facts.zone_servers().to_vec();
-                Some(verify::verify(&walker, &zone, &path.display().to_string(), &servers).await)
+    if args.expect == Some(ExpectSource::Route53) {
+        expected = Some(rt.block_on(route53_name_servers(args, &qname))?);
+    }
+    let round = || rt.block_on(one_round(args, &qname, qtype, &expected, &config, &hints));
+    let Some(wait) = wait_settings(args)? else {
+        let result = round()?;
+        return report(args, &result, style);
+    };
+    // --wait: check again until nothing is pending or the time is up.
+    let started = Instant::now();
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let terminal = std::io::stderr().is_terminal();
+    for n in 1.. {
+        let result = round()?;
+        let pending = pending(&result);
+        if pending.is_empty() || started.elapsed() + wait.interval > wait.timeout {
+            bar.finish_and_clear();
+            // The last round's report; its own verdict gives way to the wait's.
+            match report(args, &result, style) {
+                Ok(()) | Err(Error::Findings(_) | Error::Unreachable(_)) => {}
+                Err(other) => return Err(other),
             }
-            None => None,
-        };
-        Ok::<_, Error>((facts, verification))
-    })?;
+            if pending.is_empty() {
+                eprintln!("done after {n} round(s), {:.0?}", started.elapsed());
+                return Ok(());
+            }
+            return Err(Error::WaitTimeout {
+                waited: started.elapsed(),
+                pending: pending.join("; "),
+            });
+        }
+        let line = format!(
+            "round {n}: {} pending: {}",
+            pending.len(),
+            pending.join("; ")
+        );
+        if terminal {
+            bar.set_message(line);
+            bar.enable_steady_tick(Duration::from_millis(120));
+        } else {
+            eprintln!("{line}");
+        }
+        std::thread::sleep(wait.interval);
+    }
+    Ok(())
+}
+
+/// Everything one check finds: the walk's facts, the zone file verification, the findings.
+struct Round {
+    facts: check::Facts,
+    verification: Option<verify::Verification>,
+    findings: Vec<check::Finding>,
+}
+
+async fn one_round(
+    args: &CheckArgs,
+    qname: &hickory_proto::rr::Name,
+    qtype: RecordType,
+    expected: &Option<BTreeSet<hickory_proto::rr::Name>>,
+    config: &Config,
+    hints: &[walk::NameServer],
+) -> Result<Round> {
+    let walker = Walker::new(config.clone(), hints.to_vec());
+    let facts = check::gather(&walker, qname, qtype, expected.clone()).await;
+    let verification = match zone_file(args, facts.zone.as_ref())? {
+        Some((path, zone)) => {
+            let servers = facts.zone_servers().to_vec();
+            Some(verify::verify(&walker, &zone, &path.display().to_string(), &servers).await)
+        }
+        None => None,
+    };
     let mut found = findings(&facts);
     if let Some(v) = &verification {
         found.extend(verify::findings(v));
     }
+    Ok(Round {
+        facts,
+        verification,
+        findings: found,
+    })
+}
+
+/// What is still not right, in a few words per problem.
+fn pending(round: &Round) -> Vec<String> {
+    let mut out: Vec<String> = round.findings.iter().map(|f| f.code.to_string()).collect();
+    if round.facts.zone.is_none() {
+        out.push("zone not reached".into());
+    }
+    out
+}
+
+struct Wait {
+    timeout: Duration,
+    interval: Duration,
+}
+
+fn wait_settings(args: &CheckArgs) -> Result<Option<Wait>> {
+    if !args.wait {
+        return Ok(None);
+    }
+    let parse = |flag: &str, text: &str| {
+        parse_duration(text).ok_or_else(|| {
+            Error::Usage(format!(
+                "{flag} '{text}': write a duration such as 48h, 30s or 500ms"
+            ))
+        })
+    };
+    Ok(Some(Wait {
+        timeout: parse("--wait-timeout", &args.wait_timeout)?,
+        interval: parse("--interval", &args.interval)?,
+    }))
+}
+
+/// `48h`, `30m`, `30s`, `500ms`, or plain seconds.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let ms = match unit {
+        "ms" => n,
+        "" | "s" => n.checked_mul(1000)?,
+        "m" => n.checked_mul(60_000)?,
+        "h" => n.checked_mul(3_600_000)?,
+        "d" => n.checked_mul(86_400_000)?,
+        _ => return None,
+    };
+    Some(Duration::from_millis(ms))
+}
+
+fn report(args: &CheckArgs, round: &Round, style: Style) -> Result<()> {
+    let (facts, verification, found) = (&round.facts, &round.verification, &round.findings);
     let mut out = std::io::stdout().lock();
     let werr = |source| Error::Write {
         path: "<stdout>".into(),
         source,
     };
     if args.json {
-        let mut doc = to_json(&facts, &found);
-        doc["verification"] = serde_json::to_value(&verification).unwrap_or_default();
+        let mut doc = to_json(facts, found);
+        doc["verification"] = serde_json::to_value(verification).unwrap_or_default();
         writeln!(out, "{doc:#}").map_err(werr)?;
     } else {
-        render_text(&mut out, &facts, &found, style).map_err(werr)?;
-        if let Some(v) = &verification {
+        render_text(&mut out, facts, found, style).map_err(werr)?;
+        if let Some(v) = verification {
             writeln!(out, ";; {}", v.summary()).map_err(werr)?;
         }
     }

@@ -56,6 +56,9 @@ pub enum Fault {
     Address(&'static str),
     /// Wait this many milliseconds before each answer (a distant server; the kernel has no netem).
     Delay(u64),
+    /// The fault holds for the first milliseconds after the lab starts, then the server is well:
+    /// a server catching up with a change.
+    For(u64, Box<Fault>),
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +129,7 @@ struct Zone {
 struct Handler {
     zones: Vec<Arc<Zone>>,
     faults: Vec<Fault>,
+    started: std::time::Instant,
 }
 
 fn soa(z: &Zone, serial: u32) -> Record {
@@ -150,8 +154,29 @@ impl RequestHandler for Handler {
     async fn handle_request<R: ResponseHandler, T: hickory_net::runtime::Time>(
         &self,
         request: &Request,
-        mut response: R,
+        response: R,
     ) -> ResponseInfo {
+        let elapsed = self.started.elapsed().as_millis() as u64;
+        let faults: Vec<Fault> = self
+            .faults
+            .iter()
+            .filter_map(|f| match f {
+                Fault::For(ms, inner) if elapsed < *ms => Some((**inner).clone()),
+                Fault::For(..) => None,
+                other => Some(other.clone()),
+            })
+            .collect();
+        let this = Handler {
+            zones: self.zones.clone(),
+            faults,
+            started: self.started,
+        };
+        this.answer::<R>(request, response).await
+    }
+}
+
+impl Handler {
+    async fn answer<R: ResponseHandler>(&self, request: &Request, mut response: R) -> ResponseInfo {
         let mut meta = Metadata::response_from_request(&request.metadata);
         let silent = || {
             ResponseInfo::from(Header {
@@ -392,6 +417,7 @@ fn start_servers(
         let handler = Handler {
             zones: s.zones.iter().map(|z| built[z].clone()).collect(),
             faults: s.faults.clone(),
+            started: std::time::Instant::now(),
         };
         let no_tcp = s.faults.contains(&Fault::NoTcp);
         udp.set_nonblocking(true).unwrap();
