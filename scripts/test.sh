@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(bind9-utils nsd dnsutils iproute2)
+DEBIAN_PACKAGES=(bind9-utils nsd unbound dnsutils iproute2)
 MOTO_SPEC='moto[server]>=5.1,<6'
 
 missing=()

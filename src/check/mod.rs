@@ -6,6 +6,7 @@
 //! those facts (and the expected name servers), so each rule is tested without sockets too.
 //! Each finding has a stable code, documented in the README.
 
+pub mod caches;
 pub mod verify;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -64,6 +65,49 @@ impl Facts {
             .iter()
             .rev()
             .find(|d| d.child.as_ref() == Some(zone))
+    }
+
+    /// The TTL of the parent's NS records for the zone: how long a resolver may keep using the
+    /// old name servers after a delegation change.
+    pub fn parent_ns_ttl(&self) -> Option<u32> {
+        let d = self.delegation()?;
+        let (parent, child) = (d.parent.as_ref()?, d.child.as_ref()?);
+        let level = self.walk.levels.iter().find(|l| l.zone == *parent)?;
+        level
+            .probes
+            .iter()
+            .filter_map(Probe::message)
+            .flat_map(|m| m.authorities.iter())
+            .filter(|r| r.record_type() == RecordType::NS && r.name.to_lowercase() == *child)
+            .map(|r| r.ttl)
+            .max()
+    }
+
+    /// What the authoritative servers answer for the name, in the zone model (for the caches).
+    pub fn authoritative_data(&self) -> Option<crate::zone::RData> {
+        let level = self.walk.levels.last()?;
+        level
+            .probes
+            .iter()
+            .filter(|p| answers_with_authority(p))
+            .find_map(|p| {
+                let m = p.message()?;
+                let rtype = m
+                    .answers
+                    .iter()
+                    .find(|r| r.name.to_lowercase() == self.qname.to_lowercase())?
+                    .record_type();
+                let records: Vec<&RData> = m
+                    .answers
+                    .iter()
+                    .filter(|r| {
+                        r.name.to_lowercase() == self.qname.to_lowercase()
+                            && r.record_type() == rtype
+                    })
+                    .map(|r| &r.data)
+                    .collect();
+                crate::zone::bind::convert(rtype, &records).map(|(_, d)| d)
+            })
     }
 
     /// Whether any server answered anything at all.

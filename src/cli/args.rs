@@ -300,6 +300,15 @@ pub struct CheckArgs {
     #[arg(long = "zones", value_name = "DIR", default_value = "zones")]
     pub zones_dir: PathBuf,
 
+    /// Also ask these resolvers (RD=1) what they hold: IP[:PORT], `system` (/etc/resolv.conf);
+    /// without a list, well-known public resolvers (1.1.1.1, 8.8.8.8, 9.9.9.9, 208.67.222.222)
+    #[arg(long, value_delimiter = ',', num_args = 0.., value_name = "LIST")]
+    pub resolvers: Option<Vec<String>>,
+
+    /// With --resolvers: ask for every record set of the zone file, not only NAME
+    #[arg(long, requires = "resolvers")]
+    pub all_records: bool,
+
     /// Check again until nothing is wrong (delegation and every server's data), or time is up
     #[arg(long)]
     pub wait: bool,

@@ -16,13 +16,14 @@ use super::sync::{options, runtime};
 use std::path::PathBuf;
 
 use super::zonefiles::{load_file, render_diagnostics};
-use crate::check::{self, findings, verify};
+use crate::check::{self, caches, findings, verify};
 use crate::error::{Error, Result};
 use crate::provider::route53::Route53;
 use crate::report::check::{render_text, to_json};
 use crate::walk::{self, Config, Walker, hints};
 use crate::zone::Zone;
 use crate::zone::name;
+use crate::zone::{RType, RrKey};
 
 pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
     let qname = name::parse_zone(&args.name)
@@ -105,6 +106,7 @@ struct Round {
     facts: check::Facts,
     verification: Option<verify::Verification>,
     findings: Vec<check::Finding>,
+    caches: Option<Vec<caches::CacheAnswer>>,
 }
 
 async fn one_round(
@@ -117,10 +119,11 @@ async fn one_round(
 ) -> Result<Round> {
     let walker = Walker::new(config.clone(), hints.to_vec());
     let facts = check::gather(&walker, qname, qtype, expected.clone()).await;
-    let verification = match zone_file(args, facts.zone.as_ref())? {
+    let file = zone_file(args, facts.zone.as_ref())?;
+    let verification = match &file {
         Some((path, zone)) => {
             let servers = facts.zone_servers().to_vec();
-            Some(verify::verify(&walker, &zone, &path.display().to_string(), &servers).await)
+            Some(verify::verify(&walker, zone, &path.display().to_string(), &servers).await)
         }
         None => None,
     };
@@ -128,16 +131,93 @@ async fn one_round(
     if let Some(v) = &verification {
         found.extend(verify::findings(v));
     }
+    let caches = match &args.resolvers {
+        Some(list) => {
+            let resolvers = caches::parse_list(list).map_err(Error::Usage)?;
+            let questions =
+                cache_questions(args, &facts, file.as_ref().map(|(_, z)| z), qname, qtype);
+            Some(caches::ask(&resolvers, &questions, config.timeout).await)
+        }
+        None => None,
+    };
     Ok(Round {
         facts,
         verification,
         findings: found,
+        caches,
     })
+}
+
+/// The questions for the caches, each with what the zone serves now: NAME (from the zone file,
+/// else from the authoritative answers), and with --all-records every record set of the file.
+fn cache_questions(
+    args: &CheckArgs,
+    facts: &check::Facts,
+    zone: Option<&Zone>,
+    qname: &hickory_proto::rr::Name,
+    qtype: RecordType,
+) -> Vec<caches::Question> {
+    let from_file = |name: &hickory_proto::rr::Name, rtype: RecordType| {
+        let zone = zone?;
+        [Some(RType::CNAME), RType::parse(&rtype.to_string())]
+            .into_iter()
+            .flatten()
+            .filter_map(|t| {
+                zone.rrsets.get(&RrKey {
+                    name: name.clone(),
+                    rtype: t,
+                })
+            })
+            .find(|set| !set.data.is_alias())
+            .map(|set| set.data.clone())
+    };
+    let mut out = vec![caches::Question {
+        name: qname.clone(),
+        rtype: qtype,
+        expected: from_file(qname, qtype).or_else(|| facts.authoritative_data()),
+    }];
+    if args.all_records
+        && let Some(zone) = zone
+    {
+        for (key, set) in &zone.rrsets {
+            let is_main = key.name == *qname && key.rtype.as_str() == qtype.to_string();
+            if set.data.is_alias() || is_main {
+                continue;
+            }
+            let Ok(rtype) = RecordType::from_str(key.rtype.as_str()) else {
+                continue;
+            };
+            out.push(caches::Question {
+                name: key.name.clone(),
+                rtype,
+                expected: Some(set.data.clone()),
+            });
+        }
+    }
+    out
 }
 
 /// What is still not right, in a few words per problem.
 fn pending(round: &Round) -> Vec<String> {
     let mut out: Vec<String> = round.findings.iter().map(|f| f.code.to_string()).collect();
+    for a in round
+        .caches
+        .iter()
+        .flatten()
+        .filter(|a| a.state != caches::CacheState::Current)
+    {
+        out.push(
+            format!(
+                "cache {} {:?} for {} {} (TTL left {}s)",
+                a.resolver,
+                a.state,
+                a.name,
+                a.rtype,
+                a.ttl_left.unwrap_or(0)
+            )
+            .to_lowercase(),
+        );
+    }
     if round.facts.zone.is_none() {
         out.push("zone not reached".into());
     }
@@ -195,11 +275,19 @@ fn report(args: &CheckArgs, round: &Round, style: Style) -> Result<()> {
     if args.json {
         let mut doc = to_json(facts, found);
         doc["verification"] = serde_json::to_value(verification).unwrap_or_default();
+        doc["caches"] = serde_json::to_value(&round.caches).unwrap_or_default();
+        doc["let_go_in_seconds"] =
+            serde_json::to_value(round.caches.as_deref().and_then(caches::let_go_in))
+                .unwrap_or_default();
+        doc["parent_ns_ttl"] = serde_json::to_value(facts.parent_ns_ttl()).unwrap_or_default();
         writeln!(out, "{doc:#}").map_err(werr)?;
     } else {
         render_text(&mut out, facts, found, style).map_err(werr)?;
         if let Some(v) = verification {
             writeln!(out, ";; {}", v.summary()).map_err(werr)?;
+        }
+        if let Some(answers) = &round.caches {
+            render_caches(&mut out, answers, facts, style).map_err(werr)?;
         }
     }
     if !facts.reached_anything() {
@@ -214,6 +302,55 @@ fn report(args: &CheckArgs, round: &Round, style: Style) -> Result<()> {
     }
     if !found.is_empty() {
         return Err(Error::Findings(found.len()));
+    }
+    Ok(())
+}
+
+fn render_caches(
+    out: &mut impl Write,
+    answers: &[caches::CacheAnswer],
+    facts: &check::Facts,
+    style: Style,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        ";; caches: what resolvers hand out now (a stale cache is not a fault of the zone)"
+    )?;
+    for a in answers {
+        let state = match a.state {
+            caches::CacheState::Current => style.ok("current"),
+            caches::CacheState::Stale => style.warning("stale"),
+            caches::CacheState::Missing => style.warning("missing"),
+            caches::CacheState::NoAnswer => style.dim("no answer"),
+        };
+        let ttl = a
+            .ttl_left
+            .map(|t| format!("TTL left {t}s"))
+            .unwrap_or_default();
+        let values = if a.values.is_empty() {
+            a.rcode.clone().unwrap_or_default()
+        } else {
+            a.values.join(", ")
+        };
+        writeln!(
+            out,
+            "   {:<24} {} {} {values}  {ttl}  {state}",
+            a.resolver, a.name, a.rtype
+        )?;
+    }
+    match caches::let_go_in(answers) {
+        Some(secs) => writeln!(
+            out,
+            ";; every cache will have let go of old data within {secs} s"
+        )?,
+        None => writeln!(out, ";; every cache asked serves the current data")?,
+    }
+    if let (Some(ttl), Some(zone)) = (facts.parent_ns_ttl(), &facts.zone) {
+        writeln!(
+            out,
+            ";; after a delegation change, resolvers may use the old name servers of {} for up to {ttl} s (the parent's NS TTL)",
+            zone.to_ascii()
+        )?;
     }
     Ok(())
 }

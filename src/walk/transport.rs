@@ -67,9 +67,9 @@ pub struct Reply {
     pub retried_tcp: bool,
 }
 
-fn options() -> DnsRequestOptions {
+fn options(recursion: bool) -> DnsRequestOptions {
     let mut o = DnsRequestOptions::default();
-    o.recursion_desired = false;
+    o.recursion_desired = recursion;
     o.use_edns = true;
     o.edns_payload_len = EDNS_BUFFER;
     o
@@ -92,8 +92,9 @@ async fn send(
     client: Client<TokioRuntimeProvider>,
     query: Query,
     timeout: Duration,
+    recursion: bool,
 ) -> Result<Message, NoAnswer> {
-    let mut stream = client.lookup(query, options());
+    let mut stream = client.lookup(query, options(recursion));
     match tokio::time::timeout(timeout + Duration::from_millis(50), stream.next()).await {
         Err(_) | Ok(None) => Err(NoAnswer::Timeout),
         Ok(Some(Err(e))) => Err(classify(&e)),
@@ -106,6 +107,7 @@ async fn once(
     query: &Query,
     timeout: Duration,
     proto: Proto,
+    recursion: bool,
 ) -> Result<Message, NoAnswer> {
     let provider = TokioRuntimeProvider::default();
     match proto {
@@ -115,7 +117,7 @@ async fn once(
                 .build();
             let (client, bg) = Client::<TokioRuntimeProvider>::from_sender(stream);
             let task = tokio::spawn(bg);
-            let r = send(client, query.clone(), timeout).await;
+            let r = send(client, query.clone(), timeout, recursion).await;
             task.abort();
             r
         }
@@ -129,7 +131,7 @@ async fn once(
             let (client, bg) =
                 Client::<TokioRuntimeProvider>::with_timeout(stream, handle, timeout);
             let task = tokio::spawn(bg);
-            let r = send(client, query.clone(), timeout).await;
+            let r = send(client, query.clone(), timeout, recursion).await;
             task.abort();
             r
         }
@@ -152,14 +154,35 @@ fn check_question(query: &Query, message: &Message) -> Result<(), NoAnswer> {
     }
 }
 
-/// Asks `server` one question within `timeout`. UDP is sent `retries` more times within it; a
-/// truncated UDP answer is fetched again over TCP.
+/// Asks `server` one question within `timeout`, recursion off. UDP is sent `retries` more times
+/// within it; a truncated UDP answer is fetched again over TCP.
 pub async fn ask(
     server: SocketAddr,
     query: &Query,
     timeout: Duration,
     retries: u32,
     proto: Proto,
+) -> Result<Reply, NoAnswer> {
+    exchange(server, query, timeout, retries, proto, false).await
+}
+
+/// The same with recursion desired (RD=1): a question to a resolver, about its cache.
+pub async fn ask_resolver(
+    server: SocketAddr,
+    query: &Query,
+    timeout: Duration,
+    retries: u32,
+) -> Result<Reply, NoAnswer> {
+    exchange(server, query, timeout, retries, Proto::Udp, true).await
+}
+
+async fn exchange(
+    server: SocketAddr,
+    query: &Query,
+    timeout: Duration,
+    retries: u32,
+    proto: Proto,
+    recursion: bool,
 ) -> Result<Reply, NoAnswer> {
     // The timeout bounds the whole question: UDP retransmissions share it, so a server that
     // never answers costs one timeout, whatever the retries.
@@ -168,11 +191,13 @@ pub async fn ask(
     let mut last = NoAnswer::Timeout;
     for _ in 0..attempts {
         let t0 = Instant::now();
-        match once(server, query, per_attempt, proto).await {
+        match once(server, query, per_attempt, proto, recursion).await {
             Ok(message) => {
                 check_question(query, &message)?;
                 if proto == Proto::Udp && message.metadata.truncation {
-                    let mut reply = Box::pin(ask(server, query, timeout, 0, Proto::Tcp)).await?;
+                    let mut reply =
+                        Box::pin(exchange(server, query, timeout, 0, Proto::Tcp, recursion))
+                            .await?;
                     reply.retried_tcp = true;
                     return Ok(reply);
                 }

@@ -108,14 +108,19 @@ fn name(s: &str) -> Name {
     Name::from_ascii(s).unwrap()
 }
 
+/// A record; the type may carry a TTL, `A/4` (default 300).
 fn record(owner: &str, rtype: &str, value: &str) -> Record {
+    let (rtype, ttl) = match rtype.split_once('/') {
+        Some((t, ttl)) => (t, ttl.parse().unwrap()),
+        None => (rtype, 300),
+    };
     let data = match rtype {
         "A" => RData::A(A(Ipv4Addr::from_str(value).unwrap())),
         "NS" => RData::NS(NS(name(value))),
         "CNAME" => RData::CNAME(CNAME(name(value))),
         other => panic!("lab records: add {other}"),
     };
-    Record::from_rdata(name(owner), 300, data)
+    Record::from_rdata(name(owner), ttl, data)
 }
 
 struct Zone {
@@ -306,7 +311,8 @@ impl Handler {
                 }
             }) && qtype == RecordType::A
             {
-                answers = vec![record(&qname.to_ascii(), "A", addr)];
+                let ttl = answers.first().map_or(300, |r| r.ttl);
+                answers = vec![record(&qname.to_ascii(), &format!("A/{ttl}"), addr)];
             }
         }
         if self.faults.contains(&Fault::NoAuthority) {
