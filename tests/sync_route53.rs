@@ -492,3 +492,60 @@ fn without_a_terminal_sync_needs_yes() {
     assert!(dry.contains("+ a A"), "{dry}");
     assert_eq!(proxy.count("CreateHostedZone"), 0);
 }
+
+#[test]
+fn sync_verify_asks_every_authoritative_server_after_insync() {
+    let Some((moto, dir)) = setup() else { return };
+    // The zone's servers (a loopback lab) already serve what the file says; moto holds the zone.
+    let (zones, servers) = common::lab::hive_tree(vec![
+        ("hive.test.", "A", "192.0.2.10"),
+        ("www.hive.test.", "CNAME", "elb.test."),
+    ]);
+    let lab = common::lab::start(zones, servers);
+    let lab_args = [
+        "--root-hints".to_string(),
+        lab.hints().display().to_string(),
+        "--port".into(),
+        lab.port.to_string(),
+        "--timeout".into(),
+        "300".into(),
+    ];
+    common::write_zone(
+        dir.path(),
+        "hive.test",
+        "$zone: {ttl: 300}\n'': {type: A, value: 192.0.2.10}\nwww: {type: CNAME, value: elb.test.}\n",
+    );
+    let out = run(
+        &moto.url(),
+        dir.path(),
+        &[
+            &["sync", "--create-zone", "--yes", "--verify"][..],
+            &lab_args.iter().map(String::as_str).collect::<Vec<_>>(),
+        ]
+        .concat(),
+    );
+    let text = ok(&out);
+    assert!(text.contains("hive.test.: verify: 2 of 2 record sets of hive.test. served identically by all 2 server(s)"), "{text}");
+
+    // A change the servers do not serve (as if Route 53's servers had not picked it up): the run fails.
+    common::write_zone(
+        dir.path(),
+        "hive.test",
+        "$zone: {ttl: 300}\n'': {type: A, value: 192.0.2.10}\nwww: {type: CNAME, value: elb.test.}\nnew: {type: TXT, value: fresh}\n",
+    );
+    let out = run(
+        &moto.url(),
+        dir.path(),
+        &[
+            &["sync", "--yes", "--verify"][..],
+            &lab_args.iter().map(String::as_str).collect::<Vec<_>>(),
+        ]
+        .concat(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    assert!(
+        text.contains("verify: 0 of 1 record sets") && text.contains("records.not-served"),
+        "{text}"
+    );
+}

@@ -242,6 +242,23 @@ pub struct SyncArgs {
     /// Create the public hosted zone if it does not exist, and print its name servers
     #[arg(long)]
     pub create_zone: bool,
+
+    /// After INSYNC, ask every authoritative server for each record set that changed, and fail
+    /// if one is not served as planned
+    #[arg(long, conflicts_with = "no_wait")]
+    pub verify: bool,
+
+    /// With --verify: root hints file instead of the built-in IANA hints
+    #[arg(long, value_name = "FILE", requires = "verify")]
+    pub root_hints: Option<PathBuf>,
+
+    /// With --verify: send every DNS query to this port
+    #[arg(long, default_value_t = 53, requires = "verify")]
+    pub port: u16,
+
+    /// With --verify: per-query timeout in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 1500, requires = "verify")]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -15,11 +15,13 @@ use sha2::{Digest, Sha256};
 use super::Style;
 use super::args::{AwsArgs, ImportArgs, PlanArgs, SyncArgs, ZoneSelection};
 use super::zonefiles::{load_file, render_diagnostics, zone_files, zone_path};
+use crate::check::verify;
 use crate::error::{Error, Result};
-use crate::plan::{self, safety};
+use crate::plan::{self, Plan, safety};
 use crate::provider::route53::batch::{self, Limits};
 use crate::provider::route53::{AwsOptions, HostedZone, ProviderError, Route53, mapping};
 use crate::report::plan::{ZonePlan, render_text, to_json};
+use crate::walk::{Config, End, Walker, hints};
 use crate::zone::Zone;
 
 pub(super) fn options(aws: &AwsArgs) -> AwsOptions {
@@ -310,17 +312,33 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
         if !to_apply.is_empty() && !args.yes {
             confirm(changes)?;
         }
+        let verifier = match args.verify {
+            true => Some(verifier(args)?),
+            false => None,
+        };
         let mut tasks = tokio::task::JoinSet::new();
         for p in to_apply {
             let client = client.clone();
             let wait = (!args.no_wait).then(|| Duration::from_secs(args.wait_timeout));
-            tasks.spawn(apply(client, p, wait));
+            let plan = p.zp.plan.clone();
+            tasks.spawn(async move { apply(client, p, wait).await.map(|line| (line, plan)) });
         }
+        let mut applied = Vec::new();
         while let Some(joined) = tasks.join_next().await {
             match joined {
-                Ok(Ok(line)) => println!("{line}"),
+                Ok(Ok((line, plan))) => {
+                    println!("{line}");
+                    applied.push(plan);
+                }
                 Ok(Err(e)) => failures.push(e),
                 Err(join) => failures.push(Error::Usage(format!("internal error: {join}"))),
+            }
+        }
+        if let Some(walker) = &verifier {
+            for plan in &applied {
+                if let Err(e) = verify_applied(walker, plan, style).await {
+                    failures.push(e);
+                }
             }
         }
         tracing::info!("{} Route 53 requests", client.requests());
@@ -398,6 +416,61 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>) -> Result<S
         batches.len(),
         started.elapsed()
     ))
+}
+
+/// The walker for `--verify`, from the same options as `dns check`.
+fn verifier(args: &SyncArgs) -> Result<Walker> {
+    let hints = hints::load(args.root_hints.as_deref())?;
+    let config = Config {
+        port: args.port,
+        timeout: Duration::from_millis(args.timeout.max(1)),
+        ..Config::default()
+    };
+    Ok(Walker::new(config, hints))
+}
+
+/// `--verify`: after INSYNC, asks every authoritative server of the zone for each record set the
+/// plan created or updated, and fails the run if any is not served as planned.
+async fn verify_applied(walker: &Walker, plan: &Plan, style: Style) -> Result<()> {
+    let origin = plan.origin.to_ascii();
+    let mut changed = Zone::new(plan.origin.clone());
+    for change in &plan.changes {
+        if let Some(set) = change.new_set() {
+            changed.rrsets.insert(change.key().clone(), set.clone());
+        }
+    }
+    if changed.rrsets.is_empty() {
+        return Ok(());
+    }
+    let walk = walker
+        .walk_plain(&plan.origin, hickory_proto::rr::RecordType::SOA)
+        .await;
+    let servers = match (walk.end, walk.levels.last()) {
+        (End::Reached, Some(level)) if level.zone == plan.origin => level.servers.clone(),
+        _ => {
+            return Err(Error::Unreachable(format!(
+                "{origin}: the zone's name servers could not be reached from the root to verify the sync"
+            )));
+        }
+    };
+    let v = verify::verify(walker, &changed, "the plan", &servers).await;
+    let found = verify::findings(&v);
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{origin}: verify: {}", v.summary());
+    for f in &found {
+        let _ = writeln!(
+            out,
+            "{}: {}\n  fix: {}",
+            style.error(&format!("error {}", f.code)),
+            f.message,
+            f.fix
+        );
+    }
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Findings(found.len()))
+    }
 }
 
 /// `dns import ZONE`: the live hosted zone as a zone file.

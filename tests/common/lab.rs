@@ -471,3 +471,53 @@ fn finish(runtime: tokio::runtime::Runtime, zones: &[ZoneSpec], servers: usize, 
         _runtime: runtime,
     }
 }
+
+/// The usual tree: root → test. → hive.test. (two servers, glue at test.), with `records` in
+/// hive.test.
+pub fn hive_tree(records: Vec<Rec>) -> (Vec<ZoneSpec>, Vec<ServerSpec>) {
+    let zones = vec![
+        ZoneSpec {
+            name: ".",
+            ns: vec!["a.root.lab."],
+            serial: 1,
+            records: vec![("a.root.lab.", "A", "127.53.0.1")],
+            delegations: vec![Delegation {
+                child: "test.",
+                ns: vec!["ns1.nic.test."],
+                glue: vec![("ns1.nic.test.", "127.53.1.1")],
+            }],
+        },
+        ZoneSpec {
+            name: "test.",
+            ns: vec!["ns1.nic.test."],
+            serial: 1,
+            records: vec![
+                ("ns1.nic.test.", "A", "127.53.1.1"),
+                ("ns1.dns.test.", "A", "127.53.2.1"),
+                ("ns2.dns.test.", "A", "127.53.2.2"),
+            ],
+            delegations: vec![Delegation {
+                child: "hive.test.",
+                ns: vec!["ns1.dns.test.", "ns2.dns.test."],
+                glue: vec![
+                    ("ns1.dns.test.", "127.53.2.1"),
+                    ("ns2.dns.test.", "127.53.2.2"),
+                ],
+            }],
+        },
+        ZoneSpec {
+            name: "hive.test.",
+            ns: vec!["ns1.dns.test.", "ns2.dns.test."],
+            serial: 1,
+            records,
+            delegations: vec![],
+        },
+    ];
+    let servers = vec![
+        server("a.root.lab.", "127.53.0.1", &["."]),
+        server("ns1.nic.test.", "127.53.1.1", &["test."]),
+        server("ns1.dns.test.", "127.53.2.1", &["hive.test."]),
+        server("ns2.dns.test.", "127.53.2.2", &["hive.test."]),
+    ];
+    (zones, servers)
+}
