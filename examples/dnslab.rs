@@ -2,7 +2,10 @@
 //! two servers below the root, every answer delayed by `--delay` ms. Prints the root hints path
 //! and the port, then serves until stdin closes.
 //!
-//! cargo run --release --example dnslab -- [--delay MS] [--port N] [--silent]
+//! cargo run --release --example dnslab -- [--delay MS] [--port N] [--silent] [--external N]
+//!
+//! `--external N`: hive.test. is delegated to ns1..nsN.dns.test. (127.53.2.1..N) and served by
+//! something else started beside the lab (NSD in bench/verify.sh).
 
 #![allow(dead_code)]
 
@@ -22,6 +25,14 @@ fn main() {
     let delay = value("--delay").unwrap_or(0);
     let port = value("--port").map(|p| p as u16);
     let silent = args.iter().any(|a| a == "--silent");
+    let external = value("--external").map(|n| n as usize);
+    const NAMES: [&str; 4] = [
+        "ns1.dns.test.",
+        "ns2.dns.test.",
+        "ns3.dns.test.",
+        "ns4.dns.test.",
+    ];
+    const ADDRS: [&str; 4] = ["127.53.2.1", "127.53.2.2", "127.53.2.3", "127.53.2.4"];
     let zones = vec![
         ZoneSpec {
             name: ".",
@@ -47,13 +58,25 @@ fn main() {
                 ("ns1.dns.test.", "A", "127.53.2.1"),
                 ("ns2.dns.test.", "A", "127.53.2.2"),
             ],
-            delegations: vec![Delegation {
-                child: "hive.test.",
-                ns: vec!["ns1.dns.test.", "ns2.dns.test."],
-                glue: vec![
-                    ("ns1.dns.test.", "127.53.2.1"),
-                    ("ns2.dns.test.", "127.53.2.2"),
-                ],
+            delegations: vec![match external {
+                Some(n) => Delegation {
+                    child: "hive.test.",
+                    ns: NAMES[..n.min(4)].to_vec(),
+                    glue: NAMES[..n.min(4)]
+                        .iter()
+                        .copied()
+                        .zip(ADDRS[..n.min(4)].iter().copied())
+                        .collect(),
+                },
+                None => Delegation {
+                    child: "hive.test.",
+                    ns: NAMES[..2].to_vec(),
+                    glue: NAMES[..2]
+                        .iter()
+                        .copied()
+                        .zip(ADDRS[..2].iter().copied())
+                        .collect(),
+                },
             }],
         },
         ZoneSpec {
@@ -68,7 +91,7 @@ fn main() {
         },
     ];
     let d = || vec![Fault::Delay(delay)];
-    let servers = vec![
+    let mut servers = vec![
         ServerSpec {
             faults: d(),
             ..server("a.root.lab.", "127.53.0.1", &["."])
@@ -90,6 +113,9 @@ fn main() {
             ..server("ns2.dns.test.", "127.53.2.2", &["hive.test."])
         },
     ];
+    if external.is_some() {
+        servers.truncate(3);
+    }
     let lab = lab::start_on(zones, servers, port);
     println!("{} {}", lab.hints().display(), lab.port);
     let mut line = String::new();

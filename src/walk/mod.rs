@@ -161,6 +161,7 @@ pub struct Walker {
     /// Addresses that did not answer, per protocol: asked once, so that a dead server costs the
     /// check one timeout rather than one per question.
     dead: Arc<Mutex<HashSet<(IpAddr, Proto)>>>,
+    pool: transport::Pool,
 }
 
 impl Walker {
@@ -170,7 +171,16 @@ impl Walker {
             hints: Arc::new(hints),
             queries: Arc::new(AtomicUsize::new(0)),
             dead: Arc::default(),
+            pool: transport::Pool::default(),
         }
+    }
+
+    /// The same walker (shared counter and memory of dead servers) allowed `extra` more
+    /// queries: for work whose size the user chose, such as verifying every record of a zone.
+    pub fn with_extra_budget(&self, extra: usize) -> Walker {
+        let mut w = self.clone();
+        w.config.max_queries = self.config.max_queries.saturating_add(extra);
+        w
     }
 
     pub fn queries(&self) -> usize {
@@ -205,7 +215,8 @@ impl Walker {
         } else {
             let sock = SocketAddr::new(addr, self.config.port);
             let query = Query::query(qname.clone(), qtype);
-            let r = transport::ask(
+            let r = transport::ask_pooled(
+                &self.pool,
                 sock,
                 &query,
                 self.config.timeout,

@@ -3,7 +3,9 @@
 //! RFC 9715), a per-query timeout, bounded retries over UDP. The answer must carry the question
 //! that was asked (RFC 5452 §9.1; hickory's streams already match the ID and the source).
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -102,7 +104,43 @@ async fn send(
     }
 }
 
+/// UDP clients kept per server and timeout, so that many questions to one server (verifying a
+/// zone) share one background exchange. Each question still goes out from a new random source
+/// port (RFC 5452 §9.2): hickory's UDP stream binds a fresh socket per request.
+type UdpClient = Client<TokioRuntimeProvider>;
+
+#[derive(Default, Clone)]
+pub struct Pool {
+    udp: Arc<Mutex<HashMap<(SocketAddr, Duration), UdpClient>>>,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pool")
+    }
+}
+
+impl Pool {
+    fn udp_client(&self, server: SocketAddr, timeout: Duration) -> Client<TokioRuntimeProvider> {
+        let mut map = self
+            .udp
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.entry((server, timeout))
+            .or_insert_with(|| {
+                let stream = UdpClientStream::builder(server, TokioRuntimeProvider::default())
+                    .with_timeout(Some(timeout))
+                    .build();
+                let (client, bg) = Client::<TokioRuntimeProvider>::from_sender(stream);
+                tokio::spawn(bg);
+                client
+            })
+            .clone()
+    }
+}
+
 async fn once(
+    pool: Option<&Pool>,
     server: SocketAddr,
     query: &Query,
     timeout: Duration,
@@ -111,6 +149,12 @@ async fn once(
 ) -> Result<Message, NoAnswer> {
     let provider = TokioRuntimeProvider::default();
     match proto {
+        Proto::Udp if pool.is_some() => {
+            let client = pool
+                .map(|p| p.udp_client(server, timeout))
+                .expect("checked");
+            send(client, query.clone(), timeout, recursion).await
+        }
         Proto::Udp => {
             let stream = UdpClientStream::builder(server, provider)
                 .with_timeout(Some(timeout))
@@ -163,7 +207,19 @@ pub async fn ask(
     retries: u32,
     proto: Proto,
 ) -> Result<Reply, NoAnswer> {
-    exchange(server, query, timeout, retries, proto, false).await
+    exchange(None, server, query, timeout, retries, proto, false).await
+}
+
+/// [`ask`] through a pool of UDP clients.
+pub async fn ask_pooled(
+    pool: &Pool,
+    server: SocketAddr,
+    query: &Query,
+    timeout: Duration,
+    retries: u32,
+    proto: Proto,
+) -> Result<Reply, NoAnswer> {
+    exchange(Some(pool), server, query, timeout, retries, proto, false).await
 }
 
 /// The same with recursion desired (RD=1): a question to a resolver, about its cache.
@@ -173,10 +229,11 @@ pub async fn ask_resolver(
     timeout: Duration,
     retries: u32,
 ) -> Result<Reply, NoAnswer> {
-    exchange(server, query, timeout, retries, Proto::Udp, true).await
+    exchange(None, server, query, timeout, retries, Proto::Udp, true).await
 }
 
 async fn exchange(
+    pool: Option<&Pool>,
     server: SocketAddr,
     query: &Query,
     timeout: Duration,
@@ -191,13 +248,20 @@ async fn exchange(
     let mut last = NoAnswer::Timeout;
     for _ in 0..attempts {
         let t0 = Instant::now();
-        match once(server, query, per_attempt, proto, recursion).await {
+        match once(pool, server, query, per_attempt, proto, recursion).await {
             Ok(message) => {
                 check_question(query, &message)?;
                 if proto == Proto::Udp && message.metadata.truncation {
-                    let mut reply =
-                        Box::pin(exchange(server, query, timeout, 0, Proto::Tcp, recursion))
-                            .await?;
+                    let mut reply = Box::pin(exchange(
+                        pool,
+                        server,
+                        query,
+                        timeout,
+                        0,
+                        Proto::Tcp,
+                        recursion,
+                    ))
+                    .await?;
                     reply.retried_tcp = true;
                     return Ok(reply);
                 }
