@@ -18,6 +18,7 @@ fn help_of_every_command_carries_an_example() {
         vec!["validate", "--help"],
         vec!["plan", "--help"],
         vec!["sync", "--help"],
+        vec!["check", "--help"],
         vec!["export", "--help"],
         vec!["import", "--help"],
         vec!["completions", "--help"],

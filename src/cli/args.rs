@@ -77,9 +77,9 @@ pub enum Command {
     )]
     Export(ExportArgs),
 
-    /// Create zones/<zone>.yaml from a BIND master file
+    /// Create zones/<zone>.yaml from the live Route 53 hosted zone, or from a BIND master file
     #[command(
-        after_help = "Examples:\n  dns import --from-bind db.hive.example.com\n  dns import hive.example.com --from-bind hive.zone -o -"
+        after_help = "Examples:\n  dns import hive.example.com                 from Route 53\n  dns import --from-bind db.hive.example.com  from a master file\n  dns import hive.example.com --from-bind hive.zone -o -"
     )]
     Import(ImportArgs),
 
