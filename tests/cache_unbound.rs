@@ -6,62 +6,16 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::lab::{self, Delegation, Fault, ServerSpec, ZoneSpec, server};
+use common::lab::{self, Fault};
 
-struct Unbound(Child);
-
-impl Drop for Unbound {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn zones() -> Vec<ZoneSpec> {
-    vec![
-        ZoneSpec {
-            name: ".",
-            ns: vec!["a.root.lab."],
-            serial: 1,
-            records: vec![("a.root.lab.", "A", "127.53.0.1")],
-            delegations: vec![Delegation {
-                child: "test.",
-                ns: vec!["ns1.nic.test."],
-                glue: vec![("ns1.nic.test.", "127.53.1.1")],
-            }],
-        },
-        ZoneSpec {
-            name: "test.",
-            ns: vec!["ns1.nic.test."],
-            serial: 1,
-            records: vec![
-                ("ns1.nic.test.", "A", "127.53.1.1"),
-                ("ns1.dns.test.", "A", "127.53.2.1"),
-                ("ns2.dns.test.", "A", "127.53.2.2"),
-            ],
-            delegations: vec![Delegation {
-                child: "hive.test.",
-                ns: vec!["ns1.dns.test.", "ns2.dns.test."],
-                glue: vec![
-                    ("ns1.dns.test.", "127.53.2.1"),
-                    ("ns2.dns.test.", "127.53.2.2"),
-                ],
-            }],
-        },
-        ZoneSpec {
-            name: "hive.test.",
-            ns: vec!["ns1.dns.test.", "ns2.dns.test."],
-            serial: 1,
-            records: vec![("www.hive.test.", "A/5", "192.0.2.11")],
-            delegations: vec![],
-        },
-    ]
-}
-
-fn start_unbound(binary: &std::path::Path, dir: &std::path::Path, lab_port: u16) -> (Unbound, u16) {
+fn start_unbound(
+    binary: &std::path::Path,
+    dir: &std::path::Path,
+    lab_port: u16,
+) -> (common::Daemon, u16) {
     let port = common::moto::free_port();
     let stubs: String = [
         (".", "127.53.0.1"),
@@ -81,24 +35,12 @@ fn start_unbound(binary: &std::path::Path, dir: &std::path::Path, lab_port: u16)
     );
     let path = dir.join("unbound.conf");
     std::fs::write(&path, conf).unwrap();
-    let child = Unbound(
-        Command::new(binary)
-            .arg("-d")
-            .arg("-c")
-            .arg(&path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+    let daemon = common::start_daemon(
+        Command::new(binary).arg("-d").arg("-c").arg(&path),
+        "127.53.9.53",
+        port,
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if std::net::TcpStream::connect(("127.53.9.53", port)).is_ok() {
-            return (child, port);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("unbound did not start");
+    (daemon, port)
 }
 
 fn cache_check(
@@ -130,21 +72,10 @@ fn a_stale_cache_is_reported_with_its_ttl_then_as_current_and_waited_for() {
     // Both servers hand out the old address for the first 3 s, then the zone file's.
     let old = || vec![Fault::For(3000, Box::new(Fault::Address("192.0.2.99")))];
     let started = Instant::now();
-    let lab = lab::start(
-        zones(),
-        vec![
-            server("a.root.lab.", "127.53.0.1", &["."]),
-            server("ns1.nic.test.", "127.53.1.1", &["test."]),
-            ServerSpec {
-                faults: old(),
-                ..server("ns1.dns.test.", "127.53.2.1", &["hive.test."])
-            },
-            ServerSpec {
-                faults: old(),
-                ..server("ns2.dns.test.", "127.53.2.2", &["hive.test."])
-            },
-        ],
-    );
+    let (zones, mut servers) = lab::hive_tree(vec![("www.hive.test.", "A/5", "192.0.2.11")]);
+    servers[2].faults = old();
+    servers[3].faults = old();
+    let lab = lab::start(zones, servers);
     let work = tempfile::tempdir().unwrap();
     let (_unbound, port) = start_unbound(&unbound, work.path(), lab.port);
     let resolver = format!("127.53.9.53:{port}");

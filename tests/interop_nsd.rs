@@ -5,21 +5,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use common::lab::{self, Delegation, ZoneSpec, server};
+use common::lab;
 
-struct Nsd(Child);
-
-impl Drop for Nsd {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_nsd(nsd: &Path, dir: &Path, port: u16, zones: &[(&str, &str)]) -> Nsd {
+fn start_nsd(nsd: &Path, dir: &Path, port: u16, zones: &[(&str, &str)]) -> common::Daemon {
     let mut conf = format!(
         "server:\n  ip-address: 127.53.2.1@{port}\n  ip-address: 127.53.2.2@{port}\n  username: \"\"\n  chroot: \"\"\n  \
          zonesdir: \"{d}\"\n  pidfile: \"{d}/nsd.pid\"\n  xfrdfile: \"{d}/xfrd.state\"\n  zonelistfile: \"{d}/zone.list\"\n  \
@@ -31,56 +21,20 @@ fn start_nsd(nsd: &Path, dir: &Path, port: u16, zones: &[(&str, &str)]) -> Nsd {
     }
     let conf_path = dir.join("nsd.conf");
     std::fs::write(&conf_path, conf).unwrap();
-    let running = Nsd(Command::new(nsd)
-        .arg("-d")
-        .arg("-c")
-        .arg(&conf_path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if std::net::TcpStream::connect(("127.53.2.2", port)).is_ok() {
-            return running;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!(
-        "nsd did not start: {}",
-        std::fs::read_to_string(dir.join("nsd.log")).unwrap_or_default()
-    );
+    common::start_daemon(
+        Command::new(nsd).arg("-d").arg("-c").arg(&conf_path),
+        "127.53.2.2",
+        port,
+    )
 }
 
-fn parent_zones() -> Vec<ZoneSpec> {
-    vec![
-        ZoneSpec {
-            name: ".",
-            ns: vec!["a.root.lab."],
-            serial: 1,
-            records: vec![("a.root.lab.", "A", "127.53.0.1")],
-            delegations: vec![Delegation {
-                child: "test.",
-                ns: vec!["ns1.nic.test."],
-                glue: vec![("ns1.nic.test.", "127.53.1.1")],
-            }],
-        },
-        ZoneSpec {
-            name: "test.",
-            ns: vec!["ns1.nic.test."],
-            serial: 1,
-            records: vec![
-                ("ns1.nic.test.", "A", "127.53.1.1"),
-                ("ns1.dns.test.", "A", "127.53.2.1"),
-                ("ns2.dns.test.", "A", "127.53.2.2"),
-            ],
-            delegations: vec![Delegation {
-                child: "hive.test.",
-                ns: vec!["ns1.dns.test.", "ns2.dns.test."],
-                glue: vec![],
-            }],
-        },
-    ]
+/// Root and test. (with `extra` records) from the lab; hive.test. is NSD's.
+fn parent_lab(extra: &[lab::Rec]) -> lab::Lab {
+    let (mut zones, mut servers) = lab::hive_tree(vec![]);
+    zones.truncate(2);
+    zones[1].records.extend_from_slice(extra);
+    servers.truncate(2);
+    lab::start(zones, servers)
 }
 
 #[test]
@@ -88,13 +42,7 @@ fn nsd_serving_an_exported_zone_passes_the_check() {
     let Some(nsd) = common::require_tool("nsd", "nsd") else {
         return;
     };
-    let lab = lab::start(
-        parent_zones(),
-        vec![
-            server("a.root.lab.", "127.53.0.1", &["."]),
-            server("ns1.nic.test.", "127.53.1.1", &["test."]),
-        ],
-    );
+    let lab = parent_lab(&[]);
     let work = tempfile::tempdir().unwrap();
     common::write_zone(
         work.path(),
@@ -154,13 +102,7 @@ fn nsd_without_the_zone_is_lame() {
     let Some(nsd) = common::require_tool("nsd", "nsd") else {
         return;
     };
-    let lab = lab::start(
-        parent_zones(),
-        vec![
-            server("a.root.lab.", "127.53.0.1", &["."]),
-            server("ns1.nic.test.", "127.53.1.1", &["test."]),
-        ],
-    );
+    let lab = parent_lab(&[]);
     let work = tempfile::tempdir().unwrap();
     std::fs::write(work.path().join("other.zone"), "$ORIGIN other.test.\n@ 300 IN SOA ns1.dns.test. h.other.test. 1 2 3 4 5\n@ 300 IN NS ns1.dns.test.\n").unwrap();
     let _nsd = start_nsd(
@@ -214,15 +156,7 @@ mx1: {type: A, value: 192.0.2.25}
 
 fn serve_every_type(tamper: impl Fn(String) -> String) -> (Option<i32>, serde_json::Value) {
     let nsd = common::require_tool("nsd", "nsd").expect("checked by the caller");
-    let mut zones = parent_zones();
-    zones[1].records.push(("elb.test.", "A", "192.0.2.80"));
-    let lab = lab::start(
-        zones,
-        vec![
-            server("a.root.lab.", "127.53.0.1", &["."]),
-            server("ns1.nic.test.", "127.53.1.1", &["test."]),
-        ],
-    );
+    let lab = parent_lab(&[("elb.test.", "A", "192.0.2.80")]);
     let work = tempfile::tempdir().unwrap();
     common::write_zone(
         work.path(),

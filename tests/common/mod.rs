@@ -48,6 +48,35 @@ pub fn require_tool(name: &str, package: &str) -> Option<PathBuf> {
     found
 }
 
+/// A server program a test started (NSD, unbound), killed when dropped.
+pub struct Daemon(std::process::Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `command` and waits until it accepts TCP on `addr:port`.
+pub fn start_daemon(command: &mut Command, addr: &str, port: u16) -> Daemon {
+    let daemon = Daemon(
+        command
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the daemon"),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        if std::net::TcpStream::connect((addr, port)).is_ok() {
+            return daemon;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("{command:?} did not start listening on {addr}:{port}");
+}
+
 pub mod moto;
 pub mod proxy;
 
