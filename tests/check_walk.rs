@@ -316,24 +316,6 @@ fn missing_names_and_cname_loops() {
 }
 
 #[test]
-#[ignore]
-fn print_text_output() {
-    for faults in [
-        [vec![], vec![]],
-        [vec![Fault::Refuse], vec![Fault::Serial(5)]],
-    ] {
-        let lab = lab::start(healthy_zones(), servers(faults));
-        let out = common::dns()
-            .arg("check")
-            .arg("www.hive.test")
-            .args(lab.args())
-            .output()
-            .unwrap();
-        println!("{}\n{}", common::stdout(&out), common::stderr(&out));
-    }
-}
-
-#[test]
 fn nothing_reachable_exits_3() {
     let lab = lab::start(healthy_zones(), vec![]);
     let mut cmd = common::dns();
