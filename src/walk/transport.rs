@@ -148,14 +148,12 @@ async fn once(
     recursion: bool,
 ) -> Result<Message, NoAnswer> {
     let provider = TokioRuntimeProvider::default();
-    match proto {
-        Proto::Udp if pool.is_some() => {
-            let client = pool
-                .map(|p| p.udp_client(server, timeout))
-                .expect("checked");
+    match (proto, pool) {
+        (Proto::Udp, Some(pool)) => {
+            let client = pool.udp_client(server, timeout);
             send(client, query.clone(), timeout, recursion).await
         }
-        Proto::Udp => {
+        (Proto::Udp, None) => {
             let stream = UdpClientStream::builder(server, provider)
                 .with_timeout(Some(timeout))
                 .build();
@@ -165,7 +163,7 @@ async fn once(
             task.abort();
             r
         }
-        Proto::Tcp => {
+        (Proto::Tcp, _) => {
             let (connect, handle) = TcpClientStream::new(server, None, Some(timeout), provider);
             let stream = match tokio::time::timeout(timeout, connect).await {
                 Err(_) => return Err(NoAnswer::Timeout),
