@@ -120,8 +120,7 @@ async fn prepare(
         Err(e) => return Err(zone_err(e)),
     };
     let plan = plan::diff(&zone, &current);
-    let zone_id = hosted.as_ref().map_or("", |h| h.id.as_str());
-    let requests = batch::batches(&plan, zone_id, Limits::ROUTE53)
+    let requests = batch::split(&plan, Limits::ROUTE53)
         .map_err(|source| Error::TooLarge {
             zone: origin.to_ascii(),
             source,
@@ -370,29 +369,30 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>) -> Result<S
             h
         }
     };
-    let batches = batch::batches(&p.zp.plan, &hosted.id, Limits::ROUTE53).map_err(|source| {
-        Error::TooLarge {
-            zone: origin.clone(),
-            source,
-        }
+    let ranges = batch::split(&p.zp.plan, Limits::ROUTE53).map_err(|source| Error::TooLarge {
+        zone: origin.clone(),
+        source,
     })?;
     let checksum = p.zp.plan.checksum();
     let mut last = None;
-    for (i, b) in batches.iter().enumerate() {
-        let comment = format!("dns sync {} ({}/{})", &checksum[..12], i + 1, batches.len());
+    let requests = ranges.len();
+    for (i, range) in ranges.into_iter().enumerate() {
+        // Built one at a time, just before it is sent.
+        let b = &batch::build(&p.zp.plan, range, &hosted.id);
+        let comment = format!("dns sync {} ({}/{requests})", &checksum[..12], i + 1);
         last = Some(
             client
                 .change(&hosted, b, &comment)
                 .await
                 .map_err(zone_err)?,
         );
-        tracing::info!("{origin}: request {}/{} accepted", i + 1, batches.len());
+        tracing::info!("{origin}: request {}/{} accepted", i + 1, requests);
     }
     let changes = p.zp.plan.changes.len();
     let (Some(change_id), Some(timeout)) = (last, wait) else {
         return Ok(format!(
             "{origin}: applied {changes} change(s) in {} request(s)",
-            batches.len()
+            requests
         ));
     };
     let bar = ProgressBar::new_spinner();
@@ -413,7 +413,7 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>) -> Result<S
     result.map_err(zone_err)?;
     Ok(format!(
         "{origin}: applied {changes} change(s) in {} request(s); INSYNC after {:.0?}",
-        batches.len(),
+        requests,
         started.elapsed()
     ))
 }

@@ -11,8 +11,11 @@
 
 use aws_sdk_route53::types::{Change as R53Change, ChangeAction, ResourceRecordSet};
 
-use super::mapping::to_route53;
+use std::ops::Range;
+
+use super::mapping::{to_route53, values};
 use crate::plan::{Change, Plan};
+use crate::zone::{RData, RecordSet};
 
 /// Route 53's per-request limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,9 +68,30 @@ fn change(action: ChangeAction, rr: ResourceRecordSet) -> R53Change {
         .expect("change: action and record set set")
 }
 
-/// Splits the plan into requests within `limits`.
-pub fn batches(plan: &Plan, zone_id: &str, limits: Limits) -> Result<Vec<Batch>, TooLarge> {
-    let mut out: Vec<Batch> = Vec::new();
+/// (ResourceRecord elements, characters) of one record set, from the model: the same figures as
+/// [`cost`] of its Route 53 form, without building it.
+fn set_cost(set: &RecordSet) -> (usize, usize) {
+    match &set.data {
+        RData::Alias(a) => (1, a.target.to_ascii().len()),
+        data => {
+            let values = values(data);
+            (values.len(), values.iter().map(String::len).sum())
+        }
+    }
+}
+
+fn change_cost(c: &Change) -> (usize, usize) {
+    [c.old(), c.new_set()]
+        .into_iter()
+        .flatten()
+        .map(set_cost)
+        .fold((0, 0), |(r, ch), (r2, ch2)| (r + r2, ch + ch2))
+}
+
+/// Splits the plan into requests within `limits`: ranges of `plan.changes`, each made of whole
+/// names. Nothing is built yet, so a plan of 100,000 changes costs no request objects.
+pub fn split(plan: &Plan, limits: Limits) -> Result<Vec<Range<usize>>, TooLarge> {
+    let mut out: Vec<(Range<usize>, usize, usize)> = Vec::new();
     let mut i = 0;
     while i < plan.changes.len() {
         let name = &plan.changes[i].key().name;
@@ -75,29 +99,59 @@ pub fn batches(plan: &Plan, zone_id: &str, limits: Limits) -> Result<Vec<Batch>,
             .iter()
             .position(|c| c.key().name != *name)
             .map_or(plan.changes.len(), |n| i + n);
-        let unit = unit(&plan.changes[i..end], zone_id);
-        i = end;
-        if unit.records > limits.records || unit.chars > limits.chars {
+        let (records, chars) = plan.changes[i..end]
+            .iter()
+            .map(change_cost)
+            .fold((0, 0), |(r, ch), (r2, ch2)| (r + r2, ch + ch2));
+        if records > limits.records || chars > limits.chars {
             return Err(TooLarge {
                 name: name.to_ascii(),
-                records: unit.records,
-                chars: unit.chars,
+                records,
+                chars,
                 limits,
             });
         }
         match out.last_mut() {
-            Some(b)
-                if b.records + unit.records <= limits.records
-                    && b.chars + unit.chars <= limits.chars =>
+            Some((range, r, ch))
+                if *r + records <= limits.records && *ch + chars <= limits.chars =>
             {
-                b.records += unit.records;
-                b.chars += unit.chars;
-                b.changes.extend(unit.changes);
+                range.end = end;
+                *r += records;
+                *ch += chars;
             }
-            _ => out.push(unit),
+            _ => out.push((i..end, records, chars)),
         }
+        i = end;
     }
-    Ok(out)
+    Ok(out.into_iter().map(|(range, _, _)| range).collect())
+}
+
+/// Builds the request for one range of [`split`]: at each name its deletes, then its creates.
+pub fn build(plan: &Plan, range: Range<usize>, zone_id: &str) -> Batch {
+    let changes = &plan.changes[range];
+    let mut batch = Batch::default();
+    let mut i = 0;
+    while i < changes.len() {
+        let name = &changes[i].key().name;
+        let end = changes[i..]
+            .iter()
+            .position(|c| c.key().name != *name)
+            .map_or(changes.len(), |n| i + n);
+        let u = unit(&changes[i..end], zone_id);
+        batch.records += u.records;
+        batch.chars += u.chars;
+        batch.changes.extend(u.changes);
+        i = end;
+    }
+    batch
+}
+
+/// Splits and builds every request at once (for tests and small plans).
+pub fn batches(plan: &Plan, zone_id: &str, limits: Limits) -> Result<Vec<Batch>, TooLarge> {
+    Ok(split(plan, limits)?
+        .into_iter()
+        .map(|range| build(plan, range, zone_id))
+        .collect())
 }
 
 /// The changes at one name: deletes, then creates.
@@ -207,6 +261,30 @@ mod tests {
             [10, 10, 10]
         );
         assert!(b.iter().all(|b| b.chars <= 32_000 && b.records == 20));
+    }
+
+    #[test]
+    fn split_counts_what_build_sends() {
+        let mut text = String::new();
+        for i in 0..700 {
+            let _ = writeln!(
+                text,
+                "n{i}:\n  - {{type: TXT, value: '{}'}}\n  - {{type: A, values: [10.0.0.1, 10.0.0.2]}}",
+                "t".repeat(i % 90)
+            );
+        }
+        text.push_str("'': {type: ALIAS, value: lb-1.us-east-1.elb.amazonaws.com.}\n");
+        let plan = diff(&zone(&text), &zone("n1: {type: A, value: 10.9.9.9}\n"));
+        for range in split(&plan, Limits::ROUTE53).unwrap() {
+            let b = build(&plan, range, "Z");
+            let counted: (usize, usize) = b
+                .changes
+                .iter()
+                .map(|c| cost(c.resource_record_set().unwrap()))
+                .fold((0, 0), |a, x| (a.0 + x.0, a.1 + x.1));
+            assert_eq!((b.records, b.chars), counted);
+            assert!(b.records <= 1000 && b.chars <= 32_000);
+        }
     }
 
     #[test]
