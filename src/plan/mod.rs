@@ -150,40 +150,62 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
 
 /// The changes that turn `current` into `desired`. Ignored names are left out on both sides.
 pub fn diff(desired: &Zone, current: &Zone) -> Plan {
+    use std::cmp::Ordering;
     let origin = desired.origin.clone();
     let patterns = &desired.settings.ignore;
-    let ignored_key = |key: &RrKey| is_ignored(key, &origin, patterns);
     let mut changes = Vec::new();
     let mut ignored = Vec::new();
     let mut existing = 0;
-    for (key, old) in &current.rrsets {
-        if ignored_key(key) {
-            ignored.push(key.clone());
-            continue;
-        }
-        existing += 1;
-        match desired.rrsets.get(key) {
-            Some(new) if new == old => {}
-            Some(new) => changes.push(Change::Update {
-                key: key.clone(),
-                old: old.clone(),
-                new: new.clone(),
-            }),
-            None => changes.push(Change::Delete {
-                key: key.clone(),
-                old: old.clone(),
-            }),
+    // Both maps are sorted by key: one merge pass, in canonical order, no lookups.
+    let mut want = desired
+        .rrsets
+        .iter()
+        .filter(|(k, _)| !is_ignored(k, &origin, patterns))
+        .peekable();
+    let mut have = current.rrsets.iter().peekable();
+    loop {
+        let order = match (want.peek(), have.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((w, _)), Some((h, _))) => w.cmp(h),
+        };
+        match order {
+            Ordering::Less => {
+                if let Some((key, new)) = want.next() {
+                    changes.push(Change::Create {
+                        key: key.clone(),
+                        new: new.clone(),
+                    });
+                }
+            }
+            Ordering::Greater => {
+                if let Some((key, old)) = have.next() {
+                    if is_ignored(key, &origin, patterns) {
+                        ignored.push(key.clone());
+                        continue;
+                    }
+                    existing += 1;
+                    changes.push(Change::Delete {
+                        key: key.clone(),
+                        old: old.clone(),
+                    });
+                }
+            }
+            Ordering::Equal => {
+                if let (Some((key, new)), Some((_, old))) = (want.next(), have.next()) {
+                    existing += 1;
+                    if new != old {
+                        changes.push(Change::Update {
+                            key: key.clone(),
+                            old: old.clone(),
+                            new: new.clone(),
+                        });
+                    }
+                }
+            }
         }
     }
-    for (key, new) in &desired.rrsets {
-        if !ignored_key(key) && !current.rrsets.contains_key(key) {
-            changes.push(Change::Create {
-                key: key.clone(),
-                new: new.clone(),
-            });
-        }
-    }
-    changes.sort_by(|a, b| a.key().cmp(b.key()));
     Plan {
         origin,
         changes,
