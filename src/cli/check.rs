@@ -62,8 +62,20 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
     }
     let round = || rt.block_on(one_round(args, &qname, qtype, &expected, &config, &hints));
     let Some(wait) = wait_settings(args)? else {
-        let result = round()?;
-        return report(args, &result, style);
+        // A progress display on a terminal only (indicatif draws nothing elsewhere).
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(format!(
+            "walking to {} from the root, asking every server",
+            args.name
+        ));
+        bar.enable_steady_tick(Duration::from_millis(120));
+        let result = round();
+        bar.finish_and_clear();
+        return report(args, &result?, style);
     };
     // --wait: check again until nothing is pending or the time is up.
     let started = Instant::now();
