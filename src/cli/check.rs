@@ -181,12 +181,7 @@ fn cache_questions(
         [Some(RType::CNAME), RType::parse(&rtype.to_string())]
             .into_iter()
             .flatten()
-            .filter_map(|t| {
-                zone.rrsets.get(&RrKey {
-                    name: name.clone(),
-                    rtype: t,
-                })
-            })
+            .filter_map(|t| zone.rrsets.get(&RrKey::new(name.clone(), t)))
             .find(|set| !set.data.is_alias())
             .map(|set| set.data.clone())
     };

@@ -238,10 +238,7 @@ pub fn import(
             }
         };
         zone.rrsets.insert(
-            RrKey {
-                name: owner,
-                rtype: converted.0,
-            },
+            RrKey::new(owner, converted.0),
             RecordSet {
                 ttl: Some(rrset.ttl()),
                 data: converted.1,
@@ -409,7 +406,7 @@ fn parse_alias_comment(text: &str, origin: &Name) -> Option<(RrKey, Alias)> {
     };
     let evaluate_target_health = words.next()?.parse().ok()?;
     Some((
-        RrKey { name: owner, rtype },
+        RrKey::new(owner, rtype),
         Alias {
             target,
             hosted_zone_id,

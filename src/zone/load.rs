@@ -399,10 +399,7 @@ impl Loader {
             return; // the TTL error is reported; skip the record but keep checking others
         }
         self.entries.push(Entry {
-            key: RrKey {
-                name: owner.clone(),
-                rtype,
-            },
+            key: RrKey::new(owner.clone(), rtype),
             set: RecordSet { ttl, data },
             name_pos,
             type_pos: type_node.pos,

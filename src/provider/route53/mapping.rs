@@ -208,7 +208,7 @@ pub fn from_route53(
     let Some(rtype) = RType::parse(&type_text) else {
         return Err(Unmanaged::UnsupportedType(raw_name, type_text));
     };
-    let key = RrKey { name: owner, rtype };
+    let key = RrKey::new(owner, rtype);
     let unreadable = |why: String| Unmanaged::Unreadable(raw_name.clone(), type_text.clone(), why);
     if let Some(alias) = rr.alias_target() {
         let target = name::parse_target(
