@@ -85,12 +85,7 @@ fn servers(hive: [Vec<Fault>; 2]) -> Vec<ServerSpec> {
 }
 
 fn check(lab: &Lab, args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
-    let mut cmd = common::dns();
-    cmd.arg("check").args(args).args(lab.args()).arg("--json");
-    let out = cmd.output().unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", common::stdout(&out), common::stderr(&out)));
-    (out.status.code(), json, common::stderr(&out))
+    common::check_json(lab, args, std::path::Path::new("."))
 }
 
 fn codes(json: &serde_json::Value) -> BTreeSet<String> {

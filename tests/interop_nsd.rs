@@ -69,19 +69,14 @@ fn nsd_serving_an_exported_zone_passes_the_check() {
         &[("hive.test.", "hive.test.zone")],
     );
 
-    let out = common::dns()
-        .args(["check", "www.hive.test", "--json"])
-        .args(lab.args())
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, json, _) = common::check_json(&lab, &["www.hive.test"], work.path());
     assert_eq!(
         json["findings"],
         serde_json::json!([]),
         "{:#}",
         json["findings"]
     );
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(code, Some(0));
     let last = &json["levels"][2]["probes"];
     assert_eq!(
         last.as_array().unwrap().len(),
@@ -111,12 +106,7 @@ fn nsd_without_the_zone_is_lame() {
         lab.port,
         &[("other.test.", "other.zone")],
     );
-    let out = common::dns()
-        .args(["check", "hive.test", "--json"])
-        .args(lab.args())
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, json, _) = common::check_json(&lab, &["hive.test"], work.path());
     let codes: Vec<&str> = json["findings"]
         .as_array()
         .unwrap()
@@ -128,7 +118,7 @@ fn nsd_without_the_zone_is_lame() {
         "{:#}",
         json["findings"]
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(code, Some(1));
 }
 
 const EVERY_TYPE: &str = "\
@@ -186,16 +176,8 @@ fn serve_every_type(tamper: impl Fn(String) -> String) -> (Option<i32>, serde_js
         lab.port,
         &[("hive.test.", "hive.test.zone")],
     );
-    let out = common::dns()
-        .args(["check", "hive.test", "--json"])
-        .args(lab.args())
-        .current_dir(work.path())
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        serde_json::from_slice(&out.stdout).unwrap(),
-    )
+    let (code, json, _) = common::check_json(&lab, &["hive.test"], work.path());
+    (code, json)
 }
 
 #[test]

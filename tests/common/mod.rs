@@ -77,6 +77,25 @@ pub fn start_daemon(command: &mut Command, addr: &str, port: u16) -> Daemon {
     panic!("{command:?} did not start listening on {addr}:{port}");
 }
 
+/// Runs `dns check ARGS --json` against `lab` in `cwd`: exit code, the JSON, and all output.
+pub fn check_json(
+    lab: &lab::Lab,
+    args: &[&str],
+    cwd: &Path,
+) -> (Option<i32>, serde_json::Value, String) {
+    let out = dns()
+        .arg("check")
+        .args(args)
+        .args(lab.args())
+        .arg("--json")
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    let text = format!("{}\n{}", stdout(&out), stderr(&out));
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {text}"));
+    (out.status.code(), json, text)
+}
+
 pub mod moto;
 pub mod proxy;
 
