@@ -2,7 +2,6 @@
 
 pub mod args;
 mod check;
-mod style;
 mod sync;
 mod zonefiles;
 
@@ -11,8 +10,8 @@ use std::io::IsTerminal;
 use clap::{CommandFactory, Parser};
 
 use crate::error::Result;
+pub use crate::report::Style;
 use args::{Cli, ColorChoice, Command};
-pub use style::Style;
 
 /// Runs the command line with the process's arguments.
 pub fn run() -> Result<()> {

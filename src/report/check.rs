@@ -7,8 +7,8 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::RecordType;
 use serde_json::{Value, json};
 
+use super::Style;
 use crate::check::{Facts, Finding, Severity};
-use crate::cli::Style;
 use crate::walk::{self, Probe, rcode_name};
 
 /// One probe in a few words: what the server said.

@@ -2,3 +2,6 @@
 
 pub mod check;
 pub mod plan;
+mod style;
+
+pub use style::Style;

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use crate::cli::Style;
+use super::Style;
 use crate::plan::{Change, Plan};
 use crate::zone::bind::rdata_texts;
 use crate::zone::{RData, RecordSet, name};
