@@ -167,13 +167,14 @@ pub async fn gather(
             .delegation()
             .map(|d| d.ns.iter().filter(|n| zone.zone_of(n)).cloned().collect())
             .unwrap_or_default();
-        for host in in_zone {
-            for t in [RecordType::A, RecordType::AAAA] {
-                facts
-                    .ns_addrs
-                    .extend(walker.ask_all(&servers, &host, t, Proto::Udp).await);
-            }
-        }
+        let questions = in_zone
+            .iter()
+            .flat_map(|host| [RecordType::A, RecordType::AAAA].map(|t| (host, t)));
+        let answers = futures_util::future::join_all(
+            questions.map(|(host, t)| walker.ask_all(&servers, host, t, Proto::Udp)),
+        )
+        .await;
+        facts.ns_addrs = answers.into_iter().flatten().collect();
         follow_cnames(walker, &mut facts).await;
     }
     if let Some(names) = expected_ns {
