@@ -37,18 +37,17 @@ fn parent_lab(extra: &[lab::Rec]) -> lab::Lab {
     lab::start(zones, servers)
 }
 
-#[test]
-fn nsd_serving_an_exported_zone_passes_the_check() {
-    let Some(nsd) = common::require_tool("nsd", "nsd") else {
-        return;
-    };
-    let lab = parent_lab(&[]);
-    let work = tempfile::tempdir().unwrap();
-    common::write_zone(
-        work.path(),
-        "hive.test",
-        "www: {type: A, values: [192.0.2.1, 192.0.2.2]}\n'': {type: TXT, value: hello}\n",
-    );
+/// Writes `yaml` as zones/hive.test.yaml in `dir`, exports it with `dns export` (through
+/// `edit`), and has NSD serve it on the lab's port.
+fn export_and_serve(
+    nsd: &Path,
+    lab: &lab::Lab,
+    dir: &Path,
+    yaml: &str,
+    edit: impl Fn(String) -> String,
+) -> common::Daemon {
+    common::write_zone(dir, "hive.test", yaml);
+    let master = dir.join("hive.test.zone");
     let out = common::dns()
         .args([
             "export",
@@ -57,17 +56,24 @@ fn nsd_serving_an_exported_zone_passes_the_check() {
             "ns1.dns.test,ns2.dns.test",
             "-o",
         ])
-        .arg(work.path().join("hive.test.zone"))
-        .current_dir(work.path())
+        .arg(&master)
+        .current_dir(dir)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
-    let _nsd = start_nsd(
-        &nsd,
-        work.path(),
-        lab.port,
-        &[("hive.test.", "hive.test.zone")],
-    );
+    std::fs::write(&master, edit(std::fs::read_to_string(&master).unwrap())).unwrap();
+    start_nsd(nsd, dir, lab.port, &[("hive.test.", "hive.test.zone")])
+}
+
+#[test]
+fn nsd_serving_an_exported_zone_passes_the_check() {
+    let Some(nsd) = common::require_tool("nsd", "nsd") else {
+        return;
+    };
+    let lab = parent_lab(&[]);
+    let work = tempfile::tempdir().unwrap();
+    let yaml = "www: {type: A, values: [192.0.2.1, 192.0.2.2]}\n'': {type: TXT, value: hello}\n";
+    let _nsd = export_and_serve(&nsd, &lab, work.path(), yaml, |t| t);
 
     let (code, json, _) = common::check_json(&lab, &["www.hive.test"], work.path());
     assert_eq!(
@@ -148,34 +154,11 @@ fn serve_every_type(tamper: impl Fn(String) -> String) -> (Option<i32>, serde_js
     let nsd = common::require_tool("nsd", "nsd").expect("checked by the caller");
     let lab = parent_lab(&[("elb.test.", "A", "192.0.2.80")]);
     let work = tempfile::tempdir().unwrap();
-    common::write_zone(
-        work.path(),
-        "hive.test",
-        &EVERY_TYPE.replace("LONGTXT", &"k".repeat(400)),
-    );
-    let master = work.path().join("hive.test.zone");
-    let out = common::dns()
-        .args([
-            "export",
-            "hive.test",
-            "--ns",
-            "ns1.dns.test,ns2.dns.test",
-            "-o",
-        ])
-        .arg(&master)
-        .current_dir(work.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let yaml = EVERY_TYPE.replace("LONGTXT", &"k".repeat(400));
     // Route 53 answers an ALIAS with the target's addresses: so does NSD here.
-    let text = std::fs::read_to_string(&master).unwrap() + "hive.test. 60 IN A 192.0.2.80\n";
-    std::fs::write(&master, tamper(text)).unwrap();
-    let _nsd = start_nsd(
-        &nsd,
-        work.path(),
-        lab.port,
-        &[("hive.test.", "hive.test.zone")],
-    );
+    let _nsd = export_and_serve(&nsd, &lab, work.path(), &yaml, |t| {
+        tamper(t + "hive.test. 60 IN A 192.0.2.80\n")
+    });
     let (code, json, _) = common::check_json(&lab, &["hive.test"], work.path());
     (code, json)
 }
