@@ -492,3 +492,32 @@ fn wait_times_out_cleanly_when_a_server_never_catches_up() {
         "{err}"
     );
 }
+
+#[test]
+fn verification_sends_lost_questions_again_and_asks_truncated_ones_over_tcp() {
+    // ns1 loses the first copy of every UDP question; ns2 truncates every UDP answer.
+    let lab = lab::start(
+        healthy_zones(),
+        servers([vec![Fault::LoseFirst], vec![Fault::Truncate]]),
+    );
+    let dir = zone_file_dir(HIVE_FILE);
+    let out = common::dns()
+        .arg("check")
+        .arg("hive.test")
+        .args(lab.args())
+        .arg("--json")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    expect(&json, &[]);
+    let sets = json["verification"]["sets"].as_array().unwrap();
+    assert_eq!(sets.len(), 3);
+    for set in sets {
+        let servers = set["servers"].as_array().unwrap();
+        assert_eq!(servers.len(), 2, "{set}");
+        for s in servers {
+            assert_eq!(s[2]["result"], "same", "{set}");
+        }
+    }
+}

@@ -11,17 +11,17 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use futures_util::StreamExt;
+use futures_util::future::join_all;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData as HRData, RecordType};
 use serde::Serialize;
 
 use super::{Finding, Severity};
-use crate::walk::{NameServer, Probe, Proto, Walker};
+use crate::walk::{NameServer, Probe, Walker};
 use crate::zone::bind::{convert, rdata_texts};
 use crate::zone::{RData, RType, RecordSet, RrKey, Zone, name};
 
-/// How many questions are in flight at once.
+/// How many questions are in flight at once, shared between the servers.
 pub const WINDOW: usize = 256;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -192,23 +192,18 @@ pub async fn verify(
     let keys: Vec<(&RrKey, &RecordSet)> = zone.rrsets.iter().collect();
     // The file sets the number of questions: they do not count against the walk's budget.
     let walker = &walker.with_extra_budget(keys.len() * targets.len());
-    let questions = keys
+    let questions: Vec<(Name, RecordType)> = keys
         .iter()
-        .enumerate()
-        .flat_map(|(k, (key, _))| targets.iter().map(move |(i, s, a)| (k, *i, *s, *a, *key)));
-    let answers: Vec<(usize, usize, Probe)> = futures_util::stream::iter(questions)
-        .map(|(k, i, s, a, key)| async move {
-            (
-                k,
-                i,
-                walker
-                    .probe(&s.name, a, &key.name, qtype(key.rtype), Proto::Udp)
-                    .await,
-            )
-        })
-        .buffer_unordered(WINDOW)
-        .collect()
-        .await;
+        .map(|(key, _)| (key.name.clone(), qtype(key.rtype)))
+        .collect();
+    // One socket per server address, the window shared between them.
+    let window = (WINDOW / targets.len().max(1)).max(16);
+    let answers: Vec<Vec<Probe>> = join_all(
+        targets
+            .iter()
+            .map(|(_, s, a)| walker.probe_many(&s.name, *a, &questions, window)),
+    )
+    .await;
     let mut sets: Vec<SetCheck> = keys
         .iter()
         .map(|(key, set)| SetCheck {
@@ -226,18 +221,18 @@ pub async fn verify(
             servers: Vec::new(),
         })
         .collect();
-    let mut ordered = answers;
-    ordered.sort_by_key(|(k, i, _)| (*k, *i));
-    for (k, _, probe) in ordered {
-        let (key, set) = keys[k];
-        let addrs = match &set.data {
-            RData::Alias(a) => alias_addrs.get(&a.target).cloned().unwrap_or_default(),
-            _ => vec![],
-        };
-        let served = judge(key, set, &probe, &addrs);
-        sets[k]
-            .servers
-            .push((probe.server.to_ascii(), probe.addr, served));
+    for probes in answers {
+        for (k, probe) in probes.into_iter().enumerate() {
+            let (key, set) = keys[k];
+            let addrs = match &set.data {
+                RData::Alias(a) => alias_addrs.get(&a.target).map(Vec::as_slice),
+                _ => None,
+            };
+            let served = judge(key, set, &probe, addrs.unwrap_or_default());
+            sets[k]
+                .servers
+                .push((probe.server.to_ascii(), probe.addr, served));
+        }
     }
     Verification {
         zone: name::display(&zone.origin),

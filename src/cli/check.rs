@@ -289,7 +289,8 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 
 fn report(args: &CheckArgs, round: &Round, style: Style) -> Result<()> {
     let (facts, verification, found) = (&round.facts, &round.verification, &round.findings);
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout is line-buffered, and a large plan or verification is many lines.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let werr = |source| Error::Write {
         path: "<stdout>".into(),
         source,
@@ -312,6 +313,7 @@ fn report(args: &CheckArgs, round: &Round, style: Style) -> Result<()> {
             render_caches(&mut out, answers, facts, style).map_err(werr)?;
         }
     }
+    out.flush().map_err(werr)?;
     if !facts.reached_anything() {
         return Err(Error::Unreachable("no server answered, not even the root servers; check the network and --root-hints/--port".into()));
     }

@@ -181,7 +181,8 @@ fn run_checksum(plans: &[&ZonePlan]) -> String {
 }
 
 fn print_plans(plans: &[&ZonePlan], json: bool, style: Style) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout is line-buffered, and a large plan or verification is many lines.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let werr = |source| Error::Write {
         path: "<stdout>".into(),
         source,
@@ -200,7 +201,7 @@ fn print_plans(plans: &[&ZonePlan], json: bool, style: Style) -> Result<()> {
             writeln!(out, "run checksum {}", run_checksum(plans)).map_err(werr)?;
         }
     }
-    Ok(())
+    out.flush().map_err(werr)
 }
 
 /// Collapses per-zone failures into the run's error: the zone's own for one zone.

@@ -10,6 +10,7 @@
 //! reason. Name servers without glue are resolved by the same walker from the root, never by the
 //! system resolver. A budget of queries and a depth limit keep any answer from running it away.
 
+pub mod batch;
 pub mod hints;
 pub mod transport;
 
@@ -239,6 +240,90 @@ impl Walker {
             proto,
             result,
         }
+    }
+
+    /// Asks one server address many questions over UDP through one socket ([`batch`]), with
+    /// `window` of them in flight; truncated answers are asked again over TCP. The results are
+    /// in the order of `questions`; the budget and the memory of dead servers apply as in
+    /// [`Walker::probe`].
+    pub async fn probe_many(
+        &self,
+        server: &Name,
+        addr: IpAddr,
+        questions: &[(Name, RecordType)],
+        window: usize,
+    ) -> Vec<Probe> {
+        let probe = |(qname, qtype): &(Name, RecordType), result| Probe {
+            server: server.clone(),
+            addr,
+            qname: qname.clone(),
+            qtype: *qtype,
+            proto: Proto::Udp,
+            result,
+        };
+        let known_dead = self
+            .dead
+            .lock()
+            .map(|d| d.contains(&(addr, Proto::Udp)))
+            .unwrap_or(false);
+        let spent = self
+            .queries
+            .fetch_add(questions.len(), Ordering::Relaxed)
+            .saturating_add(questions.len());
+        if known_dead || spent > self.config.max_queries {
+            let why = if known_dead {
+                NoAnswer::Timeout
+            } else {
+                NoAnswer::Error("query budget spent".into())
+            };
+            return questions
+                .iter()
+                .map(|q| probe(q, Err(why.clone())))
+                .collect();
+        }
+        let sock = SocketAddr::new(addr, self.config.port);
+        let queries: Vec<Query> = questions
+            .iter()
+            .map(|(n, t)| Query::query(n.clone(), *t))
+            .collect();
+        let limits = batch::Limits {
+            timeout: self.config.timeout,
+            retries: self.config.retries,
+            window: window.max(1),
+        };
+        let results = batch::ask_many(sock, &queries, limits).await;
+        if !results.is_empty()
+            && results
+                .iter()
+                .all(|r| matches!(r, Err(NoAnswer::Timeout | NoAnswer::Refused)))
+            && let Ok(mut dead) = self.dead.lock()
+        {
+            dead.insert((addr, Proto::Udp));
+        }
+        let mut probes = Vec::with_capacity(questions.len());
+        for ((question, query), result) in questions.iter().zip(&queries).zip(results) {
+            let result = match result {
+                Ok(reply) if reply.message.metadata.truncation => {
+                    self.queries.fetch_add(1, Ordering::Relaxed);
+                    let tcp = transport::ask_pooled(
+                        &self.pool,
+                        sock,
+                        query,
+                        self.config.timeout,
+                        0,
+                        Proto::Tcp,
+                    )
+                    .await;
+                    tcp.map(|mut r| {
+                        r.retried_tcp = true;
+                        r
+                    })
+                }
+                other => other,
+            };
+            probes.push(probe(question, result));
+        }
+        probes
     }
 
     /// Asks every address of every server, in parallel.

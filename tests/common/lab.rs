@@ -4,13 +4,14 @@
 //! `RequestHandler`, so every flag and section is set as a real server would set it (AA=0 and
 //! glue on referrals, unlike hickory's in-memory zones). Nothing leaves 127.0.0.0/8.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hickory_net::xfer::Protocol;
 use hickory_proto::op::{Header, HeaderCounts, Metadata, ResponseCode};
 use hickory_proto::rr::rdata::{A, CNAME, NS, SOA};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
@@ -59,6 +60,11 @@ pub enum Fault {
     /// The fault holds for the first milliseconds after the lab starts, then the server is well:
     /// a server catching up with a change.
     For(u64, Box<Fault>),
+    /// Over UDP, the first copy of every question is lost (a lossy path): the client has to
+    /// send each one again.
+    LoseFirst,
+    /// Over UDP, every answer is truncated (TC=1, no records): the client has to ask over TCP.
+    Truncate,
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +141,8 @@ struct Handler {
     zones: Vec<Arc<Zone>>,
     faults: Vec<Fault>,
     started: std::time::Instant,
+    /// UDP questions seen, for `LoseFirst`.
+    udp_seen: Arc<Mutex<HashSet<(Name, RecordType)>>>,
 }
 
 fn soa(z: &Zone, serial: u32) -> Record {
@@ -175,6 +183,7 @@ impl RequestHandler for Handler {
             zones: self.zones.clone(),
             faults,
             started: self.started,
+            udp_seen: self.udp_seen.clone(),
         };
         this.answer::<R>(request, response).await
     }
@@ -190,6 +199,18 @@ impl Handler {
             })
         };
         if self.faults.contains(&Fault::Silent) {
+            return silent();
+        }
+        let udp = request.protocol() == Protocol::Udp;
+        if udp
+            && self.faults.contains(&Fault::LoseFirst)
+            && let Some(q) = request.queries.queries().first()
+            && self
+                .udp_seen
+                .lock()
+                .unwrap()
+                .insert((q.name().into(), q.query_type()))
+        {
             return silent();
         }
         if let Some(ms) = self.faults.iter().find_map(|f| {
@@ -212,6 +233,14 @@ impl Handler {
             m.response_code = code;
             m
         };
+        if udp && self.faults.contains(&Fault::Truncate) {
+            let mut m = Metadata::response_from_request(&request.metadata);
+            m.truncation = true;
+            return response
+                .send_response(builder.build_no_records(m))
+                .await
+                .unwrap_or_else(|_| silent());
+        }
         if self.faults.contains(&Fault::Refuse) {
             let m = refuse(ResponseCode::Refused);
             return response
@@ -424,6 +453,7 @@ fn start_servers(
             zones: s.zones.iter().map(|z| built[z].clone()).collect(),
             faults: s.faults.clone(),
             started: std::time::Instant::now(),
+            udp_seen: Arc::default(),
         };
         let no_tcp = s.faults.contains(&Fault::NoTcp);
         udp.set_nonblocking(true).unwrap();
