@@ -1,15 +1,16 @@
 //! A YAML document as a tree whose every node knows its line and column.
 //!
-//! serde-saphyr parses the text (YAML 1.2, with a budget against alias bombs and deep nesting)
-//! and [`serde_saphyr::Spanned`] gives each node its location. Scalars keep their *source text*
-//! when YAML would have typed them (`yes`, `0123`, `1e3`, `~`): a zone file value is text, and a
-//! TXT record of `0123` must not become `123`.
+//! granit-parser (the maintained YAML 1.2 parser under serde-saphyr) reads the text into events
+//! with their spans; the tree is built straight from the events. Going through serde (and
+//! serde-saphyr's `Spanned`, two locations per node) cost more than half of loading a large zone.
+//! Scalars keep their text as written (`yes`, `0123`, `1e3`): a zone file value is text, and a
+//! TXT record of `0123` must not become `123`. Against hostile input: nesting, aliases and the
+//! nodes they expand to are capped (alias bombs), and duplicate keys are refused.
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
-use std::cell::RefCell;
-use std::fmt;
-use std::rc::Rc;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
 use super::diag::Pos;
 
@@ -23,11 +24,8 @@ pub struct Node {
 pub enum Kind {
     /// An explicit or empty null (`~`, `null`, nothing).
     Null,
-    /// Any scalar, as text. `typed` is true when YAML would have read it as a bool or number.
-    Scalar {
-        text: String,
-        typed: bool,
-    },
+    /// Any scalar, as its text: `0123`, `yes` and `1e3` stay as written.
+    Scalar(String),
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -35,7 +33,7 @@ pub enum Kind {
 impl Node {
     pub fn scalar(&self) -> Option<&str> {
         match &self.kind {
-            Kind::Scalar { text, .. } => Some(text),
+            Kind::Scalar(text) => Some(text),
             _ => None,
         }
     }
@@ -44,9 +42,17 @@ impl Node {
     pub fn what(&self) -> &'static str {
         match self.kind {
             Kind::Null => "nothing (null)",
-            Kind::Scalar { .. } => "a single value",
+            Kind::Scalar(_) => "a single value",
             Kind::Seq(_) => "a list",
             Kind::Map(_) => "a mapping",
+        }
+    }
+
+    fn size(&self) -> usize {
+        1 + match &self.kind {
+            Kind::Null | Kind::Scalar(_) => 0,
+            Kind::Seq(items) => items.iter().map(Node::size).sum(),
+            Kind::Map(entries) => entries.iter().map(|(k, v)| k.size() + v.size()).sum(),
         }
     }
 }
@@ -59,171 +65,299 @@ pub struct SyntaxError {
     pub duplicate_key: bool,
 }
 
+/// Deepest nesting accepted (serde-saphyr's default budget; a zone file needs 4).
+const MAX_DEPTH: usize = 64;
+/// Most nodes that aliases may add by expansion: far above any zone file's use of anchors,
+/// far below what an alias bomb asks for.
+const MAX_ALIAS_NODES: usize = 1_000_000;
+/// Most aliases in one file.
+const MAX_ALIASES: usize = 50_000;
+
 /// Parses a YAML document into a positioned tree.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    // YAML 1.2, duplicate keys refused, and a parsing budget against alias bombs and deep
-    // nesting; its node and event caps are raised so that zones of millions of records load
-    // (the default 250,000 nodes stops near 60,000 records).
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = 50_000_000;
-    budget.max_events = 100_000_000;
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    SOURCE.with(|s| *s.borrow_mut() = Rc::from(text));
-    let parsed = serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options).map(convert);
-    SOURCE.with(|s| *s.borrow_mut() = Rc::from(""));
-    match parsed {
-        Ok(node) => Ok(node),
-        Err(err) => {
-            let pos = err
-                .location()
-                .map(|l| Pos {
-                    line: l.line().max(1),
-                    column: l.column().max(1),
-                })
-                .unwrap_or(Pos::START);
-            let message = first_line(&err.without_snippet().to_string());
-            let duplicate_key = message.contains("duplicate mapping key");
-            Err(SyntaxError {
-                pos,
-                message,
-                duplicate_key,
-            })
-        }
+    let mut builder = Builder::default();
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.map_err(scan_error)?;
+        builder.event(event, &span)?;
+    }
+    Ok(builder.root.unwrap_or(Node {
+        pos: Pos::START,
+        kind: Kind::Null,
+    }))
+}
+
+fn scan_error(err: ScanError) -> SyntaxError {
+    let mark = err.marker();
+    SyntaxError {
+        pos: at(mark.line(), mark.col()),
+        message: err.kind().to_string(),
+        duplicate_key: false,
     }
 }
 
-/// The message without the location prefix and snippet serde-saphyr may add.
-fn first_line(message: &str) -> String {
-    let line = message
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|'))
-        .unwrap_or(message);
-    let line = line.trim_start_matches("error: ");
-    // Drop serde-saphyr's advice about its own options: it is not the user's to act on.
-    let line = line
-        .split(", set DuplicateKeyPolicy")
-        .next()
-        .unwrap_or(line);
-    // The position is reported separately.
-    let line = match line.rfind(" at line ") {
-        Some(i) if line[i..].contains(", column ") => &line[..i],
-        _ => line,
-    };
-    line.to_string()
+/// granit counts lines from 1 and columns from 0; a `Pos` counts both from 1.
+fn at(line: usize, col: usize) -> Pos {
+    Pos {
+        line: (line as u64).max(1),
+        column: col as u64 + 1,
+    }
 }
 
-thread_local! {
-    /// The text being parsed, for the source text of typed scalars while serde builds the tree.
-    static SOURCE: RefCell<Rc<str>> = RefCell::new(Rc::from(""));
+fn pos_of(span: &Span) -> Pos {
+    at(span.start.line(), span.start.col())
 }
 
-/// Turns a located value into a node as soon as serde hands it over, so that only the compact
-/// tree (a line and column per node) is ever held, not serde-saphyr's two locations per node.
-fn convert(raw: Spanned<Raw>) -> Node {
-    let loc = raw.referenced;
-    let pos = Pos {
-        line: loc.line().max(1),
-        column: loc.column().max(1),
-    };
-    let source_text = || {
-        let span = loc.span();
-        let start = span.byte_offset()? as usize;
-        let len = span.byte_len()? as usize;
-        SOURCE.with(|s| {
-            s.borrow()
-                .get(start..start.checked_add(len)?)
-                .map(str::to_string)
-        })
-    };
-    let kind = match raw.value {
-        Raw::Null => Kind::Null,
-        Raw::Str(text) => Kind::Scalar { text, typed: false },
-        Raw::Typed(fallback) => Kind::Scalar {
-            text: source_text().filter(|t| !t.is_empty()).unwrap_or(fallback),
-            typed: true,
-        },
-        Raw::Seq(items) => Kind::Seq(items),
-        Raw::Map(entries) => Kind::Map(entries),
-    };
-    Node { pos, kind }
+fn error(pos: Pos, message: impl Into<String>) -> SyntaxError {
+    SyntaxError {
+        pos,
+        message: message.into(),
+        duplicate_key: false,
+    }
 }
 
-/// What serde hands us, before the source text is consulted.
-enum Raw {
-    Null,
-    Str(String),
-    /// A bool or number, with serde's rendering as the fallback text.
-    Typed(String),
+/// A collection being read.
+struct Frame {
+    pos: Pos,
+    anchor: usize,
+    body: Body,
+}
+
+enum Body {
     Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Map {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        /// The key just read is a merge key (`<<`): its value is merged, not entered.
+        merge_next: bool,
+        merges: Vec<Node>,
+    },
 }
 
-impl<'de> Deserialize<'de> for Raw {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
+/// Builds the tree from the parser's events, as serde-saphyr's defaults would read the
+/// document: YAML 1.2 core schema for nulls, anchors and aliases expanded (within a budget),
+/// merge keys (`<<`) merged with explicit keys winning, duplicate keys refused.
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    anchors: HashMap<usize, Node>,
+    aliases: usize,
+    alias_nodes: usize,
+}
+
+fn core_tag(tag: Option<&Cow<'_, Tag>>, suffix: &str) -> bool {
+    tag.is_some_and(|t| t.is_yaml_core_schema_tag(suffix))
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, span: &Span) -> Result<(), SyntaxError> {
+        let pos = pos_of(span);
+        match event {
+            Event::Scalar(value, style, anchor, tag) => {
+                let plain = style == ScalarStyle::Plain;
+                if plain
+                    && tag.is_none()
+                    && value == "<<"
+                    && let Some(Frame {
+                        body:
+                            Body::Map {
+                                key: None,
+                                merge_next,
+                                ..
+                            },
+                        ..
+                    }) = self.stack.last_mut()
+                {
+                    *merge_next = true;
+                    return Ok(());
+                }
+                let null = core_tag(tag.as_ref(), "null")
+                    || (plain
+                        && tag.is_none()
+                        && matches!(&*value, "" | "~" | "null" | "Null" | "NULL"));
+                let kind = if null {
+                    Kind::Null
+                } else {
+                    Kind::Scalar(value.into_owned())
+                };
+                self.complete(Node { pos, kind }, anchor)
+            }
+            Event::SequenceStart(_, anchor, _) => self.open(pos, anchor, Body::Seq(Vec::new())),
+            Event::MappingStart(_, anchor, _) => self.open(
+                pos,
+                anchor,
+                Body::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    merge_next: false,
+                    merges: Vec::new(),
+                },
+            ),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Err(error(pos, "unbalanced end of a collection"));
+                };
+                let kind = match frame.body {
+                    Body::Seq(items) => Kind::Seq(items),
+                    Body::Map {
+                        entries, merges, ..
+                    } => Kind::Map(merge(check_duplicates(entries)?, merges)?),
+                };
+                self.complete(
+                    Node {
+                        pos: frame.pos,
+                        kind,
+                    },
+                    frame.anchor,
+                )
+            }
+            Event::Alias(id) => {
+                self.aliases += 1;
+                if self.aliases > MAX_ALIASES {
+                    return Err(error(
+                        pos,
+                        format!("more than {MAX_ALIASES} aliases; write the values out"),
+                    ));
+                }
+                let Some(target) = self.anchors.get(&id) else {
+                    return Err(error(pos, "an alias to an anchor that is not defined"));
+                };
+                self.alias_nodes += target.size();
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    return Err(error(
+                        pos,
+                        format!(
+                            "aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?); write the values out"
+                        ),
+                    ));
+                }
+                let node = Node {
+                    pos,
+                    kind: target.kind.clone(),
+                };
+                self.complete(node, 0)
+            }
+            Event::DocumentStart(..) if self.root.is_some() => Err(error(
+                pos,
+                "a second YAML document (after ---): a zone file holds one document",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn open(&mut self, pos: Pos, anchor: usize, body: Body) -> Result<(), SyntaxError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(error(
+                pos,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        self.stack.push(Frame { pos, anchor, body });
+        Ok(())
+    }
+
+    /// A finished node goes into the collection being read, or becomes the document.
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame {
+                body: Body::Seq(items),
+                ..
+            }) => items.push(node),
+            Some(Frame {
+                body:
+                    Body::Map {
+                        entries,
+                        key,
+                        merge_next,
+                        merges,
+                    },
+                ..
+            }) => {
+                if std::mem::take(merge_next) {
+                    merges.push(node);
+                } else if let Some(k) = key.take() {
+                    entries.push((k, node));
+                } else {
+                    *key = Some(node);
+                }
+            }
+        }
+        Ok(())
     }
 }
 
-struct RawVisitor;
-
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = Raw;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-    fn visit_none<E>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
-        Ok(Raw::Typed(v.to_string()))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
-        Ok(Raw::Typed(v.to_string()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
-        Ok(Raw::Typed(v.to_string()))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Raw, E> {
-        Ok(Raw::Typed(v.to_string()))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Raw, E> {
-        Ok(Raw::Typed(v.to_string()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
-        Ok(Raw::Typed(v.to_string()))
-    }
-    fn visit_char<E>(self, v: char) -> Result<Raw, E> {
-        Ok(Raw::Str(v.to_string()))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
-        Ok(Raw::Str(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Raw, E> {
-        Ok(Raw::Str(v))
-    }
-    fn visit_bytes<E>(self, v: &[u8]) -> Result<Raw, E> {
-        Ok(Raw::Str(String::from_utf8_lossy(v).into_owned()))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Raw>>()? {
-            items.push(convert(item));
+/// Refuses a key written twice in one mapping, at the second one.
+fn check_duplicates(entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, SyntaxError> {
+    let duplicate = |k: &Node| SyntaxError {
+        pos: k.pos,
+        message: format!(
+            "duplicate mapping key `{}`",
+            k.scalar().unwrap_or("(a collection)")
+        ),
+        duplicate_key: true,
+    };
+    if entries.len() <= 16 {
+        for (i, (k, _)) in entries.iter().enumerate() {
+            if let Some(text) = k.scalar()
+                && entries[..i].iter().any(|(p, _)| p.scalar() == Some(text))
+            {
+                return Err(duplicate(k));
+            }
         }
-        Ok(Raw::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((key, value)) = map.next_entry::<Spanned<Raw>, Spanned<Raw>>()? {
-            entries.push((convert(key), convert(value)));
+    } else {
+        let mut seen = HashSet::with_capacity(entries.len());
+        for (k, _) in &entries {
+            if let Some(text) = k.scalar()
+                && !seen.insert(text)
+            {
+                return Err(duplicate(k));
+            }
         }
-        Ok(Raw::Map(entries))
     }
+    Ok(entries)
+}
+
+/// Adds the entries of merged mappings (`<<: *defaults`, or a list of them) whose keys the
+/// mapping does not have itself.
+fn merge(
+    mut entries: Vec<(Node, Node)>,
+    merges: Vec<Node>,
+) -> Result<Vec<(Node, Node)>, SyntaxError> {
+    let mut sources = Vec::new();
+    for m in merges {
+        match m.kind {
+            Kind::Map(e) => sources.push(e),
+            Kind::Seq(items) => {
+                for item in items {
+                    match item.kind {
+                        Kind::Map(e) => sources.push(e),
+                        _ => return Err(error(item.pos, "a merge key (<<) takes mappings")),
+                    }
+                }
+            }
+            _ => {
+                return Err(error(
+                    m.pos,
+                    "a merge key (<<) takes a mapping or a list of them",
+                ));
+            }
+        }
+    }
+    for source in sources {
+        for (k, v) in source {
+            let present = k
+                .scalar()
+                .is_some_and(|text| entries.iter().any(|(e, _)| e.scalar() == Some(text)));
+            if !present {
+                entries.push((k, v));
+            }
+        }
+    }
+    Ok(entries)
 }
 
 #[cfg(test)]
@@ -263,5 +397,67 @@ mod tests {
         let e = parse("a: 1\na: 2\n").unwrap_err();
         assert!(e.duplicate_key);
         assert_eq!(e.pos, Pos { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys_expand() {
+        let node = parse(
+            "d: &d {type: A, ttl: 60}
+w:
+  <<: *d
+  ttl: 300
+x: *d
+",
+        )
+        .unwrap();
+        let Kind::Map(top) = node.kind else { panic!() };
+        let Kind::Map(w) = &top[1].1.kind else {
+            panic!()
+        };
+        let fields: Vec<_> = w
+            .iter()
+            .map(|(k, v)| (k.scalar().unwrap(), v.scalar().unwrap()))
+            .collect();
+        // The explicit key wins over the merged one.
+        assert_eq!(fields, [("ttl", "300"), ("type", "A")]);
+        assert!(matches!(&top[2].1.kind, Kind::Map(x) if x.len() == 2));
+    }
+
+    #[test]
+    fn nulls_are_nulls_and_quoted_nulls_are_text() {
+        let node = parse(
+            "a: ~
+b:
+c: 'null'
+d: !!str null
+",
+        )
+        .unwrap();
+        let Kind::Map(top) = node.kind else { panic!() };
+        let kinds: Vec<_> = top.iter().map(|(_, v)| v.scalar()).collect();
+        assert_eq!(kinds, [None, None, Some("null"), Some("null")]);
+    }
+
+    #[test]
+    fn a_second_document_and_undefined_aliases_are_refused() {
+        assert_eq!(
+            parse(
+                "a: 1
+---
+b: 2
+"
+            )
+            .unwrap_err()
+            .pos
+            .line,
+            2
+        );
+        assert!(
+            parse(
+                "a: *nothing
+"
+            )
+            .is_err()
+        );
     }
 }

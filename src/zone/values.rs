@@ -337,7 +337,7 @@ impl Loader {
         }
         let node = items[0];
         let (target_node, zone_id, health, rtype) = match &node.kind {
-            Kind::Scalar { .. } => (Some(node), None, None, None),
+            Kind::Scalar(_) => (Some(node), None, None, None),
             _ => {
                 let f = self.field(
                     node,
