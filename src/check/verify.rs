@@ -17,7 +17,7 @@ use hickory_proto::rr::{Name, RData as HRData, RecordType};
 use serde::Serialize;
 
 use super::{Finding, Severity};
-use crate::walk::{NameServer, Probe, Walker};
+use crate::walk::{NameServer, NoAnswer, Reply, Walker};
 use crate::zone::bind::{convert, rdata_texts};
 use crate::zone::{RData, RType, RecordSet, RrKey, Zone, name};
 
@@ -98,16 +98,19 @@ fn qtype(rtype: RType) -> RecordType {
 }
 
 /// What one server's answer says about one expected record set.
-fn judge(key: &RrKey, expected: &RecordSet, probe: &Probe, alias_addrs: &[IpAddr]) -> Served {
-    let Some(m) = probe.message() else {
-        return Served::NoAnswer {
-            why: probe
-                .result
-                .as_ref()
-                .err()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-        };
+fn judge(
+    key: &RrKey,
+    expected: &RecordSet,
+    answer: &Result<Reply, NoAnswer>,
+    alias_addrs: &[IpAddr],
+) -> Served {
+    let m = match answer {
+        Ok(reply) => &reply.message,
+        Err(why) => {
+            return Served::NoAnswer {
+                why: why.to_string(),
+            };
+        }
     };
     let rcode = m.metadata.response_code;
     let delegation = key.rtype == RType::NS && !m.metadata.authoritative;
@@ -127,7 +130,8 @@ fn judge(key: &RrKey, expected: &RecordSet, probe: &Probe, alias_addrs: &[IpAddr
     let t = qtype(key.rtype);
     let records: Vec<_> = section
         .iter()
-        .filter(|r| r.record_type() == t && r.name.to_lowercase() == key.name.to_lowercase())
+        // hickory compares names without regard to case (RFC 4343).
+        .filter(|r| r.record_type() == t && r.name == key.name)
         .collect();
     if records.is_empty() {
         return Served::Missing {
@@ -196,12 +200,22 @@ pub async fn verify(
         .iter()
         .map(|(key, _)| (key.name.clone(), qtype(key.rtype)))
         .collect();
-    // One socket per server address, the window shared between them.
+    // One socket per server address, the window shared between them; each answer is judged
+    // as it comes, and only the verdict is kept.
     let window = (WINDOW / targets.len().max(1)).max(16);
-    let answers: Vec<Vec<Probe>> = join_all(
+    let alias_addrs = &alias_addrs;
+    let judge = |k: usize, answer: &Result<Reply, NoAnswer>| {
+        let (key, set) = keys[k];
+        let addrs = match &set.data {
+            RData::Alias(a) => alias_addrs.get(&a.target).map(Vec::as_slice),
+            _ => None,
+        };
+        judge(key, set, answer, addrs.unwrap_or_default())
+    };
+    let verdicts: Vec<Vec<Served>> = join_all(
         targets
             .iter()
-            .map(|(_, s, a)| walker.probe_many(&s.name, *a, &questions, window)),
+            .map(|(_, _, a)| walker.ask_many(*a, &questions, window, judge)),
     )
     .await;
     let mut sets: Vec<SetCheck> = keys
@@ -221,17 +235,10 @@ pub async fn verify(
             servers: Vec::new(),
         })
         .collect();
-    for probes in answers {
-        for (k, probe) in probes.into_iter().enumerate() {
-            let (key, set) = keys[k];
-            let addrs = match &set.data {
-                RData::Alias(a) => alias_addrs.get(&a.target).map(Vec::as_slice),
-                _ => None,
-            };
-            let served = judge(key, set, &probe, addrs.unwrap_or_default());
-            sets[k]
-                .servers
-                .push((probe.server.to_ascii(), probe.addr, served));
+    for ((_, server, addr), served) in targets.iter().zip(verdicts) {
+        let server = server.name.to_ascii();
+        for (k, served) in served.into_iter().enumerate() {
+            sets[k].servers.push((server.clone(), *addr, served));
         }
     }
     Verification {

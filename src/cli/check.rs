@@ -296,14 +296,26 @@ fn report(args: &CheckArgs, round: &Round, style: Style) -> Result<()> {
         source,
     };
     if args.json {
-        let mut doc = to_json(facts, found);
-        doc["verification"] = serde_json::to_value(verification).unwrap_or_default();
-        doc["caches"] = serde_json::to_value(&round.caches).unwrap_or_default();
-        doc["let_go_in_seconds"] =
-            serde_json::to_value(round.caches.as_deref().and_then(caches::let_go_in))
-                .unwrap_or_default();
-        doc["parent_ns_ttl"] = serde_json::to_value(facts.parent_ns_ttl()).unwrap_or_default();
-        writeln!(out, "{doc:#}").map_err(werr)?;
+        /// The walk's document, and the verification written out as it is (not through a
+        /// `Value`: it is tens of thousands of entries for a large zone).
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            #[serde(flatten)]
+            walk: serde_json::Value,
+            verification: &'a Option<verify::Verification>,
+            caches: &'a Option<Vec<caches::CacheAnswer>>,
+            let_go_in_seconds: Option<u32>,
+            parent_ns_ttl: Option<u32>,
+        }
+        let doc = Doc {
+            walk: to_json(facts, found),
+            verification,
+            caches: &round.caches,
+            let_go_in_seconds: round.caches.as_deref().and_then(caches::let_go_in),
+            parent_ns_ttl: facts.parent_ns_ttl(),
+        };
+        serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| werr(e.into()))?;
+        writeln!(out).map_err(werr)?;
     } else {
         render_text(&mut out, facts, found, style).map_err(werr)?;
         if let Some(v) = verification {

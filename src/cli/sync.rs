@@ -192,7 +192,8 @@ fn print_plans(plans: &[&ZonePlan], json: bool, style: Style) -> Result<()> {
             "zones": plans.iter().map(|zp| to_json(zp)).collect::<Vec<_>>(),
             "checksum": run_checksum(plans),
         });
-        writeln!(out, "{doc:#}").map_err(werr)?;
+        serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| werr(e.into()))?;
+        writeln!(out).map_err(werr)?;
     } else {
         for zp in plans {
             render_text(&mut out, zp, style).map_err(werr)?;

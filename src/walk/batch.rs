@@ -35,20 +35,22 @@ pub struct Limits {
     pub window: usize,
 }
 
-/// What became of each question, in the order asked. A `Reply` that came back truncated is
-/// returned as it is (`message.metadata.truncation`): the caller asks again over TCP.
-pub async fn ask_many(
+/// Asks every question and hands what became of each to `take` as it is settled (so that the
+/// answers need not all be held at once); gives back what `take` made of them, in the order
+/// asked. A `Reply` that came back truncated is handed over as it is
+/// (`message.metadata.truncation`): the caller asks again over TCP.
+pub async fn ask_many<T>(
     server: SocketAddr,
     queries: &[Query],
     limits: Limits,
-) -> Vec<Result<Reply, NoAnswer>> {
+    take: impl FnMut(usize, Result<Reply, NoAnswer>) -> T,
+) -> Vec<T> {
+    let mut batch = Batch::new(queries, limits, take);
     match bind(server).await {
-        Ok(socket) => Batch::new(socket, queries, limits).run().await,
-        Err(e) => {
-            let why = io_error(&e);
-            queries.iter().map(|_| Err(why.clone())).collect()
-        }
+        Ok(socket) => batch.run(socket).await,
+        Err(e) => batch.give_up(io_error(&e)),
     }
+    batch.results.into_iter().flatten().collect()
 }
 
 async fn bind(server: SocketAddr) -> std::io::Result<UdpSocket> {
@@ -90,12 +92,12 @@ struct Attempt {
     sent: Instant,
 }
 
-struct Batch<'q> {
-    socket: UdpSocket,
+struct Batch<'q, T, F> {
     queries: &'q [Query],
     limits: Limits,
     per_attempt: Duration,
-    results: Vec<Option<Result<Reply, NoAnswer>>>,
+    take: F,
+    results: Vec<Option<T>>,
     attempts: Vec<u32>,
     open: usize,
     /// In flight, by message ID; an attempt that timed out stays here (a late answer is still
@@ -113,14 +115,14 @@ struct Batch<'q> {
     started: Instant,
 }
 
-impl<'q> Batch<'q> {
-    fn new(socket: UdpSocket, queries: &'q [Query], limits: Limits) -> Self {
+impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
+    fn new(queries: &'q [Query], limits: Limits, take: F) -> Self {
         let attempts = limits.retries + 1;
         Batch {
-            socket,
             queries,
             limits,
             per_attempt: limits.timeout / attempts,
+            take,
             results: queries.iter().map(|_| None).collect(),
             attempts: vec![0; queries.len()],
             open: queries.len(),
@@ -135,10 +137,10 @@ impl<'q> Batch<'q> {
         }
     }
 
-    async fn run(mut self) -> Vec<Result<Reply, NoAnswer>> {
+    async fn run(&mut self, socket: UdpSocket) {
         let mut buf = vec![0u8; 65_535];
         while self.open > 0 {
-            if let Err(e) = self.fill().await {
+            if let Err(e) = self.fill(&socket).await {
                 self.give_up(io_error(&e));
                 break;
             }
@@ -146,7 +148,7 @@ impl<'q> Batch<'q> {
                 break;
             };
             tokio::select! {
-                received = self.socket.recv(&mut buf) => match received {
+                received = socket.recv(&mut buf) => match received {
                     Ok(len) => self.answer(&buf[..len]),
                     Err(e) => {
                         self.give_up(io_error(&e));
@@ -156,14 +158,11 @@ impl<'q> Batch<'q> {
                 () = tokio::time::sleep_until(deadline.into()) => self.expire(),
             }
         }
-        self.results
-            .into_iter()
-            .map(|r| r.unwrap_or(Err(NoAnswer::Timeout)))
-            .collect()
+        self.give_up(NoAnswer::Timeout);
     }
 
     /// Sends until the window is full or nothing is left to send.
-    async fn fill(&mut self) -> std::io::Result<()> {
+    async fn fill(&mut self, socket: &UdpSocket) -> std::io::Result<()> {
         while self.in_flight < self.limits.window {
             let Some(q) = self.to_send.pop_front() else {
                 return Ok(());
@@ -186,7 +185,7 @@ impl<'q> Batch<'q> {
                     continue;
                 }
             };
-            self.socket.send(&bytes).await?;
+            socket.send(&bytes).await?;
             let now = Instant::now();
             self.attempts[q] += 1;
             self.by_id.insert(
@@ -255,7 +254,7 @@ impl<'q> Batch<'q> {
         if self.results[q].is_some() {
             return;
         }
-        self.results[q] = Some(result);
+        self.results[q] = Some((self.take)(q, result));
         self.open -= 1;
         if let Some(id) = self.current[q].take() {
             self.in_flight -= 1;
@@ -302,9 +301,12 @@ impl<'q> Batch<'q> {
         }
     }
 
+    /// Settles every open question with `why`.
     fn give_up(&mut self, why: NoAnswer) {
-        for r in self.results.iter_mut().filter(|r| r.is_none()) {
-            *r = Some(Err(why.clone()));
+        for (q, r) in self.results.iter_mut().enumerate() {
+            if r.is_none() {
+                *r = Some((self.take)(q, Err(why.clone())));
+            }
         }
         self.open = 0;
     }

@@ -243,24 +243,17 @@ impl Walker {
     }
 
     /// Asks one server address many questions over UDP through one socket ([`batch`]), with
-    /// `window` of them in flight; truncated answers are asked again over TCP. The results are
-    /// in the order of `questions`; the budget and the memory of dead servers apply as in
-    /// [`Walker::probe`].
-    pub async fn probe_many(
+    /// `window` of them in flight; truncated answers are asked again over TCP. Each answer is
+    /// handed to `judge` (with the question's index) as soon as it is settled, so that thousands of answers are never held at
+    /// once; the judgements come back in the order of `questions`. The budget and the memory of
+    /// dead servers apply as in [`Walker::probe`].
+    pub async fn ask_many<T>(
         &self,
-        server: &Name,
         addr: IpAddr,
         questions: &[(Name, RecordType)],
         window: usize,
-    ) -> Vec<Probe> {
-        let probe = |(qname, qtype): &(Name, RecordType), result| Probe {
-            server: server.clone(),
-            addr,
-            qname: qname.clone(),
-            qtype: *qtype,
-            proto: Proto::Udp,
-            result,
-        };
+        judge: impl Fn(usize, &Result<Reply, NoAnswer>) -> T,
+    ) -> Vec<T> {
         let known_dead = self
             .dead
             .lock()
@@ -276,9 +269,8 @@ impl Walker {
             } else {
                 NoAnswer::Error("query budget spent".into())
             };
-            return questions
-                .iter()
-                .map(|q| probe(q, Err(why.clone())))
+            return (0..questions.len())
+                .map(|i| judge(i, &Err(why.clone())))
                 .collect();
         }
         let sock = SocketAddr::new(addr, self.config.port);
@@ -291,39 +283,47 @@ impl Walker {
             retries: self.config.retries,
             window: window.max(1),
         };
-        let results = batch::ask_many(sock, &queries, limits).await;
-        if !results.is_empty()
-            && results
-                .iter()
-                .all(|r| matches!(r, Err(NoAnswer::Timeout | NoAnswer::Refused)))
+        // A truncated answer is kept aside and asked again over TCP below.
+        let mut heard = false;
+        let slots = batch::ask_many(sock, &queries, limits, |i, result| {
+            heard |= !matches!(result, Err(NoAnswer::Timeout | NoAnswer::Refused));
+            match result {
+                Ok(reply) if reply.message.metadata.truncation => None,
+                other => Some(judge(i, &other)),
+            }
+        })
+        .await;
+        if !heard
+            && !questions.is_empty()
             && let Ok(mut dead) = self.dead.lock()
         {
             dead.insert((addr, Proto::Udp));
         }
-        let mut probes = Vec::with_capacity(questions.len());
-        for ((question, query), result) in questions.iter().zip(&queries).zip(results) {
-            let result = match result {
-                Ok(reply) if reply.message.metadata.truncation => {
+        let mut judged = Vec::with_capacity(slots.len());
+        for (i, slot) in slots.into_iter().enumerate() {
+            let verdict = match slot {
+                Some(verdict) => verdict,
+                None => {
                     self.queries.fetch_add(1, Ordering::Relaxed);
                     let tcp = transport::ask_pooled(
                         &self.pool,
                         sock,
-                        query,
+                        &queries[i],
                         self.config.timeout,
                         0,
                         Proto::Tcp,
                     )
-                    .await;
-                    tcp.map(|mut r| {
-                        r.retried_tcp = true;
-                        r
-                    })
+                    .await
+                    .map(|mut reply| {
+                        reply.retried_tcp = true;
+                        reply
+                    });
+                    judge(i, &tcp)
                 }
-                other => other,
             };
-            probes.push(probe(question, result));
+            judged.push(verdict);
         }
-        probes
+        judged
     }
 
     /// Asks every address of every server, in parallel.

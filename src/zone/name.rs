@@ -59,10 +59,11 @@ fn to_ascii(text: &str) -> Result<String, NameError> {
     idna::domain_to_ascii(text).map_err(|e| NameError::Idn(e.to_string()))
 }
 
-/// Checks the labels of a relative or absolute ASCII name (without the trailing dot).
-fn check_labels(ascii: &str, allow_wildcard: bool) -> Result<(), NameError> {
+/// Checks the labels of a relative or absolute ASCII name (without the trailing dot); gives its
+/// length on the wire (with the root).
+fn check_labels(ascii: &str, allow_wildcard: bool) -> Result<usize, NameError> {
     if ascii.is_empty() {
-        return Ok(());
+        return Ok(1);
     }
     let mut wire = 1;
     for (i, label) in ascii.split('.').enumerate() {
@@ -98,7 +99,7 @@ fn check_labels(ascii: &str, allow_wildcard: bool) -> Result<(), NameError> {
     if wire > 255 {
         return Err(NameError::TooLong { len: wire });
     }
-    Ok(())
+    Ok(wire)
 }
 
 fn to_name(ascii_fqdn: &str) -> Result<Name, NameError> {
@@ -115,26 +116,30 @@ pub fn parse_owner(key: &str, origin: &Name) -> Result<Name, NameError> {
         return Ok(origin.clone());
     }
     let ascii = to_ascii(key)?;
-    let origin_text = origin.to_ascii();
     if let Some(absolute) = ascii.strip_suffix('.') {
         check_labels(absolute, true)?;
         let name = to_name(&ascii)?;
         if !origin.zone_of(&name) {
             return Err(NameError::OutsideZone {
                 name: ascii,
-                zone: origin_text,
+                zone: origin.to_ascii(),
             });
         }
         return Ok(name);
     }
-    check_labels(&ascii, true)?;
-    let full = if origin.is_root() {
-        format!("{ascii}.")
-    } else {
-        format!("{ascii}.{origin_text}")
-    };
-    check_labels(full.trim_end_matches('.'), true)?;
-    to_name(&full)
+    // Relative: its labels, then the origin's (already valid), within 255 octets in all.
+    let wire = check_labels(&ascii, true)? - 1 + wire_len(origin);
+    if wire > 255 {
+        return Err(NameError::TooLong { len: wire });
+    }
+    Name::from_ascii(&ascii)
+        .and_then(|relative| relative.append_domain(origin))
+        .map_err(|e| NameError::Idn(e.to_string()))
+}
+
+/// Octets on the wire: a length octet per label, the labels, and the root.
+fn wire_len(name: &Name) -> usize {
+    1 + name.iter().map(|label| label.len() + 1).sum::<usize>()
 }
 
 /// Parses a target name (CNAME, MX exchange, NS, SRV target, alias target): absolute, with the
