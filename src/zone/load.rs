@@ -82,6 +82,8 @@ pub fn load_str(path: &Path, text: &str) -> Loaded {
 pub(super) struct Entry {
     key: RrKey,
     set: RecordSet,
+    /// The TTL is the zone's default, which `$zone` may set further down the file.
+    default_ttl: bool,
     name_pos: Pos,
     type_pos: Pos,
 }
@@ -94,7 +96,16 @@ pub(super) struct Loader {
 
 impl Loader {
     fn document(&mut self, text: &str) {
-        let root = match tree::parse(text) {
+        // Each top-level entry is read into the zone as soon as the parser has it, and its tree
+        // dropped: the tree of a whole large zone is never held.
+        let parsed = tree::parse_top(text, |key, value| {
+            if key.scalar() == Some(SETTINGS_KEY) {
+                self.settings(&value);
+            } else {
+                self.owner(&key, &value);
+            }
+        });
+        let root = match parsed {
             Ok(root) => root,
             Err(e) => {
                 let rule = if e.duplicate_key {
@@ -111,9 +122,8 @@ impl Loader {
                 return;
             }
         };
-        let entries = match root.kind {
-            Kind::Null => return, // an empty file is an empty zone
-            Kind::Map(entries) => entries,
+        match root.kind {
+            Kind::Null | Kind::Map(_) => {} // an empty file is an empty zone
             _ => {
                 self.sink
                     .error(
@@ -125,18 +135,6 @@ impl Loader {
                         ),
                     )
                     .hint("write `name: {type: A, value: 192.0.2.1}` entries at the top level");
-                return;
-            }
-        };
-        // Settings first: the default TTL applies to every record.
-        for (key, value) in &entries {
-            if key.scalar() == Some(SETTINGS_KEY) {
-                self.settings(value);
-            }
-        }
-        for (key, value) in &entries {
-            if key.scalar() != Some(SETTINGS_KEY) {
-                self.owner(key, value);
             }
         }
     }
@@ -339,6 +337,7 @@ impl Loader {
             self.apex_owned(type_node.pos, "NS");
             return;
         }
+        let ttl_field = ttl;
         let ttl = match ttl {
             Some(_) if is_alias => {
                 self.sink
@@ -353,6 +352,7 @@ impl Loader {
             Some(t) => self.ttl(t),
             None => Some(self.zone.settings.default_ttl),
         };
+        let default_ttl = ttl_field.is_none();
         let items: Vec<&Node> = match (value, values) {
             (Some(_), Some(v)) => {
                 self.sink
@@ -401,6 +401,7 @@ impl Loader {
         self.entries.push(Entry {
             key: RrKey::new(owner.clone(), rtype),
             set: RecordSet { ttl, data },
+            default_ttl,
             name_pos,
             type_pos: type_node.pos,
         });
@@ -433,6 +434,12 @@ impl Loader {
 
     /// Rules across records, then the zone.
     fn finish(mut self) -> Loaded {
+        let default_ttl = self.zone.settings.default_ttl;
+        for e in self.entries.iter_mut().filter(|e| e.default_ttl) {
+            if let Some(ttl) = &mut e.set.ttl {
+                *ttl = default_ttl;
+            }
+        }
         // Grouping only: a hash map spares the canonical name comparisons of a tree.
         let mut by_name: HashMap<Name, Vec<usize>> = HashMap::with_capacity(self.entries.len());
         for (i, entry) in self.entries.iter().enumerate() {
@@ -560,4 +567,53 @@ pub fn normalize_zone_id(text: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
     .then(|| id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ttls(text: &str) -> Vec<(String, Option<u32>)> {
+        let loaded = load_str(Path::new("example.com.yaml"), text);
+        assert!(loaded.is_valid(), "{:?}", loaded.diagnostics);
+        loaded
+            .zone
+            .rrsets
+            .iter()
+            .map(|(k, s)| (k.name.to_ascii(), s.ttl))
+            .collect()
+    }
+
+    #[test]
+    fn the_default_ttl_applies_wherever_zone_settings_stand_in_the_file() {
+        let before = ttls("$zone: {ttl: 60}\na: {type: A, value: 192.0.2.1}\n");
+        let after = ttls("a: {type: A, value: 192.0.2.1}\n$zone: {ttl: 60}\n");
+        assert_eq!(before, after);
+        assert_eq!(before, [("a.example.com.".to_string(), Some(60))]);
+        let own = ttls("a: {type: A, ttl: 5, value: 192.0.2.1}\n$zone: {ttl: 60}\n");
+        assert_eq!(own[0].1, Some(5));
+    }
+
+    #[test]
+    fn aliases_merge_keys_and_duplicate_names() {
+        let merged = ttls("a: &r {type: A, value: 192.0.2.1}\nb: *r\nc:\n  <<: *r\n  ttl: 5\n");
+        assert_eq!(
+            merged,
+            [
+                ("a.example.com.".to_string(), Some(3600)),
+                ("b.example.com.".to_string(), Some(3600)),
+                ("c.example.com.".to_string(), Some(5)),
+            ]
+        );
+        let dup = load_str(
+            Path::new("example.com.yaml"),
+            "a: {type: A, value: 192.0.2.1}\nb: {type: A, value: 192.0.2.1}\na: {type: A, value: 192.0.2.2}\n",
+        );
+        let rules: Vec<_> = dup
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.pos.line))
+            .collect();
+        assert_eq!(rules, [("yaml.duplicate-key", 3)]);
+    }
 }

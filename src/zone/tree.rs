@@ -75,7 +75,28 @@ const MAX_ALIASES: usize = 50_000;
 
 /// Parses a YAML document into a positioned tree.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let mut builder = Builder::default();
+    let mut entries = Vec::new();
+    let mut root = parse_top(text, |key, value| entries.push((key, value)))?;
+    if let Kind::Map(e) = &mut root.kind {
+        *e = entries;
+    }
+    Ok(root)
+}
+
+/// Parses a YAML document, handing each entry of a top-level mapping to `entry` as soon as it
+/// is read (in order, duplicates refused, merge-key entries last), so that the tree of a large
+/// zone is never held whole. The root comes back with no entries of its own when it is a
+/// mapping; any other root comes back whole.
+pub fn parse_top(text: &str, entry: impl FnMut(Node, Node)) -> Result<Node, SyntaxError> {
+    let mut builder = Builder {
+        stack: Vec::new(),
+        root: None,
+        anchors: HashMap::new(),
+        aliases: 0,
+        alias_nodes: 0,
+        top: entry,
+        top_keys: HashSet::new(),
+    };
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(scan_error)?;
         builder.event(event, &span)?;
@@ -136,20 +157,23 @@ enum Body {
 /// Builds the tree from the parser's events, as serde-saphyr's defaults would read the
 /// document: YAML 1.2 core schema for nulls, anchors and aliases expanded (within a budget),
 /// merge keys (`<<`) merged with explicit keys winning, duplicate keys refused.
-#[derive(Default)]
-struct Builder {
+struct Builder<F> {
     stack: Vec<Frame>,
     root: Option<Node>,
     anchors: HashMap<usize, Node>,
     aliases: usize,
     alias_nodes: usize,
+    /// Where the entries of a top-level mapping go.
+    top: F,
+    /// The top-level keys seen, for duplicates and merge keys.
+    top_keys: HashSet<String>,
 }
 
 fn core_tag(tag: Option<&Cow<'_, Tag>>, suffix: &str) -> bool {
     tag.is_some_and(|t| t.is_yaml_core_schema_tag(suffix))
 }
 
-impl Builder {
+impl<F: FnMut(Node, Node)> Builder<F> {
     fn event(&mut self, event: Event<'_>, span: &Span) -> Result<(), SyntaxError> {
         let pos = pos_of(span);
         match event {
@@ -199,6 +223,15 @@ impl Builder {
                 };
                 let kind = match frame.body {
                     Body::Seq(items) => Kind::Seq(items),
+                    Body::Map { merges, .. } if self.stack.is_empty() => {
+                        // The top level: its entries went out as they were read.
+                        for (key, value) in merge(Vec::new(), merges)? {
+                            if key.scalar().is_none_or(|k| !self.top_keys.contains(k)) {
+                                (self.top)(key, value);
+                            }
+                        }
+                        Kind::Map(Vec::new())
+                    }
                     Body::Map {
                         entries, merges, ..
                     } => Kind::Map(merge(check_duplicates(entries)?, merges)?),
@@ -261,6 +294,7 @@ impl Builder {
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
         }
+        let top_level = self.stack.len() == 1;
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame {
@@ -280,7 +314,16 @@ impl Builder {
                 if std::mem::take(merge_next) {
                     merges.push(node);
                 } else if let Some(k) = key.take() {
-                    entries.push((k, node));
+                    if top_level {
+                        if let Some(text) = k.scalar()
+                            && !self.top_keys.insert(text.to_string())
+                        {
+                            return Err(duplicate(&k));
+                        }
+                        (self.top)(k, node);
+                    } else {
+                        entries.push((k, node));
+                    }
                 } else {
                     *key = Some(node);
                 }
@@ -290,16 +333,19 @@ impl Builder {
     }
 }
 
-/// Refuses a key written twice in one mapping, at the second one.
-fn check_duplicates(entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, SyntaxError> {
-    let duplicate = |k: &Node| SyntaxError {
+fn duplicate(k: &Node) -> SyntaxError {
+    SyntaxError {
         pos: k.pos,
         message: format!(
             "duplicate mapping key `{}`",
             k.scalar().unwrap_or("(a collection)")
         ),
         duplicate_key: true,
-    };
+    }
+}
+
+/// Refuses a key written twice in one mapping, at the second one.
+fn check_duplicates(entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, SyntaxError> {
     if entries.len() <= 16 {
         for (i, (k, _)) in entries.iter().enumerate() {
             if let Some(text) = k.scalar()
