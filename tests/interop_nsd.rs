@@ -16,8 +16,11 @@ fn start_nsd(nsd: &Path, dir: &Path, port: u16, zones: &[(&str, &str)]) -> commo
          logfile: \"{d}/nsd.log\"\n  database: \"\"\nremote-control:\n  control-enable: no\n",
         d = dir.display()
     );
+    // Zone transfers to loopback, so that the check can look for records beyond the file.
     for (name, file) in zones {
-        conf.push_str(&format!("zone:\n  name: {name}\n  zonefile: \"{file}\"\n"));
+        conf.push_str(&format!(
+            "zone:\n  name: {name}\n  zonefile: \"{file}\"\n  provide-xfr: 127.0.0.0/8 NOKEY\n"
+        ));
     }
     let conf_path = dir.join("nsd.conf");
     std::fs::write(&conf_path, conf).unwrap();
@@ -188,6 +191,14 @@ fn every_record_type_of_the_zone_file_is_verified_on_nsd() {
         "every zone file type is covered"
     );
     assert_eq!(sets.len(), 10);
+    // NSD gives the zone by transfer: nothing beyond the file (the ALIAS is served as A).
+    let listings = json["verification"]["listings"].as_array().unwrap();
+    assert_eq!(listings.len(), 2);
+    assert!(
+        listings.iter().all(|l| l[2]["result"] == "transferred"
+            && l[2]["unexpected"] == serde_json::json!([])),
+        "{listings:?}"
+    );
 
     // The same zone served with a changed MX, a TXT missing and another TTL on AAAA.
     let (code, json) = serve_every_type(|t| {
@@ -222,6 +233,44 @@ fn every_record_type_of_the_zone_file_is_verified_on_nsd() {
         ],
         "{:#}",
         json["findings"]
+    );
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn records_beyond_the_file_are_found_by_zone_transfer() {
+    let Some(nsd) = common::require_tool("nsd", "nsd") else {
+        return;
+    };
+    let lab = parent_lab(&[]);
+    let work = tempfile::tempdir().unwrap();
+    // NSD serves `old` and an ACME token besides what the file says; the file leaves
+    // `_acme-challenge` to another tool.
+    let served = "www: {type: A, value: 192.0.2.1}\nold: {type: A, value: 192.0.2.9}\n_acme-challenge: {type: TXT, value: token}\n";
+    let _nsd = export_and_serve(&nsd, &lab, work.path(), served, |t| t);
+    common::write_zone(
+        work.path(),
+        "hive.test",
+        "$zone: {ignore: [_acme-challenge]}\nwww: {type: A, value: 192.0.2.1}\n",
+    );
+    let (code, json, text) = common::check_json(&lab, &["hive.test"], work.path());
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "{text}");
+    for (f, addr) in findings.iter().zip(["127.53.2.1", "127.53.2.2"]) {
+        assert_eq!(f["code"], "records.unexpected", "{f:#}");
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            message.contains(addr)
+                && message.contains("1 record set(s)")
+                && message.contains("old.hive.test. A"),
+            "{message}"
+        );
+    }
+    let listings = json["verification"]["listings"].as_array().unwrap();
+    assert!(
+        listings.iter().all(|l| l[2]["result"] == "transferred"
+            && l[2]["unexpected"] == serde_json::json!(["old.hive.test. A"])),
+        "{listings:?}"
     );
     assert_eq!(code, Some(1));
 }

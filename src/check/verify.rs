@@ -8,16 +8,17 @@
 //! ALIAS is served as plain A/AAAA records: they are compared with the alias target's addresses,
 //! found by the walker from the root.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use futures_util::future::join_all;
 use hickory_proto::op::ResponseCode;
-use hickory_proto::rr::{Name, RData as HRData, RecordType};
+use hickory_proto::rr::{Name, RData as HRData, Record, RecordType};
 use serde::Serialize;
 
 use super::{Finding, Severity};
-use crate::walk::{NameServer, NoAnswer, Reply, Walker};
+use crate::plan::is_ignored;
+use crate::walk::{NameServer, NoAnswer, Reply, Transfer, Walker};
 use crate::zone::bind::{convert, rdata_texts};
 use crate::zone::{RData, RType, RecordSet, RrKey, Zone, name};
 
@@ -60,12 +61,29 @@ impl SetCheck {
     }
 }
 
+/// What one server's whole zone, when it gives it out, holds beyond the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "kebab-case")]
+pub enum Listing {
+    /// The zone came by zone transfer: `records` in all, and the record sets (`name TYPE`)
+    /// the file does not have.
+    Transferred {
+        records: usize,
+        unexpected: Vec<String>,
+    },
+    /// No zone transfer from this server (Route 53 never gives one): record sets beyond the
+    /// file cannot be seen here.
+    NotGiven { why: String },
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Verification {
     pub zone: String,
     pub file: String,
     pub servers: usize,
     pub sets: Vec<SetCheck>,
+    /// Per server address, what the zone holds beyond the file (empty when not looked for).
+    pub listings: Vec<(String, IpAddr, Listing)>,
 }
 
 impl Verification {
@@ -74,13 +92,31 @@ impl Verification {
     }
 
     pub fn summary(&self) -> String {
-        format!(
+        let mut line = format!(
             "{} of {} record sets of {} served identically by all {} server(s)",
             self.served_identically(),
             self.sets.len(),
             self.zone,
             self.servers
-        )
+        );
+        if self.listings.is_empty() {
+            return line;
+        }
+        let transferred: Vec<&Vec<String>> = self
+            .listings
+            .iter()
+            .filter_map(|(_, _, l)| match l {
+                Listing::Transferred { unexpected, .. } => Some(unexpected),
+                Listing::NotGiven { .. } => None,
+            })
+            .collect();
+        let extra = transferred.iter().filter(|u| !u.is_empty()).count();
+        line.push_str(&match (transferred.len(), extra) {
+            (0, _) => "; record sets beyond the file not looked for: no server gives a zone transfer (Route 53 never does; `dns plan` lists what the hosted zone has beyond the file)".to_string(),
+            (n, 0) => format!("; no record sets beyond the file on the {n} server(s) that gave a zone transfer"),
+            (n, e) => format!("; {e} of the {n} server(s) that gave a zone transfer serve record sets the file does not have"),
+        });
+        line
     }
 }
 
@@ -95,6 +131,45 @@ fn qtype(rtype: RType) -> RecordType {
         RType::SRV => RecordType::SRV,
         RType::TXT => RecordType::TXT,
     }
+}
+
+fn rtype(t: RecordType) -> Option<RType> {
+    [
+        RType::A,
+        RType::AAAA,
+        RType::CAA,
+        RType::CNAME,
+        RType::MX,
+        RType::NS,
+        RType::SRV,
+        RType::TXT,
+    ]
+    .into_iter()
+    .find(|r| qtype(*r) == t)
+}
+
+/// The record sets of a transferred zone that the file does not have: of the types a zone file
+/// holds, leaving out the apex SOA and NS (the provider's) and names the file's `ignore:` leaves
+/// to others.
+fn beyond_the_file(zone: &Zone, records: &[Record]) -> Vec<String> {
+    let mut extra = BTreeSet::new();
+    for r in records {
+        let Some(t) = rtype(r.record_type()) else {
+            continue;
+        };
+        if t == RType::NS && r.name == zone.origin {
+            continue;
+        }
+        let key = RrKey::new(r.name.clone(), t);
+        if !zone.rrsets.contains_key(&key) && !is_ignored(&key, &zone.origin, &zone.settings.ignore)
+        {
+            extra.insert(key);
+        }
+    }
+    extra
+        .into_iter()
+        .map(|k| format!("{} {}", k.name.to_ascii(), k.rtype))
+        .collect()
 }
 
 /// What one server's answer says about one expected record set.
@@ -170,12 +245,15 @@ fn judge(
     }
 }
 
-/// Asks every server of the zone for every record set of `zone`.
+/// Asks every server of the zone for every record set of `zone`; with `whole_zone` (the file is
+/// the whole zone, not a part of it), also asks each server for a zone transfer, to find record
+/// sets the file does not have.
 pub async fn verify(
     walker: &Walker,
     zone: &Zone,
     file: &str,
     servers: &[NameServer],
+    whole_zone: bool,
 ) -> Verification {
     // ALIAS targets, resolved once each.
     let mut alias_addrs: BTreeMap<Name, Vec<IpAddr>> = BTreeMap::new();
@@ -212,12 +290,31 @@ pub async fn verify(
         };
         judge(key, set, answer, addrs.unwrap_or_default())
     };
-    let verdicts: Vec<Vec<Served>> = join_all(
+    let asked = join_all(
         targets
             .iter()
             .map(|(_, _, a)| walker.ask_many(*a, &questions, window, judge)),
-    )
-    .await;
+    );
+    let listed = async {
+        if !whole_zone {
+            return Vec::new();
+        }
+        join_all(targets.iter().map(|(_, s, a)| async move {
+            let listing = match walker.transfer(*a, &zone.origin).await {
+                Transfer::Records(records) => Listing::Transferred {
+                    records: records.len(),
+                    unexpected: beyond_the_file(zone, &records),
+                },
+                Transfer::Refused(why) => Listing::NotGiven { why },
+                Transfer::Failed(why) => Listing::NotGiven {
+                    why: why.to_string(),
+                },
+            };
+            (s.name.to_ascii(), *a, listing)
+        }))
+        .await
+    };
+    let (verdicts, listings): (Vec<Vec<Served>>, _) = futures_util::join!(asked, listed);
     let mut sets: Vec<SetCheck> = keys
         .iter()
         .map(|(key, set)| SetCheck {
@@ -246,12 +343,38 @@ pub async fn verify(
         file: file.to_string(),
         servers: targets.len(),
         sets,
+        listings,
     }
 }
 
-/// One finding per record set that is not served identically everywhere.
+/// One finding per record set that is not served identically everywhere, and one per server
+/// whose zone holds record sets beyond the file.
 pub fn findings(v: &Verification) -> Vec<Finding> {
     let mut out = Vec::new();
+    for (server, addr, listing) in &v.listings {
+        let Listing::Transferred { unexpected, .. } = listing else {
+            continue;
+        };
+        if unexpected.is_empty() {
+            continue;
+        }
+        const SHOWN: usize = 10;
+        let mut shown = unexpected[..unexpected.len().min(SHOWN)].join(", ");
+        if unexpected.len() > SHOWN {
+            shown.push_str(&format!(" and {} more", unexpected.len() - SHOWN));
+        }
+        out.push(Finding {
+            code: "records.unexpected",
+            severity: Severity::Warning,
+            message: format!(
+                "{server} ({addr}) serves {} record set(s) that {} does not have: {shown}",
+                unexpected.len(),
+                v.file
+            ),
+            servers: vec![format!("{server} ({addr})")],
+            fix: "add them to the zone file if they belong, or run `dns sync` to delete them (sync deletes what the file lacks, except names under `ignore:`)".into(),
+        });
+    }
     for set in v.sets.iter().filter(|s| !s.all_same()) {
         let missing: Vec<String> = set
             .servers

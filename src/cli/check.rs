@@ -142,7 +142,7 @@ async fn one_round(
     let verification = match &file {
         Some((path, zone)) => {
             let servers = facts.zone_servers().to_vec();
-            Some(verify::verify(&walker, zone, &path.display().to_string(), &servers).await)
+            Some(verify::verify(&walker, zone, &path.display().to_string(), &servers, true).await)
         }
         None => None,
     };

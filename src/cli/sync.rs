@@ -455,7 +455,7 @@ async fn verify_applied(walker: &Walker, plan: &Plan, style: Style) -> Result<()
             )));
         }
     };
-    let v = verify::verify(walker, &changed, "the plan", &servers).await;
+    let v = verify::verify(walker, &changed, "the plan", &servers, false).await;
     let found = verify::findings(&v);
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{origin}: verify: {}", v.summary());

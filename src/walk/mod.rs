@@ -24,7 +24,7 @@ use futures_util::future::join_all;
 use hickory_proto::op::{Message, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
-pub use transport::{NoAnswer, Proto, Reply};
+pub use transport::{NoAnswer, Proto, Reply, Transfer};
 
 /// Walk settings.
 #[derive(Debug, Clone)]
@@ -324,6 +324,15 @@ impl Walker {
             judged.push(verdict);
         }
         judged
+    }
+
+    /// The whole zone from one server address, by zone transfer (counts as one query).
+    pub async fn transfer(&self, addr: IpAddr, origin: &Name) -> transport::Transfer {
+        if self.queries.fetch_add(1, Ordering::Relaxed) >= self.config.max_queries {
+            return transport::Transfer::Failed(NoAnswer::Error("query budget spent".into()));
+        }
+        let sock = SocketAddr::new(addr, self.config.port);
+        transport::transfer(sock, origin, self.config.timeout).await
     }
 
     /// Asks every address of every server, in parallel.

@@ -15,6 +15,7 @@ use hickory_net::tcp::TcpClientStream;
 use hickory_net::udp::UdpClientStream;
 use hickory_net::xfer::DnsHandle;
 use hickory_proto::op::{DnsRequestOptions, Message, Query};
+use hickory_proto::rr::Name;
 
 /// EDNS(0) UDP payload size we advertise.
 pub const EDNS_BUFFER: u16 = 1232;
@@ -275,4 +276,74 @@ async fn exchange(
         }
     }
     Err(last)
+}
+
+/// What a zone transfer gave.
+#[derive(Debug, Clone)]
+pub enum Transfer {
+    /// Every record of the zone, the closing SOA left out.
+    Records(Vec<hickory_proto::rr::Record>),
+    /// The server answered, but does not give the zone out (REFUSED, NOTAUTH, ...): Route 53
+    /// never does.
+    Refused(String),
+    /// No usable transfer (timeout, connection refused, a broken stream).
+    Failed(NoAnswer),
+}
+
+/// Asks `server` for the whole zone `origin` (AXFR over TCP, RFC 5936). `timeout` bounds the
+/// connection and the wait for each message of the transfer.
+pub async fn transfer(server: SocketAddr, origin: &Name, timeout: Duration) -> Transfer {
+    use hickory_net::client::ClientHandle;
+    use hickory_proto::op::ResponseCode;
+    use hickory_proto::rr::RecordType;
+
+    let provider = TokioRuntimeProvider::default();
+    let (connect, handle) = TcpClientStream::new(server, None, Some(timeout), provider);
+    let stream = match tokio::time::timeout(timeout, connect).await {
+        Err(_) => return Transfer::Failed(NoAnswer::Timeout),
+        Ok(Err(e)) => return Transfer::Failed(classify(&e)),
+        Ok(Ok(s)) => s,
+    };
+    let (mut client, bg) = Client::<TokioRuntimeProvider>::with_timeout(stream, handle, timeout);
+    let task = tokio::spawn(bg);
+    let mut responses = client.zone_transfer(origin.clone(), None);
+    let mut records = Vec::new();
+    let outcome = loop {
+        let next = match tokio::time::timeout(timeout, responses.next()).await {
+            Err(_) => break Transfer::Failed(NoAnswer::Timeout),
+            Ok(None) => {
+                break Transfer::Failed(NoAnswer::Error(
+                    "the transfer ended before the closing SOA".into(),
+                ));
+            }
+            Ok(Some(Err(e))) => {
+                let text = e.to_string();
+                break if text.contains("Refused") || text.contains("NotAuth") {
+                    Transfer::Refused(text)
+                } else {
+                    Transfer::Failed(classify(&e))
+                };
+            }
+            Ok(Some(Ok(response))) => response.into_message(),
+        };
+        let rcode = next.metadata.response_code;
+        if rcode != ResponseCode::NoError {
+            break Transfer::Refused(super::rcode_name(rcode));
+        }
+        if records.is_empty()
+            && next.answers.first().map(|r| r.record_type()) != Some(RecordType::SOA)
+        {
+            break Transfer::Refused(
+                "no zone transfer (the answer does not open with the SOA)".into(),
+            );
+        }
+        records.extend(next.answers);
+        // AXFR ends with the SOA it began with (RFC 5936 §2.2).
+        if records.len() > 1 && records.last().map(|r| r.record_type()) == Some(RecordType::SOA) {
+            records.pop();
+            break Transfer::Records(std::mem::take(&mut records));
+        }
+    };
+    task.abort();
+    outcome
 }
