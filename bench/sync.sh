@@ -6,5 +6,5 @@ if [ ! -x bench/.venv/bin/octodns-sync ]; then
   python3 -m venv bench/.venv
   bench/.venv/bin/pip install -q --disable-pip-version-check 'moto[server]>=5.1,<6' octodns octodns-route53
 fi
-cargo build --release --locked
+cargo build --release --locked --bins --example r53floor
 exec bench/.venv/bin/python bench/sync_bench.py "$@"

@@ -3,7 +3,8 @@
 emulator on 127.0.0.1.
 
 For each zone size: first sync of N records into a new hosted zone, then a plan with one record
-changed. For each run: client CPU time (user+sys of the process, from wait4), peak RSS, wall
+changed; for dns also the SDK floor under the plan (examples/r53floor.rs: the same start, client,
+zone lookup and pages, nothing done with them). For each run: client CPU time (user+sys of the process, from wait4), peak RSS, wall
 time, and the HTTP requests the emulator served (counted from its request log).
 
 Usage: bench/sync.sh [SIZES...]     (default 1000 10000 100000)
@@ -23,6 +24,7 @@ BENCH = ROOT / "bench"
 OUT = BENCH / "out"
 VENV = BENCH / ".venv"
 DNS = ROOT / "target" / "release" / "dns"
+FLOOR = ROOT / "target" / "release" / "examples" / "r53floor"
 
 OCTODNS_RUNNER = r'''
 import sys
@@ -137,6 +139,12 @@ zones:
         before = moto.requests()
         results["plan"] = measure(plan, env, workdir, "plan")
         results["plan"]["requests"] = moto.requests() - before
+        if tool == "dns":
+            # The floor under the plan: start, AWS client, zone lookup and every page through
+            # the AWS SDK, nothing done with the record sets (examples/r53floor.rs).
+            before = moto.requests()
+            results["sdk floor"] = measure([str(FLOOR), zone], env, workdir, "floor")
+            results["sdk floor"]["requests"] = moto.requests() - before
     finally:
         moto.stop()
     return results
@@ -152,7 +160,7 @@ def main():
             subprocess.run(["rm", "-rf", str(work)])
             work.mkdir(parents=True)
             r = run_tool(tool, n, work)
-            for phase in ("first", "plan"):
+            for phase in [p for p in ("first", "plan", "sdk floor") if p in r]:
                 m = r[phase]
                 rows.append((n, phase, tool, m["cpu"], m["cpu"] / n * 1e6, m["rss_mb"], m["requests"], m["wall"], m["ok"]))
                 print(f"{n:>7} {phase:5} {tool:8} cpu {m['cpu']:8.2f}s  {m['cpu'] / n * 1e6:8.1f}us/record  "
