@@ -521,3 +521,26 @@ fn verification_sends_lost_questions_again_and_asks_truncated_ones_over_tcp() {
         }
     }
 }
+
+#[test]
+fn record_sets_a_server_gives_no_usable_answer_for_are_reported_once_per_server() {
+    // ns2 answers without authority: its answers verify nothing.
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![Fault::NoAuthority]]));
+    let dir = zone_file_dir(HIVE_FILE);
+    let (_, json, text) = common::check_json(&lab, &["hive.test"], dir.path());
+    let unverified: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "records.unverified")
+        .collect();
+    assert_eq!(unverified.len(), 1, "{text}");
+    let message = unverified[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("ns2.dns.test. (127.53.2.2)")
+            && message.contains("3 of the 3 record set(s)")
+            && message.contains("without authority"),
+        "{message}"
+    );
+    assert_eq!(unverified[0]["severity"], "warning");
+}

@@ -347,10 +347,48 @@ pub async fn verify(
     }
 }
 
-/// One finding per record set that is not served identically everywhere, and one per server
-/// whose zone holds record sets beyond the file.
+/// The first ten of a list, and how many more.
+fn first_few(items: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut shown = items[..items.len().min(SHOWN)].join(", ");
+    if items.len() > SHOWN {
+        shown.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    shown
+}
+
+/// One finding per record set that is not served identically everywhere, one per server that
+/// left record sets unanswered, and one per server whose zone holds record sets beyond the file.
 pub fn findings(v: &Verification) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Record sets a server gave no usable answer for (a timeout, a non-authoritative answer):
+    // neither served nor not served. One finding per server, not one per record set.
+    let mut unanswered: BTreeMap<(&str, IpAddr), (Vec<String>, &str)> = BTreeMap::new();
+    for set in &v.sets {
+        for (server, addr, served) in &set.servers {
+            if let Served::NoAnswer { why } = served {
+                let entry = unanswered
+                    .entry((server.as_str(), *addr))
+                    .or_insert_with(|| (Vec::new(), why.as_str()));
+                entry.0.push(format!("{} {}", set.name, set.rtype));
+            }
+        }
+    }
+    for ((server, addr), (sets, why)) in &unanswered {
+        out.push(Finding {
+            code: "records.unverified",
+            severity: Severity::Warning,
+            message: format!(
+                "{server} ({addr}) gave no usable answer for {} of the {} record set(s) of {} (first: {why}): {}",
+                sets.len(),
+                v.sets.len(),
+                v.file,
+                first_few(sets)
+            ),
+            servers: vec![format!("{server} ({addr})")],
+            fix: "see the server's other findings (unreachable, lame); a server that drops some questions under load may be rate limiting: check again".into(),
+        });
+    }
     for (server, addr, listing) in &v.listings {
         let Listing::Transferred { unexpected, .. } = listing else {
             continue;
@@ -358,11 +396,7 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
         if unexpected.is_empty() {
             continue;
         }
-        const SHOWN: usize = 10;
-        let mut shown = unexpected[..unexpected.len().min(SHOWN)].join(", ");
-        if unexpected.len() > SHOWN {
-            shown.push_str(&format!(" and {} more", unexpected.len() - SHOWN));
-        }
+        let shown = first_few(unexpected);
         out.push(Finding {
             code: "records.unexpected",
             severity: Severity::Warning,
