@@ -148,6 +148,15 @@ fn rtype(t: RecordType) -> Option<RType> {
     .find(|r| qtype(*r) == t)
 }
 
+/// Route 53's name servers are `ns-N.awsdns-NN.{com,net,org,co.uk}`.
+fn is_route53(server: &Name) -> bool {
+    server.iter().nth(1).is_some_and(|label| {
+        label.len() == 9
+            && label[..7].eq_ignore_ascii_case(b"awsdns-")
+            && label[7..].iter().all(u8::is_ascii_digit)
+    })
+}
+
 /// The record sets of a transferred zone that the file does not have: of the types a zone file
 /// holds, leaving out the apex SOA and NS (the provider's) and names the file's `ignore:` leaves
 /// to others.
@@ -300,6 +309,11 @@ pub async fn verify(
             return Vec::new();
         }
         join_all(targets.iter().map(|(_, s, a)| async move {
+            if is_route53(&s.name) {
+                // Route 53 answers no zone transfer: not worth a connection per server.
+                let why = "Route 53 gives no zone transfers".to_string();
+                return (s.name.to_ascii(), *a, Listing::NotGiven { why });
+            }
             let listing = match walker.transfer(*a, &zone.origin).await {
                 Transfer::Records(records) => Listing::Transferred {
                     records: records.len(),
@@ -455,4 +469,30 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route53_name_servers_are_recognised() {
+        let yes = [
+            "ns-1.awsdns-01.org.",
+            "ns-2034.awsdns-42.co.uk.",
+            "NS-9.AWSDNS-63.COM.",
+        ];
+        let no = [
+            "ns1.dns.test.",
+            "ns-1.awsdns.org.",
+            "ns-1.notawsdns-01.org.",
+            "awsdns-01.org.",
+        ];
+        for n in yes {
+            assert!(is_route53(&Name::from_ascii(n).unwrap()), "{n}");
+        }
+        for n in no {
+            assert!(!is_route53(&Name::from_ascii(n).unwrap()), "{n}");
+        }
+    }
 }
