@@ -281,8 +281,9 @@ pub async fn verify(
         .map(|(i, (s, a))| (i, s, a))
         .collect();
     let keys: Vec<(&RrKey, &RecordSet)> = zone.rrsets.iter().collect();
-    // The file sets the number of questions: they do not count against the walk's budget.
-    let walker = &walker.with_extra_budget(keys.len() * targets.len());
+    // The file sets the number of questions (and a zone transfer per server): they do not
+    // count against the walk's budget.
+    let walker = &walker.with_extra_budget((keys.len() + 1) * targets.len());
     let questions: Vec<(Name, RecordType)> = keys
         .iter()
         .map(|(key, _)| (key.name.clone(), qtype(key.rtype)))

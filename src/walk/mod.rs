@@ -244,9 +244,9 @@ impl Walker {
 
     /// Asks one server address many questions over UDP through one socket ([`batch`]), with
     /// `window` of them in flight; truncated answers are asked again over TCP. Each answer is
-    /// handed to `judge` (with the question's index) as soon as it is settled, so that thousands of answers are never held at
-    /// once; the judgements come back in the order of `questions`. The budget and the memory of
-    /// dead servers apply as in [`Walker::probe`].
+    /// handed to `judge` (with the question's index) as soon as it is settled, so that thousands
+    /// of answers are never held at once; the judgements come back in the order of `questions`.
+    /// The budget and the memory of dead servers apply as in [`Walker::probe`].
     pub async fn ask_many<T>(
         &self,
         addr: IpAddr,
