@@ -544,3 +544,62 @@ fn record_sets_a_server_gives_no_usable_answer_for_are_reported_once_per_server(
     );
     assert_eq!(unverified[0]["severity"], "warning");
 }
+
+/// The healthy tree with `ds` keys published by test. for hive.test. and `keys` served by
+/// hive.test. (lab key names: see lab::record).
+fn signed_zones(ds: &[&'static str], keys: &[&'static str]) -> Vec<ZoneSpec> {
+    let mut zones = healthy_zones();
+    for k in ds {
+        zones[1].records.push(("hive.test.", "DS", k));
+    }
+    for k in keys {
+        zones[2].records.push(("hive.test.", "DNSKEY", k));
+    }
+    zones
+}
+
+#[test]
+fn dnssec_the_parents_ds_must_match_a_key_the_zone_serves() {
+    // Signed, and the parent's DS matches the key: nothing to say.
+    let lab = lab::start(signed_zones(&["k1"], &["k1"]), servers([vec![], vec![]]));
+    let (code, json, err) = check(&lab, &["hive.test"]);
+    expect(&json, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let asked = json["dnssec_probes"].as_array().unwrap();
+    assert_eq!(
+        asked.len(),
+        4,
+        "DS of both test. servers, DNSKEY of both hive.test. servers"
+    );
+
+    // The zone moved to servers that do not sign it; the parent still has the old DS.
+    let lab = lab::start(signed_zones(&["k1"], &[]), servers([vec![], vec![]]));
+    let (code, json, _) = check(&lab, &["hive.test"]);
+    expect(&json, &["dnssec.ds-without-dnskey"]);
+    assert_eq!(code, Some(1));
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("the parent (test.)") && message.contains("SERVFAIL"),
+        "{message}"
+    );
+
+    // Signed with a new key; the parent still points at the old one.
+    let lab = lab::start(signed_zones(&["k9"], &["k1"]), servers([vec![], vec![]]));
+    let (_, json, _) = check(&lab, &["hive.test"]);
+    expect(&json, &["dnssec.ds-mismatch"]);
+
+    // During a key rollover the parent may hold two DS records: one matching is enough.
+    let lab = lab::start(
+        signed_zones(&["k9", "k1"], &["k1"]),
+        servers([vec![], vec![]]),
+    );
+    let (_, json, _) = check(&lab, &["hive.test"]);
+    expect(&json, &[]);
+
+    // Signed, but no DS at the parent yet: a warning.
+    let lab = lab::start(signed_zones(&[], &["k1"]), servers([vec![], vec![]]));
+    let (code, json, _) = check(&lab, &["hive.test"]);
+    expect(&json, &["dnssec.no-ds"]);
+    assert_eq!(json["findings"][0]["severity"], "warning");
+    assert_eq!(code, Some(1));
+}

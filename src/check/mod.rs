@@ -38,6 +38,10 @@ pub struct Facts {
     pub ns: Vec<Probe>,
     /// A/AAAA of the zone's in-zone name servers, asked of the zone's own servers.
     pub ns_addrs: Vec<Probe>,
+    /// The zone's DS set, asked of every server of the parent (the parent's own data).
+    pub ds: Vec<Probe>,
+    /// The zone's DNSKEY set, asked of every server of the zone.
+    pub dnskey: Vec<Probe>,
     /// (name, target) for each CNAME followed.
     pub cname_chain: Vec<(Name, Name)>,
     pub cname_loop: bool,
@@ -140,6 +144,8 @@ pub async fn gather(
         soa_tcp: vec![],
         ns: vec![],
         ns_addrs: vec![],
+        ds: vec![],
+        dnskey: vec![],
         cname_chain: vec![],
         cname_loop: false,
         addresses: vec![],
@@ -163,6 +169,8 @@ pub async fn gather(
         facts.soa_udp = pick(RecordType::SOA, Proto::Udp);
         facts.soa_tcp = pick(RecordType::SOA, Proto::Tcp);
         facts.ns = pick(RecordType::NS, Proto::Udp);
+        facts.dnskey = pick(RecordType::DNSKEY, Proto::Udp);
+        facts.ds = pick(RecordType::DS, Proto::Udp);
         let in_zone: BTreeSet<Name> = facts
             .delegation()
             .map(|d| d.ns.iter().filter(|n| zone.zone_of(n)).cloned().collect())
@@ -583,6 +591,8 @@ pub fn findings(f: &Facts) -> Vec<Finding> {
         }
     }
 
+    dnssec(f, &zone, &mut out);
+
     if f.cname_loop {
         out.push(Finding {
             code: "cname.loop",
@@ -602,4 +612,124 @@ pub fn findings(f: &Facts) -> Vec<Finding> {
         });
     }
     out
+}
+
+/// The records of `rtype` at `owner` that servers answered with authority, deduplicated, and
+/// whether any server answered with authority at all.
+fn authoritative_set<T: Clone + PartialEq>(
+    probes: &[Probe],
+    owner: &Name,
+    pick: impl Fn(&RData) -> Option<&T>,
+) -> (Vec<T>, bool) {
+    let mut set: Vec<T> = Vec::new();
+    let mut answered = false;
+    for m in probes
+        .iter()
+        .filter(|p| answers_with_authority(p))
+        .filter_map(Probe::message)
+    {
+        answered = true;
+        for r in m.answers.iter().filter(|r| r.name == *owner) {
+            if let Some(item) = pick(&r.data)
+                && !set.contains(item)
+            {
+                set.push(item.clone());
+            }
+        }
+    }
+    (set, answered)
+}
+
+/// dnssec.ds-without-dnskey, dnssec.ds-mismatch, dnssec.no-ds: the chain of trust from the
+/// parent's DS set to the keys the zone serves (RFC 4035 §5.2). After a move to new name
+/// servers the parent often still holds the DS of the old provider's keys: validating resolvers
+/// then refuse every answer of the zone, though every server answers.
+fn dnssec(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
+    use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS};
+    let (ds, parent_answered) = authoritative_set(&f.ds, zone, |d| match d {
+        RData::DNSSEC(DNSSECRData::DS(ds)) => Some(ds),
+        _ => None,
+    });
+    let (keys, zone_answered) = authoritative_set(&f.dnskey, zone, |d| match d {
+        RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k),
+        _ => None,
+    });
+    let zone_text = zone.to_ascii();
+    let parent = f
+        .delegation()
+        .and_then(|d| d.parent.as_ref())
+        .map(Name::to_ascii)
+        .unwrap_or_else(|| "the parent".into());
+    let ds_text = |ds: &[DS]| {
+        ds.iter()
+            .map(|d| {
+                format!(
+                    "key tag {} algorithm {} digest type {}",
+                    d.key_tag(),
+                    u8::from(d.algorithm()),
+                    u8::from(d.digest_type())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let key_tags = |keys: &[DNSKEY]| {
+        keys.iter()
+            .filter_map(|k| k.calculate_key_tag().ok())
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !ds.is_empty() && keys.is_empty() && zone_answered {
+        out.push(Finding {
+            code: "dnssec.ds-without-dnskey",
+            severity: Severity::Error,
+            message: format!(
+                "the parent ({parent}) publishes DS records for {zone_text} ({}), but the zone's servers serve no DNSKEY: validating resolvers (1.1.1.1, 8.8.8.8, 9.9.9.9 and most ISPs) refuse every answer of {zone_text} with SERVFAIL. This is what a signed zone looks like after a move to new name servers",
+                ds_text(&ds)
+            ),
+            servers: vec![],
+            fix: "remove the DS records at the registrar (DNSSEC settings of the domain), or enable DNSSEC signing in Route 53 and give the registrar the new DS record".into(),
+        });
+    } else if !ds.is_empty() && !keys.is_empty() {
+        // Only the DS records whose digest can be computed are judged.
+        let judged: Vec<(&DS, bool)> = ds
+            .iter()
+            .filter_map(|d| {
+                let mut any = None;
+                for k in &keys {
+                    match d.covers(zone, k) {
+                        Ok(true) => return Some((d, true)),
+                        Ok(false) => any = Some((d, false)),
+                        Err(_) => {}
+                    }
+                }
+                any
+            })
+            .collect();
+        if !judged.is_empty() && judged.iter().all(|(_, covered)| !covered) {
+            out.push(Finding {
+                code: "dnssec.ds-mismatch",
+                severity: Severity::Error,
+                message: format!(
+                    "none of the DS records the parent ({parent}) publishes for {zone_text} ({}) matches a DNSKEY the zone serves (key tags {}): validating resolvers refuse every answer of {zone_text} with SERVFAIL",
+                    ds_text(&ds),
+                    key_tags(&keys)
+                ),
+                servers: vec![],
+                fix: "give the registrar the DS record of the zone's current key-signing key (Route 53: the DNSSEC signing page of the hosted zone), and remove the old one".into(),
+            });
+        }
+    } else if ds.is_empty() && parent_answered && keys.iter().any(DNSKEY::secure_entry_point) {
+        out.push(Finding {
+            code: "dnssec.no-ds",
+            severity: Severity::Warning,
+            message: format!(
+                "{zone_text} is signed (key tags {}), but the parent ({parent}) has no DS record for it: resolvers do not validate its answers",
+                key_tags(&keys)
+            ),
+            servers: vec![],
+            fix: "give the registrar the DS record of the key-signing key, to finish enabling DNSSEC".into(),
+        });
+    }
 }

@@ -187,6 +187,7 @@ pub fn to_json(f: &Facts, findings: &[Finding]) -> Value {
             "probes": l.probes.iter().map(probe_json).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "zone_probes": f.soa_udp.iter().chain(&f.ns).chain(&f.soa_tcp).map(probe_json).collect::<Vec<_>>(),
+        "dnssec_probes": f.ds.iter().chain(&f.dnskey).map(probe_json).collect::<Vec<_>>(),
         "dropped": f.walk.dropped,
         "cname_chain": f.cname_chain.iter().map(|(a, b)| [a.to_ascii(), b.to_ascii()]).collect::<Vec<_>>(),
         "addresses": f.addresses,

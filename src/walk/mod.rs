@@ -380,21 +380,32 @@ impl Walker {
         let mut walk = Walk::default();
         let mut zone = Name::root();
         let mut servers: Vec<NameServer> = self.hints.as_ref().clone();
+        let mut parent_servers: Vec<NameServer> = Vec::new();
         for _ in 0..self.config.max_depth {
             if self.budget_spent() {
                 walk.end = End::Budget;
                 return walk;
             }
             let (probes, apex) = if with_apex && !zone.is_root() {
-                let (probes, soa_udp, ns, soa_tcp) = futures_util::join!(
+                // In the same round as the question: the zone's SOA (UDP and TCP), NS and DNSKEY
+                // sets from its servers, and its DS set from the parent's servers.
+                let (probes, soa_udp, ns, soa_tcp, dnskey, ds) = futures_util::join!(
                     self.ask_all(&servers, qname, qtype, Proto::Udp),
                     self.ask_all(&servers, &zone, RecordType::SOA, Proto::Udp),
                     self.ask_all(&servers, &zone, RecordType::NS, Proto::Udp),
                     self.ask_all(&servers, &zone, RecordType::SOA, Proto::Tcp),
+                    self.ask_all(&servers, &zone, RecordType::DNSKEY, Proto::Udp),
+                    self.ask_all(&parent_servers, &zone, RecordType::DS, Proto::Udp),
                 );
                 (
                     probes,
-                    soa_udp.into_iter().chain(ns).chain(soa_tcp).collect(),
+                    soa_udp
+                        .into_iter()
+                        .chain(ns)
+                        .chain(soa_tcp)
+                        .chain(dnskey)
+                        .chain(ds)
+                        .collect(),
                 )
             } else {
                 (
@@ -402,7 +413,13 @@ impl Walker {
                     Vec::new(),
                 )
             };
-            let answered = probes.iter().chain(&apex).any(|p| p.result.is_ok());
+            // The zone's own servers answered (the parent's answers to the DS question do not
+            // count).
+            let answered = probes
+                .iter()
+                .chain(&apex)
+                .filter(|p| p.qtype != RecordType::DS)
+                .any(|p| p.result.is_ok());
             let referral = pick_referral(&zone, qname, &probes, &mut walk.dropped);
             walk.levels.push(Level {
                 zone: zone.clone(),
@@ -443,7 +460,7 @@ impl Walker {
             }
             walk.delegations.push(delegation);
             zone = child;
-            servers = next;
+            parent_servers = std::mem::replace(&mut servers, next);
             servers.sort();
         }
         walk.end = End::Budget;

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hickory_net::xfer::Protocol;
+use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS};
+use hickory_proto::dnssec::{Algorithm, DigestType, PublicKeyBuf};
 use hickory_proto::op::{Header, HeaderCounts, Metadata, ResponseCode};
 use hickory_proto::rr::rdata::{A, CNAME, NS, SOA};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
@@ -124,9 +126,35 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
         "A" => RData::A(A(Ipv4Addr::from_str(value).unwrap())),
         "NS" => RData::NS(NS(name(value))),
         "CNAME" => RData::CNAME(CNAME(name(value))),
+        // DNSSEC, by the name of a key: `DNSKEY k1` serves the key made from "k1", and
+        // `DS k1` at the parent points at it (SHA-256); `DS k9` points at a key nobody serves.
+        "DNSKEY" => RData::DNSSEC(DNSSECRData::DNSKEY(lab_key(value))),
+        "DS" => RData::DNSSEC(DNSSECRData::DS(
+            DS::from_key(
+                lab_key(value).public_key(),
+                &name(owner),
+                DigestType::SHA256,
+            )
+            .unwrap(),
+        )),
         other => panic!("lab records: add {other}"),
     };
     Record::from_rdata(name(owner), ttl, data)
+}
+
+/// A key-signing key (flags 257, ECDSA P-256) whose 64 octets are derived from `seed`: only its
+/// digest matters here, nothing is signed.
+fn lab_key(seed: &str) -> DNSKEY {
+    let bytes: Vec<u8> = (0..64u32)
+        .map(|i| {
+            seed.bytes()
+                .fold(i.wrapping_mul(2_654_435_761), |h, b| {
+                    h.rotate_left(5) ^ u32::from(b)
+                })
+                .to_le_bytes()[0]
+        })
+        .collect();
+    DNSKEY::with_flags(257, PublicKeyBuf::new(bytes, Algorithm::ECDSAP256SHA256))
 }
 
 struct Zone {
@@ -152,7 +180,7 @@ fn soa(z: &Zone, serial: u32) -> Record {
     });
     let data = SOA::new(
         mname.unwrap_or_else(Name::root),
-        name(&format!("hostmaster.{}", z.origin)),
+        name(&format!("hostmaster.{}", z.origin).replace("..", ".")),
         serial,
         3600,
         600,
@@ -281,10 +309,12 @@ impl Handler {
         let mut answers: Vec<Record> = Vec::new();
         let mut authority: Vec<Record> = Vec::new();
         let mut additional: Vec<Record> = Vec::new();
+        // The DS set of a child is the parent's own data (RFC 4035 §3.1.4.1): no referral.
         let cut = zone
             .delegations
             .iter()
             .filter(|(child, _, _)| child.zone_of(&qname))
+            .filter(|(child, _, _)| !(qtype == RecordType::DS && *child == qname))
             .max_by_key(|(c, _, _)| c.num_labels());
         if let Some((_, ns, glue)) = cut {
             // A referral: AA=0, the child's NS in authority, glue in additional.
@@ -323,8 +353,9 @@ impl Handler {
                             .map(|r| (*r).clone()),
                     ),
                 }
-                let exists =
-                    qname == zone.origin || zone.records.iter().any(|r| qname.zone_of(&r.name));
+                let exists = qname == zone.origin
+                    || zone.records.iter().any(|r| qname.zone_of(&r.name))
+                    || zone.delegations.iter().any(|(c, _, _)| qname.zone_of(c));
                 if !exists {
                     meta.response_code = ResponseCode::NXDomain;
                 }
