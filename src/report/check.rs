@@ -125,6 +125,16 @@ pub fn render_text(
         for p in f.soa_udp.iter().chain(&f.ns).chain(&f.soa_tcp) {
             writeln!(out, "   {:<5} {}", p.qtype.to_string(), line(p, zone))?;
         }
+        if !f.ds.is_empty() || !f.dnskey.is_empty() {
+            writeln!(
+                out,
+                ";; {} DS at each server of the parent, DNSKEY at each server of the zone",
+                zone.to_ascii()
+            )?;
+            for p in f.ds.iter().chain(&f.dnskey) {
+                writeln!(out, "   {:<6} {}", p.qtype.to_string(), line(p, zone))?;
+            }
+        }
     }
     for d in &f.walk.dropped {
         writeln!(out, "   {}", style.dim(&format!("dropped: {d}")))?;
