@@ -274,3 +274,111 @@ fn records_beyond_the_file_are_found_by_zone_transfer() {
     );
     assert_eq!(code, Some(1));
 }
+
+/// Runs a BIND tool in `dir`, giving its standard output.
+fn run(tool: &Path, args: &[&str], dir: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        tool.display(),
+        common::stderr(&out)
+    );
+    common::stdout(&out)
+}
+
+#[test]
+fn a_zone_signed_by_bind_and_served_by_nsd_matches_the_ds_at_its_parent() {
+    let tools = [
+        common::require_tool("nsd", "nsd"),
+        common::require_tool("dnssec-keygen", "bind9-utils"),
+        common::require_tool("dnssec-signzone", "bind9-utils"),
+        common::require_tool("dnssec-dsfromkey", "bind9-utils"),
+    ];
+    let [Some(nsd), Some(keygen), Some(signzone), Some(dsfromkey)] = tools else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let d = dir.to_str().unwrap();
+    common::write_zone(dir, "hive.test", "www: {type: A, value: 192.0.2.1}\n");
+    let out = common::dns()
+        .args([
+            "export",
+            "hive.test",
+            "--ns",
+            "ns1.dns.test,ns2.dns.test",
+            "-o",
+            "hive.test.zone",
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    // A key-signing key made by BIND, the zone signed with it, and its DS as a registrar gets it.
+    let key = run(
+        &keygen,
+        &["-K", d, "-a", "ECDSAP256SHA256", "-f", "KSK", "hive.test."],
+        dir,
+    );
+    let key = key.trim();
+    run(
+        &signzone,
+        &[
+            "-S",
+            "-z",
+            "-K",
+            d,
+            "-d",
+            d,
+            "-o",
+            "hive.test.",
+            "-f",
+            "hive.test.signed",
+            "hive.test.zone",
+        ],
+        dir,
+    );
+    let ds_line = run(&dsfromkey, &["-2", &format!("{d}/{key}.key")], dir);
+    // "hive.test. IN DS 65284 13 2 EAE9…": the last four fields.
+    let fields: Vec<&str> = ds_line.split_whitespace().collect();
+    let ds = fields[fields.len() - 4..].join(" ");
+
+    let check_with_ds = |ds: String| {
+        let ds: &'static str = Box::leak(ds.into_boxed_str());
+        let lab = parent_lab(&[("hive.test.", "DS", ds)]);
+        let _nsd = start_nsd(&nsd, dir, lab.port, &[("hive.test.", "hive.test.signed")]);
+        common::check_json(&lab, &["www.hive.test"], dir)
+    };
+    let (code, json, text) = check_with_ds(ds.clone());
+    assert_eq!(json["findings"], serde_json::json!([]), "{text}");
+    assert_eq!(code, Some(0));
+    let dnskeys = json["dnssec_probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["question"] == "hive.test. DNSKEY")
+        .count();
+    assert_eq!(
+        dnskeys, 2,
+        "both NSD addresses were asked for the DNSKEY set"
+    );
+
+    // The registrar still holds another key's DS (the digest's last hex digit changed).
+    let mut other = ds.clone();
+    let last = other.pop().unwrap();
+    other.push(if last == '0' { '1' } else { '0' });
+    let (code, json, text) = check_with_ds(other);
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["dnssec.ds-mismatch"], "{text}");
+    assert_eq!(code, Some(1));
+}

@@ -129,6 +129,20 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
         // DNSSEC, by the name of a key: `DNSKEY k1` serves the key made from "k1", and
         // `DS k1` at the parent points at it (SHA-256); `DS k9` points at a key nobody serves.
         "DNSKEY" => RData::DNSSEC(DNSSECRData::DNSKEY(lab_key(value))),
+        // Or written out, as dnssec-dsfromkey prints it: `KEYTAG ALGORITHM DIGESTTYPE HEX`.
+        "DS" if value.contains(' ') => {
+            let f: Vec<&str> = value.split_whitespace().collect();
+            let digest = (0..f[3].len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&f[3][i..i + 2], 16).unwrap())
+                .collect();
+            RData::DNSSEC(DNSSECRData::DS(DS::new(
+                f[0].parse().unwrap(),
+                Algorithm::from_u8(f[1].parse().unwrap()),
+                DigestType::from(f[2].parse::<u8>().unwrap()),
+                digest,
+            )))
+        }
         "DS" => RData::DNSSEC(DNSSECRData::DS(
             DS::from_key(
                 lab_key(value).public_key(),
