@@ -555,6 +555,10 @@ fn signed_zones(ds: &[&'static str], keys: &[&'static str]) -> Vec<ZoneSpec> {
     for k in keys {
         zones[2].records.push(("hive.test.", "DNSKEY", k));
     }
+    if !keys.is_empty() {
+        // Signed yesterday, valid for a month.
+        zones[2].records.push(("hive.test.", "RRSIG", "-1 30"));
+    }
     zones
 }
 
@@ -602,4 +606,30 @@ fn dnssec_the_parents_ds_must_match_a_key_the_zone_serves() {
     expect(&json, &["dnssec.no-ds"]);
     assert_eq!(json["findings"][0]["severity"], "warning");
     assert_eq!(code, Some(1));
+}
+
+#[test]
+fn dnssec_signatures_over_the_key_set_must_be_valid() {
+    let with_signature = |window: &'static str| {
+        let mut zones = signed_zones(&["k1"], &["k1"]);
+        zones[2].records.retain(|r| r.1 != "RRSIG");
+        zones[2].records.push(("hive.test.", "RRSIG", window));
+        lab::start(zones, servers([vec![], vec![]]))
+    };
+    // Expired yesterday: the zone is bogus to validating resolvers.
+    let (code, json, _) = check(&with_signature("-30 -1"), &["hive.test"]);
+    expect(&json, &["dnssec.signature-expired"]);
+    assert_eq!(code, Some(1));
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("expired") && message.contains("127.53.2.2"),
+        "{message}"
+    );
+    // Not valid before next week (a signer's clock ahead).
+    let (_, json, _) = check(&with_signature("7 30"), &["hive.test"]);
+    expect(&json, &["dnssec.signature-expired"]);
+    // Valid one more day: a warning.
+    let (_, json, _) = check(&with_signature("-10 1"), &["hive.test"]);
+    expect(&json, &["dnssec.signature-expiring"]);
+    assert_eq!(json["findings"][0]["severity"], "warning");
 }

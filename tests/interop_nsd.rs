@@ -381,4 +381,36 @@ fn a_zone_signed_by_bind_and_served_by_nsd_matches_the_ds_at_its_parent() {
         .collect();
     assert_eq!(codes, ["dnssec.ds-mismatch"], "{text}");
     assert_eq!(code, Some(1));
+
+    // Signatures that lapsed in 2020 (-P: dnssec-signzone would refuse to check them).
+    run(
+        &signzone,
+        &[
+            "-P",
+            "-S",
+            "-z",
+            "-K",
+            d,
+            "-d",
+            d,
+            "-s",
+            "20200101000000",
+            "-e",
+            "20200201000000",
+            "-o",
+            "hive.test.",
+            "-f",
+            "hive.test.signed",
+            "hive.test.zone",
+        ],
+        dir,
+    );
+    let (_, json, text) = check_with_ds(ds);
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["dnssec.signature-expired"], "{text}");
 }

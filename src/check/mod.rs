@@ -40,8 +40,11 @@ pub struct Facts {
     pub ns_addrs: Vec<Probe>,
     /// The zone's DS set, asked of every server of the parent (the parent's own data).
     pub ds: Vec<Probe>,
-    /// The zone's DNSKEY set, asked of every server of the zone.
+    /// The zone's DNSKEY set, asked of every server of the zone (with the DO bit: the answers
+    /// carry the signatures over the set).
     pub dnskey: Vec<Probe>,
+    /// When the facts were gathered, in seconds since 1970 (for signature validity).
+    pub checked_at: u64,
     /// (name, target) for each CNAME followed.
     pub cname_chain: Vec<(Name, Name)>,
     pub cname_loop: bool,
@@ -146,6 +149,9 @@ pub async fn gather(
         ns_addrs: vec![],
         ds: vec![],
         dnskey: vec![],
+        checked_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
         cname_chain: vec![],
         cname_loop: false,
         addresses: vec![],
@@ -721,15 +727,112 @@ fn dnssec(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
             });
         }
     } else if ds.is_empty() && parent_answered && keys.iter().any(DNSKEY::secure_entry_point) {
+        no_ds(&zone_text, &parent, &key_tags(&keys), out);
+    }
+    if !ds.is_empty() && !keys.is_empty() {
+        signatures(f, zone, out);
+    }
+}
+
+/// dnssec.signature-expired / dnssec.signature-expiring: the signatures over the zone's DNSKEY
+/// set, server by server (RFC 4034 §3.1.5: validity by serial number arithmetic). Signatures
+/// that lapse make the whole zone bogus to validating resolvers, though every record is there;
+/// it happens when whatever re-signs the zone stops. Only their validity period is read here.
+fn signatures(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
+    use hickory_proto::dnssec::rdata::DNSSECRData;
+    const SOON: i64 = 3 * 86_400;
+    let now = f.checked_at as u32;
+    let mut lapsed = Vec::new();
+    let mut soon = Vec::new();
+    for p in f.dnskey.iter().filter(|p| answers_with_authority(p)) {
+        let Some(m) = p.message() else { continue };
+        // Seconds from now to each signature's start and end (negative: in the past).
+        let windows: Vec<(i64, i64)> = m
+            .answers
+            .iter()
+            .filter(|r| r.name == *zone)
+            .filter_map(|r| match &r.data {
+                RData::DNSSEC(DNSSECRData::RRSIG(sig))
+                    if sig.input().type_covered == RecordType::DNSKEY =>
+                {
+                    let input = sig.input();
+                    let from = i64::from(input.sig_inception.get().wrapping_sub(now) as i32);
+                    let to = i64::from(input.sig_expiration.get().wrapping_sub(now) as i32);
+                    Some((from, to))
+                }
+                _ => None,
+            })
+            .collect();
+        if !m
+            .answers
+            .iter()
+            .any(|r| r.record_type() == RecordType::DNSKEY)
+        {
+            continue;
+        }
+        let valid: Vec<&(i64, i64)> = windows
+            .iter()
+            .filter(|(from, to)| *from <= 0 && *to > 0)
+            .collect();
+        if valid.is_empty() {
+            let why = match windows.iter().map(|(_, to)| *to).max() {
+                None => "no signature over the DNSKEY set".to_string(),
+                Some(to) if to <= 0 => format!("the latest signature over the DNSKEY set expired {} ago", span(-to)),
+                Some(_) => "the signatures over the DNSKEY set are not valid yet (inception in the future: a clock?)".to_string(),
+            };
+            lapsed.push(format!("{} {why}", who(p)));
+        } else if let Some(to) = valid.iter().map(|(_, to)| *to).max()
+            && to < SOON
+        {
+            soon.push(format!("{} in {}", who(p), span(to)));
+        }
+    }
+    let zone_text = zone.to_ascii();
+    if !lapsed.is_empty() {
         out.push(Finding {
-            code: "dnssec.no-ds",
-            severity: Severity::Warning,
+            code: "dnssec.signature-expired",
+            severity: Severity::Error,
             message: format!(
-                "{zone_text} is signed (key tags {}), but the parent ({parent}) has no DS record for it: resolvers do not validate its answers",
-                key_tags(&keys)
+                "{zone_text} is signed and its parent holds its DS, but there is no valid signature over its DNSKEY set: {}; validating resolvers answer SERVFAIL for the whole zone",
+                lapsed.join("; ")
             ),
             servers: vec![],
-            fix: "give the registrar the DS record of the key-signing key, to finish enabling DNSSEC".into(),
+            fix: "re-sign the zone (Route 53 signs continuously while DNSSEC signing is enabled and its KMS key usable; check the key's permissions), or remove the DS at the registrar".into(),
         });
     }
+    if !soon.is_empty() {
+        out.push(Finding {
+            code: "dnssec.signature-expiring",
+            severity: Severity::Warning,
+            message: format!(
+                "the signatures over {zone_text}'s DNSKEY set expire soon: {}",
+                soon.join("; ")
+            ),
+            servers: vec![],
+            fix: "check that whatever signs the zone is still running".into(),
+        });
+    }
+}
+
+/// A duration for people: "3 days", "5 hours", "12 minutes".
+fn span(seconds: i64) -> String {
+    match seconds {
+        s if s >= 2 * 86_400 => format!("{} days", s / 86_400),
+        s if s >= 2 * 3_600 => format!("{} hours", s / 3_600),
+        s => format!("{} minutes", s / 60),
+    }
+}
+
+/// dnssec.no-ds: signed, but the chain of trust does not reach the zone.
+fn no_ds(zone_text: &str, parent: &str, tags: &str, out: &mut Vec<Finding>) {
+    out.push(Finding {
+        code: "dnssec.no-ds",
+        severity: Severity::Warning,
+        message: format!(
+            "{zone_text} is signed (key tags {tags}), but the parent ({parent}) has no DS record for it: resolvers do not validate its answers"
+        ),
+        servers: vec![],
+        fix: "give the registrar the DS record of the key-signing key, to finish enabling DNSSEC"
+            .into(),
+    });
 }

@@ -70,11 +70,15 @@ pub struct Reply {
     pub retried_tcp: bool,
 }
 
-fn options(recursion: bool) -> DnsRequestOptions {
+/// Request options. The DO bit (RFC 3225) is set for DNSKEY questions only, so that the answer
+/// carries the signatures over the key set, whose validity the check reads; every other answer
+/// stays as small as it was.
+fn options(recursion: bool, qtype: hickory_proto::rr::RecordType) -> DnsRequestOptions {
     let mut o = DnsRequestOptions::default();
     o.recursion_desired = recursion;
     o.use_edns = true;
     o.edns_payload_len = EDNS_BUFFER;
+    o.edns_set_dnssec_ok = qtype == hickory_proto::rr::RecordType::DNSKEY;
     o
 }
 
@@ -97,7 +101,8 @@ async fn send(
     timeout: Duration,
     recursion: bool,
 ) -> Result<Message, NoAnswer> {
-    let mut stream = client.lookup(query, options(recursion));
+    let qtype = query.query_type();
+    let mut stream = client.lookup(query, options(recursion, qtype));
     match tokio::time::timeout(timeout + Duration::from_millis(50), stream.next()).await {
         Err(_) | Ok(None) => Err(NoAnswer::Timeout),
         Ok(Some(Err(e))) => Err(classify(&e)),

@@ -12,11 +12,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hickory_net::xfer::Protocol;
-use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS};
+use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS, RRSIG, SigInput};
 use hickory_proto::dnssec::{Algorithm, DigestType, PublicKeyBuf};
 use hickory_proto::op::{Header, HeaderCounts, Metadata, ResponseCode};
 use hickory_proto::rr::rdata::{A, CNAME, NS, SOA};
-use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::rr::{Name, RData, Record, RecordType, SerialNumber};
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::zone_handler::MessageResponseBuilder;
 
@@ -141,6 +141,31 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
                 Algorithm::from_u8(f[1].parse().unwrap()),
                 DigestType::from(f[2].parse::<u8>().unwrap()),
                 digest,
+            )))
+        }
+        // A signature over the owner's DNSKEY set valid from FROM to TO days from now
+        // (`-1 30`); the signature octets are not real: only the validity period is read.
+        "RRSIG" => {
+            let days = |t: &str| {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs() as i64;
+                SerialNumber::new((now + t.parse::<i64>().unwrap() * 86_400) as u32)
+            };
+            let (from, to) = value.split_once(' ').unwrap();
+            RData::DNSSEC(DNSSECRData::RRSIG(RRSIG::from_sig(
+                SigInput {
+                    type_covered: RecordType::DNSKEY,
+                    algorithm: Algorithm::ECDSAP256SHA256,
+                    num_labels: name(owner).num_labels(),
+                    original_ttl: ttl,
+                    sig_expiration: days(to),
+                    sig_inception: days(from),
+                    key_tag: 0,
+                    signer_name: name(owner),
+                },
+                vec![0; 64],
             )))
         }
         "DS" => RData::DNSSEC(DNSSECRData::DS(
@@ -363,7 +388,13 @@ impl Handler {
                     _ => answers.extend(
                         at_name
                             .iter()
-                            .filter(|r| r.record_type() == qtype)
+                            .filter(|r| {
+                                r.record_type() == qtype
+                                    // The signatures over a DNSKEY set come with it (the
+                                    // check sets the DO bit for DNSKEY questions).
+                                    || (qtype == RecordType::DNSKEY
+                                        && r.record_type() == RecordType::RRSIG)
+                            })
                             .map(|r| (*r).clone()),
                     ),
                 }
