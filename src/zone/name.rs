@@ -95,6 +95,16 @@ fn check_labels(ascii: &str, allow_wildcard: bool) -> Result<usize, NameError> {
                 ch,
             });
         }
+        // An A-label (RFC 5890 §2.3.2.1) must decode: `xn--` alone, or broken punycode, names
+        // nothing (and hickory's zone parser refuses it on import).
+        if label.len() >= 4
+            && label[..4].eq_ignore_ascii_case("xn--")
+            && idna::domain_to_ascii(label).is_err()
+        {
+            return Err(NameError::Idn(format!(
+                "'{label}' starts with xn-- but is not a valid punycode label"
+            )));
+        }
     }
     if wire > 255 {
         return Err(NameError::TooLong { len: wire });
@@ -198,6 +208,20 @@ pub fn relative(name: &Name, origin: &Name) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_labels_must_decode() {
+        // Found by tests/fuzz_loader.rs: accepted, exported, then refused on import.
+        for bad in ["xn--", "xn--.", "www.xn--"] {
+            let r = parse_owner(bad, &origin());
+            assert!(matches!(r, Err(NameError::Idn(_))), "{bad}: {r:?}");
+        }
+        assert!(parse_target("xn--.example.net.", false).is_err());
+        assert_eq!(
+            parse_owner("xn--bcher-kva", &origin()).unwrap().to_ascii(),
+            "xn--bcher-kva.example.com."
+        );
+    }
 
     fn origin() -> Name {
         parse_zone("example.com").unwrap()
