@@ -646,8 +646,8 @@ fn authoritative_set<T: Clone + PartialEq>(
     (set, answered)
 }
 
-/// dnssec.ds-without-dnskey, dnssec.ds-mismatch, dnssec.no-ds: the chain of trust from the
-/// parent's DS set to the keys the zone serves (RFC 4035 §5.2). After a move to new name
+/// dnssec.ds-without-dnskey, dnssec.ds-mismatch, dnssec.no-ds, and the signatures' validity: the
+/// chain of trust from the parent's DS set to the keys the zone serves (RFC 4035 §5.2). After a move to new name
 /// servers the parent often still holds the DS of the old provider's keys: validating resolvers
 /// then refuse every answer of the zone, though every server answers.
 fn dnssec(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
@@ -744,6 +744,7 @@ fn signatures(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
     let now = f.checked_at as u32;
     let mut lapsed = Vec::new();
     let mut soon = Vec::new();
+    let (mut lapsed_at, mut soon_at) = (Vec::new(), Vec::new());
     for p in f.dnskey.iter().filter(|p| answers_with_authority(p)) {
         let Some(m) = p.message() else { continue };
         // Seconds from now to each signature's start and end (negative: in the past).
@@ -781,10 +782,12 @@ fn signatures(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
                 Some(_) => "the signatures over the DNSKEY set are not valid yet (inception in the future: a clock?)".to_string(),
             };
             lapsed.push(format!("{} {why}", who(p)));
+            lapsed_at.push(who(p));
         } else if let Some(to) = valid.iter().map(|(_, to)| *to).max()
             && to < SOON
         {
             soon.push(format!("{} in {}", who(p), span(to)));
+            soon_at.push(who(p));
         }
     }
     let zone_text = zone.to_ascii();
@@ -796,7 +799,7 @@ fn signatures(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
                 "{zone_text} is signed and its parent holds its DS, but there is no valid signature over its DNSKEY set: {}; validating resolvers answer SERVFAIL for the whole zone",
                 lapsed.join("; ")
             ),
-            servers: vec![],
+            servers: lapsed_at,
             fix: "re-sign the zone (Route 53 signs continuously while DNSSEC signing is enabled and its KMS key usable; check the key's permissions), or remove the DS at the registrar".into(),
         });
     }
@@ -808,7 +811,7 @@ fn signatures(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
                 "the signatures over {zone_text}'s DNSKEY set expire soon: {}",
                 soon.join("; ")
             ),
-            servers: vec![],
+            servers: soon_at,
             fix: "check that whatever signs the zone is still running".into(),
         });
     }
