@@ -633,3 +633,71 @@ fn dnssec_signatures_over_the_key_set_must_be_valid() {
     expect(&json, &["dnssec.signature-expiring"]);
     assert_eq!(json["findings"][0]["severity"], "warning");
 }
+
+#[test]
+fn dnssec_moving_a_signed_zone_to_servers_that_do_not_sign_it_is_flagged_before_the_switch() {
+    // test. still delegates to the old provider, which signs hive.test. with k1 (DS k1 at the
+    // parent); the new servers, ns1/ns2.dns.test., serve an unsigned copy.
+    let old_and_new = |new_faults: Vec<Fault>| {
+        let mut zones = zones(vec!["ns-old.registrar.test."], vec![]);
+        zones[1].records.push(("hive.test.", "DS", "k1"));
+        zones[2].records.push(("hive.test.", "DNSKEY", "k1"));
+        zones[2].records.push(("hive.test.", "RRSIG", "-1 30"));
+        let mut s = servers([new_faults.clone(), new_faults]);
+        s.push(server(
+            "ns-old.registrar.test.",
+            "127.53.9.1",
+            &["hive.test."],
+        ));
+        lab::start(zones, s)
+    };
+    let args = ["hive.test", "--expect-ns", "ns1.dns.test,ns2.dns.test"];
+    let (_, json, _) = check(&old_and_new(vec![Fault::Unsigned]), &args);
+    expect(
+        &json,
+        &[
+            "delegation.expected-ns-mismatch",
+            "delegation.parent-child-mismatch",
+            "ns.too-few",
+            "dnssec.move-unsafe",
+        ],
+    );
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "dnssec.move-unsafe")
+        .unwrap();
+    let mismatch = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "delegation.expected-ns-mismatch")
+        .unwrap();
+    assert!(
+        mismatch["message"]
+            .as_str()
+            .unwrap()
+            .contains("NOT safe yet"),
+        "{mismatch:#}"
+    );
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("do not sign the zone")
+            && f["fix"]
+                .as_str()
+                .unwrap()
+                .contains("remove the DS records at the registrar")
+            && f["fix"].as_str().unwrap().contains("TTL (300 s)"),
+        "{f:#}"
+    );
+    // The new servers serve the key the DS points at (the key moved with the zone): safe.
+    let (_, json, _) = check(&old_and_new(vec![]), &args);
+    assert!(
+        !codes(&json).contains("dnssec.move-unsafe"),
+        "{:#}",
+        json["findings"]
+    );
+}

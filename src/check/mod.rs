@@ -24,6 +24,9 @@ pub struct Expected {
     pub names: BTreeSet<Name>,
     /// SOA probes sent straight to the expected servers.
     pub soa: Vec<Probe>,
+    /// DNSKEY probes sent straight to the expected servers: whether they sign the zone with a
+    /// key the parent's DS points at decides whether switching to them is safe.
+    pub dnskey: Vec<Probe>,
 }
 
 #[derive(Debug, Clone)]
@@ -193,6 +196,7 @@ pub async fn gather(
     }
     if let Some(names) = expected_ns {
         let mut soa = Vec::new();
+        let mut dnskey = Vec::new();
         if let Some(zone) = &zone
             .clone()
             .or_else(|| facts.walk.delegations.last().and_then(|d| d.child.clone()))
@@ -213,19 +217,16 @@ pub async fn gather(
                         result: Err(NoAnswer::Error("no address found for this name".into())),
                     });
                 }
-                soa.extend(
-                    walker
-                        .ask_all(
-                            std::slice::from_ref(&server),
-                            zone,
-                            RecordType::SOA,
-                            Proto::Udp,
-                        )
-                        .await,
+                let one = std::slice::from_ref(&server);
+                let (s, k) = futures_util::join!(
+                    walker.ask_all(one, zone, RecordType::SOA, Proto::Udp),
+                    walker.ask_all(one, zone, RecordType::DNSKEY, Proto::Udp),
                 );
+                soa.extend(s);
+                dnskey.extend(k);
             }
         }
-        facts.expected = Some(Expected { names, soa });
+        facts.expected = Some(Expected { names, soa, dnskey });
     }
     facts.queries = walker.queries();
     facts
@@ -327,7 +328,11 @@ pub fn findings(f: &Facts) -> Vec<Finding> {
             .filter(|p| !(answers_with_authority(p) && soa_serial(p).is_some()))
             .map(who)
             .collect();
-        let readiness = if not_ready.is_empty() {
+        let readiness = if not_ready.is_empty() && unsafe_move(f, &zone).is_some() {
+            format!(
+                "the expected servers already serve {zone_text} authoritatively, but the switch is NOT safe yet: see dnssec.move-unsafe"
+            )
+        } else if not_ready.is_empty() {
             format!(
                 "the expected servers already serve {zone_text} authoritatively, so the switch is safe"
             )
@@ -598,6 +603,7 @@ pub fn findings(f: &Facts) -> Vec<Finding> {
     }
 
     dnssec(f, &zone, &mut out);
+    move_safety(f, &zone, &mut out);
 
     if f.cname_loop {
         out.push(Finding {
@@ -837,5 +843,83 @@ fn no_ds(zone_text: &str, parent: &str, tags: &str, out: &mut Vec<Finding>) {
         servers: vec![],
         fix: "give the registrar the DS record of the key-signing key, to finish enabling DNSSEC"
             .into(),
+    });
+}
+
+/// Why switching to the expected servers would break validation, if it would: the parent holds
+/// DS records for the zone and the expected servers serve no key any of them points at. Gives
+/// the DS key tags, whether the expected servers sign at all, and the DS TTL.
+fn unsafe_move(f: &Facts, zone: &Name) -> Option<(Vec<u16>, bool, u32)> {
+    use hickory_proto::dnssec::rdata::DNSSECRData;
+    let expected = f.expected.as_ref()?;
+    let parent_ns = f.delegation().map(|d| d.ns.clone()).unwrap_or_default();
+    if parent_ns.is_empty() || expected.names == parent_ns {
+        return None;
+    }
+    let (ds, _) = authoritative_set(&f.ds, zone, |d| match d {
+        RData::DNSSEC(DNSSECRData::DS(ds)) => Some(ds),
+        _ => None,
+    });
+    let (keys, answered) = authoritative_set(&expected.dnskey, zone, |d| match d {
+        RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k),
+        _ => None,
+    });
+    if ds.is_empty()
+        || !answered
+        || ds
+            .iter()
+            .any(|d| keys.iter().any(|k| d.covers(zone, k).unwrap_or(false)))
+    {
+        return None;
+    }
+    let ds_ttl =
+        f.ds.iter()
+            .filter_map(Probe::message)
+            .flat_map(|m| m.answers.iter())
+            .filter(|r| r.record_type() == RecordType::DS)
+            .map(|r| r.ttl)
+            .max()
+            .unwrap_or(0);
+    Some((
+        ds.iter().map(|d| d.key_tag()).collect(),
+        !keys.is_empty(),
+        ds_ttl,
+    ))
+}
+
+/// dnssec.move-unsafe: the parent is to be switched to the expected servers (`--expect`), it
+/// holds DS records for the zone, and the expected servers do not serve a key any of them points
+/// at. Switching the name servers first would make the zone fail validation everywhere for as
+/// long as resolvers keep the DS.
+fn move_safety(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
+    let Some((tags, signed, ds_ttl)) = unsafe_move(f, zone) else {
+        return;
+    };
+    let zone_text = zone.to_ascii();
+    let tags: Vec<String> = tags.iter().map(ToString::to_string).collect();
+    let state = if signed {
+        "sign it with other keys"
+    } else {
+        "do not sign the zone"
+    };
+    out.push(Finding {
+        code: "dnssec.move-unsafe",
+        severity: Severity::Error,
+        message: format!(
+            "the parent holds DS records for {zone_text} (key tags {}) and the expected servers {state}: switching the name servers to them now makes {zone_text} fail validation (SERVFAIL) at every validating resolver until the DS is gone from their caches",
+            tags.join(", ")
+        ),
+        servers: f
+            .expected
+            .iter()
+            .flat_map(|e| &e.dnskey)
+            .filter(|p| answers_with_authority(p))
+            .map(who)
+            .collect(),
+        fix: if signed {
+            format!("first add the new servers' DS record at the registrar beside the old one and wait for the DS TTL ({ds_ttl} s), then switch the name servers")
+        } else {
+            format!("first remove the DS records at the registrar and wait for their TTL ({ds_ttl} s) to pass, then switch the name servers; or enable DNSSEC signing on the new servers and publish their DS beside the old one first")
+        },
     });
 }

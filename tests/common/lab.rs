@@ -67,6 +67,9 @@ pub enum Fault {
     LoseFirst,
     /// Over UDP, every answer is truncated (TC=1, no records): the client has to ask over TCP.
     Truncate,
+    /// Serves its zones without their DNSSEC records (DNSKEY, RRSIG): an unsigned copy, as a
+    /// new provider has before signing is enabled there.
+    Unsigned,
 }
 
 #[derive(Debug, Clone)]
@@ -394,6 +397,13 @@ impl Handler {
                                     // check sets the DO bit for DNSKEY questions).
                                     || (qtype == RecordType::DNSKEY
                                         && r.record_type() == RecordType::RRSIG)
+                            })
+                            .filter(|r| {
+                                !(self.faults.contains(&Fault::Unsigned)
+                                    && matches!(
+                                        r.record_type(),
+                                        RecordType::DNSKEY | RecordType::RRSIG
+                                    ))
                             })
                             .map(|r| (*r).clone()),
                     ),
