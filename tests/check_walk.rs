@@ -545,6 +545,11 @@ fn record_sets_a_server_gives_no_usable_answer_for_are_reported_once_per_server(
     assert_eq!(unverified[0]["severity"], "warning");
 }
 
+/// A lab RRSIG value: over the DNSKEY set, by `key`, valid over `window` (days from now).
+fn sig_by(key: &str, window: &str) -> &'static str {
+    Box::leak(format!("{key} {window}").into_boxed_str())
+}
+
 /// The healthy tree with `ds` keys published by test. for hive.test. and `keys` served by
 /// hive.test. (lab key names: see lab::record).
 fn signed_zones(ds: &[&'static str], keys: &[&'static str]) -> Vec<ZoneSpec> {
@@ -555,9 +560,11 @@ fn signed_zones(ds: &[&'static str], keys: &[&'static str]) -> Vec<ZoneSpec> {
     for k in keys {
         zones[2].records.push(("hive.test.", "DNSKEY", k));
     }
-    if !keys.is_empty() {
-        // Signed yesterday, valid for a month.
-        zones[2].records.push(("hive.test.", "RRSIG", "-1 30"));
+    if let Some(k) = keys.first() {
+        // Signed yesterday by the first key, valid for a month.
+        zones[2]
+            .records
+            .push(("hive.test.", "RRSIG", sig_by(k, "-1 30")));
     }
     zones
 }
@@ -613,7 +620,9 @@ fn dnssec_signatures_over_the_key_set_must_be_valid() {
     let with_signature = |window: &'static str| {
         let mut zones = signed_zones(&["k1"], &["k1"]);
         zones[2].records.retain(|r| r.1 != "RRSIG");
-        zones[2].records.push(("hive.test.", "RRSIG", window));
+        zones[2]
+            .records
+            .push(("hive.test.", "RRSIG", sig_by("k1", window)));
         lab::start(zones, servers([vec![], vec![]]))
     };
     // Expired yesterday: the zone is bogus to validating resolvers.
@@ -632,6 +641,23 @@ fn dnssec_signatures_over_the_key_set_must_be_valid() {
     let (_, json, _) = check(&with_signature("-10 1"), &["hive.test"]);
     expect(&json, &["dnssec.signature-expiring"]);
     assert_eq!(json["findings"][0]["severity"], "warning");
+    // After a rollover gone wrong: the key set is signed only by a new key k2, while the
+    // parent's DS still points at k1.
+    let mut zones = signed_zones(&["k1"], &["k1", "k2"]);
+    zones[2].records.retain(|r| r.1 != "RRSIG");
+    zones[2]
+        .records
+        .push(("hive.test.", "RRSIG", sig_by("k2", "-1 30")));
+    let (_, json, _) = check(
+        &lab::start(zones, servers([vec![], vec![]])),
+        &["hive.test"],
+    );
+    expect(&json, &["dnssec.signature-expired"]);
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("by the key the parent's DS points at"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -642,7 +668,9 @@ fn dnssec_moving_a_signed_zone_to_servers_that_do_not_sign_it_is_flagged_before_
         let mut zones = zones(vec!["ns-old.registrar.test."], vec![]);
         zones[1].records.push(("hive.test.", "DS", "k1"));
         zones[2].records.push(("hive.test.", "DNSKEY", "k1"));
-        zones[2].records.push(("hive.test.", "RRSIG", "-1 30"));
+        zones[2]
+            .records
+            .push(("hive.test.", "RRSIG", sig_by("k1", "-1 30")));
         let mut s = servers([new_faults.clone(), new_faults]);
         s.push(server(
             "ns-old.registrar.test.",

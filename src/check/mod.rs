@@ -736,15 +736,25 @@ fn dnssec(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
         no_ds(&zone_text, &parent, &key_tags(&keys), out);
     }
     if !ds.is_empty() && !keys.is_empty() {
-        signatures(f, zone, out);
+        // The keys the chain of trust enters by: their signatures over the key set count.
+        let entry: Vec<u16> = keys
+            .iter()
+            .filter(|k| ds.iter().any(|d| d.covers(zone, k).unwrap_or(false)))
+            .filter_map(|k| k.calculate_key_tag().ok())
+            .collect();
+        if !entry.is_empty() {
+            signatures(f, zone, &entry, out);
+        }
     }
 }
 
 /// dnssec.signature-expired / dnssec.signature-expiring: the signatures over the zone's DNSKEY
 /// set, server by server (RFC 4034 §3.1.5: validity by serial number arithmetic). Signatures
 /// that lapse make the whole zone bogus to validating resolvers, though every record is there;
-/// it happens when whatever re-signs the zone stops. Only their validity period is read here.
-fn signatures(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
+/// it happens when whatever re-signs the zone stops. Only signatures by a key the parent's DS
+/// points at (`entry`, by key tag) count, since a validator starts from those; their validity
+/// period and signer are read here, not their cryptography.
+fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
     use hickory_proto::dnssec::rdata::DNSSECRData;
     const SOON: i64 = 3 * 86_400;
     let now = f.checked_at as u32;
@@ -760,7 +770,8 @@ fn signatures(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
             .filter(|r| r.name == *zone)
             .filter_map(|r| match &r.data {
                 RData::DNSSEC(DNSSECRData::RRSIG(sig))
-                    if sig.input().type_covered == RecordType::DNSKEY =>
+                    if sig.input().type_covered == RecordType::DNSKEY
+                        && entry.contains(&sig.input().key_tag) =>
                 {
                     let input = sig.input();
                     let from = i64::from(input.sig_inception.get().wrapping_sub(now) as i32);
@@ -783,7 +794,14 @@ fn signatures(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
             .collect();
         if valid.is_empty() {
             let why = match windows.iter().map(|(_, to)| *to).max() {
-                None => "no signature over the DNSKEY set".to_string(),
+                None => format!(
+                    "no signature over the DNSKEY set by the key the parent's DS points at (key tag {})",
+                    entry
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 Some(to) if to <= 0 => format!("the latest signature over the DNSKEY set expired {} ago", span(-to)),
                 Some(_) => "the signatures over the DNSKEY set are not valid yet (inception in the future: a clock?)".to_string(),
             };

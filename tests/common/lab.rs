@@ -146,8 +146,9 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
                 digest,
             )))
         }
-        // A signature over the owner's DNSKEY set valid from FROM to TO days from now
-        // (`-1 30`); the signature octets are not real: only the validity period is read.
+        // A signature over the owner's DNSKEY set by the lab key KEY, valid from FROM to TO days
+        // from now (`k1 -1 30`); the signature octets are not real: only the signer and the
+        // validity period are read.
         "RRSIG" => {
             let days = |t: &str| {
                 let now = std::time::SystemTime::now()
@@ -156,7 +157,8 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
                     .as_secs() as i64;
                 SerialNumber::new((now + t.parse::<i64>().unwrap() * 86_400) as u32)
             };
-            let (from, to) = value.split_once(' ').unwrap();
+            let f: Vec<&str> = value.split_whitespace().collect();
+            let (key, from, to) = (f[0], f[1], f[2]);
             RData::DNSSEC(DNSSECRData::RRSIG(RRSIG::from_sig(
                 SigInput {
                     type_covered: RecordType::DNSKEY,
@@ -165,7 +167,7 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
                     original_ttl: ttl,
                     sig_expiration: days(to),
                     sig_inception: days(from),
-                    key_tag: 0,
+                    key_tag: lab_key(key).calculate_key_tag().unwrap(),
                     signer_name: name(owner),
                 },
                 vec![0; 64],
