@@ -365,15 +365,7 @@ ns1: {type: A, value: 127.53.3.1}
 fn the_zone_file_is_verified_on_every_server() {
     let lab = lab::start(healthy_zones(), servers([vec![], vec![]]));
     let dir = zone_file_dir(HIVE_FILE);
-    let out = common::dns()
-        .arg("check")
-        .arg("hive.test")
-        .args(lab.args())
-        .arg("--json")
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, json, _) = common::check_json(&lab, &["hive.test"], dir.path());
     expect(&json, &[]);
     let v = &json["verification"];
     assert_eq!(v["sets"].as_array().unwrap().len(), 3);
@@ -501,15 +493,7 @@ fn verification_sends_lost_questions_again_and_asks_truncated_ones_over_tcp() {
         servers([vec![Fault::LoseFirst], vec![Fault::Truncate]]),
     );
     let dir = zone_file_dir(HIVE_FILE);
-    let out = common::dns()
-        .arg("check")
-        .arg("hive.test")
-        .args(lab.args())
-        .arg("--json")
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, json, _) = common::check_json(&lab, &["hive.test"], dir.path());
     expect(&json, &[]);
     let sets = json["verification"]["sets"].as_array().unwrap();
     assert_eq!(sets.len(), 3);

@@ -40,15 +40,9 @@ fn parent_lab(extra: &[lab::Rec]) -> lab::Lab {
     lab::start(zones, servers)
 }
 
-/// Writes `yaml` as zones/hive.test.yaml in `dir`, exports it with `dns export` (through
-/// `edit`), and has NSD serve it on the lab's port.
-fn export_and_serve(
-    nsd: &Path,
-    lab: &lab::Lab,
-    dir: &Path,
-    yaml: &str,
-    edit: impl Fn(String) -> String,
-) -> common::Daemon {
+/// Writes `yaml` as zones/hive.test.yaml in `dir` and exports it with `dns export` to
+/// `dir`/hive.test.zone, served by ns1 and ns2.dns.test.
+fn export(dir: &Path, yaml: &str) -> std::path::PathBuf {
     common::write_zone(dir, "hive.test", yaml);
     let master = dir.join("hive.test.zone");
     let out = common::dns()
@@ -64,6 +58,18 @@ fn export_and_serve(
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    master
+}
+
+/// [`export`], then the master file through `edit`, served by NSD on the lab's port.
+fn export_and_serve(
+    nsd: &Path,
+    lab: &lab::Lab,
+    dir: &Path,
+    yaml: &str,
+    edit: impl Fn(String) -> String,
+) -> common::Daemon {
+    let master = export(dir, yaml);
     std::fs::write(&master, edit(std::fs::read_to_string(&master).unwrap())).unwrap();
     start_nsd(nsd, dir, lab.port, &[("hive.test.", "hive.test.zone")])
 }
@@ -305,20 +311,7 @@ fn a_zone_signed_by_bind_and_served_by_nsd_matches_the_ds_at_its_parent() {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
     let d = dir.to_str().unwrap();
-    common::write_zone(dir, "hive.test", "www: {type: A, value: 192.0.2.1}\n");
-    let out = common::dns()
-        .args([
-            "export",
-            "hive.test",
-            "--ns",
-            "ns1.dns.test,ns2.dns.test",
-            "-o",
-            "hive.test.zone",
-        ])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    export(dir, "www: {type: A, value: 192.0.2.1}\n");
     // A key-signing key made by BIND, the zone signed with it, and its DS as a registrar gets it.
     let key = run(
         &keygen,

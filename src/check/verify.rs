@@ -134,18 +134,7 @@ fn qtype(rtype: RType) -> RecordType {
 }
 
 fn rtype(t: RecordType) -> Option<RType> {
-    [
-        RType::A,
-        RType::AAAA,
-        RType::CAA,
-        RType::CNAME,
-        RType::MX,
-        RType::NS,
-        RType::SRV,
-        RType::TXT,
-    ]
-    .into_iter()
-    .find(|r| qtype(*r) == t)
+    RType::ALL.into_iter().find(|r| qtype(*r) == t)
 }
 
 /// Route 53's name servers are `ns-N.awsdns-NN.{com,net,org,co.uk}`.
