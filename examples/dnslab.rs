@@ -34,20 +34,10 @@ fn main() {
     ];
     const ADDRS: [&str; 4] = ["127.53.2.1", "127.53.2.2", "127.53.2.3", "127.53.2.4"];
     let zones = vec![
-        ZoneSpec {
-            name: ".",
-            ns: vec!["a.root.lab."],
-            serial: 1,
-            records: vec![("a.root.lab.", "A", "127.53.0.1")],
-            delegations: vec![Delegation {
-                child: "test.",
-                ns: vec!["ns1.nic.test.", "ns2.nic.test."],
-                glue: vec![
-                    ("ns1.nic.test.", "127.53.1.1"),
-                    ("ns2.nic.test.", "127.53.1.2"),
-                ],
-            }],
-        },
+        lab::root_zone(&[
+            ("ns1.nic.test.", "127.53.1.1"),
+            ("ns2.nic.test.", "127.53.1.2"),
+        ]),
         ZoneSpec {
             name: "test.",
             ns: vec!["ns1.nic.test.", "ns2.nic.test."],
@@ -90,29 +80,24 @@ fn main() {
             delegations: vec![],
         },
     ];
-    let d = || vec![Fault::Delay(delay)];
-    let mut servers = vec![
-        ServerSpec {
-            faults: d(),
-            ..server("a.root.lab.", "127.53.0.1", &["."])
+    // Every answer delayed; with --silent, ns2.dns.test. never answers.
+    let mut servers: Vec<ServerSpec> = [
+        ("a.root.lab.", "127.53.0.1", "."),
+        ("ns1.nic.test.", "127.53.1.1", "test."),
+        ("ns2.nic.test.", "127.53.1.2", "test."),
+        ("ns1.dns.test.", "127.53.2.1", "hive.test."),
+        ("ns2.dns.test.", "127.53.2.2", "hive.test."),
+    ]
+    .into_iter()
+    .map(|(name, addr, zone)| ServerSpec {
+        faults: if silent && name == "ns2.dns.test." {
+            vec![Fault::Silent]
+        } else {
+            vec![Fault::Delay(delay)]
         },
-        ServerSpec {
-            faults: d(),
-            ..server("ns1.nic.test.", "127.53.1.1", &["test."])
-        },
-        ServerSpec {
-            faults: d(),
-            ..server("ns2.nic.test.", "127.53.1.2", &["test."])
-        },
-        ServerSpec {
-            faults: d(),
-            ..server("ns1.dns.test.", "127.53.2.1", &["hive.test."])
-        },
-        ServerSpec {
-            faults: if silent { vec![Fault::Silent] } else { d() },
-            ..server("ns2.dns.test.", "127.53.2.2", &["hive.test."])
-        },
-    ];
+        ..server(name, addr, &[zone])
+    })
+    .collect();
     if external.is_some() {
         servers.truncate(3);
     }

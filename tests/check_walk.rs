@@ -15,20 +15,10 @@ fn zones(
     hive_glue: Vec<(&'static str, &'static str)>,
 ) -> Vec<ZoneSpec> {
     vec![
-        ZoneSpec {
-            name: ".",
-            ns: vec![ROOT_NS],
-            serial: 1,
-            records: vec![(ROOT_NS, "A", "127.53.0.1")],
-            delegations: vec![Delegation {
-                child: "test.",
-                ns: vec!["ns1.nic.test.", "ns2.nic.test."],
-                glue: vec![
-                    ("ns1.nic.test.", "127.53.1.1"),
-                    ("ns2.nic.test.", "127.53.1.2"),
-                ],
-            }],
-        },
+        lab::root_zone(&[
+            ("ns1.nic.test.", "127.53.1.1"),
+            ("ns2.nic.test.", "127.53.1.2"),
+        ]),
         ZoneSpec {
             name: "test.",
             ns: vec!["ns1.nic.test.", "ns2.nic.test."],

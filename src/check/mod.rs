@@ -626,6 +626,20 @@ pub fn findings(f: &Facts) -> Vec<Finding> {
     out
 }
 
+fn ds_of(data: &RData) -> Option<&hickory_proto::dnssec::rdata::DS> {
+    match data {
+        RData::DNSSEC(hickory_proto::dnssec::rdata::DNSSECRData::DS(ds)) => Some(ds),
+        _ => None,
+    }
+}
+
+fn dnskey_of(data: &RData) -> Option<&hickory_proto::dnssec::rdata::DNSKEY> {
+    match data {
+        RData::DNSSEC(hickory_proto::dnssec::rdata::DNSSECRData::DNSKEY(key)) => Some(key),
+        _ => None,
+    }
+}
+
 /// The records of `rtype` at `owner` that servers answered with authority, deduplicated, and
 /// whether any server answered with authority at all.
 fn authoritative_set<T: Clone + PartialEq>(
@@ -657,15 +671,9 @@ fn authoritative_set<T: Clone + PartialEq>(
 /// servers the parent often still holds the DS of the old provider's keys: validating resolvers
 /// then refuse every answer of the zone, though every server answers.
 fn dnssec(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
-    use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS};
-    let (ds, parent_answered) = authoritative_set(&f.ds, zone, |d| match d {
-        RData::DNSSEC(DNSSECRData::DS(ds)) => Some(ds),
-        _ => None,
-    });
-    let (keys, zone_answered) = authoritative_set(&f.dnskey, zone, |d| match d {
-        RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k),
-        _ => None,
-    });
+    use hickory_proto::dnssec::rdata::{DNSKEY, DS};
+    let (ds, parent_answered) = authoritative_set(&f.ds, zone, ds_of);
+    let (keys, zone_answered) = authoritative_set(&f.dnskey, zone, dnskey_of);
     let zone_text = zone.to_ascii();
     let parent = f
         .delegation()
@@ -868,20 +876,13 @@ fn no_ds(zone_text: &str, parent: &str, tags: &str, out: &mut Vec<Finding>) {
 /// DS records for the zone and the expected servers serve no key any of them points at. Gives
 /// the DS key tags, whether the expected servers sign at all, and the DS TTL.
 fn unsafe_move(f: &Facts, zone: &Name) -> Option<(Vec<u16>, bool, u32)> {
-    use hickory_proto::dnssec::rdata::DNSSECRData;
     let expected = f.expected.as_ref()?;
     let parent_ns = f.delegation().map(|d| d.ns.clone()).unwrap_or_default();
     if parent_ns.is_empty() || expected.names == parent_ns {
         return None;
     }
-    let (ds, _) = authoritative_set(&f.ds, zone, |d| match d {
-        RData::DNSSEC(DNSSECRData::DS(ds)) => Some(ds),
-        _ => None,
-    });
-    let (keys, answered) = authoritative_set(&expected.dnskey, zone, |d| match d {
-        RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k),
-        _ => None,
-    });
+    let (ds, _) = authoritative_set(&f.ds, zone, ds_of);
+    let (keys, answered) = authoritative_set(&expected.dnskey, zone, dnskey_of);
     if ds.is_empty()
         || !answered
         || ds

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
 use tokio::net::UdpSocket;
 
-use super::transport::{EDNS_BUFFER, NoAnswer, Proto, Reply};
+use super::transport::{EDNS_BUFFER, NoAnswer, Proto, Reply, check_question};
 
 /// Settings of one batch.
 #[derive(Debug, Clone, Copy)]
@@ -225,27 +225,12 @@ impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
         let q = attempt.question;
         let rtt = attempt.sent.elapsed();
         self.heard = Some(Instant::now());
-        let asked = &self.queries[q];
-        let result = match message.queries.first() {
-            Some(got) if got.name() == asked.name() && got.query_type() == asked.query_type() => {
-                Ok(Reply {
-                    message,
-                    rtt,
-                    proto: Proto::Udp,
-                    retried_tcp: false,
-                })
-            }
-            Some(got) => Err(NoAnswer::Mismatch(format!(
-                "asked {} {}, answered {} {}",
-                asked.name(),
-                asked.query_type(),
-                got.name(),
-                got.query_type()
-            ))),
-            None => Err(NoAnswer::Mismatch(
-                "the answer has no question section".into(),
-            )),
-        };
+        let result = check_question(&self.queries[q], &message).map(|()| Reply {
+            message,
+            rtt,
+            proto: Proto::Udp,
+            retried_tcp: false,
+        });
         self.settle(q, result);
     }
 

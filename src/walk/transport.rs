@@ -186,7 +186,8 @@ async fn once(
     }
 }
 
-fn check_question(query: &Query, message: &Message) -> Result<(), NoAnswer> {
+/// The answer must carry the question that was asked (RFC 5452 §9.1).
+pub(super) fn check_question(query: &Query, message: &Message) -> Result<(), NoAnswer> {
     match message.queries.first() {
         Some(q) if q.name() == query.name() && q.query_type() == query.query_type() => Ok(()),
         Some(q) => Err(NoAnswer::Mismatch(format!(

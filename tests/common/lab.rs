@@ -590,21 +590,27 @@ fn finish(runtime: tokio::runtime::Runtime, zones: &[ZoneSpec], servers: usize, 
     }
 }
 
+/// The root zone of every lab tree: a.root.lab. (127.53.0.1), delegating test. to `nic`
+/// (name server, address) with glue.
+pub fn root_zone(nic: &[(&'static str, &'static str)]) -> ZoneSpec {
+    ZoneSpec {
+        name: ".",
+        ns: vec!["a.root.lab."],
+        serial: 1,
+        records: vec![("a.root.lab.", "A", "127.53.0.1")],
+        delegations: vec![Delegation {
+            child: "test.",
+            ns: nic.iter().map(|(n, _)| *n).collect(),
+            glue: nic.to_vec(),
+        }],
+    }
+}
+
 /// The usual tree: root → test. → hive.test. (two servers, glue at test.), with `records` in
 /// hive.test.
 pub fn hive_tree(records: Vec<Rec>) -> (Vec<ZoneSpec>, Vec<ServerSpec>) {
     let zones = vec![
-        ZoneSpec {
-            name: ".",
-            ns: vec!["a.root.lab."],
-            serial: 1,
-            records: vec![("a.root.lab.", "A", "127.53.0.1")],
-            delegations: vec![Delegation {
-                child: "test.",
-                ns: vec!["ns1.nic.test."],
-                glue: vec![("ns1.nic.test.", "127.53.1.1")],
-            }],
-        },
+        root_zone(&[("ns1.nic.test.", "127.53.1.1")]),
         ZoneSpec {
             name: "test.",
             ns: vec!["ns1.nic.test."],
