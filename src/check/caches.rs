@@ -116,11 +116,17 @@ pub struct Question {
 }
 
 async fn ask_one(resolver: &Resolver, q: &Question, timeout: Duration) -> CacheAnswer {
-    let reply = transport::ask_resolver(
+    let settings = transport::Settings {
+        timeout,
+        retries: 1,
+        recursion: true,
+    };
+    let reply = transport::ask(
+        &transport::Budget::unlimited(),
         resolver.addr,
         &Query::query(q.name.clone(), q.rtype),
-        timeout,
-        1,
+        settings,
+        transport::Proto::Udp,
     )
     .await;
     let mut answer = CacheAnswer {

@@ -16,9 +16,9 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData as HRData, Record, RecordType};
 use serde::Serialize;
 
-use super::{Finding, Severity};
+use super::{Code, Finding};
 use crate::plan::is_ignored;
-use crate::walk::{NameServer, NoAnswer, Reply, Transfer, Walker};
+use crate::walk::{NameServer, NoAnswer, Reply, Transfer, TransferLimits, Walker};
 use crate::zone::bind::{convert, rdata_texts};
 use crate::zone::{RData, RType, RecordSet, RrKey, Zone, name};
 
@@ -74,6 +74,8 @@ pub enum Listing {
     /// No zone transfer from this server (Route 53 never gives one): record sets beyond the
     /// file cannot be seen here.
     NotGiven { why: String },
+    /// The transfer went past the limits and was stopped.
+    CutShort { records: usize, octets: usize },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,7 +109,7 @@ impl Verification {
             .iter()
             .filter_map(|(_, _, l)| match l {
                 Listing::Transferred { unexpected, .. } => Some(unexpected),
-                Listing::NotGiven { .. } => None,
+                Listing::NotGiven { .. } | Listing::CutShort { .. } => None,
             })
             .collect();
         let extra = transferred.iter().filter(|u| !u.is_empty()).count();
@@ -263,9 +265,8 @@ pub async fn verify(
             alias_addrs.insert(a.target.clone(), addrs);
         }
     }
-    let targets: Vec<(usize, &NameServer, IpAddr)> = servers
-        .iter()
-        .flat_map(|s| s.addrs.iter().map(move |a| (s, *a)))
+    let targets: Vec<(usize, &NameServer, IpAddr)> = walker
+        .targets(servers)
         .enumerate()
         .map(|(i, (s, a))| (i, s, a))
         .collect();
@@ -294,6 +295,7 @@ pub async fn verify(
             .iter()
             .map(|(_, _, a)| walker.ask_many(*a, &questions, window, judge)),
     );
+    let limits = transfer_limits(zone.rrsets.len());
     let listed = async {
         if !whole_zone {
             return Vec::new();
@@ -304,7 +306,7 @@ pub async fn verify(
                 let why = "Route 53 gives no zone transfers".to_string();
                 return (s.name.to_ascii(), *a, Listing::NotGiven { why });
             }
-            let listing = match walker.transfer(*a, &zone.origin).await {
+            let listing = match walker.transfer(*a, &zone.origin, limits).await {
                 Transfer::Records(records) => Listing::Transferred {
                     records: records.len(),
                     unexpected: beyond_the_file(zone, &records),
@@ -313,6 +315,7 @@ pub async fn verify(
                 Transfer::Failed(why) => Listing::NotGiven {
                     why: why.to_string(),
                 },
+                Transfer::CutShort { records, octets } => Listing::CutShort { records, octets },
             };
             (s.name.to_ascii(), *a, listing)
         }))
@@ -351,6 +354,15 @@ pub async fn verify(
     }
 }
 
+/// How much a zone transfer may bring: ten times the records of the file, and 100,000 more, and
+/// at most 256 MiB. An endless transfer is stopped there, not held in memory.
+pub fn transfer_limits(file_sets: usize) -> TransferLimits {
+    TransferLimits {
+        records: file_sets.saturating_mul(10).saturating_add(100_000),
+        octets: 256 << 20,
+    }
+}
+
 /// The first ten of a list, and how many more.
 fn first_few(items: &[String]) -> String {
     const SHOWN: usize = 10;
@@ -380,8 +392,8 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
     }
     for ((server, addr), (sets, why)) in &unanswered {
         out.push(Finding {
-            code: "records.unverified",
-            severity: Severity::Warning,
+            code: Code::RecordsUnverified,
+            severity: Code::RecordsUnverified.severity(),
             message: format!(
                 "{server} ({addr}) gave no usable answer for {} of the {} record set(s) of {} (first: {why}): {}",
                 sets.len(),
@@ -394,6 +406,19 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
         });
     }
     for (server, addr, listing) in &v.listings {
+        if let Listing::CutShort { records, octets } = listing {
+            out.push(Finding {
+                code: Code::RecordsTransferCutShort,
+                severity: Code::RecordsTransferCutShort.severity(),
+                message: format!(
+                    "{server} ({addr}) sent a zone transfer of {} past the limits ({records} records, {octets} octets so far) and it was stopped: record sets beyond {} were not looked for on this server",
+                    v.zone, v.file
+                ),
+                servers: vec![format!("{server} ({addr})")],
+                fix: "a zone much larger than the file, or a transfer that never ends: look at the zone on that server (dig AXFR)".into(),
+            });
+            continue;
+        }
         let Listing::Transferred { unexpected, .. } = listing else {
             continue;
         };
@@ -402,8 +427,8 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
         }
         let shown = first_few(unexpected);
         out.push(Finding {
-            code: "records.unexpected",
-            severity: Severity::Warning,
+            code: Code::RecordsUnexpected,
+            severity: Code::RecordsUnexpected.severity(),
             message: format!(
                 "{server} ({addr}) serves {} record set(s) that {} does not have: {shown}",
                 unexpected.len(),
@@ -441,8 +466,8 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
         );
         if !missing.is_empty() {
             out.push(Finding {
-                code: "records.not-served",
-                severity: Severity::Error,
+                code: Code::RecordsNotServed,
+                severity: Code::RecordsNotServed.severity(),
                 message: format!("{expected} from {} is not served by {}", v.file, missing.join(", ")),
                 servers: missing,
                 fix: "sync the zone (dns sync) and wait for it to reach every server, or check which servers the delegation names".into(),
@@ -450,8 +475,8 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
         }
         if !differs.is_empty() {
             out.push(Finding {
-                code: "records.differ",
-                severity: Severity::Error,
+                code: Code::RecordsDiffer,
+                severity: Code::RecordsDiffer.severity(),
                 message: format!("{} says {expected}, but {}", v.file, differs.join("; ")),
                 servers: set.servers.iter().filter(|(_, _, s)| matches!(s, Served::Differs { .. })).map(|(n, a, _)| format!("{n} ({a})")).collect(),
                 fix: "run `dns plan` to see what differs in Route 53, then `dns sync`; a server that lags behind the others has not loaded the zone".into(),

@@ -296,9 +296,20 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 53)]
     pub port: u16,
 
-    /// Per-query timeout in milliseconds
+    /// How long one attempt waits for its answer, in milliseconds (a UDP question is sent
+    /// twice before a server counts as silent; answers slower than 500 ms are `ns.slow`)
     #[arg(long, value_name = "MS", default_value_t = 1500)]
     pub timeout: u64,
+
+    /// The longest the whole check may take (e.g. 30s, 2m); when it passes, the check stops
+    /// and says so (`check.incomplete`)
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub deadline: String,
+
+    /// Most DNS messages the check may send (retransmissions, TCP retries and zone transfers
+    /// count; verifying a zone file adds its own share)
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub max_queries: usize,
 
     /// IPv4 only
     #[arg(short = '4', conflicts_with = "ipv6_only")]

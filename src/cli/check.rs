@@ -19,7 +19,7 @@ use super::zonefiles::{load_file, render_diagnostics};
 use crate::check::{self, caches, findings, verify};
 use crate::error::{Error, Result};
 use crate::provider::route53::Route53;
-use crate::report::check::{render_text, to_json};
+use crate::report::check::{Trace, escape, not_reached, render_text};
 use crate::walk::{self, Config, Walker, hints};
 use crate::zone::Zone;
 use crate::zone::name;
@@ -42,11 +42,19 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
         expected = Some(set);
     }
     let hints = hints::load(args.root_hints.as_deref())?;
+    let deadline = parse_duration(&args.deadline).ok_or_else(|| {
+        Error::Usage(format!(
+            "--deadline '{}': write a duration such as 30s or 2m",
+            args.deadline
+        ))
+    })?;
     let config = Config {
         port: args.port,
         timeout: Duration::from_millis(args.timeout.max(1)),
         ipv4: !args.ipv6_only,
         ipv6: !args.ipv4_only,
+        max_queries: args.max_queries,
+        deadline: Some(deadline),
         ..Config::default()
     };
     let mut config = config;
@@ -296,19 +304,19 @@ fn report(args: &CheckArgs, round: &Round, style: Style) -> Result<()> {
         source,
     };
     if args.json {
-        /// The walk's document, and the verification written out as it is (not through a
-        /// `Value`: it is tens of thousands of entries for a large zone).
+        /// The walk's document, and the verification written out as it is (tens of thousands
+        /// of entries for a large zone).
         #[derive(serde::Serialize)]
         struct Doc<'a> {
             #[serde(flatten)]
-            walk: serde_json::Value,
+            trace: Trace<'a>,
             verification: &'a Option<verify::Verification>,
             caches: &'a Option<Vec<caches::CacheAnswer>>,
             let_go_in_seconds: Option<u32>,
             parent_ns_ttl: Option<u32>,
         }
         let doc = Doc {
-            walk: to_json(facts, found),
+            trace: Trace::new(facts, found),
             verification,
             caches: &round.caches,
             let_go_in_seconds: round.caches.as_deref().and_then(caches::let_go_in),
@@ -319,25 +327,20 @@ fn report(args: &CheckArgs, round: &Round, style: Style) -> Result<()> {
     } else {
         render_text(&mut out, facts, found, style).map_err(werr)?;
         if let Some(v) = verification {
-            writeln!(out, ";; {}", v.summary()).map_err(werr)?;
+            writeln!(out, ";; {}", escape(&v.summary())).map_err(werr)?;
         }
         if let Some(answers) = &round.caches {
             render_caches(&mut out, answers, facts, style).map_err(werr)?;
         }
     }
     out.flush().map_err(werr)?;
-    if !facts.reached_anything() {
-        return Err(Error::Unreachable("no server answered, not even the root servers; check the network and --root-hints/--port".into()));
-    }
-    if facts.zone.is_none() {
-        let why = match &facts.walk.end {
-            walk::End::Unreachable(zone) => format!("no server of {} answered", zone.to_ascii()),
-            _ => "the query budget or depth limit was spent before the zone was reached".into(),
-        };
-        return Err(Error::Unreachable(why));
-    }
+    // Exit 3 only when nothing could be judged: no root or parent server could be asked. A
+    // zone whose servers are all dead or broken is judged (exit 1), never "no problems".
     if !found.is_empty() {
         return Err(Error::Findings(found.len()));
+    }
+    if facts.zone.is_none() {
+        return Err(Error::Unreachable(not_reached(facts)));
     }
     Ok(())
 }
@@ -366,7 +369,7 @@ fn render_caches(
         let values = if a.values.is_empty() {
             a.rcode.clone().unwrap_or_default()
         } else {
-            a.values.join(", ")
+            escape(&a.values.join(", ")).into_owned()
         };
         writeln!(
             out,

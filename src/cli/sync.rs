@@ -426,6 +426,9 @@ fn verifier(args: &SyncArgs) -> Result<Walker> {
     let config = Config {
         port: args.port,
         timeout: Duration::from_millis(args.timeout.max(1)),
+        // The walker is made before the changes are applied and waited for: no deadline from
+        // then (the budget still bounds the verification).
+        deadline: None,
         ..Config::default()
     };
     Ok(Walker::new(config, hints))
@@ -464,7 +467,7 @@ async fn verify_applied(walker: &Walker, plan: &Plan, style: Style) -> Result<()
             out,
             "{}: {}\n  fix: {}",
             style.error(&format!("error {}", f.code)),
-            f.message,
+            crate::report::check::escape(&f.message),
             f.fix
         );
     }

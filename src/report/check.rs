@@ -1,18 +1,47 @@
 //! `dns check` output: a trace like `dig +trace`, but with every server of every level, then
-//! the findings in plain words; or the same as JSON.
+//! the findings in plain words; or the same as JSON. Both renderers draw on one set of
+//! `Serialize` views ([`Trace`], [`ProbeView`]), so what the text says and what the JSON says
+//! cannot drift apart.
+//!
+//! Everything that came from the network is escaped before it reaches a terminal
+//! ([`escape`]): a TXT record may hold escape sequences that clear the screen or set the window
+//! title.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use hickory_proto::op::ResponseCode;
-use hickory_proto::rr::RecordType;
-use serde_json::{Value, json};
+use hickory_proto::rr::{Name, RecordType};
+use serde::Serialize;
 
 use super::Style;
-use crate::check::{Facts, Finding, Severity};
-use crate::walk::{self, Probe, rcode_name};
+use crate::check::{Facts, Finding, Limits, Severity};
+use crate::walk::{self, NameServer, NoAnswer, Probe, rcode_name};
+
+/// Text from the network made safe for a terminal: control characters (C0, DEL, C1) and
+/// bidirectional overrides are written as `\DDD` (as in master files) or `\u{…}`; everything
+/// else is kept as it is.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !unsafe_char(c) {
+            out.push(c);
+        } else if (c as u32) < 0x80 {
+            out.push_str(&format!("\\{:03}", c as u32));
+        } else {
+            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// One probe in a few words: what the server said.
-pub fn said(p: &Probe, zone: &hickory_proto::rr::Name) -> String {
+pub fn said(p: &Probe, zone: &Name) -> String {
     let Some(m) = p.message() else {
         return p
             .result
@@ -67,27 +96,150 @@ fn flags(p: &Probe) -> String {
     }
 }
 
-fn line(p: &Probe, zone: &hickory_proto::rr::Name) -> String {
-    let (rtt, rcode) = match &p.result {
-        Ok(r) => (
-            format!("{:>7.1}ms", r.rtt.as_secs_f64() * 1000.0),
-            rcode_name(r.message.metadata.response_code),
+/// One probe as both renderers show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeView {
+    pub server: String,
+    pub address: String,
+    pub question: String,
+    /// `udp`, `tcp`, or `udp→tcp` (truncated over UDP, asked again over TCP): the way the
+    /// answer came, or the way the attempt that failed went.
+    pub protocol: &'static str,
+    pub rtt_ms: Option<f64>,
+    pub rcode: Option<String>,
+    pub flags: String,
+    /// What the server said, escaped.
+    pub said: String,
+    pub error: Option<NoAnswer>,
+}
+
+impl ProbeView {
+    /// `zone` is the zone the server was asked as a server of (a referral is read from there).
+    pub fn new(p: &Probe, zone: &Name) -> ProbeView {
+        let protocol = match (&p.result, p.proto) {
+            (Ok(r), _) if r.retried_tcp => "udp→tcp",
+            (Err(NoAnswer::AfterTruncation(_)), _) => "udp→tcp",
+            (_, walk::Proto::Udp) => "udp",
+            (_, walk::Proto::Tcp) => "tcp",
+        };
+        ProbeView {
+            server: p.server.to_ascii(),
+            address: p.addr.to_string(),
+            question: format!("{} {}", p.qname.to_ascii(), p.qtype),
+            protocol,
+            rtt_ms: p.result.as_ref().ok().map(|r| r.rtt.as_secs_f64() * 1000.0),
+            rcode: p.rcode().map(rcode_name),
+            flags: flags(p),
+            said: escape(&said(p, zone)).into_owned(),
+            error: p.result.as_ref().err().cloned(),
+        }
+    }
+
+    fn line(&self) -> String {
+        let rtt = self
+            .rtt_ms
+            .map_or_else(|| "      -  ".to_string(), |ms| format!("{ms:>7.1}ms"));
+        format!(
+            "{:<28} {:<16} {:<7} {rtt} {:<8} {:<6} {}",
+            self.server,
+            self.address,
+            self.protocol,
+            self.rcode.as_deref().unwrap_or("-"),
+            self.flags,
+            self.said
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelView<'a> {
+    pub zone: String,
+    pub servers: &'a [NameServer],
+    pub probes: Vec<ProbeView>,
+}
+
+/// The whole check, as both renderers show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trace<'a> {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub zone: Option<String>,
+    /// The parent delegates the zone, but none of its servers gave a usable answer.
+    pub dead: bool,
+    pub levels: Vec<LevelView<'a>>,
+    /// SOA (udp), NS, SOA (tcp) at each server of the zone.
+    pub zone_probes: Vec<ProbeView>,
+    /// DS at each server of the parent, DNSKEY at each server of the zone.
+    pub dnssec_probes: Vec<ProbeView>,
+    /// A/AAAA of the in-zone name servers.
+    pub ns_address_probes: Vec<ProbeView>,
+    pub dropped: &'a [String],
+    pub cname_chain: Vec<[String; 2]>,
+    pub addresses: &'a [std::net::IpAddr],
+    pub queries: usize,
+    pub limits: &'a Limits,
+    pub findings: &'a [Finding],
+}
+
+impl<'a> Trace<'a> {
+    pub fn new(f: &'a Facts, findings: &'a [Finding]) -> Trace<'a> {
+        let zone = f.zone.clone().unwrap_or_else(Name::root);
+        let views = |probes: &mut dyn Iterator<Item = &Probe>, at: &Name| {
+            probes.map(|p| ProbeView::new(p, at)).collect::<Vec<_>>()
+        };
+        // The DS question is the parent's: a referral from it is read at the parent.
+        let parent = f
+            .delegation()
+            .and_then(|d| d.parent.clone())
+            .unwrap_or_else(Name::root);
+        let mut dnssec_probes = views(&mut f.ds.iter(), &parent);
+        dnssec_probes.extend(views(&mut f.dnskey.iter(), &zone));
+        Trace {
+            name: f.qname.to_ascii(),
+            rtype: f.qtype.to_string(),
+            zone: f.zone.as_ref().map(Name::to_ascii),
+            dead: f.dead,
+            levels: f
+                .walk
+                .levels
+                .iter()
+                .map(|l| LevelView {
+                    zone: l.zone.to_ascii(),
+                    servers: &l.servers,
+                    probes: views(&mut l.probes.iter(), &l.zone),
+                })
+                .collect(),
+            zone_probes: views(&mut f.soa_udp.iter().chain(&f.ns).chain(&f.soa_tcp), &zone),
+            dnssec_probes,
+            ns_address_probes: views(&mut f.ns_addrs.iter(), &zone),
+            dropped: &f.walk.dropped,
+            cname_chain: f
+                .cname_chain
+                .iter()
+                .map(|(a, b)| [a.to_ascii(), b.to_ascii()])
+                .collect(),
+            addresses: &f.addresses,
+            queries: f.queries,
+            limits: &f.limits,
+            findings,
+        }
+    }
+}
+
+/// Why nothing could be judged, when the zone was not reached.
+pub fn not_reached(f: &Facts) -> String {
+    if !f.reached_anything() {
+        return "no server answered, not even the root servers; check the network and --root-hints/--port".into();
+    }
+    match &f.walk.end {
+        walk::End::Unreachable(zone) => format!(
+            "no server of {} gave a usable answer, so the walk could not go on",
+            zone.to_ascii()
         ),
-        Err(_) => ("      -  ".into(), "-".into()),
-    };
-    let proto = match &p.result {
-        Ok(r) if r.retried_tcp => "udp→tcp".to_string(),
-        _ => p.proto.to_string(),
-    };
-    format!(
-        "{:<28} {:<16} {:<7} {rtt} {:<8} {:<6} {}",
-        p.server.to_ascii(),
-        p.addr.to_string(),
-        proto,
-        rcode,
-        flags(p),
-        said(p, zone)
-    )
+        walk::End::TooDeep => "the delegation chain is deeper than 16 zone cuts".into(),
+        _ => "the query budget or the deadline was spent before the zone was reached".into(),
+    }
 }
 
 pub fn render_text(
@@ -96,112 +248,81 @@ pub fn render_text(
     findings: &[Finding],
     style: Style,
 ) -> io::Result<()> {
+    let t = Trace::new(f, findings);
     writeln!(
         out,
         "{}",
         style.dim(&format!(
             ";; {} {} — every server of every level",
-            f.qname.to_ascii(),
-            f.qtype
+            t.name, t.rtype
         ))
     )?;
-    for level in &f.walk.levels {
-        writeln!(
-            out,
-            ";; {} ({} server(s))",
-            level.zone.to_ascii(),
-            level.servers.len()
-        )?;
+    for level in &t.levels {
+        writeln!(out, ";; {} ({} server(s))", level.zone, level.servers.len())?;
         for p in &level.probes {
-            writeln!(out, "   {}", line(p, &level.zone))?;
+            writeln!(out, "   {}", p.line())?;
         }
     }
-    if let Some(zone) = &f.zone {
-        writeln!(
-            out,
-            ";; {} SOA, NS (udp) and SOA (tcp) at each server",
-            zone.to_ascii()
-        )?;
-        for p in f.soa_udp.iter().chain(&f.ns).chain(&f.soa_tcp) {
-            writeln!(out, "   {:<5} {}", p.qtype.to_string(), line(p, zone))?;
+    if let Some(zone) = &t.zone {
+        if !t.zone_probes.is_empty() {
+            writeln!(out, ";; {zone} SOA, NS (udp) and SOA (tcp) at each server")?;
+            for p in &t.zone_probes {
+                let qtype = p.question.rsplit(' ').next().unwrap_or_default();
+                writeln!(out, "   {qtype:<5} {}", p.line())?;
+            }
         }
-        if !f.ds.is_empty() || !f.dnskey.is_empty() {
+        if !t.dnssec_probes.is_empty() {
             writeln!(
                 out,
-                ";; {} DS at each server of the parent, DNSKEY at each server of the zone",
-                zone.to_ascii()
+                ";; {zone} DS at each server of the parent, DNSKEY at each server of the zone"
             )?;
-            for p in f.ds.iter().chain(&f.dnskey) {
-                writeln!(out, "   {:<6} {}", p.qtype.to_string(), line(p, zone))?;
+            for p in &t.dnssec_probes {
+                let qtype = p.question.rsplit(' ').next().unwrap_or_default();
+                writeln!(out, "   {qtype:<6} {}", p.line())?;
+            }
+        }
+        if !t.ns_address_probes.is_empty() {
+            writeln!(out, ";; addresses of the name servers inside {zone}")?;
+            for p in &t.ns_address_probes {
+                writeln!(out, "   {:<24} {}", p.question, p.line())?;
             }
         }
     }
-    for d in &f.walk.dropped {
-        writeln!(out, "   {}", style.dim(&format!("dropped: {d}")))?;
+    for d in t.dropped {
+        writeln!(out, "   {}", style.dim(&format!("dropped: {}", escape(d))))?;
     }
-    if !f.cname_chain.is_empty() {
-        let chain: Vec<String> = f
+    if !t.cname_chain.is_empty() {
+        let chain: Vec<String> = t
             .cname_chain
             .iter()
-            .map(|(a, b)| format!("{} → {}", a.to_ascii(), b.to_ascii()))
+            .map(|[a, b]| format!("{a} → {b}"))
             .collect();
         writeln!(out, ";; CNAME chain: {}", chain.join(", "))?;
     }
-    if !f.addresses.is_empty() {
-        let addrs: Vec<String> = f.addresses.iter().map(ToString::to_string).collect();
-        writeln!(
-            out,
-            ";; {} has address(es) {}",
-            f.cname_chain.last().map_or(&f.qname, |(_, t)| t).to_ascii(),
-            addrs.join(", ")
-        )?;
+    if !t.addresses.is_empty() {
+        let addrs: Vec<String> = t.addresses.iter().map(ToString::to_string).collect();
+        let end = t.cname_chain.last().map_or(&t.name, |[_, b]| b);
+        writeln!(out, ";; {end} has address(es) {}", addrs.join(", "))?;
     }
-    writeln!(out, ";; {} queries", f.queries)?;
+    writeln!(out, ";; {} queries", t.queries)?;
     if findings.is_empty() {
-        writeln!(out, "{}", style.ok("no problems found"))?;
+        if f.zone.is_some() {
+            writeln!(out, "{}", style.ok("no problems found"))?;
+        } else {
+            writeln!(
+                out,
+                "{}",
+                style.error(&format!("not checked: {}", not_reached(f)))
+            )?;
+        }
     }
     for finding in findings {
         let label = match finding.severity {
             Severity::Error => style.error(&format!("error {}", finding.code)),
             Severity::Warning => style.warning(&format!("warning {}", finding.code)),
         };
-        writeln!(out, "{label}: {}", finding.message)?;
-        writeln!(out, "  fix: {}", finding.fix)?;
+        writeln!(out, "{label}: {}", escape(&finding.message))?;
+        writeln!(out, "  fix: {}", escape(&finding.fix))?;
     }
     Ok(())
-}
-
-fn probe_json(p: &Probe) -> Value {
-    let zone = p.qname.clone();
-    json!({
-        "server": p.server.to_ascii(),
-        "address": p.addr.to_string(),
-        "question": format!("{} {}", p.qname.to_ascii(), p.qtype),
-        "protocol": p.proto,
-        "rtt_ms": p.result.as_ref().ok().map(|r| r.rtt.as_secs_f64() * 1000.0),
-        "rcode": p.rcode().map(rcode_name),
-        "flags": flags(p),
-        "said": said(p, &zone),
-        "error": p.result.as_ref().err(),
-    })
-}
-
-pub fn to_json(f: &Facts, findings: &[Finding]) -> Value {
-    json!({
-        "name": f.qname.to_ascii(),
-        "type": f.qtype.to_string(),
-        "zone": f.zone.as_ref().map(|z| z.to_ascii()),
-        "levels": f.walk.levels.iter().map(|l| json!({
-            "zone": l.zone.to_ascii(),
-            "servers": l.servers,
-            "probes": l.probes.iter().map(probe_json).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "zone_probes": f.soa_udp.iter().chain(&f.ns).chain(&f.soa_tcp).map(probe_json).collect::<Vec<_>>(),
-        "dnssec_probes": f.ds.iter().chain(&f.dnskey).map(probe_json).collect::<Vec<_>>(),
-        "dropped": f.walk.dropped,
-        "cname_chain": f.cname_chain.iter().map(|(a, b)| [a.to_ascii(), b.to_ascii()]).collect::<Vec<_>>(),
-        "addresses": f.addresses,
-        "queries": f.queries,
-        "findings": findings,
-    })
 }

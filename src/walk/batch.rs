@@ -16,18 +16,18 @@
 //! the timeout, every open question is given up as a timeout.
 
 use std::collections::{HashMap, VecDeque};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
+use hickory_proto::op::Query;
 use tokio::net::UdpSocket;
 
-use super::transport::{EDNS_BUFFER, NoAnswer, Proto, Reply, check_question};
+use super::transport::{Budget, NoAnswer, Proto, Reply, bind, decode_answer, io_error, request};
 
 /// Settings of one batch.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// The whole time one question may take, its retransmissions included.
+    /// How long one attempt waits for its answer.
     pub timeout: Duration,
     /// Retransmissions after a timeout.
     pub retries: u32,
@@ -40,50 +40,18 @@ pub struct Limits {
 /// asked. A `Reply` that came back truncated is handed over as it is
 /// (`message.metadata.truncation`): the caller asks again over TCP.
 pub async fn ask_many<T>(
+    budget: &Budget,
     server: SocketAddr,
     queries: &[Query],
     limits: Limits,
     take: impl FnMut(usize, Result<Reply, NoAnswer>) -> T,
 ) -> Vec<T> {
-    let mut batch = Batch::new(queries, limits, take);
+    let mut batch = Batch::new(budget, queries, limits, take);
     match bind(server).await {
         Ok(socket) => batch.run(socket).await,
         Err(e) => batch.give_up(io_error(&e)),
     }
     batch.results.into_iter().flatten().collect()
-}
-
-async fn bind(server: SocketAddr) -> std::io::Result<UdpSocket> {
-    let any: IpAddr = match server {
-        SocketAddr::V4(_) => Ipv4Addr::UNSPECIFIED.into(),
-        SocketAddr::V6(_) => Ipv6Addr::UNSPECIFIED.into(),
-    };
-    // A random source port, as hickory-net chooses it (RFC 5452 §9.2); the kernel's choice
-    // after a few collisions.
-    let mut socket = None;
-    for _ in 0..8 {
-        let port = rand::random_range(1024..=u16::MAX);
-        if let Ok(s) = UdpSocket::bind(SocketAddr::new(any, port)).await {
-            socket = Some(s);
-            break;
-        }
-    }
-    let socket = match socket {
-        Some(s) => s,
-        None => UdpSocket::bind(SocketAddr::new(any, 0)).await?,
-    };
-    socket.connect(server).await?;
-    Ok(socket)
-}
-
-fn io_error(e: &std::io::Error) -> NoAnswer {
-    match e.kind() {
-        std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::ConnectionReset => {
-            NoAnswer::Refused
-        }
-        std::io::ErrorKind::TimedOut => NoAnswer::Timeout,
-        _ => NoAnswer::Error(e.to_string()),
-    }
 }
 
 /// One attempt in flight.
@@ -93,6 +61,7 @@ struct Attempt {
 }
 
 struct Batch<'q, T, F> {
+    budget: &'q Budget,
     queries: &'q [Query],
     limits: Limits,
     per_attempt: Duration,
@@ -113,15 +82,17 @@ struct Batch<'q, T, F> {
     to_send: VecDeque<usize>,
     heard: Option<Instant>,
     started: Instant,
+    /// The last datagram that answered nothing we asked (another ID, too short), described.
+    stray: Option<String>,
 }
 
 impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
-    fn new(queries: &'q [Query], limits: Limits, take: F) -> Self {
-        let attempts = limits.retries + 1;
+    fn new(budget: &'q Budget, queries: &'q [Query], limits: Limits, take: F) -> Self {
         Batch {
+            budget,
             queries,
             limits,
-            per_attempt: limits.timeout / attempts,
+            per_attempt: limits.timeout,
             take,
             results: queries.iter().map(|_| None).collect(),
             attempts: vec![0; queries.len()],
@@ -134,6 +105,7 @@ impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
             to_send: (0..queries.len()).collect(),
             heard: None,
             started: Instant::now(),
+            stray: None,
         }
     }
 
@@ -158,7 +130,7 @@ impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
                 () = tokio::time::sleep_until(deadline.into()) => self.expire(),
             }
         }
-        self.give_up(NoAnswer::Timeout);
+        self.give_up(self.nothing());
     }
 
     /// Sends until the window is full or nothing is left to send.
@@ -170,18 +142,15 @@ impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
             if self.results[q].is_some() {
                 continue;
             }
+            if let Err(why) = self.budget.take(1) {
+                self.settle(q, Err(why));
+                continue;
+            }
             let id = self.free_id();
-            let mut message = Message::new(id, MessageType::Query, OpCode::Query);
-            message.queries.push(self.queries[q].clone());
-            message.metadata.recursion_desired = false;
-            message
-                .edns
-                .get_or_insert_with(Edns::new)
-                .set_max_payload(EDNS_BUFFER);
-            let bytes = match message.to_vec() {
+            let bytes = match request(id, &self.queries[q], false) {
                 Ok(b) => b,
-                Err(e) => {
-                    self.settle(q, Err(NoAnswer::Error(e.to_string())));
+                Err(why) => {
+                    self.settle(q, Err(why));
                     continue;
                 }
             };
@@ -197,7 +166,8 @@ impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
             );
             self.current[q] = Some(id);
             self.in_flight += 1;
-            self.deadlines.push_back((now + self.per_attempt, id));
+            self.deadlines
+                .push_back((self.budget.until(self.per_attempt), id));
         }
         Ok(())
     }
@@ -212,26 +182,37 @@ impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
     }
 
     fn answer(&mut self, datagram: &[u8]) {
-        // Garbage, or an answer to nothing we asked: dropped, as a resolver drops it.
-        let Ok(message) = Message::from_vec(datagram) else {
-            return;
-        };
-        if message.metadata.message_type != MessageType::Response {
-            return;
-        }
-        let Some(attempt) = self.by_id.get(&message.metadata.id) else {
+        // An answer to nothing we asked is dropped, as a resolver drops it, but remembered:
+        // a question that then times out says what came instead.
+        let len = datagram.len();
+        let their_id = (len >= 2).then(|| u16::from_be_bytes([datagram[0], datagram[1]]));
+        let Some(attempt) = their_id.and_then(|id| self.by_id.get(&id)) else {
+            self.stray = Some(match their_id {
+                Some(id) => {
+                    format!("{len}-octet datagram(s) with message ID {id}, which was not asked")
+                }
+                None => format!("a {len}-octet datagram, too short to be a DNS message"),
+            });
             return;
         };
         let q = attempt.question;
         let rtt = attempt.sent.elapsed();
         self.heard = Some(Instant::now());
-        let result = check_question(&self.queries[q], &message).map(|()| Reply {
+        let result = decode_answer(datagram, &self.queries[q], Proto::Udp).map(|message| Reply {
             message,
             rtt,
             proto: Proto::Udp,
             retried_tcp: false,
         });
         self.settle(q, result);
+    }
+
+    /// A question that got nothing: a timeout, unless something else than an answer came.
+    fn nothing(&self) -> NoAnswer {
+        match &self.stray {
+            Some(what) => NoAnswer::Malformed(format!("no answer to the question; instead {what}")),
+            None => NoAnswer::Timeout,
+        }
     }
 
     /// Records the outcome of question `q` and forgets its attempts.
@@ -279,10 +260,10 @@ impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
             if silent {
                 // Nothing from this server for a whole timeout: it is not going to answer the
                 // rest either.
-                self.give_up(NoAnswer::Timeout);
+                self.give_up(self.nothing());
                 return;
             }
-            self.settle(q, Err(NoAnswer::Timeout));
+            self.settle(q, Err(self.nothing()));
         }
     }
 

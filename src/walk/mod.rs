@@ -14,32 +14,35 @@ pub mod batch;
 pub mod hints;
 pub mod transport;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 use hickory_proto::op::{Message, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
-pub use transport::{NoAnswer, Proto, Reply, Transfer};
+pub use transport::{Budget, NoAnswer, Proto, Reply, Transfer, TransferLimits};
 
 /// Walk settings.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Port every query goes to (53; tests and labs use another).
     pub port: u16,
+    /// How long one attempt waits for its answer.
     pub timeout: Duration,
-    /// UDP retries after a timeout.
+    /// UDP retransmissions after an attempt timed out.
     pub retries: u32,
     pub ipv4: bool,
     pub ipv6: bool,
-    /// Most queries one check may send.
+    /// Most messages one check may send (retransmissions, TCP retries and zone transfers
+    /// included).
     pub max_queries: usize,
     /// Most zone cuts one walk follows.
     pub max_depth: usize,
+    /// The longest one check may take, from the walker's creation.
+    pub deadline: Option<Duration>,
 }
 
 impl Default for Config {
@@ -52,6 +55,7 @@ impl Default for Config {
             ipv6: true,
             max_queries: 2000,
             max_depth: 16,
+            deadline: Some(Duration::from_secs(30)),
         }
     }
 }
@@ -147,51 +151,111 @@ pub enum End {
     /// The zone's servers were reached and asked.
     #[default]
     Reached,
-    /// No server of this zone answered at all.
+    /// No server of this zone gave a usable answer.
     Unreachable(Name),
-    /// The budget of queries or the depth limit was spent.
+    /// The budget of messages, or the check's deadline, was spent.
     Budget,
+    /// More zone cuts than the depth limit.
+    TooDeep,
+    /// The walk came back to a zone whose name servers it was resolving: they can only be
+    /// found through themselves (name servers without glue in each other's zones).
+    Cycle(Name),
 }
+
+/// One host's address lookup, shared by everyone who needs it.
+type Lookup = Arc<tokio::sync::OnceCell<Vec<IpAddr>>>;
 
 /// Shared state of one check: settings and the query budget.
 #[derive(Debug, Clone)]
 pub struct Walker {
     pub config: Config,
     hints: Arc<Vec<NameServer>>,
-    queries: Arc<AtomicUsize>,
+    budget: Budget,
     /// Addresses that did not answer, per protocol: asked once, so that a dead server costs the
     /// check one timeout rather than one per question.
     dead: Arc<Mutex<HashSet<(IpAddr, Proto)>>>,
-    pool: transport::Pool,
+    /// Host addresses found so far: each name is looked up once per check.
+    addresses: Arc<Mutex<HashMap<Name, Lookup>>>,
+    /// Hosts whose address lookup met a CNAME (host, target): a name server's name must not be
+    /// an alias (RFC 2181 §10.3).
+    aliases: Arc<Mutex<BTreeMap<Name, Name>>>,
+    /// Name servers whose addresses could not be found, and why.
+    unresolvable: Arc<Mutex<BTreeMap<Name, String>>>,
 }
 
 impl Walker {
     pub fn new(config: Config, hints: Vec<NameServer>) -> Self {
+        let deadline = config.deadline.map(|d| Instant::now() + d);
         Walker {
+            budget: Budget::new(config.max_queries, deadline),
             config,
             hints: Arc::new(hints),
-            queries: Arc::new(AtomicUsize::new(0)),
             dead: Arc::default(),
-            pool: transport::Pool::default(),
+            addresses: Arc::default(),
+            aliases: Arc::default(),
+            unresolvable: Arc::default(),
         }
     }
 
     /// The same walker (shared counter and memory of dead servers) allowed `extra` more
-    /// queries: for work whose size the user chose, such as verifying every record of a zone.
+    /// messages: for work whose size the user chose, such as verifying every record of a zone.
     pub fn with_extra_budget(&self, extra: usize) -> Walker {
         let mut w = self.clone();
         w.config.max_queries = self.config.max_queries.saturating_add(extra);
+        w.budget = self.budget.with_extra(extra);
         w
     }
 
+    /// Messages sent so far.
     pub fn queries(&self) -> usize {
-        self.queries.load(Ordering::Relaxed)
+        self.budget.sent()
     }
 
-    fn family_ok(&self, addr: &IpAddr) -> bool {
-        match addr {
-            IpAddr::V4(_) => self.config.ipv4,
-            IpAddr::V6(_) => self.config.ipv6,
+    pub fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
+    /// Hosts whose address lookup went through a CNAME, with the target.
+    pub fn aliases(&self) -> BTreeMap<Name, Name> {
+        self.aliases.lock().map(|a| a.clone()).unwrap_or_default()
+    }
+
+    /// Every address of `servers` this check may ask (the `-4`/`-6` family filter), with its
+    /// server: the one place that picks addresses, for the walk, verification and transfers.
+    pub fn targets<'s>(
+        &self,
+        servers: &'s [NameServer],
+    ) -> impl Iterator<Item = (&'s NameServer, IpAddr)> + 's {
+        let (v4, v6) = (self.config.ipv4, self.config.ipv6);
+        servers.iter().flat_map(move |s| {
+            s.addrs
+                .iter()
+                .filter(move |a| match a {
+                    IpAddr::V4(_) => v4,
+                    IpAddr::V6(_) => v6,
+                })
+                .map(move |a| (s, *a))
+        })
+    }
+
+    fn is_dead(&self, addr: IpAddr, proto: Proto) -> bool {
+        self.dead
+            .lock()
+            .map(|d| d.contains(&(addr, proto)))
+            .unwrap_or(false)
+    }
+
+    fn mark_dead(&self, addr: IpAddr, proto: Proto) {
+        if let Ok(mut dead) = self.dead.lock() {
+            dead.insert((addr, proto));
+        }
+    }
+
+    fn settings(&self) -> transport::Settings {
+        transport::Settings {
+            timeout: self.config.timeout,
+            retries: self.config.retries,
+            recursion: false,
         }
     }
 
@@ -204,31 +268,18 @@ impl Walker {
         qtype: RecordType,
         proto: Proto,
     ) -> Probe {
-        let known_dead = self
-            .dead
-            .lock()
-            .map(|d| d.contains(&(addr, proto)))
-            .unwrap_or(false);
-        let result = if known_dead {
+        let result = if self.is_dead(addr, proto) {
             Err(NoAnswer::Timeout)
-        } else if self.queries.fetch_add(1, Ordering::Relaxed) >= self.config.max_queries {
-            Err(NoAnswer::Error("query budget spent".into()))
         } else {
             let sock = SocketAddr::new(addr, self.config.port);
             let query = Query::query(qname.clone(), qtype);
-            let r = transport::ask_pooled(
-                &self.pool,
-                sock,
-                &query,
-                self.config.timeout,
-                self.config.retries,
-                proto,
-            )
-            .await;
-            if matches!(r, Err(NoAnswer::Timeout | NoAnswer::Refused))
-                && let Ok(mut dead) = self.dead.lock()
-            {
-                dead.insert((addr, proto));
+            let r = transport::ask(&self.budget, sock, &query, self.settings(), proto).await;
+            match &r {
+                Err(e) if e.is_silence() => self.mark_dead(addr, proto),
+                Err(NoAnswer::AfterTruncation(e)) if e.is_silence() => {
+                    self.mark_dead(addr, Proto::Tcp);
+                }
+                _ => {}
             }
             r
         };
@@ -254,23 +305,9 @@ impl Walker {
         window: usize,
         judge: impl Fn(usize, &Result<Reply, NoAnswer>) -> T,
     ) -> Vec<T> {
-        let known_dead = self
-            .dead
-            .lock()
-            .map(|d| d.contains(&(addr, Proto::Udp)))
-            .unwrap_or(false);
-        let spent = self
-            .queries
-            .fetch_add(questions.len(), Ordering::Relaxed)
-            .saturating_add(questions.len());
-        if known_dead || spent > self.config.max_queries {
-            let why = if known_dead {
-                NoAnswer::Timeout
-            } else {
-                NoAnswer::Error("query budget spent".into())
-            };
+        if self.is_dead(addr, Proto::Udp) {
             return (0..questions.len())
-                .map(|i| judge(i, &Err(why.clone())))
+                .map(|i| judge(i, &Err(NoAnswer::Timeout)))
                 .collect();
         }
         let sock = SocketAddr::new(addr, self.config.port);
@@ -285,39 +322,37 @@ impl Walker {
         };
         // A truncated answer is kept aside and asked again over TCP below.
         let mut heard = false;
-        let slots = batch::ask_many(sock, &queries, limits, |i, result| {
-            heard |= !matches!(result, Err(NoAnswer::Timeout | NoAnswer::Refused));
+        let slots = batch::ask_many(&self.budget, sock, &queries, limits, |i, result| {
+            heard |= !matches!(&result, Err(e) if e.is_silence() || e.not_asked());
             match result {
                 Ok(reply) if reply.message.metadata.truncation => None,
                 other => Some(judge(i, &other)),
             }
         })
         .await;
-        if !heard
-            && !questions.is_empty()
-            && let Ok(mut dead) = self.dead.lock()
-        {
-            dead.insert((addr, Proto::Udp));
+        if !heard && !questions.is_empty() && !self.budget.was_spent() {
+            self.mark_dead(addr, Proto::Udp);
         }
         let mut judged = Vec::with_capacity(slots.len());
         for (i, slot) in slots.into_iter().enumerate() {
             let verdict = match slot {
                 Some(verdict) => verdict,
                 None => {
-                    self.queries.fetch_add(1, Ordering::Relaxed);
-                    let tcp = transport::ask_pooled(
-                        &self.pool,
-                        sock,
-                        &queries[i],
-                        self.config.timeout,
-                        0,
-                        Proto::Tcp,
-                    )
-                    .await
-                    .map(|mut reply| {
-                        reply.retried_tcp = true;
-                        reply
-                    });
+                    let tcp = if self.is_dead(addr, Proto::Tcp) {
+                        Err(NoAnswer::Timeout)
+                    } else {
+                        transport::ask(&self.budget, sock, &queries[i], self.settings(), Proto::Tcp)
+                            .await
+                    };
+                    if matches!(&tcp, Err(e) if e.is_silence()) {
+                        self.mark_dead(addr, Proto::Tcp);
+                    }
+                    let tcp = tcp
+                        .map(|mut reply| {
+                            reply.retried_tcp = true;
+                            reply
+                        })
+                        .map_err(|e| NoAnswer::AfterTruncation(Box::new(e)));
                     judge(i, &tcp)
                 }
             };
@@ -326,13 +361,16 @@ impl Walker {
         judged
     }
 
-    /// The whole zone from one server address, by zone transfer (counts as one query).
-    pub async fn transfer(&self, addr: IpAddr, origin: &Name) -> transport::Transfer {
-        if self.queries.fetch_add(1, Ordering::Relaxed) >= self.config.max_queries {
-            return transport::Transfer::Failed(NoAnswer::Error("query budget spent".into()));
-        }
+    /// The whole zone from one server address, by zone transfer (counts as one message),
+    /// stopped past `limits`.
+    pub async fn transfer(
+        &self,
+        addr: IpAddr,
+        origin: &Name,
+        limits: TransferLimits,
+    ) -> transport::Transfer {
         let sock = SocketAddr::new(addr, self.config.port);
-        transport::transfer(sock, origin, self.config.timeout).await
+        transport::transfer(&self.budget, sock, origin, self.config.timeout, limits).await
     }
 
     /// Asks every address of every server, in parallel.
@@ -343,31 +381,27 @@ impl Walker {
         qtype: RecordType,
         proto: Proto,
     ) -> Vec<Probe> {
-        let futures = servers
-            .iter()
-            .flat_map(|s| {
-                s.addrs
-                    .iter()
-                    .filter(|a| self.family_ok(a))
-                    .map(move |a| (s, *a))
-            })
+        let futures = self
+            .targets(servers)
             .map(|(s, a)| self.probe(&s.name, a, qname, qtype, proto));
         join_all(futures).await
     }
 
     fn budget_spent(&self) -> bool {
-        self.queries() >= self.config.max_queries
+        self.budget.was_spent() || self.budget.past_deadline()
     }
 
-    /// Walks from the root to the zone holding `qname`, asking `qtype` at every level, and each
-    /// zone's SOA and NS alongside.
-    pub async fn walk(&self, qname: &Name, qtype: RecordType) -> Walk {
-        self.walk_inner(qname, qtype, 0, true).await
+    /// Walks from the root to the zone holding `qname`, asking `qtype` at every level, and at
+    /// each zone below the root the `apex` questions in the same round (so that the zone that
+    /// turns out to hold the name costs no extra round trip).
+    pub async fn walk(&self, qname: &Name, qtype: RecordType, apex: &[ApexQuestion]) -> Walk {
+        self.walk_inner(qname, qtype, 0, apex, &Chain::default())
+            .await
     }
 
-    /// The same walk without the apex questions (CNAME targets, name server addresses).
+    /// The same walk without apex questions (CNAME targets, name server addresses).
     pub async fn walk_plain(&self, qname: &Name, qtype: RecordType) -> Walk {
-        self.walk_inner(qname, qtype, 0, false).await
+        self.walk(qname, qtype, &[]).await
     }
 
     async fn walk_inner(
@@ -375,7 +409,8 @@ impl Walker {
         qname: &Name,
         qtype: RecordType,
         glueless_depth: usize,
-        with_apex: bool,
+        apex: &[ApexQuestion],
+        chain: &Chain,
     ) -> Walk {
         let mut walk = Walk::default();
         let mut zone = Name::root();
@@ -386,49 +421,46 @@ impl Walker {
                 walk.end = End::Budget;
                 return walk;
             }
-            let (probes, apex) = if with_apex && !zone.is_root() {
-                // In the same round as the question: the zone's SOA (UDP and TCP), NS and DNSKEY
-                // sets from its servers, and its DS set from the parent's servers.
-                let (probes, soa_udp, ns, soa_tcp, dnskey, ds) = futures_util::join!(
-                    self.ask_all(&servers, qname, qtype, Proto::Udp),
-                    self.ask_all(&servers, &zone, RecordType::SOA, Proto::Udp),
-                    self.ask_all(&servers, &zone, RecordType::NS, Proto::Udp),
-                    self.ask_all(&servers, &zone, RecordType::SOA, Proto::Tcp),
-                    self.ask_all(&servers, &zone, RecordType::DNSKEY, Proto::Udp),
-                    self.ask_all(&parent_servers, &zone, RecordType::DS, Proto::Udp),
-                );
-                (
-                    probes,
-                    soa_udp
-                        .into_iter()
-                        .chain(ns)
-                        .chain(soa_tcp)
-                        .chain(dnskey)
-                        .chain(ds)
-                        .collect(),
-                )
+            let (probes, apex_probes, answered) = if !apex.is_empty() && !zone.is_root() {
+                let main = self.ask_all(&servers, qname, qtype, Proto::Udp);
+                let extra = join_all(apex.iter().map(|q| async {
+                    let asked = if q.of_parent {
+                        &parent_servers
+                    } else {
+                        &servers
+                    };
+                    (
+                        q.of_parent,
+                        self.ask_all(asked, &zone, q.qtype, q.proto).await,
+                    )
+                }));
+                let (probes, extra) = futures_util::join!(main, extra);
+                // The zone's own servers answered (the parent's answers do not count).
+                let answered = probes.iter().any(|p| p.result.is_ok())
+                    || extra
+                        .iter()
+                        .filter(|(of_parent, _)| !of_parent)
+                        .any(|(_, ps)| ps.iter().any(|p| p.result.is_ok()));
+                let apex_probes = extra.into_iter().flat_map(|(_, ps)| ps).collect();
+                (probes, apex_probes, answered)
             } else {
-                (
-                    self.ask_all(&servers, qname, qtype, Proto::Udp).await,
-                    Vec::new(),
-                )
+                let probes = self.ask_all(&servers, qname, qtype, Proto::Udp).await;
+                let answered = probes.iter().any(|p| p.result.is_ok());
+                (probes, Vec::new(), answered)
             };
-            // The zone's own servers answered (the parent's answers to the DS question do not
-            // count).
-            let answered = probes
-                .iter()
-                .chain(&apex)
-                .filter(|p| p.qtype != RecordType::DS)
-                .any(|p| p.result.is_ok());
             let referral = pick_referral(&zone, qname, &probes, &mut walk.dropped);
             walk.levels.push(Level {
                 zone: zone.clone(),
                 servers: servers.clone(),
                 probes,
-                apex,
+                apex: apex_probes,
             });
             if !answered {
-                walk.end = End::Unreachable(zone);
+                walk.end = if self.budget_spent() {
+                    End::Budget
+                } else {
+                    End::Unreachable(zone)
+                };
                 return walk;
             }
             let Some(delegation) = referral else {
@@ -436,6 +468,12 @@ impl Walker {
                 return walk;
             };
             let child = delegation.child.clone().unwrap_or_else(Name::root);
+            if chain.zones.contains(&child) {
+                // Finding the name servers of `child` led back to `child`.
+                walk.delegations.push(delegation);
+                walk.end = End::Cycle(child);
+                return walk;
+            }
             let mut next = Vec::new();
             let mut glueless = Vec::new();
             for ns in &delegation.ns {
@@ -444,16 +482,43 @@ impl Walker {
                         name: ns.clone(),
                         addrs: addrs.iter().copied().collect(),
                     }),
+                    // Inside the child without glue: only the child's own servers could say
+                    // where it is. Not chased (that is a cycle); the check reports it.
+                    None if child.zone_of(ns) => {
+                        self.note_unresolvable(
+                            ns,
+                            format!(
+                                "it is inside {} and the parent gives no glue for it, so it can only be found through {} itself",
+                                child.to_ascii(),
+                                child.to_ascii()
+                            ),
+                        );
+                        next.push(NameServer {
+                            name: ns.clone(),
+                            addrs: vec![],
+                        });
+                    }
                     None => glueless.push(ns.clone()),
                 }
             }
-            if !glueless.is_empty() && glueless_depth < 3 {
-                let resolved = join_all(
-                    glueless
-                        .iter()
-                        .map(|ns| self.addresses_inner(ns, glueless_depth + 1)),
-                )
-                .await;
+            if !glueless.is_empty() {
+                let resolved = if glueless_depth < 3 {
+                    let inner = chain.with_zone(&child);
+                    join_all(
+                        glueless
+                            .iter()
+                            .map(|ns| self.addresses_inner(ns, glueless_depth + 1, &inner)),
+                    )
+                    .await
+                } else {
+                    for ns in &glueless {
+                        self.note_unresolvable(
+                            ns,
+                            "finding its address takes more than three levels of name servers without glue".into(),
+                        );
+                    }
+                    vec![Vec::new(); glueless.len()]
+                };
                 for (ns, addrs) in glueless.into_iter().zip(resolved) {
                     next.push(NameServer { name: ns, addrs });
                 }
@@ -463,18 +528,53 @@ impl Walker {
             parent_servers = std::mem::replace(&mut servers, next);
             servers.sort();
         }
-        walk.end = End::Budget;
+        walk.end = End::TooDeep;
         walk
     }
 
-    /// A host's addresses, found by walking from the root (A and AAAA, following CNAMEs a few
-    /// steps), never through the system resolver.
-    pub async fn addresses(&self, host: &Name) -> Vec<IpAddr> {
-        self.addresses_inner(host, 1).await
+    fn note_unresolvable(&self, host: &Name, why: String) {
+        if let Ok(mut map) = self.unresolvable.lock() {
+            map.entry(host.clone()).or_insert(why);
+        }
     }
 
-    async fn addresses_inner(&self, host: &Name, depth: usize) -> Vec<IpAddr> {
+    /// Name servers whose address the walk could not find, and why (no glue inside the zone, a
+    /// cycle of zones without glue, too deep).
+    pub fn unresolvable(&self) -> BTreeMap<Name, String> {
+        self.unresolvable
+            .lock()
+            .map(|m| m.clone())
+            .unwrap_or_default()
+    }
+
+    /// A host's addresses, found by walking from the root (A and AAAA, following CNAMEs a few
+    /// steps), never through the system resolver. Each host is looked up once per check.
+    pub async fn addresses(&self, host: &Name) -> Vec<IpAddr> {
+        self.addresses_inner(host, 1, &Chain::default()).await
+    }
+
+    async fn addresses_inner(&self, host: &Name, depth: usize, chain: &Chain) -> Vec<IpAddr> {
+        if chain.hosts.contains(host) {
+            // Finding this host's address needs this host's address.
+            self.note_unresolvable(
+                host,
+                "finding its address leads back to itself (name servers without glue in each other's zones)".into(),
+            );
+            return Vec::new();
+        }
+        let cell = match self.addresses.lock() {
+            Ok(mut map) => map.entry(host.clone()).or_default().clone(),
+            Err(_) => Arc::default(),
+        };
+        let inner = chain.with_host(host);
+        cell.get_or_init(|| self.look_up(host, depth, &inner))
+            .await
+            .clone()
+    }
+
+    async fn look_up(&self, host: &Name, depth: usize, chain: &Chain) -> Vec<IpAddr> {
         let mut out = BTreeSet::new();
+        let mut cycle = None;
         for qtype in [RecordType::A, RecordType::AAAA] {
             if (qtype == RecordType::A && !self.config.ipv4)
                 || (qtype == RecordType::AAAA && !self.config.ipv6)
@@ -483,19 +583,70 @@ impl Walker {
             }
             let mut name = host.clone();
             for _ in 0..8 {
-                let walk = Box::pin(self.walk_inner(&name, qtype, depth, false)).await;
+                let walk = Box::pin(self.walk_inner(&name, qtype, depth, &[], chain)).await;
+                if let End::Cycle(zone) = &walk.end {
+                    cycle = Some(zone.clone());
+                }
                 let Some(level) = walk.levels.last() else {
                     break;
                 };
                 let answer = authoritative_answer(level, &name, qtype);
                 out.extend(answer.addrs);
                 match answer.cname {
-                    Some(target) if out.is_empty() => name = target,
+                    Some(target) if out.is_empty() => {
+                        if let Ok(mut aliases) = self.aliases.lock() {
+                            aliases.entry(name.clone()).or_insert(target.clone());
+                        }
+                        name = target;
+                    }
                     _ => break,
                 }
             }
         }
+        if out.is_empty()
+            && let Some(zone) = cycle
+        {
+            self.note_unresolvable(
+                host,
+                format!(
+                    "finding it leads back to {} (name servers without glue in each other's zones: a cycle)",
+                    zone.to_ascii()
+                ),
+            );
+        }
         out.into_iter().collect()
+    }
+}
+
+/// A question about a zone itself, asked at each zone below the root in the same round as the
+/// walk's own question: of the zone's servers, or of its parent's (the DS set is the parent's
+/// data, RFC 4035 §3.1.4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApexQuestion {
+    pub qtype: RecordType,
+    pub proto: Proto,
+    pub of_parent: bool,
+}
+
+/// What an address lookup is nested in: the zones whose glueless name servers are being looked
+/// up, and the hosts being looked up. Meeting one of them again is a cycle.
+#[derive(Debug, Clone, Default)]
+struct Chain {
+    zones: Vec<Name>,
+    hosts: Vec<Name>,
+}
+
+impl Chain {
+    fn with_zone(&self, zone: &Name) -> Chain {
+        let mut c = self.clone();
+        c.zones.push(zone.clone());
+        c
+    }
+
+    fn with_host(&self, host: &Name) -> Chain {
+        let mut c = self.clone();
+        c.hosts.push(host.clone());
+        c
     }
 }
 

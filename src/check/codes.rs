@@ -1,0 +1,134 @@
+//! The finding codes of `dns check`: each with its severity and what it means, in the words of
+//! the README's table (a test holds the two together). Codes are stable: scripts match on them.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($( $variant:ident = $text:literal, $severity:ident, $meaning:literal; )*) => {
+        /// A finding's code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in the README's order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The code as scripts see it, e.g. `ns.lame`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( Code::$variant => $text, )*
+                }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self {
+                    $( Code::$variant => Severity::$severity, )*
+                }
+            }
+
+            /// What the finding means, as the README's table says it.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $( Code::$variant => $meaning, )*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    DelegationExpectedNsMismatch = "delegation.expected-ns-mismatch", Error,
+        "the parent delegates to other servers than the expected ones (the registrar still points at the old provider); both sets are named, and the expected servers are asked directly whether they already serve the zone";
+    DelegationParentChildMismatch = "delegation.parent-child-mismatch", Error,
+        "the parent's NS set differs from the zone's own apex NS set";
+    NsLame = "ns.lame", Error,
+        "a delegated server answers REFUSED, SERVFAIL, or without authority (a referral, or a recursive resolver's answer)";
+    NsUnreachable = "ns.unreachable", Error,
+        "a server of the zone or of its parent does not answer (timeout) or refuses the connection, per address and protocol (`udp`, `tcp`); when it answers over UDP but not over TCP, that is `ns.tcp-failed` instead";
+    NsTcpFailed = "ns.tcp-failed", Error,
+        "the server answers over UDP but not over TCP (asked directly, or after a truncated UDP answer: `udp→tcp`), so large answers cannot be fetched";
+    NsMalformedAnswer = "ns.malformed-answer", Error,
+        "a server sent something that is not a usable answer: undecodable (DNSSEC records whose data cannot be read included), not a response, another OPCODE or question, a UDP answer over the advertised 1,232 octets without TC, TC over TCP, a TCP message cut short; the server, protocol, question and what was wrong are named";
+    NsSlow = "ns.slow", Warning,
+        "a server answered, but took longer than 500 ms (its time is given); resolvers give up on slow servers and try others";
+    NsNoAddress = "ns.no-address", Error,
+        "the address of a name server of the delegation cannot be found (the name does not resolve, or only through the zone itself: a cycle of zones without glue)";
+    NsCname = "ns.cname", Error,
+        "a name server's name is an alias (CNAME), which an NS record must not point at (RFC 2181 §10.3)";
+    GlueMissing = "glue.missing", Error,
+        "a name server inside the zone has no glue at the parent (when every server is such, nobody can resolve the zone: the walk reports it without chasing the cycle)";
+    GlueMismatch = "glue.mismatch", Error,
+        "the glue differs from the address the zone itself publishes";
+    SoaSerialMismatch = "soa.serial-mismatch", Error,
+        "the zone's servers serve different SOA serials (which server has which)";
+    AnswerMismatch = "answer.mismatch", Error,
+        "the zone's servers disagree on the answer for NAME (which server says what)";
+    NameNxdomain = "name.nxdomain", Error,
+        "NAME does not exist in its zone";
+    CnameLoop = "cname.loop", Error,
+        "the CNAME chain of NAME loops";
+    CnameTooLong = "cname.too-long", Error,
+        "the CNAME chain of NAME goes on for more than 16 links without looping; resolvers give up on it";
+    NsTooFew = "ns.too-few", Warning,
+        "the zone is delegated to fewer than two name servers";
+    CheckIncomplete = "check.incomplete", Error,
+        "the check stopped before it was done: the budget of queries (`--max-queries`, counted as messages on the wire) or the deadline (`--deadline`) was spent, or the delegation is deeper than 16 zone cuts; what was not asked is not judged";
+    DnssecDsWithoutDnskey = "dnssec.ds-without-dnskey", Error,
+        "the parent publishes DS records for the zone, but its servers serve no DNSKEY: validating resolvers answer SERVFAIL for the whole zone (the classic state after moving a signed zone to new name servers; fix: remove the DS at the registrar)";
+    DnssecDsMismatch = "dnssec.ds-mismatch", Error,
+        "no DS record at the parent matches a DNSKEY the zone serves (digests computed, RFC 4034 §5.1.4; one match is enough, as during a key rollover)";
+    DnssecNoDs = "dnssec.no-ds", Warning,
+        "the zone serves a key-signing key, but the parent has no DS: signed but not validated";
+    DnssecSignatureExpired = "dnssec.signature-expired", Error,
+        "the zone is signed and its DS is at the parent, but a server has no valid signature over the DNSKEY set by a key the DS points at (expired, not yet valid, or none by that key, as after a rollover gone wrong): SERVFAIL for the whole zone. The signer's key tag and the validity period are read; the cryptography is not checked";
+    DnssecSignatureExpiring = "dnssec.signature-expiring", Warning,
+        "the signatures over the DNSKEY set expire within three days";
+    DnssecMoveUnsafe = "dnssec.move-unsafe", Error,
+        "with `--expect`/`--expect-ns`: the parent holds DS records and the expected servers do not serve a key they point at; switching name servers now would make the zone fail validation (fix: remove the DS, or publish the new one, first, and wait for the DS TTL)";
+    RecordsNotServed = "records.not-served", Error,
+        "a record set of the zone file is missing on a server (which servers)";
+    RecordsDiffer = "records.differ", Error,
+        "a server serves other values or another TTL than the zone file (which server serves what)";
+    RecordsUnverified = "records.unverified", Warning,
+        "a server gave no usable answer (timeout, no authority) for record sets of the zone file: one finding per server, with the count and the first ten";
+    RecordsUnexpected = "records.unexpected", Warning,
+        "a server's zone (by zone transfer) holds record sets the zone file does not have (which, first ten)";
+    RecordsTransferCutShort = "records.transfer-cut-short", Warning,
+        "a server's zone transfer went past the limits (ten times the zone file's records plus 100,000, or 256 MiB) and was stopped: record sets beyond the file were not looked for on it";
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}

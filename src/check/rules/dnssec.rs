@@ -1,0 +1,322 @@
+//! The DNSSEC rules: the chain of trust from the parent's DS set to the keys the zone serves
+//! (RFC 4035 §5.2), the validity of the signatures over the key set, and whether a move to the
+//! expected servers keeps it.
+
+use hickory_proto::rr::{Name, RData, RecordType};
+
+use super::{parent_name, who};
+use crate::check::{Code, Facts, Finding, answers_with_authority};
+use crate::walk::Probe;
+
+fn ds_of(data: &RData) -> Option<&hickory_proto::dnssec::rdata::DS> {
+    match data {
+        RData::DNSSEC(hickory_proto::dnssec::rdata::DNSSECRData::DS(ds)) => Some(ds),
+        _ => None,
+    }
+}
+
+fn dnskey_of(data: &RData) -> Option<&hickory_proto::dnssec::rdata::DNSKEY> {
+    match data {
+        RData::DNSSEC(hickory_proto::dnssec::rdata::DNSSECRData::DNSKEY(key)) => Some(key),
+        _ => None,
+    }
+}
+
+/// The records of `rtype` at `owner` that servers answered with authority, deduplicated, and
+/// whether any server answered with authority at all.
+fn authoritative_set<T: Clone + PartialEq>(
+    probes: &[Probe],
+    owner: &Name,
+    pick: impl Fn(&RData) -> Option<&T>,
+) -> (Vec<T>, bool) {
+    let mut set: Vec<T> = Vec::new();
+    let mut answered = false;
+    for m in probes
+        .iter()
+        .filter(|p| answers_with_authority(p))
+        .filter_map(Probe::message)
+    {
+        answered = true;
+        for r in m.answers.iter().filter(|r| r.name == *owner) {
+            if let Some(item) = pick(&r.data)
+                && !set.contains(item)
+            {
+                set.push(item.clone());
+            }
+        }
+    }
+    (set, answered)
+}
+
+/// dnssec.ds-without-dnskey, dnssec.ds-mismatch, dnssec.no-ds, and the signatures' validity: the
+/// chain of trust from the parent's DS set to the keys the zone serves (RFC 4035 §5.2). After a move to new name
+/// servers the parent often still holds the DS of the old provider's keys: validating resolvers
+/// then refuse every answer of the zone, though every server answers.
+pub(super) fn chain_of_trust(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
+    use hickory_proto::dnssec::rdata::{DNSKEY, DS};
+    let (ds, parent_answered) = authoritative_set(&f.ds, zone, ds_of);
+    let (keys, zone_answered) = authoritative_set(&f.dnskey, zone, dnskey_of);
+    let zone_text = zone.to_ascii();
+    let parent = parent_name(f);
+    let ds_text = |ds: &[DS]| {
+        ds.iter()
+            .map(|d| {
+                format!(
+                    "key tag {} algorithm {} digest type {}",
+                    d.key_tag(),
+                    u8::from(d.algorithm()),
+                    u8::from(d.digest_type())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let key_tags = |keys: &[DNSKEY]| {
+        keys.iter()
+            .filter_map(|k| k.calculate_key_tag().ok())
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !ds.is_empty() && keys.is_empty() && zone_answered {
+        out.push(Finding {
+            code: Code::DnssecDsWithoutDnskey,
+            severity: Code::DnssecDsWithoutDnskey.severity(),
+            message: format!(
+                "the parent ({parent}) publishes DS records for {zone_text} ({}), but the zone's servers serve no DNSKEY: validating resolvers (1.1.1.1, 8.8.8.8, 9.9.9.9 and most ISPs) refuse every answer of {zone_text} with SERVFAIL. This is what a signed zone looks like after a move to new name servers",
+                ds_text(&ds)
+            ),
+            servers: vec![],
+            fix: "remove the DS records at the registrar (DNSSEC settings of the domain), or enable DNSSEC signing in Route 53 and give the registrar the new DS record".into(),
+        });
+    } else if !ds.is_empty() && !keys.is_empty() {
+        // Only the DS records whose digest can be computed are judged.
+        let judged: Vec<(&DS, bool)> = ds
+            .iter()
+            .filter_map(|d| {
+                let mut any = None;
+                for k in &keys {
+                    match d.covers(zone, k) {
+                        Ok(true) => return Some((d, true)),
+                        Ok(false) => any = Some((d, false)),
+                        Err(_) => {}
+                    }
+                }
+                any
+            })
+            .collect();
+        if !judged.is_empty() && judged.iter().all(|(_, covered)| !covered) {
+            out.push(Finding {
+                code: Code::DnssecDsMismatch,
+                severity: Code::DnssecDsMismatch.severity(),
+                message: format!(
+                    "none of the DS records the parent ({parent}) publishes for {zone_text} ({}) matches a DNSKEY the zone serves (key tags {}): validating resolvers refuse every answer of {zone_text} with SERVFAIL",
+                    ds_text(&ds),
+                    key_tags(&keys)
+                ),
+                servers: vec![],
+                fix: "give the registrar the DS record of the zone's current key-signing key (Route 53: the DNSSEC signing page of the hosted zone), and remove the old one".into(),
+            });
+        }
+    } else if ds.is_empty() && parent_answered && keys.iter().any(DNSKEY::secure_entry_point) {
+        no_ds(&zone_text, &parent, &key_tags(&keys), out);
+    }
+    if !ds.is_empty() && !keys.is_empty() {
+        // The keys the chain of trust enters by: their signatures over the key set count.
+        let entry: Vec<u16> = keys
+            .iter()
+            .filter(|k| ds.iter().any(|d| d.covers(zone, k).unwrap_or(false)))
+            .filter_map(|k| k.calculate_key_tag().ok())
+            .collect();
+        if !entry.is_empty() {
+            signatures(f, zone, &entry, out);
+        }
+    }
+}
+
+/// dnssec.signature-expired / dnssec.signature-expiring: the signatures over the zone's DNSKEY
+/// set, server by server (RFC 4034 §3.1.5: validity by serial number arithmetic). Signatures
+/// that lapse make the whole zone bogus to validating resolvers, though every record is there;
+/// it happens when whatever re-signs the zone stops. Only signatures by a key the parent's DS
+/// points at (`entry`, by key tag) count, since a validator starts from those; their validity
+/// period and signer are read here, not their cryptography.
+fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
+    use hickory_proto::dnssec::rdata::DNSSECRData;
+    const SOON: i64 = 3 * 86_400;
+    let now = f.checked_at as u32;
+    let mut lapsed = Vec::new();
+    let mut soon = Vec::new();
+    let (mut lapsed_at, mut soon_at) = (Vec::new(), Vec::new());
+    for p in f.dnskey.iter().filter(|p| answers_with_authority(p)) {
+        let Some(m) = p.message() else { continue };
+        // Seconds from now to each signature's start and end (negative: in the past).
+        let windows: Vec<(i64, i64)> = m
+            .answers
+            .iter()
+            .filter(|r| r.name == *zone)
+            .filter_map(|r| match &r.data {
+                RData::DNSSEC(DNSSECRData::RRSIG(sig))
+                    if sig.input().type_covered == RecordType::DNSKEY
+                        && entry.contains(&sig.input().key_tag) =>
+                {
+                    let input = sig.input();
+                    let from = i64::from(input.sig_inception.get().wrapping_sub(now) as i32);
+                    let to = i64::from(input.sig_expiration.get().wrapping_sub(now) as i32);
+                    Some((from, to))
+                }
+                _ => None,
+            })
+            .collect();
+        if !m
+            .answers
+            .iter()
+            .any(|r| r.record_type() == RecordType::DNSKEY)
+        {
+            continue;
+        }
+        let valid: Vec<&(i64, i64)> = windows
+            .iter()
+            .filter(|(from, to)| *from <= 0 && *to > 0)
+            .collect();
+        if valid.is_empty() {
+            let why = match windows.iter().map(|(_, to)| *to).max() {
+                None => format!(
+                    "no signature over the DNSKEY set by the key the parent's DS points at (key tag {})",
+                    entry
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some(to) if to <= 0 => format!("the latest signature over the DNSKEY set expired {} ago", span(-to)),
+                Some(_) => "the signatures over the DNSKEY set are not valid yet (inception in the future: a clock?)".to_string(),
+            };
+            lapsed.push(format!("{} {why}", who(p)));
+            lapsed_at.push(who(p));
+        } else if let Some(to) = valid.iter().map(|(_, to)| *to).max()
+            && to < SOON
+        {
+            soon.push(format!("{} in {}", who(p), span(to)));
+            soon_at.push(who(p));
+        }
+    }
+    let zone_text = zone.to_ascii();
+    if !lapsed.is_empty() {
+        out.push(Finding {
+            code: Code::DnssecSignatureExpired,
+            severity: Code::DnssecSignatureExpired.severity(),
+            message: format!(
+                "{zone_text} is signed and its parent holds its DS, but there is no valid signature over its DNSKEY set: {}; validating resolvers answer SERVFAIL for the whole zone",
+                lapsed.join("; ")
+            ),
+            servers: lapsed_at,
+            fix: "re-sign the zone (Route 53 signs continuously while DNSSEC signing is enabled and its KMS key usable; check the key's permissions), or remove the DS at the registrar".into(),
+        });
+    }
+    if !soon.is_empty() {
+        out.push(Finding {
+            code: Code::DnssecSignatureExpiring,
+            severity: Code::DnssecSignatureExpiring.severity(),
+            message: format!(
+                "the signatures over {zone_text}'s DNSKEY set expire soon: {}",
+                soon.join("; ")
+            ),
+            servers: soon_at,
+            fix: "check that whatever signs the zone is still running".into(),
+        });
+    }
+}
+
+/// A duration for people: "3 days", "5 hours", "12 minutes".
+fn span(seconds: i64) -> String {
+    match seconds {
+        s if s >= 2 * 86_400 => format!("{} days", s / 86_400),
+        s if s >= 2 * 3_600 => format!("{} hours", s / 3_600),
+        s => format!("{} minutes", s / 60),
+    }
+}
+
+/// dnssec.no-ds: signed, but the chain of trust does not reach the zone.
+fn no_ds(zone_text: &str, parent: &str, tags: &str, out: &mut Vec<Finding>) {
+    out.push(Finding {
+        code: Code::DnssecNoDs,
+        severity: Code::DnssecNoDs.severity(),
+        message: format!(
+            "{zone_text} is signed (key tags {tags}), but the parent ({parent}) has no DS record for it: resolvers do not validate its answers"
+        ),
+        servers: vec![],
+        fix: "give the registrar the DS record of the key-signing key, to finish enabling DNSSEC"
+            .into(),
+    });
+}
+
+/// Why switching to the expected servers would break validation, if it would: the parent holds
+/// DS records for the zone and the expected servers serve no key any of them points at. Gives
+/// the DS key tags, whether the expected servers sign at all, and the DS TTL.
+pub(super) fn unsafe_move(f: &Facts, zone: &Name) -> Option<(Vec<u16>, bool, u32)> {
+    let expected = f.expected.as_ref()?;
+    let parent_ns = f.delegation().map(|d| d.ns.clone()).unwrap_or_default();
+    if parent_ns.is_empty() || expected.names == parent_ns {
+        return None;
+    }
+    let (ds, _) = authoritative_set(&f.ds, zone, ds_of);
+    let (keys, answered) = authoritative_set(&expected.dnskey, zone, dnskey_of);
+    if ds.is_empty()
+        || !answered
+        || ds
+            .iter()
+            .any(|d| keys.iter().any(|k| d.covers(zone, k).unwrap_or(false)))
+    {
+        return None;
+    }
+    let ds_ttl =
+        f.ds.iter()
+            .filter_map(Probe::message)
+            .flat_map(|m| m.answers.iter())
+            .filter(|r| r.record_type() == RecordType::DS)
+            .map(|r| r.ttl)
+            .max()
+            .unwrap_or(0);
+    Some((
+        ds.iter().map(|d| d.key_tag()).collect(),
+        !keys.is_empty(),
+        ds_ttl,
+    ))
+}
+
+/// dnssec.move-unsafe: the parent is to be switched to the expected servers (`--expect`), it
+/// holds DS records for the zone, and the expected servers do not serve a key any of them points
+/// at. Switching the name servers first would make the zone fail validation everywhere for as
+/// long as resolvers keep the DS.
+pub(super) fn move_safety(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
+    let Some((tags, signed, ds_ttl)) = unsafe_move(f, zone) else {
+        return;
+    };
+    let zone_text = zone.to_ascii();
+    let tags: Vec<String> = tags.iter().map(ToString::to_string).collect();
+    let state = if signed {
+        "sign it with other keys"
+    } else {
+        "do not sign the zone"
+    };
+    out.push(Finding {
+        code: Code::DnssecMoveUnsafe,
+        severity: Code::DnssecMoveUnsafe.severity(),
+        message: format!(
+            "the parent holds DS records for {zone_text} (key tags {}) and the expected servers {state}: switching the name servers to them now makes {zone_text} fail validation (SERVFAIL) at every validating resolver until the DS is gone from their caches",
+            tags.join(", ")
+        ),
+        servers: f
+            .expected
+            .iter()
+            .flat_map(|e| &e.dnskey)
+            .filter(|p| answers_with_authority(p))
+            .map(who)
+            .collect(),
+        fix: if signed {
+            format!("first add the new servers' DS record at the registrar beside the old one and wait for the DS TTL ({ds_ttl} s), then switch the name servers")
+        } else {
+            format!("first remove the DS records at the registrar and wait for their TTL ({ds_ttl} s) to pass, then switch the name servers; or enable DNSSEC signing on the new servers and publish their DS beside the old one first")
+        },
+    });
+}

@@ -1,0 +1,723 @@
+//! The rules of `dns check`: each a pure function from [`Facts`] to findings, run in a stable
+//! order by [`findings`]. No rule sends anything; the unit tests below build facts from canned
+//! hickory messages.
+
+mod dnssec;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::{Name, RData, RecordType};
+
+use super::{Code, Facts, Finding, answers_with_authority};
+use crate::walk::{self, NoAnswer, Probe, Proto};
+
+/// One rule: the findings it makes of the facts.
+pub type Rule = fn(&Facts) -> Vec<Finding>;
+
+/// Every rule that judges a zone, in the order its findings are listed.
+pub const RULES: &[Rule] = &[
+    expected_name_servers,
+    too_few_name_servers,
+    parent_child_name_servers,
+    server_failures,
+    slow_servers,
+    lame_servers,
+    glue,
+    name_server_addresses,
+    name_server_aliases,
+    serials,
+    answers,
+    dnssec_chain_of_trust,
+    dnssec_move_safety,
+    cname_chain,
+];
+
+/// An answer slower than this is worth a warning (`ns.slow`).
+pub const SLOW: Duration = Duration::from_millis(500);
+
+/// Every finding about the facts: whether the check finished, then each rule's.
+pub fn findings(f: &Facts) -> Vec<Finding> {
+    let mut out = incomplete(f);
+    if f.zone.is_some() {
+        for rule in RULES {
+            out.extend(rule(f));
+        }
+    }
+    out
+}
+
+fn names(set: &BTreeSet<Name>) -> String {
+    set.iter()
+        .map(Name::to_ascii)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn who(p: &Probe) -> String {
+    format!("{} ({})", p.server.to_ascii(), p.addr)
+}
+
+fn soa_serial(p: &Probe) -> Option<u32> {
+    p.message()?.answers.iter().find_map(|r| match &r.data {
+        RData::SOA(soa) => Some(soa.serial),
+        _ => None,
+    })
+}
+
+fn zone_text(f: &Facts) -> String {
+    f.zone.as_ref().map(Name::to_ascii).unwrap_or_default()
+}
+
+pub(crate) fn parent_name(f: &Facts) -> String {
+    f.delegation()
+        .and_then(|d| d.parent.as_ref())
+        .map(Name::to_ascii)
+        .unwrap_or_else(|| "the parent".into())
+}
+
+fn parent_ns(f: &Facts) -> BTreeSet<Name> {
+    f.delegation().map(|d| d.ns.clone()).unwrap_or_default()
+}
+
+/// The first few items of a list, and how many more.
+fn first_few(items: &[String], shown: usize) -> String {
+    let mut text = items[..items.len().min(shown)].join(", ");
+    if items.len() > shown {
+        text.push_str(&format!(" and {} more", items.len() - shown));
+    }
+    text
+}
+
+/// check.incomplete: the budget, the deadline or the depth limit stopped the check.
+pub fn incomplete(f: &Facts) -> Vec<Finding> {
+    let l = &f.limits;
+    let mut why = Vec::new();
+    if l.budget_spent {
+        why.push(format!(
+            "its budget of {} queries was spent ({} messages sent, retransmissions and TCP retries included)",
+            l.max_queries, l.sent
+        ));
+    }
+    if l.deadline_passed {
+        why.push(format!(
+            "its deadline of {} s passed",
+            l.deadline_seconds.unwrap_or_default()
+        ));
+    }
+    if l.too_deep {
+        why.push("the delegation chain is deeper than 16 zone cuts".into());
+    }
+    if why.is_empty() {
+        return vec![];
+    }
+    vec![Finding::new(
+        Code::CheckIncomplete,
+        format!(
+            "the check of {} stopped before it was done: {}; what was not asked is not judged, so the absence of other findings proves nothing",
+            f.qname.to_ascii(),
+            why.join("; ")
+        ),
+        vec![],
+        "look at the trace for what took so many questions or so long (a referral with hundreds of name servers, slow or silent servers); raise --max-queries or --deadline if the zone really needs it".into(),
+    )]
+}
+
+/// delegation.expected-ns-mismatch: the parent delegates to other servers than expected.
+pub fn expected_name_servers(f: &Facts) -> Vec<Finding> {
+    let parent_ns = parent_ns(f);
+    let Some(expected) = &f.expected else {
+        return vec![];
+    };
+    let (Some(zone), false) = (&f.zone, parent_ns.is_empty() || expected.names == parent_ns) else {
+        return vec![];
+    };
+    let zone_text = zone.to_ascii();
+    let ready_ = |p: &&Probe| answers_with_authority(p) && soa_serial(p).is_some();
+    let ready: Vec<String> = expected.soa.iter().filter(ready_).map(who).collect();
+    let not_ready: Vec<String> = expected
+        .soa
+        .iter()
+        .filter(|p| !ready_(p))
+        .map(who)
+        .collect();
+    let readiness = if not_ready.is_empty() && dnssec::unsafe_move(f, zone).is_some() {
+        format!(
+            "the expected servers already serve {zone_text} authoritatively, but the switch is NOT safe yet: see dnssec.move-unsafe"
+        )
+    } else if not_ready.is_empty() {
+        format!(
+            "the expected servers already serve {zone_text} authoritatively, so the switch is safe"
+        )
+    } else {
+        format!(
+            "the expected servers are NOT ready: {} do not answer authoritatively for {zone_text}",
+            not_ready.join(", ")
+        )
+    };
+    vec![Finding::new(
+        Code::DelegationExpectedNsMismatch,
+        format!(
+            "the parent ({}) delegates {zone_text} to {}, but it should delegate to {}; {readiness}",
+            parent_name(f),
+            names(&parent_ns),
+            names(&expected.names)
+        ),
+        ready.into_iter().chain(not_ready).collect(),
+        format!(
+            "at the registrar of {zone_text}, set the name servers to {} (the registrar still lists the old ones)",
+            names(&expected.names)
+        ),
+    )]
+}
+
+/// ns.too-few: fewer than two name servers.
+pub fn too_few_name_servers(f: &Facts) -> Vec<Finding> {
+    let parent_ns = parent_ns(f);
+    if parent_ns.is_empty() || parent_ns.len() >= 2 {
+        return vec![];
+    }
+    vec![Finding::new(
+        Code::NsTooFew,
+        format!(
+            "{} is delegated to only {} name server ({})",
+            zone_text(f),
+            parent_ns.len(),
+            names(&parent_ns)
+        ),
+        parent_ns.iter().map(Name::to_ascii).collect(),
+        "delegate to at least two name servers, on different networks (RFC 1034 §4.1)".into(),
+    )]
+}
+
+/// The apex NS set the zone's servers give.
+fn child_ns(f: &Facts) -> BTreeSet<Name> {
+    let Some(zone) = &f.zone else {
+        return BTreeSet::new();
+    };
+    f.ns.iter()
+        .filter(|p| answers_with_authority(p))
+        .filter_map(Probe::message)
+        .flat_map(|m| m.answers.iter())
+        .filter_map(|r| match &r.data {
+            RData::NS(ns) if r.name.to_lowercase() == *zone => Some(ns.0.to_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// delegation.parent-child-mismatch: the parent's NS set is not the zone's.
+pub fn parent_child_name_servers(f: &Facts) -> Vec<Finding> {
+    let (parent_ns, child_ns) = (parent_ns(f), child_ns(f));
+    if parent_ns.is_empty() || child_ns.is_empty() || parent_ns == child_ns {
+        return vec![];
+    }
+    let zone_text = zone_text(f);
+    vec![Finding::new(
+        Code::DelegationParentChildMismatch,
+        format!(
+            "the parent lists {} for {zone_text}, but the zone itself lists {}",
+            names(&parent_ns),
+            names(&child_ns)
+        ),
+        parent_ns.union(&child_ns).map(Name::to_ascii).collect(),
+        "make the NS records at the zone apex and the delegation at the registrar (parent) the same set".into(),
+    )]
+}
+
+/// The way a failed question went: `udp`, `tcp`, or `udp→tcp` (truncated over UDP, then
+/// asked over TCP).
+fn path_of(p: &Probe) -> &'static str {
+    match (&p.result, p.proto) {
+        (Ok(r), _) if r.retried_tcp => "udp→tcp",
+        (Err(NoAnswer::AfterTruncation(_)), _) => "udp→tcp",
+        (_, Proto::Udp) => "udp",
+        (_, Proto::Tcp) => "tcp",
+    }
+}
+
+/// What one server address did, over each protocol.
+#[derive(Default)]
+struct Conduct {
+    /// Something usable came over UDP / over TCP.
+    udp_answers: bool,
+    tcp_answers: bool,
+    /// (path, question, why) of each question that got no answer at all.
+    silent: Vec<(&'static str, String, NoAnswer)>,
+    /// (path, what was wrong) → the questions.
+    broken: BTreeMap<(&'static str, String), Vec<String>>,
+}
+
+/// ns.unreachable, ns.tcp-failed and ns.malformed-answer: every question to a server of the
+/// zone, or of its parent about the zone, that got no usable answer, with the protocol of the
+/// attempt that failed.
+pub fn server_failures(f: &Facts) -> Vec<Finding> {
+    let zone_text = zone_text(f);
+    let parent = parent_name(f);
+    let mut by_server: BTreeMap<(String, String), Conduct> = BTreeMap::new();
+    let roles = f
+        .zone_probes()
+        .map(|p| (p, format!("a server of {zone_text}")))
+        .chain(
+            f.parent_probes()
+                .map(|p| (p, format!("a server of the parent zone {parent}"))),
+        );
+    for (p, role) in roles {
+        let c = by_server.entry((who(p), role)).or_default();
+        let question = format!("{} {}", p.qname.to_ascii(), p.qtype);
+        match &p.result {
+            Ok(r) => {
+                c.udp_answers |= r.proto == Proto::Udp || r.retried_tcp;
+                c.tcp_answers |= r.proto == Proto::Tcp;
+            }
+            Err(e) if e.not_asked() => {}
+            Err(e) => {
+                if matches!(e, NoAnswer::AfterTruncation(_)) {
+                    c.udp_answers = true;
+                }
+                let inner = e.innermost();
+                match inner {
+                    NoAnswer::Timeout | NoAnswer::Refused | NoAnswer::Error(_) => {
+                        c.silent.push((path_of(p), question, inner.clone()));
+                    }
+                    _ => c
+                        .broken
+                        .entry((path_of(p), inner.to_string()))
+                        .or_default()
+                        .push(question),
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((server, role), c) in by_server {
+        // No answer at all: over UDP, over TCP (asked directly or after truncation).
+        let udp_silent: Vec<&(&str, String, NoAnswer)> = c
+            .silent
+            .iter()
+            .filter(|(path, _, _)| *path == "udp")
+            .collect();
+        let tcp_silent: Vec<&(&str, String, NoAnswer)> = c
+            .silent
+            .iter()
+            .filter(|(path, _, _)| *path != "udp")
+            .collect();
+        let tcp_failed = !tcp_silent.is_empty() && c.udp_answers && !c.tcp_answers;
+        let mut unreachable = Vec::new();
+        if let Some((_, _, why)) = udp_silent.first() {
+            let n = udp_silent.len();
+            unreachable.push(if c.udp_answers {
+                format!("{why} over udp for {n} question(s), though it answered others")
+            } else {
+                format!("{why} over udp")
+            });
+        }
+        if let Some((path, _, why)) = tcp_silent.first().filter(|_| !tcp_failed) {
+            unreachable.push(format!("{why} over {path}"));
+        }
+        if !unreachable.is_empty() {
+            out.push(Finding::new(
+                Code::NsUnreachable,
+                format!("{server}, {role}: {}", unreachable.join("; ")),
+                vec![server.clone()],
+                "check that the server runs, listens on port 53 over UDP and TCP, and is not filtered".into(),
+            ));
+        }
+        if tcp_failed && let Some((path, question, why)) = tcp_silent.first() {
+            let how = if *path == "udp→tcp" {
+                format!(
+                    "its UDP answer for {question} was truncated and asking again over TCP failed ({why})"
+                )
+            } else {
+                format!("asked over TCP: {why}")
+            };
+            out.push(Finding::new(
+                Code::NsTcpFailed,
+                format!(
+                    "{server}, {role}, answers over UDP but not over TCP ({path}): {how}; answers too large for UDP cannot be fetched"
+                ),
+                vec![server.clone()],
+                "allow TCP port 53 to the server (firewall, security group) and make it listen on TCP (RFC 7766)".into(),
+            ));
+        }
+        for ((path, what), questions) in &c.broken {
+            out.push(Finding::new(
+                Code::NsMalformedAnswer,
+                format!(
+                    "{server}, {role}, over {path}, for {}: {what}",
+                    first_few(questions, 5)
+                ),
+                vec![server.clone()],
+                "fix the server, or whatever sits in front of it (a firewall, load balancer or DNS proxy that rewrites or cuts DNS messages): resolvers treat these answers as failures".into(),
+            ));
+        }
+    }
+    out
+}
+
+/// ns.slow: a server that answered, but slowly.
+pub fn slow_servers(f: &Facts) -> Vec<Finding> {
+    let mut slowest: BTreeMap<String, (Duration, usize)> = BTreeMap::new();
+    for p in f.zone_probes().chain(f.parent_probes()) {
+        if let Ok(r) = &p.result
+            && r.rtt > SLOW
+        {
+            let e = slowest.entry(who(p)).or_default();
+            e.0 = e.0.max(r.rtt);
+            e.1 += 1;
+        }
+    }
+    slowest
+        .into_iter()
+        .map(|(server, (rtt, n))| {
+            Finding::new(
+                Code::NsSlow,
+                format!(
+                    "{server} took {} ms to answer (the slowest of {n} answer(s) over {} ms); resolvers time out on slow servers and try others, or fail",
+                    rtt.as_millis(),
+                    SLOW.as_millis()
+                ),
+                vec![server],
+                "check the server's load and the network path to it".into(),
+            )
+        })
+        .collect()
+}
+
+/// ns.lame: answers, but not with authority for the zone.
+pub fn lame_servers(f: &Facts) -> Vec<Finding> {
+    let zone_text = zone_text(f);
+    let mut lame: BTreeMap<String, String> = BTreeMap::new();
+    for p in &f.soa_udp {
+        let Some(m) = p.message() else { continue };
+        let why = match m.metadata.response_code {
+            ResponseCode::Refused => Some("REFUSED".to_string()),
+            ResponseCode::ServFail => Some("SERVFAIL".to_string()),
+            ResponseCode::NoError
+                if !m.metadata.authoritative
+                    && m.metadata.recursion_available
+                    && !m.answers.is_empty() =>
+            {
+                Some("a recursive resolver's answer (AA=0, RA=1)".to_string())
+            }
+            ResponseCode::NoError if !m.metadata.authoritative => {
+                Some("an answer without authority (AA=0), e.g. a referral".to_string())
+            }
+            rc if rc != ResponseCode::NoError => Some(walk::rcode_name(rc)),
+            _ => None,
+        };
+        if let Some(why) = why {
+            lame.insert(who(p), why);
+        }
+    }
+    lame.into_iter()
+        .map(|(server, why)| {
+            Finding::new(
+                Code::NsLame,
+                format!("{server} is delegated {zone_text} but answers {why} for it"),
+                vec![server],
+                format!("load {zone_text} on this server, or remove it from the delegation and the zone's NS records"),
+            )
+        })
+        .collect()
+}
+
+/// glue.missing and glue.mismatch: in-zone name servers need the parent's glue, and it must be
+/// what the zone publishes.
+pub fn glue(f: &Facts) -> Vec<Finding> {
+    let (Some(zone), Some(d)) = (&f.zone, f.delegation()) else {
+        return vec![];
+    };
+    let zone_text = zone.to_ascii();
+    let in_zone: Vec<&Name> = d.ns.iter().filter(|n| zone.zone_of(n)).collect();
+    let without: Vec<&Name> = in_zone
+        .iter()
+        .copied()
+        .filter(|n| !d.glue.contains_key(*n))
+        .collect();
+    let mut out = Vec::new();
+    if !without.is_empty() {
+        let all = without.len() == d.ns.len();
+        let consequence = if all {
+            format!(
+                "; every name server of {zone_text} is inside it without glue, so nobody can find them: {zone_text} cannot be resolved at all"
+            )
+        } else {
+            String::new()
+        };
+        out.push(Finding::new(
+            Code::GlueMissing,
+            format!(
+                "{} {} inside {zone_text} but the parent gives no address (glue) for {}{consequence}",
+                without.iter().map(|n| n.to_ascii()).collect::<Vec<_>>().join(", "),
+                if without.len() == 1 { "is" } else { "are" },
+                if without.len() == 1 { "it" } else { "them" },
+            ),
+            without.iter().map(|n| n.to_ascii()).collect(),
+            format!(
+                "register the address of {} at the registrar (a \"host\" or glue record)",
+                without.iter().map(|n| n.to_ascii()).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    for ns in in_zone {
+        let Some(glue) = d.glue.get(ns) else { continue };
+        let published: BTreeSet<std::net::IpAddr> = f
+            .ns_addrs
+            .iter()
+            .filter(|p| p.qname == *ns && answers_with_authority(p))
+            .filter_map(Probe::message)
+            .flat_map(|m| m.answers.iter())
+            .filter(|r| r.name == *ns)
+            .filter_map(|r| match &r.data {
+                RData::A(a) => Some(std::net::IpAddr::V4(a.0)),
+                RData::AAAA(a) => Some(std::net::IpAddr::V6(a.0)),
+                _ => None,
+            })
+            .collect();
+        // Glue of one family is compared with the zone's addresses of the same family.
+        let asked_v6 = f
+            .ns_addrs
+            .iter()
+            .any(|p| p.qname == *ns && p.qtype == RecordType::AAAA && answers_with_authority(p));
+        let glue: BTreeSet<std::net::IpAddr> = glue
+            .iter()
+            .copied()
+            .filter(|a| a.is_ipv4() || asked_v6)
+            .collect();
+        if !published.is_empty() && glue != published {
+            let show = |s: &BTreeSet<std::net::IpAddr>| {
+                s.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            out.push(Finding::new(
+                Code::GlueMismatch,
+                format!(
+                    "the parent's glue for {} is {}, but {zone_text} publishes {}",
+                    ns.to_ascii(),
+                    show(&glue),
+                    show(&published)
+                ),
+                vec![ns.to_ascii()],
+                "update the glue (host record) at the registrar, or the A/AAAA records in the zone, so they agree".into(),
+            ));
+        }
+    }
+    out
+}
+
+/// ns.no-address: name servers of the delegation whose address could not be found (other than
+/// in-zone servers without glue, which are `glue.missing`).
+pub fn name_server_addresses(f: &Facts) -> Vec<Finding> {
+    let (Some(zone), Some(d)) = (&f.zone, f.delegation()) else {
+        return vec![];
+    };
+    d.ns.iter()
+        .filter(|ns| !zone.zone_of(ns))
+        .filter_map(|ns| Some((ns, f.unresolvable.get(ns)?)))
+        .map(|(ns, why)| {
+            Finding::new(
+                Code::NsNoAddress,
+                format!(
+                    "no address can be found for {}, a name server of {}: {why}",
+                    ns.to_ascii(),
+                    zone.to_ascii()
+                ),
+                vec![ns.to_ascii()],
+                "give the name server glue at the registrar, or use name servers whose zones are reachable without this one".into(),
+            )
+        })
+        .collect()
+}
+
+/// ns.cname: an NS record that points at an alias.
+pub fn name_server_aliases(f: &Facts) -> Vec<Finding> {
+    let mut servers: BTreeSet<Name> = parent_ns(f);
+    servers.extend(child_ns(f));
+    let mut aliased: BTreeMap<Name, Name> = BTreeMap::new();
+    for ns in &servers {
+        if let Some(target) = f.aliases.get(ns) {
+            aliased.insert(ns.clone(), target.clone());
+        }
+    }
+    for p in f.ns_addrs.iter().filter(|p| answers_with_authority(p)) {
+        let Some(m) = p.message() else { continue };
+        for r in m.answers.iter().filter(|r| r.name == p.qname) {
+            if let RData::CNAME(target) = &r.data {
+                aliased.insert(p.qname.to_lowercase(), target.0.to_lowercase());
+            }
+        }
+    }
+    aliased
+        .into_iter()
+        .map(|(ns, target)| {
+            Finding::new(
+                Code::NsCname,
+                format!(
+                    "the name server {} of {} is an alias (CNAME to {}): NS records must name a host with its own A/AAAA records (RFC 2181 §10.3), and some resolvers do not follow it",
+                    ns.to_ascii(),
+                    zone_text(f),
+                    target.to_ascii()
+                ),
+                vec![ns.to_ascii()],
+                format!(
+                    "name the server by its canonical name ({}) in the NS records and at the registrar",
+                    target.to_ascii()
+                ),
+            )
+        })
+        .collect()
+}
+
+/// soa.serial-mismatch: the zone's servers serve different serials.
+pub fn serials(f: &Facts) -> Vec<Finding> {
+    let serials: BTreeMap<u32, Vec<String>> = f
+        .soa_udp
+        .iter()
+        .filter(|p| answers_with_authority(p))
+        .filter_map(|p| Some((soa_serial(p)?, who(p))))
+        .fold(BTreeMap::new(), |mut m, (s, w)| {
+            m.entry(s).or_insert_with(Vec::new).push(w);
+            m
+        });
+    if serials.len() <= 1 {
+        return vec![];
+    }
+    vec![Finding::new(
+        Code::SoaSerialMismatch,
+        format!(
+            "the servers of {} serve different SOA serials: {}",
+            zone_text(f),
+            serials
+                .iter()
+                .map(|(s, w)| format!("{s} at {}", w.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        serials.values().flatten().cloned().collect(),
+        "some servers have not loaded the latest zone: check zone transfers (NOTIFY/IXFR) or the provider's sync".into(),
+    )]
+}
+
+/// answer.mismatch and name.nxdomain, from the question itself.
+pub fn answers(f: &Facts) -> Vec<Finding> {
+    let Some(level) = f.zone_level() else {
+        return vec![];
+    };
+    let zone_text = zone_text(f);
+    let mut out = Vec::new();
+    let mut by_answer: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut nx = 0;
+    let mut authoritative = 0;
+    for p in level.probes.iter().filter(|p| answers_with_authority(p)) {
+        authoritative += 1;
+        if p.rcode() == Some(ResponseCode::NXDomain) {
+            nx += 1;
+        }
+        let text = match p.rcode() {
+            Some(ResponseCode::NXDomain) => "NXDOMAIN".to_string(),
+            _ => walk::answer_texts(p)
+                .map(|s| s.into_iter().collect::<Vec<_>>().join("; "))
+                .unwrap_or_default(),
+        };
+        by_answer
+            .entry(if text.is_empty() {
+                "no records (NODATA)".into()
+            } else {
+                text
+            })
+            .or_default()
+            .push(who(p));
+    }
+    if by_answer.len() > 1 {
+        out.push(Finding::new(
+            Code::AnswerMismatch,
+            format!(
+                "the servers of {zone_text} disagree on {} {}: {}",
+                f.qname.to_ascii(),
+                f.qtype,
+                by_answer
+                    .iter()
+                    .map(|(a, w)| format!("{} say [{a}]", w.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            by_answer.values().flatten().cloned().collect(),
+            "the servers serve different data: check zone transfers or which servers the provider updates".into(),
+        ));
+    }
+    if authoritative > 0 && nx * 2 > authoritative {
+        out.push(Finding::new(
+            Code::NameNxdomain,
+            format!(
+                "{} does not exist: the servers of {zone_text} answer NXDOMAIN",
+                f.qname.to_ascii()
+            ),
+            vec![],
+            format!(
+                "add the record to the zone {zone_text} (zones/{}.yaml) and sync",
+                zone_text.trim_end_matches('.')
+            ),
+        ));
+    }
+    out
+}
+
+/// dnssec.ds-without-dnskey, dnssec.ds-mismatch, dnssec.no-ds, dnssec.signature-*.
+pub fn dnssec_chain_of_trust(f: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(zone) = &f.zone {
+        dnssec::chain_of_trust(f, zone, &mut out);
+    }
+    out
+}
+
+/// dnssec.move-unsafe.
+pub fn dnssec_move_safety(f: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(zone) = &f.zone {
+        dnssec::move_safety(f, zone, &mut out);
+    }
+    out
+}
+
+/// cname.loop and cname.too-long.
+pub fn cname_chain(f: &Facts) -> Vec<Finding> {
+    let chain = || {
+        f.cname_chain
+            .iter()
+            .map(|(a, b)| format!("{} → {}", a.to_ascii(), b.to_ascii()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if f.cname_loop {
+        return vec![Finding::new(
+            Code::CnameLoop,
+            format!(
+                "the CNAME chain of {} loops: {}",
+                f.qname.to_ascii(),
+                chain()
+            ),
+            vec![],
+            "point one of the CNAMEs at a name with addresses (an A/AAAA record or an ALIAS)"
+                .into(),
+        )];
+    }
+    if f.cname_too_long {
+        return vec![Finding::new(
+            Code::CnameTooLong,
+            format!(
+                "the CNAME chain of {} is longer than {} links (it does not loop, but resolvers stop following it): {}",
+                f.qname.to_ascii(),
+                super::MAX_CNAME_CHAIN,
+                chain()
+            ),
+            vec![],
+            "point the first CNAME straight at the last name of the chain".into(),
+        )];
+    }
+    vec![]
+}
