@@ -9,6 +9,8 @@
 
 #![allow(dead_code)]
 
+#[path = "../tests/common/hostile.rs"]
+mod hostile;
 #[path = "../tests/common/lab.rs"]
 mod lab;
 

@@ -87,6 +87,8 @@ codes! {
         "the CNAME chain of NAME loops";
     CnameTooLong = "cname.too-long", Error,
         "the CNAME chain of NAME goes on for more than 16 links without looping; resolvers give up on it";
+    CnameTargetUnresolved = "cname.target-unresolved", Error,
+        "the CNAME chain of NAME ends at a name that does not exist, or whose zone's servers give no authoritative answer (which servers, and what they did): resolvers fail NAME although its own zone is right";
     NsTooFew = "ns.too-few", Warning,
         "the zone is delegated to fewer than two name servers";
     CheckIncomplete = "check.incomplete", Error,

@@ -77,6 +77,9 @@ pub struct Facts {
     pub cname_loop: bool,
     /// The chain went on past [`MAX_CNAME_CHAIN`] links without looping.
     pub cname_too_long: bool,
+    /// The chain's last target could not be resolved: why (NXDOMAIN, or what its zone's
+    /// servers did instead of answering).
+    pub cname_unresolved: Option<String>,
     /// The addresses at the end of the chain.
     pub addresses: Vec<IpAddr>,
     /// Name servers whose address could not be found, and why.
@@ -142,6 +145,7 @@ impl Facts {
             cname_chain: vec![],
             cname_loop: false,
             cname_too_long: false,
+            cname_unresolved: None,
             addresses: vec![],
             unresolvable: BTreeMap::new(),
             aliases: BTreeMap::new(),
@@ -312,6 +316,7 @@ pub async fn gather(
             facts.cname_chain = chain.links;
             facts.cname_loop = chain.looped;
             facts.cname_too_long = chain.too_long;
+            facts.cname_unresolved = chain.unresolved;
             facts.addresses = chain.addresses;
         }
     }
@@ -411,6 +416,7 @@ struct Chain {
     links: Vec<(Name, Name)>,
     looped: bool,
     too_long: bool,
+    unresolved: Option<String>,
     addresses: Vec<IpAddr>,
 }
 
@@ -443,10 +449,58 @@ async fn follow_cnames(
             return chain;
         };
         answer = walk::authoritative_answer(level, &target, qtype);
+        chain.unresolved = unresolved(&w, level, &target, &answer);
         current = target;
     }
     chain.addresses = answer.addrs;
     chain
+}
+
+/// Why a CNAME target could not be resolved, if it could not: it does not exist, or no server
+/// of its zone gave an authoritative answer (what each did instead).
+fn unresolved(
+    w: &Walk,
+    level: &walk::Level,
+    target: &Name,
+    answer: &walk::Answer,
+) -> Option<String> {
+    if answer.nxdomain {
+        return Some(format!(
+            "{} does not exist (NXDOMAIN from the servers of {})",
+            target.to_ascii(),
+            level.zone.to_ascii()
+        ));
+    }
+    if level.probes.iter().any(answers_with_authority) {
+        return None;
+    }
+    if matches!(w.end, End::Budget) {
+        return None;
+    }
+    let said: Vec<String> = level
+        .probes
+        .iter()
+        .map(|p| {
+            let what = match &p.result {
+                Ok(r) => format!(
+                    "{} without authority",
+                    walk::rcode_name(r.message.metadata.response_code)
+                ),
+                Err(e) => e.to_string(),
+            };
+            format!("{} ({}): {what}", p.server.to_ascii(), p.addr)
+        })
+        .collect();
+    Some(format!(
+        "no server of {} gave an authoritative answer for {}{}",
+        level.zone.to_ascii(),
+        target.to_ascii(),
+        if said.is_empty() {
+            " (no server address could be found)".to_string()
+        } else {
+            format!(": {}", said.join("; "))
+        }
+    ))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -381,10 +381,35 @@ impl Walker {
         qtype: RecordType,
         proto: Proto,
     ) -> Vec<Probe> {
-        let futures = self
-            .targets(servers)
-            .map(|(s, a)| self.probe(&s.name, a, qname, qtype, proto));
-        join_all(futures).await
+        // One question per address: several names that share an address are one server, and
+        // its answer stands for each of them (a referral naming 200 servers at a few addresses
+        // costs a few questions, not 200).
+        let targets: Vec<(&NameServer, IpAddr)> = self.targets(servers).collect();
+        let mut unique: Vec<(&NameServer, IpAddr)> = Vec::new();
+        for (s, a) in &targets {
+            if !unique.iter().any(|(_, b)| b == a) {
+                unique.push((s, *a));
+            }
+        }
+        let asked = join_all(
+            unique
+                .iter()
+                .map(|(s, a)| self.probe(&s.name, *a, qname, qtype, proto)),
+        )
+        .await;
+        if asked.len() == targets.len() {
+            return asked;
+        }
+        targets
+            .iter()
+            .filter_map(|(s, a)| {
+                let p = asked.iter().find(|p| p.addr == *a)?;
+                Some(Probe {
+                    server: s.name.clone(),
+                    ..p.clone()
+                })
+            })
+            .collect()
     }
 
     fn budget_spent(&self) -> bool {
@@ -575,6 +600,7 @@ impl Walker {
     async fn look_up(&self, host: &Name, depth: usize, chain: &Chain) -> Vec<IpAddr> {
         let mut out = BTreeSet::new();
         let mut cycle = None;
+        let mut why = None;
         for qtype in [RecordType::A, RecordType::AAAA] {
             if (qtype == RecordType::A && !self.config.ipv4)
                 || (qtype == RecordType::AAAA && !self.config.ipv6)
@@ -591,6 +617,31 @@ impl Walker {
                     break;
                 };
                 let answer = authoritative_answer(level, &name, qtype);
+                why = Some(match &walk.end {
+                    End::Unreachable(zone) if level.servers.iter().all(|s| s.addrs.is_empty()) => {
+                        let notes = self.unresolvable();
+                        let servers: Vec<String> = level
+                            .servers
+                            .iter()
+                            .map(|s| match notes.get(&s.name) {
+                                Some(why) => format!("{} ({why})", s.name.to_ascii()),
+                                None => s.name.to_ascii(),
+                            })
+                            .collect();
+                        format!(
+                            "no name server of {} has an address: {}",
+                            zone.to_ascii(),
+                            servers.join(", ")
+                        )
+                    }
+                    End::Unreachable(zone) => {
+                        format!("no server of {} gives a usable answer", zone.to_ascii())
+                    }
+                    _ if answer.nxdomain => {
+                        format!("{} does not exist (NXDOMAIN)", name.to_ascii())
+                    }
+                    _ => "it has no address record of the families asked".to_string(),
+                });
                 out.extend(answer.addrs);
                 match answer.cname {
                     Some(target) if out.is_empty() => {
@@ -603,16 +654,15 @@ impl Walker {
                 }
             }
         }
-        if out.is_empty()
-            && let Some(zone) = cycle
-        {
-            self.note_unresolvable(
-                host,
-                format!(
+        if out.is_empty() {
+            let why = match cycle {
+                Some(zone) => format!(
                     "finding it leads back to {} (name servers without glue in each other's zones: a cycle)",
                     zone.to_ascii()
                 ),
-            );
+                None => why.unwrap_or_else(|| "it could not be looked up".into()),
+            };
+            self.note_unresolvable(host, why);
         }
         out.into_iter().collect()
     }

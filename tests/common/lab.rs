@@ -70,6 +70,8 @@ pub enum Fault {
     /// Serves its zones without their DNSSEC records (DNSKEY, RRSIG): an unsigned copy, as a
     /// new provider has before signing is enabled there.
     Unsigned,
+    /// A hostile front on the wire (tests/common/hostile.rs) breaks the server's answers.
+    Wire(super::hostile::Wire, super::hostile::On),
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +129,10 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
     };
     let data = match rtype {
         "A" => RData::A(A(Ipv4Addr::from_str(value).unwrap())),
+        "AAAA" => RData::AAAA(hickory_proto::rr::rdata::AAAA(
+            std::net::Ipv6Addr::from_str(value).unwrap(),
+        )),
+        "TXT" => RData::TXT(hickory_proto::rr::rdata::TXT::new(vec![value.to_string()])),
         "NS" => RData::NS(NS(name(value))),
         "CNAME" => RData::CNAME(CNAME(name(value))),
         // DNSSEC, by the name of a key: `DNSKEY k1` serves the key made from "k1", and
@@ -480,7 +486,12 @@ pub fn start_on(zones: Vec<ZoneSpec>, servers: Vec<ServerSpec>, fixed_port: Opti
                         (
                             name(d.child),
                             d.ns.iter().map(|n| record(d.child, "NS", n)).collect(),
-                            d.glue.iter().map(|(n, a)| record(n, "A", a)).collect(),
+                            d.glue
+                                .iter()
+                                .map(|(n, a)| {
+                                    record(n, if a.contains(':') { "AAAA" } else { "A" }, a)
+                                })
+                                .collect(),
                         )
                     })
                     .collect(),
@@ -544,6 +555,29 @@ fn start_servers(
             udp_seen: Arc::default(),
         };
         let no_tcp = s.faults.contains(&Fault::NoTcp);
+        // A hostile front takes the public sockets; the real server moves behind it.
+        let wire = s.faults.iter().find_map(|f| match f {
+            Fault::Wire(w, on) => Some((*w, *on)),
+            _ => None,
+        });
+        let (udp, tcp) = match wire {
+            None => (udp, tcp),
+            Some((w, on)) => {
+                let ip = udp.local_addr().unwrap().ip();
+                let inner_udp = std::net::UdpSocket::bind((ip, 0)).unwrap();
+                let inner_tcp = std::net::TcpListener::bind((ip, 0)).unwrap();
+                super::hostile::spawn(
+                    runtime,
+                    udp,
+                    tcp,
+                    inner_udp.local_addr().unwrap(),
+                    inner_tcp.local_addr().unwrap(),
+                    w,
+                    on,
+                );
+                (inner_udp, inner_tcp)
+            }
+        };
         udp.set_nonblocking(true).unwrap();
         tcp.set_nonblocking(true).unwrap();
         runtime.block_on(async move {

@@ -105,4 +105,5 @@ pub fn write_zone(dir: &Path, zone: &str, text: &str) {
     std::fs::create_dir_all(&zones).unwrap();
     std::fs::write(zones.join(format!("{zone}.yaml")), text).unwrap();
 }
+pub mod hostile;
 pub mod lab;

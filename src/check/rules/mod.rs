@@ -515,9 +515,22 @@ pub fn name_server_addresses(f: &Facts) -> Vec<Finding> {
     let (Some(zone), Some(d)) = (&f.zone, f.delegation()) else {
         return vec![];
     };
+    // Without glue, the walk looked each name up; a name it found no address for is noted.
+    let addressless: BTreeSet<&Name> = f
+        .zone_servers()
+        .iter()
+        .filter(|s| s.addrs.is_empty())
+        .map(|s| &s.name)
+        .collect();
     d.ns.iter()
-        .filter(|ns| !zone.zone_of(ns))
-        .filter_map(|ns| Some((ns, f.unresolvable.get(ns)?)))
+        .filter(|ns| !zone.zone_of(ns) && addressless.contains(ns))
+        .map(|ns| {
+            let why = f
+                .unresolvable
+                .get(ns)
+                .map_or("it could not be looked up", String::as_str);
+            (ns, why)
+        })
         .map(|(ns, why)| {
             Finding::new(
                 Code::NsNoAddress,
@@ -717,6 +730,21 @@ pub fn cname_chain(f: &Facts) -> Vec<Finding> {
             ),
             vec![],
             "point the first CNAME straight at the last name of the chain".into(),
+        )];
+    }
+    if let (Some(why), Some((_, target))) = (&f.cname_unresolved, f.cname_chain.last()) {
+        return vec![Finding::new(
+            Code::CnameTargetUnresolved,
+            format!(
+                "{} is an alias of {}, which cannot be resolved: {why}",
+                f.qname.to_ascii(),
+                target.to_ascii()
+            ),
+            vec![],
+            format!(
+                "point the CNAME at a name that exists and is served (for a load balancer, copy its DNS name from the console), or fix the servers of {}'s zone",
+                target.to_ascii()
+            ),
         )];
     }
     vec![]
