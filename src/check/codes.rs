@@ -134,3 +134,25 @@ impl PartialEq<&str> for Code {
         self.as_str() == *other
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table of finding codes is this enum, row for row.
+    #[test]
+    fn the_readme_table_is_the_code_list() {
+        let readme = include_str!("../../README.md");
+        let rows: Vec<&str> = readme
+            .lines()
+            .filter(|l| {
+                l.starts_with("| `") && l.contains("` | error |") || l.contains("` | warning |")
+            })
+            .collect();
+        let want: Vec<String> = Code::ALL
+            .iter()
+            .map(|c| format!("| `{}` | {} | {} |", c, c.severity(), c.meaning()))
+            .collect();
+        assert_eq!(rows, want);
+    }
+}
