@@ -16,6 +16,7 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData as HRData, Record, RecordType};
 use serde::Serialize;
 
+use super::rules::first_few;
 use super::{Code, Finding};
 use crate::plan::is_ignored;
 use crate::walk::{NameServer, NoAnswer, Reply, Transfer, TransferLimits, Walker};
@@ -363,16 +364,6 @@ pub fn transfer_limits(file_sets: usize) -> TransferLimits {
     }
 }
 
-/// The first ten of a list, and how many more.
-fn first_few(items: &[String]) -> String {
-    const SHOWN: usize = 10;
-    let mut shown = items[..items.len().min(SHOWN)].join(", ");
-    if items.len() > SHOWN {
-        shown.push_str(&format!(" and {} more", items.len() - SHOWN));
-    }
-    shown
-}
-
 /// One finding per record set that is not served identically everywhere, one per server that
 /// left record sets unanswered, and one per server whose zone holds record sets beyond the file.
 pub fn findings(v: &Verification) -> Vec<Finding> {
@@ -399,7 +390,7 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
                 sets.len(),
                 v.sets.len(),
                 v.file,
-                first_few(sets)
+                first_few(sets, 10)
             ),
             servers: vec![format!("{server} ({addr})")],
             fix: "see the server's other findings (unreachable, lame); a server that drops some questions under load may be rate limiting: check again".into(),
@@ -425,7 +416,7 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
         if unexpected.is_empty() {
             continue;
         }
-        let shown = first_few(unexpected);
+        let shown = first_few(unexpected, 10);
         out.push(Finding {
             code: Code::RecordsUnexpected,
             severity: Code::RecordsUnexpected.severity(),

@@ -116,17 +116,11 @@ pub struct ProbeView {
 impl ProbeView {
     /// `zone` is the zone the server was asked as a server of (a referral is read from there).
     pub fn new(p: &Probe, zone: &Name) -> ProbeView {
-        let protocol = match (&p.result, p.proto) {
-            (Ok(r), _) if r.retried_tcp => "udp→tcp",
-            (Err(NoAnswer::AfterTruncation(_)), _) => "udp→tcp",
-            (_, walk::Proto::Udp) => "udp",
-            (_, walk::Proto::Tcp) => "tcp",
-        };
         ProbeView {
             server: p.server.to_ascii(),
             address: p.addr.to_string(),
             question: format!("{} {}", p.qname.to_ascii(), p.qtype),
-            protocol,
+            protocol: p.path(),
             rtt_ms: p.result.as_ref().ok().map(|r| r.rtt.as_secs_f64() * 1000.0),
             rcode: p.rcode().map(rcode_name),
             flags: flags(p),

@@ -105,6 +105,17 @@ impl Probe {
         self.message().map(|m| m.metadata.response_code)
     }
 
+    /// The way the question went: `udp`, `tcp`, or `udp→tcp` (truncated over UDP, then asked
+    /// over TCP), whether it was answered or failed.
+    pub fn path(&self) -> &'static str {
+        match (&self.result, self.proto) {
+            (Ok(r), _) if r.retried_tcp => "udp→tcp",
+            (Err(NoAnswer::AfterTruncation(_)), _) => "udp→tcp",
+            (_, Proto::Udp) => "udp",
+            (_, Proto::Tcp) => "tcp",
+        }
+    }
+
     pub fn authoritative(&self) -> bool {
         self.message().is_some_and(|m| m.metadata.authoritative)
     }

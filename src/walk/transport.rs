@@ -452,7 +452,8 @@ async fn read_full(stream: &mut TcpStream, buf: &mut [u8], until: Instant) -> Re
     Read::Complete
 }
 
-/// Reads one length-prefixed message (RFC 1035 §4.2.2), at most `limit` octets.
+/// Reads one length-prefixed message (RFC 1035 §4.2.2); a frame that stops short is
+/// malformed, not a timeout.
 async fn read_frame(stream: &mut TcpStream, until: Instant) -> Result<Vec<u8>, NoAnswer> {
     let mut prefix = [0u8; 2];
     match read_full(stream, &mut prefix, until).await {

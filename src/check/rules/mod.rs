@@ -82,7 +82,7 @@ fn parent_ns(f: &Facts) -> BTreeSet<Name> {
 }
 
 /// The first few items of a list, and how many more.
-fn first_few(items: &[String], shown: usize) -> String {
+pub(crate) fn first_few(items: &[String], shown: usize) -> String {
     let mut text = items[..items.len().min(shown)].join(", ");
     if items.len() > shown {
         text.push_str(&format!(" and {} more", items.len() - shown));
@@ -226,17 +226,6 @@ pub fn parent_child_name_servers(f: &Facts) -> Vec<Finding> {
     )]
 }
 
-/// The way a failed question went: `udp`, `tcp`, or `udp→tcp` (truncated over UDP, then
-/// asked over TCP).
-fn path_of(p: &Probe) -> &'static str {
-    match (&p.result, p.proto) {
-        (Ok(r), _) if r.retried_tcp => "udp→tcp",
-        (Err(NoAnswer::AfterTruncation(_)), _) => "udp→tcp",
-        (_, Proto::Udp) => "udp",
-        (_, Proto::Tcp) => "tcp",
-    }
-}
-
 /// What one server address did, over each protocol.
 #[derive(Default)]
 struct Conduct {
@@ -279,11 +268,11 @@ pub fn server_failures(f: &Facts) -> Vec<Finding> {
                 let inner = e.innermost();
                 match inner {
                     NoAnswer::Timeout | NoAnswer::Refused | NoAnswer::Error(_) => {
-                        c.silent.push((path_of(p), question, inner.clone()));
+                        c.silent.push((p.path(), question, inner.clone()));
                     }
                     _ => c
                         .broken
-                        .entry((path_of(p), inner.to_string()))
+                        .entry((p.path(), inner.to_string()))
                         .or_default()
                         .push(question),
                 }
