@@ -703,3 +703,71 @@ fn dnssec_moving_a_signed_zone_to_servers_that_do_not_sign_it_is_flagged_before_
         json["findings"]
     );
 }
+
+/// Whether this host has the IPv6 loopback address. Under CI=true it must (the lab's IPv6
+/// server needs it); elsewhere the caller skips with the printed reason.
+fn ipv6_loopback() -> bool {
+    if std::net::UdpSocket::bind("[::1]:0").is_ok() {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "::1 cannot be bound under CI=true: the IPv6 family test needs the IPv6 loopback"
+    );
+    eprintln!("SKIPPED: this host has no IPv6 loopback (::1)");
+    false
+}
+
+#[test]
+fn the_address_family_options_apply_to_every_question_verification_included() {
+    if !ipv6_loopback() {
+        return;
+    }
+    // ns1.dns.test. has an IPv6 address too, where a third server of hive.test. answers.
+    let mut zones = healthy_zones();
+    zones[1].records.push(("ns1.dns.test.", "AAAA", "::1"));
+    let mut servers = servers([vec![], vec![]]);
+    servers.push(server("ns1.dns.test.", "::1", &["hive.test."]));
+    let lab = lab::start(zones, servers);
+    let dir = zone_file_dir(HIVE_FILE);
+    let run = |family: Option<&str>| {
+        let args: Vec<String> = lab
+            .args()
+            .into_iter()
+            .filter(|a| a != "-4")
+            .chain(family.map(String::from))
+            .collect();
+        let out = common::dns()
+            .args(["check", "hive.test", "--json"])
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", common::stderr(&out)));
+        (out.status.code(), json)
+    };
+    let asked_v6 = |json: &serde_json::Value| {
+        let text = json.to_string();
+        text.contains("\"::1\"") || text.contains("[::1]")
+    };
+    // Both families: the IPv6 server is asked in the walk and in verification.
+    let (code, both) = run(None);
+    expect(&both, &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        both["verification"]["servers"], 3,
+        "{:#}",
+        both["verification"]
+    );
+    assert!(asked_v6(&both), "{both:#}");
+    // -4: never ::1, in the walk, the apex round or verification.
+    let (code, v4) = run(Some("-4"));
+    expect(&v4, &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(v4["verification"]["servers"], 2, "{:#}", v4["verification"]);
+    assert!(!asked_v6(&v4), "{v4:#}");
+    // -6: the lab's root has no IPv6 address, so nothing at all can be asked: exit 3.
+    let (code, v6) = run(Some("-6"));
+    assert_eq!(code, Some(3), "{v6:#}");
+}

@@ -86,6 +86,8 @@ pub struct Facts {
     pub unresolvable: BTreeMap<Name, String>,
     /// Names met as CNAMEs while looking up name server addresses (name, target).
     pub aliases: BTreeMap<Name, Name>,
+    /// Name server addresses this host has no route to (IPv6 on an IPv4-only host): not asked.
+    pub unroutable: Vec<IpAddr>,
     pub expected: Option<Expected>,
     pub queries: usize,
     pub limits: Limits,
@@ -149,6 +151,7 @@ impl Facts {
             addresses: vec![],
             unresolvable: BTreeMap::new(),
             aliases: BTreeMap::new(),
+            unroutable: vec![],
             expected: None,
             queries: 0,
             limits: Limits::default(),
@@ -357,6 +360,7 @@ pub async fn gather(
     }
     facts.unresolvable = walker.unresolvable();
     facts.aliases = walker.aliases();
+    facts.unroutable = walker.unroutable();
     let budget = walker.budget();
     facts.queries = walker.queries();
     facts.limits = Limits {

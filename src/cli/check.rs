@@ -57,13 +57,6 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
         deadline: Some(deadline),
         ..Config::default()
     };
-    let mut config = config;
-    if config.ipv6 && !args.ipv6_only && !ipv6_routable() {
-        // No IPv6 route on this host: IPv6 servers cannot be asked from here, which says nothing
-        // about them. Without this, every IPv6 address would look unreachable.
-        tracing::warn!("this host has no IPv6 route; asking IPv4 addresses only (-4)");
-        config.ipv6 = false;
-    }
     let rt = runtime()?;
     if args.expect == Some(ExpectSource::Route53) {
         expected = Some(rt.block_on(route53_name_servers(args, &qname))?);
@@ -217,14 +210,6 @@ fn cache_questions(
         }
     }
     out
-}
-
-/// Whether the host can send to the IPv6 Internet: connecting a UDP socket consults the routing
-/// table and sends nothing.
-fn ipv6_routable() -> bool {
-    std::net::UdpSocket::bind("[::]:0")
-        .and_then(|s| s.connect("[2001:500:2::c]:53"))
-        .is_ok()
 }
 
 /// What is still not right, in a few words per problem.

@@ -171,6 +171,8 @@ pub struct Trace<'a> {
     pub dropped: &'a [String],
     pub cname_chain: Vec<[String; 2]>,
     pub addresses: &'a [std::net::IpAddr],
+    /// Name server addresses not asked: this host has no route to them.
+    pub unroutable: &'a [std::net::IpAddr],
     pub queries: usize,
     pub limits: &'a Limits,
     pub findings: &'a [Finding],
@@ -214,6 +216,7 @@ impl<'a> Trace<'a> {
                 .map(|(a, b)| [a.to_ascii(), b.to_ascii()])
                 .collect(),
             addresses: &f.addresses,
+            unroutable: &f.unroutable,
             queries: f.queries,
             limits: &f.limits,
             findings,
@@ -297,6 +300,14 @@ pub fn render_text(
         let addrs: Vec<String> = t.addresses.iter().map(ToString::to_string).collect();
         let end = t.cname_chain.last().map_or(&t.name, |[_, b]| b);
         writeln!(out, ";; {end} has address(es) {}", addrs.join(", "))?;
+    }
+    if !t.unroutable.is_empty() {
+        let addrs: Vec<String> = t.unroutable.iter().map(ToString::to_string).collect();
+        let note = format!(
+            "not asked: no route from this host to {} (check from a host that has one)",
+            addrs.join(", ")
+        );
+        writeln!(out, ";; {}", style.dim(&note))?;
     }
     writeln!(out, ";; {} queries", t.queries)?;
     if findings.is_empty() {

@@ -192,6 +192,9 @@ pub struct Walker {
     aliases: Arc<Mutex<BTreeMap<Name, Name>>>,
     /// Name servers whose addresses could not be found, and why.
     unresolvable: Arc<Mutex<BTreeMap<Name, String>>>,
+    /// Whether this host has a route to an address (found when the address is first needed):
+    /// an address without one is not asked, and not blamed (an IPv4-only host, a namespace).
+    routes: Arc<Mutex<HashMap<IpAddr, bool>>>,
 }
 
 impl Walker {
@@ -205,6 +208,7 @@ impl Walker {
             addresses: Arc::default(),
             aliases: Arc::default(),
             unresolvable: Arc::default(),
+            routes: Arc::default(),
         }
     }
 
@@ -231,10 +235,11 @@ impl Walker {
         self.aliases.lock().map(|a| a.clone()).unwrap_or_default()
     }
 
-    /// Every address of `servers` this check may ask (the `-4`/`-6` family filter), with its
-    /// server: the one place that picks addresses, for the walk, verification and transfers.
+    /// Every address of `servers` this check may ask (the `-4`/`-6` family filter, and a route
+    /// from this host), with its server: the one place that picks addresses, for the walk,
+    /// verification and transfers.
     pub fn targets<'s>(
-        &self,
+        &'s self,
         servers: &'s [NameServer],
     ) -> impl Iterator<Item = (&'s NameServer, IpAddr)> + 's {
         let (v4, v6) = (self.config.ipv4, self.config.ipv6);
@@ -245,8 +250,39 @@ impl Walker {
                     IpAddr::V4(_) => v4,
                     IpAddr::V6(_) => v6,
                 })
+                .filter(move |a| self.routable(**a))
                 .map(move |a| (s, *a))
         })
+    }
+
+    /// Whether this host has a route to `addr`: a UDP socket is connected to it, which sends
+    /// nothing. Asked once per address.
+    fn routable(&self, addr: IpAddr) -> bool {
+        let Ok(mut routes) = self.routes.lock() else {
+            return true;
+        };
+        *routes.entry(addr).or_insert_with(|| {
+            let any: IpAddr = match addr {
+                IpAddr::V4(_) => std::net::Ipv4Addr::UNSPECIFIED.into(),
+                IpAddr::V6(_) => std::net::Ipv6Addr::UNSPECIFIED.into(),
+            };
+            std::net::UdpSocket::bind((any, 0))
+                .and_then(|s| s.connect((addr, self.config.port)))
+                .is_ok()
+        })
+    }
+
+    /// Addresses of name servers this host has no route to: not asked (and not blamed).
+    pub fn unroutable(&self) -> Vec<IpAddr> {
+        self.routes
+            .lock()
+            .map(|r| {
+                let mut out: Vec<IpAddr> =
+                    r.iter().filter(|(_, ok)| !**ok).map(|(a, _)| *a).collect();
+                out.sort();
+                out
+            })
+            .unwrap_or_default()
     }
 
     fn is_dead(&self, addr: IpAddr, proto: Proto) -> bool {

@@ -378,9 +378,14 @@ impl Loader {
             if unknown_keys && value.is_none() && values.is_none() {
                 return; // most likely a misspelt `value`, already reported
             }
+            // An empty `values: []` or a bare `value:` is the line to edit; else the record.
+            let at = fields
+                .iter()
+                .find(|(k, _)| matches!(k.scalar(), Some("value" | "values")))
+                .map_or(node.pos, |(k, _)| k.pos);
             self.sink
                 .error(
-                    node.pos,
+                    at,
                     "record.missing-value",
                     format!("{type_text} record has no value"),
                 )

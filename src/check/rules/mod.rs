@@ -3,6 +3,8 @@
 //! hickory messages.
 
 mod dnssec;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

@@ -1,0 +1,662 @@
+//! Each rule on canned facts: hickory `Message`s as servers would send them, no sockets.
+//!
+//! [`healthy`] is a check of `www.example.test. A` where everything is right (the parent
+//! `test.` delegates to two out-of-zone servers that agree); each test breaks one thing and
+//! asserts the rule's findings, and that every other rule stays silent.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS};
+use hickory_proto::dnssec::{Algorithm, DigestType, PublicKeyBuf};
+use hickory_proto::op::{Message, MessageType, OpCode, ResponseCode};
+use hickory_proto::rr::rdata::{A, NS, SOA};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+
+use super::*;
+use crate::check::{Expected, MAX_CNAME_CHAIN, Severity};
+use crate::walk::{Delegation, End, Level, NameServer, Reply, Walk};
+
+fn name(s: &str) -> Name {
+    Name::from_ascii(s).unwrap()
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+const ZONE: &str = "example.test.";
+const QNAME: &str = "www.example.test.";
+const NS1: (&str, &str) = ("ns1.dns.test.", "192.0.2.1");
+const NS2: (&str, &str) = ("ns2.dns.test.", "192.0.2.2");
+const PARENT: (&str, &str) = ("a.nic.test.", "192.0.2.53");
+
+fn soa(serial: u32) -> Record {
+    Record::from_rdata(
+        name(ZONE),
+        300,
+        RData::SOA(SOA::new(
+            name("ns1.dns.test."),
+            name("hostmaster.example.test."),
+            serial,
+            3600,
+            600,
+            86400,
+            300,
+        )),
+    )
+}
+
+fn a(owner: &str, addr: &str) -> Record {
+    Record::from_rdata(
+        name(owner),
+        300,
+        RData::A(A(addr.parse::<Ipv4Addr>().unwrap())),
+    )
+}
+
+fn ns(owner: &str, target: &str) -> Record {
+    Record::from_rdata(name(owner), 172800, RData::NS(NS(name(target))))
+}
+
+/// An ECDSA key-signing key made from `seed` (only its digest matters to the rules).
+fn key(seed: u8) -> DNSKEY {
+    DNSKEY::with_flags(
+        257,
+        PublicKeyBuf::new(vec![seed; 64], Algorithm::ECDSAP256SHA256),
+    )
+}
+
+fn ds_of(key: &DNSKEY) -> Record {
+    let ds = DS::from_key(key.public_key(), &name(ZONE), DigestType::SHA256).unwrap();
+    Record::from_rdata(name(ZONE), 3600, RData::DNSSEC(DNSSECRData::DS(ds)))
+}
+
+fn dnskey_record(key: DNSKEY) -> Record {
+    Record::from_rdata(name(ZONE), 3600, RData::DNSSEC(DNSSECRData::DNSKEY(key)))
+}
+
+/// A response: `aa`, the RCODE, answers and authority records.
+fn message(
+    aa: bool,
+    rcode: ResponseCode,
+    answers: Vec<Record>,
+    authorities: Vec<Record>,
+) -> Message {
+    let mut m = Message::new(1, MessageType::Response, OpCode::Query);
+    m.metadata.authoritative = aa;
+    m.metadata.response_code = rcode;
+    m.answers = answers;
+    m.authorities = authorities;
+    m
+}
+
+fn authoritative(answers: Vec<Record>) -> Message {
+    message(true, ResponseCode::NoError, answers, vec![])
+}
+
+/// `server` (name, address) answered `qname qtype` over `proto` with `m` in 20 ms.
+fn answered(
+    server: (&str, &str),
+    qname: &str,
+    qtype: RecordType,
+    proto: Proto,
+    m: Message,
+) -> Probe {
+    Probe {
+        server: name(server.0),
+        addr: ip(server.1),
+        qname: name(qname),
+        qtype,
+        proto,
+        result: Ok(Reply {
+            message: m,
+            rtt: Duration::from_millis(20),
+            proto,
+            retried_tcp: false,
+        }),
+    }
+}
+
+fn failed(
+    server: (&str, &str),
+    qname: &str,
+    qtype: RecordType,
+    proto: Proto,
+    e: NoAnswer,
+) -> Probe {
+    Probe {
+        server: name(server.0),
+        addr: ip(server.1),
+        qname: name(qname),
+        qtype,
+        proto,
+        result: Err(e),
+    }
+}
+
+fn server(s: (&str, &str)) -> NameServer {
+    NameServer {
+        name: name(s.0),
+        addrs: vec![ip(s.1)],
+    }
+}
+
+/// A check where everything is right.
+fn healthy() -> Facts {
+    let referral = message(
+        false,
+        ResponseCode::NoError,
+        vec![],
+        vec![ns(ZONE, NS1.0), ns(ZONE, NS2.0)],
+    );
+    let walk = Walk {
+        levels: vec![
+            Level {
+                zone: name("test."),
+                servers: vec![server(PARENT)],
+                probes: vec![answered(PARENT, QNAME, RecordType::A, Proto::Udp, referral)],
+                apex: vec![],
+            },
+            Level {
+                zone: name(ZONE),
+                servers: vec![server(NS1), server(NS2)],
+                probes: [NS1, NS2]
+                    .map(|s| {
+                        let m = authoritative(vec![a(QNAME, "192.0.2.80")]);
+                        answered(s, QNAME, RecordType::A, Proto::Udp, m)
+                    })
+                    .to_vec(),
+                apex: vec![],
+            },
+        ],
+        delegations: vec![Delegation {
+            parent: Some(name("test.")),
+            child: Some(name(ZONE)),
+            ns: [NS1.0, NS2.0].iter().map(|n| name(n)).collect(),
+            glue: BTreeMap::new(),
+            by_server: vec![],
+        }],
+        dropped: vec![],
+        end: End::Reached,
+    };
+    let mut f = Facts::new(name(QNAME), RecordType::A, walk);
+    f.zone = Some(name(ZONE));
+    let each = |qtype: RecordType, proto: Proto, records: &dyn Fn() -> Vec<Record>| {
+        [NS1, NS2]
+            .map(|s| answered(s, ZONE, qtype, proto, authoritative(records())))
+            .to_vec()
+    };
+    f.soa_udp = each(RecordType::SOA, Proto::Udp, &|| vec![soa(7)]);
+    f.soa_tcp = each(RecordType::SOA, Proto::Tcp, &|| vec![soa(7)]);
+    f.ns = each(RecordType::NS, Proto::Udp, &|| {
+        vec![ns(ZONE, NS1.0), ns(ZONE, NS2.0)]
+    });
+    f.dnskey = each(RecordType::DNSKEY, Proto::Udp, &Vec::new);
+    f.ds = vec![answered(
+        PARENT,
+        ZONE,
+        RecordType::DS,
+        Proto::Udp,
+        message(true, ResponseCode::NoError, vec![], vec![]),
+    )];
+    f.addresses = vec![ip("192.0.2.80")];
+    f
+}
+
+fn codes(found: &[Finding]) -> BTreeSet<&'static str> {
+    found.iter().map(|f| f.code.as_str()).collect()
+}
+
+/// Every rule together finds exactly `want`.
+#[track_caller]
+fn only(f: &Facts, want: &[&str]) -> Vec<Finding> {
+    let found = findings(f);
+    assert_eq!(
+        codes(&found),
+        want.iter().copied().collect::<BTreeSet<_>>(),
+        "{found:#?}"
+    );
+    found
+}
+
+fn text(found: &[Finding]) -> String {
+    found
+        .iter()
+        .map(|f| f.message.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_healthy_facts_have_no_finding() {
+    only(&healthy(), &[]);
+}
+
+#[test]
+fn a_spent_budget_or_deadline_makes_the_check_incomplete() {
+    let mut f = healthy();
+    f.limits.budget_spent = true;
+    f.limits.max_queries = 10;
+    f.limits.sent = 10;
+    let found = only(&f, &["check.incomplete"]);
+    assert!(text(&found).contains("budget of 10 queries"));
+    let mut f = healthy();
+    f.limits.deadline_passed = true;
+    f.limits.deadline_seconds = Some(30);
+    assert!(text(&only(&f, &["check.incomplete"])).contains("deadline of 30 s"));
+}
+
+#[test]
+fn the_parent_delegating_elsewhere_than_expected_names_both_sets_and_readiness() {
+    let mut f = healthy();
+    let aws = ("ns-1.awsdns-01.org.", "192.0.2.101");
+    f.expected = Some(Expected {
+        names: [name(aws.0)].into(),
+        soa: vec![answered(
+            aws,
+            ZONE,
+            RecordType::SOA,
+            Proto::Udp,
+            message(false, ResponseCode::Refused, vec![], vec![]),
+        )],
+        dnskey: vec![],
+    });
+    let found = only(&f, &["delegation.expected-ns-mismatch"]);
+    let t = text(&found);
+    assert!(
+        t.contains("delegates example.test. to ns1.dns.test., ns2.dns.test."),
+        "{t}"
+    );
+    assert!(t.contains("should delegate to ns-1.awsdns-01.org."), "{t}");
+    assert!(t.contains("NOT ready"), "{t}");
+    // Once the expected server answers with authority, the switch is called safe.
+    if let Some(e) = &mut f.expected {
+        e.soa = vec![answered(
+            aws,
+            ZONE,
+            RecordType::SOA,
+            Proto::Udp,
+            authoritative(vec![soa(7)]),
+        )];
+    }
+    assert!(text(&findings(&f)).contains("so the switch is safe"));
+}
+
+#[test]
+fn one_name_server_is_too_few() {
+    let mut f = healthy();
+    f.walk.delegations[0].ns = [name(NS1.0)].into();
+    f.ns = vec![answered(
+        NS1,
+        ZONE,
+        RecordType::NS,
+        Proto::Udp,
+        authoritative(vec![ns(ZONE, NS1.0)]),
+    )];
+    only(&f, &["ns.too-few"]);
+}
+
+#[test]
+fn the_zone_listing_other_name_servers_than_the_parent_is_a_mismatch() {
+    let mut f = healthy();
+    f.ns = [NS1, NS2]
+        .map(|s| {
+            let m = authoritative(vec![ns(ZONE, NS1.0), ns(ZONE, "ns3.dns.test.")]);
+            answered(s, ZONE, RecordType::NS, Proto::Udp, m)
+        })
+        .to_vec();
+    let t = text(&only(&f, &["delegation.parent-child-mismatch"]));
+    assert!(
+        t.contains("the zone itself lists ns1.dns.test., ns3.dns.test."),
+        "{t}"
+    );
+}
+
+#[test]
+fn tcp_failing_after_truncation_is_blamed_on_tcp_not_udp() {
+    let mut f = healthy();
+    f.soa_tcp[1] = failed(NS2, ZONE, RecordType::SOA, Proto::Tcp, NoAnswer::Timeout);
+    f.dnskey[1] = failed(
+        NS2,
+        ZONE,
+        RecordType::DNSKEY,
+        Proto::Udp,
+        NoAnswer::AfterTruncation(Box::new(NoAnswer::Refused)),
+    );
+    let found = only(&f, &["ns.tcp-failed"]);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].message.starts_with("ns2.dns.test. (192.0.2.2)"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[0]
+            .message
+            .contains("answers over UDP but not over TCP")
+    );
+}
+
+#[test]
+fn a_silent_server_is_unreachable_per_protocol() {
+    let mut f = healthy();
+    for probes in [&mut f.soa_udp, &mut f.ns, &mut f.dnskey] {
+        let p = &mut probes[1];
+        p.result = Err(NoAnswer::Timeout);
+    }
+    f.soa_tcp[1].result = Err(NoAnswer::Refused);
+    f.walk.levels[1].probes[1].result = Err(NoAnswer::Timeout);
+    let found = only(&f, &["ns.unreachable"]);
+    assert_eq!(found.len(), 1);
+    let t = &found[0].message;
+    assert!(
+        t.contains("ns2.dns.test. (192.0.2.2), a server of example.test."),
+        "{t}"
+    );
+    assert!(t.contains("over udp") && t.contains("over tcp"), "{t}");
+}
+
+#[test]
+fn malformed_answers_name_the_server_protocol_question_and_fault() {
+    let mut f = healthy();
+    f.dnskey[0].result = Err(NoAnswer::Malformed("DNSKEY rdata of 3 octets".into()));
+    f.ds[0].result = Err(NoAnswer::Mismatch(
+        "the answer is for another question".into(),
+    ));
+    let found = only(&f, &["ns.malformed-answer"]);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let t = text(&found);
+    assert!(t.contains("ns1.dns.test. (192.0.2.1), a server of example.test., over udp, for example.test. DNSKEY: "), "{t}");
+    assert!(
+        t.contains("a.nic.test. (192.0.2.53), a server of the parent zone test."),
+        "{t}"
+    );
+}
+
+#[test]
+fn questions_never_sent_say_nothing_about_the_server() {
+    let mut f = healthy();
+    f.dnskey[0].result = Err(NoAnswer::Budget);
+    f.soa_tcp[0].result = Err(NoAnswer::Deadline);
+    only(&f, &[]);
+}
+
+#[test]
+fn a_slow_answer_is_a_warning_with_its_time() {
+    let mut f = healthy();
+    if let Ok(r) = &mut f.soa_udp[0].result {
+        r.rtt = Duration::from_millis(800);
+    }
+    let found = only(&f, &["ns.slow"]);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert!(
+        found[0].message.contains("took 800 ms"),
+        "{}",
+        found[0].message
+    );
+}
+
+#[test]
+fn refusing_or_non_authoritative_servers_are_lame() {
+    for (m, why) in [
+        (
+            message(true, ResponseCode::Refused, vec![], vec![]),
+            "REFUSED",
+        ),
+        (
+            message(false, ResponseCode::ServFail, vec![], vec![]),
+            "SERVFAIL",
+        ),
+        (
+            message(false, ResponseCode::NoError, vec![], vec![ns(ZONE, NS1.0)]),
+            "without authority",
+        ),
+    ] {
+        let mut f = healthy();
+        f.soa_udp[1] = answered(NS2, ZONE, RecordType::SOA, Proto::Udp, m);
+        let found = lame_servers(&f);
+        assert_eq!(codes(&found), ["ns.lame"].into());
+        assert!(found[0].message.contains(why), "{}", found[0].message);
+        assert!(
+            found[0].message.starts_with("ns2.dns.test."),
+            "{}",
+            found[0].message
+        );
+    }
+}
+
+/// The zone delegated to its own servers, ns1/ns2.example.test.
+fn in_zone() -> Facts {
+    let mut f = healthy();
+    let d = &mut f.walk.delegations[0];
+    d.ns = [name("ns1.example.test."), name("ns2.example.test.")].into();
+    d.glue = BTreeMap::from([(name("ns1.example.test."), [ip("192.0.2.1")].into())]);
+    f.ns = [NS1, NS2]
+        .map(|s| {
+            let m = authoritative(vec![
+                ns(ZONE, "ns1.example.test."),
+                ns(ZONE, "ns2.example.test."),
+            ]);
+            answered(s, ZONE, RecordType::NS, Proto::Udp, m)
+        })
+        .to_vec();
+    f
+}
+
+#[test]
+fn an_in_zone_name_server_without_glue_is_named() {
+    let f = in_zone();
+    let found = only(&f, &["glue.missing"]);
+    assert!(
+        found[0]
+            .message
+            .starts_with("ns2.example.test. is inside example.test."),
+        "{}",
+        found[0].message
+    );
+    assert!(!found[0].message.contains("cannot be resolved at all"));
+    // With no glue at all, the zone cannot be resolved: said so.
+    let mut f = in_zone();
+    f.walk.delegations[0].glue.clear();
+    assert!(text(&only(&f, &["glue.missing"])).contains("cannot be resolved at all"));
+}
+
+#[test]
+fn glue_that_differs_from_the_zones_own_address_is_a_mismatch() {
+    let mut f = in_zone();
+    f.walk.delegations[0]
+        .glue
+        .insert(name("ns2.example.test."), [ip("192.0.2.2")].into());
+    f.ns_addrs = vec![
+        answered(
+            NS1,
+            "ns1.example.test.",
+            RecordType::A,
+            Proto::Udp,
+            authoritative(vec![a("ns1.example.test.", "192.0.2.9")]),
+        ),
+        answered(
+            NS1,
+            "ns2.example.test.",
+            RecordType::A,
+            Proto::Udp,
+            authoritative(vec![a("ns2.example.test.", "192.0.2.2")]),
+        ),
+    ];
+    let t = text(&only(&f, &["glue.mismatch"]));
+    assert!(
+        t.contains(
+            "glue for ns1.example.test. is 192.0.2.1, but example.test. publishes 192.0.2.9"
+        ),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_name_server_without_an_address_says_why() {
+    let mut f = healthy();
+    f.walk.levels[1].servers[1].addrs.clear();
+    f.walk.levels[1].probes.pop();
+    for probes in [&mut f.soa_udp, &mut f.soa_tcp, &mut f.ns, &mut f.dnskey] {
+        probes.pop();
+    }
+    f.unresolvable.insert(
+        name(NS2.0),
+        "ns2.dns.test. does not exist (NXDOMAIN)".into(),
+    );
+    let t = text(&only(&f, &["ns.no-address"]));
+    assert!(t.contains("no address can be found for ns2.dns.test., a name server of example.test.: ns2.dns.test. does not exist"), "{t}");
+}
+
+#[test]
+fn a_name_server_that_is_an_alias_is_flagged() {
+    let mut f = healthy();
+    f.aliases.insert(name(NS2.0), name("host.cloud.test."));
+    let t = text(&only(&f, &["ns.cname"]));
+    assert!(
+        t.contains("ns2.dns.test. of example.test. is an alias (CNAME to host.cloud.test.)"),
+        "{t}"
+    );
+}
+
+#[test]
+fn different_serials_say_which_server_has_which() {
+    let mut f = healthy();
+    f.soa_udp[1] = answered(
+        NS2,
+        ZONE,
+        RecordType::SOA,
+        Proto::Udp,
+        authoritative(vec![soa(6)]),
+    );
+    let t = text(&only(&f, &["soa.serial-mismatch"]));
+    assert!(
+        t.contains("6 at ns2.dns.test. (192.0.2.2); 7 at ns1.dns.test. (192.0.2.1)"),
+        "{t}"
+    );
+}
+
+#[test]
+fn servers_that_disagree_on_the_answer_say_who_says_what() {
+    let mut f = healthy();
+    f.walk.levels[1].probes[1] = answered(
+        NS2,
+        QNAME,
+        RecordType::A,
+        Proto::Udp,
+        authoritative(vec![a(QNAME, "192.0.2.81")]),
+    );
+    let t = text(&only(&f, &["answer.mismatch"]));
+    assert!(
+        t.contains("ns1.dns.test. (192.0.2.1) say [www.example.test. A 192.0.2.80]"),
+        "{t}"
+    );
+    assert!(
+        t.contains("ns2.dns.test. (192.0.2.2) say [www.example.test. A 192.0.2.81]"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_name_the_servers_deny_is_nxdomain() {
+    let mut f = healthy();
+    for p in &mut f.walk.levels[1].probes {
+        if let Ok(r) = &mut p.result {
+            r.message = message(true, ResponseCode::NXDomain, vec![], vec![soa(7)]);
+        }
+    }
+    f.addresses.clear();
+    only(&f, &["name.nxdomain"]);
+}
+
+#[test]
+fn cname_chains_that_loop_run_on_or_end_nowhere_are_told_apart() {
+    let link = |a: &str, b: &str| (name(a), name(b));
+    let mut f = healthy();
+    f.cname_chain = vec![
+        link(QNAME, "x.example.test."),
+        link("x.example.test.", QNAME),
+    ];
+    f.cname_loop = true;
+    only(&f, &["cname.loop"]);
+
+    let mut f = healthy();
+    f.cname_chain = (0..=MAX_CNAME_CHAIN)
+        .map(|i| {
+            link(
+                &format!("c{i}.example.test."),
+                &format!("c{}.example.test.", i + 1),
+            )
+        })
+        .collect();
+    f.cname_too_long = true;
+    let t = text(&only(&f, &["cname.too-long"]));
+    assert!(t.contains("does not loop"), "{t}");
+
+    let mut f = healthy();
+    f.cname_chain = vec![link(QNAME, "gone.elb.test.")];
+    f.cname_unresolved = Some("gone.elb.test. does not exist (NXDOMAIN)".into());
+    let t = text(&only(&f, &["cname.target-unresolved"]));
+    assert!(
+        t.contains("www.example.test. is an alias of gone.elb.test., which cannot be resolved"),
+        "{t}"
+    );
+}
+
+fn with_ds(keys_served: Vec<DNSKEY>, ds_for: &DNSKEY) -> Facts {
+    let mut f = healthy();
+    f.ds = vec![answered(
+        PARENT,
+        ZONE,
+        RecordType::DS,
+        Proto::Udp,
+        authoritative(vec![ds_of(ds_for)]),
+    )];
+    let records: Vec<Record> = keys_served.into_iter().map(dnskey_record).collect();
+    f.dnskey = [NS1, NS2]
+        .map(|s| {
+            answered(
+                s,
+                ZONE,
+                RecordType::DNSKEY,
+                Proto::Udp,
+                authoritative(records.clone()),
+            )
+        })
+        .to_vec();
+    f
+}
+
+#[test]
+fn a_ds_at_the_parent_without_keys_in_the_zone_fails_validation() {
+    let f = with_ds(vec![], &key(1));
+    let t = text(&only(&f, &["dnssec.ds-without-dnskey"]));
+    assert!(t.contains("example.test."), "{t}");
+}
+
+#[test]
+fn a_ds_that_matches_no_served_key_is_a_mismatch() {
+    let f = with_ds(vec![key(2)], &key(1));
+    only(&f, &["dnssec.ds-mismatch"]);
+}
+
+#[test]
+fn a_signed_zone_without_ds_is_a_warning() {
+    let mut f = healthy();
+    let records = vec![dnskey_record(key(3))];
+    f.dnskey = [NS1, NS2]
+        .map(|s| {
+            answered(
+                s,
+                ZONE,
+                RecordType::DNSKEY,
+                Proto::Udp,
+                authoritative(records.clone()),
+            )
+        })
+        .to_vec();
+    let found = only(&f, &["dnssec.no-ds"]);
+    assert_eq!(found[0].severity, Severity::Warning);
+}
