@@ -771,3 +771,78 @@ fn the_address_family_options_apply_to_every_question_verification_included() {
     let (code, v6) = run(Some("-6"));
     assert_eq!(code, Some(3), "{v6:#}");
 }
+
+/// The JSON with what changes from run to run (times, message counts) replaced by a mark.
+fn stable(mut v: serde_json::Value) -> serde_json::Value {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map.iter_mut() {
+                    if matches!(k.as_str(), "rtt_ms" | "sent" | "queries" | "elapsed_ms")
+                        && !v.is_null()
+                    {
+                        *v = "<varies>".into();
+                    } else {
+                        walk(v);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut v);
+    v
+}
+
+/// `--json` against a file in tests/golden/ (DNS_UPDATE_GOLDEN=1 writes it instead): the whole
+/// document, so that a field that changes meaning or disappears is seen.
+fn golden(file: &str, json: serde_json::Value) {
+    let path = common::repo().join("tests/golden").join(file);
+    let got = serde_json::to_string_pretty(&stable(json)).unwrap() + "\n";
+    if std::env::var("DNS_UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (DNS_UPDATE_GOLDEN=1 writes it)", path.display()));
+    if got != want {
+        let diff: Vec<String> = want
+            .lines()
+            .zip(got.lines())
+            .enumerate()
+            .filter(|(_, (w, g))| w != g)
+            .take(10)
+            .map(|(i, (w, g))| format!("line {}:\n  want {w}\n  got  {g}", i + 1))
+            .collect();
+        panic!(
+            "{file} differs (DNS_UPDATE_GOLDEN=1 rewrites it after a deliberate change):\n{}\n(want {} lines, got {})",
+            diff.join("\n"),
+            want.lines().count(),
+            got.lines().count()
+        );
+    }
+}
+
+#[test]
+fn the_json_document_is_stable_healthy_with_verification() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![]]));
+    let dir = zone_file_dir(HIVE_FILE);
+    let (code, json, err) = common::check_json(&lab, &["www.hive.test"], dir.path());
+    assert_eq!(code, Some(0), "{err}");
+    // The referral probes read as referrals (they once read "no records (NODATA)").
+    assert_eq!(
+        json["levels"][1]["probes"][0]["said"],
+        "referral to hive.test. (2 NS, 0 glue)"
+    );
+    golden("check-healthy.json", json);
+}
+
+#[test]
+fn the_json_document_is_stable_with_findings() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![Fault::Silent]]));
+    let (code, json, err) = check(&lab, &["www.hive.test"]);
+    assert_eq!(code, Some(1), "{err}");
+    golden("check-silent-server.json", json);
+}
