@@ -3,10 +3,16 @@
 (examples/dnslab.rs: root -> test. -> hive.test., 1 + 2 + 2 servers), at several per-answer
 delays, side by side with the floor (delegation depth x RTT = 3 x delay).
 
+Then the shape of a Route 53 hosted zone (examples/dnslab.rs --route53): name servers without
+glue in four other top-level zones, the name a CNAME to a load balancer in another zone. There
+the floor is the critical path of the check's dependency chain, computed from its trace
+(route53_floor), and dns check alone is timed against it.
+
 Run as root (the lab listens on port 53 of 127.53.x.y, which zonemaster-cli needs).
 Usage: bench/check.sh [DELAYS_MS...]   (default 0 20 50). Not a test: prints a table and writes
 bench/out/check-results.md.
 """
+import json
 import os
 import shutil
 import statistics
@@ -51,11 +57,52 @@ remote-control:
     return proc
 
 
-def start_lab(delay, silent=False):
-    args = [str(LAB), "--delay", str(delay), "--port", "53"] + (["--silent"] if silent else [])
+def start_lab(delay, silent=False, route53=False):
+    args = [str(LAB), "--delay", str(delay), "--port", "53"] + (["--silent"] if silent else []) + (["--route53"] if route53 else [])
     proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     hints, port = proc.stdout.readline().split()
     return proc, hints, int(port)
+
+
+# The zones of the --route53 lab (examples/dnslab.rs, route53()).
+ROUTE53_ZONES = [".", "test.", "hive.test.", "elb.test.", "org.", "net.", "com.", "uk.", "co.uk.",
+                 "awsdns-01.org.", "awsdns-02.net.", "awsdns-03.com.", "awsdns-04.co.uk."]
+
+
+def zones_above(name):
+    """The lab's zones that hold `name`, top-down (root first)."""
+    def holds(z, n):
+        return z == "." or n == z or n.endswith("." + z)
+    return sorted((z for z in ROUTE53_ZONES if holds(z, name)), key=lambda z: 0 if z == "." else z.count("."))
+
+
+def resolve_from(known, name):
+    """Round trips to an answer for `name`, starting at the deepest zone in `known`: a referral
+    per zone cut below it, then the answer."""
+    path = zones_above(name)
+    start = max(i for i, z in enumerate(path) if z in known)
+    return len(path) - 1 - start + 1
+
+
+def route53_floor(trace):
+    """The critical path of a check, in round trips, from its trace and the lab's zone cuts.
+
+    - the walk: one round trip per level above the zone (root, test.);
+    - the zone's servers: each needs its address first (no glue: resolved from the root, one
+      referral per cut, then the answer); every server is asked, so the zone's round ends after
+      the slowest lookup, plus one round trip;
+    - the CNAME chain: it can be followed from the first authoritative answer (after the
+      fastest lookup), each target resolved from the deepest zone the walk already knows.
+    The floor is the longer of the zone's round and the chain."""
+    levels = trace["levels"]
+    above = len(levels) - 1
+    lookups = [resolve_from({"."}, s["name"]) for s in levels[-1]["servers"]]
+    zone_round = above + max(lookups) + 1
+    known = {lv["zone"] for lv in levels}
+    chain = sum(resolve_from(known, target) for _, target in trace["cname_chain"])
+    cname_path = above + min(lookups) + 1 + chain
+    hops = max(zone_round, cname_path)
+    return hops, f"floor {hops} round trips: zone round {zone_round}, CNAME path {cname_path}"
 
 
 def timed(cmd, runs):
@@ -105,7 +152,21 @@ def main():
             unbound.wait()
             lab.stdin.close()
             lab.wait(timeout=10)
-    lines = ["| per-answer delay | tool | wall (median) | floor (3 x delay) | ratio | exit |", "|---|---|---:|---:|---:|---:|"]
+    for delay in [d for d in delays if d > 0]:
+        lab, hints, port = start_lab(delay, route53=True)
+        try:
+            cmd = [str(DNS), "check", "www.hive.test", "--root-hints", hints, "--port", str(port), "-4", "--timeout", "1000"]
+            trace = json.loads(subprocess.run(cmd + ["--json"], capture_output=True, text=True).stdout)
+            hops, why = route53_floor(trace)
+            wall, code = timed(cmd, RUNS)
+            floor = hops * delay / 1000
+            label = f"{delay} ms, Route 53 shape"
+            rows.append((label, "dns check", wall, floor, wall / floor, code))
+            print(f"{label:>24}  dns check       {wall * 1000:8.1f} ms  floor {floor * 1000:6.1f} ms  x{wall / floor:5.2f}  exit {code}  ({why})", flush=True)
+        finally:
+            lab.stdin.close()
+            lab.wait(timeout=10)
+    lines = ["| per-answer delay | tool | wall (median) | floor | ratio | exit |", "|---|---|---:|---:|---:|---:|"]
     for label, tool, wall, floor, ratio, code in rows:
         lines.append(f"| {label} | {tool} | {wall * 1000:.1f} ms | {floor * 1000:.0f} ms | {ratio:.2f} | {code} |")
     (OUT / "check-results.md").write_text("\n".join(lines) + "\n")

@@ -6,6 +6,10 @@
 //!
 //! `--external N`: hive.test. is delegated to ns1..nsN.dns.test. (127.53.2.1..N) and served by
 //! something else started beside the lab (NSD in bench/verify.sh).
+//!
+//! `--route53`: the shape of a Route 53 hosted zone instead (`lab::route53`): hive.test. delegated
+//! without glue to four name servers in four other top-level zones (one of them two cuts deep,
+//! like `.co.uk`), and www.hive.test. a CNAME to a load balancer's name in another zone.
 
 #![allow(dead_code)]
 
@@ -103,6 +107,11 @@ fn main() {
     if external.is_some() {
         servers.truncate(3);
     }
+    let (zones, servers) = if args.iter().any(|a| a == "--route53") {
+        lab::route53(delay)
+    } else {
+        (zones, servers)
+    };
     let lab = lab::start_on(zones, servers, port);
     println!("{} {}", lab.hints().display(), lab.port);
     let mut line = String::new();

@@ -846,3 +846,34 @@ fn the_json_document_is_stable_with_findings() {
     assert_eq!(code, Some(1), "{err}");
     golden("check-silent-server.json", json);
 }
+
+#[test]
+fn a_route53_shaped_delegation_is_resolved_through_four_other_top_level_zones() {
+    // Name servers without glue in org., net., com. and co.uk., the name a CNAME to a load
+    // balancer in another zone (the bench's topology, without delays).
+    let (zones, servers) = lab::route53(0);
+    let lab = lab::start(zones, servers);
+    let (code, json, err) = check(&lab, &["www.hive.test"]);
+    expect(&json, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let zone_level = &json["levels"][2];
+    assert_eq!(zone_level["zone"], "hive.test.");
+    let asked: BTreeSet<&str> = zone_level["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        asked,
+        ["127.53.2.1", "127.53.2.2", "127.53.2.3", "127.53.2.4"].into()
+    );
+    assert_eq!(
+        json["cname_chain"][0][1], "my-lb-1234.us-east-1.elb.test.",
+        "{json:#}"
+    );
+    assert_eq!(
+        json["addresses"],
+        serde_json::json!(["192.0.2.80", "192.0.2.81"])
+    );
+}

@@ -15,7 +15,6 @@ pub mod verify;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
-use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData, RecordType};
 use serde::Serialize;
 
@@ -259,16 +258,12 @@ impl Facts {
     }
 }
 
-/// Walks to `qname` and gathers what the rules need.
-pub async fn gather(
-    walker: &Walker,
-    qname: &Name,
-    qtype: RecordType,
-    expected_ns: Option<BTreeSet<Name>>,
-) -> Facts {
-    let walk = walker.walk(qname, qtype, &APEX).await;
+/// The zone the walk ended at, whether it is dead, its apex answers, and the addresses of its
+/// in-zone name servers.
+async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
+    let walk = &facts.walk;
     let (zone, dead) = match (&walk.end, walk.levels.last()) {
-        (End::Reached, Some(level)) => (Some(level.zone.clone()), false),
+        (End::Reached, Some(level)) => (level.zone.clone(), false),
         // The parent was read and delegates the zone, but none of its servers is usable: the
         // zone is the one to judge (every server silent or broken, a delegation cycle).
         (End::Unreachable(zone), Some(_))
@@ -278,51 +273,69 @@ pub async fn gather(
                     .iter()
                     .any(|d| d.child.as_ref() == Some(zone)) =>
         {
-            (Some(zone.clone()), true)
+            (zone.clone(), true)
         }
-        _ => (None, false),
+        _ => return,
     };
-    let mut facts = Facts::new(qname.clone(), qtype, walk);
-    facts.zone = zone.clone();
+    facts.zone = Some(zone.clone());
     facts.dead = dead;
-    if let Some(zone) = &zone {
-        let servers = facts.zone_servers().to_vec();
-        let apex = facts
-            .walk
-            .levels
-            .last()
-            .map(|l| l.apex.clone())
+    let apex = walk
+        .levels
+        .last()
+        .map(|l| l.apex.clone())
+        .unwrap_or_default();
+    let pick = |t: RecordType, proto: Proto| {
+        apex.iter()
+            .filter(|p| p.qtype == t && p.proto == proto)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    facts.soa_udp = pick(RecordType::SOA, Proto::Udp);
+    facts.soa_tcp = pick(RecordType::SOA, Proto::Tcp);
+    facts.ns = pick(RecordType::NS, Proto::Udp);
+    facts.dnskey = pick(RecordType::DNSKEY, Proto::Udp);
+    facts.ds = pick(RecordType::DS, Proto::Udp);
+    if !dead {
+        let in_zone: BTreeSet<Name> = facts
+            .delegation()
+            .map(|d| d.ns.iter().filter(|n| zone.zone_of(n)).cloned().collect())
             .unwrap_or_default();
-        let pick = |t: RecordType, proto: Proto| {
-            apex.iter()
-                .filter(|p| p.qtype == t && p.proto == proto)
-                .cloned()
-                .collect::<Vec<_>>()
-        };
-        facts.soa_udp = pick(RecordType::SOA, Proto::Udp);
-        facts.soa_tcp = pick(RecordType::SOA, Proto::Tcp);
-        facts.ns = pick(RecordType::NS, Proto::Udp);
-        facts.dnskey = pick(RecordType::DNSKEY, Proto::Udp);
-        facts.ds = pick(RecordType::DS, Proto::Udp);
-        if !dead {
-            let in_zone: BTreeSet<Name> = facts
-                .delegation()
-                .map(|d| d.ns.iter().filter(|n| zone.zone_of(n)).cloned().collect())
-                .unwrap_or_default();
-            // The in-zone name servers' addresses and the CNAME chain, at the same time.
-            let level = facts.walk.levels.last().cloned();
-            let (ns_addrs, chain) = futures_util::join!(
-                in_zone_addresses(walker, &servers, &in_zone),
-                follow_cnames(walker, level.as_ref(), qname, qtype),
-            );
-            facts.ns_addrs = ns_addrs;
-            facts.cname_chain = chain.links;
-            facts.cname_loop = chain.looped;
-            facts.cname_too_long = chain.too_long;
-            facts.cname_unresolved = chain.unresolved;
-            facts.addresses = chain.addresses;
-        }
+        let servers = facts.zone_servers().to_vec();
+        facts.ns_addrs = in_zone_addresses(walker, &servers, &in_zone).await;
     }
+}
+
+/// Walks to `qname` and gathers what the rules need.
+pub async fn gather(
+    walker: &Walker,
+    qname: &Name,
+    qtype: RecordType,
+    expected_ns: Option<BTreeSet<Name>>,
+) -> Facts {
+    // The CNAME chain is followed as soon as the zone's servers have answered the name, while
+    // the apex questions of the same round are still out.
+    let (early_tx, early_rx) = tokio::sync::oneshot::channel();
+    let following = async {
+        match early_rx.await {
+            Ok(level) => Some(follow_cnames(walker, Some(&level), qname, qtype).await),
+            Err(_) => None, // the zone was not reached
+        }
+    };
+    let zone_round = async {
+        let walk = walker.walk_early(qname, qtype, &APEX, early_tx).await;
+        let mut facts = Facts::new(qname.clone(), qtype, walk);
+        read_zone_round(walker, &mut facts).await;
+        facts
+    };
+    let (mut facts, chain) = futures_util::join!(zone_round, following);
+    if let Some(chain) = chain.filter(|_| facts.zone.is_some() && !facts.dead) {
+        facts.cname_chain = chain.links;
+        facts.cname_loop = chain.looped;
+        facts.cname_too_long = chain.too_long;
+        facts.cname_unresolved = chain.unresolved;
+        facts.addresses = chain.addresses;
+    }
+    let zone = facts.zone.clone();
     if let Some(names) = expected_ns {
         let mut soa = Vec::new();
         let mut dnskey = Vec::new();
@@ -531,9 +544,5 @@ impl Finding {
 
 /// Whether the probe is a proper authoritative answer (AA=1, NOERROR or NXDOMAIN).
 pub fn answers_with_authority(p: &Probe) -> bool {
-    p.authoritative()
-        && matches!(
-            p.rcode(),
-            Some(ResponseCode::NoError | ResponseCode::NXDomain)
-        )
+    p.is_authoritative_answer()
 }

@@ -119,6 +119,15 @@ impl Probe {
     pub fn authoritative(&self) -> bool {
         self.message().is_some_and(|m| m.metadata.authoritative)
     }
+
+    /// A proper authoritative answer: AA=1, NOERROR or NXDOMAIN.
+    pub fn is_authoritative_answer(&self) -> bool {
+        self.authoritative()
+            && matches!(
+                self.rcode(),
+                Some(ResponseCode::NoError | ResponseCode::NXDomain)
+            )
+    }
 }
 
 /// The parent's view of one zone cut.
@@ -195,7 +204,16 @@ pub struct Walker {
     /// Whether this host has a route to an address (found when the address is first needed):
     /// an address without one is not asked, and not blamed (an IPv4-only host, a namespace).
     routes: Arc<Mutex<HashMap<IpAddr, bool>>>,
+    /// Zone cuts met so far (the child and its servers, addresses found): a walk that only
+    /// needs the answer (a CNAME target, a name server's address) starts at the deepest one
+    /// above its name instead of at the root, as a resolver's cache would.
+    cuts: Arc<Mutex<BTreeMap<Name, Vec<NameServer>>>>,
+    /// Every question sent, by address: asked once, answered for everyone who asks.
+    asked: Arc<Mutex<HashMap<Question, Arc<tokio::sync::OnceCell<Probe>>>>>,
 }
+
+/// One question to one address.
+type Question = (IpAddr, Name, RecordType, Proto);
 
 impl Walker {
     pub fn new(config: Config, hints: Vec<NameServer>) -> Self {
@@ -209,6 +227,8 @@ impl Walker {
             aliases: Arc::default(),
             unresolvable: Arc::default(),
             routes: Arc::default(),
+            cuts: Arc::default(),
+            asked: Arc::default(),
         }
     }
 
@@ -307,7 +327,32 @@ impl Walker {
     }
 
     /// One question to one address, counted against the budget.
+    /// What `addr` says to `qname`/`qtype` over `proto`. Each question is sent to each address
+    /// once per check: whoever asks it again (another name of the same server, another walk
+    /// through the same zone) shares the answer.
     pub async fn probe(
+        &self,
+        server: &Name,
+        addr: IpAddr,
+        qname: &Name,
+        qtype: RecordType,
+        proto: Proto,
+    ) -> Probe {
+        let key = (addr, qname.clone(), qtype, proto);
+        let cell = match self.asked.lock() {
+            Ok(mut asked) => asked.entry(key).or_default().clone(),
+            Err(_) => Arc::default(),
+        };
+        let probe = cell
+            .get_or_init(|| self.probe_once(server, addr, qname, qtype, proto))
+            .await;
+        Probe {
+            server: server.clone(),
+            ..probe.clone()
+        }
+    }
+
+    async fn probe_once(
         &self,
         server: &Name,
         addr: IpAddr,
@@ -420,7 +465,9 @@ impl Walker {
         transport::transfer(&self.budget, sock, origin, self.config.timeout, limits).await
     }
 
-    /// Asks every address of every server, in parallel.
+    /// Asks every address of every server, in parallel. Names that share an address are one
+    /// server, asked once (a referral naming 200 servers at a few addresses costs a few
+    /// questions, not 200).
     pub async fn ask_all(
         &self,
         servers: &[NameServer],
@@ -428,35 +475,35 @@ impl Walker {
         qtype: RecordType,
         proto: Proto,
     ) -> Vec<Probe> {
-        // One question per address: several names that share an address are one server, and
-        // its answer stands for each of them (a referral naming 200 servers at a few addresses
-        // costs a few questions, not 200).
-        let targets: Vec<(&NameServer, IpAddr)> = self.targets(servers).collect();
-        let mut unique: Vec<(&NameServer, IpAddr)> = Vec::new();
-        for (s, a) in &targets {
-            if !unique.iter().any(|(_, b)| b == a) {
-                unique.push((s, *a));
-            }
-        }
-        let asked = join_all(
-            unique
+        join_all(
+            servers
                 .iter()
-                .map(|(s, a)| self.probe(&s.name, *a, qname, qtype, proto)),
+                .map(|s| self.ask_server(s, qname, qtype, proto)),
         )
-        .await;
-        if asked.len() == targets.len() {
-            return asked;
-        }
-        targets
-            .iter()
-            .filter_map(|(s, a)| {
-                let p = asked.iter().find(|p| p.addr == *a)?;
-                Some(Probe {
-                    server: s.name.clone(),
-                    ..p.clone()
-                })
-            })
-            .collect()
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// Asks every address of one server.
+    async fn ask_server(
+        &self,
+        server: &NameServer,
+        qname: &Name,
+        qtype: RecordType,
+        proto: Proto,
+    ) -> Vec<Probe> {
+        let targets: Vec<IpAddr> = self
+            .targets(std::slice::from_ref(server))
+            .map(|(_, a)| a)
+            .collect();
+        join_all(
+            targets
+                .into_iter()
+                .map(|a| self.probe(&server.name, a, qname, qtype, proto)),
+        )
+        .await
     }
 
     fn budget_spent(&self) -> bool {
@@ -467,7 +514,22 @@ impl Walker {
     /// each zone below the root the `apex` questions in the same round (so that the zone that
     /// turns out to hold the name costs no extra round trip).
     pub async fn walk(&self, qname: &Name, qtype: RecordType, apex: &[ApexQuestion]) -> Walk {
-        self.walk_inner(qname, qtype, 0, apex, &Chain::default())
+        self.walk_inner(qname, qtype, 0, apex, &Chain::default(), &Early::default())
+            .await
+    }
+
+    /// [`walk`](Self::walk), handing the zone's answers to `early` as soon as they are in,
+    /// while the apex questions of the same round are still out (a CNAME can be followed
+    /// from then on).
+    pub async fn walk_early(
+        &self,
+        qname: &Name,
+        qtype: RecordType,
+        apex: &[ApexQuestion],
+        early: tokio::sync::oneshot::Sender<Level>,
+    ) -> Walk {
+        let early = Early(Mutex::new(Some(early)));
+        self.walk_inner(qname, qtype, 0, apex, &Chain::default(), &early)
             .await
     }
 
@@ -483,47 +545,109 @@ impl Walker {
         glueless_depth: usize,
         apex: &[ApexQuestion],
         chain: &Chain,
+        early: &Early,
     ) -> Walk {
         let mut walk = Walk::default();
         let mut zone = Name::root();
-        let mut servers: Vec<NameServer> = self.hints.as_ref().clone();
+        let mut servers: Vec<Server> = self.hints.iter().cloned().map(Server::Known).collect();
         let mut parent_servers: Vec<NameServer> = Vec::new();
+        if apex.is_empty()
+            && let Some((cut, known)) = self.deepest_cut(qname)
+        {
+            // Only the answer is wanted: start where a resolver's cache would.
+            zone = cut;
+            servers = known.into_iter().map(Server::Known).collect();
+        }
+        // Finding the addresses of the next level's name servers without glue must not lead
+        // back to the zone whose servers they are.
+        let mut lookup_chain = chain.clone();
         for _ in 0..self.config.max_depth {
             if self.budget_spent() {
                 walk.end = End::Budget;
                 return walk;
             }
-            let (probes, apex_probes, answered) = if !apex.is_empty() && !zone.is_root() {
-                let main = self.ask_all(&servers, qname, qtype, Proto::Udp);
-                let extra = join_all(apex.iter().map(|q| async {
-                    let asked = if q.of_parent {
-                        &parent_servers
-                    } else {
-                        &servers
-                    };
-                    (
-                        q.of_parent,
-                        self.ask_all(asked, &zone, q.qtype, q.proto).await,
-                    )
-                }));
-                let (probes, extra) = futures_util::join!(main, extra);
-                // The zone's own servers answered (the parent's answers do not count).
-                let answered = probes.iter().any(|p| p.result.is_ok())
-                    || extra
-                        .iter()
-                        .filter(|(of_parent, _)| !of_parent)
-                        .any(|(_, ps)| ps.iter().any(|p| p.result.is_ok()));
-                let apex_probes = extra.into_iter().flat_map(|(_, ps)| ps).collect();
-                (probes, apex_probes, answered)
-            } else {
-                let probes = self.ask_all(&servers, qname, qtype, Proto::Udp).await;
-                let answered = probes.iter().any(|p| p.result.is_ok());
-                (probes, Vec::new(), answered)
-            };
+            let with_apex = !apex.is_empty() && !zone.is_root();
+            // Each server is asked as soon as its address is known (a name server without glue
+            // is looked up first), the walk's question and the zone's own apex questions
+            // together; the parent's servers are asked theirs (DS) at the same time.
+            let each = join_all(servers.iter().map(|server| async {
+                let ns = match server {
+                    Server::Known(ns) => ns.clone(),
+                    Server::Glueless(name) => NameServer {
+                        name: name.clone(),
+                        addrs: Box::pin(self.addresses_inner(
+                            name,
+                            glueless_depth + 1,
+                            &lookup_chain,
+                        ))
+                        .await,
+                    },
+                };
+                let main = async {
+                    let probes = self.ask_server(&ns, qname, qtype, Proto::Udp).await;
+                    if with_apex
+                        && let Some(p) = probes.iter().find(|p| p.is_authoritative_answer())
+                    {
+                        // The zone's answer: whoever follows a CNAME may start.
+                        early.send(Level {
+                            zone: zone.clone(),
+                            servers: vec![ns.clone()],
+                            probes: vec![p.clone()],
+                            apex: vec![],
+                        });
+                    }
+                    probes
+                };
+                let own = join_all(
+                    apex.iter()
+                        .filter(|q| with_apex && !q.of_parent)
+                        .map(|q| self.ask_server(&ns, &zone, q.qtype, q.proto)),
+                );
+                let (probes, own) = futures_util::join!(main, own);
+                (ns, probes, own)
+            }));
+            let of_parent = join_all(
+                apex.iter()
+                    .filter(|q| with_apex && q.of_parent)
+                    .map(|q| self.ask_all(&parent_servers, &zone, q.qtype, q.proto)),
+            );
+            let (each, of_parent) = futures_util::join!(each, of_parent);
+            let mut level_servers = Vec::with_capacity(each.len());
+            let mut probes = Vec::new();
+            let mut own: Vec<Vec<Probe>> = vec![Vec::new(); apex.len()];
+            for (ns, main, apex_probes) in each {
+                level_servers.push(ns);
+                probes.extend(main);
+                for (i, p) in apex_probes.into_iter().enumerate() {
+                    own[i].extend(p);
+                }
+            }
+            if !zone.is_root()
+                && level_servers.iter().any(|s| !s.addrs.is_empty())
+                && let Ok(mut cuts) = self.cuts.lock()
+            {
+                cuts.entry(zone.clone())
+                    .or_insert_with(|| level_servers.clone());
+            }
+            // The zone's own servers answered (the parent's answers do not count).
+            let answered = probes.iter().any(|p| p.result.is_ok())
+                || own.iter().flatten().any(|p| p.result.is_ok());
+            // In the order of the questions: the zone's own, then the parent's.
+            let mut apex_probes: Vec<Probe> = Vec::new();
+            let mut own = own.into_iter();
+            let mut of_parent = of_parent.into_iter();
+            for q in apex.iter().filter(|_| with_apex) {
+                let next = if q.of_parent {
+                    of_parent.next()
+                } else {
+                    own.next()
+                };
+                apex_probes.extend(next.unwrap_or_default());
+            }
             let referral = pick_referral(&zone, qname, &probes, &mut walk.dropped);
             walk.levels.push(Level {
                 zone: zone.clone(),
-                servers: servers.clone(),
+                servers: level_servers.clone(),
                 probes,
                 apex: apex_probes,
             });
@@ -547,10 +671,9 @@ impl Walker {
                 return walk;
             }
             let mut next = Vec::new();
-            let mut glueless = Vec::new();
             for ns in &delegation.ns {
-                match delegation.glue.get(ns) {
-                    Some(addrs) => next.push(NameServer {
+                next.push(match delegation.glue.get(ns) {
+                    Some(addrs) => Server::Known(NameServer {
                         name: ns.clone(),
                         addrs: addrs.iter().copied().collect(),
                     }),
@@ -565,43 +688,42 @@ impl Walker {
                                 child.to_ascii()
                             ),
                         );
-                        next.push(NameServer {
+                        Server::Known(NameServer {
                             name: ns.clone(),
                             addrs: vec![],
-                        });
+                        })
                     }
-                    None => glueless.push(ns.clone()),
-                }
-            }
-            if !glueless.is_empty() {
-                let resolved = if glueless_depth < 3 {
-                    let inner = chain.with_zone(&child);
-                    join_all(
-                        glueless
-                            .iter()
-                            .map(|ns| self.addresses_inner(ns, glueless_depth + 1, &inner)),
-                    )
-                    .await
-                } else {
-                    for ns in &glueless {
+                    None if glueless_depth >= 3 => {
                         self.note_unresolvable(
                             ns,
                             "finding its address takes more than three levels of name servers without glue".into(),
                         );
+                        Server::Known(NameServer {
+                            name: ns.clone(),
+                            addrs: vec![],
+                        })
                     }
-                    vec![Vec::new(); glueless.len()]
-                };
-                for (ns, addrs) in glueless.into_iter().zip(resolved) {
-                    next.push(NameServer { name: ns, addrs });
-                }
+                    None => Server::Glueless(ns.clone()),
+                });
             }
+            next.sort_by(|a, b| a.name().cmp(b.name()));
             walk.delegations.push(delegation);
+            lookup_chain = chain.with_zone(&child);
             zone = child;
-            parent_servers = std::mem::replace(&mut servers, next);
-            servers.sort();
+            parent_servers = level_servers;
+            servers = next;
         }
         walk.end = End::TooDeep;
         walk
+    }
+
+    /// The deepest zone cut met so far that holds `qname`, with its servers.
+    fn deepest_cut(&self, qname: &Name) -> Option<(Name, Vec<NameServer>)> {
+        let cuts = self.cuts.lock().ok()?;
+        cuts.iter()
+            .filter(|(zone, _)| zone.zone_of(qname))
+            .max_by_key(|(zone, _)| zone.num_labels())
+            .map(|(zone, servers)| (zone.clone(), servers.clone()))
     }
 
     fn note_unresolvable(&self, host: &Name, why: String) {
@@ -645,61 +767,19 @@ impl Walker {
     }
 
     async fn look_up(&self, host: &Name, depth: usize, chain: &Chain) -> Vec<IpAddr> {
+        // A and AAAA at the same time: a name server's address costs one walk's time, not two.
+        let families = [RecordType::A, RecordType::AAAA].into_iter().filter(|t| {
+            (*t == RecordType::A && self.config.ipv4)
+                || (*t == RecordType::AAAA && self.config.ipv6)
+        });
+        let found = join_all(families.map(|t| self.look_up_one(host, t, depth, chain))).await;
         let mut out = BTreeSet::new();
         let mut cycle = None;
         let mut why = None;
-        for qtype in [RecordType::A, RecordType::AAAA] {
-            if (qtype == RecordType::A && !self.config.ipv4)
-                || (qtype == RecordType::AAAA && !self.config.ipv6)
-            {
-                continue;
-            }
-            let mut name = host.clone();
-            for _ in 0..8 {
-                let walk = Box::pin(self.walk_inner(&name, qtype, depth, &[], chain)).await;
-                if let End::Cycle(zone) = &walk.end {
-                    cycle = Some(zone.clone());
-                }
-                let Some(level) = walk.levels.last() else {
-                    break;
-                };
-                let answer = authoritative_answer(level, &name, qtype);
-                why = Some(match &walk.end {
-                    End::Unreachable(zone) if level.servers.iter().all(|s| s.addrs.is_empty()) => {
-                        let notes = self.unresolvable();
-                        let servers: Vec<String> = level
-                            .servers
-                            .iter()
-                            .map(|s| match notes.get(&s.name) {
-                                Some(why) => format!("{} ({why})", s.name.to_ascii()),
-                                None => s.name.to_ascii(),
-                            })
-                            .collect();
-                        format!(
-                            "no name server of {} has an address: {}",
-                            zone.to_ascii(),
-                            servers.join(", ")
-                        )
-                    }
-                    End::Unreachable(zone) => {
-                        format!("no server of {} gives a usable answer", zone.to_ascii())
-                    }
-                    _ if answer.nxdomain => {
-                        format!("{} does not exist (NXDOMAIN)", name.to_ascii())
-                    }
-                    _ => "it has no address record of the families asked".to_string(),
-                });
-                out.extend(answer.addrs);
-                match answer.cname {
-                    Some(target) if out.is_empty() => {
-                        if let Ok(mut aliases) = self.aliases.lock() {
-                            aliases.entry(name.clone()).or_insert(target.clone());
-                        }
-                        name = target;
-                    }
-                    _ => break,
-                }
-            }
+        for (addrs, c, w) in found {
+            out.extend(addrs);
+            cycle = cycle.or(c);
+            why = why.or(w);
         }
         if out.is_empty() {
             let why = match cycle {
@@ -712,6 +792,68 @@ impl Walker {
             self.note_unresolvable(host, why);
         }
         out.into_iter().collect()
+    }
+
+    /// One family of a host's addresses, following CNAMEs a few steps: the addresses, the zone
+    /// a cycle led back to, and why there are none.
+    async fn look_up_one(
+        &self,
+        host: &Name,
+        qtype: RecordType,
+        depth: usize,
+        chain: &Chain,
+    ) -> (Vec<IpAddr>, Option<Name>, Option<String>) {
+        let mut out = Vec::new();
+        let mut cycle = None;
+        let mut why = None;
+        let mut name = host.clone();
+        for _ in 0..8 {
+            let walk =
+                Box::pin(self.walk_inner(&name, qtype, depth, &[], chain, &Early::default())).await;
+            if let End::Cycle(zone) = &walk.end {
+                cycle = Some(zone.clone());
+            }
+            let Some(level) = walk.levels.last() else {
+                break;
+            };
+            let answer = authoritative_answer(level, &name, qtype);
+            why = Some(match &walk.end {
+                End::Unreachable(zone) if level.servers.iter().all(|s| s.addrs.is_empty()) => {
+                    let notes = self.unresolvable();
+                    let servers: Vec<String> = level
+                        .servers
+                        .iter()
+                        .map(|s| match notes.get(&s.name) {
+                            Some(why) => format!("{} ({why})", s.name.to_ascii()),
+                            None => s.name.to_ascii(),
+                        })
+                        .collect();
+                    format!(
+                        "no name server of {} has an address: {}",
+                        zone.to_ascii(),
+                        servers.join(", ")
+                    )
+                }
+                End::Unreachable(zone) => {
+                    format!("no server of {} gives a usable answer", zone.to_ascii())
+                }
+                _ if answer.nxdomain => {
+                    format!("{} does not exist (NXDOMAIN)", name.to_ascii())
+                }
+                _ => "it has no address record of the families asked".to_string(),
+            });
+            out.extend(answer.addrs);
+            match answer.cname {
+                Some(target) if out.is_empty() => {
+                    if let Ok(mut aliases) = self.aliases.lock() {
+                        aliases.entry(name.clone()).or_insert(target.clone());
+                    }
+                    name = target;
+                }
+                _ => break,
+            }
+        }
+        (out, cycle, why)
     }
 }
 
@@ -731,6 +873,35 @@ pub struct ApexQuestion {
 struct Chain {
     zones: Vec<Name>,
     hosts: Vec<Name>,
+}
+
+/// A server of the next level: its addresses known (glue, or none to be had), or to be looked
+/// up when the level is asked.
+enum Server {
+    Known(NameServer),
+    Glueless(Name),
+}
+
+impl Server {
+    fn name(&self) -> &Name {
+        match self {
+            Server::Known(ns) => &ns.name,
+            Server::Glueless(name) => name,
+        }
+    }
+}
+
+/// Where the walk hands the zone's answers as soon as they are in (see
+/// [`Walker::walk_early`]); the default hands them nowhere.
+#[derive(Default)]
+struct Early(Mutex<Option<tokio::sync::oneshot::Sender<Level>>>);
+
+impl Early {
+    fn send(&self, level: Level) {
+        if let Some(tx) = self.0.lock().ok().and_then(|mut t| t.take()) {
+            let _ = tx.send(level);
+        }
+    }
 }
 
 impl Chain {

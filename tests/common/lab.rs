@@ -679,3 +679,160 @@ pub fn hive_tree(records: Vec<Rec>) -> (Vec<ZoneSpec>, Vec<ServerSpec>) {
     ];
     (zones, servers)
 }
+
+/// root → test. → hive.test., whose four name servers (ns-1.awsdns-01.org., ns-2.awsdns-02.net.,
+/// ns-3.awsdns-03.com., ns-4.awsdns-04.co.uk.) have no glue: their addresses are found by walking
+/// org./net./com. (three answers each) and uk. → co.uk. (four). www.hive.test. is a CNAME to
+/// my-lb-1234.us-east-1.elb.test., in elb.test. (delegated from test. with glue).
+pub fn route53(delay: u64) -> (Vec<ZoneSpec>, Vec<ServerSpec>) {
+    const AWS: [(&str, &str, &str, &str, &str); 4] = [
+        // (tld, provider zone, its server, its server's address, hive.test.'s name server)
+        (
+            "org.",
+            "awsdns-01.org.",
+            "g-ns-1.awsdns-01.org.",
+            "127.53.5.1",
+            "ns-1.awsdns-01.org.",
+        ),
+        (
+            "net.",
+            "awsdns-02.net.",
+            "g-ns-2.awsdns-02.net.",
+            "127.53.5.2",
+            "ns-2.awsdns-02.net.",
+        ),
+        (
+            "com.",
+            "awsdns-03.com.",
+            "g-ns-3.awsdns-03.com.",
+            "127.53.5.3",
+            "ns-3.awsdns-03.com.",
+        ),
+        (
+            "co.uk.",
+            "awsdns-04.co.uk.",
+            "g-ns-4.awsdns-04.co.uk.",
+            "127.53.5.4",
+            "ns-4.awsdns-04.co.uk.",
+        ),
+    ];
+    const HIVE: [&str; 4] = ["127.53.2.1", "127.53.2.2", "127.53.2.3", "127.53.2.4"];
+    // Top-level zones and co.uk.: (zone, its server, address).
+    const TLDS: [(&str, &str, &str); 5] = [
+        ("org.", "a.nic.org.", "127.53.4.1"),
+        ("net.", "a.nic.net.", "127.53.4.2"),
+        ("com.", "a.nic.com.", "127.53.4.3"),
+        ("uk.", "a.nic.uk.", "127.53.4.4"),
+        ("co.uk.", "a.nic.co.uk.", "127.53.4.5"),
+    ];
+    let tld = |zone: &str| TLDS.iter().find(|t| t.0 == zone).copied().unwrap();
+    let glued = |child: &'static str, ns: &'static str, addr: &'static str| Delegation {
+        child,
+        ns: vec![ns],
+        glue: vec![(ns, addr)],
+    };
+    let mut root = root_zone(&[
+        ("ns1.nic.test.", "127.53.1.1"),
+        ("ns2.nic.test.", "127.53.1.2"),
+    ]);
+    for t in ["org.", "net.", "com.", "uk."] {
+        let (zone, ns, addr) = tld(t);
+        root.delegations.push(glued(zone, ns, addr));
+    }
+    let mut zones = vec![
+        root,
+        ZoneSpec {
+            name: "test.",
+            ns: vec!["ns1.nic.test.", "ns2.nic.test."],
+            serial: 1,
+            records: vec![
+                ("ns1.nic.test.", "A", "127.53.1.1"),
+                ("ns2.nic.test.", "A", "127.53.1.2"),
+            ],
+            delegations: vec![
+                Delegation {
+                    child: "hive.test.",
+                    ns: AWS.iter().map(|a| a.4).collect(),
+                    glue: vec![],
+                },
+                Delegation {
+                    child: "elb.test.",
+                    ns: vec!["ns1.elb.test.", "ns2.elb.test."],
+                    glue: vec![
+                        ("ns1.elb.test.", "127.53.6.1"),
+                        ("ns2.elb.test.", "127.53.6.2"),
+                    ],
+                },
+            ],
+        },
+        ZoneSpec {
+            name: "hive.test.",
+            ns: AWS.iter().map(|a| a.4).collect(),
+            serial: 1,
+            records: vec![
+                ("hive.test.", "A", "192.0.2.10"),
+                ("www.hive.test.", "CNAME", "my-lb-1234.us-east-1.elb.test."),
+            ],
+            delegations: vec![],
+        },
+        ZoneSpec {
+            name: "elb.test.",
+            ns: vec!["ns1.elb.test.", "ns2.elb.test."],
+            serial: 1,
+            records: vec![
+                ("ns1.elb.test.", "A", "127.53.6.1"),
+                ("ns2.elb.test.", "A", "127.53.6.2"),
+                ("my-lb-1234.us-east-1.elb.test.", "A", "192.0.2.80"),
+                ("my-lb-1234.us-east-1.elb.test.", "A", "192.0.2.81"),
+            ],
+            delegations: vec![],
+        },
+    ];
+    for (zone, ns, addr) in TLDS {
+        let mut records = vec![(ns, "A", addr)];
+        let mut delegations: Vec<Delegation> = AWS
+            .iter()
+            .filter(|a| a.0 == zone)
+            .map(|a| glued(a.1, a.2, a.3))
+            .collect();
+        if zone == "uk." {
+            let (child, cns, caddr) = tld("co.uk.");
+            delegations.push(glued(child, cns, caddr));
+            records.clear(); // a.nic.uk.'s address is the root's glue
+        }
+        zones.push(ZoneSpec {
+            name: zone,
+            ns: vec![ns],
+            serial: 1,
+            records,
+            delegations,
+        });
+    }
+    for (i, a) in AWS.iter().enumerate() {
+        zones.push(ZoneSpec {
+            name: a.1,
+            ns: vec![a.2],
+            serial: 1,
+            records: vec![(a.2, "A", a.3), (a.4, "A", HIVE[i])],
+            delegations: vec![],
+        });
+    }
+    let mut servers = vec![
+        server("a.root.lab.", "127.53.0.1", &["."]),
+        server("ns1.nic.test.", "127.53.1.1", &["test."]),
+        server("ns2.nic.test.", "127.53.1.2", &["test."]),
+        server("ns1.elb.test.", "127.53.6.1", &["elb.test."]),
+        server("ns2.elb.test.", "127.53.6.2", &["elb.test."]),
+    ];
+    for (zone, ns, addr) in TLDS {
+        servers.push(server(ns, addr, &[zone]));
+    }
+    for (i, a) in AWS.iter().enumerate() {
+        servers.push(server(a.2, a.3, &[a.1]));
+        servers.push(server(a.4, HIVE[i], &["hive.test."]));
+    }
+    for s in &mut servers {
+        s.faults = vec![Fault::Delay(delay)];
+    }
+    (zones, servers)
+}
