@@ -68,7 +68,7 @@ codes! {
     NsMalformedAnswer = "ns.malformed-answer", Error,
         "a server sent something that is not a usable answer: undecodable (DNSSEC records whose data cannot be read included), not a response, another OPCODE or question, a UDP answer over the advertised 1,232 octets without TC, TC over TCP, a TCP message cut short; the server, protocol, question and what was wrong are named";
     NsSlow = "ns.slow", Warning,
-        "a server answered, but took longer than 500 ms (its time is given); resolvers give up on slow servers and try others";
+        "a server answered, but took longer than 500 ms (`--slow`; its time is given); resolvers give up on slow servers and try others";
     NsNoAddress = "ns.no-address", Error,
         "the address of a name server of the delegation cannot be found (the name does not resolve, or only through the zone itself: a cycle of zones without glue)";
     NsCname = "ns.cname", Error,

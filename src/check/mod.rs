@@ -88,9 +88,14 @@ pub struct Facts {
     /// Name server addresses this host has no route to (IPv6 on an IPv4-only host): not asked.
     pub unroutable: Vec<IpAddr>,
     pub expected: Option<Expected>,
+    /// Answers slower than this are `ns.slow`.
+    pub slow_after: std::time::Duration,
     pub queries: usize,
     pub limits: Limits,
 }
+
+/// Answers slower than this are `ns.slow` unless `--slow` says otherwise.
+pub const DEFAULT_SLOW: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The longest CNAME chain followed.
 pub const MAX_CNAME_CHAIN: usize = 16;
@@ -152,6 +157,7 @@ impl Facts {
             aliases: BTreeMap::new(),
             unroutable: vec![],
             expected: None,
+            slow_after: DEFAULT_SLOW,
             queries: 0,
             limits: Limits::default(),
         }

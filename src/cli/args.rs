@@ -297,9 +297,13 @@ pub struct CheckArgs {
     pub port: u16,
 
     /// How long one attempt waits for its answer, in milliseconds (a UDP question is sent
-    /// twice before a server counts as silent; answers slower than 500 ms are `ns.slow`)
+    /// twice before a server counts as silent)
     #[arg(long, value_name = "MS", default_value_t = 1500)]
     pub timeout: u64,
+
+    /// Answers slower than this, in milliseconds, are reported (`ns.slow`, a warning)
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    pub slow: u64,
 
     /// The longest the whole check may take (e.g. 30s, 2m); when it passes, the check stops
     /// and says so (`check.incomplete`)

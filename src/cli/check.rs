@@ -138,7 +138,8 @@ async fn one_round(
     hints: &[walk::NameServer],
 ) -> Result<Round> {
     let walker = Walker::new(config.clone(), hints.to_vec());
-    let facts = check::gather(&walker, qname, qtype, expected.clone()).await;
+    let mut facts = check::gather(&walker, qname, qtype, expected.clone()).await;
+    facts.slow_after = Duration::from_millis(args.slow);
     let file = zone_file(args, facts.zone.as_ref())?;
     let verification = match &file {
         Some((path, zone)) => {

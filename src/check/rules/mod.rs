@@ -37,7 +37,6 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// An answer slower than this is worth a warning (`ns.slow`).
-pub const SLOW: Duration = Duration::from_millis(500);
 
 /// Every finding about the facts: whether the check finished, then each rule's.
 pub fn findings(f: &Facts) -> Vec<Finding> {
@@ -352,7 +351,7 @@ pub fn slow_servers(f: &Facts) -> Vec<Finding> {
     let mut slowest: BTreeMap<String, (Duration, usize)> = BTreeMap::new();
     for p in f.zone_probes().chain(f.parent_probes()) {
         if let Ok(r) = &p.result
-            && r.rtt > SLOW
+            && r.rtt > f.slow_after
         {
             let e = slowest.entry(who(p)).or_default();
             e.0 = e.0.max(r.rtt);
@@ -367,7 +366,7 @@ pub fn slow_servers(f: &Facts) -> Vec<Finding> {
                 format!(
                     "{server} took {} ms to answer (the slowest of {n} answer(s) over {} ms); resolvers time out on slow servers and try others, or fail",
                     rtt.as_millis(),
-                    SLOW.as_millis()
+                    f.slow_after.as_millis()
                 ),
                 vec![server],
                 "check the server's load and the network path to it".into(),
