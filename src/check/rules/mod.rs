@@ -36,8 +36,6 @@ pub const RULES: &[Rule] = &[
     cname_chain,
 ];
 
-/// An answer slower than this is worth a warning (`ns.slow`).
-
 /// Every finding about the facts: whether the check finished, then each rule's.
 pub fn findings(f: &Facts) -> Vec<Finding> {
     let mut out = incomplete(f);
