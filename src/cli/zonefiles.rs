@@ -196,6 +196,9 @@ pub fn import_bind(args: &ImportArgs, file: &Path) -> Result<()> {
     for dropped in &notes.dropped {
         eprintln!("note: left out {dropped}");
     }
+    for warning in &notes.warnings {
+        eprintln!("warning: {warning}");
+    }
     write_zone_file(&zone, args)
 }
 
@@ -216,15 +219,25 @@ pub fn write_zone_file(zone: &Zone, args: &ImportArgs) -> Result<()> {
     } else {
         target.clone()
     };
+    // The text is read back by the loader that will read it, before anything is written: an
+    // import that would not load (or would load into other records) writes nothing.
     let loaded = load::load_str(&check_path, &yaml);
-    write_output(if is_stdout { None } else { Some(&target) }, &yaml)?;
-    if !is_stdout {
-        eprintln!(
-            "wrote {} ({} record sets, {} records)",
-            target.display(),
-            zone.rrsets.len(),
-            zone.record_count()
-        );
+    if loaded.is_valid() && loaded.zone.rrsets != zone.rrsets {
+        return Err(Error::Usage(format!(
+            "internal error: the zone file written for {} would not read back as the same records; nothing was written (please report this with the input)",
+            zone.origin.to_ascii()
+        )));
+    }
+    if loaded.is_valid() {
+        write_output(if is_stdout { None } else { Some(&target) }, &yaml)?;
+        if !is_stdout {
+            eprintln!(
+                "wrote {} ({} record sets, {} records)",
+                target.display(),
+                zone.rrsets.len(),
+                zone.record_count()
+            );
+        }
     }
     if !loaded.is_valid() {
         render_diagnostics(&mut std::io::stderr(), &loaded.diagnostics, Style::plain()).map_err(

@@ -1,5 +1,5 @@
 //! RFC 1035 master files (BIND zone files): export for `named-checkzone` and other servers,
-//! import through hickory's zone-file parser.
+//! import through our own reader ([`super::master`]).
 //!
 //! A master file (RFC 1035 §5) needs an SOA and apex NS records, which Route 53 owns and the zone
 //! model leaves out: export writes placeholders for them (or the name servers given), and import
@@ -11,50 +11,22 @@
 //!
 //! which servers ignore and import restores, so that export → import gives back the same zone.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
 use hickory_proto::rr::{RData as HRData, RecordType};
-use hickory_proto::serialize::txt::Parser;
 
 use super::load::normalize_zone_id;
+use super::master::{self, Issue, Value};
 use super::name;
-use super::{Alias, Caa, Mx, Name, RData, RType, RecordSet, RrKey, Srv, Zone};
+use super::{Alias, Caa, Mx, Name, RData, RType, RecordSet, RrKey, Srv, Txt, Zone};
 
 /// The comment tag that carries an alias through a master file.
 pub const ALIAS_TAG: &str = "dns-alias:";
 
 /// Placeholder name server written when none is given (`.invalid` never resolves, RFC 6761).
 pub const PLACEHOLDER_NS: &str = "route53-name-servers.invalid.";
-
-/// Renders one logical TXT value as quoted strings of at most 255 octets each
-/// (RFC 1035 §3.3.14, §5.1): `"..." "..."`, with `"` and `\` escaped and control octets
-/// written as `\DDD`. Non-ASCII text stays UTF-8, which BIND reads as the same octets (and which
-/// hickory-proto 0.26's parser, unlike its `\DDD` decoding, reads correctly).
-pub fn txt_strings(value: &str) -> String {
-    if value.is_empty() {
-        return "\"\"".to_string();
-    }
-    let mut out = String::with_capacity(value.len() + 8);
-    let mut rest = value;
-    while !rest.is_empty() {
-        // At most 255 octets, cut at a character boundary.
-        let mut cut = rest.len().min(255);
-        while !rest.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        let (chunk, tail) = rest.split_at(cut);
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push('"');
-        escape_into(&mut out, chunk);
-        out.push('"');
-        rest = tail;
-    }
-    out
-}
 
 fn escape_into(out: &mut String, text: &str) {
     for ch in text.chars() {
@@ -162,97 +134,204 @@ pub fn rdata_texts(data: &RData) -> Vec<String> {
             .iter()
             .map(|c| format!("{} {} {}", c.flags, c.tag, quoted(&c.value)))
             .collect(),
-        RData::Txt(v) => v.iter().map(|t| txt_strings(t)).collect(),
+        RData::Txt(v) => v.iter().map(Txt::presentation).collect(),
         RData::Alias(_) => Vec::new(),
     }
 }
 
-/// Why a master file could not be imported.
+/// Why a master file could not be imported: every problem, each at its line.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{file}: not a valid master file: {message}")]
-    Parse { file: String, message: String },
-    #[error("{file}: no zone name: the file has no $ORIGIN line")]
+    #[error("{}", .issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Problems { issues: Vec<Issue> },
+    #[error(
+        "{file}: no zone name: the file has no SOA record and no $ORIGIN line (give the zone: dns import ZONE --from-bind FILE)"
+    )]
     NoOrigin { file: String },
-    #[error("{file}: {problems}")]
-    Unsupported { file: String, problems: String },
 }
 
-/// What an import leaves out, for the user to know.
+/// What an import leaves out or decides, for the user to know.
 #[derive(Debug, Default)]
 pub struct ImportNotes {
     pub dropped: Vec<String>,
+    /// `file:line: message`: what was kept where the file says two things (as BIND does).
+    pub warnings: Vec<String>,
 }
 
-/// Reads a master file into a zone. `origin` defaults to the file's `$ORIGIN`.
+/// Reads a master file into a zone. The zone is `origin` (the ZONE argument), else the owner of
+/// the file's SOA, else its first `$ORIGIN`; records outside it are refused with their line.
 pub fn import(
     text: &str,
     file: &Path,
     origin: Option<Name>,
 ) -> Result<(Zone, ImportNotes), ImportError> {
-    let file_text = file.display().to_string();
-    if let Some(line) = decimal_escape_line(text) {
-        return Err(ImportError::Parse {
-            file: file_text,
-            message: format!(
-                "line {line} uses a \\DDD escape, which the zone-file parser (hickory-proto 0.26) decodes wrongly; \
-                 write the characters themselves instead"
-            ),
+    let read = master::read(text, file, origin.clone());
+    let mut issues = read.issues;
+    let Some(zone_name) = origin
+        .or(read.soa_owner.clone())
+        .or(read.first_origin.clone())
+    else {
+        return Err(ImportError::NoOrigin {
+            file: file.display().to_string(),
         });
-    }
-    let origin = match origin.or_else(|| origin_directive(text)) {
-        Some(o) => o,
-        None => return Err(ImportError::NoOrigin { file: file_text }),
     };
-    let (origin, sets) = Parser::new(text, Some(file.to_path_buf()), Some(origin))
-        .parse()
-        .map_err(|e| ImportError::Parse {
-            file: file_text.clone(),
-            message: e.to_string(),
-        })?;
-    let mut zone = Zone::new(origin.clone());
-    if let Some(ttl) = ttl_directive(text) {
+    let mut zone = Zone::new(zone_name.clone());
+    if let Some(ttl) = read.ttl_directive {
         zone.settings.default_ttl = ttl;
     }
     let mut notes = ImportNotes::default();
-    let mut problems = Vec::new();
-    for (_, rrset) in sets {
-        let owner = lower(rrset.name());
-        let rtype = rrset.record_type();
-        if owner == origin && matches!(rtype, RecordType::SOA | RecordType::NS) {
-            notes.dropped.push(format!(
-                "{} {rtype} (Route 53 owns the apex SOA and NS)",
-                owner.to_ascii()
+    let soa_minimum = read.records.iter().find_map(|r| match r.value {
+        Value::Soa { minimum } => Some(minimum),
+        _ => None,
+    });
+    let issue = |r: &master::Record, rule: &'static str, message: String| Issue {
+        file: r.file.clone(),
+        line: r.line,
+        rule,
+        message,
+    };
+    let mut soa_noted = false;
+    // Each set: its TTL and where it was first written, and its values.
+    let mut sets: BTreeMap<RrKey, (u32, String, usize, Vec<Value>)> = BTreeMap::new();
+    for r in &read.records {
+        let what = format!(
+            "{} {}",
+            r.owner.to_ascii(),
+            r.rtype.map_or("SOA".into(), |t| t.to_string())
+        );
+        if !zone_name.zone_of(&r.owner) {
+            issues.push(issue(
+                r,
+                "master.outside-zone",
+                format!(
+                    "{what}: outside the zone {} (a $ORIGIN elsewhere?)",
+                    zone_name.to_ascii()
+                ),
             ));
             continue;
         }
-        let records: Vec<&HRData> = rrset.records_without_rrsigs().map(|r| &r.data).collect();
-        let converted = match convert(rtype, &records) {
-            Some(c) => c,
-            None => {
-                problems.push(format!(
-                    "{} {rtype}: dns does not support this record type",
-                    owner.to_ascii()
+        let Some(rtype) = r.rtype else {
+            if r.owner != zone_name {
+                issues.push(issue(
+                    r,
+                    "master.soa",
+                    format!(
+                        "{what}: the SOA belongs at the zone's apex, {}",
+                        zone_name.to_ascii()
+                    ),
+                ));
+            } else {
+                notes
+                    .dropped
+                    .push(format!("{what} (Route 53 owns the apex SOA and NS)"));
+            }
+            continue;
+        };
+        if r.owner == zone_name && rtype == RType::NS {
+            if !soa_noted {
+                notes.dropped.push(format!(
+                    "{} NS (Route 53 owns the apex SOA and NS)",
+                    zone_name.to_ascii()
+                ));
+                soa_noted = true;
+            }
+            continue;
+        }
+        let ttl = match (r.ttl, soa_minimum) {
+            (Some(ttl), _) => ttl,
+            (None, Some(min)) => min,
+            (None, None) => {
+                issues.push(issue(
+                    r,
+                    "master.ttl",
+                    format!(
+                        "{what}: no TTL, no $TTL before it and no SOA to take the minimum from"
+                    ),
                 ));
                 continue;
             }
         };
+        let key = RrKey::new(r.owner.clone(), rtype);
+        let set = sets
+            .entry(key)
+            .or_insert_with(|| (ttl, r.file.clone(), r.line, Vec::new()));
+        if set.0 != ttl {
+            notes.warnings.push(format!(
+                "{}:{}: {what}: TTL {ttl} differs from the set's TTL {} ({}:{}); kept {}, as BIND does",
+                r.file, r.line, set.0, set.1, set.2, set.0
+            ));
+        }
+        if rtype == RType::CNAME && !set.3.is_empty() && !set.3.contains(&r.value) {
+            issues.push(issue(
+                r,
+                "master.cname-multiple",
+                format!("{what}: a second CNAME at the same name (first at line {}); a name has one CNAME", set.2),
+            ));
+            continue;
+        }
+        if !set.3.contains(&r.value) {
+            set.3.push(r.value.clone());
+        }
+    }
+    if read.ttl_directive.is_none()
+        && read
+            .records
+            .iter()
+            .any(|r| r.ttl.is_none() && r.rtype.is_some())
+        && let Some(min) = soa_minimum
+    {
+        notes.warnings.push(format!(
+            "{}: no $TTL: records without a TTL take the SOA minimum ({min} s), as BIND does",
+            file.display()
+        ));
+    }
+    // A CNAME stands alone at its name (RFC 1034 §3.6.2).
+    let mut by_owner: BTreeMap<&Name, Vec<(RType, &str, usize)>> = BTreeMap::new();
+    for (key, (_, f, line, _)) in &sets {
+        by_owner
+            .entry(&key.name)
+            .or_default()
+            .push((key.rtype, f, *line));
+    }
+    for (owner, types) in &by_owner {
+        if types.len() > 1
+            && let Some((_, f, line)) = types.iter().find(|t| t.0 == RType::CNAME)
+        {
+            let others: Vec<String> = types
+                .iter()
+                .filter(|t| t.0 != RType::CNAME)
+                .map(|t| t.0.to_string())
+                .collect();
+            issues.push(Issue {
+                file: f.to_string(),
+                line: *line,
+                rule: "master.cname-coexist",
+                message: format!(
+                    "{} CNAME: the name also has {} records; a CNAME stands alone",
+                    owner.to_ascii(),
+                    others.join(", ")
+                ),
+            });
+        }
+    }
+    for (key, (ttl, _, _, values)) in sets {
+        let data = model(key.rtype, values);
         zone.rrsets.insert(
-            RrKey::new(owner, converted.0),
+            key,
             RecordSet {
-                ttl: Some(rrset.ttl()),
-                data: converted.1,
+                ttl: Some(ttl),
+                data,
             },
         );
     }
-    for line in text.lines() {
+    for (i, line) in text.lines().enumerate() {
         if let Some(alias) = line
             .trim_start()
             .strip_prefix(';')
             .map(str::trim_start)
             .and_then(|l| l.strip_prefix(ALIAS_TAG))
         {
-            match parse_alias_comment(alias, &origin) {
+            match parse_alias_comment(alias, &zone_name) {
                 Some((key, alias)) => {
                     zone.rrsets.insert(
                         key,
@@ -262,38 +341,67 @@ pub fn import(
                         },
                     );
                 }
-                None => problems.push(format!("malformed alias comment: {}", line.trim())),
+                None => issues.push(Issue {
+                    file: file.display().to_string(),
+                    line: i + 1,
+                    rule: "master.alias",
+                    message: format!("malformed alias comment: {}", line.trim()),
+                }),
             }
         }
     }
-    if !problems.is_empty() {
-        return Err(ImportError::Unsupported {
-            file: file_text,
-            problems: problems.join("; "),
-        });
+    if !issues.is_empty() {
+        issues.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        return Err(ImportError::Problems { issues });
     }
     Ok((zone, notes))
 }
 
-/// The first line holding a `\DDD` escape outside a comment, if any.
-fn decimal_escape_line(text: &str) -> Option<usize> {
-    let has_escape = |line: &str| {
-        let mut chars = line.chars();
-        let mut quoted = false;
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => match chars.next() {
-                    Some(d) if d.is_ascii_digit() => return true,
-                    _ => {}
-                },
-                '"' => quoted = !quoted,
-                ';' if !quoted => return false,
-                _ => {}
+/// The values of one set in the zone model.
+fn model(rtype: RType, values: Vec<Value>) -> RData {
+    let mut a = BTreeSet::new();
+    let mut aaaa = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    let mut mx = BTreeSet::new();
+    let mut srv = BTreeSet::new();
+    let mut caa = BTreeSet::new();
+    let mut txt = BTreeSet::new();
+    for v in values {
+        match v {
+            Value::A(x) => {
+                a.insert(x);
             }
+            Value::AAAA(x) => {
+                aaaa.insert(x);
+            }
+            Value::Name(x) => {
+                names.insert(x);
+            }
+            Value::Mx(x) => {
+                mx.insert(x);
+            }
+            Value::Srv(x) => {
+                srv.insert(x);
+            }
+            Value::Caa(x) => {
+                caa.insert(x);
+            }
+            Value::Txt(x) => {
+                txt.insert(x);
+            }
+            Value::Soa { .. } => {}
         }
-        false
-    };
-    text.lines().position(has_escape).map(|i| i + 1)
+    }
+    match rtype {
+        RType::A => RData::A(a),
+        RType::AAAA => RData::AAAA(aaaa),
+        RType::CNAME => RData::Cname(names.into_iter().next().unwrap_or_else(Name::root)),
+        RType::NS => RData::Ns(names),
+        RType::MX => RData::Mx(mx),
+        RType::SRV => RData::Srv(srv),
+        RType::CAA => RData::Caa(caa),
+        RType::TXT => RData::Txt(txt),
+    }
 }
 
 fn lower(name: &Name) -> Name {
@@ -365,9 +473,7 @@ pub fn convert(rtype: RecordType, records: &[&HRData]) -> Option<(RType, RData)>
             records
                 .iter()
                 .filter_map(|r| match r {
-                    HRData::TXT(t) => {
-                        Some(String::from_utf8_lossy(&t.txt_data.concat()).into_owned())
-                    }
+                    HRData::TXT(t) => Some(Txt(t.txt_data.iter().map(|s| s.to_vec()).collect())),
                     _ => None,
                 })
                 .collect::<BTreeSet<_>>(),
@@ -415,43 +521,21 @@ fn parse_alias_comment(text: &str, origin: &Name) -> Option<(RrKey, Alias)> {
     ))
 }
 
-fn origin_directive(text: &str) -> Option<Name> {
-    directive(text, "$ORIGIN").and_then(|o| name::parse_zone(o).ok())
-}
-
-fn ttl_directive(text: &str) -> Option<u32> {
-    directive(text, "$TTL").and_then(|t| t.parse().ok())
-}
-
-fn directive<'t>(text: &'t str, which: &str) -> Option<&'t str> {
-    text.lines().find_map(|line| {
-        let mut words = line.split_whitespace();
-        (words.next()? == which).then(|| words.next()).flatten()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn decimal_escapes_are_found_outside_comments_only() {
-        assert_eq!(
-            decimal_escape_line("a TXT \"\\\\000\"\nb TXT \"x\\065\""),
-            Some(2)
-        );
-        assert_eq!(decimal_escape_line("a TXT \"x; y\" ; \\065"), None);
-        assert_eq!(decimal_escape_line("a TXT \"x; \\065\""), Some(1));
-    }
-
-    #[test]
     fn txt_is_split_at_255_octets_and_escaped() {
+        let show = |t: &str| Txt::from_text(t.as_bytes()).presentation();
         let long = "a".repeat(300);
-        let s = txt_strings(&long);
-        assert_eq!(s, format!("\"{}\" \"{}\"", "a".repeat(255), "a".repeat(45)));
-        assert_eq!(txt_strings("say \"hi\"\\"), r#""say \"hi\"\\""#);
-        assert_eq!(txt_strings("é"), r#""é""#);
-        assert_eq!(txt_strings("a\tb"), r#""a\009b""#);
-        assert_eq!(txt_strings(""), r#""""#);
+        assert_eq!(show(&long), format!("\"{}\" \"{}\"", "a".repeat(255), "a".repeat(45)));
+        assert_eq!(show("say \"hi\"\\"), r#""say \"hi\"\\""#);
+        assert_eq!(show("é"), r#""é""#);
+        assert_eq!(show("a\tb"), r#""a\009b""#);
+        assert_eq!(show(""), r#""""#);
+        // Never inside a UTF-8 character: 254 octets, then "é" (2 octets) goes whole to the next.
+        let t = Txt::from_text(format!("{}é", "a".repeat(254)).as_bytes());
+        assert_eq!(t.0.iter().map(Vec::len).collect::<Vec<_>>(), [254, 2]);
     }
 }

@@ -13,6 +13,7 @@ pub mod bind;
 pub mod diag;
 pub mod elb;
 pub mod load;
+pub mod master;
 pub mod name;
 pub mod tree;
 mod values;
@@ -153,6 +154,120 @@ pub struct Caa {
     pub value: String,
 }
 
+/// One TXT record: its character-strings (RFC 1035 §3.3.14), each at most 255 octets, kept as
+/// they are: `"a" "b"` is not `"ab"` (SPF joins them, RFC 7208 §3.3; other readers may not). A
+/// plain text value in a zone file is split at 255 octets ([`Txt::from_text`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Txt(pub Vec<Vec<u8>>);
+
+/// The longest character-string (RFC 1035 §3.3).
+pub const MAX_TXT_STRING: usize = 255;
+
+impl Txt {
+    /// A text split into strings of at most 255 octets, never inside a UTF-8 character (one
+    /// empty string for an empty text).
+    pub fn from_text(text: &[u8]) -> Txt {
+        if text.is_empty() {
+            return Txt(vec![Vec::new()]);
+        }
+        let mut strings = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            let mut cut = rest.len().min(MAX_TXT_STRING);
+            // Back off over UTF-8 continuation octets (10xxxxxx), unless that leaves nothing.
+            while cut < rest.len() && cut > 0 && rest[cut] & 0xC0 == 0x80 {
+                cut -= 1;
+            }
+            if cut == 0 {
+                cut = rest.len().min(MAX_TXT_STRING);
+            }
+            strings.push(rest[..cut].to_vec());
+            rest = &rest[cut..];
+        }
+        Txt(strings)
+    }
+
+    /// The strings joined: what SPF and DKIM read.
+    pub fn joined(&self) -> Vec<u8> {
+        self.0.concat()
+    }
+
+    /// Whether this is the plain split of its joined text (a zone file writes it as one text).
+    pub fn is_plain(&self) -> bool {
+        *self == Txt::from_text(&self.joined())
+    }
+
+    /// The strings in presentation form: each quoted, `"` and `\` escaped, octets outside
+    /// printable ASCII as `\DDD` (decimal, RFC 1035 §5.1), UTF-8 text kept as it is.
+    pub fn presentation(&self) -> String {
+        let mut out = String::new();
+        for (i, s) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push('"');
+            out.push_str(&escape_text(s, false));
+            out.push('"');
+        }
+        out
+    }
+}
+
+/// Octets as master-file text: `"` and `\` escaped (and `;` when `semicolon`, as octoDNS
+/// writes TXT), control octets and octets that are not UTF-8 as `\DDD`; UTF-8 text stays.
+pub fn escape_text(octets: &[u8], semicolon: bool) -> String {
+    let mut out = String::with_capacity(octets.len() + 2);
+    for chunk in octets.utf8_chunks() {
+        for ch in chunk.valid().chars() {
+            match ch {
+                '"' | '\\' => {
+                    out.push('\\');
+                    out.push(ch);
+                }
+                ';' if semicolon => out.push_str("\\;"),
+                c if c.is_control() => {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("\\{b:03}"));
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\{b:03}"));
+        }
+    }
+    out
+}
+
+/// Master-file text decoded: `\DDD` (decimal) is that octet, `\X` is X; the rest as it is.
+/// `None` for a `\DDD` over 255 or a `\` at the end.
+pub fn unescape_text(text: &str) -> Option<Vec<u8>> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            out.push(b[i]);
+            i += 1;
+            continue;
+        }
+        match b.get(i + 1..i + 4) {
+            Some(d) if d.iter().all(u8::is_ascii_digit) => {
+                let v = d.iter().fold(0u32, |v, c| v * 10 + u32::from(c - b'0'));
+                out.push(u8::try_from(v).ok()?);
+                i += 4;
+            }
+            _ => {
+                out.push(*b.get(i + 1)?);
+                i += 2;
+            }
+        }
+    }
+    Some(out)
+}
+
 /// A Route 53 alias target.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Alias {
@@ -173,9 +288,8 @@ pub enum RData {
     Mx(BTreeSet<Mx>),
     Ns(BTreeSet<Name>),
     Srv(BTreeSet<Srv>),
-    /// Each value is one logical TXT record; it is split into strings of at most 255 octets on
-    /// the wire (RFC 1035 §3.3.14, RFC 7208 §3.3).
-    Txt(BTreeSet<String>),
+    /// Each value is one TXT record: its character-strings, as they are on the wire.
+    Txt(BTreeSet<Txt>),
     Alias(Alias),
 }
 

@@ -10,7 +10,7 @@ use super::elb::{self, ElbLookup};
 use super::load::{Loader, MAX_VALUE_CHARS, normalize_zone_id};
 use super::name::{self, NameError};
 use super::tree::{Kind, Node};
-use super::{Alias, Caa, Mx, Name, RData, RType, Srv};
+use super::{Alias, Caa, MAX_TXT_STRING, Mx, Name, RData, RType, Srv, Txt, unescape_text};
 
 impl Loader {
     pub(super) fn values(&mut self, owner: &Name, rtype: RType, items: &[&Node]) -> Option<RData> {
@@ -300,7 +300,55 @@ impl Loader {
         })
     }
 
-    fn txt(&mut self, node: &Node) -> Option<String> {
+    /// A TXT record: a text (split at 255 octets), or `{strings: [...]}` for a record whose
+    /// character-strings are split elsewhere. Text is written as in a master file, without the
+    /// quotes: `\;` (as octoDNS requires), `\\`, `\"` and `\DDD` stand for the octet.
+    fn txt(&mut self, node: &Node) -> Option<Txt> {
+        let txt = if let Kind::Map(_) = &node.kind {
+            let f = self.field(node, &["strings"], "txt.invalid")?;
+            let Some(list) = f[0] else {
+                self.sink
+                    .error(node.pos, "txt.invalid", "missing field `strings`")
+                    .hint("e.g. `{strings: ['v=DKIM1; k=rsa; ', 'p=MIGf...']}`");
+                return None;
+            };
+            let items: Vec<&Node> = match &list.kind {
+                Kind::Seq(items) => items.iter().collect(),
+                _ => vec![list],
+            };
+            let mut strings = Vec::with_capacity(items.len());
+            for item in items {
+                let octets = self.txt_octets(item)?;
+                if octets.len() > MAX_TXT_STRING {
+                    self.sink
+                        .error(item.pos, "txt.string-too-long", format!("this string is {} octets; a TXT string holds at most {MAX_TXT_STRING}", octets.len()))
+                        .hint("split it into several strings, or write the record as one text and let dns split it");
+                    return None;
+                }
+                strings.push(octets);
+            }
+            if strings.is_empty() {
+                self.sink
+                    .error(list.pos, "txt.invalid", "`strings` is empty")
+                    .hint("a TXT record has at least one string (`''` for an empty one)");
+                return None;
+            }
+            Txt(strings)
+        } else {
+            Txt::from_text(&self.txt_octets(node)?)
+        };
+        let rendered = txt.presentation().len();
+        if rendered > MAX_VALUE_CHARS {
+            self.sink
+                .error(node.pos, "txt.too-long", format!("TXT value is {rendered} characters once quoted and split; Route 53 takes at most {MAX_VALUE_CHARS}"))
+                .hint("shorten the value or spread it over several TXT records");
+            return None;
+        }
+        Some(txt)
+    }
+
+    /// The octets of one TXT text, escapes decoded.
+    fn txt_octets(&mut self, node: &Node) -> Option<Vec<u8>> {
         let raw = self.text(node, "txt.invalid", "text")?;
         if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
             self.sink
@@ -309,19 +357,18 @@ impl Loader {
                     "txt.quoted",
                     "TXT value is wrapped in double quotes, which would become part of the record",
                 )
-                .hint("remove the double quotes: dns quotes and splits TXT values itself");
+                .hint("remove the double quotes: dns quotes and splits TXT values itself (octoDNS strips them and joins `\" \"`-separated parts into one text; for separate strings write `{strings: [...]}`)");
             return None;
         }
-        // octoDNS escapes ';' as '\;' in its zone files.
-        let value = raw.replace("\\;", ";");
-        let rendered = super::bind::txt_strings(&value).len();
-        if rendered > MAX_VALUE_CHARS {
-            self.sink
-                .error(node.pos, "txt.too-long", format!("TXT value is {rendered} characters once quoted and split; Route 53 takes at most {MAX_VALUE_CHARS}"))
-                .hint("shorten the value or spread it over several TXT records");
-            return None;
+        match unescape_text(raw) {
+            Some(octets) => Some(octets),
+            None => {
+                self.sink
+                    .error(node.pos, "txt.escape", "a backslash ends the text, or a \\DDD escape is above 255")
+                    .hint("write `\\\\` for a backslash, `\\;` for a semicolon, `\\DDD` (decimal, 000-255) for any octet");
+                None
+            }
         }
-        Some(value)
     }
 
     pub(super) fn alias(&mut self, items: &[&Node]) -> Option<(RType, Alias)> {

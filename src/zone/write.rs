@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use super::bind::rdata_texts;
 use super::name;
-use super::{RData, Settings, Zone};
+use super::{RData, Settings, Zone, escape_text};
 
 /// Renders the zone file text.
 pub fn to_yaml(zone: &Zone) -> String {
@@ -145,7 +145,19 @@ fn values(rec: &mut String, data: &RData, rtype: super::RType) {
                 ]
             }),
         ),
-        RData::Txt(v) => plain_list(rec, v.iter().map(|t| scalar(&t.replace(';', "\\;")))),
+        // A plain text, or its strings where they are split elsewhere than every 255 octets.
+        RData::Txt(v) => plain_list(
+            rec,
+            v.iter().map(|t| {
+                if t.is_plain() {
+                    scalar(&escape_text(&t.joined(), true))
+                } else {
+                    let strings: Vec<String> =
+                        t.0.iter().map(|s| scalar(&escape_text(s, true))).collect();
+                    format!("{{strings: [{}]}}", strings.join(", "))
+                }
+            }),
+        ),
         other => plain_list(rec, rdata_texts(other).iter().map(|t| scalar(t))),
     }
 }

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use aws_sdk_route53::types::{AliasTarget, ResourceRecord, ResourceRecordSet, RrType};
 
-use crate::zone::{Alias, Caa, Mx, Name, RData, RType, RecordSet, RrKey, Srv, name};
+use crate::zone::{Alias, Caa, Mx, Name, RData, RType, RecordSet, RrKey, Srv, Txt, name};
 
 /// Why a live record set is left alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +137,69 @@ pub fn parse_txt(text: &str) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| "not UTF-8 text".to_string())
 }
 
+/// A TXT record as Route 53 takes it: each string quoted, escaped as [`txt_value`] does.
+pub fn txt_strings_value(txt: &Txt) -> String {
+    txt.0
+        .iter()
+        .map(|s| quote_octets(s))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn quote_octets(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 2);
+    out.push('"');
+    for &byte in bytes {
+        match byte {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(byte as char);
+            }
+            0x20..=0x7e => out.push(byte as char),
+            _ => {
+                let _ = write!(out, "\\{byte:03o}");
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A TXT record read back from Route 53: its strings (quoted, or bare words), unescaped.
+pub fn parse_txt_strings(text: &str) -> Result<Txt, String> {
+    let mut strings = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' => i += 1,
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                if j >= b.len() {
+                    return Err("unterminated quoted string".into());
+                }
+                strings.push(unescape_octal(&text[start..j]));
+                i = j + 1;
+            }
+            _ => {
+                let start = i;
+                while i < b.len() && b[i] != b' ' {
+                    i += 1;
+                }
+                strings.push(unescape_octal(&text[start..i]));
+            }
+        }
+    }
+    if strings.is_empty() {
+        return Err("no string".into());
+    }
+    Ok(Txt(strings))
+}
+
 /// The record type's Route 53 enum.
 pub fn rr_type(t: RType) -> RrType {
     match t {
@@ -154,7 +217,7 @@ pub fn rr_type(t: RType) -> RrType {
 /// The presentation values Route 53 takes for an RRset (empty for an alias).
 pub fn values(data: &RData) -> Vec<String> {
     match data {
-        RData::Txt(v) => v.iter().map(|t| txt_value(t)).collect(),
+        RData::Txt(v) => v.iter().map(txt_strings_value).collect(),
         other => crate::zone::bind::rdata_texts(other),
     }
 }
@@ -324,7 +387,7 @@ fn parse_values(rtype: RType, texts: &[&str]) -> Result<RData, String> {
         RType::TXT => RData::Txt(
             texts
                 .iter()
-                .map(|t| parse_txt(t))
+                .map(|t| parse_txt_strings(t))
                 .collect::<Result<BTreeSet<_>, _>>()?,
         ),
     })

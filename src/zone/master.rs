@@ -1,0 +1,811 @@
+//! RFC 1035 §5 master files, read by our own reader: hickory-proto 0.26's zone-file parser
+//! loses the values of records written across lines in parentheses, joins the strings of a TXT
+//! record, and decodes `\DDD` wrongly, and its errors carry no line. This reader keeps every
+//! octet and every string, and says `file:line` for everything it cannot represent.
+//!
+//! What it reads: entries across lines in `( )`, comments, quoted and unquoted character-strings
+//! with `\X` and `\DDD` escapes, a blank owner (the previous one), TTL and class in either order,
+//! TTLs with units (`1h30m`), `$ORIGIN`, `$TTL`, `$INCLUDE` (relative to the including file).
+//! What it refuses, with the line: `$GENERATE`, classes other than IN, RFC 3597 `\#` data, and
+//! record types the zone model does not hold (named, with what to do).
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::path::{Path, PathBuf};
+
+use super::name;
+use super::{Caa, MAX_TXT_STRING, Mx, Name, RType, Srv, Txt};
+
+/// A problem at a line of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub file: String,
+    pub line: usize,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for Issue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.rule, self.message
+        )
+    }
+}
+
+/// One value of a supported type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    A(Ipv4Addr),
+    AAAA(Ipv6Addr),
+    Name(Name),
+    Mx(Mx),
+    Srv(Srv),
+    Caa(Caa),
+    Txt(Txt),
+    /// The apex SOA: its MINIMUM field (the TTL of records that give none, without `$TTL`).
+    Soa {
+        minimum: u32,
+    },
+}
+
+/// One record, where it was written.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub file: String,
+    pub line: usize,
+    pub owner: Name,
+    /// `None`: no TTL was given and none could be inherited yet (the SOA may give it).
+    pub ttl: Option<u32>,
+    /// The TTL was given on the record itself.
+    pub explicit_ttl: bool,
+    /// `None` for the SOA.
+    pub rtype: Option<RType>,
+    pub value: Value,
+}
+
+/// What a file holds.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub records: Vec<Record>,
+    pub issues: Vec<Issue>,
+    /// The first `$ORIGIN`, and the owner of the SOA: what names the zone when no ZONE is given.
+    pub first_origin: Option<Name>,
+    pub soa_owner: Option<Name>,
+    /// The first `$TTL`.
+    pub ttl_directive: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    text: Vec<u8>,
+    quoted: bool,
+    escaped: bool,
+}
+
+impl Token {
+    fn str(&self) -> String {
+        String::from_utf8_lossy(&self.text).into_owned()
+    }
+}
+
+/// One entry: a line, or lines joined by parentheses.
+struct Entry {
+    line: usize,
+    /// The line began with a space: the owner is the previous one.
+    blank_owner: bool,
+    tokens: Vec<Token>,
+}
+
+/// Splits a file into entries of tokens.
+fn entries(text: &str, file: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut line = 1;
+    let mut depth = 0usize;
+    let mut current: Option<Entry> = None;
+    let mut at_line_start = true;
+    let issue = |line: usize, rule: &'static str, message: String| Issue {
+        file: file.to_string(),
+        line,
+        rule,
+        message,
+    };
+    while i < b.len() {
+        if at_line_start && depth == 0 {
+            if let Some(e) = current.take().filter(|e| !e.tokens.is_empty()) {
+                out.push(e);
+            }
+            current = Some(Entry {
+                line,
+                blank_owner: matches!(b[i], b' ' | b'\t'),
+                tokens: Vec::new(),
+            });
+        }
+        at_line_start = false;
+        let Some(entry) = current.as_mut() else {
+            break;
+        };
+        match b[i] {
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'\n' => {
+                line += 1;
+                i += 1;
+                at_line_start = true;
+            }
+            b';' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                depth += 1;
+                i += 1;
+            }
+            b')' => {
+                if depth == 0 {
+                    issues.push(issue(line, "master.syntax", "')' without '('".into()));
+                } else {
+                    depth -= 1;
+                }
+                i += 1;
+            }
+            b'"' => {
+                let start_line = line;
+                i += 1;
+                let mut text = Vec::new();
+                let mut escaped = false;
+                let mut closed = false;
+                while i < b.len() {
+                    match b[i] {
+                        b'"' => {
+                            closed = true;
+                            i += 1;
+                            break;
+                        }
+                        b'\\' => {
+                            escaped = true;
+                            i = unescape_at(b, i, &mut text);
+                        }
+                        b'\n' => {
+                            break;
+                        }
+                        c => {
+                            text.push(c);
+                            i += 1;
+                        }
+                    }
+                }
+                if !closed {
+                    issues.push(issue(
+                        start_line,
+                        "master.syntax",
+                        "a quoted string is not closed on its line".into(),
+                    ));
+                }
+                entry.tokens.push(Token {
+                    text,
+                    quoted: true,
+                    escaped,
+                });
+            }
+            _ => {
+                let mut text = Vec::new();
+                let mut escaped = false;
+                while i < b.len()
+                    && !matches!(
+                        b[i],
+                        b' ' | b'\t' | b'\r' | b'\n' | b'(' | b')' | b';' | b'"'
+                    )
+                {
+                    if b[i] == b'\\' {
+                        escaped = true;
+                        i = unescape_at(b, i, &mut text);
+                    } else {
+                        text.push(b[i]);
+                        i += 1;
+                    }
+                }
+                entry.tokens.push(Token {
+                    text,
+                    quoted: false,
+                    escaped,
+                });
+            }
+        }
+    }
+    if depth > 0 {
+        let at = current.as_ref().map_or(line, |e| e.line);
+        issues.push(issue(at, "master.syntax", "'(' is never closed".into()));
+    }
+    if let Some(e) = current.filter(|e| !e.tokens.is_empty()) {
+        out.push(e);
+    }
+    out
+}
+
+/// Decodes the escape at `b[i]` (a backslash) into `out`; the index after it.
+fn unescape_at(b: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
+    if let Some(d) = b.get(i + 1..i + 4)
+        && d.iter().all(u8::is_ascii_digit)
+    {
+        let v = d.iter().fold(0u32, |v, c| v * 10 + u32::from(c - b'0'));
+        // Over 255 is not an octet: kept as written, and refused where it matters.
+        match u8::try_from(v) {
+            Ok(octet) => out.push(octet),
+            Err(_) => out.extend_from_slice(&b[i..i + 4]),
+        }
+        return i + 4;
+    }
+    match b.get(i + 1) {
+        Some(&c) if c != b'\n' => {
+            out.push(c);
+            i + 2
+        }
+        _ => {
+            out.push(b'\\');
+            i + 1
+        }
+    }
+}
+
+/// A TTL: seconds, or BIND's units (`1w2d3h4m5s`, case-insensitive).
+pub fn parse_ttl(text: &str) -> Option<u32> {
+    if text.is_empty() {
+        return None;
+    }
+    if text.bytes().all(|c| c.is_ascii_digit()) {
+        return text
+            .parse::<u64>()
+            .ok()
+            .and_then(|v| u32::try_from(v).ok())
+            .filter(|v| *v <= 0x7fff_ffff);
+    }
+    let mut total: u64 = 0;
+    let mut number: Option<u64> = None;
+    for c in text.chars() {
+        if let Some(d) = c.to_digit(10) {
+            number = Some(
+                number
+                    .unwrap_or(0)
+                    .checked_mul(10)?
+                    .checked_add(u64::from(d))?,
+            );
+            continue;
+        }
+        let unit = match c.to_ascii_lowercase() {
+            'w' => 604_800,
+            'd' => 86_400,
+            'h' => 3_600,
+            'm' => 60,
+            's' => 1,
+            _ => return None,
+        };
+        total = total.checked_add(number.take()?.checked_mul(unit)?)?;
+    }
+    if number.is_some() {
+        return None;
+    }
+    u32::try_from(total).ok().filter(|v| *v <= 0x7fff_ffff)
+}
+
+/// Reads a master file (and what it includes). `origin` is where relative names start: the
+/// ZONE argument, or the file's own `$ORIGIN`.
+pub fn read(text: &str, file: &Path, origin: Option<Name>) -> Read {
+    let mut r = Read::default();
+    let mut state = State {
+        origin,
+        default_ttl: None,
+        last_ttl: None,
+        last_owner: None,
+    };
+    read_into(text, file, &mut state, &mut r, 0);
+    r
+}
+
+struct State {
+    origin: Option<Name>,
+    default_ttl: Option<u32>,
+    last_ttl: Option<u32>,
+    last_owner: Option<Name>,
+}
+
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+fn read_into(text: &str, path: &Path, st: &mut State, r: &mut Read, depth: usize) {
+    let file = path.display().to_string();
+    let mut issues = Vec::new();
+    let list = entries(text, &file, &mut issues);
+    r.issues.append(&mut issues);
+    for e in list {
+        let at = |rule: &'static str, message: String| Issue {
+            file: file.clone(),
+            line: e.line,
+            rule,
+            message,
+        };
+        let first = e.tokens[0].str();
+        if !e.blank_owner && first.starts_with('$') {
+            let arg = e.tokens.get(1).map(Token::str);
+            match first.to_ascii_uppercase().as_str() {
+                "$ORIGIN" => match arg.as_deref().map(|a| absolute(a, st.origin.as_ref())) {
+                    Some(Ok(o)) => {
+                        if r.first_origin.is_none() {
+                            r.first_origin = Some(o.clone());
+                        }
+                        st.origin = Some(o);
+                    }
+                    Some(Err(m)) => r.issues.push(at("master.origin", m)),
+                    None => r.issues.push(at("master.origin", "$ORIGIN needs a name".into())),
+                },
+                "$TTL" => match arg.as_deref().and_then(parse_ttl) {
+                    Some(ttl) => {
+                        st.default_ttl = Some(ttl);
+                        r.ttl_directive.get_or_insert(ttl);
+                    }
+                    None => r.issues.push(at(
+                        "master.ttl",
+                        format!("$TTL needs a TTL in seconds (or 1h, 2d…), found {:?}", arg.unwrap_or_default()),
+                    )),
+                },
+                "$INCLUDE" => {
+                    let Some(name) = arg else {
+                        r.issues.push(at("master.include", "$INCLUDE needs a file name".into()));
+                        continue;
+                    };
+                    if depth >= MAX_INCLUDE_DEPTH {
+                        r.issues.push(at(
+                            "master.include",
+                            format!("$INCLUDE {name}: more than {MAX_INCLUDE_DEPTH} levels of includes (a file that includes itself?)"),
+                        ));
+                        continue;
+                    }
+                    let target = include_path(path, &name);
+                    let included = match std::fs::read_to_string(&target) {
+                        Ok(t) => t,
+                        Err(err) => {
+                            r.issues.push(at(
+                                "master.include",
+                                format!("$INCLUDE {}: cannot be read: {err}", target.display()),
+                            ));
+                            continue;
+                        }
+                    };
+                    // An origin given with $INCLUDE holds inside the included file only.
+                    let saved = st.origin.clone();
+                    if let Some(o) = e.tokens.get(2).map(Token::str) {
+                        match absolute(&o, st.origin.as_ref()) {
+                            Ok(o) => st.origin = Some(o),
+                            Err(m) => {
+                                r.issues.push(at("master.origin", m));
+                                continue;
+                            }
+                        }
+                    }
+                    read_into(&included, &target, st, r, depth + 1);
+                    st.origin = saved;
+                }
+                "$GENERATE" => r.issues.push(at(
+                    "master.generate",
+                    "$GENERATE is not supported: write the records it would make (named-checkzone -D prints them)".into(),
+                )),
+                other => r.issues.push(at("master.directive", format!("unknown directive {other}"))),
+            }
+            continue;
+        }
+        if let Some(record) = record(&e, st, r, &file) {
+            r.records.push(record);
+        }
+    }
+}
+
+fn include_path(including: &Path, name: &str) -> PathBuf {
+    let p = Path::new(name);
+    if p.is_absolute() {
+        return p.to_path_buf();
+    }
+    including
+        .parent()
+        .map_or_else(|| p.to_path_buf(), |dir| dir.join(p))
+}
+
+/// A name from a master file: absolute (with its dot), `@`, or relative to the origin.
+fn absolute(text: &str, origin: Option<&Name>) -> Result<Name, String> {
+    if text == "@" {
+        return origin
+            .cloned()
+            .ok_or_else(|| "'@' but no $ORIGIN yet (give the zone name)".to_string());
+    }
+    if text == "." {
+        return Ok(Name::root());
+    }
+    if text.ends_with('.') {
+        return name::parse_zone(text).map_err(|e| format!("'{text}': {e}"));
+    }
+    let Some(origin) = origin else {
+        return Err(format!(
+            "'{text}' is relative but there is no $ORIGIN yet (give the zone name)"
+        ));
+    };
+    let full = if origin.is_root() {
+        format!("{text}.")
+    } else {
+        format!("{text}.{}", origin.to_ascii())
+    };
+    name::parse_zone(&full).map_err(|e| format!("'{text}': {e}"))
+}
+
+/// A name in a record: no escapes (a `\.` inside a label has no zone-file form here).
+fn record_name(t: &Token, origin: Option<&Name>) -> Result<Name, String> {
+    if t.escaped || t.quoted {
+        return Err(format!(
+            "'{}': escaped or quoted characters in names are not supported",
+            t.str()
+        ));
+    }
+    let text = t.str();
+    if text.contains('*') && !(text == "*" || text.starts_with("*.")) {
+        return Err(format!(
+            "'{text}': '*' may only stand alone as the leftmost label"
+        ));
+    }
+    if let Some(rest) = text.strip_prefix("*.") {
+        return absolute(rest, origin).and_then(|n| {
+            Name::from_ascii("*")
+                .and_then(|w| w.append_domain(&n))
+                .map_err(|e| e.to_string())
+        });
+    }
+    if text == "*" {
+        let o = origin.ok_or("'*' but no $ORIGIN yet")?;
+        return Name::from_ascii("*")
+            .and_then(|w| w.append_domain(o))
+            .map_err(|e| e.to_string());
+    }
+    absolute(&text, origin)
+}
+
+const CLASSES: [&str; 5] = ["IN", "CH", "CS", "HS", "ANY"];
+
+fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record> {
+    let at = |rule: &'static str, message: String| Issue {
+        file: file.to_string(),
+        line: e.line,
+        rule,
+        message,
+    };
+    let mut tokens = e.tokens.iter().peekable();
+    let owner = if e.blank_owner {
+        match &st.last_owner {
+            Some(o) => o.clone(),
+            None => {
+                r.issues.push(at(
+                    "master.owner",
+                    "a record without an owner name, and no record before it".into(),
+                ));
+                return None;
+            }
+        }
+    } else {
+        let t = tokens.next()?;
+        match record_name(t, st.origin.as_ref()) {
+            Ok(n) => n.to_lowercase(),
+            Err(m) => {
+                r.issues.push(at("master.name", m));
+                return None;
+            }
+        }
+    };
+    st.last_owner = Some(owner.clone());
+    // [TTL] [CLASS] TYPE, TTL and class in either order.
+    let mut ttl = None;
+    let mut class = None;
+    let rtype_text = loop {
+        let Some(t) = tokens.next() else {
+            r.issues.push(at(
+                "master.syntax",
+                format!("{}: no record type", owner.to_ascii()),
+            ));
+            return None;
+        };
+        let word = t.str();
+        let upper = word.to_ascii_uppercase();
+        if ttl.is_none() && !t.quoted && word.starts_with(|c: char| c.is_ascii_digit()) {
+            match parse_ttl(&word) {
+                Some(v) => ttl = Some(v),
+                None => {
+                    r.issues
+                        .push(at("master.ttl", format!("'{word}' is not a TTL")));
+                    return None;
+                }
+            }
+            continue;
+        }
+        if class.is_none()
+            && (CLASSES.contains(&upper.as_str())
+                || upper.starts_with("CLASS")
+                    && upper.len() > 5
+                    && upper[5..].bytes().all(|c| c.is_ascii_digit()))
+        {
+            class = Some(upper);
+            continue;
+        }
+        break upper;
+    };
+    if let Some(c) = class.filter(|c| c != "IN") {
+        r.issues.push(at(
+            "master.class",
+            format!(
+                "{} {rtype_text}: class {c}; dns keeps Internet (IN) records only",
+                owner.to_ascii()
+            ),
+        ));
+        return None;
+    }
+    let explicit_ttl = ttl.is_some();
+    if let Some(t) = ttl {
+        st.last_ttl = Some(t);
+    }
+    let ttl = ttl.or(st.default_ttl).or(st.last_ttl);
+    let rdata: Vec<&Token> = tokens.collect();
+    let what = format!("{} {rtype_text}", owner.to_ascii());
+    if rdata
+        .first()
+        .is_some_and(|t| !t.quoted && t.escaped && t.text == b"#")
+    {
+        r.issues.push(at("master.generic-rdata", format!("{what}: RFC 3597 generic data (\\#) is not supported; write the record in its type's own form")));
+        return None;
+    }
+    let origin = st.origin.clone();
+    let target = |t: &Token| record_name(t, origin.as_ref()).map(|n| n.to_lowercase());
+    let value: Result<(Option<RType>, Value), String> = match rtype_text.as_str() {
+        "A" => one(&rdata).and_then(|t| {
+            t.str()
+                .parse::<Ipv4Addr>()
+                .map(|a| (Some(RType::A), Value::A(a)))
+                .map_err(|_| format!("'{}' is not an IPv4 address", t.str()))
+        }),
+        "AAAA" => one(&rdata).and_then(|t| {
+            t.str()
+                .parse::<Ipv6Addr>()
+                .map(|a| (Some(RType::AAAA), Value::AAAA(a)))
+                .map_err(|_| format!("'{}' is not an IPv6 address", t.str()))
+        }),
+        "NS" => one(&rdata).and_then(|t| Ok((Some(RType::NS), Value::Name(target(t)?)))),
+        "CNAME" => one(&rdata).and_then(|t| Ok((Some(RType::CNAME), Value::Name(target(t)?)))),
+        "MX" => fields::<2>(&rdata, "preference exchange").and_then(|[p, x]| {
+            Ok((
+                Some(RType::MX),
+                Value::Mx(Mx {
+                    preference: number(p, "preference")?,
+                    exchange: target(x)?,
+                }),
+            ))
+        }),
+        "SRV" => fields::<4>(&rdata, "priority weight port target").and_then(|[p, w, port, t]| {
+            Ok((
+                Some(RType::SRV),
+                Value::Srv(Srv {
+                    priority: number(p, "priority")?,
+                    weight: number(w, "weight")?,
+                    port: number(port, "port")?,
+                    target: target(t)?,
+                }),
+            ))
+        }),
+        "CAA" => fields::<3>(&rdata, "flags tag value").and_then(|[f, tag, v]| {
+            let value = String::from_utf8(v.text.clone())
+                .map_err(|_| "the CAA value is not UTF-8 text".to_string())?;
+            Ok((
+                Some(RType::CAA),
+                Value::Caa(Caa {
+                    flags: number(f, "flags")?,
+                    tag: tag.str().to_ascii_lowercase(),
+                    value,
+                }),
+            ))
+        }),
+        "TXT" => {
+            if rdata.is_empty() {
+                Err("a TXT record needs at least one string".into())
+            } else if let Some(long) = rdata.iter().find(|t| t.text.len() > MAX_TXT_STRING) {
+                Err(format!(
+                    "a string of {} octets; a TXT string holds at most {MAX_TXT_STRING} (split it into several quoted strings)",
+                    long.text.len()
+                ))
+            } else {
+                Ok((
+                    Some(RType::TXT),
+                    Value::Txt(Txt(rdata.iter().map(|t| t.text.clone()).collect())),
+                ))
+            }
+        }
+        "SOA" => {
+            if r.soa_owner.as_ref().is_none_or(|o| *o == owner) {
+                r.soa_owner = Some(owner.clone());
+                match rdata.get(6).map(|t| t.str()).and_then(|m| parse_ttl(&m)) {
+                    Some(minimum) if rdata.len() == 7 => Ok((None, Value::Soa { minimum })),
+                    _ => Err("an SOA record has 7 fields: mname rname serial refresh retry expire minimum".into()),
+                }
+            } else {
+                Err("a second SOA record: a file holds one zone, whose apex has the SOA".into())
+            }
+        }
+        "SPF" => Err(
+            "the SPF record type is obsolete (RFC 7208 §3.1): write the same text as a TXT record"
+                .into(),
+        ),
+        "DNSKEY" | "RRSIG" | "NSEC" | "NSEC3" | "NSEC3PARAM" | "CDS" | "CDNSKEY" => Err(format!(
+            "{rtype_text} records are DNSSEC signing data: Route 53 signs a zone itself (import the unsigned zone)"
+        )),
+        other => Err(format!(
+            "the record type {other} is not supported by dns (supported: A, AAAA, CAA, CNAME, MX, NS, SRV, TXT)"
+        )),
+    };
+    let (rtype, value) = match value {
+        Ok(v) => v,
+        Err(m) => {
+            let rule = if matches!(
+                rtype_text.as_str(),
+                "A" | "AAAA" | "NS" | "CNAME" | "MX" | "SRV" | "CAA" | "TXT" | "SOA"
+            ) {
+                "master.rdata"
+            } else {
+                "master.type"
+            };
+            r.issues.push(at(rule, format!("{what}: {m}")));
+            return None;
+        }
+    };
+    Some(Record {
+        file: file.to_string(),
+        line: e.line,
+        owner,
+        ttl,
+        explicit_ttl,
+        rtype,
+        value,
+    })
+}
+
+fn one<'t>(rdata: &[&'t Token]) -> Result<&'t Token, String> {
+    match rdata {
+        [t] => Ok(t),
+        [] => Err("no value".into()),
+        _ => Err(format!("{} values where one was expected", rdata.len())),
+    }
+}
+
+fn fields<'t, const N: usize>(rdata: &[&'t Token], names: &str) -> Result<[&'t Token; N], String> {
+    <[&Token; N]>::try_from(rdata)
+        .map_err(|_| format!("expected {N} fields ({names}), found {}", rdata.len()))
+}
+
+fn number<T: TryFrom<u64>>(t: &Token, what: &str) -> Result<T, String> {
+    t.str()
+        .parse::<u64>()
+        .ok()
+        .and_then(|v| T::try_from(v).ok())
+        .ok_or_else(|| format!("{what} '{}' is not a number in range", t.str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_text(text: &str) -> Read {
+        read(
+            text,
+            Path::new("t.db"),
+            Some(Name::from_ascii("example.com.").unwrap()),
+        )
+    }
+
+    fn txt(r: &Read) -> Vec<Vec<String>> {
+        r.records
+            .iter()
+            .filter_map(|rec| match &rec.value {
+                Value::Txt(t) => Some(
+                    t.0.iter()
+                        .map(|s| String::from_utf8_lossy(s).into_owned())
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parentheses_comments_and_strings_keep_every_octet() {
+        let r = read_text(
+            "$TTL 300\n\
+             @ CAA ( 0 issue \"letsencrypt.org\" )\n\
+             a TXT ( v=spf1 \"-all\" )\n\
+             k._domainkey TXT ( \"v=DKIM1; k=rsa; \" ; a comment\n   \"p=MIGf\" )\n\
+             w TXT This RRset exists.\n\
+             t TXT \"a\\009b\" \"\\\"q\\\"\"\n",
+        );
+        assert!(r.issues.is_empty(), "{:?}", r.issues);
+        match &r.records[0].value {
+            Value::Caa(c) => assert_eq!(
+                (c.flags, c.tag.as_str(), c.value.as_str()),
+                (0, "issue", "letsencrypt.org")
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            txt(&r),
+            vec![
+                vec!["v=spf1".to_string(), "-all".into()],
+                vec!["v=DKIM1; k=rsa; ".into(), "p=MIGf".into()],
+                vec!["This".into(), "RRset".into(), "exists.".into()],
+                vec!["a\tb".into(), "\"q\"".into()],
+            ]
+        );
+    }
+
+    #[test]
+    fn owners_ttls_classes_and_origins() {
+        let r = read_text(
+            "$ORIGIN example.com.\n\
+             www 60 IN A 192.0.2.1\n\
+             \x20   IN 120 A 192.0.2.2\n\
+             my_host A 192.0.2.3\n\
+             $ORIGIN sub.example.com.\n\
+             x 1h A 192.0.2.4\n\
+             y CH A 192.0.2.5\n",
+        );
+        let owners: Vec<(String, Option<u32>)> = r
+            .records
+            .iter()
+            .map(|r| (r.owner.to_ascii(), r.ttl))
+            .collect();
+        assert_eq!(
+            owners,
+            vec![
+                ("www.example.com.".to_string(), Some(60)),
+                ("www.example.com.".into(), Some(120)),
+                ("my_host.example.com.".into(), Some(120)),
+                ("x.sub.example.com.".into(), Some(3600)),
+            ]
+        );
+        assert_eq!(r.issues.len(), 1);
+        assert_eq!((r.issues[0].line, r.issues[0].rule), (7, "master.class"));
+    }
+
+    #[test]
+    fn what_cannot_be_represented_is_refused_with_its_line() {
+        let r = read_text(
+            "$TTL 1h\n\
+             a SPF \"v=spf1 -all\"\n\
+             b DNAME c.example.net.\n\
+             c TYPE65534 \\# 1 00\n\
+             $GENERATE 1-10 h$ A 192.0.2.$\n\
+             d TXT ( \"open\"\n",
+        );
+        let got: Vec<(usize, &str)> = r.issues.iter().map(|i| (i.line, i.rule)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (6, "master.syntax"),
+                (2, "master.type"),
+                (3, "master.type"),
+                (4, "master.generic-rdata"),
+                (5, "master.generate"),
+            ]
+        );
+        assert!(r.issues[1].message.contains("obsolete"), "{}", r.issues[1]);
+    }
+
+    #[test]
+    fn ttls_with_units() {
+        assert_eq!(parse_ttl("3600"), Some(3600));
+        assert_eq!(parse_ttl("1h30m"), Some(5400));
+        assert_eq!(parse_ttl("1W"), Some(604_800));
+        assert_eq!(parse_ttl("1x"), None);
+        assert_eq!(parse_ttl("h"), None);
+        assert_eq!(parse_ttl("5h3"), None);
+    }
+}
