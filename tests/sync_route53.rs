@@ -191,12 +191,12 @@ fn type_flips_land_in_one_batch() {
 }
 
 #[test]
-fn deletions_spare_ignored_names() {
+fn deletions_spare_ignored_names_and_octodns_ignored_records() {
     let Some((moto, dir)) = setup() else { return };
     common::write_zone(
         dir.path(),
         ZONE,
-        "a: {type: A, value: 192.0.2.1}\nb: {type: A, value: 192.0.2.2}\n_acme-challenge.www: {type: TXT, value: token}\n",
+        "a: {type: A, value: 192.0.2.1}\nb: {type: A, value: 192.0.2.2}\nc: {type: A, value: 192.0.2.3}\n_acme-challenge.www: {type: TXT, value: token}\n",
     );
     ok(&run(
         &moto.url(),
@@ -206,17 +206,25 @@ fn deletions_spare_ignored_names() {
     common::write_zone(
         dir.path(),
         ZONE,
-        "$zone: {ignore: ['_acme-challenge*']}\na: {type: A, value: 192.0.2.1}\n",
+        // `c` is marked as octoDNS marks a record it must not touch: neither its value here
+        // nor its absence counts.
+        "$zone: {ignore: ['_acme-challenge*']}\na: {type: A, value: 192.0.2.1}\nc: {type: A, value: 192.0.2.99, octodns: {ignored: true}}\n",
     );
     let out = ok(&run(&moto.url(), dir.path(), &["sync", "--yes"]));
     assert!(out.contains("- b A"), "{out}");
     assert!(
-        out.contains("left alone: _acme-challenge.www TXT (ignore: list)"),
+        out.contains("left alone: c A (the zone file ignores it)") && !out.contains("192.0.2.99"),
+        "{out}"
+    );
+    assert!(
+        out.contains("left alone: _acme-challenge.www TXT (the zone file ignores it)"),
         "{out}"
     );
     let live = ok(&run(&moto.url(), dir.path(), &["import", ZONE, "-o", "-"]));
     assert!(
-        live.contains("_acme-challenge.www:") && !live.contains("192.0.2.2"),
+        live.contains("_acme-challenge.www:")
+            && !live.contains("192.0.2.2")
+            && live.contains("192.0.2.3"),
         "{live}"
     );
 }

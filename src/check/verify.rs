@@ -162,8 +162,7 @@ fn beyond_the_file(zone: &Zone, records: &[Record]) -> Vec<String> {
             continue;
         }
         let key = RrKey::new(r.name.clone(), t);
-        if !zone.rrsets.contains_key(&key) && !is_ignored(&key, &zone.origin, &zone.settings.ignore)
-        {
+        if !zone.rrsets.contains_key(&key) && !is_ignored(&key, &zone.origin, &zone.settings) {
             extra.insert(key);
         }
     }

@@ -39,10 +39,29 @@ pub fn zone_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                     && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
             })
             .collect();
+        // Files that a zone file brings in with `!include` are parts of it, not zones.
+        let included: std::collections::HashSet<PathBuf> =
+            found.iter().flat_map(|f| included_by(f)).collect();
+        found.retain(|f| f.canonicalize().map_or(true, |c| !included.contains(&c)));
         found.sort();
         files.extend(found);
     }
     Ok(files)
+}
+
+/// The files a zone file names after `!include` (canonical paths; a quick scan of the text, the
+/// loader checks them properly).
+fn included_by(file: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return Vec::new();
+    };
+    let dir = file.parent().unwrap_or(Path::new("."));
+    text.split("!include")
+        .skip(1)
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(|t| t.trim_matches(|c| matches!(c, '\'' | '"' | ',' | ']' | '}')))
+        .filter_map(|t| dir.join(t).canonicalize().ok())
+        .collect()
 }
 
 /// Reads and loads one zone file.

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use crate::zone::bind::rdata_texts;
-use crate::zone::{Name, RData, RecordSet, RrKey, Zone, name};
+use crate::zone::{Name, RData, RecordSet, RrKey, Settings, Zone, name};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -130,11 +130,15 @@ pub fn canonical(set: &RecordSet) -> String {
     }
 }
 
-/// Whether `key` is matched by one of the zone's `ignore:` patterns (relative names; `*` matches
-/// any run of characters, dots included; `@` is the apex).
-pub fn is_ignored(key: &RrKey, origin: &Name, patterns: &[String]) -> bool {
+/// Whether the zone file leaves `key` alone: a record set marked `octodns: {ignored: true}`, or
+/// a name matched by one of its `ignore:` patterns (relative names; `*` matches any run of
+/// characters, dots included; `@` is the apex).
+pub fn is_ignored(key: &RrKey, origin: &Name, settings: &Settings) -> bool {
+    if settings.ignored_sets.contains(key) {
+        return true;
+    }
     let relative = name::relative(&key.name, origin).to_ascii_lowercase();
-    patterns.iter().any(|p| {
+    settings.ignore.iter().any(|p| {
         let p = if p == "@" { "" } else { p.as_str() };
         glob(p.as_bytes(), relative.as_bytes())
     })
@@ -152,7 +156,7 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
 pub fn diff(desired: &Zone, current: &Zone) -> Plan {
     use std::cmp::Ordering;
     let origin = desired.origin.clone();
-    let patterns = &desired.settings.ignore;
+    let patterns = &desired.settings;
     let mut changes = Vec::new();
     let mut ignored = Vec::new();
     let mut existing = 0;

@@ -120,7 +120,7 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
             out,
             "  {}",
             style.dim(&format!(
-                "left alone: {} {} (ignore: list)",
+                "left alone: {} {} (the zone file ignores it)",
                 name::relative(&key.name, &plan.origin),
                 key.rtype
             ))

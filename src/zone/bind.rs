@@ -529,7 +529,10 @@ mod tests {
     fn txt_is_split_at_255_octets_and_escaped() {
         let show = |t: &str| Txt::from_text(t.as_bytes()).presentation();
         let long = "a".repeat(300);
-        assert_eq!(show(&long), format!("\"{}\" \"{}\"", "a".repeat(255), "a".repeat(45)));
+        assert_eq!(
+            show(&long),
+            format!("\"{}\" \"{}\"", "a".repeat(255), "a".repeat(45))
+        );
         assert_eq!(show("say \"hi\"\\"), r#""say \"hi\"\\""#);
         assert_eq!(show("é"), r#""é""#);
         assert_eq!(show("a\tb"), r#""a\009b""#);

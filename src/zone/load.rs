@@ -73,6 +73,16 @@ pub fn load_str(path: &Path, text: &str) -> Loaded {
         sink,
         zone: Zone::new(origin),
         entries: Vec::new(),
+        dir: path
+            .parent()
+            .map(|d| {
+                if d.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    d
+                }
+            })
+            .map(Path::to_path_buf),
     };
     loader.document(text);
     loader.finish()
@@ -92,13 +102,22 @@ pub(super) struct Loader {
     pub(super) sink: Sink,
     pub(super) zone: Zone,
     entries: Vec<Entry>,
+    /// The zone file's directory: where `!include` files are read from, and which they may not
+    /// leave.
+    dir: Option<std::path::PathBuf>,
 }
+
+/// Most levels of `!include` inside `!include`.
+const MAX_INCLUDE_DEPTH: usize = 8;
 
 impl Loader {
     fn document(&mut self, text: &str) {
         // Each top-level entry is read into the zone as soon as the parser has it, and its tree
         // dropped: the tree of a whole large zone is never held.
-        let parsed = tree::parse_top(text, |key, value| {
+        let parsed = tree::parse_top(text, |key, mut value| {
+            if !self.includes(&mut value, 0) {
+                return; // what could not be included is reported; the entry is not read
+            }
             if key.scalar() == Some(SETTINGS_KEY) {
                 self.settings(&value);
             } else {
@@ -108,15 +127,21 @@ impl Loader {
         let root = match parsed {
             Ok(root) => root,
             Err(e) => {
-                let rule = if e.duplicate_key {
-                    "yaml.duplicate-key"
+                let (rule, hint) = if e.duplicate_key {
+                    (
+                        "yaml.duplicate-key",
+                        "each name may appear once; give a list of records under it instead",
+                    )
+                } else if e.unsupported_tag {
+                    (
+                        "yaml.tag",
+                        "write the value itself, or `!include FILE` for a file beside the zone file",
+                    )
                 } else {
-                    "yaml.syntax"
-                };
-                let hint = if e.duplicate_key {
-                    "each name may appear once; give a list of records under it instead"
-                } else {
-                    "check indentation and quoting; quote names such as '*' and '@'"
+                    (
+                        "yaml.syntax",
+                        "check indentation and quoting; quote names such as '*' and '@'",
+                    )
                 };
                 self.sink.error(e.pos, rule, e.message).hint(hint);
                 return;
@@ -187,6 +212,96 @@ impl Loader {
             }
         }
         self.zone.settings = settings;
+    }
+
+    /// Puts the content of every `!include FILE` under `node` in its place (octoDNS's tag: a
+    /// YAML file beside the zone file, read as the value it stands for). False when one cannot
+    /// be included (reported).
+    fn includes(&mut self, node: &mut Node, depth: usize) -> bool {
+        match &mut node.kind {
+            Kind::Include(file) => {
+                let file = file.clone();
+                match self.include(&file, node.pos, depth) {
+                    Some(mut content) => {
+                        content.move_to(node.pos);
+                        *node = content;
+                        true
+                    }
+                    None => false,
+                }
+            }
+            // Every include is tried (and each failure reported), not only up to the first.
+            Kind::Seq(items) => {
+                let mut ok = true;
+                for n in items {
+                    ok &= self.includes(n, depth);
+                }
+                ok
+            }
+            Kind::Map(entries) => {
+                let mut ok = true;
+                for (_, v) in entries {
+                    ok &= self.includes(v, depth);
+                }
+                ok
+            }
+            Kind::Null | Kind::Scalar(_) => true,
+        }
+    }
+
+    fn include(&mut self, file: &str, pos: Pos, depth: usize) -> Option<Node> {
+        let fail = |sink: &mut Sink, message: String, hint: &str| {
+            sink.error(pos, "yaml.include", message)
+                .hint(hint.to_string());
+            None
+        };
+        if depth >= MAX_INCLUDE_DEPTH {
+            return fail(
+                &mut self.sink,
+                format!("!include {file}: more than {MAX_INCLUDE_DEPTH} levels of includes"),
+                "a file that includes itself?",
+            );
+        }
+        let dir = self.dir.clone().unwrap_or_else(|| ".".into());
+        let (Ok(root), Ok(path)) = (dir.canonicalize(), dir.join(file).canonicalize()) else {
+            return fail(
+                &mut self.sink,
+                format!("!include {file}: no such file beside the zone file"),
+                "the path is relative to the zone file's directory",
+            );
+        };
+        if !path.starts_with(&root) {
+            return fail(
+                &mut self.sink,
+                format!("!include {file}: outside the zone file's directory"),
+                "keep included files in the zones directory (a git checkout should not reach elsewhere)",
+            );
+        }
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                return fail(
+                    &mut self.sink,
+                    format!("!include {file}: cannot be read: {e}"),
+                    "check the file's permissions",
+                );
+            }
+        };
+        let mut node = match tree::parse(&text) {
+            Ok(n) => n,
+            Err(e) => {
+                return fail(
+                    &mut self.sink,
+                    format!(
+                        "!include {file}: line {}, column {}: {}",
+                        e.pos.line, e.pos.column, e.message
+                    ),
+                    "fix the included file",
+                );
+            }
+        };
+        // An include inside an included file is relative to the same directory.
+        self.includes(&mut node, depth + 1).then_some(node)
     }
 
     fn ignore_list(&mut self, node: &Node) -> Vec<String> {
@@ -283,13 +398,14 @@ impl Loader {
         let mut value: Option<&Node> = None;
         let mut values: Option<&Node> = None;
         let mut unknown_keys = false;
+        let mut octodns: Option<&Node> = None;
         for (key, field) in fields {
             match key.scalar().unwrap_or_default() {
                 "type" => rtype = Some(field),
                 "ttl" => ttl = Some(field),
                 "value" => value = Some(field),
                 "values" => values = Some(field),
-                "octodns" => {} // octoDNS provider settings: kept for compatibility, not used
+                "octodns" => octodns = Some(field),
                 other => {
                     unknown_keys = true;
                     let hint = match suggest(other, &["type", "ttl", "value", "values"]) {
@@ -314,6 +430,21 @@ impl Loader {
                 .hint("add e.g. `type: A`");
             return;
         };
+        match octodns.map(|o| self.octodns(o)) {
+            Some(None) => return, // reported
+            Some(Some(true)) => {
+                // octoDNS's `ignored: true`: not managed; sync leaves the live set alone.
+                let text = type_node.scalar().unwrap_or_default().to_ascii_uppercase();
+                if let Some(t) = RType::parse(&text) {
+                    self.zone
+                        .settings
+                        .ignored_sets
+                        .insert(RrKey::new(owner.clone(), t));
+                }
+                return;
+            }
+            _ => {}
+        }
         let type_text = type_node.scalar().unwrap_or_default().to_ascii_uppercase();
         let is_alias = type_text == "ALIAS";
         let Some(rtype) = RType::parse(&type_text).or(is_alias.then_some(RType::A)) else {
@@ -410,6 +541,63 @@ impl Loader {
             name_pos,
             type_pos: type_node.pos,
         });
+    }
+
+    /// A record's `octodns:` block: whether the record is `ignored`; `None` (reported) for what
+    /// dns cannot honour, which it never accepts silently.
+    fn octodns(&mut self, node: &Node) -> Option<bool> {
+        let Kind::Map(entries) = &node.kind else {
+            self.sink
+                .error(
+                    node.pos,
+                    "record.octodns",
+                    format!("`octodns:` must be a mapping, found {}", node.what()),
+                )
+                .hint("e.g. `octodns: {ignored: true}`");
+            return None;
+        };
+        let mut ignored = Some(false);
+        for (key, value) in entries {
+            let k = key.scalar().unwrap_or_default();
+            let (message, hint) = match k {
+                "ignored" => match value.scalar() {
+                    Some("true") => {
+                        ignored = ignored.map(|_| true);
+                        continue;
+                    }
+                    Some("false") => continue,
+                    _ => (
+                        format!("`ignored` must be true or false, found {}", value.what()),
+                        "e.g. `octodns: {ignored: true}`",
+                    ),
+                },
+                "excluded" | "included" => (
+                    format!(
+                        "octodns.{k} names octoDNS providers, which dns does not have: it syncs one zone file to one hosted zone"
+                    ),
+                    "remove the record from the file, or mark it `octodns: {ignored: true}` to leave the live record alone",
+                ),
+                "healthcheck" | "route53" => (
+                    format!(
+                        "octodns.{k}: Route 53 health checks and routing settings are not supported yet"
+                    ),
+                    "remove them, or mark the record `octodns: {ignored: true}` and manage it elsewhere for now",
+                ),
+                "lenient" => (
+                    "octodns.lenient: dns checks every record and has no lenient mode".to_string(),
+                    "remove `lenient` and fix what dns reports about the record",
+                ),
+                other => (
+                    format!("unknown octodns setting `{other}`"),
+                    "dns honours `octodns: {ignored: true}` and refuses the other octoDNS settings",
+                ),
+            };
+            self.sink
+                .error(key.pos, "record.octodns", message)
+                .hint(hint);
+            ignored = None;
+        }
+        ignored
     }
 
     fn apex_owned(&mut self, pos: Pos, rtype: &str) {

@@ -333,6 +333,8 @@ pub struct Settings {
     pub hosted_zone_id: Option<String>,
     /// Names (relative, `*` as a glob) that sync leaves alone.
     pub ignore: Vec<String>,
+    /// Record sets that sync leaves alone: those marked `octodns: {ignored: true}`.
+    pub ignored_sets: BTreeSet<RrKey>,
     /// Safety threshold: the largest share of existing records one sync may change or delete.
     pub max_change_percent: u8,
 }
@@ -343,6 +345,7 @@ impl Default for Settings {
             default_ttl: DEFAULT_TTL,
             hosted_zone_id: None,
             ignore: Vec::new(),
+            ignored_sets: BTreeSet::new(),
             max_change_percent: 30,
         }
     }

@@ -28,6 +28,8 @@ pub enum Kind {
     Scalar(String),
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
+    /// `!include FILE` (octoDNS's one tag): the loader puts the file's content here.
+    Include(String),
 }
 
 impl Node {
@@ -45,12 +47,27 @@ impl Node {
             Kind::Scalar(_) => "a single value",
             Kind::Seq(_) => "a list",
             Kind::Map(_) => "a mapping",
+            Kind::Include(_) => "an !include",
+        }
+    }
+
+    /// Every node of this tree at `pos` (content brought in by `!include` is reported at the
+    /// include).
+    pub fn move_to(&mut self, pos: Pos) {
+        self.pos = pos;
+        match &mut self.kind {
+            Kind::Seq(items) => items.iter_mut().for_each(|n| n.move_to(pos)),
+            Kind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.move_to(pos);
+                v.move_to(pos);
+            }),
+            Kind::Null | Kind::Scalar(_) | Kind::Include(_) => {}
         }
     }
 
     fn size(&self) -> usize {
         1 + match &self.kind {
-            Kind::Null | Kind::Scalar(_) => 0,
+            Kind::Null | Kind::Scalar(_) | Kind::Include(_) => 0,
             Kind::Seq(items) => items.iter().map(Node::size).sum(),
             Kind::Map(entries) => entries.iter().map(|(k, v)| k.size() + v.size()).sum(),
         }
@@ -63,6 +80,8 @@ pub struct SyntaxError {
     pub pos: Pos,
     pub message: String,
     pub duplicate_key: bool,
+    /// A YAML tag other than octoDNS's `!include`.
+    pub unsupported_tag: bool,
 }
 
 /// Deepest nesting accepted (serde-saphyr's default budget; a zone file needs 4).
@@ -113,6 +132,7 @@ fn scan_error(err: ScanError) -> SyntaxError {
         pos: at(mark.line(), mark.col()),
         message: err.kind().to_string(),
         duplicate_key: false,
+        unsupported_tag: false,
     }
 }
 
@@ -128,11 +148,24 @@ fn pos_of(span: &Span) -> Pos {
     at(span.start.line(), span.start.col())
 }
 
+fn unsupported_tag(pos: Pos, tag: &Tag) -> SyntaxError {
+    SyntaxError {
+        unsupported_tag: true,
+        ..error(
+            pos,
+            format!(
+                "the YAML tag {tag} is not supported: dns reads plain YAML, and of octoDNS's tags only `!include FILE`"
+            ),
+        )
+    }
+}
+
 fn error(pos: Pos, message: impl Into<String>) -> SyntaxError {
     SyntaxError {
         pos,
         message: message.into(),
         duplicate_key: false,
+        unsupported_tag: false,
     }
 }
 
@@ -195,6 +228,18 @@ impl<F: FnMut(Node, Node)> Builder<F> {
                     *merge_next = true;
                     return Ok(());
                 }
+                if let Some(tag) = tag.as_ref().filter(|t| !t.is_yaml_core_schema()) {
+                    if tag.parts() == ("!", "include") {
+                        return self.complete(
+                            Node {
+                                pos,
+                                kind: Kind::Include(value.into_owned()),
+                            },
+                            anchor,
+                        );
+                    }
+                    return Err(unsupported_tag(pos, tag));
+                }
                 let null = core_tag(tag.as_ref(), "null")
                     || (plain
                         && tag.is_none()
@@ -205,6 +250,11 @@ impl<F: FnMut(Node, Node)> Builder<F> {
                     Kind::Scalar(value.into_owned())
                 };
                 self.complete(Node { pos, kind }, anchor)
+            }
+            Event::SequenceStart(_, _, Some(tag)) | Event::MappingStart(_, _, Some(tag))
+                if !tag.is_yaml_core_schema() =>
+            {
+                Err(unsupported_tag(pos, &tag))
             }
             Event::SequenceStart(_, anchor, _) => self.open(pos, anchor, Body::Seq(Vec::new())),
             Event::MappingStart(_, anchor, _) => self.open(
@@ -341,6 +391,7 @@ fn duplicate(k: &Node) -> SyntaxError {
             k.scalar().unwrap_or("(a collection)")
         ),
         duplicate_key: true,
+        unsupported_tag: false,
     }
 }
 
