@@ -78,14 +78,19 @@ fn warnings_alone_do_not_fail_validation() {
     let work = tempfile::tempdir().unwrap();
     fs::write(
         work.path().join("example.com.yaml"),
-        "lab:\n  type: NS\n  value: ns1.example.net.\nwww.lab:\n  type: TXT\n  value: hidden\n",
+        // Below the delegation: a TXT and an A that no NS record names (neither is served),
+        // and the address of lab's own name server (glue, served).
+        "lab:\n  type: NS\n  values: [ns1.example.net., ns.lab.example.com.]\nwww.lab:\n  - type: TXT\n    value: hidden\n  - type: A\n    value: 192.0.2.1\nns.lab:\n  type: A\n  value: 192.0.2.53\n",
     )
     .unwrap();
     let out = common::run(&["validate", "example.com.yaml"], work.path());
     let text = common::stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
+    let occluded: Vec<&str> = text.lines().filter(|l| l.contains("ns.occluded")).collect();
+    assert_eq!(occluded.len(), 2, "{text}");
     assert!(
-        text.contains("example.com.yaml:4:1: warning: ns.occluded"),
+        occluded.iter().any(|l| l.contains("TXT record at 'www.lab'"))
+            && occluded.iter().any(|l| l.contains("A record at 'www.lab'")),
         "{text}"
     );
 }
@@ -173,4 +178,15 @@ www:
         "{}",
         common::stdout(&out)
     );
+}
+
+#[test]
+fn a_zone_file_named_in_another_case_is_found() {
+    let work = tempfile::tempdir().unwrap();
+    common::write_zone(work.path(), "Example.COM", "www: {type: A, value: 192.0.2.1}\n");
+    for zone in ["example.com", "EXAMPLE.com."] {
+        let out = common::run(&["export", zone], work.path());
+        assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+        assert!(common::stdout(&out).contains("www.example.com. 3600 IN A 192.0.2.1"));
+    }
 }

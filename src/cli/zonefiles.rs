@@ -160,8 +160,22 @@ pub fn validate(args: &ValidateArgs, style: Style) -> Result<()> {
 pub(super) fn zone_path(dir: &Path, zone: &str) -> Result<PathBuf> {
     let origin = name::parse_zone(zone)
         .map_err(|e| Error::Usage(format!("'{zone}' is not a zone name: {e}")))?;
-    let stem = origin.to_ascii();
-    Ok(dir.join(format!("{}.yaml", stem.trim_end_matches('.'))))
+    let file = format!("{}.yaml", origin.to_ascii().trim_end_matches('.'));
+    let path = dir.join(&file);
+    if path.exists() {
+        return Ok(path);
+    }
+    // Zone names are case-insensitive: zones/Example.COM.yaml is the file of example.com.
+    let other_case = std::fs::read_dir(dir).ok().and_then(|entries| {
+        entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&file))
+            })
+    });
+    Ok(other_case.unwrap_or(path))
 }
 
 pub fn export(args: &ExportArgs) -> Result<()> {

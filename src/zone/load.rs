@@ -8,7 +8,7 @@
 //! Loading never stops at the first problem: every rule is checked on every record, and each
 //! problem becomes a [`Diagnostic`] at its line and column (see [`super::diag`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use super::diag::{Diagnostic, Pos, Sink};
@@ -704,19 +704,29 @@ impl Loader {
     /// Records at or below a delegation (other than its NS and glue addresses) are not served
     /// by this zone (RFC 1034 §4.2.1).
     fn occlusion(&mut self) {
-        let cuts: Vec<Name> = self
+        // Each delegation, with the name servers it names (an address of one of them below the
+        // cut is glue, which is served; any other record there is not).
+        let cuts: Vec<(Name, BTreeSet<Name>)> = self
             .entries
             .iter()
             .filter(|e| e.key.rtype == RType::NS && e.key.name != self.zone.origin)
-            .map(|e| e.key.name.clone())
+            .map(|e| {
+                let servers = match &e.set.data {
+                    RData::Ns(servers) => servers.clone(),
+                    _ => BTreeSet::new(),
+                };
+                (e.key.name.clone(), servers)
+            })
             .collect();
         for e in &self.entries {
-            let Some(cut) = cuts.iter().find(|c| c.zone_of(&e.key.name)) else {
+            let Some((cut, servers)) = cuts.iter().find(|(c, _)| c.zone_of(&e.key.name)) else {
                 continue;
             };
             let at_cut = e.key.name == *cut;
-            let glue =
-                matches!(e.key.rtype, RType::A | RType::AAAA) && !e.set.data.is_alias() && !at_cut;
+            let glue = matches!(e.key.rtype, RType::A | RType::AAAA)
+                && !e.set.data.is_alias()
+                && !at_cut
+                && servers.contains(&e.key.name);
             if (at_cut && e.key.rtype != RType::NS) || (!at_cut && !glue) {
                 self.sink
                     .warning(e.name_pos, "ns.occluded", format!("{} record at '{}' is at or below the delegation '{}' and will not be served", e.key.rtype, name::relative(&e.key.name, &self.zone.origin), name::relative(cut, &self.zone.origin)))
