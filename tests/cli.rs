@@ -89,7 +89,9 @@ fn warnings_alone_do_not_fail_validation() {
     let occluded: Vec<&str> = text.lines().filter(|l| l.contains("ns.occluded")).collect();
     assert_eq!(occluded.len(), 2, "{text}");
     assert!(
-        occluded.iter().any(|l| l.contains("TXT record at 'www.lab'"))
+        occluded
+            .iter()
+            .any(|l| l.contains("TXT record at 'www.lab'"))
             && occluded.iter().any(|l| l.contains("A record at 'www.lab'")),
         "{text}"
     );
@@ -183,7 +185,11 @@ www:
 #[test]
 fn a_zone_file_named_in_another_case_is_found() {
     let work = tempfile::tempdir().unwrap();
-    common::write_zone(work.path(), "Example.COM", "www: {type: A, value: 192.0.2.1}\n");
+    common::write_zone(
+        work.path(),
+        "Example.COM",
+        "www: {type: A, value: 192.0.2.1}\n",
+    );
     for zone in ["example.com", "EXAMPLE.com."] {
         let out = common::run(&["export", zone], work.path());
         assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));

@@ -167,13 +167,11 @@ pub(super) fn zone_path(dir: &Path, zone: &str) -> Result<PathBuf> {
     }
     // Zone names are case-insensitive: zones/Example.COM.yaml is the file of example.com.
     let other_case = std::fs::read_dir(dir).ok().and_then(|entries| {
-        entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.eq_ignore_ascii_case(&file))
-            })
+        entries.filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.eq_ignore_ascii_case(&file))
+        })
     });
     Ok(other_case.unwrap_or(path))
 }

@@ -1,0 +1,164 @@
+//! Master files of every shape (tests/masters/): records across lines in parentheses, comments
+//! inside them, multi-string and bare-word TXT, escapes, `$ORIGIN` changes, `$INCLUDE`, no
+//! `$TTL`, TTL units, TTL and class in either order, names in upper case. Each is imported,
+//! exported, and read by BIND (`named-checkzone -D`) on both sides: the records must be the same,
+//! record by record (the apex SOA and NS, which Route 53 owns, left out). The files in
+//! tests/masters/invalid/ must be refused, with exactly the `; expect: LINE RULE` problems, and
+//! nothing written.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+/// `named-checkzone -D` of a file, as (owner, ttl, type, rdata) in lower-case owners, without
+/// the apex SOA and NS.
+fn bind_reading(checkzone: &Path, zone: &str, file: &Path, cwd: &Path) -> BTreeSet<String> {
+    let out = Command::new(checkzone)
+        .args(["-D", "-o", "-", zone])
+        .arg(file)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "named-checkzone refused {}:\n{text}",
+        file.display()
+    );
+    let apex = format!("{zone}.");
+    text.lines()
+        .filter(|l| !l.starts_with("zone ") && *l != "OK" && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut f = l.splitn(5, char::is_whitespace).filter(|s| !s.is_empty());
+            let (owner, ttl, class, rtype) = (f.next()?, f.next()?, f.next()?, f.next()?);
+            // splitn on single whitespace leaves runs of tabs: take the rest after the type.
+            let rdata =
+                l[l.find(&format!("{class}\t{rtype}"))? + class.len() + 1 + rtype.len()..].trim();
+            let owner = owner.to_ascii_lowercase();
+            if owner == apex && matches!(rtype, "SOA" | "NS") {
+                return None;
+            }
+            Some(format!("{owner} {ttl} {rtype} {rdata}"))
+        })
+        .collect()
+}
+
+#[test]
+fn master_files_import_into_what_bind_reads() {
+    let Some(checkzone) = common::require_tool("named-checkzone", "bind9-utils") else {
+        return;
+    };
+    let dir = common::repo().join("tests/masters");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_str().unwrap();
+            // `<zone>.db`; the other files are included ones.
+            p.is_file() && name.ends_with(".db") && name.matches('.').count() >= 2
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    let mut failures = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap().to_str().unwrap();
+        let zone = name.trim_end_matches(".db");
+        let work = tempfile::tempdir().unwrap();
+        let zones = work.path().join("zones");
+        let import = common::dns()
+            .args(["import", zone, "--from-bind"])
+            .arg(file)
+            .arg("--zones")
+            .arg(&zones)
+            .output()
+            .unwrap();
+        if import.status.code() != Some(0) {
+            failures.push(format!(
+                "{name}: import failed:\n{}",
+                common::stderr(&import)
+            ));
+            continue;
+        }
+        let exported = work.path().join("exported.db");
+        let export = common::dns()
+            .args(["export", zone, "--format", "bind", "--zones"])
+            .arg(&zones)
+            .arg("-o")
+            .arg(&exported)
+            .output()
+            .unwrap();
+        assert_eq!(export.status.code(), Some(0), "{}", common::stderr(&export));
+        let want = bind_reading(&checkzone, zone, file, &dir);
+        let got = bind_reading(&checkzone, zone, &exported, work.path());
+        if want != got {
+            failures.push(format!(
+                "{name}: BIND reads the input and dns's copy differently\n  only in the input: {:#?}\n  only in the copy: {:#?}\n{}",
+                want.difference(&got).collect::<Vec<_>>(),
+                got.difference(&want).collect::<Vec<_>>(),
+                fs::read_to_string(zones.join(format!("{zone}.yaml"))).unwrap_or_default()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn master_files_dns_cannot_represent_are_refused_line_by_line() {
+    let dir = common::repo().join("tests/masters/invalid");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut failures = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap().to_str().unwrap();
+        let text = fs::read_to_string(file).unwrap();
+        let want: BTreeSet<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("; expect: "))
+            .map(|e| {
+                let (line, rule) = e.split_once(' ').unwrap();
+                format!("{name}:{line}: {rule}")
+            })
+            .collect();
+        assert!(!want.is_empty(), "{name} has no `; expect:` line");
+        let work = tempfile::tempdir().unwrap();
+        let out_file = work.path().join("out.yaml");
+        let out = common::dns()
+            .args(["import", "example.com", "--from-bind", name, "-o"])
+            .arg(&out_file)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let stderr = common::stderr(&out);
+        let got: BTreeSet<String> = stderr
+            .lines()
+            .map(|l| l.trim_start_matches("dns: "))
+            .filter(|l| l.starts_with(name))
+            .filter_map(|l| {
+                let mut parts = l.splitn(4, ':');
+                let (file, line, rule) = (parts.next()?, parts.next()?, parts.next()?);
+                Some(format!("{file}:{line}: {}", rule.trim()))
+            })
+            .collect();
+        if got != want {
+            failures.push(format!(
+                "{name}: expected {want:#?}\ngot {got:#?}\n{stderr}"
+            ));
+        }
+        if out.status.code() != Some(2) {
+            failures.push(format!("{name}: exit {:?}, expected 2", out.status.code()));
+        }
+        if out_file.exists() {
+            failures.push(format!(
+                "{name}: a file was written although the import failed"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
