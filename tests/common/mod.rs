@@ -107,3 +107,57 @@ pub fn write_zone(dir: &Path, zone: &str, text: &str) {
 }
 pub mod hostile;
 pub mod lab;
+
+/// BIND's reading of a master file (`named-checkzone -D`), as (owner, ttl, type, rdata) in lower-case owners, without
+/// the apex SOA and NS.
+pub fn bind_reading(
+    checkzone: &Path,
+    zone: &str,
+    file: &Path,
+    cwd: &Path,
+) -> Result<std::collections::BTreeSet<String>, String> {
+    let out = Command::new(checkzone)
+        .args(["-D", "-o", "-", zone])
+        .arg(file)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        return Err(format!(
+            "named-checkzone refused {}:\n{text}",
+            file.display()
+        ));
+    }
+    let apex = format!("{zone}.");
+    let mut records = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        if line.starts_with("zone ") || line == "OK" || line.trim().is_empty() {
+            continue;
+        }
+        // owner, TTL, class, type, then the data as BIND writes it (its spaces kept).
+        let mut rest = line;
+        let mut fields = Vec::new();
+        for _ in 0..4 {
+            rest = rest.trim_start();
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            fields.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+        let [owner, ttl, _class, rtype] = fields[..] else {
+            return Err(format!("unexpected line from named-checkzone: {line}"));
+        };
+        let owner = owner.to_ascii_lowercase();
+        if owner == apex && matches!(rtype, "SOA" | "NS") {
+            continue;
+        }
+        records.insert(format!("{owner} {ttl} {rtype} {}", rest.trim()));
+    }
+    if records.is_empty() {
+        return Err(format!(
+            "named-checkzone -D gave no records for {}:\n{text}",
+            file.display()
+        ));
+    }
+    Ok(records)
+}
