@@ -71,11 +71,11 @@ fn generated_zone(n: usize) -> String {
             6 => {
                 let _ = writeln!(
                     y,
-                    "txt{i}:\n  type: TXT\n  values:\n    - 'v=spf1 ip4:192.0.2.{} -all'\n    - '{}'\n    - 'quote \" back\\\\slash; semi é'",
+                    "txt{i}:\n  type: TXT\n  values:\n    - 'v=spf1 ip4:192.0.2.{} -all'\n    - '{}'\n    - 'quote \" semi; é'\n    - {{strings: ['back\\\\slash\\009tab', 'second string']}}",
                     i % 250,
                     "k".repeat(300 + i % 50)
                 );
-                count += 3;
+                count += 4;
             }
             7 => {
                 let _ = writeln!(

@@ -77,7 +77,9 @@ fn record() -> impl Strategy<Value = (String, String)> {
         prop::collection::vec(any::<[u8; 4]>(), 1..4).prop_map(|v| format!("type: A\nvalues: [{}]", v.iter().map(|a| format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])).collect::<Vec<_>>().join(", "))),
         any::<[u16; 8]>().prop_map(|a| format!("type: AAAA\nvalue: '{}'", std::net::Ipv6Addr::from(a))),
         "[a-z]{1,10}\\.example\\.net\\.".prop_map(|t| format!("type: CNAME\nvalue: {t}")),
-        prop::collection::vec("[ -~]{0,300}|[a-zé€ 😀]{0,40}", 1..3).prop_map(|v| format!("type: TXT\nvalues:\n{}", v.iter().map(|t| format!("  - '{}'", t.replace('\'', "''"))).collect::<Vec<_>>().join("\n"))),
+        // A plain text has no backslash but in `\;`; `strings:` takes any text, escaped.
+        prop::collection::vec("[ -\\[\\]-~]{0,300}|[a-zé€ 😀]{0,40}", 1..3).prop_map(|v| format!("type: TXT\nvalues:\n{}", v.iter().map(|t| format!("  - '{}'", t.replace('\'', "''"))).collect::<Vec<_>>().join("\n"))),
+        prop::collection::vec(prop::collection::vec("[ -~]{0,40}|[a-zé€ 😀]{0,20}", 1..4), 1..3).prop_map(|v| format!("type: TXT\nvalues:\n{}", v.iter().map(|strings| format!("  - {{strings: [{}]}}", strings.iter().map(|s| format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join("\n"))),
         (any::<u16>(), "[a-z]{1,8}\\.example\\.net\\.").prop_map(|(p, e)| format!("type: MX\nvalue: {{preference: {p}, exchange: {e}}}")),
         (any::<u8>(), "issue|issuewild|iodef|tbs", "[ -~]{0,40}").prop_map(|(f, t, v)| format!("type: CAA\nvalue: {{flags: {f}, tag: {t}, value: '{}'}}", v.replace('\'', "''"))),
         (any::<[u16; 3]>(), "[a-z]{1,8}\\.example\\.net\\.").prop_map(|(n, t)| format!("type: SRV\nvalue: {{priority: {}, weight: {}, port: {}, target: {t}}}", n[0], n[1], n[2])),

@@ -318,7 +318,7 @@ impl Loader {
             };
             let mut strings = Vec::with_capacity(items.len());
             for item in items {
-                let octets = self.txt_octets(item)?;
+                let octets = self.txt_octets(item, true)?;
                 if octets.len() > MAX_TXT_STRING {
                     self.sink
                         .error(item.pos, "txt.string-too-long", format!("this string is {} octets; a TXT string holds at most {MAX_TXT_STRING}", octets.len()))
@@ -335,7 +335,7 @@ impl Loader {
             }
             Txt(strings)
         } else {
-            Txt::from_text(&self.txt_octets(node)?)
+            Txt::from_text(&self.txt_octets(node, false)?)
         };
         let rendered = txt.presentation().len();
         if rendered > MAX_VALUE_CHARS {
@@ -347,9 +347,23 @@ impl Loader {
         Some(txt)
     }
 
-    /// The octets of one TXT text, escapes decoded.
-    fn txt_octets(&mut self, node: &Node) -> Option<Vec<u8>> {
+    /// The octets of one TXT text. A plain value (octoDNS's form) knows one escape, `\;`: a
+    /// backslash before anything else is refused, because octoDNS versions disagree on it (sent
+    /// as written, or read by Route 53 as an escape). In `strings:`, master-file escapes are read
+    /// (`\\`, `\"`, `\DDD`).
+    fn txt_octets(&mut self, node: &Node, escapes: bool) -> Option<Vec<u8>> {
         let raw = self.text(node, "txt.invalid", "text")?;
+        if !escapes
+            && let Some(at) = raw
+                .match_indices('\\')
+                .find(|(i, _)| raw.as_bytes().get(i + 1) != Some(&b';'))
+                .map(|(i, _)| i)
+        {
+            self.sink
+                .error(node.pos, "txt.escape", format!("a backslash in a TXT value ({:?}): octoDNS knows only `\\;`, and its versions disagree on any other (sent as written, or read by Route 53 as an escape), so dns does not guess", &raw[at..raw.len().min(at + 4)]))
+                .hint("for a literal backslash or an octet such as a tab, write the record as `{strings: ['...']}`, where `\\\\`, `\\\"` and `\\DDD` are read as in master files");
+            return None;
+        }
         if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
             self.sink
                 .error(

@@ -149,8 +149,16 @@ fn values(rec: &mut String, data: &RData, rtype: super::RType) {
         RData::Txt(v) => plain_list(
             rec,
             v.iter().map(|t| {
-                if t.is_plain() {
-                    scalar(&escape_text(&t.joined(), true))
+                // A plain value holds `\;` and nothing else escaped, and is not wrapped in
+                // double quotes (see values.rs); anything else is written as its strings.
+                let joined = t.joined();
+                let quoted = |s: &str| s.len() >= 2 && s.starts_with('"') && s.ends_with('"');
+                let escaped = |s: &str| s.contains('\\') || s.chars().any(char::is_control);
+                let plain = std::str::from_utf8(&joined)
+                    .ok()
+                    .filter(|s| t.is_plain() && !escaped(s) && !quoted(s));
+                if let Some(text) = plain {
+                    scalar(&text.replace(';', "\\;"))
                 } else {
                     let strings: Vec<String> =
                         t.0.iter().map(|s| scalar(&escape_text(s, true))).collect();
