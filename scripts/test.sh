@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, doing its own set-up:
-#   - a Python venv with the Route 53 emulator (moto[server]) in .venv/
+#   - a Python venv with the Route 53 emulator (moto[server]) and octoDNS in .venv/
 #   - the Debian packages the interop tests use, when running as root (apt-get)
 #   - as root: the tests run in a fresh network namespace with only loopback up (unshare -n),
 #     so that no test can reach the outside, even by mistake.
@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(bind9-utils nsd unbound dnsutils iproute2)
 MOTO_SPEC='moto[server]>=5.1,<6'
+# octoDNS's own loader, to compare its reading of zone files with dns's (tests/octodns_compat.rs)
+OCTODNS_SPEC='octodns==1.22.0'
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -25,10 +27,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -x .venv/bin/moto_server ]; then
-  echo "== creating .venv with $MOTO_SPEC"
-  python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check "$MOTO_SPEC"
+if [ ! -x .venv/bin/moto_server ] || ! .venv/bin/python -c 'import octodns' 2>/dev/null; then
+  echo "== .venv with $MOTO_SPEC and $OCTODNS_SPEC"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check "$MOTO_SPEC" "$OCTODNS_SPEC"
 fi
 export DNS_TEST_MOTO="$PWD/.venv/bin/moto_server"
 

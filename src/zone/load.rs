@@ -495,7 +495,7 @@ impl Loader {
                         "record.value-conflict",
                         "record has both `value` and `values`",
                     )
-                    .hint("use `value` for one value or `values` for a list, not both");
+                    .hint("use `value` for one value or `values` for a list, not both (octoDNS would use `values` and drop `value` without a word)");
                 return;
             }
             (Some(v), None) | (None, Some(v)) => match &v.kind {

@@ -120,7 +120,7 @@ impl Loader {
                         e.rule(),
                         format!("target '{text}' has no trailing dot"),
                     )
-                    .hint(format!("targets are absolute: write '{text}.'"));
+                    .hint(format!("targets are absolute: write '{text}.' (octoDNS 1.22 accepts it without the dot and Route 53 reads it as '{text}.'; dns does not guess whether a relative name was meant)"));
                 None
             }
             Err(e) => {
@@ -371,7 +371,7 @@ impl Loader {
                     "txt.quoted",
                     "TXT value is wrapped in double quotes, which would become part of the record",
                 )
-                .hint("remove the double quotes: dns quotes and splits TXT values itself (octoDNS strips them and joins `\" \"`-separated parts into one text; for separate strings write `{strings: [...]}`)");
+                .hint("remove the double quotes: dns quotes and splits TXT values itself (octoDNS 1.22 would keep them as part of the text); for separate strings write `{strings: [...]}`");
             return None;
         }
         match unescape_text(raw) {

@@ -1,0 +1,141 @@
+//! octoDNS compatibility: each zone file in tests/octodns/ is read by octoDNS's own loader
+//! (PyPI `octodns`'s YamlProvider, in the test venv, through scripts/octodns_dump.py) and by
+//! dns, and the two readings are compared record by record: names, types, TTLs, every value in
+//! the form it is sent in (TXT as its quoted strings), and which records are `ignored`. A file
+//! octoDNS syncs must load into the same records in dns, or be refused with a line.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dns::zone::bind::rdata_texts;
+use dns::zone::load::load_str;
+use dns::zone::{RData, name};
+
+/// The venv's Python with `octodns` importable, or why not. Missing under CI=true: a failure.
+fn octodns_python() -> Option<PathBuf> {
+    let python = common::repo().join(".venv/bin/python");
+    let ok = Command::new(&python)
+        .args(["-c", "import octodns"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some(python);
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "octodns is not importable from .venv under CI=true: scripts/test.sh installs it"
+    );
+    eprintln!("SKIPPED: octodns is not installed in .venv (scripts/test.sh installs it)");
+    None
+}
+
+/// (name, type) → (ttl, sorted values, ignored).
+type Reading = BTreeMap<(String, String), (Option<u64>, Vec<String>, bool)>;
+
+fn octodns_reading(python: &Path, dir: &Path, zone: &str) -> Reading {
+    let out = Command::new(python)
+        .arg(common::repo().join("scripts/octodns_dump.py"))
+        .arg(dir)
+        .arg(zone)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "octoDNS refused {zone}: {}",
+        common::stderr(&out)
+    );
+    let records: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    records
+        .into_iter()
+        .map(|r| {
+            let ignored = r["ignored"].as_bool().unwrap();
+            let values = if ignored {
+                vec![]
+            } else {
+                r["values"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_string())
+                    .collect()
+            };
+            (
+                (
+                    r["name"].as_str().unwrap().to_string(),
+                    r["type"].as_str().unwrap().to_string(),
+                ),
+                (
+                    (!ignored).then(|| r["ttl"].as_u64().unwrap()),
+                    values,
+                    ignored,
+                ),
+            )
+        })
+        .collect()
+}
+
+fn dns_reading(file: &Path) -> Reading {
+    let loaded = load_str(file, &std::fs::read_to_string(file).unwrap());
+    assert!(loaded.is_valid(), "{:#?}", loaded.diagnostics);
+    let zone = loaded.zone;
+    let relative = |n: &dns::zone::Name| {
+        let r = name::relative(n, &zone.origin);
+        if r == "@" { String::new() } else { r }
+    };
+    let mut out = Reading::new();
+    for (key, set) in &zone.rrsets {
+        let mut values = match &set.data {
+            RData::Caa(v) => v
+                .iter()
+                .map(|c| format!("{} {} {}", c.flags, c.tag, c.value))
+                .collect(),
+            other => rdata_texts(other),
+        };
+        values.sort();
+        out.insert(
+            (relative(&key.name), key.rtype.to_string()),
+            (set.ttl.map(u64::from), values, false),
+        );
+    }
+    for key in &zone.settings.ignored_sets {
+        out.insert(
+            (relative(&key.name), key.rtype.to_string()),
+            (None, vec![], true),
+        );
+    }
+    out
+}
+
+#[test]
+fn octodns_and_dns_read_the_same_zone_files_into_the_same_records() {
+    let Some(python) = octodns_python() else {
+        return;
+    };
+    let dir = common::repo().join("tests/octodns");
+    let mut zones: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            // `<zone>.yaml`; the others are included files (`<zone>-….yaml`).
+            let zone = name.strip_suffix(".yaml")?;
+            (!zone.contains('-')).then(|| zone.to_string())
+        })
+        .collect();
+    zones.sort();
+    assert!(!zones.is_empty());
+    for zone in zones {
+        let theirs = octodns_reading(&python, &dir, &zone);
+        let ours = dns_reading(&dir.join(format!("{zone}.yaml")));
+        assert!(theirs.len() > 5, "{zone}: {theirs:#?}");
+        let keys: std::collections::BTreeSet<_> = theirs.keys().chain(ours.keys()).collect();
+        let differ: Vec<String> = keys
+            .into_iter()
+            .filter(|k| theirs.get(*k) != ours.get(*k))
+            .map(|k| format!("{k:?}: octoDNS {:?}, dns {:?}", theirs.get(k), ours.get(k)))
+            .collect();
+        assert!(differ.is_empty(), "{zone}:\n{}", differ.join("\n"));
+    }
+}
