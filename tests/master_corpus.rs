@@ -4,12 +4,21 @@
 //! exported, and read by BIND (`named-checkzone -D`) on both sides: the records must be the same,
 //! record by record (the apex SOA and NS, which Route 53 owns, left out). The files in
 //! tests/masters/invalid/ must be refused, with exactly the `; expect: LINE RULE` problems, and
-//! nothing written.
+//! nothing written. Files BIND refuses (tests/masters/bind-refuses/: no NS, an NS without an
+//! address, which Route 53's apex makes moot) are compared with the records NSD reads from them
+//! (`nsd-checkzone -p`), written in the file as `; record:` lines.
 
 mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
+
+/// The zone a corpus file names in a `; zone: NAME` comment.
+fn zone_comment(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("; zone: "))
+        .map(|z| z.trim().trim_end_matches('.').to_string())
+}
 
 #[test]
 fn master_files_import_into_what_bind_reads() {
@@ -22,8 +31,11 @@ fn master_files_import_into_what_bind_reads() {
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_str().unwrap();
-            // `<zone>.db`; the other files are included ones.
-            p.is_file() && name.ends_with(".db") && name.matches('.').count() >= 2
+            // `<zone>.db` or a file that names its zone; the others are included ones.
+            p.is_file()
+                && name.ends_with(".db")
+                && (name.matches('.').count() >= 2
+                    || zone_comment(&fs::read_to_string(p).unwrap()).is_some())
         })
         .collect();
     files.sort();
@@ -31,7 +43,9 @@ fn master_files_import_into_what_bind_reads() {
     let mut failures = Vec::new();
     for file in &files {
         let name = file.file_name().unwrap().to_str().unwrap();
-        let zone = name.trim_end_matches(".db");
+        let text = fs::read_to_string(file).unwrap();
+        let zone = zone_comment(&text).unwrap_or_else(|| name.trim_end_matches(".db").to_string());
+        let zone = zone.as_str();
         let work = tempfile::tempdir().unwrap();
         let zones = work.path().join("zones");
         let import = common::dns()
@@ -96,8 +110,9 @@ fn master_files_dns_cannot_represent_are_refused_line_by_line() {
         assert!(!want.is_empty(), "{name} has no `; expect:` line");
         let work = tempfile::tempdir().unwrap();
         let out_file = work.path().join("out.yaml");
+        let zone = zone_comment(&text).unwrap_or_else(|| "example.com".into());
         let out = common::dns()
-            .args(["import", "example.com", "--from-bind", name, "-o"])
+            .args(["import", &zone, "--from-bind", name, "-o"])
             .arg(&out_file)
             .current_dir(&dir)
             .output()
@@ -128,4 +143,60 @@ fn master_files_dns_cannot_represent_are_refused_line_by_line() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn master_files_bind_refuses_import_into_what_nsd_reads() {
+    let Some(checkzone) = common::require_tool("named-checkzone", "bind9-utils") else {
+        return;
+    };
+    let dir = common::repo().join("tests/masters/bind-refuses");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for file in &files {
+        let name = file.file_name().unwrap().to_str().unwrap();
+        let text = fs::read_to_string(file).unwrap();
+        let zone = zone_comment(&text).unwrap();
+        let want: BTreeSet<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("; record: "))
+            .map(str::to_string)
+            .collect();
+        assert!(!want.is_empty(), "{name} has no `; record:` line");
+        let work = tempfile::tempdir().unwrap();
+        let zones = work.path().join("zones");
+        let import = common::dns()
+            .args(["import", &zone, "--from-bind"])
+            .arg(file)
+            .arg("--zones")
+            .arg(&zones)
+            .output()
+            .unwrap();
+        assert_eq!(
+            import.status.code(),
+            Some(0),
+            "{name}: {}",
+            common::stderr(&import)
+        );
+        let exported = work.path().join("exported.db");
+        let export = common::dns()
+            .args(["export", &zone, "--format", "bind", "--zones"])
+            .arg(&zones)
+            .arg("-o")
+            .arg(&exported)
+            .output()
+            .unwrap();
+        assert_eq!(export.status.code(), Some(0), "{}", common::stderr(&export));
+        let got = common::bind_reading(&checkzone, &zone, &exported, work.path())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let got: BTreeSet<String> = got
+            .into_iter()
+            .map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
 }

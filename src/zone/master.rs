@@ -625,6 +625,9 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
         "SOA" => {
             if r.soa_owner.as_ref().is_none_or(|o| *o == owner) {
                 r.soa_owner = Some(owner.clone());
+                // Without $ORIGIN or a zone name, the SOA's owner is where `@` and relative
+                // names start (as BIND's zone name would be).
+                st.origin.get_or_insert_with(|| owner.clone());
                 match rdata.get(6).map(|t| t.str()).and_then(|m| parse_ttl(&m)) {
                     Some(minimum) if rdata.len() == 7 => Ok((None, Value::Soa { minimum })),
                     _ => Err("an SOA record has 7 fields: mname rname serial refresh retry expire minimum".into()),
