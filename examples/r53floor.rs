@@ -24,7 +24,7 @@ fn main() {
             endpoint_url: None,
             max_rps: 1000.0,
         };
-        let client = Route53::connect(&options).await;
+        let client = Route53::connect(&options).await.expect("AWS credentials");
         let hosted = client.find_zone(&origin, None).await.expect("the zone");
         let mut count = 0;
         client

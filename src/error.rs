@@ -51,6 +51,10 @@ pub enum Error {
     #[error("{zone}: {source}")]
     Provider { zone: String, source: ProviderError },
 
+    /// AWS could not be used at all (credentials, profile): before any zone.
+    #[error("{0}")]
+    Aws(ProviderError),
+
     #[error("{zone}: refused: {source}; review the plan and pass --force to apply it anyway")]
     Unsafe { zone: String, source: Unsafe },
 
@@ -92,7 +96,7 @@ impl Error {
     /// What to do about it, when the message alone does not say.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
-            Error::Provider { source, .. } => source.hint(),
+            Error::Provider { source, .. } | Error::Aws(source) => source.hint(),
             _ => None,
         }
     }
@@ -111,12 +115,20 @@ impl Error {
             Error::Findings(_) | Error::WaitTimeout { .. } => 1,
             Error::Unreachable(_) => 3,
             Error::Write { .. } => 3,
-            Error::Provider { source, .. } => match source {
+            Error::Provider { source, .. } | Error::Aws(source) => match source {
                 ProviderError::NotFound { .. }
                 | ProviderError::Ambiguous { .. }
-                | ProviderError::WrongZone { .. } => 2,
+                | ProviderError::WrongZone { .. }
+                | ProviderError::UnknownProfile { .. } => 2,
                 ProviderError::Rejected { .. } => 4,
-                ProviderError::Api { .. } | ProviderError::WaitTimeout { .. } => 3,
+                ProviderError::Api { .. }
+                | ProviderError::WaitTimeout { .. }
+                | ProviderError::NoCredentials { .. }
+                | ProviderError::CredentialsFailed { .. }
+                | ProviderError::BadCredentials { .. }
+                | ProviderError::Expired { .. }
+                | ProviderError::AccessDenied { .. }
+                | ProviderError::Network { .. } => 3,
             },
             Error::Unsafe { .. } | Error::StalePlan { .. } | Error::NotConfirmed(_) => 4,
             Error::ZonesFailed { code, .. } => *code,

@@ -557,3 +557,116 @@ fn sync_verify_asks_every_authoritative_server_after_insync() {
         "{text}"
     );
 }
+
+/// The lines a person sees on stderr, with no SDK internals among them.
+fn plain_error(out: &Output, code: i32, says: &str) -> String {
+    let err = common::stderr(out);
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    assert!(err.contains(says), "{err}");
+    for noise in [
+        "IMDS",
+        "SdkBody",
+        "ServiceError",
+        "DispatchFailure",
+        "FailedToLoadToken",
+    ] {
+        assert!(
+            !err.contains(noise),
+            "SDK internals on stderr ({noise}):\n{err}"
+        );
+    }
+    assert!(err.lines().count() <= 3, "more than three lines:\n{err}");
+    err
+}
+
+/// `dns` with no credentials anywhere: no keys, no profile files, no instance metadata.
+fn without_credentials(url: &str, home: &Path) -> std::process::Command {
+    let mut cmd = moto::dns_at(url);
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_ROLE_ARN")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env_remove("AWS_REGION")
+        .env("HOME", home);
+    cmd
+}
+
+#[test]
+fn no_credentials_is_one_short_error_that_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_zone(dir.path(), ZONE, "www: {type: A, value: 192.0.2.1}\n");
+    // Nothing listens here: no request may be needed to say that credentials are missing.
+    let out = without_credentials("http://127.0.0.1:1", dir.path())
+        .arg("plan")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = plain_error(&out, 3, "no AWS credentials found");
+    assert!(
+        err.contains("aws configure") && err.contains("scripts/demo.sh"),
+        "{err}"
+    );
+
+    let out = without_credentials("http://127.0.0.1:1", dir.path())
+        .args(["plan", "--profile", "nosuch"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    plain_error(&out, 2, "the AWS profile 'nosuch' is not defined");
+}
+
+#[test]
+fn unknown_keys_denied_actions_and_no_network_are_each_named() {
+    // moto checking every request against its IAM: keys it never issued are refused.
+    let Some(strict) = moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    common::write_zone(dir.path(), ZONE, "www: {type: A, value: 192.0.2.1}\n");
+    let out = run(&strict.url(), dir.path(), &["plan"]);
+    plain_error(
+        &out,
+        3,
+        "AWS rejected the credentials (InvalidClientTokenId)",
+    );
+
+    // A policy without ChangeResourceRecordSets: the plan works, the sync names the action.
+    let moto = moto::start().unwrap();
+    let proxy = Proxy::start(
+        moto.port,
+        Faults {
+            deny: vec!["ChangeResourceRecordSets"],
+            ..Faults::default()
+        },
+    );
+    moto::create_zone(moto.port, ZONE, "denied");
+    ok(&run(&proxy.url(), dir.path(), &["plan"]));
+    let out = run(&proxy.url(), dir.path(), &["sync", "--yes"]);
+    let err = plain_error(&out, 3, "AWS denied route53:ChangeResourceRecordSets");
+    assert!(err.contains("dns iam-policy"), "{err}");
+
+    // Nothing listening at the endpoint.
+    let out = run("http://127.0.0.1:1", dir.path(), &["plan"]);
+    plain_error(&out, 3, "cannot reach Route 53");
+}
+
+#[test]
+fn a_ci_role_by_web_identity_is_taken_from_the_default_chain() {
+    // As a CI job with an OIDC token: AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, no keys; the
+    // role is assumed through moto's STS.
+    let Some((moto, dir)) = setup() else { return };
+    moto::create_zone(moto.port, ZONE, "oidc");
+    common::write_zone(dir.path(), ZONE, "www: {type: A, value: 192.0.2.1}\n");
+    let token = dir.path().join("token");
+    std::fs::write(&token, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2ln").unwrap();
+    let out = without_credentials(&moto.url(), dir.path())
+        .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/dns-ci")
+        .env("AWS_WEB_IDENTITY_TOKEN_FILE", &token)
+        .arg("plan")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    assert!(text.contains("+ www A"), "{text}");
+}

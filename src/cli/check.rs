@@ -423,7 +423,9 @@ async fn route53_name_servers(
     args: &CheckArgs,
     qname: &hickory_proto::rr::Name,
 ) -> Result<BTreeSet<hickory_proto::rr::Name>> {
-    let client = Route53::connect(&options(&args.aws)).await;
+    let client = Route53::connect(&options(&args.aws))
+        .await
+        .map_err(Error::Aws)?;
     let mut candidate = qname.clone();
     loop {
         match client

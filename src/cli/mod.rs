@@ -50,19 +50,31 @@ fn color_enabled(choice: ColorChoice, terminal: bool) -> bool {
     }
 }
 
+/// Our own messages at the chosen level; other crates' (aws-config, aws-smithy, hyper, hickory)
+/// only when they are errors, unless -v asks for more: their warnings about instance metadata
+/// or retried requests mean nothing to a person running `dns` and hide our own.
 fn init_logging(cli: &Cli, color: bool) {
-    let level = match (cli.quiet, cli.verbose) {
-        (true, _) => tracing::Level::ERROR,
-        (false, 0) => tracing::Level::WARN,
-        (false, 1) => tracing::Level::INFO,
-        (false, 2) => tracing::Level::DEBUG,
-        _ => tracing::Level::TRACE,
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    let ours = match (cli.quiet, cli.verbose) {
+        (true, _) => LevelFilter::ERROR,
+        (false, 0) => LevelFilter::WARN,
+        (false, 1) => LevelFilter::INFO,
+        (false, 2) => LevelFilter::DEBUG,
+        _ => LevelFilter::TRACE,
     };
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(level)
+    let theirs = match cli.verbose {
+        0 => LevelFilter::ERROR,
+        1 => LevelFilter::WARN,
+        _ => ours,
+    };
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(LevelFilter::TRACE)
         .with_writer(std::io::stderr)
         .with_ansi(color)
-        .with_target(false)
+        .with_target(cli.verbose >= 2)
         .without_time()
-        .try_init();
+        .finish()
+        .with(Targets::new().with_target("dns", ours).with_default(theirs));
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }

@@ -228,7 +228,9 @@ pub fn plan(args: &PlanArgs, style: Style) -> Result<()> {
     let zones = load_selected(&args.zones)?;
     let total = zones.len();
     runtime()?.block_on(async {
-        let client = Route53::connect(&options(&args.aws)).await;
+        let client = Route53::connect(&options(&args.aws))
+            .await
+            .map_err(Error::Aws)?;
         let results = plan_all(&client, zones, &args.zones, false).await;
         let mut failures = Vec::new();
         let mut plans = Vec::new();
@@ -270,7 +272,9 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
     let zones = load_selected(&args.plan.zones)?;
     let total = zones.len();
     runtime()?.block_on(async {
-        let client = Route53::connect(&options(&args.plan.aws)).await;
+        let client = Route53::connect(&options(&args.plan.aws))
+            .await
+            .map_err(Error::Aws)?;
         let results = plan_all(&client, zones, &args.plan.zones, args.create_zone).await;
         let mut failures = Vec::new();
         let mut ready = Vec::new();
@@ -483,7 +487,9 @@ pub fn import(args: &ImportArgs, zone_name: &str) -> Result<()> {
     let origin = crate::zone::name::parse_zone(zone_name)
         .map_err(|e| Error::Usage(format!("'{zone_name}' is not a zone name: {e}")))?;
     let (mut zone, unmanaged) = runtime()?.block_on(async {
-        let client = Route53::connect(&options(&args.aws)).await;
+        let client = Route53::connect(&options(&args.aws))
+            .await
+            .map_err(Error::Aws)?;
         let zone_err = |source| Error::Provider {
             zone: origin.to_ascii(),
             source,

@@ -41,6 +41,12 @@ pub fn free_port() -> u16 {
 
 /// Starts moto, or says why not: skipped on a laptop without it, a failure under CI=true.
 pub fn start() -> Option<Moto> {
+    start_with(&[])
+}
+
+/// The same with environment variables for moto (e.g. `INITIAL_NO_AUTH_ACTION_COUNT=0`: every
+/// request is authenticated against moto's IAM, so unknown keys are refused).
+pub fn start_with(env: &[(&str, &str)]) -> Option<Moto> {
     let Some(binary) = moto_binary() else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!(
@@ -56,6 +62,7 @@ pub fn start() -> Option<Moto> {
         let port = free_port();
         let child = Command::new(&binary)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -30,6 +30,9 @@ pub struct Faults {
     /// Before the first ChangeResourceRecordSets, send this change batch (XML) to the same zone:
     /// somebody else's change landing between plan and apply.
     pub concurrent_change: Option<String>,
+    /// Answer these operations with 403 AccessDenied, as Route 53 does for an IAM policy that
+    /// lacks the action.
+    pub deny: Vec<&'static str>,
 }
 
 #[derive(Debug, Default)]
@@ -199,7 +202,12 @@ async fn handle(
         let mut st = state.lock().unwrap();
         *st.counts.entry(op.to_string()).or_default() += 1;
         let mut fault = None;
-        if let Some(n) = st.faults.throttle.get_mut(op).filter(|n| **n > 0) {
+        if st.faults.deny.contains(&op) {
+            fault = Some((
+                "AccessDenied",
+                "User: arn:aws:iam::123456789012:user/ci is not authorized to perform this action",
+            ));
+        } else if let Some(n) = st.faults.throttle.get_mut(op).filter(|n| **n > 0) {
             *n -= 1;
             fault = Some(("Throttling", "Rate exceeded"));
         } else if op == "ChangeResourceRecordSets" && st.faults.prior_request > 0 {
@@ -224,7 +232,11 @@ async fn handle(
         (fault, concurrent, st.faults.route53_checks, pending)
     };
     if let Some((code, message)) = fault {
-        return Ok(error_response(code, message));
+        let mut resp = error_response(code, message);
+        if code == "AccessDenied" {
+            *resp.status_mut() = StatusCode::FORBIDDEN;
+        }
+        return Ok(resp);
     }
     if let Some(batch) = concurrent {
         let (status, _, _) = forward(

@@ -72,6 +72,39 @@ pub enum ProviderError {
     },
     #[error("change {change_id} was still PENDING after {waited:?}")]
     WaitTimeout { change_id: String, waited: Duration },
+    #[error(
+        "no AWS credentials found{}: looked in the environment (AWS_ACCESS_KEY_ID, AWS_PROFILE), the ~/.aws config and credentials files, SSO, web identity (AWS_ROLE_ARN) and the instance or container role",
+        profile.as_ref().map(|p| format!(" for profile '{p}'")).unwrap_or_default()
+    )]
+    NoCredentials { profile: Option<String> },
+    #[error("the AWS profile '{profile}' is not defined in ~/.aws/config or ~/.aws/credentials")]
+    UnknownProfile { profile: String },
+    #[error("the AWS credentials{} could not be loaded: {message}", profile.as_ref().map(|p| format!(" of profile '{p}'")).unwrap_or_default())]
+    CredentialsFailed {
+        profile: Option<String>,
+        message: String,
+    },
+    #[error("AWS rejected the credentials ({code}) at {operation}: {message}")]
+    BadCredentials {
+        operation: &'static str,
+        code: String,
+        message: String,
+    },
+    #[error("the AWS session has expired ({code}) at {operation}")]
+    Expired {
+        operation: &'static str,
+        code: String,
+    },
+    #[error("AWS denied route53:{operation}: {message}")]
+    AccessDenied {
+        operation: &'static str,
+        message: String,
+    },
+    #[error("cannot reach Route 53 ({operation}): {message}")]
+    Network {
+        operation: &'static str,
+        message: String,
+    },
 }
 
 impl ProviderError {
@@ -90,9 +123,147 @@ impl ProviderError {
             ProviderError::Api { .. } => {
                 Some("check the network, credentials (--profile) and permissions for route53:*")
             }
+            ProviderError::NoCredentials { .. } => Some(
+                "run `aws configure` (keys) or `aws sso login --profile NAME` (SSO), then pass --profile NAME or set AWS_PROFILE; to see dns work without an AWS account, run scripts/demo.sh",
+            ),
+            ProviderError::UnknownProfile { .. } => Some(
+                "check the name (`aws configure list-profiles`), or create it with `aws configure --profile NAME`",
+            ),
+            ProviderError::CredentialsFailed { .. } => Some(
+                "for SSO, run `aws sso login --profile NAME`; otherwise check the profile with `aws sts get-caller-identity`",
+            ),
+            ProviderError::BadCredentials { .. } => Some(
+                "the access key is unknown or its secret is wrong: check the profile (`aws sts get-caller-identity`) or create a new key",
+            ),
+            ProviderError::Expired { .. } => Some(
+                "log in again (`aws sso login --profile NAME`) or refresh the temporary credentials",
+            ),
+            ProviderError::AccessDenied { .. } => Some(
+                "give the role or user the permissions dns needs: `dns iam-policy` prints a minimal policy for zones/",
+            ),
+            ProviderError::Network { .. } => Some(
+                "check the network and proxy settings (HTTPS_PROXY), or --endpoint-url / AWS_ENDPOINT_URL",
+            ),
             _ => None,
         }
     }
+}
+
+/// A request whose connection could not even be opened (refused, no such host) is not sent
+/// again: ten attempts with backoff would keep a person waiting most of a minute to learn that
+/// the network is down. Throttling, server errors and connections lost mid-request are still
+/// retried.
+#[derive(Debug)]
+struct NoRetryWhenUnreachable;
+
+impl aws_smithy_runtime_api::client::retries::classifiers::ClassifyRetry
+    for NoRetryWhenUnreachable
+{
+    fn classify_retry(
+        &self,
+        ctx: &aws_smithy_runtime_api::client::interceptors::context::InterceptorContext,
+    ) -> aws_smithy_runtime_api::client::retries::classifiers::RetryAction {
+        use aws_smithy_runtime_api::client::retries::classifiers::RetryAction;
+        let Some(Err(err)) = ctx.output_or_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let Some(connector) = err.as_connector_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let mut cause: Option<&dyn std::error::Error> = Some(connector);
+        while let Some(e) = cause {
+            let text = e.to_string();
+            if text.contains("tcp connect error") || text.contains("dns error") {
+                return RetryAction::RetryForbidden;
+            }
+            cause = e.source();
+        }
+        RetryAction::NoActionIndicated
+    }
+
+    fn name(&self) -> &'static str {
+        "no retry when the endpoint cannot be reached"
+    }
+}
+
+/// Whether the default chain finds credentials, in a person's terms when it does not.
+async fn check_credentials(
+    shared: &aws_config::SdkConfig,
+    options: &AwsOptions,
+) -> Result<(), ProviderError> {
+    use aws_credential_types::provider::ProvideCredentials;
+    use aws_credential_types::provider::error::CredentialsError;
+    let profile = options
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
+    if let Some(p) = &profile
+        && std::env::var_os("AWS_ACCESS_KEY_ID").is_none()
+        && !profile_defined(p)
+    {
+        return Err(ProviderError::UnknownProfile { profile: p.clone() });
+    }
+    let Some(provider) = shared.credentials_provider() else {
+        return Err(ProviderError::NoCredentials { profile });
+    };
+    match provider.provide_credentials().await {
+        Ok(_) => Ok(()),
+        Err(CredentialsError::CredentialsNotLoaded(_)) => {
+            Err(ProviderError::NoCredentials { profile })
+        }
+        Err(e) => {
+            let message = DisplayErrorContext(&e).to_string();
+            match &profile {
+                Some(p)
+                    if message.contains("ProfileNotFound")
+                        || message.contains(&format!("profile `{p}` was not defined"))
+                        || message.contains("was not defined") =>
+                {
+                    Err(ProviderError::UnknownProfile { profile: p.clone() })
+                }
+                _ => Err(ProviderError::CredentialsFailed {
+                    profile,
+                    message: first_line(&message),
+                }),
+            }
+        }
+    }
+}
+
+/// Whether a profile of that name is in the shared config or credentials file
+/// (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config`, `~/.aws/credentials`).
+fn profile_defined(profile: &str) -> bool {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let file = |var: &str, default: &str| {
+        std::env::var_os(var)
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(default)))
+    };
+    let sections = [
+        (file("AWS_CONFIG_FILE", "config"), true),
+        (file("AWS_SHARED_CREDENTIALS_FILE", "credentials"), false),
+    ];
+    sections.into_iter().any(|(path, is_config)| {
+        let Some(text) = path.and_then(|p| std::fs::read_to_string(p).ok()) else {
+            return false;
+        };
+        text.lines().any(|line| {
+            let Some(header) = line
+                .trim()
+                .strip_prefix('[')
+                .and_then(|l| l.strip_suffix(']'))
+            else {
+                return false;
+            };
+            let header = header.trim();
+            let name = if is_config && header != "default" {
+                header.strip_prefix("profile").map(str::trim)
+            } else {
+                Some(header)
+            };
+            name == Some(profile)
+        })
+    })
 }
 
 /// Spaces requests evenly: at most `rps` a second, shared by every task holding a clone.
@@ -156,14 +327,96 @@ pub struct Route53 {
 /// Page size of ListResourceRecordSets (Route 53's maximum).
 pub const PAGE: i32 = 300;
 
+/// A failed request in a person's terms: the network, the credentials, a denied action, or
+/// what Route 53 said (its error code and message, not the SDK's debug text).
 fn api_error<E: ProvideErrorMetadata + std::error::Error + 'static>(
     operation: &'static str,
     err: SdkError<E>,
 ) -> ProviderError {
-    ProviderError::Api {
-        operation,
-        message: DisplayErrorContext(&err).to_string(),
+    let (code, message) = match &err {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+            // The innermost cause says it best ("Connection refused", "dns error").
+            let mut cause: &dyn std::error::Error = &err;
+            let mut text = err.to_string();
+            while let Some(next) = cause.source() {
+                cause = next;
+                let t = next.to_string();
+                if !t.is_empty() {
+                    text = t;
+                }
+            }
+            return ProviderError::Network {
+                operation,
+                message: first_line(&text),
+            };
+        }
+        SdkError::ServiceError(e) => {
+            // Route 53 puts the code under <Error>; moto (and some proxies) one level deeper,
+            // where the SDK does not look: read it from the body then.
+            let body = e
+                .raw()
+                .body()
+                .bytes()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            let code = e
+                .err()
+                .code()
+                .map(str::to_string)
+                .or_else(|| xml_field(&body, "Code"))
+                .unwrap_or_else(|| format!("HTTP {}", e.raw().status().as_u16()));
+            let message = e
+                .err()
+                .message()
+                .map(str::to_string)
+                .or_else(|| xml_field(&body, "Message"))
+                .unwrap_or_default();
+            (code, message)
+        }
+        _ => {
+            return ProviderError::Api {
+                operation,
+                message: first_line(&DisplayErrorContext(&err).to_string()),
+            };
+        }
+    };
+    match code.as_str() {
+        "InvalidClientTokenId"
+        | "SignatureDoesNotMatch"
+        | "UnrecognizedClientException"
+        | "InvalidAccessKeyId"
+        | "IncompleteSignature" => ProviderError::BadCredentials {
+            operation,
+            code,
+            message,
+        },
+        "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => {
+            ProviderError::Expired { operation, code }
+        }
+        "AccessDenied" | "AccessDeniedException" => {
+            ProviderError::AccessDenied { operation, message }
+        }
+        _ => ProviderError::Api {
+            operation,
+            message: format!("{code}: {message}"),
+        },
     }
+}
+
+/// The text of `<NAME>…</NAME>` in an XML error body.
+fn xml_field(body: &str, name: &str) -> Option<String> {
+    let start = body.find(&format!("<{name}>"))? + name.len() + 2;
+    let end = body[start..].find(&format!("</{name}>"))? + start;
+    Some(body[start..end].to_string())
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(300)
+        .collect()
 }
 
 fn bare_id(id: &str) -> String {
@@ -173,7 +426,9 @@ fn bare_id(id: &str) -> String {
 }
 
 impl Route53 {
-    pub async fn connect(options: &AwsOptions) -> Self {
+    /// A client from the default chain, its credentials checked before any request: a run
+    /// without credentials stops here, with where they were looked for and what to do.
+    pub async fn connect(options: &AwsOptions) -> Result<Self, ProviderError> {
         // hyper 1 + rustls/ring: the one HTTP stack (default features are off).
         let http = aws_smithy_http_client::Builder::new()
             .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
@@ -190,26 +445,46 @@ impl Route53 {
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
         }
-        if let Some(region) = &options.region {
-            loader = loader.region(aws_config::Region::new(region.clone()));
-        }
+        // Route 53 is global: a region from --region, the environment or the profile, else
+        // us-east-1, never instance metadata (which a laptop does not have).
+        let region = match &options.region {
+            Some(region) => aws_config::Region::new(region.clone()),
+            None => {
+                let mut profile = aws_config::profile::ProfileFileRegionProvider::builder();
+                if let Some(name) = &options.profile {
+                    profile = profile.profile_name(name);
+                }
+                let chain = aws_config::meta::region::RegionProviderChain::first_try(
+                    aws_config::environment::EnvironmentVariableRegionProvider::new(),
+                )
+                .or_else(profile.build());
+                match chain.region().await {
+                    Some(region) => region,
+                    None => {
+                        tracing::info!(
+                            "no AWS region configured: using us-east-1 (Route 53 is global)"
+                        );
+                        aws_config::Region::new("us-east-1")
+                    }
+                }
+            }
+        };
+        loader = loader.region(region);
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
         }
         let shared = loader.load().await;
+        check_credentials(&shared, options).await?;
         let attempts = CountAttempts::default();
-        let mut config =
-            aws_sdk_route53::config::Builder::from(&shared).interceptor(attempts.clone());
-        if shared.region().is_none() {
-            // Route 53 is global; without a configured region, sign for us-east-1.
-            config = config.region(aws_config::Region::new("us-east-1"));
-        }
-        let config = config.build();
-        Route53 {
+        let config = aws_sdk_route53::config::Builder::from(&shared)
+            .interceptor(attempts.clone())
+            .retry_classifier(NoRetryWhenUnreachable)
+            .build();
+        Ok(Route53 {
             client: Client::from_conf(config),
             limiter: Arc::new(RateLimiter::new(options.max_rps)),
             attempts,
-        }
+        })
     }
 
     /// HTTP requests made so far (retries included).
