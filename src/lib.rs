@@ -1,11 +1,22 @@
 //! `dns`: keep DNS zones in git, sync them to Route 53, and check delegations from the root down.
 //!
 //! The library holds everything; `main.rs` only maps the result of [`cli::run`] to an exit code
-//! through [`error::Error::exit_code`]. Modules, and which may use which:
+//! through [`error::Error::exit_code`]. Modules, and which may use which (arrows run one way:
+//! `cli` → `report`, `plan`, `provider`, `check` → `walk` → `zone`):
 //!
-//! * [`zone`]: the zone model, the YAML zone file format with positioned diagnostics, BIND
-//!   master-file import and export. Uses nothing else of ours.
-//! * [`cli`]: argument types (clap), validated configuration, dispatch and rendering.
+//! * [`zone`]: the zone model, the YAML zone file format with positioned diagnostics (octoDNS's
+//!   layout, `!include`, `octodns:` blocks), RFC 1035 master files (our own reader, export).
+//!   Uses nothing else of ours.
+//! * [`plan`]: the diff of a zone file against the live zone, as pure data (changes in canonical
+//!   order, a checksum), and the safety gates.
+//! * [`provider`]: Route 53 through aws-sdk-route53: credentials and their errors, zone lookup,
+//!   pages, change batches within Route 53's limits, waiting for INSYNC, rate limiting.
+//! * [`walk`]: the iterative walk from the root (our own UDP/TCP exchange on hickory-proto
+//!   messages, every answer judged, budgets and deadlines), batch verification, root hints.
+//! * [`check`]: the facts about a name gathered by the walk, the rules (one pure function each,
+//!   with a stable [`check::Code`]), verification of zone files on every server, resolver caches.
+//! * [`report`]: renderers for people and machines (plan diff, check trace and findings).
+//! * [`cli`]: argument types (clap), logging, dispatch.
 //! * [`error`]: the error type every command returns, and its exit codes.
 
 pub mod check;

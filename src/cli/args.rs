@@ -77,7 +77,7 @@ pub enum Command {
     )]
     Export(ExportArgs),
 
-    /// Create zones/<zone>.yaml from the live Route 53 hosted zone, or from a BIND master file
+    /// Create zones/ZONE.yaml from the live Route 53 hosted zone, or from a BIND master file
     #[command(
         after_help = "Examples:\n  dns import hive.example.com                 from Route 53\n  dns import --from-bind db.hive.example.com  from a master file\n  dns import hive.example.com --from-bind hive.zone -o -"
     )]
@@ -152,7 +152,7 @@ pub struct ImportArgs {
     #[arg(long, default_value = "zones")]
     pub zones: PathBuf,
 
-    /// Output file instead of zones/<zone>.yaml; '-' for stdout
+    /// Output file instead of zones/ZONE.yaml; '-' for stdout
     #[arg(short, long)]
     pub output: Option<PathBuf>,
 
@@ -323,7 +323,7 @@ pub struct CheckArgs {
     #[arg(short = '6')]
     pub ipv6_only: bool,
 
-    /// Verify the records of this zone file on every server (default: zones/<zone>.yaml when
+    /// Verify the records of this zone file on every server (default: zones/ZONE.yaml when
     /// it exists)
     #[arg(long, value_name = "FILE")]
     pub zone_file: Option<PathBuf>,
@@ -332,7 +332,7 @@ pub struct CheckArgs {
     #[arg(long = "zones", value_name = "DIR", default_value = "zones")]
     pub zones_dir: PathBuf,
 
-    /// Also ask these resolvers (RD=1) what they hold: IP[:PORT], `system` (/etc/resolv.conf);
+    /// Also ask these resolvers (RD=1) what they hold: IP or IP:PORT, `system` (/etc/resolv.conf);
     /// without a list, well-known public resolvers (1.1.1.1, 8.8.8.8, 9.9.9.9, 208.67.222.222)
     #[arg(long, value_delimiter = ',', num_args = 0.., value_name = "LIST")]
     pub resolvers: Option<Vec<String>>,
