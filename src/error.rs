@@ -10,6 +10,7 @@
 //! | 2 | bad input or usage: invalid zone file, bad argument, missing file |
 //! | 3 | could not do the job: I/O failure writing output, service or network unreachable |
 //! | 4 | refused: safety threshold, stale plan checksum, a concurrent change, or not confirmed |
+//! | 5 | `plan --detailed-exitcode`: changes are pending (0: none) |
 
 use std::path::PathBuf;
 
@@ -72,6 +73,10 @@ pub enum Error {
     #[error("{0} problem(s) found")]
     Findings(usize),
 
+    /// `plan --detailed-exitcode` with changes to make: not a failure, a distinct code.
+    #[error("{0} change(s) pending")]
+    ChangesPending(usize),
+
     #[error("still not done after {waited:.0?}: {pending}")]
     WaitTimeout {
         waited: std::time::Duration,
@@ -113,6 +118,7 @@ impl Error {
             | Error::TooLarge { .. }
             | Error::Hints(_) => 2,
             Error::Findings(_) | Error::WaitTimeout { .. } => 1,
+            Error::ChangesPending(_) => 5,
             Error::Unreachable(_) => 3,
             Error::Write { .. } => 3,
             Error::Provider { source, .. } | Error::Aws(source) => match source {

@@ -670,3 +670,75 @@ fn a_ci_role_by_web_identity_is_taken_from_the_default_chain() {
     let text = ok(&out);
     assert!(text.contains("+ www A"), "{text}");
 }
+
+#[test]
+fn plan_as_a_pull_request_comment_with_a_detailed_exit_code() {
+    let Some((moto, dir)) = setup() else { return };
+    moto::create_zone(moto.port, ZONE, "markdown");
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        "www: {type: A, value: 192.0.2.1}\n'': {type: TXT, value: 'a | pipe'}\n",
+    );
+    let out = run(
+        &moto.url(),
+        dir.path(),
+        &["plan", "--format", "markdown", "--detailed-exitcode"],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", common::stderr(&out));
+    let md = common::stdout(&out);
+    assert!(md.starts_with("## dns plan\n"), "{md}");
+    assert!(md.contains(&format!("### `{ZONE}.`")), "{md}");
+    assert!(
+        md.contains("| + | `www` | A |  | `3600 192.0.2.1` |"),
+        "{md}"
+    );
+    assert!(
+        md.contains(r"a \| pipe"),
+        "a | in a value must not break the table:\n{md}"
+    );
+    assert!(md.contains("Safety: within the threshold"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&moto.url(), dir.path(), &["plan", "--json"]).stdout).unwrap();
+    let checksum = json["checksum"].as_str().unwrap();
+    assert!(md.contains(&format!("Checksum: `{checksum}`")), "{md}");
+
+    ok(&run(
+        &moto.url(),
+        dir.path(),
+        &["sync", "--yes", "--plan-checksum", checksum],
+    ));
+    let out = run(&moto.url(), dir.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+}
+
+#[test]
+fn every_change_batch_says_who_applied_it() {
+    let Some((moto, dir)) = setup() else { return };
+    let proxy = Proxy::start(moto.port, Faults::default());
+    moto::create_zone(moto.port, ZONE, "comment");
+    common::write_zone(dir.path(), ZONE, "www: {type: A, value: 192.0.2.1}\n");
+    let out = moto::dns_at(&proxy.url())
+        .args(["sync", "--yes"])
+        .env("GITHUB_REPOSITORY", "example/dns-zones")
+        .env("GITHUB_RUN_ID", "4242")
+        .env("GITHUB_ACTOR", "octocat")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    ok(&out);
+    let batches = proxy.change_batches();
+    assert_eq!(batches.len(), 1);
+    let comment = batches[0]
+        .split("<Comment>")
+        .nth(1)
+        .and_then(|c| c.split("</Comment>").next())
+        .unwrap_or_default();
+    assert!(
+        comment.starts_with(&format!("dns {} sync ", env!("CARGO_PKG_VERSION")))
+            && comment.contains("(1/1)")
+            && comment.contains("by octocat in example/dns-zones/actions/runs/4242"),
+        "{comment}"
+    );
+    assert!(comment.len() <= 256);
+}

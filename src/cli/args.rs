@@ -205,9 +205,37 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
 
-    /// Print the plan as JSON (with its checksum)
-    #[arg(long)]
+    /// Print the plan as JSON (with its checksum); the same as --format json
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+
+    /// How to print the plan: text, json, or markdown (for a pull-request comment: per zone a
+    /// table of changes, the safety verdict and the checksum)
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+
+    /// Exit 0 when there is nothing to change and 5 when changes are pending (as Terraform's
+    /// flag of the same name; errors keep their codes)
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+impl PlanArgs {
+    /// `--json` is `--format json`.
+    pub fn output_format(&self) -> PlanFormat {
+        if self.json {
+            PlanFormat::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -6,21 +6,22 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
 use super::Style;
-use super::args::{AwsArgs, ImportArgs, PlanArgs, SyncArgs, ZoneSelection};
+use super::args::{AwsArgs, ImportArgs, PlanArgs, PlanFormat, SyncArgs, ZoneSelection};
 use super::zonefiles::{load_file, render_diagnostics, zone_files, zone_path};
 use crate::check::verify;
 use crate::error::{Error, Result};
 use crate::plan::{self, Plan, safety};
 use crate::provider::route53::batch::{self, Limits};
 use crate::provider::route53::{AwsOptions, HostedZone, ProviderError, Route53, mapping};
-use crate::report::plan::{ZonePlan, render_text, to_json};
+use crate::report::plan::{ZonePlan, render_markdown, render_text, to_json};
 use crate::walk::{Config, End, Walker, hints};
 use crate::zone::Zone;
 
@@ -137,6 +138,7 @@ async fn prepare(
                 .map(ToString::to_string)
                 .collect(),
             requests,
+            limit: zone.settings.max_change_percent,
         },
         hosted,
         limit: zone.settings.max_change_percent,
@@ -180,14 +182,23 @@ fn run_checksum(plans: &[&ZonePlan]) -> String {
         .collect()
 }
 
-fn print_plans(plans: &[&ZonePlan], json: bool, style: Style) -> Result<()> {
+fn print_plans(plans: &[&ZonePlan], format: PlanFormat, style: Style) -> Result<()> {
     // Buffered: stdout is line-buffered, and a large plan or verification is many lines.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let werr = |source| Error::Write {
         path: "<stdout>".into(),
         source,
     };
-    if json {
+    if format == PlanFormat::Markdown {
+        writeln!(out, "## dns plan").map_err(werr)?;
+        writeln!(out).map_err(werr)?;
+        for zp in plans {
+            render_markdown(&mut out, zp).map_err(werr)?;
+        }
+        if plans.len() > 1 && plans.iter().any(|zp| !zp.plan.is_empty()) {
+            writeln!(out, "Run checksum (all zones): `{}`", run_checksum(plans)).map_err(werr)?;
+        }
+    } else if format == PlanFormat::Json {
         let doc = serde_json::json!({
             "zones": plans.iter().map(|zp| to_json(zp)).collect::<Vec<_>>(),
             "checksum": run_checksum(plans),
@@ -203,6 +214,59 @@ fn print_plans(plans: &[&ZonePlan], json: bool, style: Style) -> Result<()> {
         }
     }
     out.flush().map_err(werr)
+}
+
+/// Who applies a change, for Route 53's change history and CloudTrail: the zone files' git
+/// commit (`+dirty` with uncommitted changes) and the CI run or the local user.
+fn provenance(zones: &Path) -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(zones)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let mut parts = Vec::new();
+    if let Some(commit) = git(&["rev-parse", "--short=12", "HEAD"]) {
+        let dirty = git(&["status", "--porcelain", "--", "."]).is_some_and(|s| !s.is_empty());
+        parts.push(format!(
+            "zones {commit}{}",
+            if dirty { "+dirty" } else { "" }
+        ));
+    }
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let by = if let (Some(repo), Some(run)) = (env("GITHUB_REPOSITORY"), env("GITHUB_RUN_ID")) {
+        format!(
+            "by {} in {}/actions/runs/{run}",
+            env("GITHUB_ACTOR").unwrap_or_else(|| "GitHub Actions".into()),
+            repo
+        )
+    } else if let Some(url) = env("CI_JOB_URL") {
+        format!("by {}", url)
+    } else {
+        format!(
+            "by {}",
+            env("USER")
+                .or_else(|| env("USERNAME"))
+                .unwrap_or_else(|| "unknown".into())
+        )
+    };
+    parts.push(by);
+    parts.join("; ")
+}
+
+/// A change batch's Comment (Route 53 keeps at most 256 characters): the tool, the plan, which
+/// request of how many, and who applied it.
+fn change_comment(checksum: &str, i: usize, of: usize, who: &str) -> String {
+    let text = format!(
+        "dns {} sync {} ({i}/{of}); {who}",
+        env!("CARGO_PKG_VERSION"),
+        &checksum[..12.min(checksum.len())]
+    );
+    text.chars().take(256).collect()
 }
 
 /// Collapses per-zone failures into the run's error: the zone's own for one zone.
@@ -240,9 +304,18 @@ pub fn plan(args: &PlanArgs, style: Style) -> Result<()> {
                 Err(e) => failures.push(e),
             }
         }
-        print_plans(&plans.iter().collect::<Vec<_>>(), args.json, style)?;
+        print_plans(
+            &plans.iter().collect::<Vec<_>>(),
+            args.output_format(),
+            style,
+        )?;
         tracing::info!("{} Route 53 requests", client.requests());
-        summarize(failures, total)
+        summarize(failures, total)?;
+        let pending: usize = plans.iter().map(|zp| zp.plan.changes.len()).sum();
+        if args.detailed_exitcode && pending > 0 {
+            return Err(Error::ChangesPending(pending));
+        }
+        Ok(())
     })
 }
 
@@ -285,7 +358,7 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
             }
         }
         let plans: Vec<&ZonePlan> = ready.iter().map(|p| &p.zp).collect();
-        print_plans(&plans, args.plan.json, style)?;
+        print_plans(&plans, args.plan.output_format(), style)?;
         if let Some(expected) = &args.plan_checksum {
             let actual = run_checksum(&plans);
             if !failures.is_empty() || !actual.eq_ignore_ascii_case(expected) {
@@ -321,12 +394,14 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
             true => Some(verifier(args)?),
             false => None,
         };
+        let who: Arc<str> = provenance(&args.plan.zones.dir).into();
         let mut tasks = tokio::task::JoinSet::new();
         for p in to_apply {
             let client = client.clone();
             let wait = (!args.no_wait).then(|| Duration::from_secs(args.wait_timeout));
             let plan = p.zp.plan.clone();
-            tasks.spawn(async move { apply(client, p, wait).await.map(|line| (line, plan)) });
+            let who = who.clone();
+            tasks.spawn(async move { apply(client, p, wait, &who).await.map(|line| (line, plan)) });
         }
         let mut applied = Vec::new();
         while let Some(joined) = tasks.join_next().await {
@@ -353,7 +428,7 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
 
 /// Applies one zone's plan: creates the hosted zone if needed, sends the batches one after
 /// another, waits for the last to be INSYNC. Returns the summary line.
-async fn apply(client: Route53, p: Prepared, wait: Option<Duration>) -> Result<String> {
+async fn apply(client: Route53, p: Prepared, wait: Option<Duration>, who: &str) -> Result<String> {
     let origin = p.zp.plan.origin.to_ascii();
     let zone_err = |source| Error::Provider {
         zone: origin.clone(),
@@ -385,7 +460,7 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>) -> Result<S
     for (i, range) in ranges.into_iter().enumerate() {
         // Built one at a time, just before it is sent.
         let b = &batch::build(&p.zp.plan, range, &hosted.id);
-        let comment = format!("dns sync {} ({}/{requests})", &checksum[..12], i + 1);
+        let comment = change_comment(&checksum, i + 1, requests, who);
         last = Some(
             client
                 .change(&hosted, b, &comment)

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::Style;
-use crate::plan::{Change, Plan};
+use crate::plan::{Change, Plan, safety};
 use crate::zone::bind::rdata_texts;
 use crate::zone::{RData, RecordSet, name};
 
@@ -19,6 +19,8 @@ pub struct ZonePlan {
     pub unmanaged: Vec<String>,
     /// Requests the changes take (Route 53's per-request limits).
     pub requests: usize,
+    /// The zone's safety threshold (`max_change_percent`).
+    pub limit: u8,
 }
 
 fn owner(plan: &Plan, change: &Change) -> String {
@@ -181,4 +183,92 @@ pub fn to_json(zp: &ZonePlan) -> Value {
         "requests": zp.requests,
         "checksum": plan.checksum(),
     })
+}
+
+/// Text for a Markdown table cell: `|` and line breaks escaped, the rest as it is.
+fn cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+        .replace('`', "\\`")
+}
+
+/// A zone's plan for a pull-request comment: a heading with the counts, the safety verdict, a
+/// table of the changes (values before and after), what is left alone, and the checksum that
+/// `dns sync --plan-checksum` takes.
+pub fn render_markdown(out: &mut impl Write, zp: &ZonePlan) -> io::Result<()> {
+    let plan = &zp.plan;
+    let id = zp.hosted_zone_id.as_deref().unwrap_or("new hosted zone");
+    writeln!(out, "### `{}` ({id})", plan.origin.to_ascii())?;
+    writeln!(out)?;
+    if plan.is_empty() {
+        writeln!(out, "No changes.")?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "**{} change(s)**: {} to create, {} to update, {} to delete ({} record sets live).",
+        plan.changes.len(),
+        plan.count("create"),
+        plan.count("update"),
+        plan.count("delete"),
+        plan.existing
+    )?;
+    writeln!(out)?;
+    match safety::check(plan, zp.limit) {
+        Ok(()) => writeln!(
+            out,
+            "Safety: within the threshold ({}% of the live record sets may be updated or deleted).",
+            zp.limit
+        )?,
+        Err(e) => writeln!(
+            out,
+            "**Safety: REFUSED** — {e}. `dns sync` will not apply it without `--force`."
+        )?,
+    }
+    writeln!(out)?;
+    writeln!(out, "| | name | type | before | after |")?;
+    writeln!(out, "|---|---|---|---|---|")?;
+    for change in &plan.changes {
+        let (mark, old, new) = match change {
+            Change::Create { new, .. } => ("+", vec![], describe(new)),
+            Change::Delete { old, .. } => ("−", describe(old), vec![]),
+            Change::Update { old, new, .. } => ("~", describe(old), describe(new)),
+        };
+        let join = |v: Vec<String>| {
+            v.iter()
+                .map(|s| format!("`{}`", cell(s.trim())))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        };
+        writeln!(
+            out,
+            "| {mark} | `{}` | {} | {} | {} |",
+            cell(&owner(plan, change)),
+            change.key().rtype.as_str(),
+            join(old),
+            join(new)
+        )?;
+    }
+    writeln!(out)?;
+    let left: Vec<String> = plan
+        .ignored
+        .iter()
+        .map(|k| {
+            format!(
+                "`{} {}` (the zone file ignores it)",
+                cell(&name::relative(&k.name, &plan.origin)),
+                k.rtype
+            )
+        })
+        .chain(zp.unmanaged.iter().map(|u| format!("`{}`", cell(u))))
+        .collect();
+    if !left.is_empty() {
+        writeln!(out, "Left alone: {}.", left.join(", "))?;
+        writeln!(out)?;
+    }
+    writeln!(out, "Checksum: `{}`", plan.checksum())?;
+    writeln!(out)?;
+    Ok(())
 }

@@ -40,6 +40,8 @@ struct State {
     faults: Faults,
     counts: BTreeMap<String, usize>,
     injected: usize,
+    /// The bodies of the ChangeResourceRecordSets requests seen.
+    changes: Vec<String>,
 }
 
 pub struct Proxy {
@@ -51,6 +53,11 @@ pub struct Proxy {
 impl Proxy {
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The change batches sent (XML bodies of ChangeResourceRecordSets), in order.
+    pub fn change_batches(&self) -> Vec<String> {
+        self.state.lock().unwrap().changes.clone()
     }
 
     /// Requests seen for an operation (forwarded or answered by a fault).
@@ -201,6 +208,9 @@ async fn handle(
     let (fault, concurrent, checks, pending) = {
         let mut st = state.lock().unwrap();
         *st.counts.entry(op.to_string()).or_default() += 1;
+        if op == "ChangeResourceRecordSets" {
+            st.changes.push(String::from_utf8_lossy(&body).into_owned());
+        }
         let mut fault = None;
         if st.faults.deny.contains(&op) {
             fault = Some((
