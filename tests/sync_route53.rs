@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Output;
@@ -741,4 +741,98 @@ fn every_change_batch_says_who_applied_it() {
         "{comment}"
     );
     assert!(comment.len() <= 256);
+}
+
+/// The actions of a policy `dns iam-policy` printed, without the `route53:` prefix, and its
+/// zone-scoped resources.
+fn policy(url: &str, dir: &Path, args: &[&str]) -> (BTreeSet<String>, Vec<String>) {
+    let mut all = vec!["iam-policy"];
+    all.extend(args);
+    let doc: serde_json::Value = serde_json::from_str(&ok(&run(url, dir, &all))).unwrap();
+    let mut actions = BTreeSet::new();
+    let mut zones = Vec::new();
+    for st in doc["Statement"].as_array().unwrap() {
+        assert_eq!(st["Effect"], "Allow");
+        for a in st["Action"].as_array().unwrap() {
+            actions.insert(
+                a.as_str()
+                    .unwrap()
+                    .strip_prefix("route53:")
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+        if st["Sid"] == "DnsZones" {
+            zones = st["Resource"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap().to_string())
+                .collect();
+        }
+    }
+    (actions, zones)
+}
+
+/// Runs the read-only commands (plan, import ZONE, check --expect route53) through `url`.
+fn read_only_commands(url: &str, dir: &Path) {
+    ok(&run(url, dir, &["plan"]));
+    ok(&run(url, dir, &["import", ZONE, "-o", "-"]));
+    // The walk has nothing to ask (a root that does not answer): only the API side matters.
+    let hints = dir.join("none.root");
+    std::fs::write(
+        &hints,
+        ". 3600000 NS a.root.lab.\na.root.lab. 3600000 A 127.0.0.1\n",
+    )
+    .unwrap();
+    let out = run(
+        url,
+        dir,
+        &[
+            "check",
+            ZONE,
+            "--expect",
+            "route53",
+            "--root-hints",
+            hints.to_str().unwrap(),
+            "--port",
+            "1",
+            "--timeout",
+            "50",
+            "--deadline",
+            "2s",
+            "-4",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", common::stderr(&out));
+}
+
+#[test]
+fn the_iam_policy_allows_exactly_the_operations_dns_sends() {
+    let Some((moto, dir)) = setup() else { return };
+    let proxy = Proxy::start(moto.port, Faults::default());
+    let url = proxy.url();
+    common::write_zone(dir.path(), ZONE, "www: {type: A, value: 192.0.2.1}\n");
+    ok(&run(&url, dir.path(), &["sync", "--create-zone", "--yes"]));
+    common::write_zone(dir.path(), ZONE, "www: {type: A, value: 192.0.2.2}\n");
+    ok(&run(&url, dir.path(), &["sync", "--yes"]));
+    read_only_commands(&url, dir.path());
+    let sent = proxy.operations();
+    assert!(
+        !sent.contains("Other"),
+        "an operation the proxy does not know: {sent:?}"
+    );
+    let (allowed, zones) = policy(&url, dir.path(), &["--allow-create-zone"]);
+    assert_eq!(allowed, sent, "policy actions vs operations sent");
+    // The zone-scoped actions name the zone's own hosted zone, nothing wider.
+    let id = moto::zone_id(moto.port, ZONE);
+    assert_eq!(zones, [format!("arn:aws:route53:::hostedzone/{id}")]);
+
+    // Read-only: exactly what plan, import and check send.
+    let reader = Proxy::start(moto.port, Faults::default());
+    read_only_commands(&reader.url(), dir.path());
+    let (allowed, _) = policy(&reader.url(), dir.path(), &["--read-only"]);
+    let sent = reader.operations();
+    assert_eq!(allowed, sent, "read-only policy actions vs operations sent");
+    assert!(!allowed.contains("ChangeResourceRecordSets"));
 }

@@ -71,6 +71,12 @@ pub enum Command {
     )]
     Check(CheckArgs),
 
+    /// Print the least-privilege IAM policy for running dns on these zones
+    #[command(
+        after_help = "Examples:\n  dns iam-policy                          sync every zone in zones/ (hosted zones looked up)\n  dns iam-policy --read-only              plan, import and check --expect route53 only\n  dns iam-policy --hosted-zone-id Z123 --hosted-zone-id Z456   no lookup\n  dns iam-policy --allow-create-zone      also sync --create-zone"
+    )]
+    IamPolicy(IamPolicyArgs),
+
     /// Write a zone file as an RFC 1035 master file (BIND format)
     #[command(
         after_help = "Examples:\n  dns export hive.example.com --format bind\n  dns export hive.example.com --format bind --ns ns-1.awsdns-01.org -o hive.zone"
@@ -179,6 +185,32 @@ pub struct AwsArgs {
     /// Route 53 requests per second, across all zones (Route 53 allows 5 per account)
     #[arg(long, default_value_t = 5.0, env = "DNS_MAX_RPS")]
     pub max_rps: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct IamPolicyArgs {
+    /// Zones to allow (default: every file in the zones directory)
+    #[arg(value_name = "ZONE")]
+    pub names: Vec<String>,
+
+    /// Directory of zone files
+    #[arg(long = "zones", value_name = "DIR", default_value = "zones")]
+    pub dir: PathBuf,
+
+    /// The hosted zones, by id, instead of looking them up (repeat for several)
+    #[arg(long, value_name = "ID")]
+    pub hosted_zone_id: Vec<String>,
+
+    /// Only what plan, import ZONE and check --expect route53 need (no changes)
+    #[arg(long, conflicts_with = "allow_create_zone")]
+    pub read_only: bool,
+
+    /// Also allow sync --create-zone (CreateHostedZone, and changes to zones not created yet)
+    #[arg(long)]
+    pub allow_create_zone: bool,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 /// Which zones, from where.

@@ -2,6 +2,7 @@
 
 pub mod args;
 mod check;
+mod iam;
 mod sync;
 mod zonefiles;
 
@@ -24,6 +25,7 @@ pub fn run() -> Result<()> {
     match cli.command {
         Command::Validate(args) => zonefiles::validate(&args, style),
         Command::Export(args) => zonefiles::export(&args),
+        Command::IamPolicy(args) => iam::policy(&args),
         Command::Check(args) => check::check(&args, style),
         Command::Plan(args) => sync::plan(&args, style),
         Command::Sync(args) => sync::sync(&args, style),

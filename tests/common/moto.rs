@@ -126,3 +126,16 @@ pub fn create_zone(port: u16, name: &str, reference: &str) -> String {
         .trim_start_matches("/hostedzone/")
         .to_string()
 }
+
+/// The id of the (first) hosted zone named `name`.
+pub fn zone_id(port: u16, name: &str) -> String {
+    let out = request(
+        port,
+        "GET",
+        &format!("/2013-04-01/hostedzonesbyname?dnsname={name}."),
+        "",
+    );
+    let start = out.find("<Id>/hostedzone/").expect("hosted zone id") + "<Id>/hostedzone/".len();
+    let end = out[start..].find("</Id>").unwrap() + start;
+    out[start..end].to_string()
+}

@@ -55,6 +55,12 @@ impl Proxy {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// Every operation seen (forwarded or answered by a fault); `Other` for a request the
+    /// proxy does not know.
+    pub fn operations(&self) -> std::collections::BTreeSet<String> {
+        self.state.lock().unwrap().counts.keys().cloned().collect()
+    }
+
     /// The change batches sent (XML bodies of ChangeResourceRecordSets), in order.
     pub fn change_batches(&self) -> Vec<String> {
         self.state.lock().unwrap().changes.clone()

@@ -324,6 +324,30 @@ pub struct Route53 {
     attempts: CountAttempts,
 }
 
+/// What an IAM policy must allow a Route 53 operation on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Route 53 cannot scope it: `*`.
+    Any,
+    /// The hosted zones of the zone files.
+    Zones,
+    /// Change ids, which are not known in advance: `arn:aws:route53:::change/*`.
+    Changes,
+}
+
+/// Every Route 53 operation this client sends: its IAM action, what it can be scoped to, whether
+/// a read-only run (plan, import ZONE, check --expect route53) sends it, and whether only
+/// `--create-zone` does. `dns iam-policy` is built from this table, and a test holds it equal to
+/// the operations seen on the wire.
+pub const OPERATIONS: &[(&str, Scope, bool, bool)] = &[
+    ("ListHostedZonesByName", Scope::Any, true, false),
+    ("GetHostedZone", Scope::Zones, true, false),
+    ("ListResourceRecordSets", Scope::Zones, true, false),
+    ("ChangeResourceRecordSets", Scope::Zones, false, false),
+    ("GetChange", Scope::Changes, false, false),
+    ("CreateHostedZone", Scope::Any, false, true),
+];
+
 /// Page size of ListResourceRecordSets (Route 53's maximum).
 pub const PAGE: i32 = 300;
 

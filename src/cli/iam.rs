@@ -1,0 +1,115 @@
+//! `dns iam-policy`: the least-privilege IAM policy for running dns on the zones of zones/.
+//!
+//! Built from [`OPERATIONS`], the table of every Route 53 operation the client sends: actions
+//! Route 53 cannot scope on `*`, record-set actions on exactly the zones' hosted-zone ARNs, and
+//! `GetChange` on `change/*` (change ids are not known in advance).
+
+use serde_json::json;
+
+use super::args::IamPolicyArgs;
+use super::sync::{options, runtime};
+use super::zonefiles::{load_file, zone_files, zone_path};
+use crate::error::{Error, Result};
+use crate::provider::route53::{OPERATIONS, ProviderError, Route53, Scope};
+use crate::zone::load::zone_name_of;
+
+pub fn policy(args: &IamPolicyArgs) -> Result<()> {
+    let resources = if args.hosted_zone_id.is_empty() {
+        look_up(args)?
+    } else {
+        args.hosted_zone_id
+            .iter()
+            .map(|id| zone_arn(id.trim_start_matches("/hostedzone/")))
+            .collect()
+    };
+    let actions = |scope: Scope| -> Vec<String> {
+        OPERATIONS
+            .iter()
+            .filter(|(_, s, read_only, create)| {
+                *s == scope
+                    && (*read_only || !args.read_only)
+                    && (!*create || args.allow_create_zone)
+            })
+            .map(|(op, ..)| format!("route53:{op}"))
+            .collect()
+    };
+    let mut statements = Vec::new();
+    for (sid, scope, resource) in [
+        ("DnsFindZones", Scope::Any, json!("*")),
+        ("DnsZones", Scope::Zones, json!(resources)),
+        (
+            "DnsWaitForChanges",
+            Scope::Changes,
+            json!("arn:aws:route53:::change/*"),
+        ),
+    ] {
+        let actions = actions(scope);
+        if !actions.is_empty() {
+            statements.push(json!({
+                "Sid": sid,
+                "Effect": "Allow",
+                "Action": actions,
+                "Resource": resource,
+            }));
+        }
+    }
+    let doc = json!({ "Version": "2012-10-17", "Statement": statements });
+    let text = serde_json::to_string_pretty(&doc).map_err(|e| Error::Write {
+        path: "<stdout>".into(),
+        source: e.into(),
+    })?;
+    println!("{text}");
+    Ok(())
+}
+
+fn zone_arn(id: &str) -> String {
+    format!("arn:aws:route53:::hostedzone/{id}")
+}
+
+/// The hosted zones of the selected zone files, looked up by name (or `hosted_zone_id` in a
+/// file). A zone not created yet is allowed as `hostedzone/*` with `--allow-create-zone`.
+fn look_up(args: &IamPolicyArgs) -> Result<Vec<String>> {
+    let files = if args.names.is_empty() {
+        zone_files(std::slice::from_ref(&args.dir))?
+    } else {
+        args.names
+            .iter()
+            .map(|z| zone_path(&args.dir, z))
+            .collect::<Result<_>>()?
+    };
+    if files.is_empty() {
+        return Err(Error::Usage(format!(
+            "no zone files in {}: name the hosted zones with --hosted-zone-id",
+            args.dir.display()
+        )));
+    }
+    let aws = &args.aws;
+    runtime()?.block_on(async {
+        let client = Route53::connect(&options(aws)).await.map_err(Error::Aws)?;
+        let mut arns = Vec::new();
+        for file in files {
+            let origin = zone_name_of(&file)
+                .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+            let pinned = load_file(&file)?.zone.settings.hosted_zone_id.clone();
+            match client.find_zone(&origin, pinned.as_deref()).await {
+                Ok(zone) => arns.push(zone_arn(&zone.id)),
+                Err(ProviderError::NotFound { .. }) if args.allow_create_zone => {
+                    eprintln!(
+                        "note: {} has no hosted zone yet: allowed as hostedzone/*; run dns iam-policy again after the first sync to narrow it",
+                        origin.to_ascii()
+                    );
+                    arns.push(zone_arn("*"));
+                }
+                Err(source) => {
+                    return Err(Error::Provider {
+                        zone: origin.to_ascii(),
+                        source,
+                    });
+                }
+            }
+        }
+        arns.sort();
+        arns.dedup();
+        Ok(arns)
+    })
+}
