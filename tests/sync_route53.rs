@@ -646,6 +646,18 @@ fn unknown_keys_denied_actions_and_no_network_are_each_named() {
     let err = plain_error(&out, 3, "AWS denied route53:ChangeResourceRecordSets");
     assert!(err.contains("dns iam-policy"), "{err}");
 
+    // A session that has expired (SSO, an assumed role).
+    let expired = Proxy::start(
+        moto.port,
+        Faults {
+            expired: true,
+            ..Faults::default()
+        },
+    );
+    let out = run(&expired.url(), dir.path(), &["plan"]);
+    let err = plain_error(&out, 3, "the AWS session has expired (ExpiredToken)");
+    assert!(err.contains("aws sso login"), "{err}");
+
     // Nothing listening at the endpoint.
     let out = run("http://127.0.0.1:1", dir.path(), &["plan"]);
     plain_error(&out, 3, "cannot reach Route 53");

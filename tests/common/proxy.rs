@@ -33,6 +33,9 @@ pub struct Faults {
     /// Answer these operations with 403 AccessDenied, as Route 53 does for an IAM policy that
     /// lacks the action.
     pub deny: Vec<&'static str>,
+    /// Answer every request with 403 ExpiredToken, as AWS does once temporary credentials (an
+    /// SSO or assumed-role session) have expired.
+    pub expired: bool,
 }
 
 #[derive(Debug, Default)]
@@ -218,7 +221,12 @@ async fn handle(
             st.changes.push(String::from_utf8_lossy(&body).into_owned());
         }
         let mut fault = None;
-        if st.faults.deny.contains(&op) {
+        if st.faults.expired {
+            fault = Some((
+                "ExpiredToken",
+                "The security token included in the request is expired",
+            ));
+        } else if st.faults.deny.contains(&op) {
             fault = Some((
                 "AccessDenied",
                 "User: arn:aws:iam::123456789012:user/ci is not authorized to perform this action",
@@ -249,7 +257,7 @@ async fn handle(
     };
     if let Some((code, message)) = fault {
         let mut resp = error_response(code, message);
-        if code == "AccessDenied" {
+        if matches!(code, "AccessDenied" | "ExpiredToken") {
             *resp.status_mut() = StatusCode::FORBIDDEN;
         }
         return Ok(resp);
