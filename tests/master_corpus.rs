@@ -12,6 +12,35 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::path::{Path, PathBuf};
+
+/// `dns import ZONE --from-bind FILE` into `work/zones`, then `dns export` of it as a master
+/// file: its path.
+fn import_export(zone: &str, file: &Path, work: &Path) -> Result<PathBuf, String> {
+    let zones = work.join("zones");
+    let import = common::dns()
+        .args(["import", zone, "--from-bind"])
+        .arg(file)
+        .arg("--zones")
+        .arg(&zones)
+        .output()
+        .unwrap();
+    if import.status.code() != Some(0) {
+        return Err(format!("import failed:\n{}", common::stderr(&import)));
+    }
+    let exported = work.join("exported.db");
+    let export = common::dns()
+        .args(["export", zone, "--format", "bind", "--zones"])
+        .arg(&zones)
+        .arg("-o")
+        .arg(&exported)
+        .output()
+        .unwrap();
+    if export.status.code() != Some(0) {
+        return Err(format!("export failed:\n{}", common::stderr(&export)));
+    }
+    Ok(exported)
+}
 
 /// The zone a corpus file names in a `; zone: NAME` comment.
 fn zone_comment(text: &str) -> Option<String> {
@@ -47,30 +76,13 @@ fn master_files_import_into_what_bind_reads() {
         let zone = zone_comment(&text).unwrap_or_else(|| name.trim_end_matches(".db").to_string());
         let zone = zone.as_str();
         let work = tempfile::tempdir().unwrap();
-        let zones = work.path().join("zones");
-        let import = common::dns()
-            .args(["import", zone, "--from-bind"])
-            .arg(file)
-            .arg("--zones")
-            .arg(&zones)
-            .output()
-            .unwrap();
-        if import.status.code() != Some(0) {
-            failures.push(format!(
-                "{name}: import failed:\n{}",
-                common::stderr(&import)
-            ));
-            continue;
-        }
-        let exported = work.path().join("exported.db");
-        let export = common::dns()
-            .args(["export", zone, "--format", "bind", "--zones"])
-            .arg(&zones)
-            .arg("-o")
-            .arg(&exported)
-            .output()
-            .unwrap();
-        assert_eq!(export.status.code(), Some(0), "{}", common::stderr(&export));
+        let exported = match import_export(zone, file, work.path()) {
+            Ok(path) => path,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
         let want =
             common::bind_reading(&checkzone, zone, file, &dir).unwrap_or_else(|e| panic!("{e}"));
         let got = common::bind_reading(&checkzone, zone, &exported, work.path())
@@ -80,7 +92,7 @@ fn master_files_import_into_what_bind_reads() {
                 "{name}: BIND reads the input and dns's copy differently\n  only in the input: {:#?}\n  only in the copy: {:#?}\n{}",
                 want.difference(&got).collect::<Vec<_>>(),
                 got.difference(&want).collect::<Vec<_>>(),
-                fs::read_to_string(zones.join(format!("{zone}.yaml"))).unwrap_or_default()
+                fs::read_to_string(work.path().join(format!("zones/{zone}.yaml"))).unwrap_or_default()
             ));
         }
     }
@@ -168,29 +180,8 @@ fn master_files_bind_refuses_import_into_what_nsd_reads() {
             .collect();
         assert!(!want.is_empty(), "{name} has no `; record:` line");
         let work = tempfile::tempdir().unwrap();
-        let zones = work.path().join("zones");
-        let import = common::dns()
-            .args(["import", &zone, "--from-bind"])
-            .arg(file)
-            .arg("--zones")
-            .arg(&zones)
-            .output()
-            .unwrap();
-        assert_eq!(
-            import.status.code(),
-            Some(0),
-            "{name}: {}",
-            common::stderr(&import)
-        );
-        let exported = work.path().join("exported.db");
-        let export = common::dns()
-            .args(["export", &zone, "--format", "bind", "--zones"])
-            .arg(&zones)
-            .arg("-o")
-            .arg(&exported)
-            .output()
-            .unwrap();
-        assert_eq!(export.status.code(), Some(0), "{}", common::stderr(&export));
+        let exported =
+            import_export(&zone, file, work.path()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let got = common::bind_reading(&checkzone, &zone, &exported, work.path())
             .unwrap_or_else(|e| panic!("{e}"));
         let got: BTreeSet<String> = got

@@ -50,6 +50,17 @@ fn describe(set: &RecordSet) -> Vec<String> {
     }
 }
 
+/// "N to create, N to update, N to delete (N record sets live)".
+fn counts(plan: &Plan) -> String {
+    format!(
+        "{} to create, {} to update, {} to delete ({} record sets live)",
+        plan.count("create"),
+        plan.count("update"),
+        plan.count("delete"),
+        plan.existing
+    )
+}
+
 pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Result<()> {
     let plan = &zp.plan;
     let id = zp.hosted_zone_id.as_deref().unwrap_or("new hosted zone");
@@ -63,13 +74,10 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
     } else {
         writeln!(
             out,
-            "{} ({id}): {} change(s): {} to create, {} to update, {} to delete ({} record sets live)",
+            "{} ({id}): {} change(s): {}",
             name::display(&plan.origin),
             plan.changes.len(),
-            plan.count("create"),
-            plan.count("update"),
-            plan.count("delete"),
-            plan.existing
+            counts(plan)
         )?;
     }
     let width = plan
@@ -208,12 +216,9 @@ pub fn render_markdown(out: &mut impl Write, zp: &ZonePlan) -> io::Result<()> {
     }
     writeln!(
         out,
-        "**{} change(s)**: {} to create, {} to update, {} to delete ({} record sets live).",
+        "**{} change(s)**: {}.",
         plan.changes.len(),
-        plan.count("create"),
-        plan.count("update"),
-        plan.count("delete"),
-        plan.existing
+        counts(plan)
     )?;
     writeln!(out)?;
     match safety::check(plan, zp.limit) {
