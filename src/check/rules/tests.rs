@@ -614,19 +614,19 @@ fn with_ds(keys_served: Vec<DNSKEY>, ds_for: &DNSKEY) -> Facts {
         Proto::Udp,
         authoritative(vec![ds_of(ds_for)]),
     )];
-    let records: Vec<Record> = keys_served.into_iter().map(dnskey_record).collect();
-    f.dnskey = [NS1, NS2]
-        .map(|s| {
-            answered(
-                s,
-                ZONE,
-                RecordType::DNSKEY,
-                Proto::Udp,
-                authoritative(records.clone()),
-            )
-        })
-        .to_vec();
+    f.dnskey = served_keys(keys_served);
     f
+}
+
+/// Both zone servers answering DNSKEY with these keys.
+fn served_keys(keys: Vec<DNSKEY>) -> Vec<Probe> {
+    let records: Vec<Record> = keys.into_iter().map(dnskey_record).collect();
+    [NS1, NS2]
+        .map(|s| {
+            let m = authoritative(records.clone());
+            answered(s, ZONE, RecordType::DNSKEY, Proto::Udp, m)
+        })
+        .to_vec()
 }
 
 #[test]
@@ -645,18 +645,7 @@ fn a_ds_that_matches_no_served_key_is_a_mismatch() {
 #[test]
 fn a_signed_zone_without_ds_is_a_warning() {
     let mut f = healthy();
-    let records = vec![dnskey_record(key(3))];
-    f.dnskey = [NS1, NS2]
-        .map(|s| {
-            answered(
-                s,
-                ZONE,
-                RecordType::DNSKEY,
-                Proto::Udp,
-                authoritative(records.clone()),
-            )
-        })
-        .to_vec();
+    f.dnskey = served_keys(vec![key(3)]);
     let found = only(&f, &["dnssec.no-ds"]);
     assert_eq!(found[0].severity, Severity::Warning);
 }
