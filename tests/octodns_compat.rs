@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dns::zone::bind::rdata_texts;
 use dns::zone::load::load_str;
+use dns::zone::wire::presentation;
 use dns::zone::{RData, name};
 
 /// The venv's Python with `octodns` importable, or why not. Missing under CI=true: a failure.
@@ -92,7 +92,7 @@ fn dns_reading(file: &Path) -> Reading {
                 .iter()
                 .map(|c| format!("{} {} {}", c.flags, c.tag, c.value))
                 .collect(),
-            other => rdata_texts(other),
+            other => presentation(other),
         };
         values.sort();
         out.insert(

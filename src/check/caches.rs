@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::walk::{rcode_name, transport};
 use crate::zone::RData;
-use crate::zone::bind::{convert, rdata_texts};
+use crate::zone::wire::{from_hickory, presentation};
 
 /// The resolvers asked when `--resolvers` is given no list: large public services.
 pub const PUBLIC: &[(&str, &str)] = &[
@@ -175,10 +175,10 @@ async fn ask_one(resolver: &Resolver, q: &Question, timeout: Duration) -> CacheA
         return answer;
     }
     let data: Vec<&HRData> = records.iter().map(|r| &r.data).collect();
-    let Some((_, got)) = convert(rtype, &data) else {
+    let Some((_, got)) = from_hickory(rtype, &data) else {
         return answer;
     };
-    answer.values = rdata_texts(&got);
+    answer.values = presentation(&got);
     answer.state = match &q.expected {
         Some(expected) if *expected == got => CacheState::Current,
         Some(_) => CacheState::Stale,

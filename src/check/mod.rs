@@ -229,7 +229,7 @@ impl Facts {
                     })
                     .map(|r| &r.data)
                     .collect();
-                crate::zone::bind::convert(rtype, &records).map(|(_, d)| d)
+                crate::zone::wire::from_hickory(rtype, &records).map(|(_, d)| d)
             })
     }
 

@@ -20,7 +20,7 @@ use super::rules::first_few;
 use super::{Code, Finding};
 use crate::plan::is_ignored;
 use crate::walk::{NameServer, NoAnswer, Reply, Transfer, TransferLimits, Walker};
-use crate::zone::bind::{convert, rdata_texts};
+use crate::zone::wire::{from_hickory, presentation};
 use crate::zone::{RData, RType, RecordSet, RrKey, Zone, name};
 
 /// How many questions are in flight at once, shared between the servers.
@@ -215,7 +215,7 @@ fn judge(
     }
     let ttl = records.iter().map(|r| r.ttl).min();
     let data: Vec<&HRData> = records.iter().map(|r| &r.data).collect();
-    let Some((_, got)) = convert(t, &data) else {
+    let Some((_, got)) = from_hickory(t, &data) else {
         return Served::NoAnswer {
             why: "unreadable answer".into(),
         };
@@ -239,7 +239,7 @@ fn judge(
         }
         data if *data == got && (delegation || ttl == expected.ttl) => Served::Same,
         _ => Served::Differs {
-            values: rdata_texts(&got),
+            values: presentation(&got),
             ttl,
         },
     }
@@ -333,7 +333,7 @@ pub async fn verify(
             },
             expected: match &set.data {
                 RData::Alias(a) => vec![a.target.to_ascii()],
-                data => rdata_texts(data),
+                data => presentation(data),
             },
             ttl: set.ttl,
             servers: Vec::new(),

@@ -180,7 +180,7 @@ fn cache_questions(
 ) -> Vec<caches::Question> {
     let from_file = |name: &hickory_proto::rr::Name, rtype: RecordType| {
         let zone = zone?;
-        [Some(RType::CNAME), RType::parse(&rtype.to_string())]
+        [Some(RType::CNAME), RType::from_record_type(rtype)]
             .into_iter()
             .flatten()
             .filter_map(|t| zone.rrsets.get(&RrKey::new(name.clone(), t)))
@@ -196,13 +196,11 @@ fn cache_questions(
         && let Some(zone) = zone
     {
         for (key, set) in &zone.rrsets {
-            let is_main = key.name == *qname && key.rtype.as_str() == qtype.to_string();
+            let is_main = key.name == *qname && key.rtype.record_type() == qtype;
             if set.data.is_alias() || is_main {
                 continue;
             }
-            let Ok(rtype) = RecordType::from_str(key.rtype.as_str()) else {
-                continue;
-            };
+            let rtype = key.rtype.record_type();
             out.push(caches::Question {
                 name: key.name.clone(),
                 rtype,

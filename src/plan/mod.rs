@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use crate::zone::bind::rdata_texts;
+use crate::zone::wire::presentation;
 use crate::zone::{Name, RData, RecordSet, RrKey, Settings, Zone, name};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +125,7 @@ pub fn canonical(set: &RecordSet) -> String {
         data => format!(
             "{} {}",
             set.ttl.unwrap_or_default(),
-            rdata_texts(data).join(" | ")
+            presentation(data).join(" | ")
         ),
     }
 }

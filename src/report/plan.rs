@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::Style;
 use crate::plan::{Change, Plan, safety};
-use crate::zone::bind::rdata_texts;
+use crate::zone::wire::presentation;
 use crate::zone::{RData, RecordSet, name};
 
 /// What `dns plan` knows about one zone.
@@ -43,7 +43,7 @@ fn describe(set: &RecordSet) -> Vec<String> {
                 ""
             }
         )],
-        data => rdata_texts(data)
+        data => presentation(data)
             .into_iter()
             .map(|v| format!("{:>6} {v}", set.ttl.unwrap_or_default()))
             .collect(),
@@ -161,7 +161,7 @@ fn set_json(set: &RecordSet) -> Value {
                 "evaluate_target_health": a.evaluate_target_health,
             }
         }),
-        data => json!({ "ttl": set.ttl, "values": rdata_texts(data) }),
+        data => json!({ "ttl": set.ttl, "values": presentation(data) }),
     }
 }
 

@@ -15,40 +15,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use hickory_proto::rr::{RData as HRData, RecordType};
-
 use super::load::normalize_zone_id;
 use super::master::{self, Issue, Value};
 use super::name;
-use super::{Alias, Caa, Mx, Name, RData, RType, RecordSet, RrKey, Srv, Txt, Zone};
+use super::wire::presentation;
+use super::{Alias, Name, RData, RType, RecordSet, RrKey, Zone};
 
 /// The comment tag that carries an alias through a master file.
 pub const ALIAS_TAG: &str = "dns-alias:";
 
 /// Placeholder name server written when none is given (`.invalid` never resolves, RFC 6761).
 pub const PLACEHOLDER_NS: &str = "route53-name-servers.invalid.";
-
-fn escape_into(out: &mut String, text: &str) {
-    for ch in text.chars() {
-        match ch {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '\u{0}'..='\u{1f}' | '\u{7f}' => {
-                let _ = write!(out, "\\{:03}", ch as u32);
-            }
-            _ => out.push(ch),
-        }
-    }
-}
-
-fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    escape_into(&mut out, text);
-    out.push('"');
-    out
-}
 
 /// Writes `zone` as a master file. `name_servers` replace the placeholder apex NS records.
 pub fn export(zone: &Zone, name_servers: &[Name], source: Option<&Path>) -> String {
@@ -100,43 +77,11 @@ pub fn export(zone: &Zone, name_servers: &[Name], source: Option<&Path>) -> Stri
             continue;
         }
         let ttl = set.ttl.unwrap_or(zone.settings.default_ttl);
-        for value in rdata_texts(&set.data) {
+        for value in presentation(&set.data) {
             let _ = writeln!(out, "{owner} {ttl} IN {} {value}", key.rtype);
         }
     }
     out
-}
-
-/// The presentation form of each value of an RRset (empty for an alias).
-pub fn rdata_texts(data: &RData) -> Vec<String> {
-    match data {
-        RData::A(v) => v.iter().map(ToString::to_string).collect(),
-        RData::AAAA(v) => v.iter().map(ToString::to_string).collect(),
-        RData::Cname(n) => vec![n.to_ascii()],
-        RData::Ns(v) => v.iter().map(Name::to_ascii).collect(),
-        RData::Mx(v) => v
-            .iter()
-            .map(|m| format!("{} {}", m.preference, m.exchange.to_ascii()))
-            .collect(),
-        RData::Srv(v) => v
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} {} {} {}",
-                    s.priority,
-                    s.weight,
-                    s.port,
-                    s.target.to_ascii()
-                )
-            })
-            .collect(),
-        RData::Caa(v) => v
-            .iter()
-            .map(|c| format!("{} {} {}", c.flags, c.tag, quoted(&c.value)))
-            .collect(),
-        RData::Txt(v) => v.iter().map(Txt::presentation).collect(),
-        RData::Alias(_) => Vec::new(),
-    }
 }
 
 /// Why a master file could not be imported: every problem, each at its line.
@@ -404,99 +349,6 @@ fn model(rtype: RType, values: Vec<Value>) -> RData {
     }
 }
 
-fn lower(name: &Name) -> Name {
-    name.to_lowercase()
-}
-
-/// Records of one type, as hickory parsed or received them, in the zone model (None for types
-/// dns does not model).
-pub fn convert(rtype: RecordType, records: &[&HRData]) -> Option<(RType, RData)> {
-    let data = match rtype {
-        RecordType::A => RData::A(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::A(a) => Some(a.0),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        RecordType::AAAA => RData::AAAA(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::AAAA(a) => Some(a.0),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        RecordType::CNAME => RData::Cname(records.iter().find_map(|r| match r {
-            HRData::CNAME(c) => Some(lower(&c.0)),
-            _ => None,
-        })?),
-        RecordType::NS => RData::Ns(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::NS(n) => Some(lower(&n.0)),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        RecordType::MX => RData::Mx(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::MX(m) => Some(Mx {
-                        preference: m.preference,
-                        exchange: lower(&m.exchange),
-                    }),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        RecordType::SRV => RData::Srv(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::SRV(s) => Some(Srv {
-                        priority: s.priority,
-                        weight: s.weight,
-                        port: s.port,
-                        target: lower(&s.target),
-                    }),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        RecordType::TXT => RData::Txt(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::TXT(t) => Some(Txt(t.txt_data.iter().map(|s| s.to_vec()).collect())),
-                    _ => None,
-                })
-                .collect::<BTreeSet<_>>(),
-        ),
-        RecordType::CAA => RData::Caa(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::CAA(c) => Some(Caa {
-                        flags: c.flags(),
-                        tag: c.tag.to_ascii_lowercase(),
-                        value: String::from_utf8_lossy(&c.value).into_owned(),
-                    }),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        _ => return None,
-    };
-    let rtype = RType::parse(&rtype.to_string())?;
-    Some((rtype, data))
-}
-
 fn parse_alias_comment(text: &str, origin: &Name) -> Option<(RrKey, Alias)> {
     let mut words = text.split_whitespace();
     let owner = name::parse_owner(words.next()?, origin).ok()?;
@@ -519,26 +371,4 @@ fn parse_alias_comment(text: &str, origin: &Name) -> Option<(RrKey, Alias)> {
             evaluate_target_health,
         },
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn txt_is_split_at_255_octets_and_escaped() {
-        let show = |t: &str| Txt::from_text(t.as_bytes()).presentation();
-        let long = "a".repeat(300);
-        assert_eq!(
-            show(&long),
-            format!("\"{}\" \"{}\"", "a".repeat(255), "a".repeat(45))
-        );
-        assert_eq!(show("say \"hi\"\\"), r#""say \"hi\"\\""#);
-        assert_eq!(show("é"), r#""é""#);
-        assert_eq!(show("a\tb"), r#""a\009b""#);
-        assert_eq!(show(""), r#""""#);
-        // Never inside a UTF-8 character: 254 octets, then "é" (2 octets) goes whole to the next.
-        let t = Txt::from_text(format!("{}é", "a".repeat(254)).as_bytes());
-        assert_eq!(t.0.iter().map(Vec::len).collect::<Vec<_>>(), [254, 2]);
-    }
 }

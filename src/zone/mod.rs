@@ -17,6 +17,7 @@ pub mod master;
 pub mod name;
 pub mod tree;
 mod values;
+pub mod wire;
 pub mod write;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -6,8 +6,8 @@
 
 use std::fmt::Write as _;
 
-use super::bind::rdata_texts;
 use super::name;
+use super::wire::presentation;
 use super::{RData, Settings, Zone, escape_text};
 
 /// Renders the zone file text.
@@ -166,7 +166,7 @@ fn values(rec: &mut String, data: &RData, rtype: super::RType) {
                 }
             }),
         ),
-        other => plain_list(rec, rdata_texts(other).iter().map(|t| scalar(t))),
+        other => plain_list(rec, presentation(other).iter().map(|t| scalar(t))),
     }
 }
 

@@ -162,7 +162,7 @@ pub fn rr_type(t: RType) -> RrType {
 pub fn values(data: &RData) -> Vec<String> {
     match data {
         RData::Txt(v) => v.iter().map(txt_strings_value).collect(),
-        other => crate::zone::bind::rdata_texts(other),
+        other => crate::zone::wire::presentation(other),
     }
 }
 
