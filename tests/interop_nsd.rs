@@ -24,11 +24,16 @@ fn start_nsd(nsd: &Path, dir: &Path, port: u16, zones: &[(&str, &str)]) -> commo
     }
     let conf_path = dir.join("nsd.conf");
     std::fs::write(&conf_path, conf).unwrap();
-    common::start_daemon(
+    let daemon = common::start_daemon(
         Command::new(nsd).arg("-d").arg("-c").arg(&conf_path),
         "127.53.2.2",
         port,
-    )
+    );
+    // Serving, not just listening: a zone NSD refuses to load fails here, by name.
+    for (name, _) in zones {
+        common::wait_for_zone(&["127.53.2.1", "127.53.2.2"], port, name);
+    }
+    daemon
 }
 
 /// Root and test. (with `extra` records) from the lab; hive.test. is NSD's.

@@ -161,3 +161,42 @@ pub fn bind_reading(
     }
     Ok(records)
 }
+
+/// Waits until every address answers the zone's SOA with authority (a server accepts
+/// connections before it has loaded its zones: asking too early gets REFUSED or SERVFAIL).
+pub fn wait_for_zone(addrs: &[&str], port: u16, zone: &str) {
+    use hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+    use hickory_proto::rr::{Name, RecordType};
+    let mut query = Message::new(0x5353, MessageType::Query, OpCode::Query);
+    query.add_query(Query::query(
+        Name::from_ascii(zone).unwrap(),
+        RecordType::SOA,
+    ));
+    let bytes = query.to_vec().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    for addr in addrs {
+        loop {
+            let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+            socket
+                .set_read_timeout(Some(std::time::Duration::from_millis(200)))
+                .unwrap();
+            let _ = socket.send_to(&bytes, (*addr, port));
+            let mut buf = [0u8; 4096];
+            let ready = socket
+                .recv(&mut buf)
+                .ok()
+                .and_then(|n| Message::from_vec(&buf[..n]).ok())
+                .is_some_and(|m| {
+                    m.metadata.authoritative && m.metadata.response_code == ResponseCode::NoError
+                });
+            if ready {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{addr}:{port} does not serve {zone} after 10 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
