@@ -125,10 +125,6 @@ pub fn import(
         zone.settings.default_ttl = ttl;
     }
     let mut notes = ImportNotes::default();
-    let soa_minimum = read.records.iter().find_map(|r| match r.value {
-        Value::Soa { minimum } => Some(minimum),
-        _ => None,
-    });
     let issue = |r: &master::Record, rule: &'static str, message: String| Issue {
         file: r.file.clone(),
         line: r.line,
@@ -182,20 +178,7 @@ pub fn import(
             }
             continue;
         }
-        let ttl = match (r.ttl, soa_minimum) {
-            (Some(ttl), _) => ttl,
-            (None, Some(min)) => min,
-            (None, None) => {
-                issues.push(issue(
-                    r,
-                    "master.ttl",
-                    format!(
-                        "{what}: no TTL, no $TTL before it and no SOA to take the minimum from"
-                    ),
-                ));
-                continue;
-            }
-        };
+        let ttl = r.ttl;
         let key = RrKey::new(r.owner.clone(), rtype);
         let set = sets
             .entry(key)
@@ -218,18 +201,7 @@ pub fn import(
             set.3.push(r.value.clone());
         }
     }
-    if read.ttl_directive.is_none()
-        && read
-            .records
-            .iter()
-            .any(|r| r.ttl.is_none() && r.rtype.is_some())
-        && let Some(min) = soa_minimum
-    {
-        notes.warnings.push(format!(
-            "{}: no $TTL: records without a TTL take the SOA minimum ({min} s), as BIND does",
-            file.display()
-        ));
-    }
+    notes.warnings.extend(read.notes.iter().cloned());
     // A CNAME stands alone at its name (RFC 1034 §3.6.2).
     let mut by_owner: BTreeMap<&Name, Vec<(RType, &str, usize)>> = BTreeMap::new();
     for (key, (_, f, line, _)) in &sets {

@@ -56,8 +56,9 @@ pub struct Record {
     pub file: String,
     pub line: usize,
     pub owner: Name,
-    /// `None`: no TTL was given and none could be inherited yet (the SOA may give it).
-    pub ttl: Option<u32>,
+    /// As BIND decides it: the record's own, else `$TTL`, else the last TTL given, else (the
+    /// SOA only) its minimum, which then stands in for `$TTL`.
+    pub ttl: u32,
     /// The TTL was given on the record itself.
     pub explicit_ttl: bool,
     /// `None` for the SOA.
@@ -75,6 +76,8 @@ pub struct Read {
     pub soa_owner: Option<Name>,
     /// The first `$TTL`.
     pub ttl_directive: Option<u32>,
+    /// What was decided where the file says nothing (as BIND does, with its warning).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -548,6 +551,8 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
     if let Some(t) = ttl {
         st.last_ttl = Some(t);
     }
+    // BIND's order: the record's own TTL, `$TTL`, the last TTL stated (RFC 1035 §5.1); with
+    // none of them, only an SOA can go on (with its minimum, below); anything else is refused.
     let ttl = ttl.or(st.default_ttl).or(st.last_ttl);
     let rdata: Vec<&Token> = tokens.collect();
     let what = format!("{} {rtype_text}", owner.to_ascii());
@@ -629,7 +634,17 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
                 // names start (as BIND's zone name would be).
                 st.origin.get_or_insert_with(|| owner.clone());
                 match rdata.get(6).map(|t| t.str()).and_then(|m| parse_ttl(&m)) {
-                    Some(minimum) if rdata.len() == 7 => Ok((None, Value::Soa { minimum })),
+                    Some(minimum) if rdata.len() == 7 => {
+                        if ttl.is_none() {
+                            // As BIND: the SOA takes its minimum, which becomes the default TTL.
+                            st.default_ttl = Some(minimum);
+                            r.notes.push(format!(
+                                "{file}:{}: no TTL given before the SOA and no $TTL: the SOA minimum ({minimum} s) is the default TTL, as BIND does",
+                                e.line
+                            ));
+                        }
+                        Ok((None, Value::Soa { minimum }))
+                    }
                     _ => Err("an SOA record has 7 fields: mname rname serial refresh retry expire minimum".into()),
                 }
             } else {
@@ -659,6 +674,17 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
                 "master.type"
             };
             r.issues.push(at(rule, format!("{what}: {m}")));
+            return None;
+        }
+    };
+    let ttl = match (ttl, &value) {
+        (Some(ttl), _) => ttl,
+        (None, Value::Soa { minimum }) => *minimum,
+        (None, _) => {
+            r.issues.push(at(
+                "master.ttl",
+                format!("{what}: no TTL, no $TTL before it and no TTL stated earlier (BIND refuses this too): add a TTL or a $TTL line"),
+            ));
             return None;
         }
     };
@@ -763,7 +789,7 @@ mod tests {
         let owners: Vec<(String, Option<u32>)> = r
             .records
             .iter()
-            .map(|r| (r.owner.to_ascii(), r.ttl))
+            .map(|r| (r.owner.to_ascii(), Some(r.ttl)))
             .collect();
         assert_eq!(
             owners,
