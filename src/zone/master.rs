@@ -85,6 +85,10 @@ struct Token {
     text: Vec<u8>,
     quoted: bool,
     escaped: bool,
+    /// An escape that stands for something other than a letter, digit, `-` or `_` (`\.` inside
+    /// a label, `\@`, `\*`, an octet over 127): a name here cannot hold it, and reading it as
+    /// the plain character would change the name (`\@` is a label `@`, not the apex).
+    escaped_special: bool,
 }
 
 impl Token {
@@ -192,11 +196,13 @@ fn entries(text: &str, file: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
                     text,
                     quoted: true,
                     escaped,
+                    escaped_special: false,
                 });
             }
             _ => {
                 let mut text = Vec::new();
                 let mut escaped = false;
+                let mut escaped_special = false;
                 while i < b.len()
                     && !matches!(
                         b[i],
@@ -205,7 +211,11 @@ fn entries(text: &str, file: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
                 {
                     if b[i] == b'\\' {
                         escaped = true;
+                        let before = text.len();
                         i = unescape_at(b, i, &mut text);
+                        escaped_special |= text[before..]
+                            .iter()
+                            .any(|c| !(c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_'));
                     } else {
                         text.push(b[i]);
                         i += 1;
@@ -215,6 +225,7 @@ fn entries(text: &str, file: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
                     text,
                     quoted: false,
                     escaped,
+                    escaped_special,
                 });
             }
         }
@@ -376,8 +387,10 @@ fn read_into(text: &str, path: &Path, st: &mut State, r: &mut Read, depth: usize
                             continue;
                         }
                     };
-                    // An origin given with $INCLUDE holds inside the included file only.
+                    // An origin given with $INCLUDE, and any $ORIGIN or owner inside the file,
+                    // hold inside it only (BIND): the parent goes on with its own.
                     let saved = st.origin.clone();
+                    let saved_owner = st.last_owner.clone();
                     if let Some(o) = e.tokens.get(2).map(Token::str) {
                         match absolute(&o, st.origin.as_ref()) {
                             Ok(o) => st.origin = Some(o),
@@ -389,6 +402,7 @@ fn read_into(text: &str, path: &Path, st: &mut State, r: &mut Read, depth: usize
                     }
                     read_into(&included, &target, st, r, depth + 1);
                     st.origin = saved;
+                    st.last_owner = saved_owner;
                 }
                 "$GENERATE" => r.issues.push(at(
                     "master.generate",
@@ -440,12 +454,18 @@ fn absolute(text: &str, origin: Option<&Name>) -> Result<Name, String> {
     name::parse_zone(&full).map_err(|e| format!("'{text}': {e}"))
 }
 
-/// A name in a record: no escapes (a `\.` inside a label has no zone-file form here).
+/// A name in a record. Escapes are read (`\078\083\049` is `NS1`); a dot inside a label
+/// (`host\.one`) and octets a host name cannot hold are refused.
 fn record_name(t: &Token, origin: Option<&Name>) -> Result<Name, String> {
-    if t.escaped || t.quoted {
+    if t.quoted || t.escaped_special {
         return Err(format!(
-            "'{}': escaped or quoted characters in names are not supported",
-            t.str()
+            "'{}': {} (dns names hosts: letters, digits, '-' and '_'; escapes of those are read)",
+            t.str(),
+            if t.quoted {
+                "a quoted name"
+            } else {
+                "an escaped character that a name here cannot hold (a dot inside a label, '@', '*', an octet over 127)"
+            }
         ));
     }
     let text = t.str();

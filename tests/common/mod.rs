@@ -151,7 +151,12 @@ pub fn bind_reading(
         if owner == apex && matches!(rtype, "SOA" | "NS") {
             continue;
         }
-        records.insert(format!("{owner} {ttl} {rtype} {}", rest.trim()));
+        // Names are case-insensitive (RFC 4343): BIND keeps the case written, dns lower-cases.
+        let data = match rtype {
+            "CNAME" | "NS" | "MX" | "SRV" => rest.trim().to_ascii_lowercase(),
+            _ => rest.trim().to_string(),
+        };
+        records.insert(format!("{owner} {ttl} {rtype} {data}"));
     }
     if records.is_empty() {
         return Err(format!(
