@@ -134,7 +134,16 @@ pub fn import(
     let mut soa_noted = false;
     // Each set: its TTL and where it was first written, and its values.
     let mut sets: BTreeMap<RrKey, (u32, String, usize, Vec<Value>)> = BTreeMap::new();
+    // BIND reads a run of records with one owner (in one file) as one batch: within a batch the
+    // first TTL of a set holds; a later batch of the same set replaces it.
+    let mut batch = 0usize;
+    let mut previous: Option<(&str, &Name)> = None;
+    let mut batch_of: BTreeMap<RrKey, usize> = BTreeMap::new();
     for r in &read.records {
+        if previous != Some((r.file.as_str(), &r.owner)) {
+            batch += 1;
+            previous = Some((r.file.as_str(), &r.owner));
+        }
         let what = format!(
             "{} {}",
             r.owner.to_ascii(),
@@ -180,14 +189,17 @@ pub fn import(
         }
         let ttl = r.ttl;
         let key = RrKey::new(r.owner.clone(), rtype);
+        let same_batch = batch_of.insert(key.clone(), batch) == Some(batch);
         let set = sets
             .entry(key)
             .or_insert_with(|| (ttl, r.file.clone(), r.line, Vec::new()));
         if set.0 != ttl {
+            let kept = if same_batch { set.0 } else { ttl };
             notes.warnings.push(format!(
-                "{}:{}: {what}: TTL {ttl} differs from the set's TTL {} ({}:{}); kept {}, as BIND does",
-                r.file, r.line, set.0, set.1, set.2, set.0
+                "{}:{}: {what}: TTL {ttl} differs from the set's TTL {} ({}:{}); the set takes {kept}, as BIND does",
+                r.file, r.line, set.0, set.1, set.2
             ));
+            set.0 = kept;
         }
         if rtype == RType::CNAME && !set.3.is_empty() && !set.3.contains(&r.value) {
             issues.push(issue(
