@@ -157,16 +157,7 @@ mod tests {
 
     #[test]
     fn every_model_type_maps_to_its_dns_type_and_back() {
-        for t in [
-            RType::A,
-            RType::AAAA,
-            RType::CAA,
-            RType::CNAME,
-            RType::MX,
-            RType::NS,
-            RType::SRV,
-            RType::TXT,
-        ] {
+        for t in RType::ALL {
             assert_eq!(RType::from_record_type(t.record_type()), Some(t));
         }
         assert_eq!(RType::from_record_type(RecordType::PTR), None);
