@@ -125,7 +125,8 @@ impl Error {
                 ProviderError::NotFound { .. }
                 | ProviderError::Ambiguous { .. }
                 | ProviderError::WrongZone { .. }
-                | ProviderError::UnknownProfile { .. } => 2,
+                | ProviderError::UnknownProfile { .. }
+                | ProviderError::Invalid(_) => 2,
                 ProviderError::Rejected { .. } => 4,
                 ProviderError::Api { .. }
                 | ProviderError::WaitTimeout { .. }

@@ -209,6 +209,10 @@ pub struct IamPolicyArgs {
     #[arg(long)]
     pub allow_create_zone: bool,
 
+    /// Also allow managing health checks (added by itself when a zone file uses them)
+    #[arg(long)]
+    pub health_checks: bool,
+
     #[command(flatten)]
     pub aws: AwsArgs,
 }

@@ -10,7 +10,7 @@ use super::args::IamPolicyArgs;
 use super::sync::{options, runtime};
 use super::zonefiles::{load_file, zone_files, zone_path};
 use crate::error::{Error, Result};
-use crate::provider::route53::{OPERATIONS, ProviderError, Route53, Scope};
+use crate::provider::route53::{Need, OPERATIONS, ProviderError, Route53, Scope};
 use crate::zone::load::zone_name_of;
 
 pub fn policy(args: &IamPolicyArgs) -> Result<()> {
@@ -22,13 +22,18 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
             .map(|id| zone_arn(id.trim_start_matches("/hostedzone/")))
             .collect()
     };
+    let health = args.health_checks || uses_health_checks(args);
     let actions = |scope: Scope| -> Vec<String> {
         OPERATIONS
             .iter()
-            .filter(|(_, s, read_only, create)| {
+            .filter(|(_, s, read_only, need)| {
                 *s == scope
                     && (*read_only || !args.read_only)
-                    && (!*create || args.allow_create_zone)
+                    && match need {
+                        Need::Always => true,
+                        Need::CreateZone => args.allow_create_zone,
+                        Need::HealthChecks => health,
+                    }
             })
             .map(|(op, ..)| format!("route53:{op}"))
             .collect()
@@ -41,6 +46,11 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
             "DnsWaitForChanges",
             Scope::Changes,
             json!("arn:aws:route53:::change/*"),
+        ),
+        (
+            "DnsHealthChecks",
+            Scope::HealthChecks,
+            json!("arn:aws:route53:::healthcheck/*"),
         ),
     ] {
         let actions = actions(scope);
@@ -60,6 +70,26 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
     })?;
     println!("{text}");
     Ok(())
+}
+
+/// Whether a selected zone file defines health checks or routes by one (files that cannot be
+/// read are left to the commands that use them).
+fn uses_health_checks(args: &IamPolicyArgs) -> bool {
+    let files = if args.names.is_empty() {
+        zone_files(std::slice::from_ref(&args.dir)).unwrap_or_default()
+    } else {
+        args.names
+            .iter()
+            .filter_map(|z| zone_path(&args.dir, z).ok())
+            .collect()
+    };
+    files.iter().filter_map(|f| load_file(f).ok()).any(|l| {
+        !l.zone.settings.health_checks.is_empty()
+            || l.zone
+                .rrsets
+                .values()
+                .any(|s| s.routing.as_ref().is_some_and(|r| r.health_check.is_some()))
+    })
 }
 
 fn zone_arn(id: &str) -> String {

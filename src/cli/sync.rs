@@ -20,7 +20,7 @@ use crate::check::verify;
 use crate::error::{Error, Result};
 use crate::plan::{self, Plan, safety};
 use crate::provider::route53::batch::{self, Limits};
-use crate::provider::route53::{AwsOptions, HostedZone, ProviderError, Route53, mapping};
+use crate::provider::route53::{AwsOptions, HostedZone, ProviderError, Route53, health, mapping};
 use crate::report::plan::{ZonePlan, render_markdown, render_text, to_json};
 use crate::walk::{Config, End, Walker, hints};
 use crate::zone::Zone;
@@ -96,6 +96,8 @@ struct Prepared {
     zp: ZonePlan,
     hosted: Option<HostedZone>,
     limit: u8,
+    /// The ids of the health checks the live zone and the file know.
+    checks: mapping::HealthIds,
 }
 
 async fn prepare(
@@ -110,17 +112,44 @@ async fn prepare(
         source,
     };
     let id = explicit_id.or_else(|| zone.settings.hosted_zone_id.clone());
-    let (hosted, current, unmanaged) = match client.find_zone(&origin, id.as_deref()).await {
+    let file_checks = &zone.settings.health_checks;
+    let (hosted, current, unmanaged, checks) = match client.find_zone(&origin, id.as_deref()).await
+    {
         Ok(hosted) => {
-            let (current, unmanaged) = client.live_zone(&hosted).await.map_err(zone_err)?;
-            (Some(hosted), current, unmanaged)
+            let (current, unmanaged, checks) = client
+                .live_zone(&hosted, file_checks)
+                .await
+                .map_err(zone_err)?;
+            (Some(hosted), current, unmanaged, checks)
         }
         Err(ProviderError::NotFound { .. }) if create => {
-            (None, Zone::new(origin.clone()), Vec::new())
+            // No zone yet, but the file's checks may exist already (tagged by an earlier
+            // run that stopped before creating the zone).
+            let mut current = Zone::new(origin.clone());
+            let checks = if file_checks.is_empty() {
+                mapping::HealthIds::default()
+            } else {
+                let (live, ids) = client
+                    .owned_checks(&origin, file_checks)
+                    .await
+                    .map_err(zone_err)?;
+                current.settings.health_checks = live;
+                ids
+            };
+            (None, current, Vec::new(), checks)
         }
         Err(e) => return Err(zone_err(e)),
     };
     let plan = plan::diff(&zone, &current);
+    for change in &plan.checks {
+        if let plan::CheckChange::Update { name, old, new } = change
+            && let Err(what) = health::updatable(old, new)
+        {
+            return Err(zone_err(ProviderError::Invalid(format!(
+                "health check `{name}`: Route 53 cannot change {what} of an existing check; give the check a new name in the file (dns then creates it, moves the record sets to it, and deletes the old one)"
+            ))));
+        }
+    }
     let requests = batch::split(&plan, Limits::ROUTE53)
         .map_err(|source| Error::TooLarge {
             zone: origin.to_ascii(),
@@ -142,6 +171,7 @@ async fn prepare(
         },
         hosted,
         limit: zone.settings.max_change_percent,
+        checks,
     })
 }
 
@@ -311,7 +341,7 @@ pub fn plan(args: &PlanArgs, style: Style) -> Result<()> {
         )?;
         tracing::info!("{} Route 53 requests", client.requests());
         summarize(failures, total)?;
-        let pending: usize = plans.iter().map(|zp| zp.plan.changes.len()).sum();
+        let pending: usize = plans.iter().map(|zp| zp.plan.len()).sum();
         if args.detailed_exitcode && pending > 0 {
             return Err(Error::ChangesPending(pending));
         }
@@ -386,7 +416,7 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
                 _ => to_apply.push(p),
             }
         }
-        let changes: usize = to_apply.iter().map(|p| p.zp.plan.changes.len()).sum();
+        let changes: usize = to_apply.iter().map(|p| p.zp.plan.len()).sum();
         if !to_apply.is_empty() && !args.yes {
             confirm(changes)?;
         }
@@ -454,12 +484,36 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>, who: &str) 
         zone: origin.clone(),
         source,
     })?;
+    // Health checks the record sets will refer to exist before the first batch.
+    let mut ids = p.checks.clone();
+    for change in &p.zp.plan.checks {
+        match change {
+            plan::CheckChange::Create { name, new } => {
+                let id = client
+                    .create_health_check(&p.zp.plan.origin, name, new, &ids)
+                    .await
+                    .map_err(zone_err)?;
+                println!("{origin}: created health check {name} ({id})");
+                ids.insert(name, &id);
+            }
+            plan::CheckChange::Update { name, new, .. } => {
+                let id = check_id(&ids, name).map_err(zone_err)?;
+                client
+                    .update_health_check(&id, new, &ids)
+                    .await
+                    .map_err(zone_err)?;
+                println!("{origin}: updated health check {name} ({id})");
+            }
+            plan::CheckChange::Delete { .. } => {}
+        }
+    }
     let checksum = p.zp.plan.checksum();
     let mut last = None;
     let requests = ranges.len();
     for (i, range) in ranges.into_iter().enumerate() {
         // Built one at a time, just before it is sent.
-        let b = &batch::build(&p.zp.plan, range, &hosted.id);
+        let b = &batch::build(&p.zp.plan, range, &hosted.id, &ids)
+            .map_err(|e| zone_err(ProviderError::Invalid(e.to_string())))?;
         let comment = change_comment(&checksum, i + 1, requests, who);
         last = Some(
             client
@@ -469,8 +523,21 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>, who: &str) 
         );
         tracing::info!("{origin}: request {}/{} accepted", i + 1, requests);
     }
-    let changes = p.zp.plan.changes.len();
-    let (Some(change_id), Some(timeout)) = (last, wait) else {
+    let changes = p.zp.plan.len();
+    // Checks no longer referred to go after the batches that stopped referring to them (and
+    // after INSYNC when waiting).
+    let delete_checks = async |client: &Route53| -> Result<()> {
+        for change in &p.zp.plan.checks {
+            if let plan::CheckChange::Delete { name, .. } = change {
+                let id = check_id(&ids, name).map_err(zone_err)?;
+                client.delete_health_check(&id).await.map_err(zone_err)?;
+                println!("{origin}: deleted health check {name} ({id})");
+            }
+        }
+        Ok(())
+    };
+    let (Some(change_id), Some(timeout)) = (last.clone(), wait) else {
+        delete_checks(&client).await?;
         return Ok(format!(
             "{origin}: applied {changes} change(s) in {} request(s)",
             requests
@@ -492,11 +559,19 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>, who: &str) 
         .await;
     bar.finish_and_clear();
     result.map_err(zone_err)?;
+    delete_checks(&client).await?;
     Ok(format!(
         "{origin}: applied {changes} change(s) in {} request(s); INSYNC after {:.0?}",
         requests,
         started.elapsed()
     ))
+}
+
+/// The id of a check the plan changes (known from the live checks or just created).
+fn check_id(ids: &mapping::HealthIds, name: &str) -> Result<String, ProviderError> {
+    ids.id(&crate::zone::HealthRef::Named(name.to_string()))
+        .map(str::to_string)
+        .ok_or_else(|| ProviderError::Invalid(format!("health check `{name}` has no id")))
 }
 
 /// The walker for `--verify`, from the same options as `dns check`.
@@ -557,6 +632,39 @@ async fn verify_applied(walker: &Walker, plan: &Plan, style: Style) -> Result<()
     }
 }
 
+/// Health checks the live sets use that no zone file owns become `{id: …}` entries of the file
+/// (used, never changed), named `check-` and the start of their id.
+fn name_foreign_checks(zone: &mut Zone) {
+    use crate::zone::{HealthCheck, HealthRef};
+    let settings = &mut zone.settings;
+    for set in zone.rrsets.values_mut() {
+        let Some(r) = set.routing.as_mut() else {
+            continue;
+        };
+        let Some(HealthRef::Id(id)) = &r.health_check else {
+            continue;
+        };
+        let existing = settings.health_checks.iter().find_map(|(n, c)| match c {
+            HealthCheck::Existing(i) if i == id => Some(n.clone()),
+            _ => None,
+        });
+        let name = existing.unwrap_or_else(|| {
+            let stem: String = id.chars().take(8).collect();
+            let mut name = format!("check-{stem}");
+            let mut n = 2;
+            while settings.health_checks.contains_key(&name) {
+                name = format!("check-{stem}-{n}");
+                n += 1;
+            }
+            settings
+                .health_checks
+                .insert(name.clone(), HealthCheck::Existing(id.clone()));
+            name
+        });
+        r.health_check = Some(HealthRef::Named(name));
+    }
+}
+
 /// `dns import ZONE`: the live hosted zone as a zone file.
 pub fn import(args: &ImportArgs, zone_name: &str) -> Result<()> {
     let origin = crate::zone::name::parse_zone(zone_name)
@@ -573,8 +681,12 @@ pub fn import(args: &ImportArgs, zone_name: &str) -> Result<()> {
             .find_zone(&origin, args.hosted_zone_id.as_deref())
             .await
             .map_err(zone_err)?;
-        let (mut zone, unmanaged) = client.live_zone(&hosted).await.map_err(zone_err)?;
+        let (mut zone, unmanaged, _) = client
+            .live_zone(&hosted, &BTreeMap::new())
+            .await
+            .map_err(zone_err)?;
         zone.settings.hosted_zone_id = args.hosted_zone_id.as_ref().map(|_| hosted.id.clone());
+        name_foreign_checks(&mut zone);
         Ok::<_, Error>((zone, unmanaged))
     })?;
     // The most common TTL becomes the zone default, so the file repeats it least.

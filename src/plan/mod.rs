@@ -17,8 +17,86 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use crate::zone::wire::presentation;
-use crate::zone::{Name, RData, RecordSet, RrKey, Settings, Zone, name};
+use crate::zone::{CheckConfig, HealthCheck, Name, RData, RecordSet, RrKey, Settings, Zone, name};
 
+/// A change to a health check the zone file owns. Creates and updates go before the record
+/// changes (which may refer to them), deletes after (Route 53 refuses to delete a check in use).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckChange {
+    Create {
+        name: String,
+        new: CheckConfig,
+    },
+    Update {
+        name: String,
+        old: CheckConfig,
+        new: CheckConfig,
+    },
+    Delete {
+        name: String,
+        old: CheckConfig,
+    },
+}
+
+impl CheckChange {
+    pub fn name(&self) -> &str {
+        match self {
+            CheckChange::Create { name, .. }
+            | CheckChange::Update { name, .. }
+            | CheckChange::Delete { name, .. } => name,
+        }
+    }
+
+    pub fn action(&self) -> &'static str {
+        match self {
+            CheckChange::Create { .. } => "create",
+            CheckChange::Update { .. } => "update",
+            CheckChange::Delete { .. } => "delete",
+        }
+    }
+}
+
+/// A health check's settings in one line, for plans and checksums.
+pub fn describe_check(c: &CheckConfig) -> String {
+    let mut out = c.kind.as_str().to_string();
+    if let Some(e) = &c.endpoint {
+        let target = match (&e.host, e.ip) {
+            (Some(h), Some(ip)) => format!("{h} ({ip})"),
+            (Some(h), None) => h.clone(),
+            (None, Some(ip)) => ip.to_string(),
+            (None, None) => "-".into(),
+        };
+        let _ = write!(
+            out,
+            " {target}:{}{}",
+            e.port,
+            e.path.as_deref().unwrap_or("")
+        );
+        if let Some(s) = &e.search_string {
+            let _ = write!(out, " expecting {s:?}");
+        }
+        let _ = write!(
+            out,
+            ", every {} s, {} failure(s)",
+            e.interval, e.failure_threshold
+        );
+    } else {
+        let _ = write!(
+            out,
+            " {} of [{}]",
+            c.threshold.unwrap_or_default(),
+            c.children.join(", ")
+        );
+    }
+    if c.inverted {
+        out.push_str(", inverted");
+    }
+    out
+}
+
+// An update holds two sets, the others one: boxing would cost an allocation per change of
+// large plans for no gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     Create {
@@ -76,13 +154,21 @@ pub struct Plan {
     pub existing: usize,
     /// Live RRsets left alone because the zone file's `ignore:` list matches them.
     pub ignored: Vec<RrKey>,
+    /// Changes to the health checks the file owns, by name.
+    pub checks: Vec<CheckChange>,
 }
 
 impl Plan {
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
+        self.changes.is_empty() && self.checks.is_empty()
     }
 
+    /// Record set changes and health check changes.
+    pub fn len(&self) -> usize {
+        self.changes.len() + self.checks.len()
+    }
+
+    /// Record set changes of one action.
     pub fn count(&self, action: &str) -> usize {
         self.changes.iter().filter(|c| c.action() == action).count()
     }
@@ -94,14 +180,28 @@ impl Plan {
             let key = change.key();
             let _ = writeln!(
                 text,
-                "{} {} {}",
+                "{} {} {}{}",
                 change.action(),
                 key.name.to_ascii(),
-                key.rtype
+                key.rtype,
+                key.set_label()
             );
             for (sign, set) in [("-", change.old()), ("+", change.new_set())] {
                 if let Some(set) = set {
                     let _ = writeln!(text, "{sign} {}", canonical(set));
+                }
+            }
+        }
+        for change in &self.checks {
+            let _ = writeln!(text, "{} health check {}", change.action(), change.name());
+            let (old, new) = match change {
+                CheckChange::Create { new, .. } => (None, Some(new)),
+                CheckChange::Update { old, new, .. } => (Some(old), Some(new)),
+                CheckChange::Delete { old, .. } => (Some(old), None),
+            };
+            for (sign, c) in [("-", old), ("+", new)] {
+                if let Some(c) = c {
+                    let _ = writeln!(text, "{sign} {}", describe_check(c));
                 }
             }
         }
@@ -113,8 +213,24 @@ impl Plan {
     }
 }
 
-/// One line per RRset: TTL and values (or the alias), order-independent by construction.
+/// One line per RRset: TTL and values (or the alias), and a routed set's policy and health
+/// check; order-independent by construction.
 pub fn canonical(set: &RecordSet) -> String {
+    let data = canonical_data(set);
+    match &set.routing {
+        None => data,
+        Some(r) => format!(
+            "{data} [{}{}]",
+            r.policy,
+            r.health_check
+                .as_ref()
+                .map(|h| format!(", health check {h}"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+fn canonical_data(set: &RecordSet) -> String {
     match &set.data {
         RData::Alias(a) => format!(
             "ALIAS {} {} {}",
@@ -134,7 +250,12 @@ pub fn canonical(set: &RecordSet) -> String {
 /// a name matched by one of its `ignore:` patterns (relative names; `*` matches any run of
 /// characters, dots included; `@` is the apex).
 pub fn is_ignored(key: &RrKey, origin: &Name, settings: &Settings) -> bool {
-    if settings.ignored_sets.contains(key) {
+    // `octodns: {ignored: true}` leaves every set of that name and type alone.
+    if !settings.ignored_sets.is_empty()
+        && settings
+            .ignored_sets
+            .contains(&RrKey::new(key.name.clone(), key.rtype))
+    {
         return true;
     }
     let relative = name::relative(&key.name, origin).to_ascii_lowercase();
@@ -215,7 +336,53 @@ pub fn diff(desired: &Zone, current: &Zone) -> Plan {
         changes,
         existing,
         ignored,
+        checks: diff_checks(&desired.settings, &current.settings),
     }
+}
+
+/// The owned health checks to create, update and delete (checks given by id are never
+/// touched). Creates and updates of endpoint checks come before calculated ones (which refer to
+/// them), deletes of calculated checks before their children.
+fn diff_checks(desired: &Settings, current: &Settings) -> Vec<CheckChange> {
+    let owned = |s: &Settings| -> std::collections::BTreeMap<String, CheckConfig> {
+        s.health_checks
+            .iter()
+            .filter_map(|(n, c)| match c {
+                HealthCheck::Owned(c) => Some((n.clone(), c.clone())),
+                HealthCheck::Existing(_) => None,
+            })
+            .collect()
+    };
+    let (want, have) = (owned(desired), owned(current));
+    let mut out = Vec::new();
+    for (name, new) in &want {
+        match have.get(name) {
+            None => out.push(CheckChange::Create {
+                name: name.clone(),
+                new: new.clone(),
+            }),
+            Some(old) if old != new => out.push(CheckChange::Update {
+                name: name.clone(),
+                old: old.clone(),
+                new: new.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (name, old) in &have {
+        if !want.contains_key(name) {
+            out.push(CheckChange::Delete {
+                name: name.clone(),
+                old: old.clone(),
+            });
+        }
+    }
+    let calculated = |c: &CheckChange| match c {
+        CheckChange::Create { new, .. } | CheckChange::Update { new, .. } => new.endpoint.is_none(),
+        CheckChange::Delete { old, .. } => old.endpoint.is_some(),
+    };
+    out.sort_by_key(|c| (c.action() == "delete", calculated(c)));
+    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::Style;
-use crate::plan::{Change, Plan, safety};
+use crate::plan::{Change, CheckChange, Plan, describe_check, safety};
 use crate::zone::wire::presentation;
 use crate::zone::{RData, RecordSet, name};
 
@@ -28,7 +28,23 @@ fn owner(plan: &Plan, change: &Change) -> String {
     if rel.is_empty() { "@".to_string() } else { rel }
 }
 
+/// The values of a set, one per line, and a routed set's routing on a line of its own.
 fn describe(set: &RecordSet) -> Vec<String> {
+    let mut lines = describe_data(set);
+    if let Some(r) = &set.routing {
+        lines.push(format!(
+            "({}{})",
+            r.policy,
+            r.health_check
+                .as_ref()
+                .map(|h| format!(", health check {h}"))
+                .unwrap_or_default()
+        ));
+    }
+    lines
+}
+
+fn describe_data(set: &RecordSet) -> Vec<String> {
     match &set.data {
         RData::Alias(a) => vec![format!(
             "ALIAS {}{}{}",
@@ -52,8 +68,13 @@ fn describe(set: &RecordSet) -> Vec<String> {
 
 /// "N to create, N to update, N to delete (N record sets live)".
 fn counts(plan: &Plan) -> String {
+    let checks = if plan.checks.is_empty() {
+        String::new()
+    } else {
+        format!("; {} health check change(s)", plan.checks.len())
+    };
     format!(
-        "{} to create, {} to update, {} to delete ({} record sets live)",
+        "{} to create, {} to update, {} to delete ({} record sets live){checks}",
         plan.count("create"),
         plan.count("update"),
         plan.count("delete"),
@@ -76,7 +97,7 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
             out,
             "{} ({id}): {} change(s): {}",
             name::display(&plan.origin),
-            plan.changes.len(),
+            plan.len(),
             counts(plan)
         )?;
     }
@@ -88,9 +109,10 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
         .unwrap_or(0);
     for change in &plan.changes {
         let who = format!(
-            "{:width$} {:5}",
+            "{:width$} {:5}{}",
             owner(plan, change),
-            change.key().rtype.as_str()
+            change.key().rtype.as_str(),
+            change.key().set_label()
         );
         match change {
             Change::Create { new, .. } => {
@@ -125,6 +147,36 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
             }
         }
     }
+    for change in &plan.checks {
+        let line = |sign: &str, c| {
+            format!(
+                "{sign} health check {} {}",
+                change.name(),
+                describe_check(c)
+            )
+        };
+        match change {
+            CheckChange::Create { new, .. } => writeln!(out, "  {}", style.ok(&line("+", new)))?,
+            CheckChange::Delete { old, .. } => writeln!(out, "  {}", style.error(&line("-", old)))?,
+            CheckChange::Update { old, new, .. } => {
+                writeln!(
+                    out,
+                    "  {}",
+                    style.warning(&format!("~ health check {}", change.name()))
+                )?;
+                writeln!(
+                    out,
+                    "  {}",
+                    style.error(&format!("    - {}", describe_check(old)))
+                )?;
+                writeln!(
+                    out,
+                    "  {}",
+                    style.ok(&format!("    + {}", describe_check(new)))
+                )?;
+            }
+        }
+    }
     for key in &plan.ignored {
         writeln!(
             out,
@@ -153,6 +205,20 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
 }
 
 fn set_json(set: &RecordSet) -> Value {
+    let mut v = data_json(set);
+    if let (Some(r), Some(map)) = (&set.routing, v.as_object_mut()) {
+        map.insert(
+            "routing".into(),
+            json!({
+                "policy": r.policy.to_string(),
+                "health_check": r.health_check.as_ref().map(ToString::to_string),
+            }),
+        );
+    }
+    v
+}
+
+fn data_json(set: &RecordSet) -> Value {
     match &set.data {
         RData::Alias(a) => json!({
             "alias": {
@@ -175,8 +241,26 @@ pub fn to_json(zp: &ZonePlan) -> Value {
                 "action": c.action(),
                 "name": c.key().name.to_ascii(),
                 "type": c.key().rtype.as_str(),
+                "set_id": c.key().set_id,
                 "old": c.old().map(set_json),
                 "new": c.new_set().map(set_json),
+            })
+        })
+        .collect();
+    let checks: Vec<Value> = plan
+        .checks
+        .iter()
+        .map(|c| {
+            let (old, new) = match c {
+                CheckChange::Create { new, .. } => (None, Some(new)),
+                CheckChange::Update { old, new, .. } => (Some(old), Some(new)),
+                CheckChange::Delete { old, .. } => (Some(old), None),
+            };
+            json!({
+                "action": c.action(),
+                "name": c.name(),
+                "old": old.map(describe_check),
+                "new": new.map(describe_check),
             })
         })
         .collect();
@@ -184,6 +268,7 @@ pub fn to_json(zp: &ZonePlan) -> Value {
         "zone": plan.origin.to_ascii(),
         "hosted_zone_id": zp.hosted_zone_id,
         "changes": changes,
+        "health_checks": checks,
         "counts": { "create": plan.count("create"), "update": plan.count("update"), "delete": plan.count("delete") },
         "existing_record_sets": plan.existing,
         "ignored": plan.ignored.iter().map(|k| format!("{} {}", k.name.to_ascii(), k.rtype)).collect::<Vec<_>>(),
@@ -214,12 +299,7 @@ pub fn render_markdown(out: &mut impl Write, zp: &ZonePlan) -> io::Result<()> {
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(
-        out,
-        "**{} change(s)**: {}.",
-        plan.changes.len(),
-        counts(plan)
-    )?;
+    writeln!(out, "**{} change(s)**: {}.", plan.len(), counts(plan))?;
     writeln!(out)?;
     match safety::check(plan, zp.limit) {
         Ok(()) => writeln!(
@@ -249,11 +329,33 @@ pub fn render_markdown(out: &mut impl Write, zp: &ZonePlan) -> io::Result<()> {
         };
         writeln!(
             out,
-            "| {mark} | `{}` | {} | {} | {} |",
+            "| {mark} | `{}` | {}{} | {} | {} |",
             cell(&owner(plan, change)),
             change.key().rtype.as_str(),
+            cell(&change.key().set_label()),
             join(old),
             join(new)
+        )?;
+    }
+    for c in &plan.checks {
+        let (mark, old, new) = match c {
+            CheckChange::Create { new, .. } => ("+", String::new(), describe_check(new)),
+            CheckChange::Update { old, new, .. } => ("~", describe_check(old), describe_check(new)),
+            CheckChange::Delete { old, .. } => ("−", describe_check(old), String::new()),
+        };
+        let code = |t: String| {
+            if t.is_empty() {
+                t
+            } else {
+                format!("`{}`", cell(&t))
+            }
+        };
+        writeln!(
+            out,
+            "| {mark} | `{}` | health check | {} | {} |",
+            cell(c.name()),
+            code(old),
+            code(new)
         )?;
     }
     writeln!(out)?;

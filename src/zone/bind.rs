@@ -245,13 +245,7 @@ pub fn import(
     }
     for (key, (ttl, _, _, values)) in sets {
         let data = model(key.rtype, values);
-        zone.rrsets.insert(
-            key,
-            RecordSet {
-                ttl: Some(ttl),
-                data,
-            },
-        );
+        zone.rrsets.insert(key, RecordSet::new(Some(ttl), data));
     }
     for (i, line) in text.lines().enumerate() {
         if let Some(alias) = line
@@ -262,13 +256,8 @@ pub fn import(
         {
             match parse_alias_comment(alias, &zone_name) {
                 Some((key, alias)) => {
-                    zone.rrsets.insert(
-                        key,
-                        RecordSet {
-                            ttl: None,
-                            data: RData::Alias(alias),
-                        },
-                    );
+                    zone.rrsets
+                        .insert(key, RecordSet::new(None, RData::Alias(alias)));
                 }
                 None => issues.push(Issue {
                     file: file.display().to_string(),

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use super::diag::{Diagnostic, Pos, Sink};
 use super::name::{self, NameError};
+use super::routing::{RoutingKeys, SetView};
 use super::tree::{self, Kind, Node};
 use super::{Name, RData, RType, RecordSet, RrKey, Settings, Zone};
 
@@ -73,6 +74,7 @@ pub fn load_str(path: &Path, text: &str) -> Loaded {
         sink,
         zone: Zone::new(origin),
         entries: Vec::new(),
+        child_refs: Vec::new(),
         dir: path
             .parent()
             .map(|d| {
@@ -96,12 +98,16 @@ pub(super) struct Entry {
     default_ttl: bool,
     name_pos: Pos,
     type_pos: Pos,
+    /// A routed set: where its routing key and its `health_check` stand.
+    routed: Option<(Pos, Option<Pos>)>,
 }
 
 pub(super) struct Loader {
     pub(super) sink: Sink,
     pub(super) zone: Zone,
     entries: Vec<Entry>,
+    /// The children named by calculated health checks, where they stand.
+    pub(super) child_refs: Vec<(String, Pos)>,
     /// The zone file's directory: where `!include` files are read from, and which they may not
     /// leave.
     dir: Option<std::path::PathBuf>,
@@ -178,6 +184,8 @@ impl Loader {
         let mut settings = Settings::default();
         for (key, value) in entries {
             match key.scalar().unwrap_or_default() {
+                "health_checks" => settings.health_checks = self.health_checks(value),
+                "private" => settings.private = self.private(value),
                 "ttl" => {
                     if let Some(ttl) = self.ttl(value) {
                         settings.default_ttl = ttl;
@@ -207,7 +215,7 @@ impl Loader {
                             "settings.unknown-key",
                             format!("unknown setting `{other}`"),
                         )
-                        .hint("settings are: ttl, hosted_zone_id, ignore, max_change_percent");
+                        .hint("settings are: ttl, hosted_zone_id, ignore, max_change_percent, health_checks, private");
                 }
             }
         }
@@ -399,8 +407,13 @@ impl Loader {
         let mut values: Option<&Node> = None;
         let mut unknown_keys = false;
         let mut octodns: Option<&Node> = None;
+        let mut routing_keys = RoutingKeys::default();
         for (key, field) in fields {
-            match key.scalar().unwrap_or_default() {
+            let k = key.scalar().unwrap_or_default();
+            if routing_keys.take(k, key.pos, field) {
+                continue;
+            }
+            match k {
                 "type" => rtype = Some(field),
                 "ttl" => ttl = Some(field),
                 "value" => value = Some(field),
@@ -408,11 +421,21 @@ impl Loader {
                 "octodns" => octodns = Some(field),
                 other => {
                     unknown_keys = true;
-                    let hint = match suggest(other, &["type", "ttl", "value", "values"]) {
+                    let known = [
+                        "type",
+                        "ttl",
+                        "value",
+                        "values",
+                        "set_id",
+                        "weight",
+                        "failover",
+                        "region",
+                        "multivalue",
+                        "health_check",
+                    ];
+                    let hint = match suggest(other, &known) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => {
-                            "a record has type, ttl and value (one) or values (a list)".to_string()
-                        }
+                        None => "a record has type, ttl and value (one) or values (a list); a routed set also set_id and one of weight, failover, region, geo, multivalue".to_string(),
                     };
                     self.sink
                         .error(
@@ -529,17 +552,28 @@ impl Loader {
         } else {
             self.values(owner, rtype, &items).map(|d| (rtype, d))
         };
+        let routed = self.routing(&routing_keys, rtype, is_alias);
         let Some((rtype, data)) = parsed else { return };
+        let Ok(routed) = routed else { return };
         let ttl = if is_alias { None } else { ttl };
         if !is_alias && ttl.is_none() {
             return; // the TTL error is reported; skip the record but keep checking others
         }
+        let (set_id, routing, positions) = match routed {
+            Some(r) => (
+                Some(r.set_id),
+                Some(r.routing),
+                Some((r.policy_pos, r.health_pos)),
+            ),
+            None => (None, None, None),
+        };
         self.entries.push(Entry {
-            key: RrKey::new(owner.clone(), rtype),
-            set: RecordSet { ttl, data },
+            key: RrKey::routed(owner.clone(), rtype, set_id),
+            set: RecordSet { ttl, data, routing },
             default_ttl,
             name_pos,
             type_pos: type_node.pos,
+            routed: positions,
         });
     }
 
@@ -639,34 +673,89 @@ impl Loader {
             by_name.entry(entry.key.name.clone()).or_default().push(i);
         }
         let mut keep = vec![true; self.entries.len()];
+        let mut health_refs = Vec::new();
         for indices in by_name.values() {
-            let mut seen: BTreeMap<RType, usize> = BTreeMap::new();
+            // Per type: the entries kept, in file order.
+            let mut seen: BTreeMap<RType, Vec<usize>> = BTreeMap::new();
             for &i in indices {
                 let e = &self.entries[i];
-                if let Some(&first) = seen.get(&e.key.rtype) {
-                    keep[i] = false;
-                    let shown = if e.set.data.is_alias() || self.entries[first].set.data.is_alias()
-                    {
-                        "an ALIAS record takes the place of the A (or AAAA) record set; keep one of them"
-                    } else {
-                        "put all values in one `values` list"
-                    };
+                let same = seen.get(&e.key.rtype).and_then(|kept| {
+                    kept.iter().copied().find(|&k| {
+                        let other = &self.entries[k];
+                        other.key.set_id == e.key.set_id
+                            || other.key.set_id.is_none() != e.key.set_id.is_none()
+                    })
+                });
+                let Some(first) = same else {
+                    seen.entry(e.key.rtype).or_default().push(i);
+                    continue;
+                };
+                keep[i] = false;
+                let other = &self.entries[first];
+                let owner = name::relative(&e.key.name, &self.zone.origin);
+                if other.key.set_id.is_none() != e.key.set_id.is_none() {
                     self.sink
                         .error(
                             e.type_pos,
-                            "record.duplicate-type",
+                            "routing.mixed",
                             format!(
-                                "a second {} record set for '{}'",
-                                e.key.rtype,
-                                name::relative(&e.key.name, &self.zone.origin)
+                                "'{owner}' has a plain {} record set and routed ones (with `set_id`)",
+                                e.key.rtype
                             ),
                         )
-                        .hint(shown);
+                        .hint("Route 53 answers a name and type from one plain set or from routed sets: give every record of it a `set_id` and routing key, or none");
+                    continue;
+                }
+                let shown = if e.set.data.is_alias() || other.set.data.is_alias() {
+                    "an ALIAS record takes the place of the A (or AAAA) record set; keep one of them"
+                } else if e.key.set_id.is_some() {
+                    "each routed set of a name and type has its own `set_id`"
                 } else {
-                    seen.insert(e.key.rtype, i);
+                    "put all values in one `values` list"
+                };
+                self.sink
+                    .error(
+                        e.type_pos,
+                        "record.duplicate-type",
+                        format!(
+                            "a second {} record set{} for '{owner}'",
+                            e.key.rtype,
+                            e.key
+                                .set_id
+                                .as_deref()
+                                .map(|s| format!(" with set_id {s}"))
+                                .unwrap_or_default()
+                        ),
+                    )
+                    .hint(shown);
+            }
+            for (rtype, kept) in &seen {
+                let sets: Vec<SetView> = kept
+                    .iter()
+                    .filter_map(|&i| {
+                        let e = &self.entries[i];
+                        let (policy_pos, health_pos) = e.routed?;
+                        Some(SetView {
+                            set_id: e.key.set_id.clone()?,
+                            routing: e.set.routing.clone()?,
+                            policy_pos,
+                            health_pos,
+                        })
+                    })
+                    .collect();
+                for s in &sets {
+                    if let (Some(super::HealthRef::Named(n)), Some(pos)) =
+                        (&s.routing.health_check, s.health_pos)
+                    {
+                        health_refs.push((n.clone(), pos));
+                    }
+                }
+                if !sets.is_empty() {
+                    let owner = name::relative(&self.entries[kept[0]].key.name, &self.zone.origin);
+                    self.routed_group(&owner, *rtype, &sets);
                 }
             }
-            if let Some(&c) = seen.get(&RType::CNAME)
+            if let Some(c) = seen.get(&RType::CNAME).and_then(|v| v.first().copied())
                 && seen.len() > 1
             {
                 let e = &self.entries[c];
@@ -689,6 +778,7 @@ impl Loader {
                     );
             }
         }
+        self.check_references(&health_refs);
         self.occlusion();
         for (entry, keep) in self.entries.into_iter().zip(keep) {
             if keep {

@@ -7,6 +7,12 @@
 //! addresses Route 53 takes from another AWS resource, such as a load balancer, at query time.
 //! Aliases may stand at the apex, where a CNAME may not (RFC 1034 §3.6.2, RFC 2181 §10.1).
 //!
+//! Route 53 also splits one RRset into *routed sets* (weighted, failover, latency, geolocation,
+//! multivalue answer): several record sets of one name and type, each with its own set
+//! identifier, of which the name server answers one (or, for multivalue, a few) per query. The
+//! model keys them by (name, type, set id) ([`RrKey::set_id`]) and keeps their policy in
+//! [`Routing`]; the health checks they use are zone settings ([`HealthCheck`]).
+//!
 //! The apex SOA and NS RRsets belong to Route 53 and are not part of the model.
 
 pub mod bind;
@@ -15,6 +21,7 @@ pub mod elb;
 pub mod load;
 pub mod master;
 pub mod name;
+mod routing;
 pub mod tree;
 mod values;
 pub mod wire;
@@ -77,8 +84,10 @@ impl fmt::Display for RType {
     }
 }
 
-/// The identity of an RRset: owner name and type. Names compare case-insensitively in DNSSEC
-/// canonical order (RFC 4034 §6.1), which is also the order of zone file output.
+/// The identity of an RRset: owner name and type, and for a Route 53 routed set its set
+/// identifier. Names compare case-insensitively in DNSSEC canonical order (RFC 4034 §6.1),
+/// which is also the order of zone file output; at one name and type the plain set sorts before
+/// routed sets, which sort by set identifier (case-sensitive, as Route 53 compares them).
 ///
 /// Built with [`RrKey::new`], which keeps the canonical form as bytes (labels right to left,
 /// lower-cased, each followed by a zero octet), so that comparing keys — the work of every sorted
@@ -87,10 +96,33 @@ impl fmt::Display for RType {
 pub struct RrKey {
     pub name: Name,
     pub rtype: RType,
+    /// Route 53's `SetIdentifier`: `Some` for a routed set.
+    pub set_id: Option<String>,
     order: Box<[u8]>,
 }
 
 impl RrKey {
+    /// A routed set's key.
+    pub fn routed(name: Name, rtype: RType, set_id: Option<String>) -> Self {
+        RrKey {
+            set_id,
+            ..RrKey::new(name, rtype)
+        }
+    }
+
+    /// Whether `other` is the same DNS RRset (name and type), whatever its set identifier.
+    pub fn same_rrset(&self, other: &RrKey) -> bool {
+        self.rtype == other.rtype && self.order == other.order
+    }
+
+    /// `[set id]` after a name and type in messages, or nothing for a plain set.
+    pub fn set_label(&self) -> String {
+        self.set_id
+            .as_deref()
+            .map(|s| format!(" [{s}]"))
+            .unwrap_or_default()
+    }
+
     pub fn new(name: Name, rtype: RType) -> Self {
         let mut order = Vec::with_capacity(name.len() + 1);
         for label in name.iter().rev() {
@@ -100,6 +132,7 @@ impl RrKey {
         RrKey {
             name,
             rtype,
+            set_id: None,
             order: order.into_boxed_slice(),
         }
     }
@@ -107,7 +140,7 @@ impl RrKey {
 
 impl PartialEq for RrKey {
     fn eq(&self, other: &Self) -> bool {
-        self.rtype == other.rtype && self.order == other.order
+        self.rtype == other.rtype && self.order == other.order && self.set_id == other.set_id
     }
 }
 
@@ -117,6 +150,7 @@ impl std::hash::Hash for RrKey {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.order.hash(state);
         self.rtype.hash(state);
+        self.set_id.hash(state);
     }
 }
 
@@ -131,6 +165,7 @@ impl Ord for RrKey {
         self.order
             .cmp(&other.order)
             .then(self.rtype.cmp(&other.rtype))
+            .then_with(|| self.set_id.cmp(&other.set_id))
     }
 }
 
@@ -323,6 +358,191 @@ pub struct RecordSet {
     /// `None` for an alias, which takes the target's TTL.
     pub ttl: Option<u32>,
     pub data: RData,
+    /// Route 53 routing: `Some` exactly when the key has a set identifier.
+    pub routing: Option<Routing>,
+}
+
+impl RecordSet {
+    pub fn new(ttl: Option<u32>, data: RData) -> Self {
+        RecordSet {
+            ttl,
+            data,
+            routing: None,
+        }
+    }
+}
+
+/// How Route 53 chooses among the routed sets of one name and type, and the health check that
+/// takes this set out of the answers while it fails.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Routing {
+    pub policy: Policy,
+    pub health_check: Option<HealthRef>,
+}
+
+/// One routed set's policy (Route 53's routing policies; one kind per name and type).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Policy {
+    /// Answered in proportion to its weight among the sets' weights (0–255).
+    Weighted(u8),
+    /// Answered while healthy (primary), or when the primary is not (secondary).
+    Failover(Failover),
+    /// Answered to clients nearest (in latency) to this AWS region.
+    Latency(String),
+    /// Answered to clients located here (`*` country: everyone not matched elsewhere).
+    Geo(Geo),
+    /// Up to eight healthy sets' values answered together.
+    MultiValue,
+}
+
+impl Policy {
+    /// The policy's kind, as zone files name it (one kind per name and type).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Policy::Weighted(_) => "weight",
+            Policy::Failover(_) => "failover",
+            Policy::Latency(_) => "region",
+            Policy::Geo(_) => "geo",
+            Policy::MultiValue => "multivalue",
+        }
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Policy::Weighted(w) => write!(f, "weight {w}"),
+            Policy::Failover(Failover::Primary) => f.write_str("failover primary"),
+            Policy::Failover(Failover::Secondary) => f.write_str("failover secondary"),
+            Policy::Latency(r) => write!(f, "latency {r}"),
+            Policy::Geo(g) => write!(f, "geo {g}"),
+            Policy::MultiValue => f.write_str("multivalue"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Failover {
+    Primary,
+    Secondary,
+}
+
+/// A geolocation: a continent, or a country (`*` for the default) with an optional
+/// subdivision. Codes as Route 53 writes them (upper case).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Geo {
+    pub continent: Option<String>,
+    pub country: Option<String>,
+    pub subdivision: Option<String>,
+}
+
+impl Geo {
+    /// The `'*'` location: clients that no other set's location matches.
+    pub fn is_default(&self) -> bool {
+        self.country.as_deref() == Some("*")
+    }
+}
+
+impl fmt::Display for Geo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = [
+            self.continent.as_ref().map(|c| format!("continent={c}")),
+            self.country.as_ref().map(|c| format!("country={c}")),
+            self.subdivision
+                .as_ref()
+                .map(|c| format!("subdivision={c}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+/// A routed set's health check: one the zone file defines (by its name there), or, read from a
+/// live set, one the file does not own (by its Route 53 id).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HealthRef {
+    Named(String),
+    Id(String),
+}
+
+impl fmt::Display for HealthRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HealthRef::Named(n) => f.write_str(n),
+            HealthRef::Id(id) => write!(f, "id {id} (not defined in the zone file)"),
+        }
+    }
+}
+
+/// A health check under `$zone.health_checks`, referred to by its name there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HealthCheck {
+    /// Owned by the zone file: sync creates it, keeps its configuration, tags it (zone and
+    /// name) to find it again, and deletes it when the file no longer has it.
+    Owned(CheckConfig),
+    /// An existing check, by its Route 53 id, that the file uses but does not own: sync never
+    /// changes or deletes it (`dns import` writes checks that carry no dns tags so).
+    Existing(String),
+}
+
+/// What an owned health check checks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CheckConfig {
+    pub kind: CheckKind,
+    /// What an endpoint check asks (`None` for a calculated check).
+    pub endpoint: Option<Endpoint>,
+    /// A calculated check: the checks it combines (names in the file), and how many must be
+    /// healthy.
+    pub children: Vec<String>,
+    pub threshold: Option<u8>,
+    /// Reports healthy when the check fails, and the other way round.
+    pub inverted: bool,
+}
+
+/// The protocol of a health check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CheckKind {
+    Http,
+    Https,
+    Tcp,
+    Calculated,
+}
+
+impl CheckKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::Http => "HTTP",
+            CheckKind::Https => "HTTPS",
+            CheckKind::Tcp => "TCP",
+            CheckKind::Calculated => "CALCULATED",
+        }
+    }
+}
+
+/// Where and how an endpoint check connects.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    /// The host name asked (and sent as Host/SNI); at least one of `host` and `ip`.
+    pub host: Option<String>,
+    pub ip: Option<std::net::IpAddr>,
+    pub port: u16,
+    /// HTTP(S) only: the path asked.
+    pub path: Option<String>,
+    /// HTTP(S) only: the text the response must contain (Route 53's `_STR_MATCH` types).
+    pub search_string: Option<String>,
+    /// Seconds between checks: 10 or 30. Route 53 cannot change it on an existing check.
+    pub interval: u8,
+    /// Consecutive results that flip the status: 1–10.
+    pub failure_threshold: u8,
+}
+
+/// A private hosted zone's VPCs (`$zone.private`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Vpc {
+    pub id: String,
+    pub region: String,
 }
 
 /// Zone-wide settings, kept under the reserved `$zone` key of a zone file.
@@ -338,6 +558,10 @@ pub struct Settings {
     pub ignored_sets: BTreeSet<RrKey>,
     /// Safety threshold: the largest share of existing records one sync may change or delete.
     pub max_change_percent: u8,
+    /// Health checks the file owns, by their name in the file.
+    pub health_checks: BTreeMap<String, HealthCheck>,
+    /// `Some` for a private hosted zone: the VPCs it is associated with.
+    pub private: Option<BTreeSet<Vpc>>,
 }
 
 impl Default for Settings {
@@ -348,6 +572,8 @@ impl Default for Settings {
             ignore: Vec::new(),
             ignored_sets: BTreeSet::new(),
             max_change_percent: 30,
+            health_checks: BTreeMap::new(),
+            private: None,
         }
     }
 }

@@ -8,7 +8,10 @@ use std::fmt::Write as _;
 
 use super::name;
 use super::wire::presentation;
-use super::{RData, Settings, Zone, escape_text};
+use super::{
+    CheckKind, Failover, HealthCheck, HealthRef, Policy, RData, Routing, Settings, Zone,
+    escape_text,
+};
 
 /// Renders the zone file text.
 pub fn to_yaml(zone: &Zone) -> String {
@@ -37,6 +40,10 @@ pub fn to_yaml(zone: &Zone) -> String {
                 key.rtype.as_str()
             }
         );
+        if let (Some(id), Some(r)) = (&key.set_id, &set.routing) {
+            let _ = writeln!(rec, "set_id: {}", scalar(id));
+            routing(&mut rec, r);
+        }
         if let Some(ttl) = set.ttl.filter(|t| *t != zone.settings.default_ttl) {
             let _ = writeln!(rec, "ttl: {ttl}");
         }
@@ -71,6 +78,107 @@ fn settings(out: &mut String, s: &Settings) {
     }
     if s.max_change_percent != default.max_change_percent {
         let _ = writeln!(out, "  max_change_percent: {}", s.max_change_percent);
+    }
+    if let Some(vpcs) = &s.private {
+        out.push_str(
+            "  private:
+    vpcs:
+",
+        );
+        for v in vpcs {
+            let _ = writeln!(
+                out,
+                "      - {{id: {}, region: {}}}",
+                scalar(&v.id),
+                scalar(&v.region)
+            );
+        }
+    }
+    if !s.health_checks.is_empty() {
+        out.push_str(
+            "  health_checks:
+",
+        );
+    }
+    for (name, check) in &s.health_checks {
+        let _ = writeln!(out, "    {}:", scalar(name));
+        let c = match check {
+            HealthCheck::Existing(id) => {
+                let _ = writeln!(out, "      id: {}", scalar(id));
+                continue;
+            }
+            HealthCheck::Owned(c) => c,
+        };
+        let _ = writeln!(out, "      type: {}", c.kind.as_str());
+        if let Some(e) = &c.endpoint {
+            if let Some(h) = &e.host {
+                let _ = writeln!(out, "      host: {}", scalar(h));
+            }
+            if let Some(ip) = e.ip {
+                let _ = writeln!(out, "      ip: {}", scalar(&ip.to_string()));
+            }
+            let default_port = match c.kind {
+                CheckKind::Http => Some(80),
+                CheckKind::Https => Some(443),
+                _ => None,
+            };
+            if Some(e.port) != default_port {
+                let _ = writeln!(out, "      port: {}", e.port);
+            }
+            if let Some(p) = &e.path {
+                let _ = writeln!(out, "      path: {}", scalar(p));
+            }
+            if let Some(t) = &e.search_string {
+                let _ = writeln!(out, "      search_string: {}", scalar(t));
+            }
+            if e.interval != 30 {
+                let _ = writeln!(out, "      interval: {}", e.interval);
+            }
+            if e.failure_threshold != 3 {
+                let _ = writeln!(out, "      failure_threshold: {}", e.failure_threshold);
+            }
+        } else {
+            let children: Vec<String> = c.children.iter().map(|n| scalar(n)).collect();
+            let _ = writeln!(out, "      children: [{}]", children.join(", "));
+            if let Some(t) = c.threshold {
+                let _ = writeln!(out, "      threshold: {t}");
+            }
+        }
+        if c.inverted {
+            out.push_str("      inverted: true\n");
+        }
+    }
+}
+
+/// A routed set's routing key and health check.
+fn routing(rec: &mut String, r: &Routing) {
+    let _ = match &r.policy {
+        Policy::Weighted(w) => writeln!(rec, "weight: {w}"),
+        Policy::Failover(Failover::Primary) => writeln!(rec, "failover: primary"),
+        Policy::Failover(Failover::Secondary) => writeln!(rec, "failover: secondary"),
+        Policy::Latency(region) => writeln!(rec, "region: {}", scalar(region)),
+        Policy::Geo(g) => {
+            let parts: Vec<String> = [
+                ("continent", &g.continent),
+                ("country", &g.country),
+                ("subdivision", &g.subdivision),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}: {}", scalar(v))))
+            .collect();
+            writeln!(rec, "geo: {{{}}}", parts.join(", "))
+        }
+        Policy::MultiValue => writeln!(rec, "multivalue: true"),
+    };
+    match &r.health_check {
+        Some(HealthRef::Named(n)) => {
+            let _ = writeln!(rec, "health_check: {}", scalar(n));
+        }
+        // Import names every check it writes; an id here would not read back.
+        Some(HealthRef::Id(id)) => {
+            let _ = writeln!(rec, "health_check: {}", scalar(id));
+        }
+        None => {}
     }
 }
 

@@ -145,6 +145,13 @@ pub fn operation(method: &hyper::Method, path: &str) -> &'static str {
         ("GET", [_, "change", _]) => "GetChange",
         ("POST", [_, "hostedzone"]) => "CreateHostedZone",
         ("GET", [_, "hostedzone", _]) => "GetHostedZone",
+        ("GET", [_, "healthcheck"]) => "ListHealthChecks",
+        ("POST", [_, "healthcheck"]) => "CreateHealthCheck",
+        ("GET", [_, "healthcheck", _]) => "GetHealthCheck",
+        ("POST", [_, "healthcheck", _]) => "UpdateHealthCheck",
+        ("DELETE", [_, "healthcheck", _]) => "DeleteHealthCheck",
+        ("POST", [_, "tags", "healthcheck"]) => "ListTagsForResources",
+        ("POST", [_, "tags", "healthcheck", _]) => "ChangeTagsForResource",
         _ => "Other",
     }
 }
@@ -302,7 +309,8 @@ async fn handle(
 }
 
 /// (name, type) → the record set's canonical content.
-type Sets = BTreeMap<(String, String), String>;
+/// Live record sets by (name, type, set identifier), as Route 53 identifies them.
+type Sets = BTreeMap<(String, String, String), String>;
 
 fn child<'a>(node: roxmltree::Node<'a, 'a>, tag: &str) -> Option<roxmltree::Node<'a, 'a>> {
     node.children().find(|c| c.tag_name().name() == tag)
@@ -319,10 +327,37 @@ fn norm(name: &str) -> String {
     format!("{}.", name.trim_end_matches('.').to_ascii_lowercase()).replace("\\052", "*")
 }
 
+fn key(rr: roxmltree::Node) -> (String, String, String) {
+    (
+        norm(&text(rr, "Name")),
+        text(rr, "Type"),
+        text(rr, "SetIdentifier"),
+    )
+}
+
+/// What Route 53 compares in a DELETE: the values, and a routed set's policy and health check.
 fn content(rr: roxmltree::Node) -> String {
+    let geo = child(rr, "GeoLocation")
+        .map(|g| {
+            format!(
+                "{}/{}/{}",
+                text(g, "ContinentCode"),
+                text(g, "CountryCode"),
+                text(g, "SubdivisionCode")
+            )
+        })
+        .unwrap_or_default();
+    let routing = format!(
+        "weight={} failover={} region={} geo={geo} multivalue={} health={}",
+        text(rr, "Weight"),
+        text(rr, "Failover"),
+        text(rr, "Region"),
+        text(rr, "MultiValueAnswer"),
+        text(rr, "HealthCheckId")
+    );
     if let Some(alias) = child(rr, "AliasTarget") {
         return format!(
-            "alias {} {}",
+            "alias {} {} {routing}",
             norm(&text(alias, "DNSName")),
             text(alias, "HostedZoneId")
         );
@@ -336,7 +371,7 @@ fn content(rr: roxmltree::Node) -> String {
         })
         .unwrap_or_default();
     values.sort();
-    format!("{} {}", text(rr, "TTL"), values.join(" | "))
+    format!("{} {} {routing}", text(rr, "TTL"), values.join(" | "))
 }
 
 async fn live_sets(
@@ -358,7 +393,7 @@ async fn live_sets(
     let doc = roxmltree::Document::parse(&text_body).expect("moto lists XML");
     doc.descendants()
         .filter(|n| n.tag_name().name() == "ResourceRecordSet")
-        .map(|rr| ((norm(&text(rr, "Name")), text(rr, "Type")), content(rr)))
+        .map(|rr| (key(rr), content(rr)))
         .collect()
 }
 
@@ -372,8 +407,15 @@ fn route53_check(body: &[u8], mut live: Sets) -> Result<(), String> {
     {
         let action = text(change, "Action");
         let rr = child(change, "ResourceRecordSet").ok_or("no ResourceRecordSet")?;
-        let key = (norm(&text(rr, "Name")), text(rr, "Type"));
-        let what = format!("[name='{}', type='{}']", key.0, key.1);
+        let key = key(rr);
+        let what = if key.2.is_empty() {
+            format!("[name='{}', type='{}']", key.0, key.1)
+        } else {
+            format!(
+                "[name='{}', type='{}', set-identifier='{}']",
+                key.0, key.1, key.2
+            )
+        };
         match action.as_str() {
             "DELETE" => match live.remove(&key) {
                 None => {
@@ -396,7 +438,16 @@ fn route53_check(body: &[u8], mut live: Sets) -> Result<(), String> {
                 }
                 let cname_clash = live
                     .keys()
-                    .any(|(n, t)| *n == key.0 && (t == "CNAME") != (key.1 == "CNAME"));
+                    .any(|(n, t, _)| *n == key.0 && (t == "CNAME") != (key.1 == "CNAME"));
+                let routing_clash = live.keys().any(|(n, t, id)| {
+                    *n == key.0 && *t == key.1 && id.is_empty() != key.2.is_empty()
+                });
+                if routing_clash {
+                    return Err(format!(
+                        "RRSet with DNS name {} and type {} cannot be created as a non-weighted set exists with the same name and type",
+                        key.0, key.1
+                    ));
+                }
                 if cname_clash {
                     return Err(format!(
                         "RRSet of type {} with DNS name {} is not permitted as it conflicts with other records with the same DNS name",

@@ -13,7 +13,7 @@ use aws_sdk_route53::types::{Change as R53Change, ChangeAction, ResourceRecordSe
 
 use std::ops::Range;
 
-use super::mapping::{to_route53, values};
+use super::mapping::{HealthIds, MissingCheck, to_route53, values};
 use crate::plan::{Change, Plan};
 use crate::zone::{RData, RecordSet};
 
@@ -127,7 +127,13 @@ pub fn split(plan: &Plan, limits: Limits) -> Result<Vec<Range<usize>>, TooLarge>
 }
 
 /// Builds the request for one range of [`split`]: at each name its deletes, then its creates.
-pub fn build(plan: &Plan, range: Range<usize>, zone_id: &str) -> Batch {
+/// Every health check the sets refer to must have its id in `checks`.
+pub fn build(
+    plan: &Plan,
+    range: Range<usize>,
+    zone_id: &str,
+    checks: &HealthIds,
+) -> Result<Batch, MissingCheck> {
     let changes = &plan.changes[range];
     let mut batch = Batch::default();
     let mut i = 0;
@@ -137,37 +143,29 @@ pub fn build(plan: &Plan, range: Range<usize>, zone_id: &str) -> Batch {
             .iter()
             .position(|c| c.key().name != *name)
             .map_or(changes.len(), |n| i + n);
-        let u = unit(&changes[i..end], zone_id);
+        let u = unit(&changes[i..end], zone_id, checks)?;
         batch.records += u.records;
         batch.chars += u.chars;
         batch.changes.extend(u.changes);
         i = end;
     }
-    batch
-}
-
-/// Splits and builds every request at once (for tests and small plans).
-pub fn batches(plan: &Plan, zone_id: &str, limits: Limits) -> Result<Vec<Batch>, TooLarge> {
-    Ok(split(plan, limits)?
-        .into_iter()
-        .map(|range| build(plan, range, zone_id))
-        .collect())
+    Ok(batch)
 }
 
 /// The changes at one name: deletes, then creates.
-fn unit(changes: &[Change], zone_id: &str) -> Batch {
+fn unit(changes: &[Change], zone_id: &str, checks: &HealthIds) -> Result<Batch, MissingCheck> {
     let mut batch = Batch::default();
     let mut creates = Vec::new();
     for c in changes {
         if let Some(old) = c.old() {
-            let rr = to_route53(c.key(), old, zone_id);
+            let rr = to_route53(c.key(), old, zone_id, checks)?;
             let (r, ch) = cost(&rr);
             batch.records += r;
             batch.chars += ch;
             batch.changes.push(change(ChangeAction::Delete, rr));
         }
         if let Some(new) = c.new_set() {
-            let rr = to_route53(c.key(), new, zone_id);
+            let rr = to_route53(c.key(), new, zone_id, checks)?;
             let (r, ch) = cost(&rr);
             batch.records += r;
             batch.chars += ch;
@@ -175,7 +173,7 @@ fn unit(changes: &[Change], zone_id: &str) -> Batch {
         }
     }
     batch.changes.extend(creates);
-    batch
+    Ok(batch)
 }
 
 #[cfg(test)]
@@ -185,6 +183,15 @@ mod tests {
     use crate::zone::load::load_str;
     use std::fmt::Write as _;
     use std::path::Path;
+
+    /// Splits and builds every request at once (plans without health checks).
+    fn batches(plan: &Plan, zone_id: &str, limits: Limits) -> Result<Vec<Batch>, TooLarge> {
+        let none = HealthIds::default();
+        Ok(split(plan, limits)?
+            .into_iter()
+            .map(|range| build(plan, range, zone_id, &none).unwrap())
+            .collect())
+    }
 
     fn zone(text: &str) -> crate::zone::Zone {
         let l = load_str(Path::new("example.com.yaml"), text);
@@ -276,7 +283,7 @@ mod tests {
         text.push_str("'': {type: ALIAS, value: lb-1.us-east-1.elb.amazonaws.com.}\n");
         let plan = diff(&zone(&text), &zone("n1: {type: A, value: 10.9.9.9}\n"));
         for range in split(&plan, Limits::ROUTE53).unwrap() {
-            let b = build(&plan, range, "Z");
+            let b = build(&plan, range, "Z", &HealthIds::default()).unwrap();
             let counted: (usize, usize) = b
                 .changes
                 .iter()

@@ -2,24 +2,78 @@
 //!
 //! Route 53 writes values in master-file presentation (`10 mx.example.net.`,
 //! `0 issue "ca.example"`, TXT as `"…" "…"` with octal `\ooo` escapes for octets outside printable
-//! ASCII) and names with octal escapes (`\052` for `*`). Record sets with a routing policy
-//! (`SetIdentifier`), types dns does not handle, and the apex SOA and NS are *unmanaged*: listed
-//! so the user knows, never changed.
+//! ASCII) and names with octal escapes (`\052` for `*`). Routed sets (`SetIdentifier`) carry
+//! their policy and health check id, which [`HealthIds`] turns into the check's name in the zone
+//! file and back. Record sets of traffic policies, routing kinds dns does not model (CIDR,
+//! geoproximity), types dns does not handle, and the apex SOA and NS are *unmanaged*: listed so
+//! the user knows, never changed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use aws_sdk_route53::types::{AliasTarget, ResourceRecord, ResourceRecordSet, RrType};
+use aws_sdk_route53::types::{
+    AliasTarget, GeoLocation, ResourceRecord, ResourceRecordSet, ResourceRecordSetFailover,
+    ResourceRecordSetRegion, RrType,
+};
 
-use crate::zone::{Alias, Caa, Mx, Name, RData, RType, RecordSet, RrKey, Srv, Txt, name};
+use crate::zone::{
+    Alias, Caa, Failover, Geo, HealthRef, Mx, Name, Policy, RData, RType, RecordSet, Routing,
+    RrKey, Srv, Txt, name,
+};
+
+/// Health checks by their name in the zone file and by their Route 53 id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HealthIds {
+    by_name: BTreeMap<String, String>,
+    by_id: BTreeMap<String, String>,
+}
+
+impl HealthIds {
+    pub fn insert(&mut self, name: &str, id: &str) {
+        self.by_name.insert(name.to_string(), id.to_string());
+        self.by_id.insert(id.to_string(), name.to_string());
+    }
+
+    /// The Route 53 id a reference stands for (`None`: a check not created yet).
+    pub fn id<'a>(&'a self, r: &'a HealthRef) -> Option<&'a str> {
+        match r {
+            HealthRef::Named(n) => self.by_name.get(n).map(String::as_str),
+            HealthRef::Id(id) => Some(id),
+        }
+    }
+
+    /// The reference a live set's id reads as: the file's name for it, else the bare id.
+    pub fn reference(&self, id: &str) -> HealthRef {
+        match self.by_id.get(id) {
+            Some(n) => HealthRef::Named(n.clone()),
+            None => HealthRef::Id(id.to_string()),
+        }
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.by_name.iter()
+    }
+}
+
+/// A routed set that refers to a health check that has no id yet.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name} {rtype}{set}: health check `{check}` has no Route 53 id")]
+pub struct MissingCheck {
+    pub name: String,
+    pub rtype: RType,
+    pub set: String,
+    pub check: String,
+}
 
 /// Why a live record set is left alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unmanaged {
     /// The apex SOA or NS: Route 53's own.
     ApexOwned(String, String),
-    /// A weighted, latency, failover, geo or multivalue record set.
+    /// A routed set of a kind dns does not model (CIDR, geoproximity).
     RoutingPolicy(String, String),
+    /// A record set made by a Route 53 traffic policy, which owns it.
+    TrafficPolicy(String, String),
     /// A type dns does not model (PTR, DS, HTTPS…).
     UnsupportedType(String, String),
     /// A value dns could not read.
@@ -32,7 +86,11 @@ impl std::fmt::Display for Unmanaged {
             Unmanaged::ApexOwned(n, t) => write!(f, "{n} {t}: the apex {t} belongs to Route 53"),
             Unmanaged::RoutingPolicy(n, t) => write!(
                 f,
-                "{n} {t}: has a routing policy (SetIdentifier), which dns leaves alone"
+                "{n} {t}: CIDR or geoproximity routing, which dns does not manage yet"
+            ),
+            Unmanaged::TrafficPolicy(n, t) => write!(
+                f,
+                "{n} {t}: created by a Route 53 traffic policy, which owns it"
             ),
             Unmanaged::UnsupportedType(n, t) => {
                 write!(f, "{n} {t}: dns does not manage {t} records")
@@ -166,11 +224,45 @@ pub fn values(data: &RData) -> Vec<String> {
     }
 }
 
-/// Builds the Route 53 record set for `key`; `zone_id` fills in same-zone alias targets.
-pub fn to_route53(key: &RrKey, set: &RecordSet, zone_id: &str) -> ResourceRecordSet {
+/// Builds the Route 53 record set for `key`; `zone_id` fills in same-zone alias targets and
+/// `checks` the health check ids.
+pub fn to_route53(
+    key: &RrKey,
+    set: &RecordSet,
+    zone_id: &str,
+    checks: &HealthIds,
+) -> Result<ResourceRecordSet, MissingCheck> {
     let mut builder = ResourceRecordSet::builder()
         .name(key.name.to_ascii())
-        .r#type(rr_type(key.rtype));
+        .r#type(rr_type(key.rtype))
+        .set_set_identifier(key.set_id.clone());
+    if let Some(routing) = &set.routing {
+        builder = match &routing.policy {
+            Policy::Weighted(w) => builder.weight(i64::from(*w)),
+            Policy::Failover(f) => builder.failover(match f {
+                Failover::Primary => ResourceRecordSetFailover::Primary,
+                Failover::Secondary => ResourceRecordSetFailover::Secondary,
+            }),
+            Policy::Latency(r) => builder.region(ResourceRecordSetRegion::from(r.as_str())),
+            Policy::Geo(g) => builder.geo_location(
+                GeoLocation::builder()
+                    .set_continent_code(g.continent.clone())
+                    .set_country_code(g.country.clone())
+                    .set_subdivision_code(g.subdivision.clone())
+                    .build(),
+            ),
+            Policy::MultiValue => builder.multi_value_answer(true),
+        };
+        if let Some(r) = &routing.health_check {
+            let id = checks.id(r).ok_or_else(|| MissingCheck {
+                name: key.name.to_ascii(),
+                rtype: key.rtype,
+                set: key.set_label(),
+                check: r.to_string(),
+            })?;
+            builder = builder.health_check_id(id);
+        }
+    }
     match &set.data {
         RData::Alias(alias) => {
             let target = AliasTarget::builder()
@@ -193,7 +285,36 @@ pub fn to_route53(key: &RrKey, set: &RecordSet, zone_id: &str) -> ResourceRecord
             }
         }
     }
-    builder.build().expect("record set: name and type set")
+    Ok(builder.build().expect("record set: name and type set"))
+}
+
+/// The routing of a live routed set.
+fn routing(rr: &ResourceRecordSet, checks: &HealthIds) -> Result<Routing, String> {
+    let policy = if let Some(w) = rr.weight() {
+        Policy::Weighted(u8::try_from(w).map_err(|_| format!("weight {w} is over 255"))?)
+    } else if let Some(f) = rr.failover() {
+        match f {
+            ResourceRecordSetFailover::Primary => Policy::Failover(Failover::Primary),
+            ResourceRecordSetFailover::Secondary => Policy::Failover(Failover::Secondary),
+            other => return Err(format!("failover {}", other.as_str())),
+        }
+    } else if let Some(r) = rr.region() {
+        Policy::Latency(r.as_str().to_string())
+    } else if let Some(g) = rr.geo_location() {
+        Policy::Geo(Geo {
+            continent: g.continent_code().map(str::to_string),
+            country: g.country_code().map(str::to_string),
+            subdivision: g.subdivision_code().map(str::to_string),
+        })
+    } else if rr.multi_value_answer() == Some(true) {
+        Policy::MultiValue
+    } else {
+        return Err("a set identifier without a routing policy".into());
+    };
+    Ok(Routing {
+        policy,
+        health_check: rr.health_check_id().map(|id| checks.reference(id)),
+    })
 }
 
 /// Reads one live record set into the model, or says why it is left alone.
@@ -201,6 +322,7 @@ pub fn from_route53(
     rr: &ResourceRecordSet,
     origin: &Name,
     zone_id: &str,
+    checks: &HealthIds,
 ) -> Result<(RrKey, RecordSet), Unmanaged> {
     let raw_name = unescape_name(rr.name());
     let type_text = rr.r#type().as_str().to_string();
@@ -209,14 +331,21 @@ pub fn from_route53(
     if owner == *origin && matches!(rr.r#type(), RrType::Soa | RrType::Ns) {
         return Err(Unmanaged::ApexOwned(raw_name, type_text));
     }
-    if rr.set_identifier().is_some() {
+    if rr.traffic_policy_instance_id().is_some() {
+        return Err(Unmanaged::TrafficPolicy(raw_name, type_text));
+    }
+    if rr.cidr_routing_config().is_some() || rr.geo_proximity_location().is_some() {
         return Err(Unmanaged::RoutingPolicy(raw_name, type_text));
     }
     let Some(rtype) = RType::parse(&type_text) else {
         return Err(Unmanaged::UnsupportedType(raw_name, type_text));
     };
-    let key = RrKey::new(owner, rtype);
     let unreadable = |why: String| Unmanaged::Unreadable(raw_name.clone(), type_text.clone(), why);
+    let routing = match rr.set_identifier() {
+        Some(_) => Some(routing(rr, checks).map_err(unreadable)?),
+        None => None,
+    };
+    let key = RrKey::routed(owner, rtype, rr.set_identifier().map(str::to_string));
     if let Some(alias) = rr.alias_target() {
         let target = name::parse_target(
             &format!("{}.", unescape_name(alias.dns_name()).trim_end_matches('.')),
@@ -235,6 +364,7 @@ pub fn from_route53(
             RecordSet {
                 ttl: None,
                 data: RData::Alias(alias),
+                routing,
             },
         ));
     }
@@ -245,7 +375,7 @@ pub fn from_route53(
         .map(ResourceRecord::value)
         .collect();
     let data = parse_values(rtype, &texts).map_err(unreadable)?;
-    Ok((key, RecordSet { ttl, data }))
+    Ok((key, RecordSet { ttl, data, routing }))
 }
 
 fn target(text: &str) -> Result<Name, String> {

@@ -8,6 +8,7 @@
 //! completes instead of stopping half-way. Credentials are never logged or printed.
 
 pub mod batch;
+pub mod health;
 pub mod mapping;
 
 use std::sync::Arc;
@@ -105,6 +106,8 @@ pub enum ProviderError {
         operation: &'static str,
         message: String,
     },
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl ProviderError {
@@ -333,19 +336,63 @@ pub enum Scope {
     Zones,
     /// Change ids, which are not known in advance: `arn:aws:route53:::change/*`.
     Changes,
+    /// Health checks, whose ids are not known in advance: `arn:aws:route53:::healthcheck/*`.
+    HealthChecks,
+}
+
+/// When a run sends an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Every run that reaches its step.
+    Always,
+    /// Only `--create-zone`.
+    CreateZone,
+    /// Only for zone files that use health checks (or live sets that refer to one).
+    HealthChecks,
 }
 
 /// Every Route 53 operation this client sends: its IAM action, what it can be scoped to, whether
 /// a read-only run (plan, import ZONE, check --expect route53) sends it, and whether only
 /// `--create-zone` does. `dns iam-policy` is built from this table, and a test holds it equal to
 /// the operations seen on the wire.
-pub const OPERATIONS: &[(&str, Scope, bool, bool)] = &[
-    ("ListHostedZonesByName", Scope::Any, true, false),
-    ("GetHostedZone", Scope::Zones, true, false),
-    ("ListResourceRecordSets", Scope::Zones, true, false),
-    ("ChangeResourceRecordSets", Scope::Zones, false, false),
-    ("GetChange", Scope::Changes, false, false),
-    ("CreateHostedZone", Scope::Any, false, true),
+pub const OPERATIONS: &[(&str, Scope, bool, Need)] = &[
+    ("ListHostedZonesByName", Scope::Any, true, Need::Always),
+    ("GetHostedZone", Scope::Zones, true, Need::Always),
+    ("ListResourceRecordSets", Scope::Zones, true, Need::Always),
+    (
+        "ChangeResourceRecordSets",
+        Scope::Zones,
+        false,
+        Need::Always,
+    ),
+    ("GetChange", Scope::Changes, false, Need::Always),
+    ("CreateHostedZone", Scope::Any, false, Need::CreateZone),
+    ("ListHealthChecks", Scope::Any, true, Need::HealthChecks),
+    (
+        "ListTagsForResources",
+        Scope::HealthChecks,
+        true,
+        Need::HealthChecks,
+    ),
+    ("CreateHealthCheck", Scope::Any, false, Need::HealthChecks),
+    (
+        "ChangeTagsForResource",
+        Scope::HealthChecks,
+        false,
+        Need::HealthChecks,
+    ),
+    (
+        "UpdateHealthCheck",
+        Scope::HealthChecks,
+        false,
+        Need::HealthChecks,
+    ),
+    (
+        "DeleteHealthCheck",
+        Scope::HealthChecks,
+        false,
+        Need::HealthChecks,
+    ),
 ];
 
 /// Page size of ListResourceRecordSets (Route 53's maximum).
@@ -584,17 +631,27 @@ impl Route53 {
     }
 
     /// The live zone, read in pages of 300 and converted page by page: the managed record sets
-    /// and those dns leaves alone.
+    /// and those dns leaves alone, with the health checks: those tagged for this zone (in the
+    /// live zone's settings, as the file would define them) and those `file_checks` names by id.
+    /// Health checks are listed only when `file_checks` is not empty or a live set refers to one.
     pub async fn live_zone(
         &self,
         zone: &HostedZone,
-    ) -> Result<(Zone, Vec<mapping::Unmanaged>), ProviderError> {
+        file_checks: &std::collections::BTreeMap<String, crate::zone::HealthCheck>,
+    ) -> Result<(Zone, Vec<mapping::Unmanaged>, mapping::HealthIds), ProviderError> {
+        use crate::zone::HealthRef;
         let mut live = Zone::new(zone.name.clone());
         let mut unmanaged = Vec::new();
+        let none = mapping::HealthIds::default();
+        let mut refers = false;
         self.list_pages(zone, |page| {
             for rr in page {
-                match mapping::from_route53(rr, &zone.name, &zone.id) {
+                match mapping::from_route53(rr, &zone.name, &zone.id, &none) {
                     Ok((key, set)) => {
+                        refers |= set
+                            .routing
+                            .as_ref()
+                            .is_some_and(|r| r.health_check.is_some());
                         live.rrsets.insert(key, set);
                     }
                     Err(u) => unmanaged.push(u),
@@ -602,7 +659,71 @@ impl Route53 {
             }
         })
         .await?;
-        Ok((live, unmanaged))
+        if file_checks.is_empty() && !refers {
+            return Ok((live, unmanaged, mapping::HealthIds::default()));
+        }
+        let (owned, ids) = self.owned_checks(&zone.name, file_checks).await?;
+        live.settings.health_checks = owned;
+        for set in live.rrsets.values_mut() {
+            if let Some(r) = set.routing.as_mut()
+                && let Some(HealthRef::Id(id)) = &r.health_check
+            {
+                r.health_check = Some(ids.reference(id));
+            }
+        }
+        Ok((live, unmanaged, ids))
+    }
+
+    /// The health checks tagged for `origin` (as the file would define them) and the ids of
+    /// those and of the checks `file_checks` names by id.
+    pub async fn owned_checks(
+        &self,
+        origin: &Name,
+        file_checks: &std::collections::BTreeMap<String, crate::zone::HealthCheck>,
+    ) -> Result<
+        (
+            std::collections::BTreeMap<String, crate::zone::HealthCheck>,
+            mapping::HealthIds,
+        ),
+        ProviderError,
+    > {
+        use crate::zone::HealthCheck;
+        let mut ids = mapping::HealthIds::default();
+        let mut out = std::collections::BTreeMap::new();
+        let checks = self.health_checks().await?;
+        for (name, check) in file_checks {
+            if let HealthCheck::Existing(id) = check {
+                if !checks.iter().any(|c| c.id == *id) {
+                    return Err(ProviderError::Invalid(format!(
+                        "health check `{name}`: Route 53 has no health check with id {id}"
+                    )));
+                }
+                ids.insert(name, id);
+            }
+        }
+        let owned: Vec<(&str, &health::LiveCheck)> = checks
+            .iter()
+            .filter_map(|c| c.owned_name(origin).map(|n| (n, c)))
+            .collect();
+        for (name, c) in &owned {
+            if !matches!(file_checks.get(*name), Some(HealthCheck::Existing(_))) {
+                ids.insert(name, &c.id);
+            }
+        }
+        for (name, c) in owned {
+            if matches!(file_checks.get(name), Some(HealthCheck::Existing(_))) {
+                continue;
+            }
+            let config = health::from_live(&c.config, &ids).map_err(|why| {
+                ProviderError::Invalid(format!(
+                    "health check `{name}` ({}) is tagged for {} but has settings dns cannot represent ({why}): remove its dns tags to leave it alone, or delete it",
+                    c.id,
+                    origin.to_ascii()
+                ))
+            })?;
+            out.insert(name.to_string(), HealthCheck::Owned(config));
+        }
+        Ok((out, ids))
     }
 
     /// Every record set of the zone, in pages of 300, handed to `page` as they arrive.

@@ -1,0 +1,1071 @@
+//! Route 53 routed sets, health checks and private zones in zone files: reading their keys, and
+//! the rules Route 53 enforces across the routed sets of one name and type.
+//!
+//! A routed set is a record with `set_id` and exactly one routing key: `weight`, `failover`,
+//! `region` (latency), `geo` or `multivalue`; `health_check` names a check under
+//! `$zone.health_checks`. Every rule is checked here, at the key's line and column, so that
+//! Route 53 never has to refuse a request halfway through a sync.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::diag::Pos;
+use super::load::Loader;
+use super::tree::{Kind, Node};
+use super::{
+    CheckConfig, CheckKind, Endpoint, Failover, Geo, HealthCheck, HealthRef, Policy, RType,
+    Routing, Vpc, name,
+};
+
+/// The routing keys of a record, as found (key position, value).
+#[derive(Default)]
+pub(super) struct RoutingKeys<'a> {
+    pub set_id: Option<(Pos, &'a Node)>,
+    pub policies: Vec<(&'a str, Pos, &'a Node)>,
+    pub health_check: Option<(Pos, &'a Node)>,
+}
+
+impl<'a> RoutingKeys<'a> {
+    /// Takes `key` if it is a routing key.
+    pub fn take(&mut self, key: &'a str, pos: Pos, value: &'a Node) -> bool {
+        match key {
+            "set_id" => self.set_id = Some((pos, value)),
+            "weight" | "failover" | "region" | "geo" | "multivalue" => {
+                self.policies.push((key, pos, value))
+            }
+            "health_check" => self.health_check = Some((pos, value)),
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// A routed set as read: its set id, routing, and where its keys stand (for rules across sets).
+pub(super) struct Routed {
+    pub set_id: String,
+    pub routing: Routing,
+    pub policy_pos: Pos,
+    pub health_pos: Option<Pos>,
+}
+
+/// The continent codes Route 53 takes.
+const CONTINENTS: [&str; 7] = ["AF", "AN", "AS", "EU", "NA", "OC", "SA"];
+
+/// Whether `text` looks like an AWS region (`us-east-1`, `ap-northeast-2`, `us-gov-west-1`).
+fn is_region(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1]
+            .parse::<u8>()
+            .is_ok_and(|n| n > 0 && n < 100)
+}
+
+impl Loader {
+    /// A record's routing: `Ok(None)` for a plain record, `Err(())` when reported.
+    pub(super) fn routing(
+        &mut self,
+        keys: &RoutingKeys,
+        rtype: RType,
+        is_alias: bool,
+    ) -> Result<Option<Routed>, ()> {
+        let Some((set_pos, set_node)) = keys.set_id else {
+            if let Some(&(key, pos, _)) = keys.policies.first() {
+                self.sink
+                    .error(pos, "routing.set-id", format!("`{key}` needs a `set_id`"))
+                    .hint("each routed set of a name has its own `set_id`, e.g. `set_id: blue`");
+                return Err(());
+            }
+            if let Some((pos, _)) = keys.health_check {
+                self.sink
+                    .error(pos, "routing.set-id", "`health_check` on a record without routing")
+                    .hint("Route 53 uses a health check only to choose among routed sets: add `set_id` and a routing key (e.g. `failover: primary`), or remove `health_check`");
+                return Err(());
+            }
+            return Ok(None);
+        };
+        let set_id = match set_node.scalar() {
+            Some(s)
+                if !s.is_empty()
+                    && s.chars().count() <= 128
+                    && !s.chars().any(char::is_control) =>
+            {
+                s.to_string()
+            }
+            _ => {
+                self.sink
+                    .error(
+                        set_node.pos,
+                        "routing.set-id",
+                        "`set_id` must be text of 1 to 128 characters",
+                    )
+                    .hint("e.g. `set_id: blue` or `set_id: seoul`");
+                return Err(());
+            }
+        };
+        let (kind, policy_pos, value) = match keys.policies.as_slice() {
+            [] => {
+                self.sink
+                    .error(set_pos, "routing.policy", "a routed set needs one routing key")
+                    .hint("add one of `weight: 0-255`, `failover: primary|secondary`, `region: <AWS region>`, `geo: {country: KR}`, `multivalue: true`");
+                return Err(());
+            }
+            [one] => *one,
+            [first, second, ..] => {
+                self.sink
+                    .error(
+                        second.1,
+                        "routing.policy",
+                        format!(
+                            "a routed set has one routing key; found `{}` and `{}`",
+                            first.0, second.0
+                        ),
+                    )
+                    .hint("Route 53 routes one name and type by one policy; keep one of them");
+                return Err(());
+            }
+        };
+        let policy = match kind {
+            "weight" => match value.scalar().and_then(|t| t.parse::<u8>().ok()) {
+                Some(w) => Policy::Weighted(w),
+                None => {
+                    self.sink
+                        .error(value.pos, "routing.weight", format!("a weight is a whole number from 0 to 255, found {}", value.scalar().unwrap_or(value.what())))
+                        .hint("Route 53 answers each set in proportion to its weight; 0 takes a set out of rotation");
+                    return Err(());
+                }
+            },
+            "failover" => match value.scalar().map(str::to_ascii_lowercase).as_deref() {
+                Some("primary") => Policy::Failover(Failover::Primary),
+                Some("secondary") => Policy::Failover(Failover::Secondary),
+                _ => {
+                    self.sink
+                        .error(value.pos, "routing.failover", "`failover` is `primary` or `secondary`")
+                        .hint("Route 53 answers the primary while its health check passes, else the secondary");
+                    return Err(());
+                }
+            },
+            "region" => match value.scalar().filter(|r| is_region(r)) {
+                Some(r) => Policy::Latency(r.to_string()),
+                None => {
+                    self.sink
+                        .error(value.pos, "routing.region", format!("`region` must be an AWS region such as us-east-1, found {}", value.scalar().unwrap_or(value.what())))
+                        .hint("latency routing answers each client with the set of the region nearest to it");
+                    return Err(());
+                }
+            },
+            "geo" => Policy::Geo(self.geo(value)?),
+            _ => match value.scalar() {
+                Some("true") => Policy::MultiValue,
+                _ => {
+                    self.sink
+                        .error(value.pos, "routing.multivalue", "`multivalue` can only be `true`")
+                        .hint("a plain record set needs no routing key: remove `set_id` and `multivalue`");
+                    return Err(());
+                }
+            },
+        };
+        if policy == Policy::MultiValue && (is_alias || rtype == RType::CNAME) {
+            let what = if is_alias { "ALIAS" } else { "CNAME" };
+            self.sink
+                .error(
+                    policy_pos,
+                    "routing.multivalue",
+                    format!("Route 53 has no multivalue answer {what} records"),
+                )
+                .hint("use weighted sets (`weight`) to spread answers over several targets");
+            return Err(());
+        }
+        let health_check = match keys.health_check {
+            None => None,
+            Some((_, node)) => match node.scalar().filter(|n| valid_check_name(n)) {
+                Some(n) => Some(HealthRef::Named(n.to_string())),
+                None => {
+                    self.sink
+                        .error(
+                            node.pos,
+                            "health_check.name",
+                            "`health_check` names a check under `$zone.health_checks`",
+                        )
+                        .hint("e.g. `health_check: seoul-alb`");
+                    return Err(());
+                }
+            },
+        };
+        Ok(Some(Routed {
+            set_id,
+            routing: Routing {
+                policy,
+                health_check,
+            },
+            policy_pos,
+            health_pos: keys.health_check.map(|(_, n)| n.pos),
+        }))
+    }
+
+    fn geo(&mut self, node: &Node) -> Result<Geo, ()> {
+        let hint = "e.g. `geo: {country: KR}`, `geo: {continent: EU}`, `geo: {country: US, subdivision: CA}` or `geo: {country: '*'}` for everyone else";
+        let Kind::Map(entries) = &node.kind else {
+            self.sink
+                .error(
+                    node.pos,
+                    "routing.geo",
+                    format!("`geo` must be a mapping, found {}", node.what()),
+                )
+                .hint(hint);
+            return Err(());
+        };
+        let mut geo = Geo {
+            continent: None,
+            country: None,
+            subdivision: None,
+        };
+        for (k, v) in entries {
+            let key = k.scalar().unwrap_or_default();
+            let text = v.scalar().unwrap_or_default().to_ascii_uppercase();
+            let ok = match key {
+                "continent" => CONTINENTS.contains(&text.as_str()),
+                "country" => {
+                    text == "*" || (text.len() == 2 && text.bytes().all(|b| b.is_ascii_uppercase()))
+                }
+                "subdivision" => {
+                    (1..=3).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
+                }
+                _ => {
+                    self.sink
+                        .error(k.pos, "routing.geo", format!("unknown geo key `{key}`"))
+                        .hint("a location is `continent`, or `country` with an optional `subdivision`");
+                    return Err(());
+                }
+            };
+            if !ok {
+                let want = match key {
+                    "continent" => "one of AF, AN, AS, EU, NA, OC, SA",
+                    "country" => "a two-letter ISO 3166 code such as KR, or '*' (quoted)",
+                    _ => "a code such as CA (ISO 3166-2)",
+                };
+                self.sink
+                    .error(
+                        v.pos,
+                        "routing.geo",
+                        format!(
+                            "`{key}` must be {want}, found {}",
+                            v.scalar().unwrap_or(v.what())
+                        ),
+                    )
+                    .hint(hint);
+                return Err(());
+            }
+            let slot = match key {
+                "continent" => &mut geo.continent,
+                "country" => &mut geo.country,
+                _ => &mut geo.subdivision,
+            };
+            *slot = Some(text);
+        }
+        let valid = match (&geo.continent, &geo.country, &geo.subdivision) {
+            (Some(_), None, None) | (None, Some(_), None) => true,
+            (None, Some(c), Some(_)) => c != "*",
+            _ => false,
+        };
+        if !valid {
+            self.sink
+                .error(
+                    node.pos,
+                    "routing.geo",
+                    "a location is a continent, or a country with an optional subdivision",
+                )
+                .hint(hint);
+            return Err(());
+        }
+        Ok(geo)
+    }
+
+    /// `$zone.health_checks`: name → definition.
+    pub(super) fn health_checks(&mut self, node: &Node) -> BTreeMap<String, HealthCheck> {
+        let mut out = BTreeMap::new();
+        let Kind::Map(entries) = &node.kind else {
+            self.sink
+                .error(node.pos, "health_check.invalid", format!("`health_checks` must be a mapping of names to checks, found {}", node.what()))
+                .hint("e.g. `health_checks: {web: {type: HTTPS, host: www.example.com, path: /health}}`");
+            return out;
+        };
+        for (k, v) in entries {
+            let Some(name) = k.scalar().filter(|n| valid_check_name(n)) else {
+                self.sink
+                    .error(
+                        k.pos,
+                        "health_check.name",
+                        "a health check's name is 1 to 64 letters, digits, '-', '_' or '.'",
+                    )
+                    .hint("e.g. `seoul-alb`");
+                continue;
+            };
+            if let Some(check) = self.health_check(v) {
+                out.insert(name.to_string(), check);
+            }
+        }
+        out
+    }
+
+    fn health_check(&mut self, node: &Node) -> Option<HealthCheck> {
+        let Kind::Map(entries) = &node.kind else {
+            self.sink
+                .error(
+                    node.pos,
+                    "health_check.invalid",
+                    format!("a health check must be a mapping, found {}", node.what()),
+                )
+                .hint("e.g. `{type: HTTPS, host: www.example.com, path: /health}`");
+            return None;
+        };
+        let field = |name: &str| entries.iter().find(|(k, _)| k.scalar() == Some(name));
+        if let Some((_, id)) = field("id") {
+            if let Some((k, _)) = entries.iter().find(|(k, _)| k.scalar() != Some("id")) {
+                self.sink
+                    .error(k.pos, "health_check.id", "a check given by `id` is an existing one that the file refers to but does not configure")
+                    .hint("keep `id` alone to use a check managed elsewhere, or remove `id` to let dns create and own the check");
+                return None;
+            }
+            return match id.scalar().filter(|t| {
+                !t.is_empty()
+                    && t.len() <= 64
+                    && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            }) {
+                Some(id) => Some(HealthCheck::Existing(id.to_string())),
+                None => {
+                    self.sink
+                        .error(id.pos, "health_check.id", "`id` must be a Route 53 health check id")
+                        .hint("e.g. `id: 0b5b2c5e-1a2b-4c3d-8e9f-0123456789ab` (aws route53 list-health-checks)");
+                    None
+                }
+            };
+        }
+        const KEYS: [&str; 11] = [
+            "type",
+            "host",
+            "ip",
+            "port",
+            "path",
+            "search_string",
+            "interval",
+            "failure_threshold",
+            "children",
+            "threshold",
+            "inverted",
+        ];
+        let mut bad = false;
+        for (k, _) in entries {
+            let key = k.scalar().unwrap_or_default();
+            if !KEYS.contains(&key) {
+                self.sink
+                    .error(
+                        k.pos,
+                        "health_check.unknown-key",
+                        format!("unknown health check key `{key}`"),
+                    )
+                    .hint(format!(
+                        "a health check has: id (alone), or {}",
+                        KEYS.join(", ")
+                    ));
+                bad = true;
+            }
+        }
+        let Some((type_key, type_node)) = field("type") else {
+            self.sink
+                .error(
+                    node.pos,
+                    "health_check.type",
+                    "a health check needs a `type`",
+                )
+                .hint("HTTP, HTTPS, TCP or CALCULATED");
+            return None;
+        };
+        let kind = match type_node.scalar().map(str::to_ascii_uppercase).as_deref() {
+            Some("HTTP") => CheckKind::Http,
+            Some("HTTPS") => CheckKind::Https,
+            Some("TCP") => CheckKind::Tcp,
+            Some("CALCULATED") => CheckKind::Calculated,
+            _ => {
+                self.sink
+                    .error(type_node.pos, "health_check.type", "a health check's `type` is HTTP, HTTPS, TCP or CALCULATED")
+                    .hint("`search_string` turns HTTP/HTTPS into Route 53's HTTP_STR_MATCH/HTTPS_STR_MATCH");
+                return None;
+            }
+        };
+        let _ = type_key;
+        let number = |loader: &mut Loader,
+                      key: &str,
+                      range: std::ops::RangeInclusive<u32>|
+         -> Option<Option<u32>> {
+            let (_, v) = field(key)?;
+            match v
+                .scalar()
+                .and_then(|t| t.parse::<u32>().ok())
+                .filter(|n| range.contains(n))
+            {
+                Some(n) => Some(Some(n)),
+                None => {
+                    loader
+                        .sink
+                        .error(
+                            v.pos,
+                            "health_check.invalid",
+                            format!(
+                                "`{key}` must be a whole number from {} to {}",
+                                range.start(),
+                                range.end()
+                            ),
+                        )
+                        .hint("see Route 53's CreateHealthCheck limits");
+                    Some(None)
+                }
+            }
+        };
+        let inverted = match field("inverted") {
+            None => false,
+            Some((_, v)) => match v.scalar() {
+                Some("true") => true,
+                Some("false") => false,
+                _ => {
+                    self.sink
+                        .error(v.pos, "health_check.invalid", "`inverted` is true or false")
+                        .hint("an inverted check reports healthy while its endpoint fails");
+                    return None;
+                }
+            },
+        };
+        let endpoint_keys = [
+            "host",
+            "ip",
+            "port",
+            "path",
+            "search_string",
+            "interval",
+            "failure_threshold",
+        ];
+        if kind == CheckKind::Calculated {
+            for key in endpoint_keys {
+                if let Some((k, _)) = field(key) {
+                    self.sink
+                        .error(k.pos, "health_check.invalid", format!("a CALCULATED check has no `{key}`"))
+                        .hint("a calculated check combines `children` (names of other checks) with a `threshold`");
+                    bad = true;
+                }
+            }
+            let children: Vec<String> = match field("children").map(|(_, v)| &v.kind) {
+                Some(Kind::Seq(items)) if !items.is_empty() => {
+                    let mut names = Vec::new();
+                    for item in items {
+                        match item.scalar().filter(|n| valid_check_name(n)) {
+                            Some(n) => {
+                                self.child_refs.push((n.to_string(), item.pos));
+                                names.push(n.to_string());
+                            }
+                            None => {
+                                self.sink
+                                    .error(
+                                        item.pos,
+                                        "health_check.children",
+                                        "a child is the name of another check in `health_checks`",
+                                    )
+                                    .hint("e.g. `children: [seoul-alb, oregon-alb]`");
+                                bad = true;
+                            }
+                        }
+                    }
+                    names
+                }
+                _ => {
+                    self.sink
+                        .error(
+                            field("children").map_or(node.pos, |(k, _)| k.pos),
+                            "health_check.children",
+                            "a CALCULATED check needs `children`: a list of check names",
+                        )
+                        .hint("e.g. `children: [seoul-alb, oregon-alb]`");
+                    return None;
+                }
+            };
+            let threshold = match number(self, "threshold", 0..=256) {
+                None => Some(children.len().min(256) as u8),
+                Some(Some(n)) if n as usize <= children.len() => Some(n.min(255) as u8),
+                Some(Some(_)) => {
+                    let (_, v) = field("threshold")?;
+                    self.sink
+                        .error(
+                            v.pos,
+                            "health_check.invalid",
+                            format!(
+                                "`threshold` is at most the number of children ({})",
+                                children.len()
+                            ),
+                        )
+                        .hint("the check is healthy when at least `threshold` children are");
+                    return None;
+                }
+                Some(None) => return None,
+            };
+            return (!bad).then_some(HealthCheck::Owned(CheckConfig {
+                kind,
+                endpoint: None,
+                children,
+                threshold,
+                inverted,
+            }));
+        }
+        for key in ["children", "threshold"] {
+            if let Some((k, _)) = field(key) {
+                self.sink
+                    .error(
+                        k.pos,
+                        "health_check.invalid",
+                        format!("`{key}` belongs to a CALCULATED check"),
+                    )
+                    .hint("set `type: CALCULATED` to combine other checks");
+                bad = true;
+            }
+        }
+        let host = match field("host") {
+            None => None,
+            Some((_, v)) => match v.scalar().and_then(|h| {
+                name::parse_target(&format!("{}.", h.trim_end_matches('.')), false).ok()
+            }) {
+                Some(n) => Some(n.to_ascii().trim_end_matches('.').to_string()),
+                None => {
+                    self.sink
+                        .error(v.pos, "health_check.host", "`host` must be a host name")
+                        .hint("e.g. `host: my-alb-123.ap-northeast-2.elb.amazonaws.com`");
+                    return None;
+                }
+            },
+        };
+        let ip = match field("ip") {
+            None => None,
+            Some((_, v)) => match v.scalar().and_then(|t| t.parse::<std::net::IpAddr>().ok()) {
+                Some(ip) => Some(ip),
+                None => {
+                    self.sink
+                        .error(
+                            v.pos,
+                            "health_check.ip",
+                            "`ip` must be an IPv4 or IPv6 address",
+                        )
+                        .hint("or give `host` alone: Route 53 then resolves it");
+                    return None;
+                }
+            },
+        };
+        if host.is_none() && ip.is_none() {
+            self.sink
+                .error(
+                    type_node.pos,
+                    "health_check.host",
+                    format!("a {} check needs `host` or `ip`", kind.as_str()),
+                )
+                .hint("`host: www.example.com` (also sent as the Host header and TLS SNI)");
+            return None;
+        }
+        let default_port = match kind {
+            CheckKind::Http => Some(80),
+            CheckKind::Https => Some(443),
+            _ => None,
+        };
+        let port = match number(self, "port", 1..=65535) {
+            Some(Some(p)) => p as u16,
+            Some(None) => return None,
+            None => match default_port {
+                Some(p) => p,
+                None => {
+                    self.sink
+                        .error(
+                            type_node.pos,
+                            "health_check.invalid",
+                            "a TCP check needs a `port`",
+                        )
+                        .hint("e.g. `port: 5432`");
+                    return None;
+                }
+            },
+        };
+        let http = matches!(kind, CheckKind::Http | CheckKind::Https);
+        let text = |loader: &mut Loader, key: &str, max: usize| -> Result<Option<String>, ()> {
+            let Some((k, v)) = field(key) else {
+                return Ok(None);
+            };
+            if !http {
+                loader
+                    .sink
+                    .error(
+                        k.pos,
+                        "health_check.invalid",
+                        format!("`{key}` belongs to HTTP and HTTPS checks"),
+                    )
+                    .hint("a TCP check only connects");
+                return Err(());
+            }
+            match v
+                .scalar()
+                .filter(|t| !t.is_empty() && t.len() <= max && !t.chars().any(char::is_control))
+            {
+                Some(t) => Ok(Some(t.to_string())),
+                None => {
+                    loader
+                        .sink
+                        .error(
+                            v.pos,
+                            "health_check.invalid",
+                            format!("`{key}` must be text of 1 to {max} characters"),
+                        )
+                        .hint("e.g. `path: /health`, `search_string: ok`");
+                    Err(())
+                }
+            }
+        };
+        let path = text(self, "path", 255).ok()?;
+        if let Some(p) = &path
+            && !p.starts_with('/')
+        {
+            let (_, v) = field("path")?;
+            self.sink
+                .error(v.pos, "health_check.invalid", "`path` starts with '/'")
+                .hint("e.g. `path: /health`");
+            return None;
+        }
+        let search_string = text(self, "search_string", 255).ok()?;
+        let interval = match field("interval") {
+            None => 30,
+            Some((_, v)) => match v.scalar() {
+                Some("10") => 10,
+                Some("30") => 30,
+                _ => {
+                    self.sink
+                        .error(v.pos, "health_check.interval", "`interval` is 10 or 30 (seconds)")
+                        .hint("Route 53 checks every 30 s by default; 10 s costs more and cannot be changed later");
+                    return None;
+                }
+            },
+        };
+        let failure_threshold = match number(self, "failure_threshold", 1..=10) {
+            Some(Some(n)) => n as u8,
+            Some(None) => return None,
+            None => 3,
+        };
+        (!bad).then_some(HealthCheck::Owned(CheckConfig {
+            kind,
+            endpoint: Some(Endpoint {
+                host,
+                ip,
+                port,
+                path,
+                search_string,
+                interval,
+                failure_threshold,
+            }),
+            children: Vec::new(),
+            threshold: None,
+            inverted,
+        }))
+    }
+
+    /// `$zone.private: {vpcs: [{id, region}]}`.
+    pub(super) fn private(&mut self, node: &Node) -> Option<BTreeSet<Vpc>> {
+        let hint = "e.g. `private: {vpcs: [{id: vpc-0abc1234, region: ap-northeast-2}]}`";
+        let vpcs = match &node.kind {
+            Kind::Map(entries) => match entries.as_slice() {
+                [(k, v)] if k.scalar() == Some("vpcs") => v,
+                _ => {
+                    self.sink
+                        .error(
+                            node.pos,
+                            "private.invalid",
+                            "`private` holds `vpcs` and nothing else",
+                        )
+                        .hint(hint);
+                    return None;
+                }
+            },
+            _ => {
+                self.sink
+                    .error(
+                        node.pos,
+                        "private.invalid",
+                        format!("`private` must be a mapping, found {}", node.what()),
+                    )
+                    .hint(hint);
+                return None;
+            }
+        };
+        let Kind::Seq(items) = &vpcs.kind else {
+            self.sink
+                .error(vpcs.pos, "private.invalid", "`vpcs` must be a list")
+                .hint(hint);
+            return None;
+        };
+        if items.is_empty() {
+            self.sink
+                .error(
+                    vpcs.pos,
+                    "private.invalid",
+                    "a private zone needs at least one VPC",
+                )
+                .hint(hint);
+            return None;
+        }
+        let mut out = BTreeSet::new();
+        for item in items {
+            let Kind::Map(fields) = &item.kind else {
+                self.sink
+                    .error(
+                        item.pos,
+                        "private.invalid",
+                        "a VPC is `{id: vpc-…, region: …}`",
+                    )
+                    .hint(hint);
+                return None;
+            };
+            let get = |k: &str| {
+                fields
+                    .iter()
+                    .find(|(key, _)| key.scalar() == Some(k))
+                    .and_then(|(_, v)| v.scalar())
+            };
+            let id = get("id").filter(|id| {
+                id.strip_prefix("vpc-")
+                    .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            });
+            let region = get("region").filter(|r| is_region(r));
+            match (id, region, fields.len()) {
+                (Some(id), Some(region), 2) => {
+                    if !out.insert(Vpc {
+                        id: id.to_string(),
+                        region: region.to_string(),
+                    }) {
+                        self.sink
+                            .error(
+                                item.pos,
+                                "private.invalid",
+                                format!("VPC {id} is listed twice"),
+                            )
+                            .hint("list each VPC once");
+                    }
+                }
+                _ => {
+                    self.sink
+                        .error(
+                            item.pos,
+                            "private.invalid",
+                            "a VPC is `{id: vpc-…, region: <AWS region>}`",
+                        )
+                        .hint(hint);
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+/// A health check's name in the file (also a tag value).
+fn valid_check_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+}
+
+/// One routed set, for the rules across the sets of a name and type.
+pub(super) struct SetView {
+    pub set_id: String,
+    pub routing: Routing,
+    pub policy_pos: Pos,
+    pub health_pos: Option<Pos>,
+}
+
+impl Loader {
+    /// The rules across the routed sets of one name and type (all of them routed).
+    pub(super) fn routed_group(&mut self, owner: &str, rtype: RType, sets: &[SetView]) {
+        let Some(first) = sets.first() else { return };
+        let kind = first.routing.policy.kind();
+        if let Some(other) = sets.iter().find(|s| s.routing.policy.kind() != kind) {
+            self.sink
+                .error(other.policy_pos, "routing.mixed", format!("'{owner}' {rtype} is routed by `{kind}` (set {}) and by `{}` (set {})", first.set_id, other.routing.policy.kind(), other.set_id))
+                .hint("Route 53 routes one name and type by one policy: give every set the same routing key");
+            return;
+        }
+        match &first.routing.policy {
+            super::Policy::Failover(_) => {
+                let of = |f: Failover| {
+                    sets.iter()
+                        .filter(move |s| s.routing.policy == Policy::Failover(f))
+                };
+                if let Some(second) = of(Failover::Primary).nth(1) {
+                    self.sink
+                        .error(
+                            second.policy_pos,
+                            "routing.failover",
+                            format!("'{owner}' {rtype} has a second primary"),
+                        )
+                        .hint("a failover pair is one primary and at most one secondary");
+                }
+                if let Some(second) = of(Failover::Secondary).nth(1) {
+                    self.sink
+                        .error(
+                            second.policy_pos,
+                            "routing.failover",
+                            format!("'{owner}' {rtype} has a second secondary"),
+                        )
+                        .hint("a failover pair is one primary and at most one secondary");
+                }
+                if of(Failover::Primary).next().is_none() {
+                    self.sink
+                        .error(first.policy_pos, "routing.failover", format!("'{owner}' {rtype} has a secondary but no primary"))
+                        .hint("add the primary set (`failover: primary`), usually with a `health_check`");
+                }
+                if let Some(p) = of(Failover::Primary).next()
+                    && p.routing.health_check.is_none()
+                    && of(Failover::Secondary).next().is_some()
+                {
+                    self.sink
+                        .warning(p.policy_pos, "routing.failover-unchecked", format!("the primary of '{owner}' {rtype} has no health check"))
+                        .hint("without `health_check` (or an alias evaluating target health) Route 53 treats the primary as always healthy: the secondary is never answered");
+                }
+            }
+            Policy::Geo(_) => {
+                let mut seen: BTreeMap<&Geo, &str> = BTreeMap::new();
+                for s in sets {
+                    if let Policy::Geo(g) = &s.routing.policy
+                        && let Some(other) = seen.insert(g, &s.set_id)
+                    {
+                        self.sink
+                            .error(s.policy_pos, "routing.duplicate-location", format!("'{owner}' {rtype}: sets {other} and {} have the same location ({g})", s.set_id))
+                            .hint("each location may be answered by one set");
+                    }
+                }
+                if !seen.keys().any(|g| g.is_default()) {
+                    let places: Vec<String> = seen.keys().map(ToString::to_string).collect();
+                    self.sink
+                        .warning(first.policy_pos, "routing.geo-default", format!("'{owner}' {rtype} has no default location: clients outside {} get no {rtype} answer (NODATA)", places.join(", ")))
+                        .hint("add a set with `geo: {country: '*'}` for everyone else");
+                }
+            }
+            Policy::Latency(_) => {
+                let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+                for s in sets {
+                    if let Policy::Latency(r) = &s.routing.policy
+                        && let Some(other) = seen.insert(r, &s.set_id)
+                    {
+                        self.sink
+                            .error(
+                                s.policy_pos,
+                                "routing.duplicate-location",
+                                format!(
+                                    "'{owner}' {rtype}: sets {other} and {} are both in {r}",
+                                    s.set_id
+                                ),
+                            )
+                            .hint("latency routing takes one set per region");
+                    }
+                }
+            }
+            Policy::MultiValue if sets.len() > 8 => {
+                self.sink
+                    .warning(sets[8].policy_pos, "routing.multivalue", format!("'{owner}' {rtype} has {} multivalue sets: Route 53 answers at most eight healthy ones", sets.len()))
+                    .hint("clients see a random eight of them");
+            }
+            _ => {}
+        }
+    }
+
+    /// Every `health_check` of a routed set and every calculated check's child names a check
+    /// defined under `$zone.health_checks`.
+    pub(super) fn check_references(&mut self, refs: &[(String, Pos)]) {
+        let defined = &self.zone.settings.health_checks;
+        let mut missing = Vec::new();
+        for (name, pos) in refs {
+            if !defined.contains_key(name) {
+                missing.push((name.clone(), *pos));
+            }
+        }
+        let mut calculated = Vec::new();
+        for (child, pos) in std::mem::take(&mut self.child_refs) {
+            match defined.get(&child) {
+                None => missing.push((child, pos)),
+                Some(HealthCheck::Owned(c)) if c.kind == CheckKind::Calculated => {
+                    calculated.push((child, pos))
+                }
+                _ => {}
+            }
+        }
+        let known: Vec<&str> = defined.keys().map(String::as_str).collect();
+        for (name, pos) in missing {
+            self.sink
+                .error(
+                    pos,
+                    "health_check.undefined",
+                    format!("no health check named `{name}` under `$zone.health_checks`"),
+                )
+                .hint(if known.is_empty() {
+                    "define it under `$zone: {health_checks: {NAME: {type: HTTPS, host: …}}}`"
+                        .to_string()
+                } else {
+                    format!("defined: {}", known.join(", "))
+                });
+        }
+        for (child, pos) in calculated {
+            self.sink
+                .error(
+                    pos,
+                    "health_check.children",
+                    format!("`{child}` is a calculated check, which cannot be a child"),
+                )
+                .hint("Route 53 combines endpoint checks only: list their names as children");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::super::load::load_str;
+    use super::super::write::to_yaml;
+    use super::super::{Failover, HealthCheck, HealthRef, Policy};
+
+    const EXAMPLE: &str = include_str!("../../tests/routing/example.com.yaml");
+
+    #[test]
+    fn the_issue_example_loads_with_every_routing_kind_and_round_trips_through_the_writer() {
+        let loaded = load_str(Path::new("example.com.yaml"), EXAMPLE);
+        assert!(loaded.is_valid(), "{:?}", loaded.diagnostics);
+        let zone = loaded.zone;
+        let kinds: Vec<(String, String, String)> = zone
+            .rrsets
+            .iter()
+            .map(|(k, s)| {
+                (
+                    k.name.to_ascii(),
+                    k.set_id.clone().unwrap_or_default(),
+                    s.routing
+                        .as_ref()
+                        .map(|r| r.policy.to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        let expect = [
+            ("api.example.com.", "seoul", "latency ap-northeast-2"),
+            ("app.example.com.", "oregon", "failover secondary"),
+            ("app.example.com.", "seoul", "failover primary"),
+            ("kr.example.com.", "elsewhere", "geo country=*"),
+            ("kr.example.com.", "korea", "geo country=KR"),
+            ("mv.example.com.", "one", "multivalue"),
+            ("mv.example.com.", "two", "multivalue"),
+            ("www.example.com.", "blue", "weight 90"),
+            ("www.example.com.", "green", "weight 10"),
+        ];
+        let expect: Vec<(String, String, String)> = expect
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect();
+        assert_eq!(kinds, expect);
+        let primary = zone
+            .rrsets
+            .iter()
+            .find(|(k, _)| {
+                k.set_id.as_deref() == Some("seoul") && k.name.to_ascii().starts_with("app")
+            })
+            .map(|(_, s)| s.routing.clone().unwrap())
+            .unwrap();
+        assert_eq!(primary.policy, Policy::Failover(Failover::Primary));
+        assert_eq!(
+            primary.health_check,
+            Some(HealthRef::Named("seoul-alb".into()))
+        );
+        assert_eq!(zone.settings.health_checks.len(), 4);
+        assert!(matches!(
+            zone.settings.health_checks.get("legacy"),
+            Some(HealthCheck::Existing(id)) if id == "0b5b2c5e-1a2b-4c3d-8e9f-0123456789ab"
+        ));
+        // What the writer (dns import) writes reads back as the same zone.
+        let text = to_yaml(&zone);
+        let again = load_str(Path::new("example.com.yaml"), &text);
+        assert!(again.is_valid(), "{text}\n{:?}", again.diagnostics);
+        assert_eq!(again.zone, zone, "{text}");
+    }
+
+    #[test]
+    fn every_rule_route53_enforces_is_reported_at_its_line() {
+        let text = include_str!("../../tests/routing/invalid.example.yaml");
+        let loaded = load_str(Path::new("bad.com.yaml"), text);
+        let found: Vec<(&str, u64)> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.pos.line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("health_check.host", 3),
+                ("health_check.undefined", 4),
+                ("health_check.undefined", 4),
+                ("routing.weight", 6),
+                ("routing.mixed", 8),
+                ("routing.policy", 9),
+                ("routing.failover", 12),
+                ("record.duplicate-type", 13),
+                ("routing.geo-default", 15),
+                ("routing.duplicate-location", 16),
+                ("routing.geo", 17),
+                ("routing.multivalue", 19),
+                ("cname.coexist", 20),
+                ("routing.set-id", 22),
+                ("routing.region", 23),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_routed_set_needs_its_set_id_and_one_policy() {
+        let rules = |text: &str| -> Vec<&'static str> {
+            load_str(Path::new("example.com.yaml"), text)
+                .diagnostics
+                .iter()
+                .map(|d| d.rule)
+                .collect()
+        };
+        assert_eq!(
+            rules("w: {type: A, weight: 5, value: 192.0.2.1}\n"),
+            ["routing.set-id"]
+        );
+        assert_eq!(
+            rules("w: {type: A, set_id: a, value: 192.0.2.1}\n"),
+            ["routing.policy"]
+        );
+        assert_eq!(
+            rules("w:\n  - {type: A, set_id: a, failover: secondary, value: 192.0.2.1}\n"),
+            ["routing.failover"]
+        );
+        assert_eq!(
+            rules(
+                "w:\n  - {type: A, set_id: a, weight: 1, value: 192.0.2.1}\n  - {type: A, set_id: b, region: us-east-1, value: 192.0.2.2}\n"
+            ),
+            ["routing.mixed"]
+        );
+        assert_eq!(
+            rules(
+                "w:\n  - {type: A, set_id: p, failover: primary, value: 192.0.2.1}\n  - {type: A, set_id: s, failover: secondary, value: 192.0.2.2}\n"
+            ),
+            ["routing.failover-unchecked"]
+        );
+        assert_eq!(
+            rules(
+                "w:\n  - {type: CNAME, set_id: a, weight: 1, value: a.example.net.}\n  - {type: CNAME, set_id: b, weight: 1, value: b.example.net.}\n"
+            ),
+            Vec::<&str>::new()
+        );
+    }
+}

@@ -1,0 +1,319 @@
+//! Routed record sets and health checks through `dns sync`, `plan` and `import`, against the moto
+//! Route 53 emulator behind the fault proxy, whose Route 53 checks refuse a DELETE that does not
+//! repeat the live set exactly (weight, failover, region, location, health check id), as
+//! Route 53 does and moto does not.
+//!
+//! moto deletes a routed set by its set identifier alone, across every name of the zone: the
+//! zones here give each set identifier to one name only, so that moto's shortcut cannot hide or
+//! fake a result.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::Output;
+
+use common::moto::{self, Moto};
+use common::proxy::{Faults, Proxy};
+
+const ZONE: &str = "routed.example.com";
+
+fn run(url: &str, dir: &Path, args: &[&str]) -> Output {
+    moto::dns_at(url)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        common::stdout(out),
+        common::stderr(out)
+    );
+    common::stdout(out)
+}
+
+/// One Route 53 REST request straight to moto (no signature: moto does not check one), for
+/// what somebody else does to the account.
+fn route53(moto: &Moto, method: &str, path: &str, body: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", moto.port)).unwrap();
+    write!(
+        s,
+        "{method} /2013-04-01/{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+fn xml_field<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
+    let start = text.find(&format!("<{tag}>"))? + tag.len() + 2;
+    let end = text[start..].find(&format!("</{tag}>"))? + start;
+    Some(&text[start..end])
+}
+
+/// A health check somebody made outside dns: its id.
+fn foreign_check(moto: &Moto) -> String {
+    let out = route53(
+        moto,
+        "POST",
+        "healthcheck",
+        "<CreateHealthCheckRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><CallerReference>someone-else-1</CallerReference><HealthCheckConfig><Type>HTTP</Type><FullyQualifiedDomainName>legacy.example.net</FullyQualifiedDomainName><Port>8080</Port><ResourcePath>/up</ResourcePath></HealthCheckConfig></CreateHealthCheckRequest>",
+    );
+    xml_field(&out, "Id").expect(&out).to_string()
+}
+
+fn zone_text(foreign: &str) -> String {
+    format!(
+        "\
+$zone:
+  ttl: 60
+  health_checks:
+    seoul-alb: {{type: HTTPS, host: hive-alb-1234567890.ap-northeast-2.elb.amazonaws.com, path: /health}}
+    db: {{type: TCP, ip: 192.0.2.50, port: 5432, interval: 10, failure_threshold: 2}}
+    both: {{type: CALCULATED, children: [seoul-alb, db], threshold: 1}}
+    legacy: {{id: {foreign}}}
+www:
+  - {{type: A, set_id: blue, weight: 90, value: 192.0.2.1}}
+  - {{type: A, set_id: green, weight: 10, value: 192.0.2.2}}
+app:
+  - {{type: ALIAS, set_id: seoul, failover: primary, health_check: seoul-alb,
+     value: dualstack.hive-alb-1234567890.ap-northeast-2.elb.amazonaws.com.}}
+  - {{type: ALIAS, set_id: oregon, failover: secondary,
+     value: dualstack.hive-alb-9876543210.us-west-2.elb.amazonaws.com.}}
+api:
+  - {{type: A, set_id: api-seoul, region: ap-northeast-2, value: 192.0.2.10}}
+  - {{type: A, set_id: api-oregon, region: us-west-2, health_check: both, value: 192.0.2.11}}
+kr:
+  - {{type: A, set_id: korea, geo: {{country: KR}}, value: 192.0.2.20}}
+  - {{type: A, set_id: asia, geo: {{continent: AS}}, value: 192.0.2.22}}
+  - {{type: A, set_id: california, geo: {{country: US, subdivision: CA}}, value: 192.0.2.23}}
+  - {{type: A, set_id: elsewhere, geo: {{country: '*'}}, value: 192.0.2.21}}
+mv:
+  - {{type: A, set_id: mv-one, multivalue: true, health_check: legacy, value: 192.0.2.30}}
+  - {{type: A, set_id: mv-two, multivalue: true, health_check: db, value: 192.0.2.31}}
+plain: {{type: TXT, value: not routed}}
+"
+    )
+}
+
+const HEALTH_WRITES: [&str; 4] = [
+    "CreateHealthCheck",
+    "UpdateHealthCheck",
+    "DeleteHealthCheck",
+    "ChangeTagsForResource",
+];
+
+fn writes(proxy: &Proxy) -> usize {
+    HEALTH_WRITES
+        .iter()
+        .map(|op| proxy.count(op))
+        .sum::<usize>()
+        + proxy.count("ChangeResourceRecordSets")
+}
+
+#[test]
+fn every_routing_kind_and_its_health_checks_round_trip() {
+    let Some(moto) = moto::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let proxy = Proxy::start(
+        moto.port,
+        Faults {
+            route53_checks: true,
+            ..Faults::default()
+        },
+    );
+    let foreign = foreign_check(&moto);
+    let foreign_before = route53(&moto, "GET", &format!("healthcheck/{foreign}"), "");
+    common::write_zone(dir.path(), ZONE, &zone_text(&foreign));
+
+    // The plan shows the health checks next to the record sets.
+    let first = ok(&run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    assert!(
+        first.contains("+ health check seoul-alb HTTPS hive-alb-1234567890.ap-northeast-2.elb.amazonaws.com:443/health"),
+        "{first}"
+    );
+    assert!(first.contains("+ www   A    [blue]"), "{first}");
+    assert!(first.contains("(weight 90)"), "{first}");
+    assert!(
+        first.contains("(failover primary, health check seoul-alb)"),
+        "{first}"
+    );
+    assert_eq!(proxy.count("CreateHealthCheck"), 3, "three owned checks");
+    assert_eq!(proxy.count("ChangeTagsForResource"), 3, "each tagged");
+    assert_eq!(
+        proxy.count("ChangeResourceRecordSets"),
+        1,
+        "one atomic batch"
+    );
+
+    // A rerun finds its checks by their tags and sends nothing.
+    let before = writes(&proxy);
+    let again = ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
+    assert!(again.contains("no changes"), "{again}");
+    assert_eq!(
+        writes(&proxy),
+        before,
+        "a rerun makes no request that writes"
+    );
+
+    // Import writes the routed sets and the checks they use; plan then shows no changes.
+    let other = tempfile::tempdir().unwrap();
+    ok(&run(&proxy.url(), other.path(), &["import", ZONE]));
+    let text = std::fs::read_to_string(other.path().join(format!("zones/{ZONE}.yaml"))).unwrap();
+    for want in [
+        "set_id: blue",
+        "weight: 90",
+        "failover: primary",
+        "health_check: seoul-alb",
+        "region: ap-northeast-2",
+        "geo: {country: US, subdivision: CA}",
+        "geo: {continent: AS}",
+        "multivalue: true",
+        "type: CALCULATED",
+        &format!("id: {foreign}"),
+    ] {
+        assert!(text.contains(want), "{want} missing from\n{text}");
+    }
+    let plan = ok(&run(&proxy.url(), other.path(), &["plan"]));
+    assert!(plan.contains("no changes"), "{plan}\n{text}");
+
+    // Deleting one set is one request naming exactly that set, as it is live.
+    let text = zone_text(&foreign).replace(
+        "  - {type: A, set_id: green, weight: 10, value: 192.0.2.2}\n",
+        "",
+    );
+    common::write_zone(dir.path(), ZONE, &text);
+    let batches_before = proxy.change_batches().len();
+    let out = ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
+    assert!(out.contains("- www   A    [green]"), "{out}");
+    let batches = proxy.change_batches();
+    assert_eq!(batches.len(), batches_before + 1);
+    let last = batches.last().unwrap();
+    assert_eq!(last.matches("<Change>").count(), 1, "{last}");
+    assert!(
+        last.contains("<Action>DELETE</Action>")
+            && last.contains("<SetIdentifier>green</SetIdentifier>")
+            && last.contains("<Weight>10</Weight>"),
+        "{last}"
+    );
+
+    // A changed check is a visible plan line and one UpdateHealthCheck.
+    let text = text.replace("path: /health}", "path: /healthz}");
+    common::write_zone(dir.path(), ZONE, &text);
+    let plan = ok(&run(&proxy.url(), dir.path(), &["plan"]));
+    assert!(
+        plan.contains("~ health check seoul-alb")
+            && plan.contains(
+                "+ HTTPS hive-alb-1234567890.ap-northeast-2.elb.amazonaws.com:443/healthz"
+            ),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("0 to create, 0 to update, 0 to delete"),
+        "{plan}"
+    );
+    let updates = proxy.count("UpdateHealthCheck");
+    ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
+    assert_eq!(proxy.count("UpdateHealthCheck"), updates + 1);
+    assert!(ok(&run(&proxy.url(), dir.path(), &["plan"])).contains("no changes"));
+
+    // A check that cannot be changed in place is refused with what to do.
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        &text.replace("interval: 10,", "interval: 30,"),
+    );
+    let out = run(&proxy.url(), dir.path(), &["plan"]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("cannot change its interval"),
+        "{}",
+        common::stderr(&out)
+    );
+
+    // Dropping the failover pair's check deletes it after the batch that stops using it.
+    let text = text
+        .replace(" health_check: seoul-alb,", "")
+        .replace("children: [seoul-alb, db]", "children: [db]");
+    let text = text.replace(
+        "    seoul-alb: {type: HTTPS, host: hive-alb-1234567890.ap-northeast-2.elb.amazonaws.com, path: /healthz}\n",
+        "",
+    );
+    common::write_zone(dir.path(), ZONE, &text);
+    let out = ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
+    assert!(out.contains("- health check seoul-alb"), "{out}");
+    assert!(out.contains("deleted health check seoul-alb"), "{out}");
+    assert_eq!(proxy.count("DeleteHealthCheck"), 1);
+    assert!(ok(&run(&proxy.url(), dir.path(), &["plan"])).contains("no changes"));
+
+    // The check dns does not own was used, never touched.
+    let foreign_after = route53(&moto, "GET", &format!("healthcheck/{foreign}"), "");
+    assert_eq!(
+        xml_field(&foreign_before, "HealthCheckConfig"),
+        xml_field(&foreign_after, "HealthCheckConfig")
+    );
+    assert!(
+        foreign_after.contains("legacy.example.net"),
+        "{foreign_after}"
+    );
+    assert_eq!(
+        proxy.injected(),
+        0,
+        "Route 53's checks accepted every batch"
+    );
+}
+
+#[test]
+fn a_delete_that_does_not_repeat_the_live_weight_is_refused_as_route53_does() {
+    let Some(moto) = moto::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let zone = "\
+www:
+  - {type: A, set_id: blue, weight: 90, ttl: 60, value: 192.0.2.1}
+  - {type: A, set_id: green, weight: 10, ttl: 60, value: 192.0.2.2}
+";
+    common::write_zone(dir.path(), ZONE, zone);
+    ok(&run(
+        &moto.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    // Somebody shifts the weight between our plan and our apply.
+    let theirs = format!(
+        "<ChangeResourceRecordSetsRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><ChangeBatch><Changes><Change><Action>UPSERT</Action><ResourceRecordSet><Name>www.{ZONE}.</Name><Type>A</Type><SetIdentifier>blue</SetIdentifier><Weight>50</Weight><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>"
+    );
+    let proxy = Proxy::start(
+        moto.port,
+        Faults {
+            route53_checks: true,
+            concurrent_change: Some(theirs),
+            ..Faults::default()
+        },
+    );
+    common::write_zone(dir.path(), ZONE, &zone.replace("192.0.2.1}", "192.0.2.9}"));
+    let out = run(&proxy.url(), dir.path(), &["sync", "--yes"]);
+    assert_eq!(out.status.code(), Some(4), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("do not match the current values"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert_eq!(proxy.injected(), 1);
+    let live = ok(&run(&moto.url(), dir.path(), &["import", ZONE, "-o", "-"]));
+    assert!(
+        live.contains("weight: 50"),
+        "their change survives:\n{live}"
+    );
+}
