@@ -38,13 +38,13 @@ fn ok(out: &Output) -> String {
     common::stdout(out)
 }
 
-/// One Route 53 REST request straight to moto (no signature: moto does not check one), for
-/// what somebody else does to the account.
+/// One Route 53 REST request straight to moto, for what somebody else does to the account
+/// (moto reads the service from the credential scope and does not check the signature).
 fn route53(moto: &Moto, method: &str, path: &str, body: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", moto.port)).unwrap();
     write!(
         s,
-        "{method} /2013-04-01/{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} /2013-04-01/{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nAuthorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
@@ -144,7 +144,7 @@ fn every_routing_kind_and_its_health_checks_round_trip() {
         first.contains("+ health check seoul-alb HTTPS hive-alb-1234567890.ap-northeast-2.elb.amazonaws.com:443/health"),
         "{first}"
     );
-    assert!(first.contains("+ www   A    [blue]"), "{first}");
+    assert!(first.contains("+ www   A     [blue]       "), "{first}");
     assert!(first.contains("(weight 90)"), "{first}");
     assert!(
         first.contains("(failover primary, health check seoul-alb)"),
@@ -182,7 +182,8 @@ fn every_routing_kind_and_its_health_checks_round_trip() {
         "geo: {continent: AS}",
         "multivalue: true",
         "type: CALCULATED",
-        &format!("id: {foreign}"),
+        &format!("check-{}", &foreign[..8]),
+        &foreign,
     ] {
         assert!(text.contains(want), "{want} missing from\n{text}");
     }
@@ -197,7 +198,10 @@ fn every_routing_kind_and_its_health_checks_round_trip() {
     common::write_zone(dir.path(), ZONE, &text);
     let batches_before = proxy.change_batches().len();
     let out = ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
-    assert!(out.contains("- www   A    [green]"), "{out}");
+    assert!(
+        out.contains("- www A     [green]     60 192.0.2.2"),
+        "{out}"
+    );
     let batches = proxy.change_batches();
     assert_eq!(batches.len(), batches_before + 1);
     let last = batches.last().unwrap();

@@ -107,9 +107,15 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
         .map(|c| owner(plan, c).len())
         .max()
         .unwrap_or(0);
+    let label_width = plan
+        .changes
+        .iter()
+        .map(|c| c.key().set_label().len())
+        .max()
+        .unwrap_or(0);
     for change in &plan.changes {
         let who = format!(
-            "{:width$} {:5}{}",
+            "{:width$} {:5}{:label_width$}",
             owner(plan, change),
             change.key().rtype.as_str(),
             change.key().set_label()

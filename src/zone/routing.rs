@@ -489,6 +489,10 @@ impl Loader {
                     return None;
                 }
             };
+            // A set: the order in the file carries no meaning (Route 53 keeps its own).
+            let mut children = children;
+            children.sort();
+            children.dedup();
             let threshold = match number(self, "threshold", 0..=256) {
                 None => Some(children.len().min(256) as u8),
                 Some(Some(n)) if n as usize <= children.len() => Some(n.min(255) as u8),
