@@ -877,3 +877,64 @@ fn a_route53_shaped_delegation_is_resolved_through_four_other_top_level_zones() 
         serde_json::json!(["192.0.2.80", "192.0.2.81"])
     );
 }
+
+/// Route 53 answers one routed set per query: the lab's two servers stand for two answers (ns2
+/// answers every A question with 192.0.2.99).
+fn routed_file(sets: &str) -> tempfile::TempDir {
+    zone_file_dir(&format!(
+        "$zone:\n  ttl: 300\n  health_checks:\n    web: {{type: HTTPS, host: elb.test, path: /health}}\n'':\n{sets}www: {{type: CNAME, value: elb.test.}}\n"
+    ))
+}
+
+#[test]
+fn routed_sets_are_verified_by_which_set_each_server_answers() {
+    let lab = lab::start(
+        healthy_zones(),
+        servers([vec![], vec![Fault::Address("192.0.2.99")]]),
+    );
+    let weighted = routed_file(
+        "  - {type: A, set_id: blue, weight: 90, value: 192.0.2.10}\n  - {type: A, set_id: green, weight: 10, value: 192.0.2.99}\n",
+    );
+    let (code, json, err) = common::check_json(&lab, &["hive.test"], weighted.path());
+    expect(&json, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let apex = &json["verification"]["sets"][0];
+    assert_eq!(apex["routing"], "weight");
+    let matched: Vec<String> = apex["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s[2]["sets"][0].as_str().unwrap_or("?").to_string())
+        .collect();
+    assert_eq!(matched, ["blue", "green"], "{apex:#}");
+
+    // A failover pair answered by its secondary is served as planned only while the primary's
+    // check fails: a warning that says so.
+    let failover = routed_file(
+        "  - {type: A, set_id: main, failover: primary, health_check: web, value: 192.0.2.10}\n  - {type: A, set_id: standby, failover: secondary, value: 192.0.2.99}\n",
+    );
+    let (code, json, _) = common::check_json(&lab, &["hive.test"], failover.path());
+    expect(&json, &["records.failover-secondary"]);
+    assert_eq!(code, Some(1), "every finding, warnings too, exits 1");
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("(standby)")
+            && message.contains("ns2.dns.test.")
+            && !message.contains("ns1.dns.test."),
+        "{message}"
+    );
+
+    // An answer that is none of the sets is an error naming them all.
+    let neither = routed_file(
+        "  - {type: A, set_id: blue, weight: 90, value: 192.0.2.10}\n  - {type: A, set_id: green, weight: 10, value: 192.0.2.11}\n",
+    );
+    let (code, json, _) = common::check_json(&lab, &["hive.test"], neither.path());
+    expect(&json, &["records.differ"]);
+    assert_eq!(code, Some(1));
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("routed by weight, one of [blue: 192.0.2.10; green: 192.0.2.11]")
+            && message.contains("serves [192.0.2.99]"),
+        "{message}"
+    );
+}

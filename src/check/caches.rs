@@ -112,7 +112,9 @@ pub struct CacheAnswer {
 pub struct Question {
     pub name: Name,
     pub rtype: RecordType,
-    pub expected: Option<RData>,
+    /// What the zone serves now: one RRset, or for Route 53 routed sets each one a resolver
+    /// may have been given; empty when not known.
+    pub expected: Vec<RData>,
 }
 
 async fn ask_one(resolver: &Resolver, q: &Question, timeout: Duration) -> CacheAnswer {
@@ -179,10 +181,10 @@ async fn ask_one(resolver: &Resolver, q: &Question, timeout: Duration) -> CacheA
         return answer;
     };
     answer.values = presentation(&got);
-    answer.state = match &q.expected {
-        Some(expected) if *expected == got => CacheState::Current,
-        Some(_) => CacheState::Stale,
-        None => CacheState::Current,
+    answer.state = if q.expected.is_empty() || q.expected.contains(&got) {
+        CacheState::Current
+    } else {
+        CacheState::Stale
     };
     answer
 }

@@ -109,6 +109,8 @@ codes! {
         "a record set of the zone file is missing on a server (which servers)";
     RecordsDiffer = "records.differ", Error,
         "a server serves other values or another TTL than the zone file (which server serves what)";
+    RecordsFailoverSecondary = "records.failover-secondary", Warning,
+        "a failover pair of the zone file is answered with its secondary set: Route 53 does that only while the primary's health check fails (which servers)";
     RecordsUnverified = "records.unverified", Warning,
         "a server gave no usable answer (timeout, no authority) for record sets of the zone file: one finding per server, with the count and the first ten";
     RecordsUnexpected = "records.unexpected", Warning,

@@ -90,6 +90,9 @@ pub struct Facts {
     pub expected: Option<Expected>,
     /// Answers slower than this are `ns.slow`.
     pub slow_after: std::time::Duration,
+    /// The zone file routes the question's name and type (Route 53 routed sets): servers
+    /// answering differently is by design, and verification judges each answer by its set.
+    pub routed: bool,
     pub queries: usize,
     pub limits: Limits,
 }
@@ -158,6 +161,7 @@ impl Facts {
             unroutable: vec![],
             expected: None,
             slow_after: DEFAULT_SLOW,
+            routed: false,
             queries: 0,
             limits: Limits::default(),
         }

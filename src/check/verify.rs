@@ -7,6 +7,12 @@
 //! sub-delegation's NS set comes back as a referral and is read from the authority section. An
 //! ALIAS is served as plain A/AAAA records: they are compared with the alias target's addresses,
 //! found by the walker from the root.
+//!
+//! Route 53's routed sets of one name and type are asked once: a server answers one of them
+//! (weighted, latency, geolocation, failover) or several (multivalue), so the answer is compared
+//! with each set and the verdict names the set(s) it matched. A failover pair answered by its
+//! secondary is served as planned only while the primary's health check fails: that is a
+//! warning to look at, not an error.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -30,6 +36,10 @@ pub const WINDOW: usize = 256;
 #[serde(tag = "result", rename_all = "kebab-case")]
 pub enum Served {
     Same,
+    /// Routed sets: the answer is the one of these sets (several for multivalue answers).
+    Matched {
+        sets: Vec<String>,
+    },
     /// The server does not have the record set (NXDOMAIN or no data).
     Missing {
         rcode: String,
@@ -52,13 +62,21 @@ pub struct SetCheck {
     pub rtype: String,
     pub expected: Vec<String>,
     pub ttl: Option<u32>,
+    /// Routed sets: how Route 53 chooses among them (`weight`, `failover`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub routing: Option<String>,
+    /// A failover pair's secondary set: answered only while the primary is unhealthy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secondary: Option<String>,
     /// (server, address, what it serves)
     pub servers: Vec<(String, IpAddr, Served)>,
 }
 
 impl SetCheck {
     pub fn all_same(&self) -> bool {
-        self.servers.iter().all(|(_, _, s)| *s == Served::Same)
+        self.servers
+            .iter()
+            .all(|(_, _, s)| matches!(s, Served::Same | Served::Matched { .. }))
     }
 }
 
@@ -162,7 +180,13 @@ fn beyond_the_file(zone: &Zone, records: &[Record]) -> Vec<String> {
             continue;
         }
         let key = RrKey::new(r.name.clone(), t);
-        if !zone.rrsets.contains_key(&key) && !is_ignored(&key, &zone.origin, &zone.settings) {
+        // The plain set sorts before the routed sets of its name and type.
+        let in_file = zone
+            .rrsets
+            .range(key.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.same_rrset(&key));
+        if !in_file && !is_ignored(&key, &zone.origin, &zone.settings) {
             extra.insert(key);
         }
     }
@@ -172,19 +196,18 @@ fn beyond_the_file(zone: &Zone, records: &[Record]) -> Vec<String> {
         .collect()
 }
 
-/// What one server's answer says about one expected record set.
-fn judge(
+/// What one server's answer holds for `key`'s name and type: the values and their TTL, or
+/// the verdict when there is nothing to compare.
+fn read_answer(
     key: &RrKey,
-    expected: &RecordSet,
     answer: &Result<Reply, NoAnswer>,
-    alias_addrs: &[IpAddr],
-) -> Served {
+) -> Result<(RData, Option<u32>, bool), Served> {
     let m = match answer {
         Ok(reply) => &reply.message,
         Err(why) => {
-            return Served::NoAnswer {
+            return Err(Served::NoAnswer {
                 why: why.to_string(),
-            };
+            });
         }
     };
     let rcode = m.metadata.response_code;
@@ -193,9 +216,9 @@ fn judge(
         && (!m.metadata.authoritative
             || !matches!(rcode, ResponseCode::NoError | ResponseCode::NXDomain))
     {
-        return Served::NoAnswer {
+        return Err(Served::NoAnswer {
             why: format!("{} without authority", crate::walk::rcode_name(rcode)),
-        };
+        });
     }
     let section = if delegation {
         &m.authorities
@@ -209,40 +232,126 @@ fn judge(
         .filter(|r| r.record_type() == t && r.name == key.name)
         .collect();
     if records.is_empty() {
-        return Served::Missing {
+        return Err(Served::Missing {
             rcode: crate::walk::rcode_name(rcode),
-        };
+        });
     }
     let ttl = records.iter().map(|r| r.ttl).min();
     let data: Vec<&HRData> = records.iter().map(|r| &r.data).collect();
-    let Some((_, got)) = from_hickory(t, &data) else {
-        return Served::NoAnswer {
+    match from_hickory(t, &data) {
+        Some((_, got)) => Ok((got, ttl, delegation)),
+        None => Err(Served::NoAnswer {
             why: "unreadable answer".into(),
-        };
-    };
+        }),
+    }
+}
+
+/// Whether `got` (served with `ttl`) is the expected set.
+fn matches(
+    expected: &RecordSet,
+    got: &RData,
+    ttl: Option<u32>,
+    delegation: bool,
+    alias_addrs: &[IpAddr],
+) -> bool {
     match &expected.data {
         RData::Alias(_) => {
-            let served: Vec<IpAddr> = match &got {
-                RData::A(v) => v.iter().map(|a| IpAddr::V4(*a)).collect(),
-                RData::AAAA(v) => v.iter().map(|a| IpAddr::V6(*a)).collect(),
-                _ => vec![],
-            };
             // A load balancer rotates its addresses: any overlap with the target's is the alias.
-            if served.iter().any(|a| alias_addrs.contains(a)) {
-                Served::Same
-            } else {
-                Served::Differs {
-                    values: served.iter().map(ToString::to_string).collect(),
-                    ttl,
-                }
-            }
+            addresses(got).iter().any(|a| alias_addrs.contains(a))
         }
-        data if *data == got && (delegation || ttl == expected.ttl) => Served::Same,
-        _ => Served::Differs {
-            values: presentation(&got),
-            ttl,
+        data => *data == *got && (delegation || ttl == expected.ttl),
+    }
+}
+
+fn addresses(data: &RData) -> Vec<IpAddr> {
+    match data {
+        RData::A(v) => v.iter().map(|a| IpAddr::V4(*a)).collect(),
+        RData::AAAA(v) => v.iter().map(|a| IpAddr::V6(*a)).collect(),
+        _ => vec![],
+    }
+}
+
+fn differs(got: &RData, ttl: Option<u32>) -> Served {
+    Served::Differs {
+        values: presentation(got),
+        ttl,
+    }
+}
+
+/// What one server's answer says about one expected record set.
+fn judge(
+    key: &RrKey,
+    expected: &RecordSet,
+    answer: &Result<Reply, NoAnswer>,
+    alias_addrs: &[IpAddr],
+) -> Served {
+    match read_answer(key, answer) {
+        Err(verdict) => verdict,
+        Ok((got, ttl, delegation)) if matches(expected, &got, ttl, delegation, alias_addrs) => {
+            Served::Same
+        }
+        Ok((got, ttl, _)) => match &expected.data {
+            RData::Alias(_) => Served::Differs {
+                values: addresses(&got).iter().map(ToString::to_string).collect(),
+                ttl,
+            },
+            _ => differs(&got, ttl),
         },
     }
+}
+
+/// What one server's answer says about the routed sets of one name and type: which set it is,
+/// or, for multivalue answers, which sets its records come from.
+fn judge_routed(
+    group: &[(&RrKey, &RecordSet)],
+    answer: &Result<Reply, NoAnswer>,
+    alias_addrs: &BTreeMap<Name, Vec<IpAddr>>,
+) -> Served {
+    let Some((key, _)) = group.first() else {
+        return Served::Missing {
+            rcode: "NOERROR".into(),
+        };
+    };
+    let (got, ttl, delegation) = match read_answer(key, answer) {
+        Ok(read) => read,
+        Err(verdict) => return verdict,
+    };
+    let addrs = |set: &RecordSet| match &set.data {
+        RData::Alias(a) => alias_addrs
+            .get(&a.target)
+            .map(Vec::as_slice)
+            .unwrap_or_default(),
+        _ => &[],
+    };
+    let id = |k: &RrKey| k.set_id.clone().unwrap_or_default();
+    if let Some((k, _)) = group
+        .iter()
+        .find(|(_, set)| matches(set, &got, ttl, delegation, addrs(set)))
+    {
+        return Served::Matched { sets: vec![id(k)] };
+    }
+    let multivalue = group.iter().any(|(_, s)| {
+        s.routing
+            .as_ref()
+            .is_some_and(|r| r.policy == crate::zone::Policy::MultiValue)
+    });
+    if multivalue {
+        // Each record answered must be one set's (Route 53 answers up to eight healthy sets).
+        let mut sets = Vec::new();
+        for value in presentation(&got) {
+            let owner = group
+                .iter()
+                .find(|(_, s)| presentation(&s.data).contains(&value) && ttl == s.ttl);
+            match owner {
+                Some((k, _)) => sets.push(id(k)),
+                None => return differs(&got, ttl),
+            }
+        }
+        sets.sort();
+        sets.dedup();
+        return Served::Matched { sets };
+    }
+    differs(&got, ttl)
 }
 
 /// Asks every server of the zone for every record set of `zone`; with `whole_zone` (the file is
@@ -270,20 +379,36 @@ pub async fn verify(
         .enumerate()
         .map(|(i, (s, a))| (i, s, a))
         .collect();
-    let keys: Vec<(&RrKey, &RecordSet)> = zone.rrsets.iter().collect();
+    // One question per name and type: a plain set, or all the routed sets of it.
+    let mut groups: Vec<Vec<(&RrKey, &RecordSet)>> = Vec::new();
+    for (key, set) in &zone.rrsets {
+        match groups.last_mut() {
+            Some(g)
+                if key.set_id.is_some() && g[0].0.set_id.is_some() && g[0].0.same_rrset(key) =>
+            {
+                g.push((key, set))
+            }
+            _ => groups.push(vec![(key, set)]),
+        }
+    }
     // The file sets the number of questions (and a zone transfer per server): they do not
     // count against the walk's budget.
-    let walker = &walker.with_extra_budget((keys.len() + 1) * targets.len());
-    let questions: Vec<(Name, RecordType)> = keys
+    let walker = &walker.with_extra_budget((groups.len() + 1) * targets.len());
+    let questions: Vec<(Name, RecordType)> = groups
         .iter()
-        .map(|(key, _)| (key.name.clone(), qtype(key.rtype)))
+        .map(|g| (g[0].0.name.clone(), qtype(g[0].0.rtype)))
         .collect();
     // One socket per server address, the window shared between them; each answer is judged
     // as it comes, and only the verdict is kept.
     let window = (WINDOW / targets.len().max(1)).max(16);
     let alias_addrs = &alias_addrs;
+    let groups = &groups;
     let judge = |k: usize, answer: &Result<Reply, NoAnswer>| {
-        let (key, set) = keys[k];
+        let group = &groups[k];
+        if group[0].0.set_id.is_some() {
+            return judge_routed(group, answer, alias_addrs);
+        }
+        let (key, set) = group[0];
         let addrs = match &set.data {
             RData::Alias(a) => alias_addrs.get(&a.target).map(Vec::as_slice),
             _ => None,
@@ -322,23 +447,7 @@ pub async fn verify(
         .await
     };
     let (verdicts, listings): (Vec<Vec<Served>>, _) = futures_util::join!(asked, listed);
-    let mut sets: Vec<SetCheck> = keys
-        .iter()
-        .map(|(key, set)| SetCheck {
-            name: key.name.to_ascii(),
-            rtype: if set.data.is_alias() {
-                format!("ALIAS {}", key.rtype)
-            } else {
-                key.rtype.to_string()
-            },
-            expected: match &set.data {
-                RData::Alias(a) => vec![a.target.to_ascii()],
-                data => presentation(data),
-            },
-            ttl: set.ttl,
-            servers: Vec::new(),
-        })
-        .collect();
+    let mut sets: Vec<SetCheck> = groups.iter().map(|g| set_check(g)).collect();
     for ((_, server, addr), served) in targets.iter().zip(verdicts) {
         let server = server.name.to_ascii();
         for (k, served) in served.into_iter().enumerate() {
@@ -351,6 +460,47 @@ pub async fn verify(
         servers: targets.len(),
         sets,
         listings,
+    }
+}
+
+/// What the file expects of one name and type.
+fn set_check(group: &[(&RrKey, &RecordSet)]) -> SetCheck {
+    let (key, set) = group[0];
+    let values = |set: &RecordSet| match &set.data {
+        RData::Alias(a) => vec![a.target.to_ascii()],
+        data => presentation(data),
+    };
+    let routing = set.routing.as_ref().map(|r| r.policy.kind().to_string());
+    let secondary = group.iter().find_map(|(k, s)| {
+        (s.routing.as_ref()?.policy
+            == crate::zone::Policy::Failover(crate::zone::Failover::Secondary))
+        .then(|| k.set_id.clone())?
+    });
+    SetCheck {
+        name: key.name.to_ascii(),
+        rtype: if set.data.is_alias() {
+            format!("ALIAS {}", key.rtype)
+        } else {
+            key.rtype.to_string()
+        },
+        expected: if routing.is_some() {
+            group
+                .iter()
+                .map(|(k, s)| {
+                    format!(
+                        "{}: {}",
+                        k.set_id.as_deref().unwrap_or_default(),
+                        values(s).join(" ")
+                    )
+                })
+                .collect()
+        } else {
+            values(set)
+        },
+        ttl: set.ttl,
+        routing,
+        secondary,
+        servers: Vec::new(),
     }
 }
 
@@ -428,6 +578,31 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
             fix: "add them to the zone file if they belong, or run `dns sync` to delete them (sync deletes what the file lacks, except names under `ignore:`)".into(),
         });
     }
+    for set in &v.sets {
+        let Some(secondary) = &set.secondary else {
+            continue;
+        };
+        let on: Vec<String> = set
+            .servers
+            .iter()
+            .filter(|(_, _, s)| matches!(s, Served::Matched { sets } if sets.contains(secondary)))
+            .map(|(n, a, _)| format!("{n} ({a})"))
+            .collect();
+        if !on.is_empty() {
+            out.push(Finding {
+                code: Code::RecordsFailoverSecondary,
+                severity: Code::RecordsFailoverSecondary.severity(),
+                message: format!(
+                    "{} {} is answered with its failover secondary ({secondary}) by {}: Route 53 does so only while the primary's health check fails",
+                    set.name,
+                    set.rtype,
+                    on.join(", ")
+                ),
+                servers: on,
+                fix: "look at the primary's health check (Route 53 console or `aws route53 get-health-check-status`) and at the endpoint it checks".into(),
+            });
+        }
+    }
     for set in v.sets.iter().filter(|s| !s.all_same()) {
         let missing: Vec<String> = set
             .servers
@@ -447,13 +622,21 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
                 _ => None,
             })
             .collect();
-        let expected = format!(
-            "{} {} [{}]{}",
-            set.name,
-            set.rtype,
-            set.expected.join(", "),
-            set.ttl.map(|t| format!(" TTL {t}")).unwrap_or_default()
-        );
+        let expected = match &set.routing {
+            Some(kind) => format!(
+                "{} {} routed by {kind}, one of [{}]",
+                set.name,
+                set.rtype,
+                set.expected.join("; ")
+            ),
+            None => format!(
+                "{} {} [{}]{}",
+                set.name,
+                set.rtype,
+                set.expected.join(", "),
+                set.ttl.map(|t| format!(" TTL {t}")).unwrap_or_default()
+            ),
+        };
         if !missing.is_empty() {
             out.push(Finding {
                 code: Code::RecordsNotServed,

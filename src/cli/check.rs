@@ -141,6 +141,14 @@ async fn one_round(
     let mut facts = check::gather(&walker, qname, qtype, expected.clone()).await;
     facts.slow_after = Duration::from_millis(args.slow);
     let file = zone_file(args, facts.zone.as_ref())?;
+    if let (Some((_, zone)), Some(t)) = (&file, crate::zone::RType::from_record_type(qtype)) {
+        let plain = RrKey::new(qname.clone(), t);
+        facts.routed = zone
+            .rrsets
+            .range(plain.clone()..)
+            .take_while(|(k, _)| k.same_rrset(&plain))
+            .any(|(k, _)| k.set_id.is_some());
+    }
     let verification = match &file {
         Some((path, zone)) => {
             let servers = facts.zone_servers().to_vec();
@@ -178,33 +186,54 @@ fn cache_questions(
     qname: &hickory_proto::rr::Name,
     qtype: RecordType,
 ) -> Vec<caches::Question> {
-    let from_file = |name: &hickory_proto::rr::Name, rtype: RecordType| {
-        let zone = zone?;
-        [Some(RType::CNAME), RType::from_record_type(rtype)]
-            .into_iter()
-            .flatten()
-            .filter_map(|t| zone.rrsets.get(&RrKey::new(name.clone(), t)))
-            .find(|set| !set.data.is_alias())
-            .map(|set| set.data.clone())
-    };
+    // The sets of the file at a name and type (several when routed), CNAME first; none when
+    // the file does not say (or says ALIAS, whose addresses it does not know).
+    let from_file =
+        |name: &hickory_proto::rr::Name, rtype: RecordType| -> Vec<crate::zone::RData> {
+            let Some(zone) = zone else { return Vec::new() };
+            [Some(RType::CNAME), RType::from_record_type(rtype)]
+                .into_iter()
+                .flatten()
+                .map(|t| {
+                    let plain = RrKey::new(name.clone(), t);
+                    zone.rrsets
+                        .range(plain.clone()..)
+                        .take_while(|(k, _)| k.same_rrset(&plain))
+                        .map(|(_, s)| s)
+                        .collect::<Vec<_>>()
+                })
+                .find(|sets| !sets.is_empty())
+                .filter(|sets| sets.iter().all(|s| !s.data.is_alias()))
+                .map(|sets| sets.into_iter().map(|s| s.data.clone()).collect())
+                .unwrap_or_default()
+        };
+    let mut expected = from_file(qname, qtype);
+    if expected.is_empty() {
+        expected.extend(facts.authoritative_data());
+    }
     let mut out = vec![caches::Question {
         name: qname.clone(),
         rtype: qtype,
-        expected: from_file(qname, qtype).or_else(|| facts.authoritative_data()),
+        expected,
     }];
     if args.all_records
         && let Some(zone) = zone
     {
+        let mut routed_asked = std::collections::HashSet::new();
         for (key, set) in &zone.rrsets {
             let is_main = key.name == *qname && key.rtype.record_type() == qtype;
             if set.data.is_alias() || is_main {
                 continue;
             }
             let rtype = key.rtype.record_type();
+            // Routed sets: one question per name and type, any of its sets current.
+            if key.set_id.is_some() && !routed_asked.insert((key.name.clone(), rtype)) {
+                continue;
+            }
             out.push(caches::Question {
                 name: key.name.clone(),
                 rtype,
-                expected: Some(set.data.clone()),
+                expected: from_file(&key.name, rtype),
             });
         }
     }

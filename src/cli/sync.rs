@@ -98,6 +98,8 @@ struct Prepared {
     limit: u8,
     /// The ids of the health checks the live zone and the file know.
     checks: mapping::HealthIds,
+    /// The zone file, for `--verify`.
+    desired: Zone,
 }
 
 async fn prepare(
@@ -172,6 +174,7 @@ async fn prepare(
         hosted,
         limit: zone.settings.max_change_percent,
         checks,
+        desired: zone,
     })
 }
 
@@ -426,27 +429,32 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
         };
         let who: Arc<str> = provenance(&args.plan.zones.dir).into();
         let mut tasks = tokio::task::JoinSet::new();
-        for p in to_apply {
+        for mut p in to_apply {
             let client = client.clone();
             let wait = (!args.no_wait).then(|| Duration::from_secs(args.wait_timeout));
             let plan = p.zp.plan.clone();
+            let desired = std::mem::replace(&mut p.desired, Zone::new(plan.origin.clone()));
             let who = who.clone();
-            tasks.spawn(async move { apply(client, p, wait, &who).await.map(|line| (line, plan)) });
+            tasks.spawn(async move {
+                apply(client, p, wait, &who)
+                    .await
+                    .map(|line| (line, plan, desired))
+            });
         }
         let mut applied = Vec::new();
         while let Some(joined) = tasks.join_next().await {
             match joined {
-                Ok(Ok((line, plan))) => {
+                Ok(Ok((line, plan, desired))) => {
                     println!("{line}");
-                    applied.push(plan);
+                    applied.push((plan, desired));
                 }
                 Ok(Err(e)) => failures.push(e),
                 Err(join) => failures.push(Error::Usage(format!("internal error: {join}"))),
             }
         }
         if let Some(walker) = &verifier {
-            for plan in &applied {
-                if let Err(e) = verify_applied(walker, plan, style).await {
+            for (plan, desired) in &applied {
+                if let Err(e) = verify_applied(walker, plan, desired, style).await {
                     failures.push(e);
                 }
             }
@@ -589,13 +597,22 @@ fn verifier(args: &SyncArgs) -> Result<Walker> {
 }
 
 /// `--verify`: after INSYNC, asks every authoritative server of the zone for each record set the
-/// plan created or updated, and fails the run if any is not served as planned.
-async fn verify_applied(walker: &Walker, plan: &Plan, style: Style) -> Result<()> {
+/// plan created or updated (with every routed set of its name and type, any of which may be the
+/// answer), and fails the run if any is not served as planned.
+async fn verify_applied(walker: &Walker, plan: &Plan, desired: &Zone, style: Style) -> Result<()> {
     let origin = plan.origin.to_ascii();
     let mut changed = Zone::new(plan.origin.clone());
     for change in &plan.changes {
-        if let Some(set) = change.new_set() {
-            changed.rrsets.insert(change.key().clone(), set.clone());
+        if change.new_set().is_none() {
+            continue;
+        }
+        let plain = crate::zone::RrKey::new(change.key().name.clone(), change.key().rtype);
+        for (k, set) in desired
+            .rrsets
+            .range(plain.clone()..)
+            .take_while(|(k, _)| k.same_rrset(&plain))
+        {
+            changed.rrsets.insert(k.clone(), set.clone());
         }
     }
     if changed.rrsets.is_empty() {
