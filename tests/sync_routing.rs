@@ -321,3 +321,108 @@ www:
         "their change survives:\n{live}"
     );
 }
+
+/// A VPC in moto's EC2, in `region`: its id.
+fn vpc(moto: &Moto, region: &str, cidr: &str) -> String {
+    let body = format!("Action=CreateVpc&CidrBlock={cidr}&Version=2016-11-15");
+    let mut s = TcpStream::connect(("127.0.0.1", moto.port)).unwrap();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nAuthorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{region}/ec2/aws4_request, SignedHeaders=host, Signature=0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    xml_field(&out, "vpcId").expect(&out).to_string()
+}
+
+#[test]
+fn a_private_zone_is_created_with_its_vpcs_and_told_apart_from_the_public_one() {
+    let Some(moto) = moto::start() else { return };
+    let proxy = Proxy::start(moto.port, Faults::default());
+    let seoul = vpc(&moto, "ap-northeast-2", "10.1.0.0/16");
+    let oregon = vpc(&moto, "us-west-2", "10.2.0.0/16");
+    let public = tempfile::tempdir().unwrap();
+    let private = tempfile::tempdir().unwrap();
+    common::write_zone(public.path(), ZONE, "www: {type: A, value: 192.0.2.1}\n");
+    ok(&run(
+        &proxy.url(),
+        public.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    let file = |vpcs: &[(&str, &str)]| {
+        let list: Vec<String> = vpcs
+            .iter()
+            .map(|(id, region)| format!("{{id: {id}, region: {region}}}"))
+            .collect();
+        format!(
+            "$zone:\n  private: {{vpcs: [{}]}}\nwww: {{type: A, value: 10.1.0.10}}\ndb: {{type: A, value: 10.1.0.20}}\n",
+            list.join(", ")
+        )
+    };
+    common::write_zone(private.path(), ZONE, &file(&[(&seoul, "ap-northeast-2")]));
+    let out = ok(&run(
+        &proxy.url(),
+        private.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    assert!(
+        out.contains("created private hosted zone") && out.contains(&seoul),
+        "{out}"
+    );
+    let private_id = out
+        .split("created private hosted zone ")
+        .nth(1)
+        .and_then(|t| t.split(',').next())
+        .unwrap()
+        .to_string();
+    // Two zones of one name, each file finds its own without a hosted_zone_id.
+    for dir in [public.path(), private.path()] {
+        let plan = ok(&run(&proxy.url(), dir, &["plan"]));
+        assert!(plan.contains("no changes"), "{plan}");
+    }
+
+    // A second VPC is a plan line and one association.
+    common::write_zone(
+        private.path(),
+        ZONE,
+        &file(&[(&seoul, "ap-northeast-2"), (&oregon, "us-west-2")]),
+    );
+    let plan = ok(&run(&proxy.url(), private.path(), &["plan"]));
+    assert!(
+        plan.contains(&format!("+ private zone VPC {oregon} (us-west-2)")),
+        "{plan}"
+    );
+    ok(&run(&proxy.url(), private.path(), &["sync", "--yes"]));
+    assert_eq!(proxy.count("AssociateVPCWithHostedZone"), 1);
+    // The first one taken away: one disassociation, after the other is there.
+    common::write_zone(private.path(), ZONE, &file(&[(&oregon, "us-west-2")]));
+    let out = ok(&run(&proxy.url(), private.path(), &["sync", "--yes"]));
+    assert!(out.contains(&format!("disassociated VPC {seoul}")), "{out}");
+    assert_eq!(proxy.count("DisassociateVPCFromHostedZone"), 1);
+    assert!(ok(&run(&proxy.url(), private.path(), &["plan"])).contains("no changes"));
+
+    // Import writes the VPCs; import then plan shows no changes.
+    let imported = tempfile::tempdir().unwrap();
+    ok(&run(
+        &proxy.url(),
+        imported.path(),
+        &["import", ZONE, "--hosted-zone-id", &private_id],
+    ));
+    let text = std::fs::read_to_string(imported.path().join(format!("zones/{ZONE}.yaml"))).unwrap();
+    assert!(
+        text.contains(&format!("- {{id: {oregon}, region: us-west-2}}")) && !text.contains(&seoul),
+        "{text}"
+    );
+    let plan = ok(&run(&proxy.url(), imported.path(), &["plan"]));
+    assert!(plan.contains("no changes"), "{plan}\n{text}");
+
+    // The public file never lands in the private zone: its records there are untouched.
+    let text = ok(&run(
+        &proxy.url(),
+        public.path(),
+        &["plan", "--format", "json"],
+    ));
+    assert!(text.contains("\"changes\": []"), "{text}");
+}

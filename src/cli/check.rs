@@ -456,7 +456,7 @@ async fn route53_name_servers(
     let mut candidate = qname.clone();
     loop {
         match client
-            .find_zone(&candidate, args.hosted_zone_id.as_deref())
+            .find_zone(&candidate, args.hosted_zone_id.as_deref(), Some(false))
             .await
         {
             Ok(zone) => {

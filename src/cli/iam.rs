@@ -22,7 +22,8 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
             .map(|id| zone_arn(id.trim_start_matches("/hostedzone/")))
             .collect()
     };
-    let health = args.health_checks || uses_health_checks(args);
+    let (uses_checks, private) = uses(args);
+    let health = args.health_checks || uses_checks;
     let actions = |scope: Scope| -> Vec<String> {
         OPERATIONS
             .iter()
@@ -33,6 +34,7 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
                         Need::Always => true,
                         Need::CreateZone => args.allow_create_zone,
                         Need::HealthChecks => health,
+                        Need::PrivateZones => private,
                     }
             })
             .map(|(op, ..)| format!("route53:{op}"))
@@ -72,9 +74,9 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
     Ok(())
 }
 
-/// Whether a selected zone file defines health checks or routes by one (files that cannot be
-/// read are left to the commands that use them).
-fn uses_health_checks(args: &IamPolicyArgs) -> bool {
+/// Whether a selected zone file defines health checks or routes by one, and whether one is a
+/// private zone (files that cannot be read are left to the commands that use them).
+fn uses(args: &IamPolicyArgs) -> (bool, bool) {
     let files = if args.names.is_empty() {
         zone_files(std::slice::from_ref(&args.dir)).unwrap_or_default()
     } else {
@@ -83,13 +85,16 @@ fn uses_health_checks(args: &IamPolicyArgs) -> bool {
             .filter_map(|z| zone_path(&args.dir, z).ok())
             .collect()
     };
-    files.iter().filter_map(|f| load_file(f).ok()).any(|l| {
+    let loaded: Vec<_> = files.iter().filter_map(|f| load_file(f).ok()).collect();
+    let checks = loaded.iter().any(|l| {
         !l.zone.settings.health_checks.is_empty()
             || l.zone
                 .rrsets
                 .values()
                 .any(|s| s.routing.as_ref().is_some_and(|r| r.health_check.is_some()))
-    })
+    });
+    let private = loaded.iter().any(|l| l.zone.settings.private.is_some());
+    (checks, private)
 }
 
 fn zone_arn(id: &str) -> String {
@@ -120,8 +125,12 @@ fn look_up(args: &IamPolicyArgs) -> Result<Vec<String>> {
         for file in files {
             let origin = zone_name_of(&file)
                 .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
-            let pinned = load_file(&file)?.zone.settings.hosted_zone_id.clone();
-            match client.find_zone(&origin, pinned.as_deref()).await {
+            let settings = load_file(&file)?.zone.settings;
+            let (pinned, private) = (settings.hosted_zone_id, settings.private.is_some());
+            match client
+                .find_zone(&origin, pinned.as_deref(), Some(private))
+                .await
+            {
                 Ok(zone) => arns.push(zone_arn(&zone.id)),
                 Err(ProviderError::NotFound { .. }) if args.allow_create_zone => {
                     eprintln!(

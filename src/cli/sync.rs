@@ -100,6 +100,8 @@ struct Prepared {
     checks: mapping::HealthIds,
     /// The zone file, for `--verify`.
     desired: Zone,
+    /// A private zone's first VPC, which a new hosted zone is created with.
+    first_vpc: Option<crate::zone::Vpc>,
 }
 
 async fn prepare(
@@ -115,7 +117,13 @@ async fn prepare(
     };
     let id = explicit_id.or_else(|| zone.settings.hosted_zone_id.clone());
     let file_checks = &zone.settings.health_checks;
-    let (hosted, current, unmanaged, checks) = match client.find_zone(&origin, id.as_deref()).await
+    let (hosted, current, unmanaged, checks) = match client
+        .find_zone(
+            &origin,
+            id.as_deref(),
+            Some(zone.settings.private.is_some()),
+        )
+        .await
     {
         Ok(hosted) => {
             let (current, unmanaged, checks) = client
@@ -174,6 +182,11 @@ async fn prepare(
         hosted,
         limit: zone.settings.max_change_percent,
         checks,
+        first_vpc: zone
+            .settings
+            .private
+            .as_ref()
+            .and_then(|v| v.first().cloned()),
         desired: zone,
     })
 }
@@ -476,15 +489,22 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>, who: &str) 
     let hosted = match p.hosted {
         Some(h) => h,
         None => {
+            let first = p.first_vpc.as_ref();
             let (h, servers) = client
-                .create_zone(&p.zp.plan.origin)
+                .create_zone(&p.zp.plan.origin, first)
                 .await
                 .map_err(zone_err)?;
-            println!(
-                "{origin}: created public hosted zone {}; set these name servers at your registrar:\n  {}",
-                h.id,
-                servers.join("\n  ")
-            );
+            match first {
+                Some(vpc) => println!(
+                    "{origin}: created private hosted zone {}, associated with {} ({})",
+                    h.id, vpc.id, vpc.region
+                ),
+                None => println!(
+                    "{origin}: created public hosted zone {}; set these name servers at your registrar:\n  {}",
+                    h.id,
+                    servers.join("\n  ")
+                ),
+            }
             h
         }
     };
@@ -492,6 +512,15 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>, who: &str) 
         zone: origin.clone(),
         source,
     })?;
+    for change in &p.zp.plan.vpcs {
+        if let plan::VpcChange::Associate(v) = change {
+            client
+                .vpc_association(&hosted, v, true)
+                .await
+                .map_err(zone_err)?;
+            println!("{origin}: associated VPC {} ({})", v.id, v.region);
+        }
+    }
     // Health checks the record sets will refer to exist before the first batch.
     let mut ids = p.checks.clone();
     for change in &p.zp.plan.checks {
@@ -535,6 +564,15 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>, who: &str) 
     // Checks no longer referred to go after the batches that stopped referring to them (and
     // after INSYNC when waiting).
     let delete_checks = async |client: &Route53| -> Result<()> {
+        for change in &p.zp.plan.vpcs {
+            if let plan::VpcChange::Disassociate(v) = change {
+                client
+                    .vpc_association(&hosted, v, false)
+                    .await
+                    .map_err(zone_err)?;
+                println!("{origin}: disassociated VPC {} ({})", v.id, v.region);
+            }
+        }
         for change in &p.zp.plan.checks {
             if let plan::CheckChange::Delete { name, .. } = change {
                 let id = check_id(&ids, name).map_err(zone_err)?;
@@ -695,7 +733,7 @@ pub fn import(args: &ImportArgs, zone_name: &str) -> Result<()> {
             source,
         };
         let hosted = client
-            .find_zone(&origin, args.hosted_zone_id.as_deref())
+            .find_zone(&origin, args.hosted_zone_id.as_deref(), None)
             .await
             .map_err(zone_err)?;
         let (mut zone, unmanaged, _) = client

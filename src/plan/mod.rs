@@ -17,7 +17,17 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use crate::zone::wire::presentation;
-use crate::zone::{CheckConfig, HealthCheck, Name, RData, RecordSet, RrKey, Settings, Zone, name};
+use crate::zone::{
+    CheckConfig, HealthCheck, Name, RData, RecordSet, RrKey, Settings, Vpc, Zone, name,
+};
+
+/// A change to a private zone's VPC associations: associations go before the record changes,
+/// disassociations after (Route 53 keeps at least one VPC on a private zone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VpcChange {
+    Associate(Vpc),
+    Disassociate(Vpc),
+}
 
 /// A change to a health check the zone file owns. Creates and updates go before the record
 /// changes (which may refer to them), deletes after (Route 53 refuses to delete a check in use).
@@ -156,16 +166,18 @@ pub struct Plan {
     pub ignored: Vec<RrKey>,
     /// Changes to the health checks the file owns, by name.
     pub checks: Vec<CheckChange>,
+    /// Changes to a private zone's VPC associations.
+    pub vpcs: Vec<VpcChange>,
 }
 
 impl Plan {
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty() && self.checks.is_empty()
+        self.changes.is_empty() && self.checks.is_empty() && self.vpcs.is_empty()
     }
 
-    /// Record set changes and health check changes.
+    /// Record set changes, health check changes and VPC association changes.
     pub fn len(&self) -> usize {
-        self.changes.len() + self.checks.len()
+        self.changes.len() + self.checks.len() + self.vpcs.len()
     }
 
     /// Record set changes of one action.
@@ -204,6 +216,14 @@ impl Plan {
                     let _ = writeln!(text, "{sign} {}", describe_check(c));
                 }
             }
+        }
+        for change in &self.vpcs {
+            let _ = match change {
+                VpcChange::Associate(v) => writeln!(text, "associate vpc {} {}", v.id, v.region),
+                VpcChange::Disassociate(v) => {
+                    writeln!(text, "disassociate vpc {} {}", v.id, v.region)
+                }
+            };
         }
         let digest = Sha256::digest(text.as_bytes());
         digest.iter().fold(String::with_capacity(64), |mut s, b| {
@@ -337,7 +357,20 @@ pub fn diff(desired: &Zone, current: &Zone) -> Plan {
         existing,
         ignored,
         checks: diff_checks(&desired.settings, &current.settings),
+        vpcs: diff_vpcs(&desired.settings, &current.settings),
     }
+}
+
+/// The VPC associations to add and remove (a public zone has none to change).
+fn diff_vpcs(desired: &Settings, current: &Settings) -> Vec<VpcChange> {
+    let (Some(want), Some(have)) = (&desired.private, &current.private) else {
+        return Vec::new();
+    };
+    want.difference(have)
+        .cloned()
+        .map(VpcChange::Associate)
+        .chain(have.difference(want).cloned().map(VpcChange::Disassociate))
+        .collect()
 }
 
 /// The owned health checks to create, update and delete (checks given by id are never

@@ -5,7 +5,15 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::Style;
-use crate::plan::{Change, CheckChange, Plan, describe_check, safety};
+use crate::plan::{Change, CheckChange, Plan, VpcChange, describe_check, safety};
+
+/// A VPC association change in words.
+fn describe_vpc(change: &VpcChange) -> (&'static str, String) {
+    match change {
+        VpcChange::Associate(v) => ("+", format!("VPC {} ({})", v.id, v.region)),
+        VpcChange::Disassociate(v) => ("-", format!("VPC {} ({})", v.id, v.region)),
+    }
+}
 use crate::zone::wire::presentation;
 use crate::zone::{RData, RecordSet, name};
 
@@ -68,11 +76,13 @@ fn describe_data(set: &RecordSet) -> Vec<String> {
 
 /// "N to create, N to update, N to delete (N record sets live)".
 fn counts(plan: &Plan) -> String {
-    let checks = if plan.checks.is_empty() {
-        String::new()
-    } else {
-        format!("; {} health check change(s)", plan.checks.len())
-    };
+    let mut checks = String::new();
+    if !plan.checks.is_empty() {
+        checks.push_str(&format!("; {} health check change(s)", plan.checks.len()));
+    }
+    if !plan.vpcs.is_empty() {
+        checks.push_str(&format!("; {} VPC association change(s)", plan.vpcs.len()));
+    }
     format!(
         "{} to create, {} to update, {} to delete ({} record sets live){checks}",
         plan.count("create"),
@@ -183,6 +193,19 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
             }
         }
     }
+    for change in &plan.vpcs {
+        let (sign, text) = describe_vpc(change);
+        let line = format!("{sign} private zone {text}");
+        writeln!(
+            out,
+            "  {}",
+            if sign == "+" {
+                style.ok(&line)
+            } else {
+                style.error(&line)
+            }
+        )?;
+    }
     for key in &plan.ignored {
         writeln!(
             out,
@@ -275,6 +298,11 @@ pub fn to_json(zp: &ZonePlan) -> Value {
         "hosted_zone_id": zp.hosted_zone_id,
         "changes": changes,
         "health_checks": checks,
+        "vpcs": plan.vpcs.iter().map(|c| {
+            let (sign, _) = describe_vpc(c);
+            let v = match c { VpcChange::Associate(v) | VpcChange::Disassociate(v) => v };
+            json!({"action": if sign == "+" { "associate" } else { "disassociate" }, "vpc": v.id, "region": v.region})
+        }).collect::<Vec<_>>(),
         "counts": { "create": plan.count("create"), "update": plan.count("update"), "delete": plan.count("delete") },
         "existing_record_sets": plan.existing,
         "ignored": plan.ignored.iter().map(|k| format!("{} {}", k.name.to_ascii(), k.rtype)).collect::<Vec<_>>(),
@@ -342,6 +370,15 @@ pub fn render_markdown(out: &mut impl Write, zp: &ZonePlan) -> io::Result<()> {
             join(old),
             join(new)
         )?;
+    }
+    for c in &plan.vpcs {
+        let (sign, text) = describe_vpc(c);
+        let (mark, old, new) = if sign == "+" {
+            ("+", String::new(), format!("`{}`", cell(&text)))
+        } else {
+            ("−", format!("`{}`", cell(&text)), String::new())
+        };
+        writeln!(out, "| {mark} | | private zone VPC | {old} | {new} |")?;
     }
     for c in &plan.checks {
         let (mark, old, new) = match c {

@@ -142,6 +142,8 @@ pub fn operation(method: &hyper::Method, path: &str) -> &'static str {
         ("GET", [_, "hostedzonesbyname"]) => "ListHostedZonesByName",
         ("GET", [_, "hostedzone", _, "rrset", ..]) => "ListResourceRecordSets",
         ("POST", [_, "hostedzone", _, "rrset", ..]) => "ChangeResourceRecordSets",
+        ("POST", [_, "hostedzone", _, "associatevpc"]) => "AssociateVPCWithHostedZone",
+        ("POST", [_, "hostedzone", _, "disassociatevpc"]) => "DisassociateVPCFromHostedZone",
         ("GET", [_, "change", _]) => "GetChange",
         ("POST", [_, "hostedzone"]) => "CreateHostedZone",
         ("GET", [_, "hostedzone", _]) => "GetHostedZone",

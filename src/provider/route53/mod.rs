@@ -349,6 +349,8 @@ pub enum Need {
     CreateZone,
     /// Only for zone files that use health checks (or live sets that refer to one).
     HealthChecks,
+    /// Only for private zones (`$zone.private`).
+    PrivateZones,
 }
 
 /// Every Route 53 operation this client sends: its IAM action, what it can be scoped to, whether
@@ -367,6 +369,18 @@ pub const OPERATIONS: &[(&str, Scope, bool, Need)] = &[
     ),
     ("GetChange", Scope::Changes, false, Need::Always),
     ("CreateHostedZone", Scope::Any, false, Need::CreateZone),
+    (
+        "AssociateVPCWithHostedZone",
+        Scope::Zones,
+        false,
+        Need::PrivateZones,
+    ),
+    (
+        "DisassociateVPCFromHostedZone",
+        Scope::Zones,
+        false,
+        Need::PrivateZones,
+    ),
     ("ListHealthChecks", Scope::Any, true, Need::HealthChecks),
     (
         "ListTagsForResources",
@@ -564,12 +578,18 @@ impl Route53 {
     }
 
     /// Finds the hosted zone for `origin`: by `id` when given (and checked), else by name.
+    ///
+    /// `private` tells a private zone file (`Some(true)`) from a public one (`Some(false)`):
+    /// only a zone of that kind is taken, so a public and a private zone of one name need no
+    /// `hosted_zone_id`, and a file's records never land in a zone of the other kind.
     pub async fn find_zone(
         &self,
         origin: &Name,
         id: Option<&str>,
+        private: Option<bool>,
     ) -> Result<HostedZone, ProviderError> {
         let wanted = origin.to_ascii();
+        let kind = |p: bool| if p { "private" } else { "public" };
         if let Some(id) = id {
             self.limiter.acquire().await;
             let out = self
@@ -589,6 +609,20 @@ impl Route53 {
                     expected: wanted,
                     actual: zone.name.to_ascii(),
                 });
+            }
+            if let Some(p) = private
+                && p != zone.private
+            {
+                return Err(ProviderError::Invalid(format!(
+                    "hosted zone {id} is a {} zone, but the zone file describes a {} one{}",
+                    kind(zone.private),
+                    kind(p),
+                    if p {
+                        ""
+                    } else {
+                        " (it has no `private:` under `$zone`)"
+                    }
+                )));
             }
             return Ok(zone);
         }
@@ -618,6 +652,15 @@ impl Route53 {
                 next = out
                     .next_dns_name()
                     .map(|n| (n.to_string(), out.next_hosted_zone_id().map(str::to_string)));
+            }
+        }
+        if let Some(p) = private {
+            let other = found.iter().filter(|z| z.private != p).count();
+            found.retain(|z| z.private == p);
+            if found.is_empty() && other > 0 {
+                return Err(ProviderError::NotFound {
+                    zone: format!("{wanted} ({} zone; a {} one exists)", kind(p), kind(!p)),
+                });
             }
         }
         match found.len() {
@@ -659,6 +702,9 @@ impl Route53 {
             }
         })
         .await?;
+        if zone.private {
+            live.settings.private = Some(self.vpcs(zone).await?);
+        }
         if file_checks.is_empty() && !refers {
             return Ok((live, unmanaged, mapping::HealthIds::default()));
         }
@@ -853,6 +899,7 @@ impl Route53 {
     pub async fn create_zone(
         &self,
         origin: &Name,
+        vpc: Option<&crate::zone::Vpc>,
     ) -> Result<(HostedZone, Vec<String>), ProviderError> {
         let reference = format!(
             "dns-{}-{}",
@@ -863,11 +910,20 @@ impl Route53 {
                 .unwrap_or_default()
         );
         self.limiter.acquire().await;
-        let out = self
+        let mut req = self
             .client
             .create_hosted_zone()
             .name(origin.to_ascii())
-            .caller_reference(reference)
+            .caller_reference(reference);
+        if let Some(v) = vpc {
+            // A private zone: created with its first VPC (Route 53 needs one).
+            req = req.vpc(vpc_of(v)).hosted_zone_config(
+                aws_sdk_route53::types::HostedZoneConfig::builder()
+                    .private_zone(true)
+                    .build(),
+            );
+        }
+        let out = req
             .send()
             .await
             .map_err(|e| api_error("CreateHostedZone", e))?;
@@ -886,6 +942,61 @@ impl Route53 {
         Ok((zone, servers))
     }
 
+    /// The VPCs a private zone is associated with.
+    pub async fn vpcs(
+        &self,
+        zone: &HostedZone,
+    ) -> Result<std::collections::BTreeSet<crate::zone::Vpc>, ProviderError> {
+        self.limiter.acquire().await;
+        let out = self
+            .client
+            .get_hosted_zone()
+            .id(&zone.id)
+            .send()
+            .await
+            .map_err(|e| api_error("GetHostedZone", e))?;
+        Ok(out
+            .vpcs()
+            .iter()
+            .filter_map(|v| {
+                Some(crate::zone::Vpc {
+                    id: v.vpc_id()?.to_string(),
+                    region: v.vpc_region()?.as_str().to_string(),
+                })
+            })
+            .collect())
+    }
+
+    /// Associates a VPC with a private zone, or takes it away.
+    pub async fn vpc_association(
+        &self,
+        zone: &HostedZone,
+        vpc: &crate::zone::Vpc,
+        associate: bool,
+    ) -> Result<(), ProviderError> {
+        self.limiter.acquire().await;
+        if associate {
+            self.client
+                .associate_vpc_with_hosted_zone()
+                .hosted_zone_id(&zone.id)
+                .vpc(vpc_of(vpc))
+                .comment("dns sync")
+                .send()
+                .await
+                .map_err(|e| api_error("AssociateVPCWithHostedZone", e))?;
+        } else {
+            self.client
+                .disassociate_vpc_from_hosted_zone()
+                .hosted_zone_id(&zone.id)
+                .vpc(vpc_of(vpc))
+                .comment("dns sync")
+                .send()
+                .await
+                .map_err(|e| api_error("DisassociateVPCFromHostedZone", e))?;
+        }
+        Ok(())
+    }
+
     /// The name servers Route 53 assigned to the zone (its delegation set).
     pub async fn name_servers(&self, zone: &HostedZone) -> Result<Vec<String>, ProviderError> {
         self.limiter.acquire().await;
@@ -901,6 +1012,13 @@ impl Route53 {
             .map(|d| d.name_servers().to_vec())
             .unwrap_or_default())
     }
+}
+
+fn vpc_of(v: &crate::zone::Vpc) -> aws_sdk_route53::types::Vpc {
+    aws_sdk_route53::types::Vpc::builder()
+        .vpc_id(&v.id)
+        .vpc_region(aws_sdk_route53::types::VpcRegion::from(v.region.as_str()))
+        .build()
 }
 
 fn hosted_zone(hz: &aws_sdk_route53::types::HostedZone) -> Result<HostedZone, ProviderError> {
