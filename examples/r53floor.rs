@@ -25,7 +25,10 @@ fn main() {
             max_rps: 1000.0,
         };
         let client = Route53::connect(&options).await.expect("AWS credentials");
-        let hosted = client.find_zone(&origin, None).await.expect("the zone");
+        let hosted = client
+            .find_zone(&origin, None, None)
+            .await
+            .expect("the zone");
         let mut count = 0;
         client
             .list_pages(&hosted, |page| count += page.len())
