@@ -938,3 +938,54 @@ fn routed_sets_are_verified_by_which_set_each_server_answers() {
         "{message}"
     );
 }
+
+#[test]
+fn a_private_zone_is_not_walked_from_the_root_but_asked_of_the_given_resolver() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![]]));
+    let dir = zone_file_dir(
+        "$zone:\n  ttl: 300\n  private: {vpcs: [{id: vpc-0abc1234, region: ap-northeast-2}]}\n'': {type: A, value: 192.0.2.10}\nns1: {type: A, value: 127.53.3.1}\n",
+    );
+    // Without a resolver in the VPC there is nothing to ask: said, exit 2, nothing sent.
+    let out = common::dns()
+        .args(["check", "hive.test"])
+        .args(lab.args())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("private hosted zone hive.test.")
+            && err.contains("vpc-0abc1234")
+            && err.contains("cannot be checked from the root servers")
+            && err.contains("--resolvers"),
+        "{err}"
+    );
+    // The lab's ns1 stands for the VPC's resolver.
+    let resolver = format!("127.53.2.1:{}", lab.port);
+    let ask = |extra: &[&str]| {
+        common::dns()
+            .args(["check", "hive.test", "--resolvers", &resolver, "--json"])
+            .args(extra)
+            .args(lab.args())
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = ask(&["--all-records"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["private"], true);
+    assert_eq!(json["answers"].as_array().unwrap().len(), 2, "{json:#}");
+    expect(&json, &[]);
+    // A record the resolver serves otherwise is an error naming it.
+    std::fs::write(
+        dir.path().join("zones/hive.test.yaml"),
+        "$zone:\n  ttl: 300\n  private: {vpcs: [{id: vpc-0abc1234, region: ap-northeast-2}]}\n'': {type: A, value: 192.0.2.11}\n",
+    )
+    .unwrap();
+    let out = ask(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    expect(&json, &["records.differ"]);
+}

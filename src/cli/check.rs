@@ -41,6 +41,9 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
         }
         expected = Some(set);
     }
+    if let Some((path, zone)) = private_zone_file(args, &qname)? {
+        return check_private(args, &qname, qtype, &path, &zone, style);
+    }
     let hints = hints::load(args.root_hints.as_deref())?;
     let deadline = parse_duration(&args.deadline).ok_or_else(|| {
         Error::Usage(format!(
@@ -442,6 +445,205 @@ fn zone_file(
         )));
     }
     Ok(Some((path, loaded.zone)))
+}
+
+/// The zone file of a private hosted zone that holds `qname`: `--zone-file` when it is one, else
+/// the closest enclosing zone's file in the zones directory.
+fn private_zone_file(
+    args: &CheckArgs,
+    qname: &hickory_proto::rr::Name,
+) -> Result<Option<(PathBuf, Zone)>> {
+    let candidates: Vec<PathBuf> = match &args.zone_file {
+        Some(p) => vec![p.clone()],
+        None => {
+            let mut out = Vec::new();
+            let mut name = qname.clone();
+            while !name.is_root() {
+                out.push(
+                    args.zones_dir
+                        .join(format!("{}.yaml", name.to_ascii().trim_end_matches('.'))),
+                );
+                name = name.base_name();
+            }
+            out
+        }
+    };
+    let Some(path) = candidates.into_iter().find(|p| p.exists()) else {
+        return Ok(None);
+    };
+    let loaded = load_file(&path)?;
+    if loaded.zone.settings.private.is_none() {
+        return Ok(None);
+    }
+    if !loaded.is_valid() {
+        let _ = render_diagnostics(&mut std::io::stderr(), &loaded.diagnostics, Style::plain());
+        let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+        return Err(Error::InvalidZones { files: 1, errors });
+    }
+    if !loaded.zone.origin.zone_of(qname) {
+        return Ok(None);
+    }
+    Ok(Some((path, loaded.zone)))
+}
+
+/// `dns check` on a name of a private hosted zone: Route 53 answers it only to resolvers inside
+/// its VPCs, so the root servers cannot lead there. The resolvers given (a VPC's resolver) are
+/// asked for NAME, or with `--all-records` every record set of the file, and compared with it.
+fn check_private(
+    args: &CheckArgs,
+    qname: &hickory_proto::rr::Name,
+    qtype: RecordType,
+    path: &std::path::Path,
+    zone: &Zone,
+    style: Style,
+) -> Result<()> {
+    let vpcs: Vec<String> = zone
+        .settings
+        .private
+        .iter()
+        .flatten()
+        .map(|v| format!("{} ({})", v.id, v.region))
+        .collect();
+    let zone_text = zone.origin.to_ascii();
+    let resolvers = match &args.resolvers {
+        Some(list) if !list.is_empty() && !list.iter().any(|r| r == "public") => {
+            caches::parse_list(list).map_err(Error::Usage)?
+        }
+        _ => {
+            return Err(Error::Usage(format!(
+                "{} is in the private hosted zone {zone_text} ({}, VPCs {}): Route 53 answers it only to resolvers inside those VPCs, so it cannot be checked from the root servers, nor by public resolvers; from an instance in the VPC, run `dns check {} --resolvers system` (or --resolvers 169.254.169.253, the VPC's resolver)",
+                args.name,
+                path.display(),
+                vpcs.join(", "),
+                args.name
+            )));
+        }
+    };
+    let mut questions = Vec::new();
+    let mut routed = std::collections::HashSet::new();
+    for (key, set) in &zone.rrsets {
+        let rtype = key.rtype.record_type();
+        let wanted = args.all_records || (key.name == *qname && rtype == qtype);
+        if !wanted || set.data.is_alias() || !routed.insert((key.name.clone(), rtype)) {
+            continue;
+        }
+        let plain = RrKey::new(key.name.clone(), key.rtype);
+        questions.push(caches::Question {
+            name: key.name.clone(),
+            rtype,
+            expected: zone
+                .rrsets
+                .range(plain.clone()..)
+                .take_while(|(k, _)| k.same_rrset(&plain))
+                .map(|(_, s)| s.data.clone())
+                .collect(),
+        });
+    }
+    if questions.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} has no {qtype} record set (other than an ALIAS) in {}: name one it has, or pass --all-records",
+            args.name,
+            path.display()
+        )));
+    }
+    let timeout = Duration::from_millis(args.timeout.max(1));
+    let answers = runtime()?.block_on(caches::ask(&resolvers, &questions, timeout));
+    let mut found = Vec::new();
+    for a in &answers {
+        let (code, what) = match a.state {
+            caches::CacheState::Current => continue,
+            caches::CacheState::Stale => (
+                check::Code::RecordsDiffer,
+                format!("answers [{}]", a.values.join(", ")),
+            ),
+            caches::CacheState::Missing => (
+                check::Code::RecordsNotServed,
+                format!(
+                    "has no such record set ({})",
+                    a.rcode.as_deref().unwrap_or("-")
+                ),
+            ),
+            caches::CacheState::NoAnswer => (
+                check::Code::RecordsUnverified,
+                "gave no usable answer".to_string(),
+            ),
+        };
+        found.push(check::Finding::new(
+            code,
+            format!(
+                "{} {}: resolver {} {what}, but {} says otherwise",
+                a.name,
+                a.rtype,
+                a.resolver,
+                path.display()
+            ),
+            vec![a.resolver.clone()],
+            "sync the zone (dns sync), check that the resolver's VPC is associated with the private zone, and that a newer answer is not cached (TTL)".into(),
+        ));
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let werr = |source| Error::Write {
+        path: "<stdout>".into(),
+        source,
+    };
+    if args.json {
+        let doc = serde_json::json!({
+            "zone": zone_text,
+            "private": true,
+            "vpcs": vpcs,
+            "answers": answers,
+            "findings": found,
+        });
+        serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| werr(e.into()))?;
+        writeln!(out).map_err(werr)?;
+    } else {
+        writeln!(
+            out,
+            ";; {zone_text} is a private hosted zone (VPCs {}): not walked from the root; asked {} resolver(s) for {} record set(s) of {}",
+            vpcs.join(", "),
+            resolvers.len(),
+            questions.len(),
+            path.display()
+        )
+        .map_err(werr)?;
+        for a in &answers {
+            writeln!(
+                out,
+                "{} {} from {}: {} [{}]",
+                escape(&a.name),
+                a.rtype,
+                escape(&a.resolver),
+                match a.state {
+                    caches::CacheState::Current => style.ok("as the file says"),
+                    caches::CacheState::Stale => style.error("differs"),
+                    caches::CacheState::Missing => style.error("missing"),
+                    caches::CacheState::NoAnswer => style.warning("no answer"),
+                },
+                escape(&a.values.join(", "))
+            )
+            .map_err(werr)?;
+        }
+        for f in &found {
+            writeln!(
+                out,
+                "{}: {}
+  fix: {}",
+                style.error(&format!("error {}", f.code)),
+                escape(&f.message),
+                f.fix
+            )
+            .map_err(werr)?;
+        }
+        if found.is_empty() {
+            writeln!(out, "{}", style.ok("no problems found")).map_err(werr)?;
+        }
+    }
+    out.flush().map_err(werr)?;
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Findings(found.len()))
+    }
 }
 
 /// The name servers Route 53 assigned to the hosted zone that holds `qname` (its closest
