@@ -9,6 +9,8 @@ time, and the HTTP requests the emulator served (counted from its request log).
 
 Usage: bench/sync.sh [SIZES...]     (default 1000 10000 100000)
        BENCH_TOOLS=dns bench/sync.sh 100000    (one tool only)
+       BENCH_ROUTED=1 bench/sync.sh 10000      (20% of the records in weighted pairs: dns's
+                                                routed sets, octoDNS's dynamic records)
 Not a test: prints a table and writes bench/out/sync-results.md.
 """
 import os
@@ -46,10 +48,30 @@ def free_port():
     return port
 
 
-def zone_text(n, changed=False):
+ROUTED = os.environ.get("BENCH_ROUTED") == "1"
+
+
+def weighted(i, tool):
+    """Two records (one name, weights 90/10): dns's routed sets, or an octoDNS dynamic record with
+    one weighted pool and no health checks (status: up), which octodns-route53 writes as weighted
+    pool sets under an alias tree."""
+    a, b = f"10.200.{i // 256 % 256}.{i % 256}", f"10.201.{i // 256 % 256}.{i % 256}"
+    if tool == "dns":
+        return (f"w{i:06d}:\n  - {{type: A, set_id: blue, weight: 90, ttl: 300, value: {a}}}\n"
+                f"  - {{type: A, set_id: green, weight: 10, ttl: 300, value: {b}}}")
+    return (f"w{i:06d}:\n  type: A\n  ttl: 300\n  value: {a}\n  dynamic:\n    pools:\n      main:\n"
+            f"        values:\n          - {{value: {a}, weight: 90, status: up}}\n"
+            f"          - {{value: {b}, weight: 10, status: up}}\n    rules:\n      - pool: main")
+
+
+def zone_text(n, changed=False, tool="dns"):
     lines = []
     for i in range(n):
-        if i % 10 == 9:
+        if ROUTED and i % 10 == 7:
+            continue  # the second record of the pair at i - 1
+        if ROUTED and i % 10 == 6:
+            lines.append(weighted(i, tool))
+        elif i % 10 == 9:
             lines.append(f"t{i:06d}:\n  type: TXT\n  value: v=spf1 ip4:10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256} -all")
         elif i % 10 == 8:
             lines.append(f"c{i:06d}:\n  type: CNAME\n  value: lb-{i}.us-east-1.elb.amazonaws.com.")
@@ -101,7 +123,7 @@ def run_tool(tool, n, workdir):
     zone = f"bench{n}.example.com"
     zones = workdir / "zones"
     zones.mkdir(parents=True, exist_ok=True)
-    (zones / f"{zone}.yaml").write_text(zone_text(n))
+    (zones / f"{zone}.yaml").write_text(zone_text(n, tool=tool))
     moto = Moto(workdir / f"moto-{tool}.log")
     env = dict(os.environ, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_REGION="us-east-1",
                AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true",
@@ -135,7 +157,7 @@ zones:
         before = moto.requests()
         results["first"] = measure(first, env, workdir, "first")
         results["first"]["requests"] = moto.requests() - before
-        (zones / f"{zone}.yaml").write_text(zone_text(n, changed=True))
+        (zones / f"{zone}.yaml").write_text(zone_text(n, changed=True, tool=tool))
         before = moto.requests()
         results["plan"] = measure(plan, env, workdir, "plan")
         results["plan"]["requests"] = moto.requests() - before
@@ -170,7 +192,7 @@ def main():
              "|---:|---|---|---:|---:|---:|---:|---:|"]
     for n, phase, tool, cpu, per, rss, req, wall, ok in rows:
         lines.append(f"| {n} | {phase} | {tool} | {cpu:.2f} | {per:.1f} | {rss:.1f} | {req} | {wall:.1f}{'' if ok else ' FAILED'} |")
-    (OUT / "sync-results.md").write_text("\n".join(lines) + "\n")
+    (OUT / ("sync-routed-results.md" if ROUTED else "sync-results.md")).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

@@ -196,3 +196,23 @@ fn a_zone_file_named_in_another_case_is_found() {
         assert!(common::stdout(&out).contains("www.example.com. 3600 IN A 192.0.2.1"));
     }
 }
+
+#[test]
+fn export_refuses_routed_sets_which_a_master_file_would_merge() {
+    let work = tempfile::tempdir().unwrap();
+    common::write_zone(
+        work.path(),
+        "example.com",
+        "www:\n  - {type: A, set_id: blue, weight: 90, value: 192.0.2.1}\n  - {type: A, set_id: green, weight: 10, value: 192.0.2.2}\n",
+    );
+    let out = common::run(&["export", "example.com"], work.path());
+    assert_eq!(out.status.code(), Some(2), "{}", common::stdout(&out));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("2 Route 53 routed set(s)")
+            && err.contains("www.example.com. A [blue]")
+            && err.contains("no master-file form"),
+        "{err}"
+    );
+    assert!(common::stdout(&out).is_empty(), "nothing half written");
+}

@@ -195,6 +195,29 @@ pub fn export(args: &ExportArgs) -> Result<()> {
         let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
         return Err(Error::InvalidZones { files: 1, errors });
     }
+    // A routed set has no master-file form: several of them at one name and type would read
+    // back as one record set, which is not what Route 53 serves.
+    let routed: Vec<String> = loaded
+        .zone
+        .rrsets
+        .keys()
+        .filter(|k| k.set_id.is_some())
+        .map(|k| format!("{} {}{}", k.name.to_ascii(), k.rtype, k.set_label()))
+        .collect();
+    if !routed.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} has {} Route 53 routed set(s) ({}{}), which have no master-file form: a master file would merge the sets of a name into one record set; export a copy of the file without them",
+            path.display(),
+            routed.len(),
+            routed
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            if routed.len() > 5 { ", …" } else { "" }
+        )));
+    }
     let mut servers = Vec::new();
     for ns in &args.ns {
         let fqdn = if ns.ends_with('.') {

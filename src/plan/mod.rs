@@ -485,6 +485,36 @@ mod tests {
     }
 
     #[test]
+    fn routed_sets_are_diffed_by_set_id_and_their_routing_counts() {
+        let desired = zone(
+            "w:\n  - {type: A, set_id: blue, weight: 90, value: 192.0.2.1}\n  - {type: A, set_id: green, weight: 10, value: 192.0.2.2}\n",
+        );
+        let current = zone(
+            "w:\n  - {type: A, set_id: blue, weight: 50, value: 192.0.2.1}\n  - {type: A, set_id: old, weight: 10, value: 192.0.2.2}\n",
+        );
+        let plan = diff(&desired, &current);
+        let actions: Vec<_> = plan
+            .changes
+            .iter()
+            .map(|c| (c.action(), c.key().set_id.clone().unwrap()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("update", "blue".to_string()),
+                ("create", "green".to_string()),
+                ("delete", "old".to_string())
+            ]
+        );
+        // Only the weight differs: a change, and the checksum says which weight was live.
+        let other = zone(
+            "w:\n  - {type: A, set_id: blue, weight: 51, value: 192.0.2.1}\n  - {type: A, set_id: old, weight: 10, value: 192.0.2.2}\n",
+        );
+        assert_ne!(plan.checksum(), diff(&desired, &other).checksum());
+        assert!(diff(&desired, &desired).is_empty());
+    }
+
+    #[test]
     fn checksum_changes_when_the_live_values_change() {
         let desired = zone("www: {type: A, value: 192.0.2.1}\n");
         let a = diff(&desired, &zone("www: {type: A, value: 192.0.2.7}\n"));

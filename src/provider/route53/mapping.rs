@@ -499,6 +499,40 @@ mod tests {
     }
 
     #[test]
+    fn every_routing_kind_round_trips_through_route53_with_its_health_check_id() {
+        use crate::zone::load::load_str;
+        let text = include_str!("../../../tests/routing/example.com.yaml");
+        let loaded = load_str(std::path::Path::new("example.com.yaml"), text);
+        assert!(loaded.is_valid(), "{:?}", loaded.diagnostics);
+        let mut ids = HealthIds::default();
+        ids.insert("seoul-alb", "11111111-aaaa");
+        ids.insert("legacy", "0b5b2c5e-1a2b-4c3d-8e9f-0123456789ab");
+        let origin = loaded.zone.origin.clone();
+        for (key, set) in &loaded.zone.rrsets {
+            let rr = to_route53(key, set, "ZSELF", &ids).unwrap();
+            assert_eq!(rr.set_identifier(), key.set_id.as_deref());
+            let (k, back) = from_route53(&rr, &origin, "ZSELF", &ids).unwrap();
+            assert_eq!((&k, &back), (key, set));
+        }
+        // A check the file does not name reads back as its bare id; one without an id yet is
+        // an error, never a record set without its check.
+        let (key, set) = loaded
+            .zone
+            .rrsets
+            .iter()
+            .find(|(_, s)| s.routing.as_ref().is_some_and(|r| r.health_check.is_some()))
+            .unwrap();
+        let err = to_route53(key, set, "Z", &HealthIds::default()).unwrap_err();
+        assert!(err.to_string().contains("has no Route 53 id"), "{err}");
+        let rr = to_route53(key, set, "Z", &ids).unwrap();
+        let (_, back) = from_route53(&rr, &origin, "Z", &HealthIds::default()).unwrap();
+        assert!(matches!(
+            back.routing.unwrap().health_check,
+            Some(HealthRef::Id(_))
+        ));
+    }
+
+    #[test]
     fn wildcards_come_back_escaped() {
         assert_eq!(unescape_name("\\052.example.com."), "*.example.com.");
         assert_eq!(unescape_name("plain.example.com."), "plain.example.com.");
