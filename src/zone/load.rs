@@ -434,6 +434,7 @@ impl Loader {
                         "health_check",
                     ];
                     let hint = match suggest(other, &known) {
+                        _ if other == "dynamic" => "octoDNS dynamic records have no place in dns: write Route 53 routed sets, one record per set with `set_id` and `weight`, `geo`, `region` or `failover` (see the README)".to_string(),
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "a record has type, ttl and value (one) or values (a list); a routed set also set_id and one of weight, failover, region, geo, multivalue".to_string(),
                     };
@@ -740,6 +741,10 @@ impl Loader {
                             routing: e.set.routing.clone()?,
                             policy_pos,
                             health_pos,
+                            evaluates_target: matches!(
+                                &e.set.data,
+                                super::RData::Alias(a) if a.evaluate_target_health
+                            ),
                         })
                     })
                     .collect();

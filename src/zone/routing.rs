@@ -787,6 +787,8 @@ pub(super) struct SetView {
     pub routing: Routing,
     pub policy_pos: Pos,
     pub health_pos: Option<Pos>,
+    /// An ALIAS with `evaluate_target_health`: Route 53 takes the target's health instead.
+    pub evaluates_target: bool,
 }
 
 impl Loader {
@@ -831,6 +833,7 @@ impl Loader {
                 }
                 if let Some(p) = of(Failover::Primary).next()
                     && p.routing.health_check.is_none()
+                    && !p.evaluates_target
                     && of(Failover::Secondary).next().is_some()
                 {
                     self.sink
@@ -1064,6 +1067,13 @@ mod tests {
                 "w:\n  - {type: A, set_id: p, failover: primary, value: 192.0.2.1}\n  - {type: A, set_id: s, failover: secondary, value: 192.0.2.2}\n"
             ),
             ["routing.failover-unchecked"]
+        );
+        // An alias primary that evaluates its target's health is checked by it.
+        assert_eq!(
+            rules(
+                "w:\n  - {type: ALIAS, set_id: p, failover: primary, value: {target: lb-1.us-east-1.elb.amazonaws.com., evaluate_target_health: true}}\n  - {type: A, set_id: s, failover: secondary, value: 192.0.2.2}\n"
+            ),
+            Vec::<&str>::new()
         );
         assert_eq!(
             rules(
