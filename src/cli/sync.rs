@@ -140,7 +140,7 @@ async fn prepare(
                 mapping::HealthIds::default()
             } else {
                 let (live, ids) = client
-                    .owned_checks(&origin, file_checks)
+                    .owned_checks(&origin, zone.settings.private.is_some(), file_checks)
                     .await
                     .map_err(zone_err)?;
                 current.settings.health_checks = live;
@@ -527,7 +527,7 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>, who: &str) 
         match change {
             plan::CheckChange::Create { name, new } => {
                 let id = client
-                    .create_health_check(&p.zp.plan.origin, name, new, &ids)
+                    .create_health_check(&p.zp.plan.origin, hosted.private, name, new, &ids)
                     .await
                     .map_err(zone_err)?;
                 println!("{origin}: created health check {name} ({id})");

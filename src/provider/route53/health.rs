@@ -34,16 +34,22 @@ pub struct LiveCheck {
 
 impl LiveCheck {
     /// The name this check has in `zone`'s file, when tagged for it.
-    pub fn owned_name(&self, zone: &Name) -> Option<&str> {
-        (self.tags.get(TAG_ZONE).map(String::as_str) == Some(zone_tag(zone).as_str()))
+    pub fn owned_name(&self, zone: &Name, private: bool) -> Option<&str> {
+        (self.tags.get(TAG_ZONE).map(String::as_str) == Some(zone_tag(zone, private).as_str()))
             .then(|| self.tags.get(TAG_NAME).map(String::as_str))
             .flatten()
     }
 }
 
-/// The zone's tag value: its name without the final dot.
-pub fn zone_tag(zone: &Name) -> String {
-    zone.to_ascii().trim_end_matches('.').to_ascii_lowercase()
+/// The zone's tag value: its name without the final dot, and ` (private)` for a private zone,
+/// so that the public and the private zone of one name never take each other's checks.
+pub fn zone_tag(zone: &Name, private: bool) -> String {
+    let name = zone.to_ascii().trim_end_matches('.').to_ascii_lowercase();
+    if private {
+        format!("{name} (private)")
+    } else {
+        name
+    }
 }
 
 /// Reads a live configuration into the model; `Err` says what the model cannot represent.
@@ -267,6 +273,7 @@ impl Route53 {
     pub async fn create_health_check(
         &self,
         zone: &Name,
+        private: bool,
         name: &str,
         config: &CheckConfig,
         ids: &HealthIds,
@@ -277,7 +284,8 @@ impl Route53 {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or_default();
-        let reference: String = format!("dns {} {name} {nanos}", zone_tag(zone))
+        let tag_value = zone_tag(zone, private);
+        let reference: String = format!("dns {tag_value} {name} {nanos}")
             .chars()
             .rev()
             .take(64)
@@ -304,9 +312,9 @@ impl Route53 {
             .change_tags_for_resource()
             .resource_type(TagResourceType::Healthcheck)
             .resource_id(&id)
-            .add_tags(tag(TAG_ZONE, zone_tag(zone)))
+            .add_tags(tag(TAG_ZONE, tag_value.clone()))
             .add_tags(tag(TAG_NAME, name.to_string()))
-            .add_tags(tag("Name", format!("{} {name}", zone_tag(zone))))
+            .add_tags(tag("Name", format!("{tag_value} {name}")))
             .send()
             .await
             .map_err(|e| api_error("ChangeTagsForResource", e))?;

@@ -708,7 +708,9 @@ impl Route53 {
         if file_checks.is_empty() && !refers {
             return Ok((live, unmanaged, mapping::HealthIds::default()));
         }
-        let (owned, ids) = self.owned_checks(&zone.name, file_checks).await?;
+        let (owned, ids) = self
+            .owned_checks(&zone.name, zone.private, file_checks)
+            .await?;
         live.settings.health_checks = owned;
         for set in live.rrsets.values_mut() {
             if let Some(r) = set.routing.as_mut()
@@ -725,6 +727,7 @@ impl Route53 {
     pub async fn owned_checks(
         &self,
         origin: &Name,
+        private: bool,
         file_checks: &std::collections::BTreeMap<String, crate::zone::HealthCheck>,
     ) -> Result<
         (
@@ -749,7 +752,7 @@ impl Route53 {
         }
         let owned: Vec<(&str, &health::LiveCheck)> = checks
             .iter()
-            .filter_map(|c| c.owned_name(origin).map(|n| (n, c)))
+            .filter_map(|c| c.owned_name(origin, private).map(|n| (n, c)))
             .collect();
         for (name, c) in &owned {
             if !matches!(file_checks.get(*name), Some(HealthCheck::Existing(_))) {
