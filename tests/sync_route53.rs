@@ -608,6 +608,29 @@ fn no_credentials_is_one_short_error_that_says_what_to_do() {
         "{err}"
     );
 
+    // On a host whose instance metadata service refuses (403), as some hosts' does, it is
+    // still "no credentials", not a dump of the SDK's error chain.
+    let imds = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let imds_url = format!("http://{}", imds.local_addr().unwrap());
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for mut conn in imds.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = conn.read(&mut buf);
+            let _ = conn.write_all(
+                b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    let out = without_credentials("http://127.0.0.1:1", dir.path())
+        .arg("plan")
+        .env("AWS_EC2_METADATA_DISABLED", "false")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds_url)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    plain_error(&out, 3, "no AWS credentials found");
+
     let out = without_credentials("http://127.0.0.1:1", dir.path())
         .args(["plan", "--profile", "nosuch"])
         .current_dir(dir.path())

@@ -224,6 +224,9 @@ async fn check_credentials(
                 {
                     Err(ProviderError::UnknownProfile { profile: p.clone() })
                 }
+                // The chain's last resort, instance metadata, refused or failed: nothing in
+                // the chain had credentials (a host whose metadata service answers 403).
+                None if message.contains("IMDS") => Err(ProviderError::NoCredentials { profile }),
                 _ => Err(ProviderError::CredentialsFailed {
                     profile,
                     message: first_line(&message),
