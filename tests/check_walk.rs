@@ -907,6 +907,19 @@ fn routed_sets_are_verified_by_which_set_each_server_answers() {
         .map(|s| s[2]["sets"][0].as_str().unwrap_or("?").to_string())
         .collect();
     assert_eq!(matched, ["blue", "green"], "{apex:#}");
+    let text = common::dns()
+        .args(["check", "hive.test"])
+        .args(lab.args())
+        .current_dir(weighted.path())
+        .output()
+        .unwrap();
+    assert!(
+        common::stdout(&text).contains(
+            ";;   hive.test. A (weight): ns1.dns.test. (127.53.2.1) → blue, ns2.dns.test. (127.53.2.2) → green"
+        ),
+        "{}",
+        common::stdout(&text)
+    );
 
     // A failover pair answered by its secondary is served as planned only while the primary's
     // check fails: a warning that says so.

@@ -112,6 +112,37 @@ impl Verification {
         self.sets.iter().filter(|s| s.all_same()).count()
     }
 
+    /// For each routed name and type, which set each server answered: `www.example.com. A
+    /// (weight): ns-1… → blue, ns-2… → green`.
+    pub fn routed_lines(&self) -> Vec<String> {
+        self.sets
+            .iter()
+            .filter_map(|set| {
+                let kind = set.routing.as_ref()?;
+                let answers: Vec<String> = set
+                    .servers
+                    .iter()
+                    .map(|(server, addr, served)| {
+                        let what = match served {
+                            Served::Matched { sets } => sets.join("+"),
+                            Served::Same => "as the file says".into(),
+                            Served::Missing { rcode } => format!("nothing ({rcode})"),
+                            Served::Differs { .. } => "none of the sets".into(),
+                            Served::NoAnswer { .. } => "no answer".into(),
+                        };
+                        format!("{server} ({addr}) → {what}")
+                    })
+                    .collect();
+                Some(format!(
+                    "{} {} ({kind}): {}",
+                    set.name,
+                    set.rtype,
+                    answers.join(", ")
+                ))
+            })
+            .collect()
+    }
+
     pub fn summary(&self) -> String {
         let mut line = format!(
             "{} of {} record sets of {} served identically by all {} server(s)",

@@ -344,6 +344,9 @@ fn report(args: &CheckArgs, round: &Round, style: Style) -> Result<()> {
         render_text(&mut out, facts, found, style).map_err(werr)?;
         if let Some(v) = verification {
             writeln!(out, ";; {}", escape(&v.summary())).map_err(werr)?;
+            for line in v.routed_lines() {
+                writeln!(out, ";;   {}", escape(&line)).map_err(werr)?;
+            }
         }
         if let Some(answers) = &round.caches {
             render_caches(&mut out, answers, facts, style).map_err(werr)?;
