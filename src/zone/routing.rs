@@ -841,41 +841,33 @@ impl Loader {
                         .hint("without `health_check` (or an alias evaluating target health) Route 53 treats the primary as always healthy: the secondary is never answered");
                 }
             }
-            Policy::Geo(_) => {
-                let mut seen: BTreeMap<&Geo, &str> = BTreeMap::new();
+            Policy::Geo(_) | Policy::Latency(_) => {
+                // One set per location (geolocation) or per region (latency).
+                let mut seen: BTreeMap<String, &str> = BTreeMap::new();
                 for s in sets {
-                    if let Policy::Geo(g) = &s.routing.policy
-                        && let Some(other) = seen.insert(g, &s.set_id)
-                    {
+                    let place = match &s.routing.policy {
+                        Policy::Geo(g) => g.to_string(),
+                        Policy::Latency(r) => r.clone(),
+                        _ => continue,
+                    };
+                    if let Some(other) = seen.insert(place.clone(), &s.set_id) {
                         self.sink
-                            .error(s.policy_pos, "routing.duplicate-location", format!("'{owner}' {rtype}: sets {other} and {} have the same location ({g})", s.set_id))
-                            .hint("each location may be answered by one set");
+                            .error(s.policy_pos, "routing.duplicate-location", format!("'{owner}' {rtype}: sets {other} and {} both answer {place}", s.set_id))
+                            .hint("Route 53 takes one set per location (geolocation) or region (latency)");
                     }
                 }
-                if !seen.keys().any(|g| g.is_default()) {
-                    let places: Vec<String> = seen.keys().map(ToString::to_string).collect();
+                let geo: Vec<&Geo> = sets
+                    .iter()
+                    .filter_map(|s| match &s.routing.policy {
+                        Policy::Geo(g) => Some(g),
+                        _ => None,
+                    })
+                    .collect();
+                if !geo.is_empty() && !geo.iter().any(|g| g.is_default()) {
+                    let places: Vec<String> = geo.iter().map(ToString::to_string).collect();
                     self.sink
                         .warning(first.policy_pos, "routing.geo-default", format!("'{owner}' {rtype} has no default location: clients outside {} get no {rtype} answer (NODATA)", places.join(", ")))
                         .hint("add a set with `geo: {country: '*'}` for everyone else");
-                }
-            }
-            Policy::Latency(_) => {
-                let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-                for s in sets {
-                    if let Policy::Latency(r) = &s.routing.policy
-                        && let Some(other) = seen.insert(r, &s.set_id)
-                    {
-                        self.sink
-                            .error(
-                                s.policy_pos,
-                                "routing.duplicate-location",
-                                format!(
-                                    "'{owner}' {rtype}: sets {other} and {} are both in {r}",
-                                    s.set_id
-                                ),
-                            )
-                            .hint("latency routing takes one set per region");
-                    }
                 }
             }
             Policy::MultiValue if sets.len() > 8 => {
@@ -1067,6 +1059,12 @@ mod tests {
                 "w:\n  - {type: A, set_id: p, failover: primary, value: 192.0.2.1}\n  - {type: A, set_id: s, failover: secondary, value: 192.0.2.2}\n"
             ),
             ["routing.failover-unchecked"]
+        );
+        assert_eq!(
+            rules(
+                "w:\n  - {type: A, set_id: a, region: us-east-1, value: 192.0.2.1}\n  - {type: A, set_id: b, region: us-east-1, value: 192.0.2.2}\n"
+            ),
+            ["routing.duplicate-location"]
         );
         // An alias primary that evaluates its target's health is checked by it.
         assert_eq!(

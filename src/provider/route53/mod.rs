@@ -953,15 +953,9 @@ impl Route53 {
         &self,
         zone: &HostedZone,
     ) -> Result<std::collections::BTreeSet<crate::zone::Vpc>, ProviderError> {
-        self.limiter.acquire().await;
-        let out = self
-            .client
-            .get_hosted_zone()
-            .id(&zone.id)
-            .send()
-            .await
-            .map_err(|e| api_error("GetHostedZone", e))?;
-        Ok(out
+        Ok(self
+            .get_hosted_zone(zone)
+            .await?
             .vpcs()
             .iter()
             .filter_map(|v| {
@@ -1003,17 +997,25 @@ impl Route53 {
         Ok(())
     }
 
-    /// The name servers Route 53 assigned to the zone (its delegation set).
-    pub async fn name_servers(&self, zone: &HostedZone) -> Result<Vec<String>, ProviderError> {
+    async fn get_hosted_zone(
+        &self,
+        zone: &HostedZone,
+    ) -> Result<aws_sdk_route53::operation::get_hosted_zone::GetHostedZoneOutput, ProviderError>
+    {
         self.limiter.acquire().await;
-        let out = self
-            .client
+        self.client
             .get_hosted_zone()
             .id(&zone.id)
             .send()
             .await
-            .map_err(|e| api_error("GetHostedZone", e))?;
-        Ok(out
+            .map_err(|e| api_error("GetHostedZone", e))
+    }
+
+    /// The name servers Route 53 assigned to the zone (its delegation set).
+    pub async fn name_servers(&self, zone: &HostedZone) -> Result<Vec<String>, ProviderError> {
+        Ok(self
+            .get_hosted_zone(zone)
+            .await?
             .delegation_set()
             .map(|d| d.name_servers().to_vec())
             .unwrap_or_default())
