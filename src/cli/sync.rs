@@ -512,38 +512,9 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>, who: &str) 
         zone: origin.clone(),
         source,
     })?;
-    for change in &p.zp.plan.vpcs {
-        if let plan::VpcChange::Associate(v) = change {
-            client
-                .vpc_association(&hosted, v, true)
-                .await
-                .map_err(zone_err)?;
-            println!("{origin}: associated VPC {} ({})", v.id, v.region);
-        }
-    }
-    // Health checks the record sets will refer to exist before the first batch.
-    let mut ids = p.checks.clone();
-    for change in &p.zp.plan.checks {
-        match change {
-            plan::CheckChange::Create { name, new } => {
-                let id = client
-                    .create_health_check(&p.zp.plan.origin, hosted.private, name, new, &ids)
-                    .await
-                    .map_err(zone_err)?;
-                println!("{origin}: created health check {name} ({id})");
-                ids.insert(name, &id);
-            }
-            plan::CheckChange::Update { name, new, .. } => {
-                let id = check_id(&ids, name).map_err(zone_err)?;
-                client
-                    .update_health_check(&id, new, &ids)
-                    .await
-                    .map_err(zone_err)?;
-                println!("{origin}: updated health check {name} ({id})");
-            }
-            plan::CheckChange::Delete { .. } => {}
-        }
-    }
+    let ids = before_batches(&client, &hosted, &p.zp.plan, p.checks.clone())
+        .await
+        .map_err(zone_err)?;
     let checksum = p.zp.plan.checksum();
     let mut last = None;
     let requests = ranges.len();
@@ -561,29 +532,11 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>, who: &str) 
         tracing::info!("{origin}: request {}/{} accepted", i + 1, requests);
     }
     let changes = p.zp.plan.len();
-    // Checks no longer referred to go after the batches that stopped referring to them (and
-    // after INSYNC when waiting).
-    let delete_checks = async |client: &Route53| -> Result<()> {
-        for change in &p.zp.plan.vpcs {
-            if let plan::VpcChange::Disassociate(v) = change {
-                client
-                    .vpc_association(&hosted, v, false)
-                    .await
-                    .map_err(zone_err)?;
-                println!("{origin}: disassociated VPC {} ({})", v.id, v.region);
-            }
-        }
-        for change in &p.zp.plan.checks {
-            if let plan::CheckChange::Delete { name, .. } = change {
-                let id = check_id(&ids, name).map_err(zone_err)?;
-                client.delete_health_check(&id).await.map_err(zone_err)?;
-                println!("{origin}: deleted health check {name} ({id})");
-            }
-        }
-        Ok(())
-    };
-    let (Some(change_id), Some(timeout)) = (last.clone(), wait) else {
-        delete_checks(&client).await?;
+    // What the batches stopped using goes after them (after INSYNC when waiting).
+    let (Some(change_id), Some(timeout)) = (last, wait) else {
+        after_batches(&client, &hosted, &p.zp.plan, &ids)
+            .await
+            .map_err(zone_err)?;
         return Ok(format!(
             "{origin}: applied {changes} change(s) in {} request(s)",
             requests
@@ -605,12 +558,75 @@ async fn apply(client: Route53, p: Prepared, wait: Option<Duration>, who: &str) 
         .await;
     bar.finish_and_clear();
     result.map_err(zone_err)?;
-    delete_checks(&client).await?;
+    after_batches(&client, &hosted, &p.zp.plan, &ids)
+        .await
+        .map_err(zone_err)?;
     Ok(format!(
         "{origin}: applied {changes} change(s) in {} request(s); INSYNC after {:.0?}",
         requests,
         started.elapsed()
     ))
+}
+
+/// What the change batches need first: VPCs associated, health checks created (endpoint checks
+/// before the calculated ones that combine them) and updated. The ids of every check after it.
+async fn before_batches(
+    client: &Route53,
+    hosted: &HostedZone,
+    plan: &Plan,
+    mut ids: mapping::HealthIds,
+) -> Result<mapping::HealthIds, ProviderError> {
+    let origin = plan.origin.to_ascii();
+    for change in &plan.vpcs {
+        if let plan::VpcChange::Associate(v) = change {
+            client.vpc_association(hosted, v, true).await?;
+            println!("{origin}: associated VPC {} ({})", v.id, v.region);
+        }
+    }
+    for change in &plan.checks {
+        match change {
+            plan::CheckChange::Create { name, new } => {
+                let id = client
+                    .create_health_check(&plan.origin, hosted.private, name, new, &ids)
+                    .await?;
+                println!("{origin}: created health check {name} ({id})");
+                ids.insert(name, &id);
+            }
+            plan::CheckChange::Update { name, new, .. } => {
+                let id = check_id(&ids, name)?;
+                client.update_health_check(&id, new, &ids).await?;
+                println!("{origin}: updated health check {name} ({id})");
+            }
+            plan::CheckChange::Delete { .. } => {}
+        }
+    }
+    Ok(ids)
+}
+
+/// What the change batches stopped using: VPCs disassociated (the file's others are associated
+/// by then, so a private zone keeps one), health checks deleted (Route 53 refuses to delete one
+/// that a record set still uses).
+async fn after_batches(
+    client: &Route53,
+    hosted: &HostedZone,
+    plan: &Plan,
+    ids: &mapping::HealthIds,
+) -> Result<(), ProviderError> {
+    let origin = plan.origin.to_ascii();
+    for change in &plan.vpcs {
+        if let plan::VpcChange::Disassociate(v) = change {
+            client.vpc_association(hosted, v, false).await?;
+            println!("{origin}: disassociated VPC {} ({})", v.id, v.region);
+        }
+    }
+    for change in &plan.checks {
+        if let plan::CheckChange::Delete { name, .. } = change {
+            let id = check_id(ids, name)?;
+            client.delete_health_check(&id).await?;
+            println!("{origin}: deleted health check {name} ({id})");
+        }
+    }
+    Ok(())
 }
 
 /// The id of a check the plan changes (known from the live checks or just created).
