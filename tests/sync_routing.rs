@@ -191,27 +191,64 @@ fn every_routing_kind_and_its_health_checks_round_trip() {
     assert!(plan.contains("no changes"), "{plan}\n{text}");
 
     // Deleting one set is one request naming exactly that set, as it is live.
-    let text = zone_text(&foreign).replace(
-        "  - {type: A, set_id: green, weight: 10, value: 192.0.2.2}\n",
-        "",
-    );
-    common::write_zone(dir.path(), ZONE, &text);
-    let batches_before = proxy.change_batches().len();
-    let out = ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
-    assert!(
-        out.contains("- www A     [green]     60 192.0.2.2"),
-        "{out}"
-    );
-    let batches = proxy.change_batches();
-    assert_eq!(batches.len(), batches_before + 1);
-    let last = batches.last().unwrap();
-    assert_eq!(last.matches("<Change>").count(), 1, "{last}");
-    assert!(
-        last.contains("<Action>DELETE</Action>")
-            && last.contains("<SetIdentifier>green</SetIdentifier>")
-            && last.contains("<Weight>10</Weight>"),
-        "{last}"
-    );
+    // Deleting one set of each kind is one request naming exactly that set, as it is live (the
+    // proxy refuses a DELETE that differs from the live set in any routing field).
+    let mut text = zone_text(&foreign);
+    for (line, shown, want) in [
+        (
+            "  - {type: A, set_id: green, weight: 10, value: 192.0.2.2}\n",
+            "- www A     [green]     60 192.0.2.2",
+            &[
+                "<SetIdentifier>green</SetIdentifier>",
+                "<Weight>10</Weight>",
+            ][..],
+        ),
+        (
+            "  - {type: A, set_id: api-oregon, region: us-west-2, health_check: both, value: 192.0.2.11}\n",
+            "- api A     [api-oregon]     60 192.0.2.11",
+            &[
+                "<SetIdentifier>api-oregon</SetIdentifier>",
+                "<Region>us-west-2</Region>",
+                "<HealthCheckId>",
+            ][..],
+        ),
+        (
+            "  - {type: A, set_id: california, geo: {country: US, subdivision: CA}, value: 192.0.2.23}\n",
+            "- kr A     [california]     60 192.0.2.23",
+            &[
+                "<CountryCode>US</CountryCode>",
+                "<SubdivisionCode>CA</SubdivisionCode>",
+            ][..],
+        ),
+        (
+            "  - {type: A, set_id: mv-two, multivalue: true, health_check: db, value: 192.0.2.31}\n",
+            "- mv A     [mv-two]     60 192.0.2.31",
+            &[
+                "<MultiValueAnswer>true</MultiValueAnswer>",
+                "<HealthCheckId>",
+            ][..],
+        ),
+        (
+            "  - {type: ALIAS, set_id: oregon, failover: secondary,\n     value: dualstack.hive-alb-9876543210.us-west-2.elb.amazonaws.com.}\n",
+            "- app A     [oregon] ALIAS dualstack.hive-alb-9876543210.us-west-2.elb.amazonaws.com.",
+            &["<Failover>SECONDARY</Failover>", "<AliasTarget>"][..],
+        ),
+    ] {
+        assert!(text.contains(line), "{line}");
+        text = text.replace(line, "");
+        common::write_zone(dir.path(), ZONE, &text);
+        let batches_before = proxy.change_batches().len();
+        let out = ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
+        assert!(out.contains(shown), "{shown}\n{out}");
+        let batches = proxy.change_batches();
+        assert_eq!(batches.len(), batches_before + 1, "{out}");
+        let last = batches.last().unwrap();
+        assert_eq!(last.matches("<Change>").count(), 1, "{last}");
+        assert!(last.contains("<Action>DELETE</Action>"), "{last}");
+        for w in want {
+            assert!(last.contains(w), "{w} in {last}");
+        }
+    }
 
     // A changed check is a visible plan line and one UpdateHealthCheck.
     let text = text.replace("path: /health}", "path: /healthz}");
