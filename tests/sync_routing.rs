@@ -382,6 +382,26 @@ fn a_private_zone_is_created_with_its_vpcs_and_told_apart_from_the_public_one() 
     let oregon = vpc(&moto, "us-west-2", "10.2.0.0/16");
     let public = tempfile::tempdir().unwrap();
     let private = tempfile::tempdir().unwrap();
+    // --verify cannot reach a private zone from the root: refused before any request.
+    common::write_zone(
+        private.path(),
+        ZONE,
+        &format!(
+            "$zone:\n  private: {{vpcs: [{{id: {seoul}, region: ap-northeast-2}}]}}\nwww: {{type: A, value: 10.1.0.10}}\n"
+        ),
+    );
+    let out = run(
+        &proxy.url(),
+        private.path(),
+        &["sync", "--create-zone", "--yes", "--verify"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("private hosted zone"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert_eq!(proxy.total(), 0, "nothing sent");
     common::write_zone(public.path(), ZONE, "www: {type: A, value: 192.0.2.1}\n");
     ok(&run(
         &proxy.url(),

@@ -390,6 +390,18 @@ fn confirm(changes: usize) -> Result<()> {
 pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
     let zones = load_selected(&args.plan.zones)?;
     let total = zones.len();
+    // --verify walks from the root, which cannot lead into a private zone: refused before
+    // anything is changed rather than failing after.
+    if args.verify
+        && let Some((path, zone)) = zones.iter().find(|(_, z)| z.settings.private.is_some())
+    {
+        return Err(Error::Usage(format!(
+            "--verify cannot verify {} ({}): it is a private hosted zone, which the root servers do not lead to; sync without --verify, then from an instance in one of its VPCs run `dns check {} --all-records --resolvers system`",
+            zone.origin.to_ascii(),
+            path.display(),
+            zone.origin.to_ascii().trim_end_matches('.')
+        )));
+    }
     runtime()?.block_on(async {
         let client = Route53::connect(&options(&args.plan.aws))
             .await
