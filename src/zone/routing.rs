@@ -537,7 +537,7 @@ impl Loader {
             Some((_, v)) => match v.scalar().and_then(|h| {
                 name::parse_target(&format!("{}.", h.trim_end_matches('.')), false).ok()
             }) {
-                Some(n) => Some(n.to_ascii().trim_end_matches('.').to_string()),
+                Some(n) => Some(n.to_ascii().trim_end_matches('.').to_ascii_lowercase()),
                 None => {
                     self.sink
                         .error(v.pos, "health_check.host", "`host` must be a host name")
@@ -1060,6 +1060,19 @@ mod tests {
             ),
             ["routing.failover-unchecked"]
         );
+        // Host names compare as Route 53 keeps them: lower case, no final dot.
+        let zone = load_str(
+            Path::new("example.com.yaml"),
+            "$zone: {health_checks: {web: {type: HTTP, host: WWW.Example.NET.}}}\n",
+        )
+        .zone;
+        match zone.settings.health_checks.get("web") {
+            Some(HealthCheck::Owned(c)) => assert_eq!(
+                c.endpoint.as_ref().unwrap().host.as_deref(),
+                Some("www.example.net")
+            ),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(
             rules(
                 "w:\n  - {type: A, set_id: a, region: us-east-1, value: 192.0.2.1}\n  - {type: A, set_id: b, region: us-east-1, value: 192.0.2.2}\n"
