@@ -65,6 +65,15 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
             }));
         }
     }
+    // Route 53 checks the VPC with EC2 when a private zone is created or a VPC associated.
+    if private && !args.read_only {
+        statements.push(json!({
+            "Sid": "DnsPrivateZoneVpcs",
+            "Effect": "Allow",
+            "Action": ["ec2:DescribeVpcs"],
+            "Resource": "*",
+        }));
+    }
     let doc = json!({ "Version": "2012-10-17", "Statement": statements });
     let text = serde_json::to_string_pretty(&doc).map_err(|e| Error::Write {
         path: "<stdout>".into(),
