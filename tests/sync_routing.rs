@@ -475,6 +475,27 @@ fn a_private_zone_is_created_with_its_vpcs_and_told_apart_from_the_public_one() 
     let plan = ok(&run(&proxy.url(), imported.path(), &["plan"]));
     assert!(plan.contains("no changes"), "{plan}\n{text}");
 
+    // iam-policy for the private file allows exactly what was sent for it, and the EC2 lookup.
+    let doc: serde_json::Value = serde_json::from_str(&ok(&run(
+        &moto.url(),
+        private.path(),
+        &["iam-policy", "--allow-create-zone"],
+    )))
+    .unwrap();
+    let allowed: std::collections::BTreeSet<String> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|st| st["Action"].as_array().unwrap().clone())
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    assert!(allowed.contains("ec2:DescribeVpcs"), "{allowed:?}");
+    let allowed: std::collections::BTreeSet<String> = allowed
+        .iter()
+        .filter_map(|a| a.strip_prefix("route53:").map(str::to_string))
+        .collect();
+    assert_eq!(allowed, proxy.operations());
+
     // The public file never lands in the private zone: its records there are untouched.
     let text = ok(&run(
         &proxy.url(),
