@@ -38,19 +38,9 @@ fn ok(out: &Output) -> String {
     common::stdout(out)
 }
 
-/// One Route 53 REST request straight to moto, for what somebody else does to the account
-/// (moto reads the service from the credential scope and does not check the signature).
+/// One Route 53 REST request straight to moto, for what somebody else does to the account.
 fn route53(moto: &Moto, method: &str, path: &str, body: &str) -> String {
-    let mut s = TcpStream::connect(("127.0.0.1", moto.port)).unwrap();
-    write!(
-        s,
-        "{method} /2013-04-01/{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nAuthorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
+    moto::request(moto.port, method, &format!("/2013-04-01/{path}"), body)
 }
 
 fn xml_field<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
@@ -297,6 +287,19 @@ fn every_routing_kind_and_its_health_checks_round_trip() {
     assert!(out.contains("- health check seoul-alb"), "{out}");
     assert!(out.contains("deleted health check seoul-alb"), "{out}");
     assert_eq!(proxy.count("DeleteHealthCheck"), 1);
+    assert!(ok(&run(&proxy.url(), dir.path(), &["plan"])).contains("no changes"));
+
+    // A check nothing uses is still the file's: created, and deleted when the file drops it.
+    let spare = text.replace(
+        "  health_checks:\n",
+        "  health_checks:\n    spare: {type: TCP, ip: 192.0.2.60, port: 22}\n",
+    );
+    common::write_zone(dir.path(), ZONE, &spare);
+    let out = ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
+    assert!(out.contains("created health check spare"), "{out}");
+    common::write_zone(dir.path(), ZONE, &text);
+    let out = ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));
+    assert!(out.contains("deleted health check spare"), "{out}");
     assert!(ok(&run(&proxy.url(), dir.path(), &["plan"])).contains("no changes"));
 
     // The check dns does not own was used, never touched.

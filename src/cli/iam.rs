@@ -83,8 +83,9 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
     Ok(())
 }
 
-/// Whether a selected zone file defines health checks or routes by one, and whether one is a
-/// private zone (files that cannot be read are left to the commands that use them).
+/// Whether a selected zone file defines health checks or has routed sets (where dns looks for
+/// its health checks), and whether one is a private zone (files that cannot be read are left to
+/// the commands that use them).
 fn uses(args: &IamPolicyArgs) -> (bool, bool) {
     let files = if args.names.is_empty() {
         zone_files(std::slice::from_ref(&args.dir)).unwrap_or_default()
@@ -95,12 +96,10 @@ fn uses(args: &IamPolicyArgs) -> (bool, bool) {
             .collect()
     };
     let loaded: Vec<_> = files.iter().filter_map(|f| load_file(f).ok()).collect();
+    // Routed sets are where health checks are looked for, used or not (see `live_zone`).
     let checks = loaded.iter().any(|l| {
         !l.zone.settings.health_checks.is_empty()
-            || l.zone
-                .rrsets
-                .values()
-                .any(|s| s.routing.as_ref().is_some_and(|r| r.health_check.is_some()))
+            || l.zone.rrsets.keys().any(|k| k.set_id.is_some())
     });
     let private = loaded.iter().any(|l| l.zone.settings.private.is_some());
     (checks, private)

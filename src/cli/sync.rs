@@ -127,7 +127,11 @@ async fn prepare(
     {
         Ok(hosted) => {
             let (current, unmanaged, checks) = client
-                .live_zone(&hosted, file_checks)
+                .live_zone(
+                    &hosted,
+                    file_checks,
+                    zone.rrsets.keys().any(|k| k.set_id.is_some()),
+                )
                 .await
                 .map_err(zone_err)?;
             (Some(hosted), current, unmanaged, checks)
@@ -765,7 +769,7 @@ pub fn import(args: &ImportArgs, zone_name: &str) -> Result<()> {
             .await
             .map_err(zone_err)?;
         let (mut zone, unmanaged, _) = client
-            .live_zone(&hosted, &BTreeMap::new())
+            .live_zone(&hosted, &BTreeMap::new(), false)
             .await
             .map_err(zone_err)?;
         zone.settings.hosted_zone_id = args.hosted_zone_id.as_ref().map(|_| hosted.id.clone());

@@ -39,6 +39,22 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// A port for a server that binds it itself (moto): below the kernel's ephemeral range
+/// (32768–60999), so that no socket bound to port 0 by another test (a proxy, a client) can
+/// take it between the check and moto's bind, and distinct within this test process. A port
+/// another process holds is skipped.
+fn server_port() -> u16 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = 20_000 + ((std::process::id() * 97 + n) % 12_000) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
 /// Starts moto, or says why not: skipped on a laptop without it, a failure under CI=true.
 pub fn start() -> Option<Moto> {
     start_with(&[])
@@ -59,7 +75,7 @@ pub fn start_with(env: &[(&str, &str)]) -> Option<Moto> {
         return None;
     };
     for _ in 0..5 {
-        let port = free_port();
+        let port = server_port();
         let child = Command::new(&binary)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .envs(env.iter().copied())
@@ -67,9 +83,13 @@ pub fn start_with(env: &[(&str, &str)]) -> Option<Moto> {
             .stderr(Stdio::null())
             .spawn()
             .expect("start moto_server");
-        let moto = Moto { child, port };
+        let mut moto = Moto { child, port };
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
+            // Ours, and listening: a moto that could not bind has exited.
+            if moto.child.try_wait().ok().flatten().is_some() {
+                break;
+            }
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Some(moto);
             }

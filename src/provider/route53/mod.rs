@@ -679,25 +679,26 @@ impl Route53 {
     /// The live zone, read in pages of 300 and converted page by page: the managed record sets
     /// and those dns leaves alone, with the health checks: those tagged for this zone (in the
     /// live zone's settings, as the file would define them) and those `file_checks` names by id.
-    /// Health checks are listed only when `file_checks` is not empty or a live set refers to one.
+    /// Health checks are listed only where they can matter: `routed` (the file has routed sets),
+    /// `file_checks` not empty, or a routed set in the live zone. A zone without routing never
+    /// needs `ListHealthChecks`; one with routing finds its own checks even when nothing uses
+    /// them any more.
     pub async fn live_zone(
         &self,
         zone: &HostedZone,
         file_checks: &std::collections::BTreeMap<String, crate::zone::HealthCheck>,
+        routed: bool,
     ) -> Result<(Zone, Vec<mapping::Unmanaged>, mapping::HealthIds), ProviderError> {
         use crate::zone::HealthRef;
         let mut live = Zone::new(zone.name.clone());
         let mut unmanaged = Vec::new();
         let none = mapping::HealthIds::default();
-        let mut refers = false;
+        let mut refers = routed;
         self.list_pages(zone, |page| {
             for rr in page {
                 match mapping::from_route53(rr, &zone.name, &zone.id, &none) {
                     Ok((key, set)) => {
-                        refers |= set
-                            .routing
-                            .as_ref()
-                            .is_some_and(|r| r.health_check.is_some());
+                        refers |= set.routing.is_some();
                         live.rrsets.insert(key, set);
                     }
                     Err(u) => unmanaged.push(u),
