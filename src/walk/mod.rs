@@ -538,6 +538,148 @@ impl Walker {
         self.walk(qname, qtype, &[]).await
     }
 
+    /// Asks every server of one level (each as soon as its address is known: a name server
+    /// without glue is looked up first) the walk's question and the zone's own apex questions
+    /// together, and the parent's servers theirs (DS) at the same time; remembers the zone cut.
+    async fn ask_level(
+        &self,
+        zone: &Name,
+        servers: &[Server],
+        parent_servers: &[NameServer],
+        q: LevelQuestions<'_>,
+    ) -> AskedLevel {
+        let LevelQuestions {
+            qname,
+            qtype,
+            apex,
+            glueless_depth,
+            lookup_chain,
+            early,
+        } = q;
+        let with_apex = !apex.is_empty() && !zone.is_root();
+        let each = join_all(servers.iter().map(|server| async {
+            let ns = match server {
+                Server::Known(ns) => ns.clone(),
+                Server::Glueless(name) => NameServer {
+                    name: name.clone(),
+                    addrs: Box::pin(self.addresses_inner(name, glueless_depth + 1, lookup_chain))
+                        .await,
+                },
+            };
+            let main = async {
+                let probes = self.ask_server(&ns, qname, qtype, Proto::Udp).await;
+                if with_apex && let Some(p) = probes.iter().find(|p| p.is_authoritative_answer()) {
+                    // The zone's answer: whoever follows a CNAME may start.
+                    early.send(Level {
+                        zone: zone.clone(),
+                        servers: vec![ns.clone()],
+                        probes: vec![p.clone()],
+                        apex: vec![],
+                    });
+                }
+                probes
+            };
+            let own = join_all(
+                apex.iter()
+                    .filter(|q| with_apex && !q.of_parent)
+                    .map(|q| self.ask_server(&ns, zone, q.qtype, q.proto)),
+            );
+            let (probes, own) = futures_util::join!(main, own);
+            (ns, probes, own)
+        }));
+        let of_parent = join_all(
+            apex.iter()
+                .filter(|q| with_apex && q.of_parent)
+                .map(|q| self.ask_all(parent_servers, zone, q.qtype, q.proto)),
+        );
+        let (each, of_parent) = futures_util::join!(each, of_parent);
+        let mut level_servers = Vec::with_capacity(each.len());
+        let mut probes = Vec::new();
+        let mut own: Vec<Vec<Probe>> = vec![Vec::new(); apex.len()];
+        for (ns, main, apex_probes) in each {
+            level_servers.push(ns);
+            probes.extend(main);
+            for (i, p) in apex_probes.into_iter().enumerate() {
+                own[i].extend(p);
+            }
+        }
+        if !zone.is_root()
+            && level_servers.iter().any(|s| !s.addrs.is_empty())
+            && let Ok(mut cuts) = self.cuts.lock()
+        {
+            cuts.entry(zone.clone())
+                .or_insert_with(|| level_servers.clone());
+        }
+        // The zone's own servers answered (the parent's answers do not count).
+        let answered = probes.iter().any(|p| p.result.is_ok())
+            || own.iter().flatten().any(|p| p.result.is_ok());
+        // In the order of the questions: the zone's own, then the parent's.
+        let mut apex_probes: Vec<Probe> = Vec::new();
+        let mut own = own.into_iter();
+        let mut of_parent = of_parent.into_iter();
+        for q in apex.iter().filter(|_| with_apex) {
+            let next = if q.of_parent {
+                of_parent.next()
+            } else {
+                own.next()
+            };
+            apex_probes.extend(next.unwrap_or_default());
+        }
+        AskedLevel {
+            servers: level_servers,
+            probes,
+            apex: apex_probes,
+            answered,
+        }
+    }
+
+    /// The servers of the next level from a referral: with their glue, else to be looked up
+    /// (glueless) — except a name server inside the child without glue (only the child could
+    /// say where it is: a cycle, not chased) and lookups nested more than three deep.
+    fn next_servers(
+        &self,
+        delegation: &Delegation,
+        child: &Name,
+        glueless_depth: usize,
+    ) -> Vec<Server> {
+        let mut next = Vec::new();
+        for ns in &delegation.ns {
+            next.push(match delegation.glue.get(ns) {
+                Some(addrs) => Server::Known(NameServer {
+                    name: ns.clone(),
+                    addrs: addrs.iter().copied().collect(),
+                }),
+                None if child.zone_of(ns) => {
+                    self.note_unresolvable(
+                        ns,
+                        format!(
+                            "it is inside {} and the parent gives no glue for it, so it can only be found through {} itself",
+                            child.to_ascii(),
+                            child.to_ascii()
+                        ),
+                    );
+                    Server::Known(NameServer {
+                        name: ns.clone(),
+                        addrs: vec![],
+                    })
+                }
+                None if glueless_depth >= 3 => {
+                    self.note_unresolvable(
+                        ns,
+                        "finding its address takes more than three levels of name servers without glue".into(),
+                    );
+                    Server::Known(NameServer {
+                        name: ns.clone(),
+                        addrs: vec![],
+                    })
+                }
+                None => Server::Glueless(ns.clone()),
+            });
+        }
+        next.sort_by(|a, b| a.name().cmp(b.name()));
+        next
+    }
+
     async fn walk_inner(
         &self,
         qname: &Name,
@@ -566,84 +708,27 @@ impl Walker {
                 walk.end = End::Budget;
                 return walk;
             }
-            let with_apex = !apex.is_empty() && !zone.is_root();
-            // Each server is asked as soon as its address is known (a name server without glue
-            // is looked up first), the walk's question and the zone's own apex questions
-            // together; the parent's servers are asked theirs (DS) at the same time.
-            let each = join_all(servers.iter().map(|server| async {
-                let ns = match server {
-                    Server::Known(ns) => ns.clone(),
-                    Server::Glueless(name) => NameServer {
-                        name: name.clone(),
-                        addrs: Box::pin(self.addresses_inner(
-                            name,
-                            glueless_depth + 1,
-                            &lookup_chain,
-                        ))
-                        .await,
+            let asked = self
+                .ask_level(
+                    &zone,
+                    &servers,
+                    &parent_servers,
+                    LevelQuestions {
+                        qname,
+                        qtype,
+                        apex,
+                        glueless_depth,
+                        lookup_chain: &lookup_chain,
+                        early,
                     },
-                };
-                let main = async {
-                    let probes = self.ask_server(&ns, qname, qtype, Proto::Udp).await;
-                    if with_apex
-                        && let Some(p) = probes.iter().find(|p| p.is_authoritative_answer())
-                    {
-                        // The zone's answer: whoever follows a CNAME may start.
-                        early.send(Level {
-                            zone: zone.clone(),
-                            servers: vec![ns.clone()],
-                            probes: vec![p.clone()],
-                            apex: vec![],
-                        });
-                    }
-                    probes
-                };
-                let own = join_all(
-                    apex.iter()
-                        .filter(|q| with_apex && !q.of_parent)
-                        .map(|q| self.ask_server(&ns, &zone, q.qtype, q.proto)),
-                );
-                let (probes, own) = futures_util::join!(main, own);
-                (ns, probes, own)
-            }));
-            let of_parent = join_all(
-                apex.iter()
-                    .filter(|q| with_apex && q.of_parent)
-                    .map(|q| self.ask_all(&parent_servers, &zone, q.qtype, q.proto)),
-            );
-            let (each, of_parent) = futures_util::join!(each, of_parent);
-            let mut level_servers = Vec::with_capacity(each.len());
-            let mut probes = Vec::new();
-            let mut own: Vec<Vec<Probe>> = vec![Vec::new(); apex.len()];
-            for (ns, main, apex_probes) in each {
-                level_servers.push(ns);
-                probes.extend(main);
-                for (i, p) in apex_probes.into_iter().enumerate() {
-                    own[i].extend(p);
-                }
-            }
-            if !zone.is_root()
-                && level_servers.iter().any(|s| !s.addrs.is_empty())
-                && let Ok(mut cuts) = self.cuts.lock()
-            {
-                cuts.entry(zone.clone())
-                    .or_insert_with(|| level_servers.clone());
-            }
-            // The zone's own servers answered (the parent's answers do not count).
-            let answered = probes.iter().any(|p| p.result.is_ok())
-                || own.iter().flatten().any(|p| p.result.is_ok());
-            // In the order of the questions: the zone's own, then the parent's.
-            let mut apex_probes: Vec<Probe> = Vec::new();
-            let mut own = own.into_iter();
-            let mut of_parent = of_parent.into_iter();
-            for q in apex.iter().filter(|_| with_apex) {
-                let next = if q.of_parent {
-                    of_parent.next()
-                } else {
-                    own.next()
-                };
-                apex_probes.extend(next.unwrap_or_default());
-            }
+                )
+                .await;
+            let AskedLevel {
+                servers: level_servers,
+                probes,
+                apex: apex_probes,
+                answered,
+            } = asked;
             let referral = pick_referral(&zone, qname, &probes, &mut walk.dropped);
             walk.levels.push(Level {
                 zone: zone.clone(),
@@ -670,43 +755,7 @@ impl Walker {
                 walk.end = End::Cycle(child);
                 return walk;
             }
-            let mut next = Vec::new();
-            for ns in &delegation.ns {
-                next.push(match delegation.glue.get(ns) {
-                    Some(addrs) => Server::Known(NameServer {
-                        name: ns.clone(),
-                        addrs: addrs.iter().copied().collect(),
-                    }),
-                    // Inside the child without glue: only the child's own servers could say
-                    // where it is. Not chased (that is a cycle); the check reports it.
-                    None if child.zone_of(ns) => {
-                        self.note_unresolvable(
-                            ns,
-                            format!(
-                                "it is inside {} and the parent gives no glue for it, so it can only be found through {} itself",
-                                child.to_ascii(),
-                                child.to_ascii()
-                            ),
-                        );
-                        Server::Known(NameServer {
-                            name: ns.clone(),
-                            addrs: vec![],
-                        })
-                    }
-                    None if glueless_depth >= 3 => {
-                        self.note_unresolvable(
-                            ns,
-                            "finding its address takes more than three levels of name servers without glue".into(),
-                        );
-                        Server::Known(NameServer {
-                            name: ns.clone(),
-                            addrs: vec![],
-                        })
-                    }
-                    None => Server::Glueless(ns.clone()),
-                });
-            }
-            next.sort_by(|a, b| a.name().cmp(b.name()));
+            let next = self.next_servers(&delegation, &child, glueless_depth);
             walk.delegations.push(delegation);
             lookup_chain = chain.with_zone(&child);
             zone = child;
@@ -880,6 +929,25 @@ struct Chain {
 enum Server {
     Known(NameServer),
     Glueless(Name),
+}
+
+/// What one level of the walk asks besides the level's own zone.
+struct LevelQuestions<'a> {
+    qname: &'a Name,
+    qtype: RecordType,
+    apex: &'a [ApexQuestion],
+    glueless_depth: usize,
+    lookup_chain: &'a Chain,
+    early: &'a Early,
+}
+
+/// One level asked: its servers (addresses found), the answers to the walk's question and to
+/// the apex questions, and whether any of the zone's own servers answered at all.
+struct AskedLevel {
+    servers: Vec<NameServer>,
+    probes: Vec<Probe>,
+    apex: Vec<Probe>,
+    answered: bool,
 }
 
 impl Server {
