@@ -163,7 +163,7 @@ fn check_type(c: &CheckConfig) -> HealthCheckType {
 }
 
 /// Whether Route 53 can change `old` into `new` in place (UpdateHealthCheck cannot change the
-/// type, the interval, or latency measurement); `Err` names what differs.
+/// type or the interval, nor add or remove an IP address); `Err` names what differs.
 pub fn updatable(old: &CheckConfig, new: &CheckConfig) -> Result<(), &'static str> {
     if check_type(old) != check_type(new) {
         return Err("its type");
@@ -171,6 +171,11 @@ pub fn updatable(old: &CheckConfig, new: &CheckConfig) -> Result<(), &'static st
     let interval = |c: &CheckConfig| c.endpoint.as_ref().map(|e| e.interval);
     if interval(old) != interval(new) {
         return Err("its interval");
+    }
+    // An IP address can be changed, but not added to or taken from an existing check.
+    let has_ip = |c: &CheckConfig| c.endpoint.as_ref().is_some_and(|e| e.ip.is_some());
+    if has_ip(old) != has_ip(new) {
+        return Err("whether it has an IP address");
     }
     Ok(())
 }
@@ -373,5 +378,86 @@ impl Route53 {
             .await
             .map_err(|e| api_error("DeleteHealthCheck", e))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn endpoint(ip: Option<&str>, interval: u8, search: Option<&str>) -> CheckConfig {
+        CheckConfig {
+            kind: CheckKind::Http,
+            endpoint: Some(Endpoint {
+                host: Some("www.example.net".into()),
+                ip: ip.map(|i| i.parse().unwrap()),
+                port: 80,
+                path: Some("/health".into()),
+                search_string: search.map(str::to_string),
+                interval,
+                failure_threshold: 3,
+            }),
+            children: vec![],
+            threshold: None,
+            inverted: false,
+        }
+    }
+
+    #[test]
+    fn what_route53_cannot_change_in_place_is_named() {
+        let base = endpoint(Some("192.0.2.1"), 30, None);
+        assert_eq!(
+            updatable(&base, &endpoint(Some("192.0.2.2"), 30, None)),
+            Ok(())
+        );
+        assert_eq!(
+            updatable(&base, &endpoint(Some("192.0.2.1"), 10, None)),
+            Err("its interval")
+        );
+        assert_eq!(
+            updatable(&base, &endpoint(Some("192.0.2.1"), 30, Some("ok"))),
+            Err("its type")
+        );
+        assert_eq!(
+            updatable(&base, &endpoint(None, 30, None)),
+            Err("whether it has an IP address")
+        );
+    }
+
+    #[test]
+    fn a_check_round_trips_through_route53s_configuration() {
+        let ids = HealthIds::default();
+        for c in [
+            endpoint(Some("192.0.2.1"), 30, None),
+            endpoint(None, 10, Some("ok")),
+            CheckConfig {
+                kind: CheckKind::Https,
+                ..endpoint(Some("2001:db8::1"), 30, None)
+            },
+        ] {
+            let live = to_live(&c, &ids).unwrap();
+            assert_eq!(from_live(&live, &ids), Ok(c));
+        }
+        let mut ids = HealthIds::default();
+        ids.insert("a", "id-a");
+        ids.insert("b", "id-b");
+        let calculated = CheckConfig {
+            kind: CheckKind::Calculated,
+            endpoint: None,
+            children: vec!["a".into(), "b".into()],
+            threshold: Some(1),
+            inverted: true,
+        };
+        let live = to_live(&calculated, &ids).unwrap();
+        assert_eq!(live.child_health_checks(), ["id-a", "id-b"]);
+        assert_eq!(from_live(&live, &ids), Ok(calculated));
+        // What the model cannot hold is refused by name, never dropped.
+        let latency = HealthCheckConfig::builder()
+            .r#type(HealthCheckType::Http)
+            .fully_qualified_domain_name("x.example")
+            .measure_latency(true)
+            .build()
+            .unwrap();
+        assert_eq!(from_live(&latency, &ids), Err("latency measurement".into()));
     }
 }
