@@ -533,6 +533,60 @@ mod tests {
     }
 
     #[test]
+    fn traffic_policy_cidr_and_geoproximity_sets_are_left_alone_and_said_so() {
+        use aws_sdk_route53::types::{CidrRoutingConfig, GeoProximityLocation};
+        let origin = Name::from_ascii("example.com.").unwrap();
+        let base = || {
+            ResourceRecordSet::builder()
+                .name("www.example.com.")
+                .r#type(RrType::A)
+                .set_identifier("x")
+                .ttl(60)
+                .resource_records(
+                    ResourceRecord::builder()
+                        .value("192.0.2.1")
+                        .build()
+                        .unwrap(),
+                )
+        };
+        let ids = HealthIds::default();
+        let policy = base().traffic_policy_instance_id("tp-1").build().unwrap();
+        assert!(matches!(
+            from_route53(&policy, &origin, "Z", &ids),
+            Err(Unmanaged::TrafficPolicy(..))
+        ));
+        let cidr = base()
+            .cidr_routing_config(
+                CidrRoutingConfig::builder()
+                    .collection_id("c")
+                    .location_name("office")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let near = base()
+            .geo_proximity_location(
+                GeoProximityLocation::builder()
+                    .aws_region("us-east-1")
+                    .build(),
+            )
+            .build()
+            .unwrap();
+        for rr in [cidr, near] {
+            let left = from_route53(&rr, &origin, "Z", &ids).unwrap_err();
+            assert!(matches!(left, Unmanaged::RoutingPolicy(..)), "{left}");
+            assert!(left.to_string().contains("does not manage yet"), "{left}");
+        }
+        // A set identifier with no policy at all is not guessed at.
+        let bare = base().build().unwrap();
+        assert!(matches!(
+            from_route53(&bare, &origin, "Z", &ids),
+            Err(Unmanaged::Unreadable(..))
+        ));
+    }
+
+    #[test]
     fn wildcards_come_back_escaped() {
         assert_eq!(unescape_name("\\052.example.com."), "*.example.com.");
         assert_eq!(unescape_name("plain.example.com."), "plain.example.com.");
