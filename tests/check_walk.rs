@@ -6,6 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::lab::{self, Delegation, Fault, Lab, ServerSpec, ZoneSpec, server};
+use common::proxy::{Faults, Proxy};
 
 const ROOT_NS: &str = "a.root.lab.";
 
@@ -1001,4 +1002,64 @@ fn a_private_zone_is_not_walked_from_the_root_but_asked_of_the_given_resolver() 
     assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     expect(&json, &["records.differ"]);
+}
+
+#[test]
+fn with_health_status_a_failover_on_its_secondary_is_judged_by_the_primarys_check() {
+    let Some(moto) = common::moto::start() else {
+        return;
+    };
+    let created = common::moto::request(
+        moto.port,
+        "POST",
+        "/2013-04-01/healthcheck",
+        "<CreateHealthCheckRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><CallerReference>web-1</CallerReference><HealthCheckConfig><Type>HTTPS</Type><FullyQualifiedDomainName>elb.test</FullyQualifiedDomainName><Port>443</Port></HealthCheckConfig></CreateHealthCheckRequest>",
+    );
+    let id = created
+        .split("<Id>")
+        .nth(1)
+        .and_then(|t| t.split("</Id>").next())
+        .unwrap_or_else(|| panic!("{created}"));
+    let lab = lab::start(
+        healthy_zones(),
+        servers([vec![], vec![Fault::Address("192.0.2.99")]]),
+    );
+    let dir = zone_file_dir(&format!(
+        "$zone:\n  ttl: 300\n  health_checks:\n    web: {{id: {id}}}\n'':\n  - {{type: A, set_id: main, failover: primary, health_check: web, value: 192.0.2.10}}\n  - {{type: A, set_id: standby, failover: secondary, value: 192.0.2.99}}\nwww: {{type: CNAME, value: elb.test.}}\n"
+    ));
+    let check = |proxy: &Proxy| {
+        let out = common::moto::dns_at(&proxy.url())
+            .args(["check", "hive.test", "--health-status", "--json"])
+            .args(lab.args())
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", common::stderr(&out)));
+        (out.status.code(), json)
+    };
+    // moto reports the check healthy: the secondary should not be answered.
+    let healthy = Proxy::start(moto.port, Faults::default());
+    let (code, json) = check(&healthy);
+    expect(&json, &["records.failover-unexpected"]);
+    assert_eq!(code, Some(1));
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("`web` is healthy (1 of 1 checkers report success)"),
+        "{message}"
+    );
+    assert_eq!(healthy.count("GetHealthCheckStatus"), 1);
+    // Every checker failing: answering the secondary is the failover working.
+    let failing = Proxy::start(
+        moto.port,
+        Faults {
+            checks_failing: true,
+            ..Faults::default()
+        },
+    );
+    let (code, json) = check(&failing);
+    expect(&json, &[]);
+    assert_eq!(code, Some(0));
+    let status = &json["verification"]["sets"][0]["primary_status"];
+    assert_eq!(status["healthy"], false, "{status}");
 }

@@ -110,7 +110,9 @@ codes! {
     RecordsDiffer = "records.differ", Error,
         "a server serves other values or another TTL than the zone file (which server serves what)";
     RecordsFailoverSecondary = "records.failover-secondary", Warning,
-        "a failover pair of the zone file is answered with its secondary set: Route 53 does that only while the primary's health check fails (which servers)";
+        "a failover pair of the zone file is answered with its secondary set: Route 53 does that only while the primary's health check fails (which servers); with --health-status the check's status decides instead";
+    RecordsFailoverUnexpected = "records.failover-unexpected", Error,
+        "with --health-status: a failover pair is answered with its secondary set while Route 53 reports the primary's health check healthy";
     RecordsUnverified = "records.unverified", Warning,
         "a server gave no usable answer (timeout, no authority) for record sets of the zone file: one finding per server, with the count and the first ten";
     RecordsUnexpected = "records.unexpected", Warning,

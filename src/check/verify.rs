@@ -68,6 +68,12 @@ pub struct SetCheck {
     /// A failover pair's secondary set: answered only while the primary is unhealthy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary: Option<String>,
+    /// A failover pair's primary health check, by its name in the zone file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_check: Option<String>,
+    /// What Route 53 says of that check (`--health-status`): healthy or not, in its words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_status: Option<CheckStatus>,
     /// (server, address, what it serves)
     pub servers: Vec<(String, IpAddr, Served)>,
 }
@@ -78,6 +84,14 @@ impl SetCheck {
             .iter()
             .all(|(_, _, s)| matches!(s, Served::Same | Served::Matched { .. }))
     }
+}
+
+/// A health check's status as Route 53's checkers report it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckStatus {
+    pub healthy: bool,
+    /// "3 of 16 checkers report success", or why the status is not known.
+    pub report: String,
 }
 
 /// What one server's whole zone, when it gives it out, holds beyond the file.
@@ -502,10 +516,22 @@ fn set_check(group: &[(&RrKey, &RecordSet)]) -> SetCheck {
         data => presentation(data),
     };
     let routing = set.routing.as_ref().map(|r| r.policy.kind().to_string());
-    let secondary = group.iter().find_map(|(k, s)| {
-        (s.routing.as_ref()?.policy
-            == crate::zone::Policy::Failover(crate::zone::Failover::Secondary))
-        .then(|| k.set_id.clone())?
+    let of = |f: crate::zone::Failover| {
+        group
+            .iter()
+            .find(move |(_, s)| {
+                s.routing
+                    .as_ref()
+                    .is_some_and(|r| r.policy == crate::zone::Policy::Failover(f))
+            })
+            .copied()
+    };
+    let secondary = of(crate::zone::Failover::Secondary).and_then(|(k, _)| k.set_id.clone());
+    let primary_check = of(crate::zone::Failover::Primary).and_then(|(_, s)| {
+        match s.routing.as_ref()?.health_check.as_ref()? {
+            crate::zone::HealthRef::Named(n) => Some(n.clone()),
+            crate::zone::HealthRef::Id(_) => None,
+        }
     });
     SetCheck {
         name: key.name.to_ascii(),
@@ -531,6 +557,8 @@ fn set_check(group: &[(&RrKey, &RecordSet)]) -> SetCheck {
         ttl: set.ttl,
         routing,
         secondary,
+        primary_check,
+        primary_status: None,
         servers: Vec::new(),
     }
 }
@@ -619,19 +647,38 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
             .filter(|(_, _, s)| matches!(s, Served::Matched { sets } if sets.contains(secondary)))
             .map(|(n, a, _)| format!("{n} ({a})"))
             .collect();
-        if !on.is_empty() {
-            out.push(Finding {
+        if on.is_empty() {
+            continue;
+        }
+        let check = set.primary_check.as_deref().unwrap_or("(none)");
+        match &set.primary_status {
+            // Failing over as planned: the primary's check fails.
+            Some(status) if !status.healthy => {}
+            Some(status) => out.push(Finding {
+                code: Code::RecordsFailoverUnexpected,
+                severity: Code::RecordsFailoverUnexpected.severity(),
+                message: format!(
+                    "{} {} is answered with its failover secondary ({secondary}) by {}, but the primary's health check `{check}` is healthy ({})",
+                    set.name,
+                    set.rtype,
+                    on.join(", "),
+                    status.report
+                ),
+                servers: on,
+                fix: "Route 53 answers the secondary only while the primary's check fails: check that the primary set refers to that check (dns plan), and whether the servers have the current zone".into(),
+            }),
+            None => out.push(Finding {
                 code: Code::RecordsFailoverSecondary,
                 severity: Code::RecordsFailoverSecondary.severity(),
                 message: format!(
-                    "{} {} is answered with its failover secondary ({secondary}) by {}: Route 53 does so only while the primary's health check fails",
+                    "{} {} is answered with its failover secondary ({secondary}) by {}: Route 53 does so only while the primary's health check (`{check}`) fails",
                     set.name,
                     set.rtype,
                     on.join(", ")
                 ),
                 servers: on,
-                fix: "look at the primary's health check (Route 53 console or `aws route53 get-health-check-status`) and at the endpoint it checks".into(),
-            });
+                fix: "pass --health-status to read the check's status from Route 53, or look at it (`aws route53 get-health-check-status`) and at the endpoint it checks".into(),
+            }),
         }
     }
     for set in v.sets.iter().filter(|s| !s.all_same()) {

@@ -213,6 +213,10 @@ pub struct IamPolicyArgs {
     #[arg(long)]
     pub health_checks: bool,
 
+    /// Also allow `dns check --health-status` (GetHealthCheckStatus, and finding the checks)
+    #[arg(long)]
+    pub health_status: bool,
+
     #[command(flatten)]
     pub aws: AwsArgs,
 }
@@ -404,6 +408,11 @@ pub struct CheckArgs {
     /// With --resolvers: ask for every record set of the zone file, not only NAME
     #[arg(long, requires = "resolvers")]
     pub all_records: bool,
+
+    /// Read the health of failover primaries from Route 53 (GetHealthCheckStatus): a pair
+    /// answered by its secondary is then as planned only while the primary's check fails
+    #[arg(long)]
+    pub health_status: bool,
 
     /// Check again until nothing is wrong (delegation and every server's data), or time is up
     #[arg(long)]

@@ -152,13 +152,18 @@ async fn one_round(
             .take_while(|(k, _)| k.same_rrset(&plain))
             .any(|(k, _)| k.set_id.is_some());
     }
-    let verification = match &file {
+    let mut verification = match &file {
         Some((path, zone)) => {
             let servers = facts.zone_servers().to_vec();
             Some(verify::verify(&walker, zone, &path.display().to_string(), &servers, true).await)
         }
         None => None,
     };
+    if args.health_status
+        && let (Some(v), Some((_, zone))) = (verification.as_mut(), &file)
+    {
+        primary_statuses(args, zone, v).await?;
+    }
     let mut found = findings(&facts);
     if let Some(v) = &verification {
         found.extend(verify::findings(v));
@@ -448,6 +453,69 @@ fn zone_file(
         )));
     }
     Ok(Some((path, loaded.zone)))
+}
+
+/// `--health-status`: for each failover pair a server answered with its secondary, what Route 53
+/// says of the primary's health check (found as sync finds it: by its tags, or its `id`).
+async fn primary_statuses(
+    args: &CheckArgs,
+    zone: &Zone,
+    v: &mut verify::Verification,
+) -> Result<()> {
+    let wanted: Vec<usize> = v
+        .sets
+        .iter()
+        .enumerate()
+        .filter(|(_, set)| {
+            set.primary_check.is_some()
+                && set.secondary.as_ref().is_some_and(|sec| {
+                    set.servers.iter().any(|(_, _, s)| {
+                        matches!(s, verify::Served::Matched { sets } if sets.contains(sec))
+                    })
+                })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let client = Route53::connect(&options(&args.aws))
+        .await
+        .map_err(Error::Aws)?;
+    let zone_err = |source| Error::Provider {
+        zone: zone.origin.to_ascii(),
+        source,
+    };
+    let (_, ids) = client
+        .owned_checks(
+            &zone.origin,
+            zone.settings.private.is_some(),
+            &zone.settings.health_checks,
+        )
+        .await
+        .map_err(zone_err)?;
+    for i in wanted {
+        let set = &mut v.sets[i];
+        let Some(name) = set.primary_check.clone() else {
+            continue;
+        };
+        // Not known (no such check in Route 53 yet, or no status): the warning stays.
+        let named = crate::zone::HealthRef::Named(name.clone());
+        let Some(id) = ids.id(&named) else {
+            eprintln!(
+                "note: Route 53 has no health check `{name}` for {}: run dns sync",
+                zone.origin.to_ascii()
+            );
+            continue;
+        };
+        match client.health_status(id).await {
+            Ok((healthy, report)) => {
+                set.primary_status = Some(verify::CheckStatus { healthy, report })
+            }
+            Err(e) => eprintln!("note: health check `{name}` ({id}): {e}"),
+        }
+    }
+    Ok(())
 }
 
 /// The zone file of a private hosted zone that holds `qname`: `--zone-file` when it is one, else

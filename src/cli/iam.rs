@@ -23,7 +23,7 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
             .collect()
     };
     let (uses_checks, private) = uses(args);
-    let health = args.health_checks || uses_checks;
+    let health = args.health_checks || args.health_status || uses_checks;
     let actions = |scope: Scope| -> Vec<String> {
         OPERATIONS
             .iter()
@@ -35,6 +35,7 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
                         Need::CreateZone => args.allow_create_zone,
                         Need::HealthChecks => health,
                         Need::PrivateZones => private,
+                        Need::HealthStatus => args.health_status,
                     }
             })
             .map(|(op, ..)| format!("route53:{op}"))

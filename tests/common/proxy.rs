@@ -27,6 +27,8 @@ pub struct Faults {
     pub pending: usize,
     /// Check changes as Route 53 does before forwarding them.
     pub route53_checks: bool,
+    /// GetHealthCheckStatus reports every checker failing (moto always reports success).
+    pub checks_failing: bool,
     /// Before the first ChangeResourceRecordSets, send this change batch (XML) to the same zone:
     /// somebody else's change landing between plan and apply.
     pub concurrent_change: Option<String>,
@@ -150,6 +152,7 @@ pub fn operation(method: &hyper::Method, path: &str) -> &'static str {
         ("GET", [_, "healthcheck"]) => "ListHealthChecks",
         ("POST", [_, "healthcheck"]) => "CreateHealthCheck",
         ("GET", [_, "healthcheck", _]) => "GetHealthCheck",
+        ("GET", [_, "healthcheck", _, "status"]) => "GetHealthCheckStatus",
         ("POST", [_, "healthcheck", _]) => "UpdateHealthCheck",
         ("DELETE", [_, "healthcheck", _]) => "DeleteHealthCheck",
         ("POST", [_, "tags", "healthcheck"]) => "ListTagsForResources",
@@ -223,7 +226,7 @@ async fn handle(
         .unwrap_or_default();
     let op = operation(&method, &path);
 
-    let (fault, concurrent, checks, pending) = {
+    let (fault, concurrent, checks, rewrite) = {
         let mut st = state.lock().unwrap();
         *st.counts.entry(op.to_string()).or_default() += 1;
         if op == "ChangeResourceRecordSets" {
@@ -262,7 +265,13 @@ async fn handle(
             st.faults.pending -= 1;
             true
         };
-        (fault, concurrent, st.faults.route53_checks, pending)
+        let failing = op == "GetHealthCheckStatus" && st.faults.checks_failing;
+        (
+            fault,
+            concurrent,
+            st.faults.route53_checks,
+            pending || failing, // answers whose status is rewritten
+        )
     };
     if let Some((code, message)) = fault {
         let mut resp = error_response(code, message);
@@ -296,9 +305,13 @@ async fn handle(
     }
     let (status, resp_headers, mut bytes) =
         forward(&client, upstream, method, &path, &headers, body).await;
-    if pending {
+    if rewrite {
         let text = String::from_utf8_lossy(&bytes)
-            .replace("<Status>INSYNC</Status>", "<Status>PENDING</Status>");
+            .replace("<Status>INSYNC</Status>", "<Status>PENDING</Status>")
+            .replace(
+                "<Status>Success: HTTP Status Code: 200",
+                "<Status>Failure: HTTP Status Code: 503",
+            );
         bytes = Bytes::from(text);
     }
     let mut resp = Response::builder().status(status);

@@ -369,6 +369,43 @@ impl Route53 {
         Ok(())
     }
 
+    /// Whether Route 53 considers a check healthy: more than 18% of its checkers report success
+    /// (Route 53's rule), with the count in words.
+    pub async fn health_status(&self, id: &str) -> Result<(bool, String), ProviderError> {
+        self.limiter.acquire().await;
+        let out = self
+            .client
+            .get_health_check_status()
+            .health_check_id(id)
+            .send()
+            .await
+            .map_err(|e| api_error("GetHealthCheckStatus", e))?;
+        let reports: Vec<&str> = out
+            .health_check_observations()
+            .iter()
+            .filter_map(|o| o.status_report()?.status())
+            .collect();
+        if reports.is_empty() {
+            return Err(ProviderError::Invalid(format!(
+                "health check {id}: Route 53 reports no observations"
+            )));
+        }
+        let success = reports.iter().filter(|r| r.starts_with("Success")).count();
+        let healthy = success * 100 > reports.len() * 18;
+        let first_failure = reports
+            .iter()
+            .find(|r| !r.starts_with("Success"))
+            .map(|r| format!("; {}", r.chars().take(120).collect::<String>()))
+            .unwrap_or_default();
+        Ok((
+            healthy,
+            format!(
+                "{success} of {} checkers report success{first_failure}",
+                reports.len()
+            ),
+        ))
+    }
+
     pub async fn delete_health_check(&self, id: &str) -> Result<(), ProviderError> {
         self.limiter.acquire().await;
         self.client

@@ -354,6 +354,8 @@ pub enum Need {
     HealthChecks,
     /// Only for private zones (`$zone.private`).
     PrivateZones,
+    /// Only `dns check --health-status`.
+    HealthStatus,
 }
 
 /// Every Route 53 operation this client sends: its IAM action, what it can be scoped to, whether
@@ -385,6 +387,12 @@ pub const OPERATIONS: &[(&str, Scope, bool, Need)] = &[
         Need::PrivateZones,
     ),
     ("ListHealthChecks", Scope::Any, true, Need::HealthChecks),
+    (
+        "GetHealthCheckStatus",
+        Scope::HealthChecks,
+        true,
+        Need::HealthStatus,
+    ),
     (
         "ListTagsForResources",
         Scope::HealthChecks,
