@@ -18,24 +18,8 @@ fn setup() -> Option<(Moto, tempfile::TempDir)> {
     Some((moto, tempfile::tempdir().unwrap()))
 }
 
-fn run(url: &str, dir: &Path, args: &[&str]) -> Output {
-    moto::dns_at(url)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout:\n{}\nstderr:\n{}",
-        common::stdout(out),
-        common::stderr(out)
-    );
-    common::stdout(out)
-}
+use common::moto::run;
+use common::ok;
 
 const BASE: &str = "\
 $zone: {ttl: 300, ignore: ['_acme-challenge*']}

@@ -11,32 +11,14 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::Output;
 
 use common::moto::{self, Moto};
 use common::proxy::{Faults, Proxy};
 
 const ZONE: &str = "routed.example.com";
 
-fn run(url: &str, dir: &Path, args: &[&str]) -> Output {
-    moto::dns_at(url)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout:\n{}\nstderr:\n{}",
-        common::stdout(out),
-        common::stderr(out)
-    );
-    common::stdout(out)
-}
+use common::moto::run;
+use common::ok;
 
 /// One Route 53 REST request straight to moto, for what somebody else does to the account.
 fn route53(moto: &Moto, method: &str, path: &str, body: &str) -> String {

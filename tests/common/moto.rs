@@ -99,6 +99,11 @@ pub fn start_with(env: &[(&str, &str)]) -> Option<Moto> {
     panic!("moto_server did not start");
 }
 
+/// Runs `dns ARGS` in `dir` against the emulator at `url`.
+pub fn run(url: &str, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    dns_at(url).args(args).current_dir(dir).output().unwrap()
+}
+
 /// The `dns` binary pointed at an emulator, with test credentials and no instance metadata.
 pub fn dns_at(url: &str) -> std::process::Command {
     let mut cmd = super::dns();
