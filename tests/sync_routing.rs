@@ -251,7 +251,7 @@ fn every_routing_kind_and_its_health_checks_round_trip() {
     let out = run(&proxy.url(), dir.path(), &["plan"]);
     assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
     assert!(
-        common::stderr(&out).contains("cannot change its interval"),
+        common::stderr(&out).contains("cannot change a check's interval in place"),
         "{}",
         common::stderr(&out)
     );

@@ -160,7 +160,7 @@ async fn prepare(
             && let Err(what) = health::updatable(old, new)
         {
             return Err(zone_err(ProviderError::Invalid(format!(
-                "health check `{name}`: Route 53 cannot change {what} of an existing check; give the check a new name in the file (dns then creates it, moves the record sets to it, and deletes the old one)"
+                "health check `{name}`: Route 53 cannot change {what} in place; give the check a new name in the file (dns then creates it, moves the record sets to it, and deletes the old one)"
             ))));
         }
     }

@@ -166,16 +166,16 @@ fn check_type(c: &CheckConfig) -> HealthCheckType {
 /// type or the interval, nor add or remove an IP address); `Err` names what differs.
 pub fn updatable(old: &CheckConfig, new: &CheckConfig) -> Result<(), &'static str> {
     if check_type(old) != check_type(new) {
-        return Err("its type");
+        return Err("a check's type");
     }
     let interval = |c: &CheckConfig| c.endpoint.as_ref().map(|e| e.interval);
     if interval(old) != interval(new) {
-        return Err("its interval");
+        return Err("a check's interval");
     }
     // An IP address can be changed, but not added to or taken from an existing check.
     let has_ip = |c: &CheckConfig| c.endpoint.as_ref().is_some_and(|e| e.ip.is_some());
     if has_ip(old) != has_ip(new) {
-        return Err("whether it has an IP address");
+        return Err("whether a check has an IP address");
     }
     Ok(())
 }
@@ -449,15 +449,15 @@ mod tests {
         );
         assert_eq!(
             updatable(&base, &endpoint(Some("192.0.2.1"), 10, None)),
-            Err("its interval")
+            Err("a check's interval")
         );
         assert_eq!(
             updatable(&base, &endpoint(Some("192.0.2.1"), 30, Some("ok"))),
-            Err("its type")
+            Err("a check's type")
         );
         assert_eq!(
             updatable(&base, &endpoint(None, 30, None)),
-            Err("whether it has an IP address")
+            Err("whether a check has an IP address")
         );
     }
 
