@@ -49,10 +49,6 @@ impl HealthIds {
             None => HealthRef::Id(id.to_string()),
         }
     }
-
-    pub fn names(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.by_name.iter()
-    }
 }
 
 /// A routed set that refers to a health check that has no id yet.
