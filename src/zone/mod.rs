@@ -496,7 +496,7 @@ pub struct CheckConfig {
     /// A calculated check: the checks it combines (names in the file), and how many must be
     /// healthy.
     pub children: Vec<String>,
-    pub threshold: Option<u8>,
+    pub threshold: Option<u16>,
     /// Reports healthy when the check fails, and the other way round.
     pub inverted: bool,
 }

@@ -321,45 +321,14 @@ impl Loader {
                 .hint("e.g. `{type: HTTPS, host: www.example.com, path: /health}`");
             return None;
         };
-        let field = |name: &str| entries.iter().find(|(k, _)| k.scalar() == Some(name));
-        if let Some((_, id)) = field("id") {
-            if let Some((k, _)) = entries.iter().find(|(k, _)| k.scalar() != Some("id")) {
-                self.sink
-                    .error(k.pos, "health_check.id", "a check given by `id` is an existing one that the file refers to but does not configure")
-                    .hint("keep `id` alone to use a check managed elsewhere, or remove `id` to let dns create and own the check");
-                return None;
-            }
-            return match id.scalar().filter(|t| {
-                !t.is_empty()
-                    && t.len() <= 64
-                    && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            }) {
-                Some(id) => Some(HealthCheck::Existing(id.to_string())),
-                None => {
-                    self.sink
-                        .error(id.pos, "health_check.id", "`id` must be a Route 53 health check id")
-                        .hint("e.g. `id: 0b5b2c5e-1a2b-4c3d-8e9f-0123456789ab` (aws route53 list-health-checks)");
-                    None
-                }
-            };
+        let f = Fields(entries);
+        if let Some((_, id)) = f.get("id") {
+            return self.existing_check(&f, id);
         }
-        const KEYS: [&str; 11] = [
-            "type",
-            "host",
-            "ip",
-            "port",
-            "path",
-            "search_string",
-            "interval",
-            "failure_threshold",
-            "children",
-            "threshold",
-            "inverted",
-        ];
         let mut bad = false;
         for (k, _) in entries {
             let key = k.scalar().unwrap_or_default();
-            if !KEYS.contains(&key) {
+            if !CHECK_KEYS.contains(&key) {
                 self.sink
                     .error(
                         k.pos,
@@ -368,12 +337,12 @@ impl Loader {
                     )
                     .hint(format!(
                         "a health check has: id (alone), or {}",
-                        KEYS.join(", ")
+                        CHECK_KEYS.join(", ")
                     ));
                 bad = true;
             }
         }
-        let Some((type_key, type_node)) = field("type") else {
+        let Some((_, type_node)) = f.get("type") else {
             self.sink
                 .error(
                     node.pos,
@@ -395,36 +364,7 @@ impl Loader {
                 return None;
             }
         };
-        let _ = type_key;
-        let number = |loader: &mut Loader,
-                      key: &str,
-                      range: std::ops::RangeInclusive<u32>|
-         -> Option<Option<u32>> {
-            let (_, v) = field(key)?;
-            match v
-                .scalar()
-                .and_then(|t| t.parse::<u32>().ok())
-                .filter(|n| range.contains(n))
-            {
-                Some(n) => Some(Some(n)),
-                None => {
-                    loader
-                        .sink
-                        .error(
-                            v.pos,
-                            "health_check.invalid",
-                            format!(
-                                "`{key}` must be a whole number from {} to {}",
-                                range.start(),
-                                range.end()
-                            ),
-                        )
-                        .hint("see Route 53's CreateHealthCheck limits");
-                    Some(None)
-                }
-            }
-        };
-        let inverted = match field("inverted") {
+        let inverted = match f.get("inverted") {
             None => false,
             Some((_, v)) => match v.scalar() {
                 Some("true") => true,
@@ -437,106 +377,127 @@ impl Loader {
                 }
             },
         };
-        let endpoint_keys = [
-            "host",
-            "ip",
-            "port",
-            "path",
-            "search_string",
-            "interval",
-            "failure_threshold",
-        ];
-        if kind == CheckKind::Calculated {
-            for key in endpoint_keys {
-                if let Some((k, _)) = field(key) {
-                    self.sink
-                        .error(k.pos, "health_check.invalid", format!("a CALCULATED check has no `{key}`"))
-                        .hint("a calculated check combines `children` (names of other checks) with a `threshold`");
-                    bad = true;
-                }
-            }
-            let children: Vec<String> = match field("children").map(|(_, v)| &v.kind) {
-                Some(Kind::Seq(items)) if !items.is_empty() => {
-                    let mut names = Vec::new();
-                    for item in items {
-                        match item.scalar().filter(|n| valid_check_name(n)) {
-                            Some(n) => {
-                                self.child_refs.push((n.to_string(), item.pos));
-                                names.push(n.to_string());
-                            }
-                            None => {
-                                self.sink
-                                    .error(
-                                        item.pos,
-                                        "health_check.children",
-                                        "a child is the name of another check in `health_checks`",
-                                    )
-                                    .hint("e.g. `children: [seoul-alb, oregon-alb]`");
-                                bad = true;
-                            }
-                        }
-                    }
-                    names
-                }
-                _ => {
-                    self.sink
-                        .error(
-                            field("children").map_or(node.pos, |(k, _)| k.pos),
-                            "health_check.children",
-                            "a CALCULATED check needs `children`: a list of check names",
-                        )
-                        .hint("e.g. `children: [seoul-alb, oregon-alb]`");
-                    return None;
-                }
-            };
-            // A set: the order in the file carries no meaning (Route 53 keeps its own).
-            let mut children = children;
-            children.sort();
-            children.dedup();
-            let threshold = match number(self, "threshold", 0..=256) {
-                None => Some(children.len().min(256) as u8),
-                Some(Some(n)) if n as usize <= children.len() => Some(n.min(255) as u8),
-                Some(Some(_)) => {
-                    let (_, v) = field("threshold")?;
-                    self.sink
-                        .error(
-                            v.pos,
-                            "health_check.invalid",
-                            format!(
-                                "`threshold` is at most the number of children ({})",
-                                children.len()
-                            ),
-                        )
-                        .hint("the check is healthy when at least `threshold` children are");
-                    return None;
-                }
-                Some(None) => return None,
-            };
-            return (!bad).then_some(HealthCheck::Owned(CheckConfig {
-                kind,
-                endpoint: None,
-                children,
-                threshold,
-                inverted,
-            }));
-        }
-        for key in ["children", "threshold"] {
-            if let Some((k, _)) = field(key) {
+        // Keys of the other family are reported, each at its line.
+        let (foreign, why, hint) = if kind == CheckKind::Calculated {
+            (
+                &ENDPOINT_KEYS[..],
+                "a CALCULATED check has no",
+                "a calculated check combines `children` (names of other checks) with a `threshold`",
+            )
+        } else {
+            (
+                &["children", "threshold"][..],
+                "only a CALCULATED check has",
+                "set `type: CALCULATED` to combine other checks",
+            )
+        };
+        for key in foreign {
+            if let Some((k, _)) = f.get(key) {
                 self.sink
-                    .error(
-                        k.pos,
-                        "health_check.invalid",
-                        format!("`{key}` belongs to a CALCULATED check"),
-                    )
-                    .hint("set `type: CALCULATED` to combine other checks");
+                    .error(k.pos, "health_check.invalid", format!("{why} `{key}`"))
+                    .hint(hint);
                 bad = true;
             }
         }
-        let host = match field("host") {
+        let config = if kind == CheckKind::Calculated {
+            self.calculated_check(&f, node, inverted)?
+        } else {
+            self.endpoint_check(&f, kind, type_node, inverted)?
+        };
+        (!bad).then_some(HealthCheck::Owned(config))
+    }
+
+    /// `{id: …}`: an existing check, used and never changed.
+    fn existing_check(&mut self, f: &Fields, id: &Node) -> Option<HealthCheck> {
+        if let Some((k, _)) = f.0.iter().find(|(k, _)| k.scalar() != Some("id")) {
+            self.sink
+                .error(k.pos, "health_check.id", "a check given by `id` is an existing one that the file refers to but does not configure")
+                .hint("keep `id` alone to use a check managed elsewhere, or remove `id` to let dns create and own the check");
+            return None;
+        }
+        let valid = |t: &&str| {
+            !t.is_empty()
+                && t.len() <= 64
+                && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        };
+        match id.scalar().filter(valid) {
+            Some(id) => Some(HealthCheck::Existing(id.to_string())),
+            None => {
+                self.sink
+                    .error(id.pos, "health_check.id", "`id` must be a Route 53 health check id")
+                    .hint("e.g. `id: 0b5b2c5e-1a2b-4c3d-8e9f-0123456789ab` (aws route53 list-health-checks)");
+                None
+            }
+        }
+    }
+
+    /// A CALCULATED check: its children (a set of names, at most Route 53's 256) and threshold.
+    fn calculated_check(&mut self, f: &Fields, node: &Node, inverted: bool) -> Option<CheckConfig> {
+        let hint = "e.g. `children: [seoul-alb, oregon-alb]`";
+        let items = match f.get("children").map(|(_, v)| &v.kind) {
+            Some(Kind::Seq(items)) if !items.is_empty() && items.len() <= MAX_CHILDREN => items,
+            _ => {
+                self.sink
+                    .error(
+                        f.get("children").map_or(node.pos, |(k, _)| k.pos),
+                        "health_check.children",
+                        format!("a CALCULATED check needs `children`: a list of 1 to {MAX_CHILDREN} check names"),
+                    )
+                    .hint(hint);
+                return None;
+            }
+        };
+        let mut children = Vec::new();
+        let mut bad = false;
+        for item in items {
+            match item.scalar().filter(|n| valid_check_name(n)) {
+                Some(n) => {
+                    self.child_refs.push((n.to_string(), item.pos));
+                    children.push(n.to_string());
+                }
+                None => {
+                    self.sink
+                        .error(
+                            item.pos,
+                            "health_check.children",
+                            "a child is the name of another check in `health_checks`",
+                        )
+                        .hint(hint);
+                    bad = true;
+                }
+            }
+        }
+        if bad {
+            return None;
+        }
+        // A set: the order in the file carries no meaning (Route 53 keeps its own).
+        children.sort();
+        children.dedup();
+        let most = children.len() as u32;
+        let threshold = self.check_number(f, "threshold", 0..=most).ok()?;
+        Some(CheckConfig {
+            kind: CheckKind::Calculated,
+            endpoint: None,
+            threshold: Some(threshold.unwrap_or(most) as u16),
+            children,
+            inverted,
+        })
+    }
+
+    /// An HTTP, HTTPS or TCP check: where it connects and how.
+    fn endpoint_check(
+        &mut self,
+        f: &Fields,
+        kind: CheckKind,
+        type_node: &Node,
+        inverted: bool,
+    ) -> Option<CheckConfig> {
+        let host = match f.get("host") {
             None => None,
             Some((_, v)) => match v.scalar().and_then(|h| {
                 name::parse_target(&format!("{}.", h.trim_end_matches('.')), false).ok()
             }) {
+                // As Route 53 returns it: lower case, no final dot.
                 Some(n) => Some(n.to_ascii().trim_end_matches('.').to_ascii_lowercase()),
                 None => {
                     self.sink
@@ -546,7 +507,7 @@ impl Loader {
                 }
             },
         };
-        let ip = match field("ip") {
+        let ip = match f.get("ip") {
             None => None,
             Some((_, v)) => match v.scalar().and_then(|t| t.parse::<std::net::IpAddr>().ok()) {
                 Some(ip) => Some(ip),
@@ -577,69 +538,31 @@ impl Loader {
             CheckKind::Https => Some(443),
             _ => None,
         };
-        let port = match number(self, "port", 1..=65535) {
-            Some(Some(p)) => p as u16,
-            Some(None) => return None,
-            None => match default_port {
-                Some(p) => p,
-                None => {
-                    self.sink
-                        .error(
-                            type_node.pos,
-                            "health_check.invalid",
-                            "a TCP check needs a `port`",
-                        )
-                        .hint("e.g. `port: 5432`");
-                    return None;
-                }
-            },
+        let port = match (self.check_number(f, "port", 1..=65535).ok()?, default_port) {
+            (Some(p), _) | (None, Some(p)) => p as u16,
+            (None, None) => {
+                self.sink
+                    .error(
+                        type_node.pos,
+                        "health_check.invalid",
+                        "a TCP check needs a `port`",
+                    )
+                    .hint("e.g. `port: 5432`");
+                return None;
+            }
         };
         let http = matches!(kind, CheckKind::Http | CheckKind::Https);
-        let text = |loader: &mut Loader, key: &str, max: usize| -> Result<Option<String>, ()> {
-            let Some((k, v)) = field(key) else {
-                return Ok(None);
-            };
-            if !http {
-                loader
-                    .sink
-                    .error(
-                        k.pos,
-                        "health_check.invalid",
-                        format!("`{key}` belongs to HTTP and HTTPS checks"),
-                    )
-                    .hint("a TCP check only connects");
-                return Err(());
-            }
-            match v
-                .scalar()
-                .filter(|t| !t.is_empty() && t.len() <= max && !t.chars().any(char::is_control))
-            {
-                Some(t) => Ok(Some(t.to_string())),
-                None => {
-                    loader
-                        .sink
-                        .error(
-                            v.pos,
-                            "health_check.invalid",
-                            format!("`{key}` must be text of 1 to {max} characters"),
-                        )
-                        .hint("e.g. `path: /health`, `search_string: ok`");
-                    Err(())
-                }
-            }
-        };
-        let path = text(self, "path", 255).ok()?;
-        if let Some(p) = &path
+        let path = self.check_text(f, "path", http).ok()?;
+        if let (Some(p), Some((_, v))) = (&path, f.get("path"))
             && !p.starts_with('/')
         {
-            let (_, v) = field("path")?;
             self.sink
                 .error(v.pos, "health_check.invalid", "`path` starts with '/'")
                 .hint("e.g. `path: /health`");
             return None;
         }
-        let search_string = text(self, "search_string", 255).ok()?;
-        let interval = match field("interval") {
+        let search_string = self.check_text(f, "search_string", http).ok()?;
+        let interval = match f.get("interval") {
             None => 30,
             Some((_, v)) => match v.scalar() {
                 Some("10") => 10,
@@ -652,12 +575,8 @@ impl Loader {
                 }
             },
         };
-        let failure_threshold = match number(self, "failure_threshold", 1..=10) {
-            Some(Some(n)) => n as u8,
-            Some(None) => return None,
-            None => 3,
-        };
-        (!bad).then_some(HealthCheck::Owned(CheckConfig {
+        let failure_threshold = self.check_number(f, "failure_threshold", 1..=10).ok()?;
+        Some(CheckConfig {
             kind,
             endpoint: Some(Endpoint {
                 host,
@@ -666,12 +585,77 @@ impl Loader {
                 path,
                 search_string,
                 interval,
-                failure_threshold,
+                failure_threshold: failure_threshold.unwrap_or(3) as u8,
             }),
             children: Vec::new(),
             threshold: None,
             inverted,
-        }))
+        })
+    }
+
+    /// A whole number in `range` under `key`, if given; `Err` when reported.
+    fn check_number(
+        &mut self,
+        f: &Fields,
+        key: &str,
+        range: std::ops::RangeInclusive<u32>,
+    ) -> Result<Option<u32>, ()> {
+        let Some((_, v)) = f.get(key) else {
+            return Ok(None);
+        };
+        match v
+            .scalar()
+            .and_then(|t| t.parse::<u32>().ok())
+            .filter(|n| range.contains(n))
+        {
+            Some(n) => Ok(Some(n)),
+            None => {
+                self.sink
+                    .error(
+                        v.pos,
+                        "health_check.invalid",
+                        format!("`{key}` must be a whole number from {} to {}", range.start(), range.end()),
+                    )
+                    .hint(if key == "threshold" {
+                        "at most the number of children: the check is healthy when at least `threshold` children are"
+                    } else {
+                        "see Route 53's CreateHealthCheck limits"
+                    });
+                Err(())
+            }
+        }
+    }
+
+    /// Text of 1 to 255 characters under `key` (HTTP and HTTPS checks only), if given; `Err`
+    /// when reported.
+    fn check_text(&mut self, f: &Fields, key: &str, http: bool) -> Result<Option<String>, ()> {
+        let Some((k, v)) = f.get(key) else {
+            return Ok(None);
+        };
+        if !http {
+            self.sink
+                .error(
+                    k.pos,
+                    "health_check.invalid",
+                    format!("`{key}` belongs to HTTP and HTTPS checks"),
+                )
+                .hint("a TCP check only connects");
+            return Err(());
+        }
+        let valid = |t: &&str| !t.is_empty() && t.len() <= 255 && !t.chars().any(char::is_control);
+        match v.scalar().filter(valid) {
+            Some(t) => Ok(Some(t.to_string())),
+            None => {
+                self.sink
+                    .error(
+                        v.pos,
+                        "health_check.invalid",
+                        format!("`{key}` must be text of 1 to 255 characters"),
+                    )
+                    .hint("e.g. `path: /health`, `search_string: ok`");
+                Err(())
+            }
+        }
     }
 
     /// `$zone.private: {vpcs: [{id, region}]}`.
@@ -769,6 +753,44 @@ impl Loader {
             }
         }
         Some(out)
+    }
+}
+
+/// A health check's keys (`id` stands alone).
+const CHECK_KEYS: [&str; 11] = [
+    "type",
+    "host",
+    "ip",
+    "port",
+    "path",
+    "search_string",
+    "interval",
+    "failure_threshold",
+    "children",
+    "threshold",
+    "inverted",
+];
+
+/// The keys of HTTP, HTTPS and TCP checks.
+const ENDPOINT_KEYS: [&str; 7] = [
+    "host",
+    "ip",
+    "port",
+    "path",
+    "search_string",
+    "interval",
+    "failure_threshold",
+];
+
+/// Route 53's most children of a calculated check.
+const MAX_CHILDREN: usize = 256;
+
+/// A mapping's entries, looked up by key.
+struct Fields<'a>(&'a [(Node, Node)]);
+
+impl Fields<'_> {
+    fn get(&self, key: &str) -> Option<&(Node, Node)> {
+        self.0.iter().find(|(k, _)| k.scalar() == Some(key))
     }
 }
 
@@ -1060,6 +1082,35 @@ mod tests {
             ),
             ["routing.failover-unchecked"]
         );
+        // Route 53's limits for a calculated check are kept exactly: 256 children with a
+        // threshold of 256 (it did not fit the u8 the model first had), and no more children.
+        let checks = |n: usize, threshold: usize| {
+            let mut text = String::from("$zone:\n  health_checks:\n");
+            for i in 0..n {
+                text.push_str(&format!(
+                    "    c{i}: {{type: TCP, ip: 192.0.2.1, port: 22}}\n"
+                ));
+            }
+            let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+            text.push_str(&format!(
+                "    all: {{type: CALCULATED, children: [{}], threshold: {threshold}}}\n",
+                names.join(", ")
+            ));
+            load_str(Path::new("example.com.yaml"), &text)
+        };
+        let most = checks(256, 256);
+        assert!(most.is_valid(), "{:?}", most.diagnostics);
+        match most.zone.settings.health_checks.get("all") {
+            Some(HealthCheck::Owned(c)) => {
+                assert_eq!((c.children.len(), c.threshold), (256, Some(256)))
+            }
+            other => panic!("{other:?}"),
+        }
+        let found = |l: super::super::load::Loaded| -> Vec<&'static str> {
+            l.diagnostics.iter().map(|d| d.rule).collect()
+        };
+        assert_eq!(found(checks(257, 1)), ["health_check.children"]);
+        assert_eq!(found(checks(2, 3)), ["health_check.invalid"]);
         // Host names compare as Route 53 keeps them: lower case, no final dot.
         let zone = load_str(
             Path::new("example.com.yaml"),

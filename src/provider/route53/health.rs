@@ -95,7 +95,7 @@ pub fn from_live(c: &HealthCheckConfig, ids: &HealthIds) -> Result<CheckConfig, 
         children.sort();
         let threshold = c
             .health_threshold()
-            .and_then(|t| u8::try_from(t).ok())
+            .and_then(|t| u16::try_from(t).ok())
             .ok_or("no health threshold")?;
         return Ok(CheckConfig {
             kind,
