@@ -79,6 +79,18 @@ pub struct SetCheck {
 }
 
 impl SetCheck {
+    /// The servers (`name (address)`) that answered a failover pair with its secondary.
+    pub fn on_secondary(&self) -> Vec<String> {
+        let Some(secondary) = &self.secondary else {
+            return Vec::new();
+        };
+        self.servers
+            .iter()
+            .filter(|(_, _, s)| matches!(s, Served::Matched { sets } if sets.contains(secondary)))
+            .map(|(n, a, _)| format!("{n} ({a})"))
+            .collect()
+    }
+
     pub fn all_same(&self) -> bool {
         self.servers
             .iter()
@@ -563,6 +575,43 @@ fn set_check(group: &[(&RrKey, &RecordSet)]) -> SetCheck {
     }
 }
 
+/// A failover pair answered by its secondary: a warning, or with the primary's check status
+/// (`--health-status`) nothing while it fails and an error while it is healthy.
+fn failover_finding(set: &SetCheck) -> Option<Finding> {
+    let secondary = set.secondary.as_deref()?;
+    let on = set.on_secondary();
+    if on.is_empty() {
+        return None;
+    }
+    let check = set.primary_check.as_deref().unwrap_or("(none)");
+    let what = format!(
+        "{} {} is answered with its failover secondary ({secondary}) by {}",
+        set.name,
+        set.rtype,
+        on.join(", ")
+    );
+    let (code, message, fix) = match &set.primary_status {
+        // Failing over as planned: the primary's check fails.
+        Some(status) if !status.healthy => return None,
+        Some(status) => (
+            Code::RecordsFailoverUnexpected,
+            format!(
+                "{what}, but the primary's health check `{check}` is healthy ({})",
+                status.report
+            ),
+            "Route 53 answers the secondary only while the primary's check fails: check that the primary set refers to that check (dns plan), and whether the servers have the current zone",
+        ),
+        None => (
+            Code::RecordsFailoverSecondary,
+            format!(
+                "{what}: Route 53 does so only while the primary's health check (`{check}`) fails"
+            ),
+            "pass --health-status to read the check's status from Route 53, or look at it (`aws route53 get-health-check-status`) and at the endpoint it checks",
+        ),
+    };
+    Some(Finding::new(code, message, on, fix.into()))
+}
+
 /// How much a zone transfer may bring: ten times the records of the file, and 100,000 more, and
 /// at most 256 MiB. An endless transfer is stopped there, not held in memory.
 pub fn transfer_limits(file_sets: usize) -> TransferLimits {
@@ -637,50 +686,7 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
             fix: "add them to the zone file if they belong, or run `dns sync` to delete them (sync deletes what the file lacks, except names under `ignore:`)".into(),
         });
     }
-    for set in &v.sets {
-        let Some(secondary) = &set.secondary else {
-            continue;
-        };
-        let on: Vec<String> = set
-            .servers
-            .iter()
-            .filter(|(_, _, s)| matches!(s, Served::Matched { sets } if sets.contains(secondary)))
-            .map(|(n, a, _)| format!("{n} ({a})"))
-            .collect();
-        if on.is_empty() {
-            continue;
-        }
-        let check = set.primary_check.as_deref().unwrap_or("(none)");
-        match &set.primary_status {
-            // Failing over as planned: the primary's check fails.
-            Some(status) if !status.healthy => {}
-            Some(status) => out.push(Finding {
-                code: Code::RecordsFailoverUnexpected,
-                severity: Code::RecordsFailoverUnexpected.severity(),
-                message: format!(
-                    "{} {} is answered with its failover secondary ({secondary}) by {}, but the primary's health check `{check}` is healthy ({})",
-                    set.name,
-                    set.rtype,
-                    on.join(", "),
-                    status.report
-                ),
-                servers: on,
-                fix: "Route 53 answers the secondary only while the primary's check fails: check that the primary set refers to that check (dns plan), and whether the servers have the current zone".into(),
-            }),
-            None => out.push(Finding {
-                code: Code::RecordsFailoverSecondary,
-                severity: Code::RecordsFailoverSecondary.severity(),
-                message: format!(
-                    "{} {} is answered with its failover secondary ({secondary}) by {}: Route 53 does so only while the primary's health check (`{check}`) fails",
-                    set.name,
-                    set.rtype,
-                    on.join(", ")
-                ),
-                servers: on,
-                fix: "pass --health-status to read the check's status from Route 53, or look at it (`aws route53 get-health-check-status`) and at the endpoint it checks".into(),
-            }),
-        }
-    }
+    out.extend(v.sets.iter().filter_map(failover_finding));
     for set in v.sets.iter().filter(|s| !s.all_same()) {
         let missing: Vec<String> = set
             .servers

@@ -19,7 +19,7 @@ use super::zonefiles::{load_file, render_diagnostics};
 use crate::check::{self, caches, findings, verify};
 use crate::error::{Error, Result};
 use crate::provider::route53::Route53;
-use crate::report::check::{Trace, escape, not_reached, render_text};
+use crate::report::check::{Trace, escape, not_reached, render_finding, render_text};
 use crate::walk::{self, Config, Walker, hints};
 use crate::zone::Zone;
 use crate::zone::name;
@@ -466,14 +466,7 @@ async fn primary_statuses(
         .sets
         .iter()
         .enumerate()
-        .filter(|(_, set)| {
-            set.primary_check.is_some()
-                && set.secondary.as_ref().is_some_and(|sec| {
-                    set.servers.iter().any(|(_, _, s)| {
-                        matches!(s, verify::Served::Matched { sets } if sets.contains(sec))
-                    })
-                })
-        })
+        .filter(|(_, set)| set.primary_check.is_some() && !set.on_secondary().is_empty())
         .map(|(i, _)| i)
         .collect();
     if wanted.is_empty() {
@@ -557,6 +550,47 @@ fn private_zone_file(
     Ok(Some((path, loaded.zone)))
 }
 
+/// One finding per answer of the VPC resolver that is not what the zone file says.
+fn private_findings(
+    answers: &[caches::CacheAnswer],
+    path: &std::path::Path,
+) -> Vec<check::Finding> {
+    let mut found = Vec::new();
+    for a in answers {
+        let (code, what) = match a.state {
+            caches::CacheState::Current => continue,
+            caches::CacheState::Stale => (
+                check::Code::RecordsDiffer,
+                format!("answers [{}]", a.values.join(", ")),
+            ),
+            caches::CacheState::Missing => (
+                check::Code::RecordsNotServed,
+                format!(
+                    "has no such record set ({})",
+                    a.rcode.as_deref().unwrap_or("-")
+                ),
+            ),
+            caches::CacheState::NoAnswer => (
+                check::Code::RecordsUnverified,
+                "gave no usable answer".to_string(),
+            ),
+        };
+        found.push(check::Finding::new(
+            code,
+            format!(
+                "{} {}: resolver {} {what}, but {} says otherwise",
+                a.name,
+                a.rtype,
+                a.resolver,
+                path.display()
+            ),
+            vec![a.resolver.clone()],
+            "sync the zone (dns sync), check that the resolver's VPC is associated with the private zone, and that a newer answer is not cached (TTL)".into(),
+        ));
+    }
+    found
+}
+
 /// `dns check` on a name of a private hosted zone: Route 53 answers it only to resolvers inside
 /// its VPCs, so the root servers cannot lead there. The resolvers given (a VPC's resolver) are
 /// asked for NAME, or with `--all-records` every record set of the file, and compared with it.
@@ -619,39 +653,7 @@ fn check_private(
     }
     let timeout = Duration::from_millis(args.timeout.max(1));
     let answers = runtime()?.block_on(caches::ask(&resolvers, &questions, timeout));
-    let mut found = Vec::new();
-    for a in &answers {
-        let (code, what) = match a.state {
-            caches::CacheState::Current => continue,
-            caches::CacheState::Stale => (
-                check::Code::RecordsDiffer,
-                format!("answers [{}]", a.values.join(", ")),
-            ),
-            caches::CacheState::Missing => (
-                check::Code::RecordsNotServed,
-                format!(
-                    "has no such record set ({})",
-                    a.rcode.as_deref().unwrap_or("-")
-                ),
-            ),
-            caches::CacheState::NoAnswer => (
-                check::Code::RecordsUnverified,
-                "gave no usable answer".to_string(),
-            ),
-        };
-        found.push(check::Finding::new(
-            code,
-            format!(
-                "{} {}: resolver {} {what}, but {} says otherwise",
-                a.name,
-                a.rtype,
-                a.resolver,
-                path.display()
-            ),
-            vec![a.resolver.clone()],
-            "sync the zone (dns sync), check that the resolver's VPC is associated with the private zone, and that a newer answer is not cached (TTL)".into(),
-        ));
-    }
+    let found = private_findings(&answers, path);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let werr = |source| Error::Write {
         path: "<stdout>".into(),
@@ -695,15 +697,7 @@ fn check_private(
             .map_err(werr)?;
         }
         for f in &found {
-            writeln!(
-                out,
-                "{}: {}
-  fix: {}",
-                style.error(&format!("error {}", f.code)),
-                escape(&f.message),
-                f.fix
-            )
-            .map_err(werr)?;
+            render_finding(&mut out, f, style).map_err(werr)?;
         }
         if found.is_empty() {
             writeln!(out, "{}", style.ok("no problems found")).map_err(werr)?;

@@ -704,13 +704,7 @@ async fn verify_applied(walker: &Walker, plan: &Plan, desired: &Zone, style: Sty
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{origin}: verify: {}", v.summary());
     for f in &found {
-        let _ = writeln!(
-            out,
-            "{}: {}\n  fix: {}",
-            style.error(&format!("error {}", f.code)),
-            crate::report::check::escape(&f.message),
-            f.fix
-        );
+        let _ = crate::report::check::render_finding(&mut out, f, style);
     }
     if found.is_empty() {
         Ok(())

@@ -322,12 +322,17 @@ pub fn render_text(
         }
     }
     for finding in findings {
-        let label = match finding.severity {
-            Severity::Error => style.error(&format!("error {}", finding.code)),
-            Severity::Warning => style.warning(&format!("warning {}", finding.code)),
-        };
-        writeln!(out, "{label}: {}", escape(&finding.message))?;
-        writeln!(out, "  fix: {}", escape(&finding.fix))?;
+        render_finding(out, finding, style)?;
     }
     Ok(())
+}
+
+/// One finding: its severity and code, the message (network text escaped) and the fix.
+pub fn render_finding(out: &mut impl Write, finding: &Finding, style: Style) -> io::Result<()> {
+    let label = match finding.severity {
+        Severity::Error => style.error(&format!("error {}", finding.code)),
+        Severity::Warning => style.warning(&format!("warning {}", finding.code)),
+    };
+    writeln!(out, "{label}: {}", escape(&finding.message))?;
+    writeln!(out, "  fix: {}", escape(&finding.fix))
 }

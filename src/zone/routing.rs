@@ -127,7 +127,48 @@ impl Loader {
                 return Err(());
             }
         };
-        let policy = match kind {
+        let policy = self.policy(kind, value)?;
+        if policy == Policy::MultiValue && (is_alias || rtype == RType::CNAME) {
+            let what = if is_alias { "ALIAS" } else { "CNAME" };
+            self.sink
+                .error(
+                    policy_pos,
+                    "routing.multivalue",
+                    format!("Route 53 has no multivalue answer {what} records"),
+                )
+                .hint("use weighted sets (`weight`) to spread answers over several targets");
+            return Err(());
+        }
+        let health_check = match keys.health_check {
+            None => None,
+            Some((_, node)) => match node.scalar().filter(|n| valid_check_name(n)) {
+                Some(n) => Some(HealthRef::Named(n.to_string())),
+                None => {
+                    self.sink
+                        .error(
+                            node.pos,
+                            "health_check.name",
+                            "`health_check` names a check under `$zone.health_checks`",
+                        )
+                        .hint("e.g. `health_check: seoul-alb`");
+                    return Err(());
+                }
+            },
+        };
+        Ok(Some(Routed {
+            set_id,
+            routing: Routing {
+                policy,
+                health_check,
+            },
+            policy_pos,
+            health_pos: keys.health_check.map(|(_, n)| n.pos),
+        }))
+    }
+
+    /// The value of a routing key (`kind` is one of the routing keys).
+    fn policy(&mut self, kind: &str, value: &Node) -> Result<Policy, ()> {
+        Ok(match kind {
             "weight" => match value.scalar().and_then(|t| t.parse::<u8>().ok()) {
                 Some(w) => Policy::Weighted(w),
                 None => {
@@ -166,43 +207,7 @@ impl Loader {
                     return Err(());
                 }
             },
-        };
-        if policy == Policy::MultiValue && (is_alias || rtype == RType::CNAME) {
-            let what = if is_alias { "ALIAS" } else { "CNAME" };
-            self.sink
-                .error(
-                    policy_pos,
-                    "routing.multivalue",
-                    format!("Route 53 has no multivalue answer {what} records"),
-                )
-                .hint("use weighted sets (`weight`) to spread answers over several targets");
-            return Err(());
-        }
-        let health_check = match keys.health_check {
-            None => None,
-            Some((_, node)) => match node.scalar().filter(|n| valid_check_name(n)) {
-                Some(n) => Some(HealthRef::Named(n.to_string())),
-                None => {
-                    self.sink
-                        .error(
-                            node.pos,
-                            "health_check.name",
-                            "`health_check` names a check under `$zone.health_checks`",
-                        )
-                        .hint("e.g. `health_check: seoul-alb`");
-                    return Err(());
-                }
-            },
-        };
-        Ok(Some(Routed {
-            set_id,
-            routing: Routing {
-                policy,
-                health_check,
-            },
-            policy_pos,
-            health_pos: keys.health_check.map(|(_, n)| n.pos),
-        }))
+        })
     }
 
     fn geo(&mut self, node: &Node) -> Result<Geo, ()> {
