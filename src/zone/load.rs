@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::diag::{Diagnostic, Pos, Sink};
 use super::name::{self, NameError};
-use super::routing::{RoutingKeys, SetView};
+use super::routing::{ROUTING_KEYS, RoutingKeys, SetView};
 use super::tree::{self, Kind, Node};
 use super::{Name, RData, RType, RecordSet, RrKey, Settings, Zone};
 
@@ -421,30 +421,7 @@ impl Loader {
                 "octodns" => octodns = Some(field),
                 other => {
                     unknown_keys = true;
-                    let known = [
-                        "type",
-                        "ttl",
-                        "value",
-                        "values",
-                        "set_id",
-                        "weight",
-                        "failover",
-                        "region",
-                        "multivalue",
-                        "health_check",
-                    ];
-                    let hint = match suggest(other, &known) {
-                        _ if other == "dynamic" => "octoDNS dynamic records have no place in dns: write Route 53 routed sets, one record per set with `set_id` and `weight`, `geo`, `region` or `failover` (see the README)".to_string(),
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "a record has type, ttl and value (one) or values (a list); a routed set also set_id and one of weight, failover, region, geo, multivalue".to_string(),
-                    };
-                    self.sink
-                        .error(
-                            key.pos,
-                            "record.unknown-key",
-                            format!("unknown record key `{other}`"),
-                        )
-                        .hint(hint);
+                    self.unknown_record_key(other, key.pos);
                 }
             }
         }
@@ -578,6 +555,26 @@ impl Loader {
         });
     }
 
+    /// `record.unknown-key`, with the nearest known key or what the record keys are.
+    fn unknown_record_key(&mut self, key: &str, pos: Pos) {
+        let known: Vec<&str> = ["type", "ttl", "value", "values"]
+            .into_iter()
+            .chain(ROUTING_KEYS)
+            .collect();
+        let hint = match suggest(key, &known) {
+            _ if key == "dynamic" => "octoDNS dynamic records have no place in dns: write Route 53 routed sets, one record per set with `set_id` and `weight`, `geo`, `region` or `failover` (see the README)".to_string(),
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "a record has type, ttl and value (one) or values (a list); a routed set also set_id and one of weight, failover, region, geo, multivalue".to_string(),
+        };
+        self.sink
+            .error(
+                pos,
+                "record.unknown-key",
+                format!("unknown record key `{key}`"),
+            )
+            .hint(hint);
+    }
+
     /// A record's `octodns:` block: whether the record is `ignored`; `None` (reported) for what
     /// dns cannot honour, which it never accepts silently.
     fn octodns(&mut self, node: &Node) -> Option<bool> {
@@ -676,112 +673,9 @@ impl Loader {
         let mut keep = vec![true; self.entries.len()];
         let mut health_refs = Vec::new();
         for indices in by_name.values() {
-            // Per type: the entries kept, in file order.
-            let mut seen: BTreeMap<RType, Vec<usize>> = BTreeMap::new();
-            for &i in indices {
-                let e = &self.entries[i];
-                let same = seen.get(&e.key.rtype).and_then(|kept| {
-                    kept.iter().copied().find(|&k| {
-                        let other = &self.entries[k];
-                        other.key.set_id == e.key.set_id
-                            || other.key.set_id.is_none() != e.key.set_id.is_none()
-                    })
-                });
-                let Some(first) = same else {
-                    seen.entry(e.key.rtype).or_default().push(i);
-                    continue;
-                };
-                keep[i] = false;
-                let other = &self.entries[first];
-                let owner = name::relative(&e.key.name, &self.zone.origin);
-                if other.key.set_id.is_none() != e.key.set_id.is_none() {
-                    self.sink
-                        .error(
-                            e.type_pos,
-                            "routing.mixed",
-                            format!(
-                                "'{owner}' has a plain {} record set and routed ones (with `set_id`)",
-                                e.key.rtype
-                            ),
-                        )
-                        .hint("Route 53 answers a name and type from one plain set or from routed sets: give every record of it a `set_id` and routing key, or none");
-                    continue;
-                }
-                let shown = if e.set.data.is_alias() || other.set.data.is_alias() {
-                    "an ALIAS record takes the place of the A (or AAAA) record set; keep one of them"
-                } else if e.key.set_id.is_some() {
-                    "each routed set of a name and type has its own `set_id`"
-                } else {
-                    "put all values in one `values` list"
-                };
-                self.sink
-                    .error(
-                        e.type_pos,
-                        "record.duplicate-type",
-                        format!(
-                            "a second {} record set{} for '{owner}'",
-                            e.key.rtype,
-                            e.key
-                                .set_id
-                                .as_deref()
-                                .map(|s| format!(" with set_id {s}"))
-                                .unwrap_or_default()
-                        ),
-                    )
-                    .hint(shown);
-            }
-            for (rtype, kept) in &seen {
-                let sets: Vec<SetView> = kept
-                    .iter()
-                    .filter_map(|&i| {
-                        let e = &self.entries[i];
-                        let (policy_pos, health_pos) = e.routed?;
-                        Some(SetView {
-                            set_id: e.key.set_id.clone()?,
-                            routing: e.set.routing.clone()?,
-                            policy_pos,
-                            health_pos,
-                            evaluates_target: matches!(
-                                &e.set.data,
-                                super::RData::Alias(a) if a.evaluate_target_health
-                            ),
-                        })
-                    })
-                    .collect();
-                for s in &sets {
-                    if let (Some(super::HealthRef::Named(n)), Some(pos)) =
-                        (&s.routing.health_check, s.health_pos)
-                    {
-                        health_refs.push((n.clone(), pos));
-                    }
-                }
-                if !sets.is_empty() {
-                    let owner = name::relative(&self.entries[kept[0]].key.name, &self.zone.origin);
-                    self.routed_group(&owner, *rtype, &sets);
-                }
-            }
-            if let Some(c) = seen.get(&RType::CNAME).and_then(|v| v.first().copied())
-                && seen.len() > 1
-            {
-                let e = &self.entries[c];
-                let others: Vec<_> = seen
-                    .keys()
-                    .filter(|t| **t != RType::CNAME)
-                    .map(|t| t.as_str())
-                    .collect();
-                self.sink
-                    .error(
-                        e.type_pos,
-                        "cname.coexist",
-                        format!(
-                            "a CNAME cannot stand beside other records ({}) at the same name",
-                            others.join(", ")
-                        ),
-                    )
-                    .hint(
-                        "RFC 1034 §3.6.2: give the name either a CNAME or other records, not both",
-                    );
-            }
+            let seen = self.distinct_sets(indices, &mut keep);
+            self.routed_rules(&seen, &mut health_refs);
+            self.cname_beside_others(&seen);
         }
         self.check_references(&health_refs);
         self.occlusion();
@@ -793,6 +687,133 @@ impl Loader {
         Loaded {
             zone: self.zone,
             diagnostics: self.sink.into_sorted(),
+        }
+    }
+
+    /// The record sets at one name (`indices`, in file order) that are kept, per type: a
+    /// second set of a type (or of a type and set id) and a plain set beside routed ones are
+    /// reported and dropped from `keep`.
+    fn distinct_sets(
+        &mut self,
+        indices: &[usize],
+        keep: &mut [bool],
+    ) -> BTreeMap<RType, Vec<usize>> {
+        // Per type: the entries kept, in file order.
+        let mut seen: BTreeMap<RType, Vec<usize>> = BTreeMap::new();
+        for &i in indices {
+            let e = &self.entries[i];
+            let same = seen.get(&e.key.rtype).and_then(|kept| {
+                kept.iter().copied().find(|&k| {
+                    let other = &self.entries[k];
+                    other.key.set_id == e.key.set_id
+                        || other.key.set_id.is_none() != e.key.set_id.is_none()
+                })
+            });
+            let Some(first) = same else {
+                seen.entry(e.key.rtype).or_default().push(i);
+                continue;
+            };
+            keep[i] = false;
+            let other = &self.entries[first];
+            let owner = name::relative(&e.key.name, &self.zone.origin);
+            if other.key.set_id.is_none() != e.key.set_id.is_none() {
+                self.sink
+                    .error(
+                        e.type_pos,
+                        "routing.mixed",
+                        format!(
+                            "'{owner}' has a plain {} record set and routed ones (with `set_id`)",
+                            e.key.rtype
+                        ),
+                    )
+                    .hint("Route 53 answers a name and type from one plain set or from routed sets: give every record of it a `set_id` and routing key, or none");
+                continue;
+            }
+            let shown = if e.set.data.is_alias() || other.set.data.is_alias() {
+                "an ALIAS record takes the place of the A (or AAAA) record set; keep one of them"
+            } else if e.key.set_id.is_some() {
+                "each routed set of a name and type has its own `set_id`"
+            } else {
+                "put all values in one `values` list"
+            };
+            self.sink
+                .error(
+                    e.type_pos,
+                    "record.duplicate-type",
+                    format!(
+                        "a second {} record set{} for '{owner}'",
+                        e.key.rtype,
+                        e.key
+                            .set_id
+                            .as_deref()
+                            .map(|s| format!(" with set_id {s}"))
+                            .unwrap_or_default()
+                    ),
+                )
+                .hint(shown);
+        }
+        seen
+    }
+
+    /// The rules across the routed sets of each type at one name; collects their health checks.
+    fn routed_rules(
+        &mut self,
+        seen: &BTreeMap<RType, Vec<usize>>,
+        health_refs: &mut Vec<(String, Pos)>,
+    ) {
+        for (rtype, kept) in seen {
+            let sets: Vec<SetView> = kept
+                .iter()
+                .filter_map(|&i| {
+                    let e = &self.entries[i];
+                    let (policy_pos, health_pos) = e.routed?;
+                    Some(SetView {
+                        set_id: e.key.set_id.clone()?,
+                        routing: e.set.routing.clone()?,
+                        policy_pos,
+                        health_pos,
+                        evaluates_target: matches!(
+                            &e.set.data,
+                            super::RData::Alias(a) if a.evaluate_target_health
+                        ),
+                    })
+                })
+                .collect();
+            for s in &sets {
+                if let (Some(super::HealthRef::Named(n)), Some(pos)) =
+                    (&s.routing.health_check, s.health_pos)
+                {
+                    health_refs.push((n.clone(), pos));
+                }
+            }
+            if !sets.is_empty() {
+                let owner = name::relative(&self.entries[kept[0]].key.name, &self.zone.origin);
+                self.routed_group(&owner, *rtype, &sets);
+            }
+        }
+    }
+
+    /// A CNAME cannot stand beside other types at its name (RFC 1034 §3.6.2).
+    fn cname_beside_others(&mut self, seen: &BTreeMap<RType, Vec<usize>>) {
+        if let Some(c) = seen.get(&RType::CNAME).and_then(|v| v.first().copied())
+            && seen.len() > 1
+        {
+            let e = &self.entries[c];
+            let others: Vec<_> = seen
+                .keys()
+                .filter(|t| **t != RType::CNAME)
+                .map(|t| t.as_str())
+                .collect();
+            self.sink
+                .error(
+                    e.type_pos,
+                    "cname.coexist",
+                    format!(
+                        "a CNAME cannot stand beside other records ({}) at the same name",
+                        others.join(", ")
+                    ),
+                )
+                .hint("RFC 1034 §3.6.2: give the name either a CNAME or other records, not both");
         }
     }
 

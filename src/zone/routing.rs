@@ -24,15 +24,25 @@ pub(super) struct RoutingKeys<'a> {
     pub health_check: Option<(Pos, &'a Node)>,
 }
 
+/// The keys of a routed set, beside a record's `type`, `ttl` and `value(s)`: `set_id`, the
+/// routing keys (one per set), `health_check`.
+pub(super) const ROUTING_KEYS: [&str; 7] = [
+    "set_id",
+    "weight",
+    "failover",
+    "region",
+    "geo",
+    "multivalue",
+    "health_check",
+];
+
 impl<'a> RoutingKeys<'a> {
-    /// Takes `key` if it is a routing key.
+    /// Takes `key` if it is one of [`ROUTING_KEYS`].
     pub fn take(&mut self, key: &'a str, pos: Pos, value: &'a Node) -> bool {
         match key {
             "set_id" => self.set_id = Some((pos, value)),
-            "weight" | "failover" | "region" | "geo" | "multivalue" => {
-                self.policies.push((key, pos, value))
-            }
             "health_check" => self.health_check = Some((pos, value)),
+            k if ROUTING_KEYS.contains(&k) => self.policies.push((key, pos, value)),
             _ => return false,
         }
         true
