@@ -82,10 +82,15 @@ impl Loader {
         is_alias: bool,
     ) -> Result<Option<Routed>, ()> {
         let Some((set_pos, set_node)) = keys.set_id else {
-            if let Some(&(key, pos, _)) = keys.policies.first() {
+            if let Some(&(key, pos, value)) = keys.policies.first() {
+                let hint = if is_octodns_geo(key, value) {
+                    OCTODNS_GEO_HINT
+                } else {
+                    "each routed set of a name has its own `set_id`, e.g. `set_id: blue`"
+                };
                 self.sink
                     .error(pos, "routing.set-id", format!("`{key}` needs a `set_id`"))
-                    .hint("each routed set of a name has its own `set_id`, e.g. `set_id: blue`");
+                    .hint(hint);
                 return Err(());
             }
             if let Some((pos, _)) = keys.health_check {
@@ -232,6 +237,16 @@ impl Loader {
                 .hint(hint);
             return Err(());
         };
+        if is_octodns_geo("geo", node) {
+            self.sink
+                .error(
+                    node.pos,
+                    "routing.geo",
+                    "octoDNS's older geo record (locations → values) is not read",
+                )
+                .hint(OCTODNS_GEO_HINT);
+            return Err(());
+        }
         let mut geo = Geo {
             continent: None,
             country: None,
@@ -770,6 +785,15 @@ impl Loader {
         Some(out)
     }
 }
+
+/// octoDNS's older geo records: `geo: {AF: [values], NA-US-CA: [values]}` on a plain record.
+fn is_octodns_geo(key: &str, value: &Node) -> bool {
+    key == "geo"
+        && matches!(&value.kind, Kind::Map(entries)
+            if entries.iter().any(|(_, v)| matches!(v.kind, Kind::Seq(_))))
+}
+
+const OCTODNS_GEO_HINT: &str = "this is octoDNS's older geo record (locations → values): write one routed set per location, e.g. `- {type: A, set_id: africa, geo: {continent: AF}, value: …}` and `- {type: A, set_id: default, geo: {country: '*'}, value: …}` for the record's own value";
 
 /// A health check's keys (`id` stands alone).
 const CHECK_KEYS: [&str; 11] = [
