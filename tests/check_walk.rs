@@ -988,6 +988,21 @@ fn a_private_zone_is_not_walked_from_the_root_but_asked_of_the_given_resolver() 
     };
     let out = ask(&["--all-records"]);
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let text = common::dns()
+        .args(["check", "hive.test", "--resolvers", &resolver])
+        .args(lab.args())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let shown = common::stdout(&text);
+    assert!(
+        shown.contains("hive.test. is a private hosted zone (VPCs vpc-0abc1234 (ap-northeast-2))")
+            && shown.contains(&format!(
+                "hive.test. A from {resolver}: as the file says [192.0.2.10]"
+            ))
+            && shown.contains("no problems found"),
+        "{shown}"
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["private"], true);
     assert_eq!(json["answers"].as_array().unwrap().len(), 2, "{json:#}");

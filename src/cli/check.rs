@@ -591,6 +591,40 @@ fn private_findings(
     found
 }
 
+/// The private-zone check as text: what was asked, each answer, the findings.
+fn render_private(
+    out: &mut impl Write,
+    head: &str,
+    answers: &[caches::CacheAnswer],
+    found: &[check::Finding],
+    style: Style,
+) -> std::io::Result<()> {
+    writeln!(out, "{head}")?;
+    for a in answers {
+        let state = match a.state {
+            caches::CacheState::Current => style.ok("as the file says"),
+            caches::CacheState::Stale => style.error("differs"),
+            caches::CacheState::Missing => style.error("missing"),
+            caches::CacheState::NoAnswer => style.warning("no answer"),
+        };
+        writeln!(
+            out,
+            "{} {} from {}: {state} [{}]",
+            escape(&a.name),
+            a.rtype,
+            escape(&a.resolver),
+            escape(&a.values.join(", "))
+        )?;
+    }
+    for f in found {
+        render_finding(out, f, style)?;
+    }
+    if found.is_empty() {
+        writeln!(out, "{}", style.ok("no problems found"))?;
+    }
+    Ok(())
+}
+
 /// `dns check` on a name of a private hosted zone: Route 53 answers it only to resolvers inside
 /// its VPCs, so the root servers cannot lead there. The resolvers given (a VPC's resolver) are
 /// asked for NAME, or with `--all-records` every record set of the file, and compared with it.
@@ -670,38 +704,14 @@ fn check_private(
         serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| werr(e.into()))?;
         writeln!(out).map_err(werr)?;
     } else {
-        writeln!(
-            out,
+        let head = format!(
             ";; {zone_text} is a private hosted zone (VPCs {}): not walked from the root; asked {} resolver(s) for {} record set(s) of {}",
             vpcs.join(", "),
             resolvers.len(),
             questions.len(),
             path.display()
-        )
-        .map_err(werr)?;
-        for a in &answers {
-            writeln!(
-                out,
-                "{} {} from {}: {} [{}]",
-                escape(&a.name),
-                a.rtype,
-                escape(&a.resolver),
-                match a.state {
-                    caches::CacheState::Current => style.ok("as the file says"),
-                    caches::CacheState::Stale => style.error("differs"),
-                    caches::CacheState::Missing => style.error("missing"),
-                    caches::CacheState::NoAnswer => style.warning("no answer"),
-                },
-                escape(&a.values.join(", "))
-            )
-            .map_err(werr)?;
-        }
-        for f in &found {
-            render_finding(&mut out, f, style).map_err(werr)?;
-        }
-        if found.is_empty() {
-            writeln!(out, "{}", style.ok("no problems found")).map_err(werr)?;
-        }
+        );
+        render_private(&mut out, &head, &answers, &found, style).map_err(werr)?;
     }
     out.flush().map_err(werr)?;
     if found.is_empty() {
