@@ -15,9 +15,12 @@
 //!   messages, every answer judged, budgets and deadlines), batch verification, root hints.
 //! * [`check`]: the facts about a name gathered by the walk, the rules (one pure function each,
 //!   with a stable [`check::Code`]), verification of zone files on every server, resolver caches.
+//! * [`zonedir`]: the zones directory: zone ↔ file, which files are zones, loading them for a
+//!   command (all valid or refused).
 //! * [`report`]: renderers for people and machines (plan diff, check trace and findings).
 //! * [`cli`]: argument types (clap), logging, dispatch.
 //! * [`error`]: the error type every command returns, and its exit codes.
+//! * [`severity`]: error or warning, one scale for diagnostics and findings.
 
 pub mod check;
 pub mod cli;
@@ -25,5 +28,7 @@ pub mod error;
 pub mod plan;
 pub mod provider;
 pub mod report;
+pub mod severity;
 pub mod walk;
 pub mod zone;
+pub mod zonedir;

@@ -10,6 +10,8 @@
 pub mod caches;
 pub mod codes;
 pub mod rules;
+pub mod run;
+pub mod settings;
 pub mod verify;
 
 use std::collections::{BTreeMap, BTreeSet};

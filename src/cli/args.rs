@@ -1,8 +1,10 @@
 //! Raw command-line arguments (clap derive). Turned into validated settings by the commands.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use hickory_proto::rr::{Name, RecordType};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -125,7 +127,7 @@ pub struct ExportArgs {
     pub format: ExportFormat,
 
     /// Directory of zone files
-    #[arg(long, default_value = "zones")]
+    #[arg(long, default_value = crate::zonedir::DEFAULT)]
     pub zones: PathBuf,
 
     /// Apex name servers to write (default: a placeholder; Route 53 owns the apex NS)
@@ -155,7 +157,7 @@ pub struct ImportArgs {
     pub aws: AwsArgs,
 
     /// Directory of zone files to write into
-    #[arg(long, default_value = "zones")]
+    #[arg(long, default_value = crate::zonedir::DEFAULT)]
     pub zones: PathBuf,
 
     /// Output file instead of zones/ZONE.yaml; '-' for stdout
@@ -194,7 +196,7 @@ pub struct IamPolicyArgs {
     pub names: Vec<String>,
 
     /// Directory of zone files
-    #[arg(long = "zones", value_name = "DIR", default_value = "zones")]
+    #[arg(long = "zones", value_name = "DIR", default_value = crate::zonedir::DEFAULT)]
     pub dir: PathBuf,
 
     /// The hosted zones, by id, instead of looking them up (repeat for several)
@@ -229,7 +231,7 @@ pub struct ZoneSelection {
     pub names: Vec<String>,
 
     /// Directory of zone files
-    #[arg(long = "zones", value_name = "DIR", default_value = "zones")]
+    #[arg(long = "zones", value_name = "DIR", default_value = crate::zonedir::DEFAULT)]
     pub dir: PathBuf,
 
     /// The hosted zone to use, when several share the name (one zone only)
@@ -303,9 +305,9 @@ pub struct SyncArgs {
     #[arg(long)]
     pub no_wait: bool,
 
-    /// Seconds to wait for INSYNC
-    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
-    pub wait_timeout: u64,
+    /// How long to wait for INSYNC (e.g. 10m, 90s; a bare number is seconds)
+    #[arg(long, value_name = "DURATION", default_value = "600s", value_parser = seconds)]
+    pub wait_timeout: Duration,
 
     /// Create the public hosted zone if it does not exist, and print its name servers
     #[arg(long)]
@@ -324,9 +326,9 @@ pub struct SyncArgs {
     #[arg(long, default_value_t = 53, requires = "verify")]
     pub port: u16,
 
-    /// With --verify: per-query timeout in milliseconds
-    #[arg(long, value_name = "MS", default_value_t = 1500, requires = "verify")]
-    pub timeout: u64,
+    /// With --verify: how long one attempt waits for its answer (a bare number is milliseconds)
+    #[arg(long, value_name = "MS", default_value = "1500ms", value_parser = millis, requires = "verify")]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -338,15 +340,16 @@ pub enum ExpectSource {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The name to check, e.g. hive.example.com
-    pub name: String,
+    #[arg(value_parser = domain_name)]
+    pub name: Name,
 
     /// Record type to ask for
-    #[arg(long = "type", short = 't', default_value = "A")]
-    pub rtype: String,
+    #[arg(long = "type", short = 't', default_value = "A", value_parser = record_type)]
+    pub rtype: RecordType,
 
     /// Name servers the zone should be delegated to
-    #[arg(long, value_delimiter = ',', value_name = "NS1,NS2,...")]
-    pub expect_ns: Vec<String>,
+    #[arg(long, value_delimiter = ',', value_name = "NS1,NS2,...", value_parser = domain_name)]
+    pub expect_ns: Vec<Name>,
 
     /// Take the expected name servers from Route 53
     #[arg(long, value_enum, conflicts_with = "expect_ns")]
@@ -364,19 +367,20 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 53)]
     pub port: u16,
 
-    /// How long one attempt waits for its answer, in milliseconds (a UDP question is sent
-    /// twice before a server counts as silent)
-    #[arg(long, value_name = "MS", default_value_t = 1500)]
-    pub timeout: u64,
+    /// How long one attempt waits for its answer (a bare number is milliseconds; a UDP
+    /// question is sent twice before a server counts as silent)
+    #[arg(long, value_name = "MS", default_value = "1500ms", value_parser = millis)]
+    pub timeout: Duration,
 
-    /// Answers slower than this, in milliseconds, are reported (`ns.slow`, a warning)
-    #[arg(long, value_name = "MS", default_value_t = 500)]
-    pub slow: u64,
+    /// Answers slower than this are reported (`ns.slow`, a warning; a bare number is
+    /// milliseconds)
+    #[arg(long, value_name = "MS", default_value = "500ms", value_parser = millis)]
+    pub slow: Duration,
 
     /// The longest the whole check may take (e.g. 30s, 2m); when it passes, the check stops
     /// and says so (`check.incomplete`)
-    #[arg(long, value_name = "DURATION", default_value = "30s")]
-    pub deadline: String,
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = seconds)]
+    pub deadline: Duration,
 
     /// Most DNS messages the check may send (retransmissions, TCP retries and zone transfers
     /// count; verifying a zone file adds its own share)
@@ -397,7 +401,7 @@ pub struct CheckArgs {
     pub zone_file: Option<PathBuf>,
 
     /// Directory of zone files, for the default above
-    #[arg(long = "zones", value_name = "DIR", default_value = "zones")]
+    #[arg(long = "zones", value_name = "DIR", default_value = crate::zonedir::DEFAULT)]
     pub zones_dir: PathBuf,
 
     /// Also ask these resolvers (RD=1) what they hold: IP or IP:PORT, `system` (/etc/resolv.conf);
@@ -423,18 +427,20 @@ pub struct CheckArgs {
         long,
         value_name = "DURATION",
         default_value = "48h",
+        value_parser = seconds,
         requires = "wait"
     )]
-    pub wait_timeout: String,
+    pub wait_timeout: Duration,
 
     /// With --wait: time between rounds
     #[arg(
         long,
         value_name = "DURATION",
         default_value = "30s",
+        value_parser = seconds,
         requires = "wait"
     )]
-    pub interval: String,
+    pub interval: Duration,
 
     /// Print facts and findings as JSON
     #[arg(long)]
@@ -442,4 +448,86 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// The one grammar of every duration flag: a whole number with a unit, `500ms`, `30s`, `2m`,
+/// `48h`, `1d`; a bare number is in the flag's own unit (`bare_ms` milliseconds each:
+/// milliseconds for `--timeout` and `--slow`, seconds for the others).
+pub fn parse_duration(text: &str, bare_ms: u64) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let per = match unit {
+        "ms" => 1,
+        "" => bare_ms,
+        "s" => 1000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => 0,
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .filter(|_| per > 0)
+        .and_then(|n| n.checked_mul(per))
+        .map(Duration::from_millis)
+        .ok_or_else(|| "write a duration such as 500ms, 30s, 2m or 48h".to_string())
+}
+
+/// A duration whose bare number is seconds.
+fn seconds(text: &str) -> Result<Duration, String> {
+    parse_duration(text, 1000)
+}
+
+/// A duration whose bare number is milliseconds; at least one.
+fn millis(text: &str) -> Result<Duration, String> {
+    parse_duration(text, 1).map(|d| d.max(Duration::from_millis(1)))
+}
+
+/// A domain name as written (absolute or not, IDNA converted), lower case.
+fn domain_name(text: &str) -> Result<Name, String> {
+    crate::zone::name::parse_zone(text).map_err(|e| format!("not a domain name: {e}"))
+}
+
+/// A record type by its name (`A`, `mx`, `TYPE65`).
+fn record_type(text: &str) -> Result<RecordType, String> {
+    use std::str::FromStr;
+    let upper = text.to_ascii_uppercase();
+    match upper.strip_prefix("TYPE").map(str::parse::<u16>) {
+        Some(Ok(n)) => Ok(RecordType::from(n)),
+        _ => RecordType::from_str(&upper).map_err(|_| ()),
+    }
+    .map_err(|()| "not a record type (A, AAAA, MX, TXT, ..., or TYPE65)".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_duration_grammar_with_the_flags_bare_unit() {
+        assert_eq!(seconds("48h"), Ok(Duration::from_secs(48 * 3600)));
+        assert_eq!(seconds("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(millis("90"), Ok(Duration::from_millis(90)));
+        assert_eq!(millis("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(millis("0"), Ok(Duration::from_millis(1)));
+        assert_eq!(seconds("1d"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(record_type("mx"), Ok(RecordType::MX));
+        assert_eq!(record_type("TYPE15"), Ok(RecordType::MX));
+        assert!(record_type("TYPEX").is_err());
+        for bad in [
+            "",
+            "s",
+            "1.5s",
+            "-1s",
+            "10 minutes",
+            "1w",
+            "99999999999999999999d",
+        ] {
+            assert!(seconds(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -8,10 +8,10 @@ use serde_json::json;
 
 use super::args::IamPolicyArgs;
 use super::sync::{options, runtime};
-use super::zonefiles::{load_file, zone_files, zone_path};
 use crate::error::{Error, Result};
 use crate::provider::route53::{Need, OPERATIONS, ProviderError, Route53, Scope};
 use crate::zone::load::zone_name_of;
+use crate::zonedir::{self, ZonesDir};
 
 pub fn policy(args: &IamPolicyArgs) -> Result<()> {
     let resources = if args.hosted_zone_id.is_empty() {
@@ -88,15 +88,10 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
 /// its health checks), and whether one is a private zone (files that cannot be read are left to
 /// the commands that use them).
 fn uses(args: &IamPolicyArgs) -> (bool, bool) {
-    let files = if args.names.is_empty() {
-        zone_files(std::slice::from_ref(&args.dir)).unwrap_or_default()
-    } else {
-        args.names
-            .iter()
-            .filter_map(|z| zone_path(&args.dir, z).ok())
-            .collect()
-    };
-    let loaded: Vec<_> = files.iter().filter_map(|f| load_file(f).ok()).collect();
+    let files = ZonesDir::new(&args.dir)
+        .select(&args.names)
+        .unwrap_or_default();
+    let loaded: Vec<_> = files.iter().filter_map(|f| zonedir::load(f).ok()).collect();
     // Routed sets are where health checks are looked for, used or not (see `live_zone`).
     let checks = loaded.iter().any(|l| {
         !l.zone.settings.health_checks.is_empty()
@@ -113,20 +108,14 @@ fn zone_arn(id: &str) -> String {
 /// The hosted zones of the selected zone files, looked up by name (or `hosted_zone_id` in a
 /// file). A zone not created yet is allowed as `hostedzone/*` with `--allow-create-zone`.
 fn look_up(args: &IamPolicyArgs) -> Result<Vec<String>> {
-    let files = if args.names.is_empty() {
-        zone_files(std::slice::from_ref(&args.dir))?
-    } else {
-        args.names
-            .iter()
-            .map(|z| zone_path(&args.dir, z))
-            .collect::<Result<_>>()?
-    };
-    if files.is_empty() {
-        return Err(Error::Usage(format!(
-            "no zone files in {}: name the hosted zones with --hosted-zone-id",
-            args.dir.display()
-        )));
-    }
+    let files = ZonesDir::new(&args.dir)
+        .select(&args.names)
+        .map_err(|e| match e {
+            Error::Usage(text) => Error::Usage(format!(
+                "{text}: name the hosted zones with --hosted-zone-id"
+            )),
+            other => other,
+        })?;
     let aws = &args.aws;
     runtime()?.block_on(async {
         let client = Route53::connect(&options(aws)).await.map_err(Error::Aws)?;
@@ -134,7 +123,7 @@ fn look_up(args: &IamPolicyArgs) -> Result<Vec<String>> {
         for file in files {
             let origin = zone_name_of(&file)
                 .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
-            let settings = load_file(&file)?.zone.settings;
+            let settings = zonedir::load(&file)?.zone.settings;
             let (pinned, private) = (settings.hosted_zone_id, settings.private.is_some());
             match client
                 .find_zone(&origin, pinned.as_deref(), Some(private))

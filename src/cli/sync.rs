@@ -15,7 +15,6 @@ use sha2::{Digest, Sha256};
 
 use super::Style;
 use super::args::{AwsArgs, ImportArgs, PlanArgs, PlanFormat, SyncArgs, ZoneSelection};
-use super::zonefiles::{load_file, render_diagnostics, zone_files, zone_path};
 use crate::check::verify;
 use crate::error::{Error, Result};
 use crate::plan::{self, Plan, safety};
@@ -24,6 +23,7 @@ use crate::provider::route53::{AwsOptions, HostedZone, ProviderError, Route53, h
 use crate::report::plan::{ZonePlan, render_markdown, render_text, to_json};
 use crate::walk::{Config, End, Walker, hints};
 use crate::zone::Zone;
+use crate::zonedir::{self, ZonesDir};
 
 pub(super) fn options(aws: &AwsArgs) -> AwsOptions {
     AwsOptions {
@@ -46,49 +46,13 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// Loads the selected zone files; any error stops everything before the first request.
 fn load_selected(sel: &ZoneSelection) -> Result<Vec<(PathBuf, Zone)>> {
-    let files = if sel.names.is_empty() {
-        zone_files(std::slice::from_ref(&sel.dir))?
-    } else {
-        let mut files = Vec::new();
-        for zone in &sel.names {
-            let path = zone_path(&sel.dir, zone)?;
-            if !path.exists() {
-                return Err(Error::ZoneNotFound {
-                    zone: zone.clone(),
-                    dir: sel.dir.clone(),
-                });
-            }
-            files.push(path);
-        }
-        files
-    };
-    if files.is_empty() {
-        return Err(Error::Usage(format!(
-            "no zone files in {}",
-            sel.dir.display()
-        )));
-    }
+    let files = ZonesDir::new(&sel.dir).select(&sel.names)?;
     if sel.hosted_zone_id.is_some() && files.len() != 1 {
         return Err(Error::Usage(
             "--hosted-zone-id needs exactly one zone".into(),
         ));
     }
-    let mut zones = Vec::new();
-    let mut errors = 0;
-    let mut bad = 0;
-    let mut stderr = std::io::stderr();
-    for file in files {
-        let loaded = load_file(&file)?;
-        let _ = render_diagnostics(&mut stderr, &loaded.diagnostics, Style::plain());
-        let n = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-        errors += n;
-        bad += usize::from(n > 0);
-        zones.push((file, loaded.zone));
-    }
-    if errors > 0 {
-        return Err(Error::InvalidZones { files: bad, errors });
-    }
-    Ok(zones)
+    zonedir::load_valid(files)
 }
 
 /// One zone, planned.
@@ -460,7 +424,7 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
         let mut tasks = tokio::task::JoinSet::new();
         for mut p in to_apply {
             let client = client.clone();
-            let wait = (!args.no_wait).then(|| Duration::from_secs(args.wait_timeout));
+            let wait = (!args.no_wait).then_some(args.wait_timeout);
             let plan = p.zp.plan.clone();
             let desired = std::mem::replace(&mut p.desired, Zone::new(plan.origin.clone()));
             let who = who.clone();
@@ -657,7 +621,7 @@ fn verifier(args: &SyncArgs) -> Result<Walker> {
     let hints = hints::load(args.root_hints.as_deref())?;
     let config = Config {
         port: args.port,
-        timeout: Duration::from_millis(args.timeout.max(1)),
+        timeout: args.timeout,
         // The walker is made before the changes are applied and waited for: no deadline from
         // then (the budget still bounds the verification).
         deadline: None,

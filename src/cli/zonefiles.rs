@@ -6,101 +6,13 @@ use std::path::{Path, PathBuf};
 use super::Style;
 use super::args::{ExportArgs, ImportArgs, ValidateArgs};
 use crate::error::{Error, Result};
-use crate::zone::diag::{Diagnostic, Severity};
-use crate::zone::load::{self, Loaded};
+use crate::report::diag::render as render_diagnostics;
+use crate::zone::load;
 use crate::zone::{Zone, bind, name, write};
-
-/// Expands files and directories into the zone files they name, in a stable order.
-pub fn zone_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let default = [PathBuf::from("zones")];
-    let paths = if paths.is_empty() {
-        &default[..]
-    } else {
-        paths
-    };
-    let mut files = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        if !meta.is_dir() {
-            files.push(path.clone());
-            continue;
-        }
-        let entries = std::fs::read_dir(path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.is_file()
-                    && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-            })
-            .collect();
-        // Files that a zone file brings in with `!include` are parts of it, not zones.
-        let included: std::collections::HashSet<PathBuf> =
-            found.iter().flat_map(|f| included_by(f)).collect();
-        found.retain(|f| f.canonicalize().map_or(true, |c| !included.contains(&c)));
-        found.sort();
-        files.extend(found);
-    }
-    Ok(files)
-}
-
-/// The files a zone file names after `!include` (canonical paths; a quick scan of the text, the
-/// loader checks them properly).
-fn included_by(file: &Path) -> Vec<PathBuf> {
-    let Ok(text) = std::fs::read_to_string(file) else {
-        return Vec::new();
-    };
-    let dir = file.parent().unwrap_or(Path::new("."));
-    text.split("!include")
-        .skip(1)
-        .filter_map(|rest| rest.split_whitespace().next())
-        .map(|t| t.trim_matches(|c| matches!(c, '\'' | '"' | ',' | ']' | '}')))
-        .filter_map(|t| dir.join(t).canonicalize().ok())
-        .collect()
-}
-
-/// Reads and loads one zone file.
-pub fn load_file(path: &Path) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(load::load_str(path, &text))
-}
-
-/// Renders diagnostics for people.
-pub fn render_diagnostics(
-    out: &mut impl Write,
-    diagnostics: &[Diagnostic],
-    style: Style,
-) -> std::io::Result<()> {
-    for d in diagnostics {
-        let rule = match d.severity {
-            Severity::Error => style.error(d.rule),
-            Severity::Warning => style.warning(&format!("warning: {}", d.rule)),
-        };
-        writeln!(
-            out,
-            "{}:{}:{}: {rule}: {}",
-            d.file.display(),
-            d.pos.line,
-            d.pos.column,
-            d.message
-        )?;
-        if let Some(hint) = &d.hint {
-            writeln!(out, "  {}", style.dim(&format!("hint: {hint}")))?;
-        }
-    }
-    Ok(())
-}
+use crate::zonedir::{self, ZonesDir};
 
 pub fn validate(args: &ValidateArgs, style: Style) -> Result<()> {
-    let files = zone_files(&args.paths)?;
+    let files = zonedir::expand(&args.paths)?;
     if files.is_empty() {
         return Err(Error::Usage(
             "no zone files (*.yaml) found; give a file or a directory such as zones/".into(),
@@ -115,7 +27,7 @@ pub fn validate(args: &ValidateArgs, style: Style) -> Result<()> {
     let mut errors = 0;
     let mut reports = Vec::new();
     for file in &files {
-        let loaded = load_file(file)?;
+        let loaded = zonedir::load(file)?;
         let file_errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
         errors += file_errors;
         bad_files += usize::from(file_errors > 0);
@@ -156,45 +68,10 @@ pub fn validate(args: &ValidateArgs, style: Style) -> Result<()> {
     Ok(())
 }
 
-/// The path of a zone's file in `dir`, from a zone name given with or without the trailing dot.
-pub(super) fn zone_path(dir: &Path, zone: &str) -> Result<PathBuf> {
-    let origin = name::parse_zone(zone)
-        .map_err(|e| Error::Usage(format!("'{zone}' is not a zone name: {e}")))?;
-    let file = format!("{}.yaml", origin.to_ascii().trim_end_matches('.'));
-    let path = dir.join(&file);
-    if path.exists() {
-        return Ok(path);
-    }
-    // Zone names are case-insensitive: zones/Example.COM.yaml is the file of example.com.
-    let other_case = std::fs::read_dir(dir).ok().and_then(|entries| {
-        entries.filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.eq_ignore_ascii_case(&file))
-        })
-    });
-    Ok(other_case.unwrap_or(path))
-}
-
 pub fn export(args: &ExportArgs) -> Result<()> {
-    let path = zone_path(&args.zones, &args.zone)?;
-    if !path.exists() {
-        return Err(Error::ZoneNotFound {
-            zone: args.zone.clone(),
-            dir: args.zones.clone(),
-        });
-    }
-    let loaded = load_file(&path)?;
-    if !loaded.is_valid() {
-        render_diagnostics(&mut std::io::stderr(), &loaded.diagnostics, Style::plain()).map_err(
-            |source| Error::Write {
-                path: "<stderr>".into(),
-                source,
-            },
-        )?;
-        let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-        return Err(Error::InvalidZones { files: 1, errors });
-    }
+    let path = ZonesDir::new(&args.zones).existing(&args.zone)?;
+    let loaded = zonedir::load(&path)?;
+    zonedir::refuse_invalid(&loaded)?;
     // A routed set has no master-file form: several of them at one name and type would read
     // back as one record set, which is not what Route 53 serves.
     let routed: Vec<String> = loaded
@@ -262,14 +139,14 @@ pub fn write_zone_file(zone: &Zone, args: &ImportArgs) -> Result<()> {
     let yaml = write::to_yaml(zone);
     let target = match &args.output {
         Some(path) => path.clone(),
-        None => zone_path(&args.zones, &zone.origin.to_ascii())?,
+        None => ZonesDir::new(&args.zones).file_of(&zone.origin),
     };
     let is_stdout = target.as_os_str() == "-";
     if !is_stdout && target.exists() && !args.force {
         return Err(Error::Exists { path: target });
     }
     let check_path = if is_stdout {
-        zone_path(Path::new("."), &zone.origin.to_ascii())?
+        PathBuf::from(zonedir::file_name(&zone.origin))
     } else {
         target.clone()
     };
@@ -293,17 +170,7 @@ pub fn write_zone_file(zone: &Zone, args: &ImportArgs) -> Result<()> {
             );
         }
     }
-    if !loaded.is_valid() {
-        render_diagnostics(&mut std::io::stderr(), &loaded.diagnostics, Style::plain()).map_err(
-            |source| Error::Write {
-                path: "<stderr>".into(),
-                source,
-            },
-        )?;
-        let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-        return Err(Error::InvalidZones { files: 1, errors });
-    }
-    Ok(())
+    zonedir::refuse_invalid(&loaded)
 }
 
 fn write_output(path: Option<&Path>, text: &str) -> Result<()> {

@@ -336,3 +336,144 @@ pub fn render_finding(out: &mut impl Write, finding: &Finding, style: Style) -> 
     writeln!(out, "{label}: {}", escape(&finding.message))?;
     writeln!(out, "  fix: {}", escape(&finding.fix))
 }
+
+/// One round of `dns check`: the trace and findings, the zone file's verification and the
+/// caches, as text or as one JSON document.
+pub fn render_round(
+    out: &mut impl Write,
+    round: &crate::check::run::Round,
+    json: bool,
+    style: Style,
+) -> io::Result<()> {
+    use crate::check::{caches, verify};
+    let facts = &round.facts;
+    if json {
+        /// The walk's document, and the verification written out as it is (tens of thousands
+        /// of entries for a large zone).
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            #[serde(flatten)]
+            trace: Trace<'a>,
+            verification: &'a Option<verify::Verification>,
+            caches: &'a Option<Vec<caches::CacheAnswer>>,
+            let_go_in_seconds: Option<u32>,
+            parent_ns_ttl: Option<u32>,
+        }
+        let doc = Doc {
+            trace: Trace::new(facts, &round.findings),
+            verification: &round.verification,
+            caches: &round.caches,
+            let_go_in_seconds: round.caches.as_deref().and_then(caches::let_go_in),
+            parent_ns_ttl: facts.parent_ns_ttl(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        return writeln!(out);
+    }
+    render_text(out, facts, &round.findings, style)?;
+    if let Some(v) = &round.verification {
+        writeln!(out, ";; {}", escape(&v.summary()))?;
+        for line in v.routed_lines() {
+            writeln!(out, ";;   {}", escape(&line))?;
+        }
+    }
+    if let Some(answers) = &round.caches {
+        render_caches(out, answers, facts, style)?;
+    }
+    Ok(())
+}
+
+fn render_caches(
+    out: &mut impl Write,
+    answers: &[crate::check::caches::CacheAnswer],
+    facts: &Facts,
+    style: Style,
+) -> io::Result<()> {
+    use crate::check::caches::{self, CacheState};
+    writeln!(
+        out,
+        ";; caches: what resolvers hand out now (a stale cache is not a fault of the zone)"
+    )?;
+    for a in answers {
+        let state = match a.state {
+            CacheState::Current => style.ok("current"),
+            CacheState::Stale => style.warning("stale"),
+            CacheState::Missing => style.warning("missing"),
+            CacheState::NoAnswer => style.dim("no answer"),
+        };
+        let ttl = a
+            .ttl_left
+            .map(|t| format!("TTL left {t}s"))
+            .unwrap_or_default();
+        let values = if a.values.is_empty() {
+            a.rcode.clone().unwrap_or_default()
+        } else {
+            escape(&a.values.join(", ")).into_owned()
+        };
+        writeln!(
+            out,
+            "   {:<24} {} {} {values}  {ttl}  {state}",
+            a.resolver, a.name, a.rtype
+        )?;
+    }
+    match caches::let_go_in(answers) {
+        Some(secs) => writeln!(
+            out,
+            ";; every cache will have let go of old data within {secs} s"
+        )?,
+        None => writeln!(out, ";; every cache asked serves the current data")?,
+    }
+    if let (Some(ttl), Some(zone)) = (facts.parent_ns_ttl(), &facts.zone) {
+        writeln!(
+            out,
+            ";; after a delegation change, resolvers may use the old name servers of {} for up to {ttl} s (the parent's NS TTL)",
+            zone.to_ascii()
+        )?;
+    }
+    Ok(())
+}
+
+/// The private-zone check as text (what was asked, each answer, the findings) or JSON.
+pub fn render_private(
+    out: &mut impl Write,
+    check: &crate::check::run::PrivateCheck,
+    json: bool,
+    style: Style,
+) -> io::Result<()> {
+    use crate::check::caches::CacheState;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, check)?;
+        return writeln!(out);
+    }
+    writeln!(
+        out,
+        ";; {} is a private hosted zone (VPCs {}): not walked from the root; asked {} resolver(s) for {} record set(s) of {}",
+        check.zone,
+        check.vpcs.join(", "),
+        check.resolvers,
+        check.questions,
+        check.file.display()
+    )?;
+    for a in &check.answers {
+        let state = match a.state {
+            CacheState::Current => style.ok("as the file says"),
+            CacheState::Stale => style.error("differs"),
+            CacheState::Missing => style.error("missing"),
+            CacheState::NoAnswer => style.warning("no answer"),
+        };
+        writeln!(
+            out,
+            "{} {} from {}: {state} [{}]",
+            escape(&a.name),
+            a.rtype,
+            escape(&a.resolver),
+            escape(&a.values.join(", "))
+        )?;
+    }
+    for f in &check.findings {
+        render_finding(out, f, style)?;
+    }
+    if check.findings.is_empty() {
+        writeln!(out, "{}", style.ok("no problems found"))?;
+    }
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! Rendering results for people (text) and machines (JSON), to any `impl Write`.
 
 pub mod check;
+pub mod diag;
 pub mod plan;
 mod style;
 

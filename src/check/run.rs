@@ -1,0 +1,435 @@
+//! One `dns check` as the library runs it, from validated [`Settings`]: the expected name
+//! servers (named, or read from Route 53), one round (walk and facts, the zone file verified on
+//! every server, the primaries' health from Route 53, the caches), what is still pending for
+//! `--wait`, and the check of a private hosted zone through the resolvers of its VPCs. The CLI
+//! builds the settings, calls these and renders.
+//!
+//! This is the one part of `check` that reaches Route 53 (`--expect route53`,
+//! `--health-status`); the rules stay pure functions of the facts.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use hickory_proto::rr::{Name, RecordType};
+use serde::Serialize;
+
+use super::settings::{Expect, Settings, ZoneFile};
+use super::{Code, Facts, Finding, caches, findings, verify};
+use crate::error::{Error, Result};
+use crate::provider::route53::{ProviderError, Route53};
+use crate::walk::{NameServer, Walker};
+use crate::zone::{HealthRef, RData, RType, RrKey, Zone, name};
+use crate::zonedir;
+
+/// Everything one check finds: the walk's facts, the zone file verification, the findings.
+pub struct Round {
+    pub facts: Facts,
+    pub verification: Option<verify::Verification>,
+    pub findings: Vec<Finding>,
+    pub caches: Option<Vec<caches::CacheAnswer>>,
+}
+
+/// The name servers the zone should be delegated to: as named, or the delegation set of the
+/// hosted zone that holds the name.
+pub async fn expected_ns(s: &Settings) -> Result<Option<BTreeSet<Name>>> {
+    match &s.expect {
+        None => Ok(None),
+        Some(Expect::Names(names)) => Ok(Some(names.clone())),
+        Some(Expect::Route53 { hosted_zone_id }) => {
+            route53_name_servers(s, hosted_zone_id.as_deref())
+                .await
+                .map(Some)
+        }
+    }
+}
+
+/// One round of the check.
+pub async fn one_round(
+    s: &Settings,
+    expected: &Option<BTreeSet<Name>>,
+    hints: &[NameServer],
+) -> Result<Round> {
+    let walker = Walker::new(s.walk.clone(), hints.to_vec());
+    let mut facts = super::gather(&walker, &s.name, s.qtype, expected.clone()).await;
+    facts.slow_after = s.slow;
+    let file = zone_file(s, facts.zone.as_ref())?;
+    if let (Some((_, zone)), Some(t)) = (&file, RType::from_record_type(s.qtype)) {
+        facts.routed =
+            sets_at(zone, &RrKey::new(s.name.clone(), t)).any(|(k, _)| k.set_id.is_some());
+    }
+    let mut verification = match &file {
+        Some((path, zone)) => {
+            let servers = facts.zone_servers().to_vec();
+            Some(verify::verify(&walker, zone, &path.display().to_string(), &servers, true).await)
+        }
+        None => None,
+    };
+    if s.health_status
+        && let (Some(v), Some((_, zone))) = (verification.as_mut(), &file)
+    {
+        primary_statuses(s, zone, v).await?;
+    }
+    let mut found = findings(&facts);
+    if let Some(v) = &verification {
+        found.extend(verify::findings(v));
+    }
+    let caches = match &s.resolvers {
+        Some(r) => {
+            let zone = file.as_ref().map(|(_, z)| z);
+            let questions = cache_questions(s, r.all_records, &facts, zone);
+            Some(caches::ask(&r.list, &questions, s.walk.timeout).await)
+        }
+        None => None,
+    };
+    Ok(Round {
+        facts,
+        verification,
+        findings: found,
+        caches,
+    })
+}
+
+/// The record sets of a name and type in a zone file: the plain set, or its routed sets.
+fn sets_at<'z>(
+    zone: &'z Zone,
+    plain: &RrKey,
+) -> impl Iterator<Item = (&'z RrKey, &'z crate::zone::RecordSet)> {
+    let plain = plain.clone();
+    zone.rrsets
+        .range(plain.clone()..)
+        .take_while(move |(k, _)| k.same_rrset(&plain))
+}
+
+/// The questions for the caches, each with what the zone serves now: NAME (from the zone file,
+/// else from the authoritative answers), and with `--all-records` every record set of the file.
+fn cache_questions(
+    s: &Settings,
+    all_records: bool,
+    facts: &Facts,
+    zone: Option<&Zone>,
+) -> Vec<caches::Question> {
+    // The sets of the file at a name and type (several when routed), CNAME first; none when
+    // the file does not say (or says ALIAS, whose addresses it does not know).
+    let from_file = |name: &Name, rtype: RecordType| -> Vec<RData> {
+        let Some(zone) = zone else { return Vec::new() };
+        [Some(RType::CNAME), RType::from_record_type(rtype)]
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                sets_at(zone, &RrKey::new(name.clone(), t))
+                    .map(|(_, s)| s)
+                    .collect::<Vec<_>>()
+            })
+            .find(|sets| !sets.is_empty())
+            .filter(|sets| sets.iter().all(|s| !s.data.is_alias()))
+            .map(|sets| sets.into_iter().map(|s| s.data.clone()).collect())
+            .unwrap_or_default()
+    };
+    let mut expected = from_file(&s.name, s.qtype);
+    if expected.is_empty() {
+        expected.extend(facts.authoritative_data());
+    }
+    let mut out = vec![caches::Question {
+        name: s.name.clone(),
+        rtype: s.qtype,
+        expected,
+    }];
+    if let (true, Some(zone)) = (all_records, zone) {
+        let mut routed_asked = HashSet::new();
+        for (key, set) in &zone.rrsets {
+            let rtype = key.rtype.record_type();
+            let is_main = key.name == s.name && rtype == s.qtype;
+            if set.data.is_alias() || is_main {
+                continue;
+            }
+            // Routed sets: one question per name and type, any of its sets current.
+            if key.set_id.is_some() && !routed_asked.insert((key.name.clone(), rtype)) {
+                continue;
+            }
+            out.push(caches::Question {
+                name: key.name.clone(),
+                rtype,
+                expected: from_file(&key.name, rtype),
+            });
+        }
+    }
+    out
+}
+
+impl Round {
+    /// What is still not right, in a few words per problem (`--wait` goes on while there is).
+    pub fn pending(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.findings.iter().map(|f| f.code.to_string()).collect();
+        for a in self
+            .caches
+            .iter()
+            .flatten()
+            .filter(|a| a.state != caches::CacheState::Current)
+        {
+            out.push(
+                format!(
+                    "cache {} {:?} for {} {} (TTL left {}s)",
+                    a.resolver,
+                    a.state,
+                    a.name,
+                    a.rtype,
+                    a.ttl_left.unwrap_or(0)
+                )
+                .to_lowercase(),
+            );
+        }
+        if self.facts.zone.is_none() {
+            out.push("zone not reached".into());
+        }
+        out
+    }
+}
+
+/// The zone file to verify: `--zone-file`, else the zone's file in the zones directory when it
+/// exists. It must be valid and be the zone the walk reached.
+fn zone_file(s: &Settings, zone: Option<&Name>) -> Result<Option<(PathBuf, Zone)>> {
+    let Some(zone) = zone else { return Ok(None) };
+    let path = match &s.zone_file {
+        ZoneFile::Given(p) => p.clone(),
+        ZoneFile::InDir(dir) => match dir.file_of(zone) {
+            p if p.exists() => p,
+            _ => return Ok(None),
+        },
+    };
+    let loaded = zonedir::load(&path)?;
+    zonedir::refuse_invalid(&loaded)?;
+    if loaded.zone.origin != *zone {
+        return Err(Error::Usage(format!(
+            "{} is the zone file of {}, but {} lives in the zone {}",
+            path.display(),
+            loaded.zone.origin.to_ascii(),
+            s.name_text(),
+            zone.to_ascii()
+        )));
+    }
+    Ok(Some((path, loaded.zone)))
+}
+
+/// `--health-status`: for each failover pair a server answered with its secondary, what Route 53
+/// says of the primary's health check (found as sync finds it: by its tags, or its `id`).
+async fn primary_statuses(s: &Settings, zone: &Zone, v: &mut verify::Verification) -> Result<()> {
+    let wanted: Vec<usize> = v
+        .sets
+        .iter()
+        .enumerate()
+        .filter(|(_, set)| set.primary_check.is_some() && !set.on_secondary().is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let client = Route53::connect(&s.aws).await.map_err(Error::Aws)?;
+    let zone_err = |source| Error::Provider {
+        zone: zone.origin.to_ascii(),
+        source,
+    };
+    let (_, ids) = client
+        .owned_checks(
+            &zone.origin,
+            zone.settings.private.is_some(),
+            &zone.settings.health_checks,
+        )
+        .await
+        .map_err(zone_err)?;
+    for i in wanted {
+        let set = &mut v.sets[i];
+        let Some(name) = set.primary_check.clone() else {
+            continue;
+        };
+        // Not known (no such check in Route 53 yet, or no status): the warning stays.
+        let named = HealthRef::Named(name.clone());
+        let Some(id) = ids.id(&named) else {
+            eprintln!(
+                "note: Route 53 has no health check `{name}` for {}: run dns sync",
+                zone.origin.to_ascii()
+            );
+            continue;
+        };
+        match client.health_status(id).await {
+            Ok((healthy, report)) => {
+                set.primary_status = Some(verify::CheckStatus { healthy, report })
+            }
+            Err(e) => eprintln!("note: health check `{name}` ({id}): {e}"),
+        }
+    }
+    Ok(())
+}
+
+/// The name servers Route 53 assigned to the hosted zone that holds the name (its closest
+/// enclosing hosted zone by name).
+async fn route53_name_servers(s: &Settings, pinned: Option<&str>) -> Result<BTreeSet<Name>> {
+    let client = Route53::connect(&s.aws).await.map_err(Error::Aws)?;
+    let mut candidate = s.name.clone();
+    loop {
+        match client.find_zone(&candidate, pinned, Some(false)).await {
+            Ok(zone) => {
+                let servers =
+                    client
+                        .name_servers(&zone)
+                        .await
+                        .map_err(|source| Error::Provider {
+                            zone: zone.name.to_ascii(),
+                            source,
+                        })?;
+                return servers
+                    .iter()
+                    .map(|ns| {
+                        name::parse_zone(ns)
+                            .map_err(|e| Error::Usage(format!("Route 53 name server '{ns}': {e}")))
+                    })
+                    .collect();
+            }
+            Err(ProviderError::NotFound { .. }) if candidate.num_labels() > 1 => {
+                candidate = candidate.base_name();
+            }
+            Err(source) => {
+                return Err(Error::Provider {
+                    zone: candidate.to_ascii(),
+                    source,
+                });
+            }
+        }
+    }
+}
+
+/// The zone file of a private hosted zone that holds the name: `--zone-file` when it is one,
+/// else the closest enclosing zone's file in the zones directory.
+pub fn private_zone(s: &Settings) -> Result<Option<(PathBuf, Zone)>> {
+    let path = match &s.zone_file {
+        ZoneFile::Given(p) if p.exists() => p.clone(),
+        ZoneFile::Given(_) => return Ok(None),
+        ZoneFile::InDir(dir) => match dir.enclosing(&s.name).into_iter().next() {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    let loaded = zonedir::load(&path)?;
+    if loaded.zone.settings.private.is_none() {
+        return Ok(None);
+    }
+    zonedir::refuse_invalid(&loaded)?;
+    if !loaded.zone.origin.zone_of(&s.name) {
+        return Ok(None);
+    }
+    Ok(Some((path, loaded.zone)))
+}
+
+/// The check of a name of a private hosted zone: what each resolver answered, and the findings.
+#[derive(Debug, Serialize)]
+pub struct PrivateCheck {
+    pub zone: String,
+    pub private: bool,
+    pub vpcs: Vec<String>,
+    pub answers: Vec<caches::CacheAnswer>,
+    pub findings: Vec<Finding>,
+    /// How many resolvers and record sets were asked, and from which file.
+    #[serde(skip)]
+    pub resolvers: usize,
+    #[serde(skip)]
+    pub questions: usize,
+    #[serde(skip)]
+    pub file: PathBuf,
+}
+
+/// `dns check` on a name of a private hosted zone: Route 53 answers it only to resolvers inside
+/// its VPCs, so the root servers cannot lead there. The resolvers given (a VPC's resolver) are
+/// asked for NAME, or with `--all-records` every record set of the file, and compared with it.
+pub async fn check_private(s: &Settings, path: &Path, zone: &Zone) -> Result<PrivateCheck> {
+    let vpcs: Vec<String> = zone
+        .settings
+        .private
+        .iter()
+        .flatten()
+        .map(|v| format!("{} ({})", v.id, v.region))
+        .collect();
+    let zone_text = zone.origin.to_ascii();
+    let resolvers = match &s.resolvers {
+        Some(r) if !r.list.is_empty() && !r.public => r,
+        _ => {
+            let name = s.name_text();
+            return Err(Error::Usage(format!(
+                "{name} is in the private hosted zone {zone_text} ({}, VPCs {}): Route 53 answers it only to resolvers inside those VPCs, so it cannot be checked from the root servers, nor by public resolvers; from an instance in the VPC, run `dns check {name} --resolvers system` (or --resolvers 169.254.169.253, the VPC's resolver)",
+                path.display(),
+                vpcs.join(", "),
+            )));
+        }
+    };
+    let mut questions = Vec::new();
+    let mut routed = HashSet::new();
+    for (key, set) in &zone.rrsets {
+        let rtype = key.rtype.record_type();
+        let wanted = resolvers.all_records || (key.name == s.name && rtype == s.qtype);
+        if !wanted || set.data.is_alias() || !routed.insert((key.name.clone(), rtype)) {
+            continue;
+        }
+        questions.push(caches::Question {
+            name: key.name.clone(),
+            rtype,
+            expected: sets_at(zone, &RrKey::new(key.name.clone(), key.rtype))
+                .map(|(_, s)| s.data.clone())
+                .collect(),
+        });
+    }
+    if questions.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} has no {} record set (other than an ALIAS) in {}: name one it has, or pass --all-records",
+            s.name_text(),
+            s.qtype,
+            path.display()
+        )));
+    }
+    let answers = caches::ask(&resolvers.list, &questions, s.walk.timeout).await;
+    let findings = private_findings(&answers, path);
+    Ok(PrivateCheck {
+        zone: zone_text,
+        private: true,
+        vpcs,
+        findings,
+        resolvers: resolvers.list.len(),
+        questions: questions.len(),
+        file: path.to_path_buf(),
+        answers,
+    })
+}
+
+/// One finding per answer of the VPC resolver that is not what the zone file says.
+fn private_findings(answers: &[caches::CacheAnswer], path: &Path) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for a in answers {
+        let (code, what) = match a.state {
+            caches::CacheState::Current => continue,
+            caches::CacheState::Stale => (
+                Code::RecordsDiffer,
+                format!("answers [{}]", a.values.join(", ")),
+            ),
+            caches::CacheState::Missing => (
+                Code::RecordsNotServed,
+                format!(
+                    "has no such record set ({})",
+                    a.rcode.as_deref().unwrap_or("-")
+                ),
+            ),
+            caches::CacheState::NoAnswer => {
+                (Code::RecordsUnverified, "gave no usable answer".to_string())
+            }
+        };
+        found.push(Finding::new(
+            code,
+            format!(
+                "{} {}: resolver {} {what}, but {} says otherwise",
+                a.name,
+                a.rtype,
+                a.resolver,
+                path.display()
+            ),
+            vec![a.resolver.clone()],
+            "sync the zone (dns sync), check that the resolver's VPC is associated with the private zone, and that a newer answer is not cached (TTL)".into(),
+        ));
+    }
+    found
+}

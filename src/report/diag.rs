@@ -1,0 +1,31 @@
+//! Zone-file diagnostics for people: `file:line:column: rule: message`, and the hint below.
+
+use std::io::Write;
+
+use super::Style;
+use crate::zone::diag::{Diagnostic, Severity};
+
+pub fn render(
+    out: &mut impl Write,
+    diagnostics: &[Diagnostic],
+    style: Style,
+) -> std::io::Result<()> {
+    for d in diagnostics {
+        let rule = match d.severity {
+            Severity::Error => style.error(d.rule),
+            Severity::Warning => style.warning(&format!("warning: {}", d.rule)),
+        };
+        writeln!(
+            out,
+            "{}:{}:{}: {rule}: {}",
+            d.file.display(),
+            d.pos.line,
+            d.pos.column,
+            d.message
+        )?;
+        if let Some(hint) = &d.hint {
+            writeln!(out, "  {}", style.dim(&format!("hint: {hint}")))?;
+        }
+    }
+    Ok(())
+}
