@@ -636,6 +636,61 @@ fn dnssec_signatures_over_the_key_set_must_be_valid() {
 }
 
 #[test]
+fn dnssec_every_server_serving_a_bad_or_missing_signature_is_named() {
+    // The lab signs for real (a correct zone is clean, asserted above). A server that serves
+    // its signatures with one octet changed, beside a good one:
+    let lab = lab::start(
+        signed_zones(&["k1"], &["k1"]),
+        servers([vec![Fault::BadSignatures], vec![]]),
+    );
+    let (code, json, err) = check(&lab, &["www.hive.test"]);
+    expect(&json, &["dnssec.signature-invalid"]);
+    assert_eq!(code, Some(1), "{err}");
+    let invalid = &json["findings"][0];
+    assert_eq!(
+        invalid["servers"],
+        serde_json::json!(["ns1.dns.test. (127.53.2.1)"])
+    );
+    let message = invalid["message"].as_str().unwrap();
+    // The key set itself, then what the other server's key set lets a resolver verify: SOA,
+    // NS, the answer, the denial of existence.
+    for set in [
+        "hive.test. DNSKEY",
+        "hive.test. SOA",
+        "hive.test. NS",
+        "www.hive.test. CNAME",
+        "hive.test. NSEC",
+    ] {
+        assert!(message.contains(set), "{set}: {message}");
+    }
+    // An unsigned copy of the zone on one server, beside a signed one.
+    let lab = lab::start(
+        signed_zones(&["k1"], &["k1"]),
+        servers([vec![], vec![Fault::Unsigned]]),
+    );
+    let (_, json, _) = check(&lab, &["www.hive.test"]);
+    expect(
+        &json,
+        &["dnssec.signature-missing", "dnssec.denial-missing"],
+    );
+    for f in json["findings"].as_array().unwrap() {
+        assert_eq!(
+            f["servers"],
+            serde_json::json!(["ns2.dns.test. (127.53.2.2)"]),
+            "{f}"
+        );
+    }
+    let missing = json["findings"][0]["message"].as_str().unwrap();
+    for set in [
+        "hive.test. DNSKEY (no key set at all)",
+        "hive.test. SOA",
+        "www.hive.test. CNAME",
+    ] {
+        assert!(missing.contains(set), "{set}: {missing}");
+    }
+}
+
+#[test]
 fn dnssec_moving_a_signed_zone_to_servers_that_do_not_sign_it_is_flagged_before_the_switch() {
     // test. still delegates to the old provider, which signs hive.test. with k1 (DS k1 at the
     // parent); the new servers, ns1/ns2.dns.test., serve an unsigned copy.

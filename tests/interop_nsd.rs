@@ -4,90 +4,17 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::lab;
-
-fn start_nsd(nsd: &Path, dir: &Path, port: u16, zones: &[(&str, &str)]) -> common::Daemon {
-    let mut conf = format!(
-        "server:\n  ip-address: 127.53.2.1@{port}\n  ip-address: 127.53.2.2@{port}\n  username: \"\"\n  chroot: \"\"\n  \
-         zonesdir: \"{d}\"\n  pidfile: \"{d}/nsd.pid\"\n  xfrdfile: \"{d}/xfrd.state\"\n  zonelistfile: \"{d}/zone.list\"\n  \
-         logfile: \"{d}/nsd.log\"\n  database: \"\"\nremote-control:\n  control-enable: no\n",
-        d = dir.display()
-    );
-    // Zone transfers to loopback, so that the check can look for records beyond the file.
-    for (name, file) in zones {
-        conf.push_str(&format!(
-            "zone:\n  name: {name}\n  zonefile: \"{file}\"\n  provide-xfr: 127.0.0.0/8 NOKEY\n"
-        ));
-    }
-    let conf_path = dir.join("nsd.conf");
-    std::fs::write(&conf_path, conf).unwrap();
-    let daemon = common::start_daemon(
-        Command::new(nsd).arg("-d").arg("-c").arg(&conf_path),
-        "127.53.2.2",
-        port,
-    );
-    // Serving, not just listening: a zone NSD refuses to load fails here, by name.
-    for (name, _) in zones {
-        common::wait_for_zone(&["127.53.2.1", "127.53.2.2"], port, name);
-    }
-    daemon
-}
-
-/// Root and test. (with `extra` records) from the lab; hive.test. is NSD's.
-fn parent_lab(extra: &[lab::Rec]) -> lab::Lab {
-    let (mut zones, mut servers) = lab::hive_tree(vec![]);
-    zones.truncate(2);
-    zones[1].records.extend_from_slice(extra);
-    servers.truncate(2);
-    lab::start(zones, servers)
-}
-
-/// Writes `yaml` as zones/hive.test.yaml in `dir` and exports it with `dns export` to
-/// `dir`/hive.test.zone, served by ns1 and ns2.dns.test.
-fn export(dir: &Path, yaml: &str) -> std::path::PathBuf {
-    common::write_zone(dir, "hive.test", yaml);
-    let master = dir.join("hive.test.zone");
-    let out = common::dns()
-        .args([
-            "export",
-            "hive.test",
-            "--ns",
-            "ns1.dns.test,ns2.dns.test",
-            "-o",
-        ])
-        .arg(&master)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
-    master
-}
-
-/// [`export`], then the master file through `edit`, served by NSD on the lab's port.
-fn export_and_serve(
-    nsd: &Path,
-    lab: &lab::Lab,
-    dir: &Path,
-    yaml: &str,
-    edit: impl Fn(String) -> String,
-) -> common::Daemon {
-    let master = export(dir, yaml);
-    std::fs::write(&master, edit(std::fs::read_to_string(&master).unwrap())).unwrap();
-    start_nsd(nsd, dir, lab.port, &[("hive.test.", "hive.test.zone")])
-}
+use common::nsd;
 
 #[test]
 fn nsd_serving_an_exported_zone_passes_the_check() {
     let Some(nsd) = common::require_tool("nsd", "nsd") else {
         return;
     };
-    let lab = parent_lab(&[]);
+    let lab = nsd::parent_lab(&[]);
     let work = tempfile::tempdir().unwrap();
     let yaml = "www: {type: A, values: [192.0.2.1, 192.0.2.2]}\n'': {type: TXT, value: hello}\n";
-    let _nsd = export_and_serve(&nsd, &lab, work.path(), yaml, |t| t);
+    let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), yaml, |t| t);
 
     let (code, json, _) = common::check_json(&lab, &["www.hive.test"], work.path());
     assert_eq!(
@@ -117,10 +44,10 @@ fn nsd_without_the_zone_is_lame() {
     let Some(nsd) = common::require_tool("nsd", "nsd") else {
         return;
     };
-    let lab = parent_lab(&[]);
+    let lab = nsd::parent_lab(&[]);
     let work = tempfile::tempdir().unwrap();
     std::fs::write(work.path().join("other.zone"), "$ORIGIN other.test.\n@ 300 IN SOA ns1.dns.test. h.other.test. 1 2 3 4 5\n@ 300 IN NS ns1.dns.test.\n").unwrap();
-    let _nsd = start_nsd(
+    let _nsd = nsd::start(
         &nsd,
         work.path(),
         lab.port,
@@ -166,11 +93,11 @@ mx1: {type: A, value: 192.0.2.25}
 
 fn serve_every_type(tamper: impl Fn(String) -> String) -> (Option<i32>, serde_json::Value) {
     let nsd = common::require_tool("nsd", "nsd").expect("checked by the caller");
-    let lab = parent_lab(&[("elb.test.", "A", "192.0.2.80")]);
+    let lab = nsd::parent_lab(&[("elb.test.", "A", "192.0.2.80")]);
     let work = tempfile::tempdir().unwrap();
     let yaml = EVERY_TYPE.replace("LONGTXT", &"k".repeat(400));
     // Route 53 answers an ALIAS with the target's addresses: so does NSD here.
-    let _nsd = export_and_serve(&nsd, &lab, work.path(), &yaml, |t| {
+    let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), &yaml, |t| {
         tamper(t + "hive.test. 60 IN A 192.0.2.80\n")
     });
     let (code, json, _) = common::check_json(&lab, &["hive.test"], work.path());
@@ -253,12 +180,12 @@ fn records_beyond_the_file_are_found_by_zone_transfer() {
     let Some(nsd) = common::require_tool("nsd", "nsd") else {
         return;
     };
-    let lab = parent_lab(&[]);
+    let lab = nsd::parent_lab(&[]);
     let work = tempfile::tempdir().unwrap();
     // NSD serves `old` and an ACME token besides what the file says; the file leaves
     // `_acme-challenge` to another tool.
     let served = "www: {type: A, value: 192.0.2.1}\nold: {type: A, value: 192.0.2.9}\n_acme-challenge: {type: TXT, value: token}\n";
-    let _nsd = export_and_serve(&nsd, &lab, work.path(), served, |t| t);
+    let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), served, |t| t);
     common::write_zone(
         work.path(),
         "hive.test",
@@ -286,22 +213,6 @@ fn records_beyond_the_file_are_found_by_zone_transfer() {
     assert_eq!(code, Some(1));
 }
 
-/// Runs a BIND tool in `dir`, giving its standard output.
-fn run(tool: &Path, args: &[&str], dir: &Path) -> String {
-    let out = Command::new(tool)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}: {}",
-        tool.display(),
-        common::stderr(&out)
-    );
-    common::stdout(&out)
-}
-
 #[test]
 fn a_zone_signed_by_bind_and_served_by_nsd_matches_the_ds_at_its_parent() {
     let tools = [
@@ -316,15 +227,15 @@ fn a_zone_signed_by_bind_and_served_by_nsd_matches_the_ds_at_its_parent() {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
     let d = dir.to_str().unwrap();
-    export(dir, "www: {type: A, value: 192.0.2.1}\n");
+    nsd::export(dir, "www: {type: A, value: 192.0.2.1}\n");
     // A key-signing key made by BIND, the zone signed with it, and its DS as a registrar gets it.
-    let key = run(
+    let key = nsd::run(
         &keygen,
         &["-K", d, "-a", "ECDSAP256SHA256", "-f", "KSK", "hive.test."],
         dir,
     );
     let key = key.trim();
-    run(
+    nsd::run(
         &signzone,
         &[
             "-S",
@@ -341,15 +252,15 @@ fn a_zone_signed_by_bind_and_served_by_nsd_matches_the_ds_at_its_parent() {
         ],
         dir,
     );
-    let ds_line = run(&dsfromkey, &["-2", &format!("{d}/{key}.key")], dir);
+    let ds_line = nsd::run(&dsfromkey, &["-2", &format!("{d}/{key}.key")], dir);
     // "hive.test. IN DS 65284 13 2 EAE9…": the last four fields.
     let fields: Vec<&str> = ds_line.split_whitespace().collect();
     let ds = fields[fields.len() - 4..].join(" ");
 
     let check_with_ds = |ds: String| {
         let ds: &'static str = Box::leak(ds.into_boxed_str());
-        let lab = parent_lab(&[("hive.test.", "DS", ds)]);
-        let _nsd = start_nsd(&nsd, dir, lab.port, &[("hive.test.", "hive.test.signed")]);
+        let lab = nsd::parent_lab(&[("hive.test.", "DS", ds)]);
+        let _nsd = nsd::start(&nsd, dir, lab.port, &[("hive.test.", "hive.test.signed")]);
         common::check_json(&lab, &["www.hive.test"], dir)
     };
     let (code, json, text) = check_with_ds(ds.clone());
@@ -381,7 +292,7 @@ fn a_zone_signed_by_bind_and_served_by_nsd_matches_the_ds_at_its_parent() {
     assert_eq!(code, Some(1));
 
     // Signatures that lapsed in 2020 (-P: dnssec-signzone would refuse to check them).
-    run(
+    nsd::run(
         &signzone,
         &[
             "-P",

@@ -86,7 +86,23 @@ codes! {
     DnssecNoDs = "dnssec.no-ds", Warning,
         "the zone serves a key-signing key, but the parent has no DS: signed but not validated";
     DnssecSignatureExpired = "dnssec.signature-expired", Error,
-        "the zone is signed and its DS is at the parent, but a server has no valid signature over the DNSKEY set by a key the DS points at (expired, not yet valid, or none by that key, as after a rollover gone wrong): SERVFAIL for the whole zone. The signer's key tag and the validity period are read; the cryptography is not checked";
+        "the zone is signed and its DS is at the parent, but a server has no valid signature over the DNSKEY set by a key the DS points at (expired, not yet valid, or none by that key, as after a rollover gone wrong), or serves another record set whose signatures are all outside their validity period: SERVFAIL for the whole zone, or for those names";
+    DnssecSignatureInvalid = "dnssec.signature-invalid", Error,
+        "a signature does not verify (the cryptography is checked, RFC 4035 §5.3): over the DNSKEY set with the key the DS points at, or over SOA, NS, the name asked, a name server's address or a denial of existence with a key of the verified DNSKEY set, or by a key the set does not hold; each server, record set, key tag and algorithm is named. Validating resolvers answer SERVFAIL for those names";
+    DnssecSignatureMissing = "dnssec.signature-missing", Error,
+        "a server of the signed zone serves a record set without a signature (an unsigned copy of the zone on one server, say): SERVFAIL for those names at validating resolvers";
+    DnssecDenialMissing = "dnssec.denial-missing", Error,
+        "the zone is signed, but a server denies a name that does not exist without NSEC or NSEC3 records (one random name asked of every server): SERVFAIL for every name that does not exist";
+    DnssecDenialInvalid = "dnssec.denial-invalid", Error,
+        "the NSEC or NSEC3 records a server sends for a name that does not exist do not prove it (no record covers the name, the wildcard, or matches the closest encloser; RFC 4035 §5.4, RFC 5155 §8)";
+    DnssecNsec3Parameters = "dnssec.nsec3-parameters", Warning,
+        "the zone's NSEC3 records use extra iterations or a salt, which RFC 9276 asks not to (above 100 iterations validators treat the zone as unsigned or answer SERVFAIL)";
+    DnssecAlgorithmDeprecated = "dnssec.algorithm-deprecated", Warning,
+        "the zone is signed with an algorithm RFC 8624 says not to sign with (RSAMD5, DSA, RSASHA1, RSASHA1-NSEC3-SHA1, ECC-GOST); validators are dropping them";
+    DnssecAlgorithmUnsupported = "dnssec.algorithm-unsupported", Warning,
+        "every DS record names an algorithm dns cannot verify (nor most validators): the zone counts as unsigned and its signatures are not judged, never called bogus";
+    DnssecDsDigestSha1 = "dnssec.ds-digest-sha1", Warning,
+        "every DS record of the zone uses digest type 1 (SHA-1), which RFC 8624 says not to use";
     DnssecSignatureExpiring = "dnssec.signature-expiring", Warning,
         "the signatures over the DNSKEY set expire within three days";
     DnssecMoveUnsafe = "dnssec.move-unsafe", Error,

@@ -71,6 +71,9 @@ pub struct Facts {
     /// The zone's DNSKEY set, asked of every server of the zone (with the DO bit: the answers
     /// carry the signatures over the set).
     pub dnskey: Vec<Probe>,
+    /// A name that does not exist (a random label under the zone's apex), asked of every server
+    /// of a zone that serves DNSKEY records: the denial of existence must prove it.
+    pub denial: Vec<Probe>,
     /// When the facts were gathered, in seconds since 1970 (for signature validity).
     pub checked_at: u64,
     /// (name, target) for each CNAME followed.
@@ -150,6 +153,7 @@ impl Facts {
             ns_addrs: vec![],
             ds: vec![],
             dnskey: vec![],
+            denial: vec![],
             checked_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
@@ -258,6 +262,7 @@ impl Facts {
             .chain(&self.soa_tcp)
             .chain(&self.dnskey)
             .chain(&self.ns_addrs)
+            .chain(&self.denial)
     }
 
     /// Every probe sent to the parent's servers about the zone (the walk's question there and
@@ -313,8 +318,36 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
             .map(|d| d.ns.iter().filter(|n| zone.zone_of(n)).cloned().collect())
             .unwrap_or_default();
         let servers = facts.zone_servers().to_vec();
-        facts.ns_addrs = in_zone_addresses(walker, &servers, &in_zone).await;
+        // A signed zone's denial of existence, asked beside the name servers' addresses.
+        let signed = facts.dnskey.iter().filter_map(Probe::message).any(|m| {
+            m.answers
+                .iter()
+                .any(|r| r.record_type() == RecordType::DNSKEY)
+        });
+        let denial = async {
+            match nonexistent_name(&zone).filter(|_| signed) {
+                Some(name) => {
+                    walker
+                        .ask_all(&servers, &name, RecordType::A, Proto::Udp)
+                        .await
+                }
+                None => Vec::new(),
+            }
+        };
+        (facts.ns_addrs, facts.denial) =
+            futures_util::join!(in_zone_addresses(walker, &servers, &in_zone), denial);
     }
+}
+
+/// A name of `zone` that does not exist: a random label under the apex (none when the name
+/// would be too long).
+fn nonexistent_name(zone: &Name) -> Option<Name> {
+    let label = format!(
+        "{}-{:08x}",
+        rules::DENIAL_PROBE_LABEL,
+        rand::random::<u32>()
+    );
+    Name::from_ascii(&label).ok()?.append_domain(zone).ok()
 }
 
 /// Walks to `qname` and gathers what the rules need.

@@ -166,6 +166,9 @@ pub struct Trace<'a> {
     pub zone_probes: Vec<ProbeView>,
     /// DS at each server of the parent, DNSKEY at each server of the zone.
     pub dnssec_probes: Vec<ProbeView>,
+    /// A name that does not exist, at each server of a signed zone (its denial of existence).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub denial_probes: Vec<ProbeView>,
     /// A/AAAA of the in-zone name servers.
     pub ns_address_probes: Vec<ProbeView>,
     pub dropped: &'a [String],
@@ -208,6 +211,7 @@ impl<'a> Trace<'a> {
                 .collect(),
             zone_probes: views(&mut f.soa_udp.iter().chain(&f.ns).chain(&f.soa_tcp), &zone),
             dnssec_probes,
+            denial_probes: views(&mut f.denial.iter(), &zone),
             ns_address_probes: views(&mut f.ns_addrs.iter(), &zone),
             dropped: &f.walk.dropped,
             cname_chain: f
@@ -276,6 +280,15 @@ pub fn render_text(
             for p in &t.dnssec_probes {
                 let qtype = p.question.rsplit(' ').next().unwrap_or_default();
                 writeln!(out, "   {qtype:<6} {}", p.line())?;
+            }
+        }
+        if !t.denial_probes.is_empty() {
+            writeln!(
+                out,
+                ";; {zone} signed: a name that does not exist, at each server (its denial of existence)"
+            )?;
+            for p in &t.denial_probes {
+                writeln!(out, "   {:<24} {}", p.question, p.line())?;
             }
         }
         if !t.ns_address_probes.is_empty() {

@@ -230,16 +230,17 @@ pub struct Settings {
     pub recursion: bool,
 }
 
-/// The query message. The DO bit (RFC 3225) is set for DNSKEY questions only, so that the answer
-/// carries the signatures over the key set, whose validity the check reads; every other answer
-/// stays as small as it was.
+/// The query message. The DO bit (RFC 3225) is set on every question to an authoritative
+/// server, as a validating resolver sets it: the answers carry the signatures (RRSIG) and the
+/// denial of existence (NSEC, NSEC3) that the check verifies. A question to a resolver about
+/// its cache (RD=1) asks for the data alone.
 pub(super) fn request(id: u16, query: &Query, recursion: bool) -> Result<Vec<u8>, NoAnswer> {
     let mut message = Message::new(id, MessageType::Query, OpCode::Query);
     message.queries.push(query.clone());
     message.metadata.recursion_desired = recursion;
     let edns = message.edns.get_or_insert_with(Edns::new);
     edns.set_max_payload(EDNS_BUFFER);
-    edns.set_dnssec_ok(query.query_type() == RecordType::DNSKEY);
+    edns.set_dnssec_ok(!recursion);
     message
         .to_vec()
         .map_err(|e| NoAnswer::Error(format!("cannot encode the question: {e}")))

@@ -3,18 +3,27 @@
 //! the zones they serve, their faults). Each server is a hickory-server `Server` with a scripted
 //! `RequestHandler`, so every flag and section is set as a real server would set it (AA=0 and
 //! glue on referrals, unlike hickory's in-memory zones). Nothing leaves 127.0.0.0/8.
+//!
+//! A zone with DNSKEY records is signed for real, online: its keys are ECDSA P-256 keys made
+//! for the test process (one per name, `k1`), the DS at the parent is their digest, and every
+//! authoritative answer's record sets are signed when served, with an NSEC proving a name
+//! absent (one NSEC from the apex to itself: the minimal "white lie" of RFC 4470). The lab's
+//! own RRSIG records over a DNSKEY set choose the key and the validity period; the signature is
+//! computed when the set is served.
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use hickory_net::xfer::Protocol;
-use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS, RRSIG, SigInput};
-use hickory_proto::dnssec::{Algorithm, DigestType, PublicKeyBuf};
+use hickory_proto::dnssec::crypto::EcdsaSigningKey;
+use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS, NSEC, RRSIG, SigInput};
+use hickory_proto::dnssec::{Algorithm, DigestType, SigningKey, TBS};
 use hickory_proto::op::{Header, HeaderCounts, Metadata, ResponseCode};
+use hickory_proto::rr::DNSClass;
 use hickory_proto::rr::rdata::{A, CNAME, NS, SOA};
 use hickory_proto::rr::{Name, RData, Record, RecordType, SerialNumber};
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
@@ -70,6 +79,9 @@ pub enum Fault {
     /// Serves its zones without their DNSSEC records (DNSKEY, RRSIG): an unsigned copy, as a
     /// new provider has before signing is enabled there.
     Unsigned,
+    /// Serves its signatures with one octet changed: a signer gone wrong, or a copy of the
+    /// zone altered after signing.
+    BadSignatures,
     /// A hostile front on the wire (tests/common/hostile.rs) breaks the server's answers.
     Wire(super::hostile::Wire, super::hostile::On),
 }
@@ -153,8 +165,7 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
             )))
         }
         // A signature over the owner's DNSKEY set by the lab key KEY, valid from FROM to TO days
-        // from now (`k1 -1 30`); the signature octets are not real: only the signer and the
-        // validity period are read.
+        // from now (`k1 -1 30`); the octets are computed when the set is served ([`signed`]).
         "RRSIG" => {
             let days = |t: &str| {
                 let now = std::time::SystemTime::now()
@@ -192,19 +203,107 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
     Record::from_rdata(name(owner), ttl, data)
 }
 
-/// A key-signing key (flags 257, ECDSA P-256) whose 64 octets are derived from `seed`: only its
-/// digest matters here, nothing is signed.
-fn lab_key(seed: &str) -> DNSKEY {
-    let bytes: Vec<u8> = (0..64u32)
-        .map(|i| {
-            seed.bytes()
-                .fold(i.wrapping_mul(2_654_435_761), |h, b| {
-                    h.rotate_left(5) ^ u32::from(b)
-                })
-                .to_le_bytes()[0]
+/// The lab's signing key of a name (`k1`): made once per test process, so that the DS at the
+/// parent and the DNSKEY in the zone are of the same key.
+fn signing_key(seed: &str) -> Arc<EcdsaSigningKey> {
+    static KEYS: OnceLock<Mutex<BTreeMap<String, Arc<EcdsaSigningKey>>>> = OnceLock::new();
+    let mut keys = KEYS.get_or_init(Default::default).lock().unwrap();
+    keys.entry(seed.to_string())
+        .or_insert_with(|| {
+            let alg = Algorithm::ECDSAP256SHA256;
+            let pkcs8 = EcdsaSigningKey::generate_pkcs8(alg).unwrap();
+            Arc::new(EcdsaSigningKey::from_pkcs8(&pkcs8, alg).unwrap())
         })
-        .collect();
-    DNSKEY::with_flags(257, PublicKeyBuf::new(bytes, Algorithm::ECDSAP256SHA256))
+        .clone()
+}
+
+/// The DNSKEY (flags 257: it signs everything, as `dnssec-signzone -z`) of a lab key.
+fn lab_key(seed: &str) -> DNSKEY {
+    DNSKEY::with_flags(257, signing_key(seed).to_public_key().unwrap())
+}
+
+/// The lab key a DNSKEY is, by its key tag among the keys made so far.
+fn key_of(tag: u16) -> Option<Arc<EcdsaSigningKey>> {
+    (1..=9)
+        .map(|i| format!("k{i}"))
+        .find(|seed| lab_key(seed).calculate_key_tag().ok() == Some(tag))
+        .map(|seed| signing_key(&seed))
+}
+
+/// `records` (one set) signed as `input` says, with the lab key of its key tag.
+fn sign_as(input: SigInput, records: &[&Record]) -> Option<Record> {
+    let first = records.first()?;
+    let key = key_of(input.key_tag)?;
+    let tbs = TBS::from_input(&first.name, DNSClass::IN, &input, records.iter().copied()).ok()?;
+    let sig = key.sign(&tbs).ok()?;
+    let data = RData::DNSSEC(DNSSECRData::RRSIG(RRSIG::from_sig(input, sig)));
+    Some(Record::from_rdata(first.name.clone(), first.ttl, data))
+}
+
+/// A section's record sets signed by the zone: the DNSKEY set with the zone's own RRSIG
+/// records (their key and period), every other set with the zone's first key, valid from a
+/// day ago for thirty days.
+fn signed(zone: &Zone, section: Vec<Record>) -> Vec<Record> {
+    let Some(key) = zone.records.iter().find_map(|r| match &r.data {
+        RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k.clone()),
+        _ => None,
+    }) else {
+        return section;
+    };
+    let mut sets: BTreeMap<(Name, RecordType), Vec<&Record>> = BTreeMap::new();
+    for r in section
+        .iter()
+        .filter(|r| r.record_type() != RecordType::RRSIG)
+    {
+        sets.entry((r.name.clone(), r.record_type()))
+            .or_default()
+            .push(r);
+    }
+    let mut out: Vec<Record> = sets.values().flatten().map(|r| (*r).clone()).collect();
+    for ((owner, rtype), records) in &sets {
+        if *rtype == RecordType::DNSKEY {
+            let lab_sigs = section.iter().filter_map(|r| match &r.data {
+                RData::DNSSEC(DNSSECRData::RRSIG(sig)) if r.name == *owner => Some(sig),
+                _ => None,
+            });
+            out.extend(lab_sigs.filter_map(|sig| sign_as(sig.input().clone(), records)));
+            continue;
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as u32;
+        let input = SigInput {
+            type_covered: *rtype,
+            algorithm: Algorithm::ECDSAP256SHA256,
+            num_labels: owner.num_labels(),
+            original_ttl: records[0].ttl,
+            sig_expiration: SerialNumber::new(now + 30 * 86_400),
+            sig_inception: SerialNumber::new(now - 86_400),
+            key_tag: key.calculate_key_tag().unwrap(),
+            signer_name: zone.origin.clone(),
+        };
+        out.extend(sign_as(input, records));
+    }
+    out
+}
+
+/// The proof that no name but the apex exists (RFC 4470's minimal covering NSEC, at its
+/// widest): it covers every name the zone does not have, wildcards included.
+fn denial(zone: &Zone) -> Record {
+    let types = [
+        RecordType::SOA,
+        RecordType::NS,
+        RecordType::DNSKEY,
+        RecordType::NSEC,
+        RecordType::RRSIG,
+    ];
+    let nsec = NSEC::new(zone.origin.clone(), types);
+    Record::from_rdata(
+        zone.origin.clone(),
+        300,
+        RData::DNSSEC(DNSSECRData::NSEC(nsec)),
+    )
 }
 
 struct Zone {
@@ -401,8 +500,8 @@ impl Handler {
                             .iter()
                             .filter(|r| {
                                 r.record_type() == qtype
-                                    // The signatures over a DNSKEY set come with it (the
-                                    // check sets the DO bit for DNSKEY questions).
+                                    // The lab's signatures over a DNSKEY set come with it
+                                    // (signed when served; the check sets the DO bit).
                                     || (qtype == RecordType::DNSKEY
                                         && r.record_type() == RecordType::RRSIG)
                             })
@@ -436,6 +535,28 @@ impl Handler {
             {
                 let ttl = answers.first().map_or(300, |r| r.ttl);
                 answers = vec![record(&qname.to_ascii(), &format!("A/{ttl}"), addr)];
+            }
+        }
+        let signs = zone
+            .records
+            .iter()
+            .any(|r| r.record_type() == RecordType::DNSKEY)
+            && !self.faults.contains(&Fault::Unsigned);
+        if signs && meta.authoritative {
+            if meta.response_code == ResponseCode::NXDomain {
+                authority.push(denial(zone));
+            }
+            answers = signed(zone, answers);
+            authority = signed(zone, authority);
+            if self.faults.contains(&Fault::BadSignatures) {
+                for r in answers.iter_mut().chain(authority.iter_mut()) {
+                    if let RData::DNSSEC(DNSSECRData::RRSIG(sig)) = &r.data {
+                        let mut octets = sig.sig().to_vec();
+                        octets[10] ^= 0x01;
+                        let sig = RRSIG::from_sig(sig.input().clone(), octets);
+                        r.data = RData::DNSSEC(DNSSECRData::RRSIG(sig));
+                    }
+                }
             }
         }
         if self.faults.contains(&Fault::NoAuthority) {

@@ -109,6 +109,7 @@ pub fn check_json(
 }
 
 pub mod moto;
+pub mod nsd;
 pub mod proxy;
 
 /// Writes `zones/<zone>.yaml` under `dir`.

@@ -130,7 +130,10 @@ pub(super) fn chain_of_trust(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
             .collect();
         if !entry.is_empty() {
             signatures(f, zone, &entry, out);
+            super::signatures::verify_zone(f, zone, &entry, out);
+            super::denial::denial(f, zone, out);
         }
+        super::signatures::algorithms(zone, &ds, &keys, out);
     }
 }
 

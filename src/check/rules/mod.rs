@@ -2,7 +2,11 @@
 //! order by [`findings`]. No rule sends anything; the unit tests below build facts from canned
 //! hickory messages.
 
+mod denial;
 mod dnssec;
+mod signatures;
+
+pub use denial::PROBE_LABEL as DENIAL_PROBE_LABEL;
 #[cfg(test)]
 mod tests;
 

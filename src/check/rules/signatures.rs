@@ -1,0 +1,423 @@
+//! The cryptography of the chain of trust, as a validating resolver does it (RFC 4035 §5.3):
+//! the DNSKEY set verified with a key the parent's DS points at, then every record set the
+//! zone's servers answered (SOA, NS, the name asked, the in-zone name servers' addresses, the
+//! denial of existence) verified with a key of that set, server by server. A signature that
+//! does not verify makes the answer bogus: resolvers answer SERVFAIL, though the data is there.
+//!
+//! A key of an algorithm this build cannot verify makes its signatures "not judged", never
+//! bogus (as a validator treats an unsupported algorithm as insecure, RFC 4035 §5.2). The
+//! signatures' validity periods are read here for every set but the DNSKEY set, whose periods
+//! [`super::dnssec`] judges with the expiring warning.
+
+use std::collections::BTreeMap;
+
+use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, RRSIG};
+use hickory_proto::dnssec::{Algorithm, Verifier};
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
+
+use super::who;
+use crate::check::{Code, Facts, Finding, answers_with_authority};
+use crate::walk::Probe;
+
+/// What a record set's signatures come to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// One signature verifies with a key of the set, within its validity period.
+    Valid,
+    /// Signed with an algorithm this build cannot verify: not judged.
+    Unsupported(Algorithm),
+    /// Signatures by a known key that do not verify: (key tag, algorithm).
+    Invalid(Vec<(u16, Algorithm)>),
+    /// Every signature by a known key is outside its validity period.
+    Lapsed,
+    /// Signed only by keys the set does not hold (key tags).
+    UnknownKey(Vec<u16>),
+    /// No signature at all.
+    Missing,
+}
+
+/// A record set of one answer, and the signatures over it.
+pub(super) struct Signed<'m> {
+    pub name: Name,
+    pub rtype: RecordType,
+    pub records: Vec<&'m Record>,
+    pub sigs: Vec<&'m RRSIG>,
+}
+
+impl Signed<'_> {
+    pub fn label(&self) -> String {
+        format!("{} {}", self.name.to_ascii(), self.rtype)
+    }
+}
+
+fn rrsig_of(data: &RData) -> Option<&RRSIG> {
+    match data {
+        RData::DNSSEC(DNSSECRData::RRSIG(sig)) => Some(sig),
+        _ => None,
+    }
+}
+
+/// The record sets of `zone` in an authoritative answer that a validator verifies: those of
+/// the answer section, and for a negative answer the SOA, NSEC and NSEC3 sets of the authority
+/// section. The referral's NS set (unsigned by design) and additional data are not.
+pub(super) fn signed_sets<'m>(m: &'m Message, zone: &Name) -> Vec<Signed<'m>> {
+    let negative = m.metadata.response_code == ResponseCode::NXDomain
+        || !m
+            .answers
+            .iter()
+            .any(|r| r.record_type() != RecordType::RRSIG);
+    let authority = m.authorities.iter().filter(|r| {
+        negative
+            && matches!(
+                r.record_type(),
+                RecordType::SOA | RecordType::NSEC | RecordType::NSEC3 | RecordType::RRSIG
+            )
+    });
+    let records: Vec<&Record> = m.answers.iter().chain(authority).collect();
+    let mut sets: BTreeMap<(Name, RecordType), Signed<'m>> = BTreeMap::new();
+    for r in records.iter().filter(|r| zone.zone_of(&r.name)) {
+        if r.record_type() == RecordType::RRSIG {
+            continue;
+        }
+        sets.entry((r.name.to_lowercase(), r.record_type()))
+            .or_insert_with(|| Signed {
+                name: r.name.to_lowercase(),
+                rtype: r.record_type(),
+                records: vec![],
+                sigs: vec![],
+            })
+            .records
+            .push(r);
+    }
+    for r in &records {
+        if let Some(sig) = rrsig_of(&r.data)
+            && let Some(set) = sets.get_mut(&(r.name.to_lowercase(), sig.input().type_covered))
+        {
+            set.sigs.push(sig);
+        }
+    }
+    sets.into_values().collect()
+}
+
+/// Whether `now` (seconds since 1970) lies within a signature's validity period (RFC 4034
+/// §3.1.5: serial number arithmetic).
+fn in_period(sig: &RRSIG, now: u32) -> bool {
+    let input = sig.input();
+    (input.sig_inception.get().wrapping_sub(now) as i32) <= 0
+        && (input.sig_expiration.get().wrapping_sub(now) as i32) > 0
+}
+
+/// The verdict on one record set, signed by `zone` with one of `keys`.
+pub(super) fn verdict(set: &Signed<'_>, zone: &Name, keys: &[&DNSKEY], now: u32) -> Verdict {
+    if set.sigs.is_empty() {
+        return Verdict::Missing;
+    }
+    let (mut invalid, mut unknown, mut lapsed, mut unsupported) = (vec![], vec![], false, None);
+    for sig in &set.sigs {
+        let input = sig.input();
+        let key = keys.iter().find(|k| {
+            k.zone_key()
+                && !k.revoke()
+                && k.algorithm() == input.algorithm
+                && k.calculate_key_tag().ok() == Some(input.key_tag)
+        });
+        let Some(key) = key.filter(|_| input.signer_name == *zone) else {
+            unknown.push(input.key_tag);
+            continue;
+        };
+        if !input.algorithm.is_supported() || key.key().is_err() {
+            unsupported = Some(input.algorithm);
+            continue;
+        }
+        if !in_period(sig, now) {
+            lapsed = true;
+            continue;
+        }
+        match key.verify_rrsig(&set.name, DNSClass::IN, sig, set.records.iter().copied()) {
+            Ok(()) => return Verdict::Valid,
+            Err(_) => invalid.push((input.key_tag, input.algorithm)),
+        }
+    }
+    match (unsupported, invalid.is_empty(), lapsed) {
+        (Some(alg), _, _) => Verdict::Unsupported(alg),
+        (None, false, _) => Verdict::Invalid(invalid),
+        (None, true, true) => Verdict::Lapsed,
+        (None, true, false) => Verdict::UnknownKey(unknown),
+    }
+}
+
+/// One problem with one server's record set, for the findings.
+struct Bad {
+    server: String,
+    what: String,
+}
+
+/// The findings of a list of problems: one per code, naming the first ten.
+fn finding(code: Code, head: String, bad: &[Bad], fix: &str) -> Option<Finding> {
+    if bad.is_empty() {
+        return None;
+    }
+    let mut listed: Vec<String> = bad
+        .iter()
+        .take(10)
+        .map(|b| format!("{}: {}", b.server, b.what))
+        .collect();
+    if bad.len() > 10 {
+        listed.push(format!("and {} more", bad.len() - 10));
+    }
+    let mut servers: Vec<String> = bad.iter().map(|b| b.server.clone()).collect();
+    servers.sort();
+    servers.dedup();
+    Some(Finding::new(
+        code,
+        format!("{head}: {}", listed.join("; ")),
+        servers,
+        fix.into(),
+    ))
+}
+
+fn key_text(tag: u16, alg: Algorithm) -> String {
+    format!(
+        "key tag {tag}, algorithm {} ({})",
+        u8::from(alg),
+        alg.as_str()
+    )
+}
+
+/// The probes whose answers carry the zone's signed data.
+fn signed_probes(f: &Facts) -> impl Iterator<Item = &Probe> {
+    f.zone_level()
+        .into_iter()
+        .flat_map(|l| l.probes.iter())
+        .chain(&f.soa_udp)
+        .chain(&f.ns)
+        .chain(&f.ns_addrs)
+        .chain(&f.denial)
+        .filter(|p| answers_with_authority(p))
+}
+
+/// dnssec.signature-invalid, dnssec.signature-missing and (for sets other than the DNSKEY set)
+/// dnssec.signature-expired: every server's DNSKEY set against the keys the DS points at
+/// (`entry`, by key tag), then every other signed set against the keys of the DNSKEY sets that
+/// verified.
+pub(super) fn verify_zone(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
+    let now = f.checked_at as u32;
+    let zone_text = zone.to_ascii();
+    let mut invalid = Vec::new();
+    let mut missing = Vec::new();
+    let mut lapsed = Vec::new();
+    // The DNSKEY set of each server, verified with the entry keys it holds.
+    let mut trusted: Vec<DNSKEY> = Vec::new();
+    for p in f.dnskey.iter().filter(|p| answers_with_authority(p)) {
+        let Some(m) = p.message() else { continue };
+        let sets = signed_sets(m, zone);
+        // The parent's DS says the zone is signed: a server without the key set cannot be
+        // validated at all (an unsigned copy of the zone).
+        if !sets.iter().any(|s| s.rtype == RecordType::DNSKEY) {
+            missing.push(Bad {
+                server: who(p),
+                what: format!("{zone_text} DNSKEY (no key set at all)"),
+            });
+        }
+        for set in sets {
+            if set.rtype != RecordType::DNSKEY || set.name != *zone {
+                continue;
+            }
+            let keys: Vec<&DNSKEY> = set
+                .records
+                .iter()
+                .filter_map(|r| match &r.data {
+                    RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k),
+                    _ => None,
+                })
+                .collect();
+            let entry_keys: Vec<&DNSKEY> = keys
+                .iter()
+                .copied()
+                .filter(|k| k.calculate_key_tag().is_ok_and(|t| entry.contains(&t)))
+                .collect();
+            match verdict(&set, zone, &entry_keys, now) {
+                Verdict::Valid | Verdict::Unsupported(_) => {
+                    for k in keys {
+                        if !trusted.contains(k) {
+                            trusted.push(k.clone());
+                        }
+                    }
+                }
+                Verdict::Invalid(tags) => invalid.push(Bad {
+                    server: who(p),
+                    what: format!(
+                        "{} signed with {} does not verify",
+                        set.label(),
+                        tags.iter()
+                            .map(|(t, a)| key_text(*t, *a))
+                            .collect::<Vec<_>>()
+                            .join(" nor ")
+                    ),
+                }),
+                // No signature by an entry key, or none in its period: dnssec::signatures says.
+                Verdict::Lapsed | Verdict::UnknownKey(_) | Verdict::Missing => {}
+            }
+        }
+    }
+    // Without a verified key set, nothing else can be verified: the chain's findings say why.
+    if !trusted.is_empty() {
+        let keys: Vec<&DNSKEY> = trusted.iter().collect();
+        for p in signed_probes(f) {
+            let Some(m) = p.message() else { continue };
+            for set in signed_sets(m, zone) {
+                judge_set(
+                    p,
+                    &set,
+                    zone,
+                    &keys,
+                    now,
+                    &mut invalid,
+                    &mut missing,
+                    &mut lapsed,
+                );
+            }
+        }
+    }
+    dedup(&mut invalid);
+    dedup(&mut missing);
+    dedup(&mut lapsed);
+    out.extend(finding(
+        Code::DnssecSignatureInvalid,
+        format!("signatures in {zone_text} that do not verify (validating resolvers answer SERVFAIL for these names)"),
+        &invalid,
+        "re-sign the zone with its current keys and reload it on every server (a server serving a copy altered after signing, or signed with a key not in the DNSKEY set, gives bogus answers)",
+    ));
+    out.extend(finding(
+        Code::DnssecSignatureMissing,
+        format!("record sets of the signed zone {zone_text} served without a signature (validating resolvers answer SERVFAIL for them)"),
+        &missing,
+        "sign the whole zone (every server must serve the signed copy; a server loading the unsigned file serves bogus answers)",
+    ));
+    out.extend(finding(
+        Code::DnssecSignatureExpired,
+        format!("signatures in {zone_text} outside their validity period"),
+        &lapsed,
+        "re-sign the zone (Route 53 signs continuously while DNSSEC signing is enabled and its KMS key usable), or check the servers' clocks",
+    ));
+}
+
+/// One record set's verdict, as a problem of its server when it is one.
+#[allow(clippy::too_many_arguments)]
+fn judge_set(
+    p: &Probe,
+    set: &Signed<'_>,
+    zone: &Name,
+    keys: &[&DNSKEY],
+    now: u32,
+    invalid: &mut Vec<Bad>,
+    missing: &mut Vec<Bad>,
+    lapsed: &mut Vec<Bad>,
+) {
+    // The DS set at a delegation point is the child's parent side, signed here; an NS set
+    // below the apex is a delegation, never signed (RFC 4035 §2.2).
+    if set.rtype == RecordType::NS && set.name != *zone {
+        return;
+    }
+    let server = who(p);
+    match verdict(set, zone, keys, now) {
+        Verdict::Valid | Verdict::Unsupported(_) => {}
+        Verdict::Invalid(tags) => invalid.push(Bad {
+            server,
+            what: format!(
+                "{} signed with {} does not verify",
+                set.label(),
+                tags.iter()
+                    .map(|(t, a)| key_text(*t, *a))
+                    .collect::<Vec<_>>()
+                    .join(" nor ")
+            ),
+        }),
+        Verdict::UnknownKey(tags) => invalid.push(Bad {
+            server,
+            what: format!(
+                "{} is signed only by key tag(s) {}, which the zone's verified DNSKEY set does not hold",
+                set.label(),
+                tags.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
+        Verdict::Lapsed => lapsed.push(Bad {
+            server,
+            what: format!("{} has no signature valid now", set.label()),
+        }),
+        Verdict::Missing => missing.push(Bad {
+            server,
+            what: set.label(),
+        }),
+    }
+}
+
+/// The same problem seen in several probes of one server (SOA asked twice) is one.
+fn dedup(bad: &mut Vec<Bad>) {
+    let mut seen = std::collections::HashSet::new();
+    bad.retain(|b| seen.insert((b.server.clone(), b.what.clone())));
+}
+
+/// The DNSSEC algorithm numbers RFC 8624 §3.1 says not to sign with: RSAMD5, DSA, RSASHA1,
+/// DSA-NSEC3-SHA1, RSASHA1-NSEC3-SHA1, ECC-GOST.
+const DEPRECATED: [u8; 6] = [1, 3, 5, 6, 7, 12];
+
+/// dnssec.algorithm-deprecated, dnssec.algorithm-unsupported and dnssec.ds-digest-sha1: what
+/// the keys and the DS set are made with.
+pub(super) fn algorithms(
+    zone: &Name,
+    ds: &[hickory_proto::dnssec::rdata::DS],
+    keys: &[DNSKEY],
+    out: &mut Vec<Finding>,
+) {
+    let zone_text = zone.to_ascii();
+    let mut deprecated: Vec<String> = keys
+        .iter()
+        .map(|k| k.algorithm())
+        .filter(|a| DEPRECATED.contains(&u8::from(*a)))
+        .map(|a| format!("{} ({})", u8::from(a), a.as_str()))
+        .collect();
+    deprecated.sort();
+    deprecated.dedup();
+    if !deprecated.is_empty() {
+        out.push(Finding::new(
+            Code::DnssecAlgorithmDeprecated,
+            format!(
+                "{zone_text} is signed with algorithm {}, which RFC 8624 says not to sign with; validators are dropping it (RSASHA1 is refused by default on RHEL 9 and derivatives), and then treat the zone as unsigned or answer SERVFAIL",
+                deprecated.join(", ")
+            ),
+            vec![],
+            "roll the keys to ECDSAP256SHA256 (algorithm 13) or RSASHA256 (8): an algorithm rollover, new DS at the registrar".into(),
+        ));
+    }
+    if !ds.is_empty() && ds.iter().all(|d| !d.algorithm().is_supported()) {
+        let algs: Vec<String> = ds
+            .iter()
+            .map(|d| u8::from(d.algorithm()).to_string())
+            .collect();
+        out.push(Finding::new(
+            Code::DnssecAlgorithmUnsupported,
+            format!(
+                "the DS records of {zone_text} name only algorithm(s) {} that dns cannot verify (nor do most validators): the zone is treated as unsigned, its signatures are not judged",
+                algs.join(", ")
+            ),
+            vec![],
+            "sign with ECDSAP256SHA256 (13), ED25519 (15) or RSASHA256 (8), and publish its DS".into(),
+        ));
+    }
+    let sha1 = u8::from(hickory_proto::dnssec::DigestType::SHA1);
+    if !ds.is_empty() && ds.iter().all(|d| u8::from(d.digest_type()) == sha1) {
+        out.push(Finding::new(
+            Code::DnssecDsDigestSha1,
+            format!(
+                "every DS record of {zone_text} uses digest type 1 (SHA-1), which RFC 8624 §3.3 says not to use; validators may stop trusting it"
+            ),
+            vec![],
+            "publish a DS with digest type 2 (SHA-256) at the registrar, then remove the SHA-1 one".into(),
+        ));
+    }
+}

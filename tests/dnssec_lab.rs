@@ -1,0 +1,313 @@
+//! DNSSEC validated for real: zones signed by BIND's `dnssec-signzone` with a key-signing and a
+//! zone-signing key (ECDSA P-256), their DS at the lab's parent, served by NSD; then the signed
+//! file altered the way things go wrong (a flipped byte in a signature, an unsigned record, no
+//! denial of existence, NSEC3 parameters RFC 9276 advises against). A correctly signed zone
+//! must stay exit 0 with NSEC and with NSEC3; every alteration must be named.
+//! Skipped with a reason when NSD or the BIND tools are missing, a failure under CI=true.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::nsd;
+
+/// A zone exported by dns, signed by BIND with a KSK and a ZSK.
+struct Signed {
+    work: tempfile::TempDir,
+    nsd: PathBuf,
+    signzone: PathBuf,
+    /// The DS record's data for the parent ("65284 13 2 EAE9…").
+    ds: String,
+    /// The KSK's key tag.
+    ksk: u16,
+    /// The signed master file, `-O full`: one record per line.
+    text: String,
+}
+
+const ZONE: &str = "www: {type: A, value: 192.0.2.1}\nmail: {type: MX, value: {preference: 10, exchange: mx.example.net.}}\n";
+
+/// Signs the exported zone with `signzone_args` added (e.g. NSEC3 parameters), or None when a
+/// tool is missing (outside CI).
+fn sign(signzone_args: &[&str]) -> Option<Signed> {
+    let tools = [
+        common::require_tool("nsd", "nsd"),
+        common::require_tool("dnssec-keygen", "bind9-utils"),
+        common::require_tool("dnssec-signzone", "bind9-utils"),
+        common::require_tool("dnssec-dsfromkey", "bind9-utils"),
+    ];
+    let [Some(nsd_bin), Some(keygen), Some(signzone), Some(dsfromkey)] = tools else {
+        return None;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let d = dir.to_str().unwrap();
+    nsd::export(dir, ZONE);
+    let ksk = nsd::run(
+        &keygen,
+        &[
+            "-q",
+            "-K",
+            d,
+            "-a",
+            "ECDSAP256SHA256",
+            "-f",
+            "KSK",
+            "hive.test.",
+        ],
+        dir,
+    );
+    nsd::run(
+        &keygen,
+        &["-q", "-K", d, "-a", "ECDSAP256SHA256", "hive.test."],
+        dir,
+    );
+    let mut args = vec![
+        "-S",
+        "-K",
+        d,
+        "-d",
+        d,
+        "-o",
+        "hive.test.",
+        "-O",
+        "full",
+        "-f",
+        "hive.test.signed",
+    ];
+    args.extend_from_slice(signzone_args);
+    args.push("hive.test.zone");
+    nsd::run(&signzone, &args, dir);
+    let ds_line = nsd::run(&dsfromkey, &["-2", &format!("{d}/{}.key", ksk.trim())], dir);
+    let fields: Vec<&str> = ds_line.split_whitespace().collect();
+    let ds = fields[fields.len() - 4..].join(" ");
+    Some(Signed {
+        text: std::fs::read_to_string(dir.join("hive.test.signed")).unwrap(),
+        ksk: fields[fields.len() - 4].parse().unwrap(),
+        nsd: nsd_bin,
+        signzone,
+        work,
+        ds,
+    })
+}
+
+impl Signed {
+    fn dir(&self) -> &Path {
+        self.work.path()
+    }
+
+    /// The zone with `records` added, signed again with the same keys (NSEC).
+    fn resigned_with(&self, records: &str) -> String {
+        let d = self.dir().to_str().unwrap();
+        let master = std::fs::read_to_string(self.dir().join("hive.test.zone")).unwrap();
+        std::fs::write(self.dir().join("other.zone"), master + records).unwrap();
+        nsd::run(
+            &self.signzone,
+            &[
+                "-S",
+                "-K",
+                d,
+                "-d",
+                d,
+                "-o",
+                "hive.test.",
+                "-O",
+                "full",
+                "-f",
+                "other.signed",
+                "other.zone",
+            ],
+            self.dir(),
+        );
+        std::fs::read_to_string(self.dir().join("other.signed")).unwrap()
+    }
+
+    /// `text` served by NSD under the lab's test. with the DS; `dns check NAME --json`.
+    fn check(&self, text: &str, name: &str) -> (Option<i32>, serde_json::Value, String) {
+        std::fs::write(self.dir().join("hive.test.served"), text).unwrap();
+        let ds: &'static str = Box::leak(self.ds.clone().into_boxed_str());
+        let lab = nsd::parent_lab(&[("hive.test.", "DS", ds)]);
+        let _nsd = nsd::start(
+            &self.nsd,
+            self.dir(),
+            lab.port,
+            &[("hive.test.", "hive.test.served")],
+        );
+        common::check_json(&lab, &[name], self.dir())
+    }
+}
+
+fn codes(json: &serde_json::Value) -> Vec<String> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The signature of the RRSIG line over `covered` at `owner` (by `key_tag` when given), with
+/// one base64 character in its middle changed: still well-formed, no longer the signature.
+fn flip_signature(text: &str, owner: &str, covered: &str, key_tag: Option<u16>) -> String {
+    let mut done = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let hit = !done
+                && f.len() > 12
+                && f[0] == owner
+                && f[3] == "RRSIG"
+                && f[4] == covered
+                && key_tag.is_none_or(|t| f[10] == t.to_string());
+            if !hit {
+                return line.to_string();
+            }
+            done = true;
+            let sig = f[12..].join("");
+            let mid = sig.len() / 2;
+            let c = if &sig[mid..=mid] == "A" { "B" } else { "A" };
+            format!(
+                "{} {}{c}{}",
+                f[..12].join(" "),
+                &sig[..mid],
+                &sig[mid + 1..]
+            )
+        })
+        .collect();
+    assert!(done, "no RRSIG {covered} at {owner} in the signed zone");
+    lines.join("\n") + "\n"
+}
+
+/// The signed text without the lines `drop` picks.
+fn without(text: &str, drop: impl Fn(&[&str]) -> bool) -> String {
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !drop(&l.split_whitespace().collect::<Vec<_>>()))
+        .collect();
+    kept.join("\n") + "\n"
+}
+
+#[test]
+fn a_correctly_signed_zone_with_ksk_and_zsk_passes_with_nsec_and_with_nsec3() {
+    for args in [&[][..], &["-3", "-", "-H", "0"][..]] {
+        let Some(z) = sign(args) else { return };
+        let (code, json, text) = z.check(&z.text, "www.hive.test");
+        assert_eq!(codes(&json), Vec::<String>::new(), "{args:?}: {text}");
+        assert_eq!(code, Some(0), "{args:?}: {text}");
+        // The denial of existence was asked of both servers, and the answers were signed.
+        let (code, json, text) = z.check(&z.text, "nothing-here.hive.test");
+        assert_eq!(codes(&json), ["name.nxdomain"], "{args:?}: {text}");
+        assert_eq!(code, Some(1));
+    }
+}
+
+#[test]
+fn a_flipped_byte_in_the_ksk_signature_over_the_dnskey_set_is_an_error() {
+    let Some(z) = sign(&[]) else { return };
+    let bad = flip_signature(&z.text, "hive.test.", "DNSKEY", Some(z.ksk));
+    let (code, json, text) = z.check(&bad, "www.hive.test");
+    assert_eq!(codes(&json), ["dnssec.signature-invalid"], "{text}");
+    assert_eq!(code, Some(1));
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("hive.test. DNSKEY")
+            && message.contains(&format!(
+                "key tag {}, algorithm 13 (ECDSAP256SHA256)",
+                z.ksk
+            )),
+        "{message}"
+    );
+    assert_eq!(json["findings"][0]["servers"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_bad_signature_over_the_answer_itself_is_an_error_on_every_server() {
+    let Some(z) = sign(&[]) else { return };
+    let bad = flip_signature(&z.text, "www.hive.test.", "A", None);
+    let (code, json, text) = z.check(&bad, "www.hive.test");
+    assert_eq!(codes(&json), ["dnssec.signature-invalid"], "{text}");
+    assert_eq!(code, Some(1));
+    let f = &json["findings"][0];
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("www.hive.test. A signed with key tag"),
+        "{text}"
+    );
+    assert_eq!(f["servers"].as_array().unwrap().len(), 2, "{text}");
+    // Another name of the zone is not touched by it.
+    let (code, json, text) = z.check(&bad, "mail.hive.test");
+    assert_eq!(codes(&json), Vec::<String>::new(), "{text}");
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn an_unsigned_record_set_in_a_signed_zone_is_an_error() {
+    let Some(z) = sign(&[]) else { return };
+    let bad = without(&z.text, |f| {
+        f.len() > 4 && f[0] == "www.hive.test." && f[3] == "RRSIG" && f[4] == "A"
+    });
+    let (code, json, text) = z.check(&bad, "www.hive.test");
+    assert_eq!(codes(&json), ["dnssec.signature-missing"], "{text}");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn a_signed_zone_without_nsec_or_nsec3_is_an_error() {
+    let Some(z) = sign(&[]) else { return };
+    let bad = without(&z.text, |f| {
+        f.len() > 4 && (f[3] == "NSEC" || f[3] == "RRSIG" && f[4] == "NSEC")
+    });
+    let (code, json, text) = z.check(&bad, "www.hive.test");
+    assert_eq!(codes(&json), ["dnssec.denial-missing"], "{text}");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn an_nsec_record_that_does_not_cover_the_name_denies_nothing() {
+    let Some(z) = sign(&[]) else { return };
+    // The apex's NSEC, validly signed, from the same zone with a.hive.test added: it says
+    // nothing lies between the apex and a.hive.test, so it no longer covers the name asked
+    // (dns-check-nx-…, which sorts after a and before mail). A zone edited on one server
+    // after signing, or two signers' chains mixed, look like this.
+    let other = z.resigned_with("a.hive.test. 3600 IN A 192.0.2.9\n");
+    let apex_nsec = |f: &[&str]| {
+        f.len() > 4 && f[0] == "hive.test." && (f[3] == "NSEC" || f[3] == "RRSIG" && f[4] == "NSEC")
+    };
+    let mut bad = without(&z.text, apex_nsec);
+    for line in other.lines() {
+        if apex_nsec(&line.split_whitespace().collect::<Vec<_>>()) {
+            bad.push_str(line);
+            bad.push('\n');
+        }
+    }
+    let (code, json, text) = z.check(&bad, "www.hive.test");
+    assert_eq!(codes(&json), ["dnssec.denial-invalid"], "{text}");
+    assert!(
+        json["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no NSEC record covers dns-check-nx-"),
+        "{text}"
+    );
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn nsec3_with_a_salt_and_extra_iterations_is_a_warning() {
+    let Some(z) = sign(&["-3", "aabbccdd", "-H", "10"]) else {
+        return;
+    };
+    let (code, json, text) = z.check(&z.text, "www.hive.test");
+    assert_eq!(codes(&json), ["dnssec.nsec3-parameters"], "{text}");
+    assert_eq!(json["findings"][0]["severity"], "warning");
+    assert!(
+        json["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("10 extra iteration(s) and a salt of 4 octet(s)"),
+        "{text}"
+    );
+    assert_eq!(code, Some(1));
+}
