@@ -1133,3 +1133,74 @@ fn with_health_status_a_failover_on_its_secondary_is_judged_by_the_primarys_chec
     let status = &json["verification"]["sets"][0]["primary_status"];
     assert_eq!(status["healthy"], false, "{status}");
 }
+
+/// Zonemaster NAMESERVER02: a server that answers only plain DNS questions is named for what it
+/// is, not lame or unreachable — whether it rejects EDNS (FORMERR) or drops it (a firewall).
+#[test]
+fn a_server_that_fails_only_with_edns_is_edns_intolerant_not_lame() {
+    for (fault, did) in [
+        (Fault::EdnsFormErr, "answers FORMERR"),
+        (Fault::EdnsDrop, "gives no answer"),
+    ] {
+        let lab = lab::start(healthy_zones(), servers([vec![fault.clone()], vec![]]));
+        let (code, json, err) = check(&lab, &["www.hive.test"]);
+        expect(&json, &["ns.edns-intolerant"]);
+        assert_eq!(code, Some(1), "{err}");
+        let f = &json["findings"][0];
+        assert_eq!(
+            f["servers"],
+            serde_json::json!(["ns1.dns.test. (127.53.2.1)"])
+        );
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            message.contains(did) && message.contains("DNS flag day 2019"),
+            "{fault:?}: {message}"
+        );
+    }
+    // Both servers: the zone is unusable to resolvers, and the check says why.
+    let lab = lab::start(
+        healthy_zones(),
+        servers([vec![Fault::EdnsDrop], vec![Fault::EdnsDrop]]),
+    );
+    let (code, json, _) = check(&lab, &["www.hive.test"]);
+    expect(&json, &["ns.edns-intolerant"]);
+    assert_eq!(json["findings"].as_array().unwrap().len(), 2);
+    assert_eq!(code, Some(1));
+}
+
+/// Zonemaster NAMESERVER10/12 (ISC's EDNS compliance tests): EDNS version 1 must be answered
+/// BADVERS, an unknown flag ignored and not echoed. A warning, with what was wrong.
+#[test]
+fn a_server_sloppy_with_edns_versions_and_flags_is_a_warning() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![Fault::EdnsSloppy]]));
+    let (code, json, _) = check(&lab, &["www.hive.test"]);
+    expect(&json, &["ns.edns-noncompliant"]);
+    assert_eq!(code, Some(1));
+    let f = &json["findings"][0];
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(
+        f["servers"],
+        serde_json::json!(["ns2.dns.test. (127.53.2.2)"])
+    );
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("answers EDNS version 1 with NOERROR instead of BADVERS")
+            && message.contains("echoes an unknown EDNS flag"),
+        "{message}"
+    );
+}
+
+/// Zonemaster NAMESERVER01: an authoritative server that also resolves for anyone.
+#[test]
+fn an_authoritative_server_that_is_an_open_resolver_is_a_warning() {
+    let lab = lab::start(
+        healthy_zones(),
+        servers([vec![Fault::OpenResolver], vec![]]),
+    );
+    let (_, json, _) = check(&lab, &["www.hive.test"]);
+    expect(&json, &["ns.open-resolver"]);
+    assert_eq!(
+        json["findings"][0]["servers"],
+        serde_json::json!(["ns1.dns.test. (127.53.2.1)"])
+    );
+}

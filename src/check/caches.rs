@@ -122,6 +122,7 @@ async fn ask_one(resolver: &Resolver, q: &Question, timeout: Duration) -> CacheA
         timeout,
         retries: 1,
         recursion: true,
+        form: transport::Form::Standard,
     };
     let reply = transport::ask(
         &transport::Budget::unlimited(),

@@ -53,6 +53,12 @@ codes! {
         "the server answers over UDP but not over TCP (asked directly, or after a truncated UDP answer: `udp→tcp`), so large answers cannot be fetched";
     NsMalformedAnswer = "ns.malformed-answer", Error,
         "a server sent something that is not a usable answer: undecodable (DNSSEC records whose data cannot be read included), not a response, another OPCODE or question, a UDP answer over the advertised 1,232 octets without TC, TC over TCP, a TCP message cut short; the server, protocol, question and what was wrong are named";
+    NsEdnsIntolerant = "ns.edns-intolerant", Error,
+        "a server answers the zone's SOA without EDNS, but not with it (FORMERR, another error, or silence): resolvers have not retried without EDNS since DNS flag day 2019, so to them it is dead; said instead of `ns.lame`/`ns.unreachable` for that server";
+    NsEdnsNoncompliant = "ns.edns-noncompliant", Warning,
+        "a server answers EDNS questions, but not as RFC 6891 says: EDNS version 1 not answered BADVERS, an unknown option or flag not ignored, an unknown flag echoed, or no answer without EDNS (each named)";
+    NsOpenResolver = "ns.open-resolver", Warning,
+        "a server of the zone answers recursive questions about other zones (the root's SOA with RD=1) for anyone: an open resolver beside the authoritative service";
     NsSlow = "ns.slow", Warning,
         "a server answered, but took longer than 500 ms (`--slow`; its time is given); resolvers give up on slow servers and try others";
     NsNoAddress = "ns.no-address", Error,

@@ -23,7 +23,28 @@ use serde::Serialize;
 pub use codes::{Code, Severity};
 pub use rules::findings;
 
-use crate::walk::{self, ApexQuestion, End, NameServer, NoAnswer, Probe, Proto, Walk, Walker};
+use crate::walk::{
+    self, ApexQuestion, End, Form, NameServer, NoAnswer, Probe, Proto, Walk, Walker,
+};
+
+/// One question about how a server of the zone behaves: its SOA in another EDNS form, or the
+/// root's SOA with recursion desired (an authoritative server must not answer it as a
+/// resolver).
+#[derive(Debug, Clone)]
+pub struct Behaviour {
+    pub form: Form,
+    pub recursion: bool,
+    pub probe: Probe,
+}
+
+/// The questions of [`Behaviour`], per address of each server of the zone.
+pub const BEHAVIOUR: [(Form, bool); 5] = [
+    (Form::NoEdns, false),
+    (Form::Version1, false),
+    (Form::UnknownOption, false),
+    (Form::UnknownFlag, false),
+    (Form::Standard, true),
+];
 
 /// The name servers the zone should be delegated to, and what they said when asked directly.
 #[derive(Debug, Clone, Default)]
@@ -74,6 +95,8 @@ pub struct Facts {
     /// A name that does not exist (a random label under the zone's apex), asked of every server
     /// of a zone that serves DNSKEY records: the denial of existence must prove it.
     pub denial: Vec<Probe>,
+    /// How each address of the zone's servers treats EDNS and recursion.
+    pub behaviour: Vec<Behaviour>,
     /// When the facts were gathered, in seconds since 1970 (for signature validity).
     pub checked_at: u64,
     /// (name, target) for each CNAME followed.
@@ -154,6 +177,7 @@ impl Facts {
             ds: vec![],
             dnskey: vec![],
             denial: vec![],
+            behaviour: vec![],
             checked_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
@@ -312,12 +336,13 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
     facts.ns = pick(RecordType::NS, Proto::Udp);
     facts.dnskey = pick(RecordType::DNSKEY, Proto::Udp);
     facts.ds = pick(RecordType::DS, Proto::Udp);
+    let servers = facts.zone_servers().to_vec();
+    let behaviour = behaviour(walker, &servers, &zone);
     if !dead {
         let in_zone: BTreeSet<Name> = facts
             .delegation()
             .map(|d| d.ns.iter().filter(|n| zone.zone_of(n)).cloned().collect())
             .unwrap_or_default();
-        let servers = facts.zone_servers().to_vec();
         // A signed zone's denial of existence, asked beside the name servers' addresses.
         let signed = facts.dnskey.iter().filter_map(Probe::message).any(|m| {
             m.answers
@@ -334,9 +359,45 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
                 None => Vec::new(),
             }
         };
-        (facts.ns_addrs, facts.denial) =
-            futures_util::join!(in_zone_addresses(walker, &servers, &in_zone), denial);
+        (facts.ns_addrs, facts.denial, facts.behaviour) = futures_util::join!(
+            in_zone_addresses(walker, &servers, &in_zone),
+            denial,
+            behaviour
+        );
+    } else {
+        facts.behaviour = behaviour.await;
     }
+}
+
+/// Each question of [`BEHAVIOUR`] asked of every address of the zone's servers (once per
+/// address, however many names it has), at once.
+async fn behaviour(walker: &Walker, servers: &[NameServer], zone: &Name) -> Vec<Behaviour> {
+    let root = &Name::root();
+    let mut seen = std::collections::HashSet::new();
+    let targets: Vec<(&NameServer, IpAddr)> = walker
+        .targets(servers)
+        .filter(|(_, addr)| seen.insert(*addr))
+        .collect();
+    let asked = targets.into_iter().flat_map(|(s, addr)| {
+        BEHAVIOUR.iter().map(move |&(form, recursion)| {
+            let question = if recursion {
+                (root, RecordType::SOA)
+            } else {
+                (zone, RecordType::SOA)
+            };
+            async move {
+                let probe = walker
+                    .probe_form(&s.name, addr, question, form, recursion)
+                    .await;
+                Behaviour {
+                    form,
+                    recursion,
+                    probe,
+                }
+            }
+        })
+    });
+    futures_util::future::join_all(asked).await
 }
 
 /// A name of `zone` that does not exist: a random label under the apex (none when the name

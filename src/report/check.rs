@@ -96,6 +96,14 @@ fn flags(p: &Probe) -> String {
     }
 }
 
+/// One question about a server's behaviour, with its form.
+#[derive(Debug, Clone, Serialize)]
+pub struct BehaviourView {
+    pub form: &'static str,
+    #[serde(flatten)]
+    pub probe: ProbeView,
+}
+
 /// One probe as both renderers show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProbeView {
@@ -169,6 +177,10 @@ pub struct Trace<'a> {
     /// A name that does not exist, at each server of a signed zone (its denial of existence).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub denial_probes: Vec<ProbeView>,
+    /// How each address of the zone's servers treats EDNS and recursion: the form of each
+    /// question (`no-edns`, `version1`, `unknown-option`, `unknown-flag`, `recursion`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub behaviour_probes: Vec<BehaviourView>,
     /// A/AAAA of the in-zone name servers.
     pub ns_address_probes: Vec<ProbeView>,
     pub dropped: &'a [String],
@@ -212,6 +224,21 @@ impl<'a> Trace<'a> {
             zone_probes: views(&mut f.soa_udp.iter().chain(&f.ns).chain(&f.soa_tcp), &zone),
             dnssec_probes,
             denial_probes: views(&mut f.denial.iter(), &zone),
+            behaviour_probes: f
+                .behaviour
+                .iter()
+                .map(|b| BehaviourView {
+                    form: match (b.recursion, b.form) {
+                        (true, _) => "recursion",
+                        (false, crate::walk::Form::NoEdns) => "no-edns",
+                        (false, crate::walk::Form::Version1) => "version1",
+                        (false, crate::walk::Form::UnknownOption) => "unknown-option",
+                        (false, crate::walk::Form::UnknownFlag) => "unknown-flag",
+                        (false, crate::walk::Form::Standard) => "standard",
+                    },
+                    probe: ProbeView::new(&b.probe, &zone),
+                })
+                .collect(),
             ns_address_probes: views(&mut f.ns_addrs.iter(), &zone),
             dropped: &f.walk.dropped,
             cname_chain: f

@@ -147,7 +147,12 @@ impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
                 continue;
             }
             let id = self.free_id();
-            let bytes = match request(id, &self.queries[q], false) {
+            let bytes = match request(
+                id,
+                &self.queries[q],
+                false,
+                super::transport::Form::Standard,
+            ) {
                 Ok(b) => b,
                 Err(why) => {
                     self.settle(q, Err(why));

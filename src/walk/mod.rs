@@ -23,7 +23,7 @@ use futures_util::future::join_all;
 use hickory_proto::op::{Message, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
-pub use transport::{Budget, NoAnswer, Proto, Reply, Transfer, TransferLimits};
+pub use transport::{Budget, Form, NoAnswer, Proto, Reply, Transfer, TransferLimits};
 
 /// Walk settings.
 #[derive(Debug, Clone)]
@@ -81,6 +81,8 @@ pub fn rcode_name(rc: ResponseCode) -> String {
         4 => "NOTIMP".into(),
         5 => "REFUSED".into(),
         9 => "NOTAUTH".into(),
+        // In an answer with OPT; TSIG calls the same number BADSIG.
+        16 => "BADVERS".into(),
         n => format!("RCODE{n}"),
     }
 }
@@ -323,6 +325,36 @@ impl Walker {
             timeout: self.config.timeout,
             retries: self.config.retries,
             recursion: false,
+            form: transport::Form::Standard,
+        }
+    }
+
+    /// `qname`/`qtype` asked of `addr` over UDP in another form (another EDNS, or RD=1), to see
+    /// how the server behaves: asked even of a server the walk found silent (silence to the
+    /// usual form is what such a question tells apart), never marking it, never shared.
+    pub async fn probe_form(
+        &self,
+        server: &Name,
+        addr: IpAddr,
+        question: (&Name, RecordType),
+        form: transport::Form,
+        recursion: bool,
+    ) -> Probe {
+        let (qname, qtype) = question;
+        let settings = transport::Settings {
+            form,
+            recursion,
+            ..self.settings()
+        };
+        let sock = SocketAddr::new(addr, self.config.port);
+        let query = Query::query(qname.clone(), qtype);
+        Probe {
+            server: server.clone(),
+            addr,
+            qname: qname.clone(),
+            qtype,
+            proto: Proto::Udp,
+            result: transport::ask(&self.budget, sock, &query, settings, Proto::Udp).await,
         }
     }
 

@@ -228,19 +228,66 @@ pub struct Settings {
     pub retries: u32,
     /// RD=1: a question to a resolver, about its cache.
     pub recursion: bool,
+    /// The question's EDNS: as every resolver sends it, or one of the forms that test how a
+    /// server treats EDNS (RFC 6891).
+    pub form: Form,
 }
+
+/// How a question carries EDNS (RFC 6891): the usual form, and the forms that test a server's
+/// EDNS as Zonemaster's NAMESERVER02/10/11/12 and ISC's EDNS compliance tests do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Form {
+    /// EDNS version 0, a 1,232-octet buffer, DO set unless the question is recursive.
+    Standard,
+    /// No OPT record: a plain RFC 1035 question.
+    NoEdns,
+    /// EDNS version 1, which no server knows: the answer must be BADVERS (§6.1.3).
+    Version1,
+    /// An option code nobody has defined: it must be ignored (§6.1.2).
+    UnknownOption,
+    /// An EDNS flag nobody has defined: it must be ignored, and not echoed (§6.1.4).
+    UnknownFlag,
+}
+
+/// The option code of [`Form::UnknownOption`]: in the range for local and experimental use
+/// (RFC 6891 §9), as ISC's tests send it.
+pub const UNKNOWN_OPTION: u16 = 65_001;
+/// The flag of [`Form::UnknownFlag`]: the bit after DO, undefined.
+pub const UNKNOWN_FLAG: u16 = 0x4000;
 
 /// The query message. The DO bit (RFC 3225) is set on every question to an authoritative
 /// server, as a validating resolver sets it: the answers carry the signatures (RRSIG) and the
 /// denial of existence (NSEC, NSEC3) that the check verifies. A question to a resolver about
 /// its cache (RD=1) asks for the data alone.
-pub(super) fn request(id: u16, query: &Query, recursion: bool) -> Result<Vec<u8>, NoAnswer> {
+pub(super) fn request(
+    id: u16,
+    query: &Query,
+    recursion: bool,
+    form: Form,
+) -> Result<Vec<u8>, NoAnswer> {
     let mut message = Message::new(id, MessageType::Query, OpCode::Query);
     message.queries.push(query.clone());
     message.metadata.recursion_desired = recursion;
-    let edns = message.edns.get_or_insert_with(Edns::new);
-    edns.set_max_payload(EDNS_BUFFER);
-    edns.set_dnssec_ok(!recursion);
+    if form != Form::NoEdns {
+        let edns = message.edns.get_or_insert_with(Edns::new);
+        edns.set_max_payload(EDNS_BUFFER);
+        edns.set_dnssec_ok(!recursion);
+        match form {
+            Form::Version1 => {
+                edns.set_version(1);
+            }
+            Form::UnknownOption => {
+                edns.options_mut()
+                    .insert(hickory_proto::rr::rdata::opt::EdnsOption::Unknown(
+                        UNKNOWN_OPTION,
+                        vec![],
+                    ))
+            }
+            Form::UnknownFlag => edns.flags_mut().z = UNKNOWN_FLAG,
+            Form::Standard | Form::NoEdns => {}
+        }
+    }
     message
         .to_vec()
         .map_err(|e| NoAnswer::Error(format!("cannot encode the question: {e}")))
@@ -388,7 +435,7 @@ async fn udp(
                 break id;
             }
         };
-        let bytes = request(id, query, settings.recursion)?;
+        let bytes = request(id, query, settings.recursion, settings.form)?;
         socket.send(&bytes).await.map_err(|e| io_error(&e))?;
         sent.push((id, Instant::now()));
         let until = budget.until(settings.timeout);
@@ -532,7 +579,8 @@ async fn tcp(
     let t0 = Instant::now();
     let (mut stream, until) = connect(budget, server, settings.timeout).await?;
     let id = rand::random::<u16>();
-    send_frame(&mut stream, &request(id, query, settings.recursion)?, until).await?;
+    let bytes = request(id, query, settings.recursion, settings.form)?;
+    send_frame(&mut stream, &bytes, until).await?;
     let bytes = read_frame(&mut stream, until)
         .await
         .inspect_err(|_| budget.note_if_late())?;
@@ -588,7 +636,7 @@ pub async fn transfer(
         Err(e) => return Transfer::Failed(e),
     };
     let id = rand::random::<u16>();
-    let sent = match request(id, &query, false) {
+    let sent = match request(id, &query, false, Form::Standard) {
         Ok(bytes) => send_frame(&mut stream, &bytes, until).await,
         Err(e) => Err(e),
     };

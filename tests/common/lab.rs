@@ -79,6 +79,15 @@ pub enum Fault {
     /// Serves its zones without their DNSSEC records (DNSKEY, RRSIG): an unsigned copy, as a
     /// new provider has before signing is enabled there.
     Unsigned,
+    /// Rejects every question that carries EDNS with FORMERR (a server from before RFC 2671).
+    EdnsFormErr,
+    /// Drops every question that carries EDNS (a firewall that knows no OPT records).
+    EdnsDrop,
+    /// Answers EDNS version 1 as if it were 0, and echoes unknown EDNS flags.
+    EdnsSloppy,
+    /// Answers recursive questions about names outside its zones, as a resolver (the root's
+    /// SOA, from its "cache").
+    OpenResolver,
     /// Serves its signatures with one octet changed: a signer gone wrong, or a copy of the
     /// zone altered after signing.
     BadSignatures,
@@ -404,7 +413,45 @@ impl Handler {
         };
         let qname: Name = query.name().into();
         let qtype = query.query_type();
-        let builder = MessageResponseBuilder::from_message_request(request);
+        let mut builder = MessageResponseBuilder::from_message_request(request);
+        // EDNS as RFC 6891 has it: an OPT in every answer to an OPT, BADVERS to a version
+        // above 0, unknown options and flags ignored (unless a fault says otherwise).
+        let opt = request.edns.as_ref().map(|asked| {
+            let mut opt = hickory_proto::op::Edns::new();
+            opt.set_max_payload(1232);
+            opt.set_dnssec_ok(asked.flags().dnssec_ok);
+            if self.faults.contains(&Fault::EdnsSloppy) {
+                opt.flags_mut().z = asked.flags().z;
+            }
+            opt
+        });
+        if let Some(asked) = &request.edns {
+            if self.faults.contains(&Fault::EdnsDrop) {
+                return silent();
+            }
+            if self.faults.contains(&Fault::EdnsFormErr) {
+                let mut m = Metadata::response_from_request(&request.metadata);
+                m.response_code = ResponseCode::FormErr;
+                return response
+                    .send_response(builder.build_no_records(m))
+                    .await
+                    .unwrap_or_else(|_| silent());
+            }
+            if asked.version() > 0 && !self.faults.contains(&Fault::EdnsSloppy) {
+                let mut m = Metadata::response_from_request(&request.metadata);
+                m.response_code = ResponseCode::BADVERS;
+                if let Some(opt) = &opt {
+                    builder.edns(opt);
+                }
+                return response
+                    .send_response(builder.build_no_records(m))
+                    .await
+                    .unwrap_or_else(|_| silent());
+            }
+        }
+        if let Some(opt) = &opt {
+            builder.edns(opt);
+        }
         let refuse = |code| {
             let mut m = Metadata::response_from_request(&request.metadata);
             m.response_code = code;
@@ -429,6 +476,31 @@ impl Handler {
             let m = refuse(ResponseCode::ServFail);
             return response
                 .send_response(builder.build_no_records(m))
+                .await
+                .unwrap_or_else(|_| silent());
+        }
+        let ours = self.zones.iter().any(|z| z.origin.zone_of(&qname));
+        if !ours && request.metadata.recursion_desired && self.faults.contains(&Fault::OpenResolver)
+        {
+            let mut m = Metadata::response_from_request(&request.metadata);
+            m.recursion_available = true;
+            let root = Zone {
+                origin: Name::root(),
+                serial: 2026120401,
+                ns: vec![],
+                records: vec![],
+                delegations: vec![],
+            };
+            let answer = [soa(&root, root.serial)];
+            let msg = builder.build(
+                m,
+                answer.iter(),
+                std::iter::empty(),
+                std::iter::empty(),
+                std::iter::empty(),
+            );
+            return response
+                .send_response(msg)
                 .await
                 .unwrap_or_else(|_| silent());
         }

@@ -2,6 +2,7 @@
 //! order by [`findings`]. No rule sends anything; the unit tests below build facts from canned
 //! hickory messages.
 
+mod behaviour;
 mod denial;
 mod dnssec;
 mod signatures;
@@ -28,6 +29,9 @@ pub const RULES: &[Rule] = &[
     too_few_name_servers,
     parent_child_name_servers,
     server_failures,
+    behaviour::edns_intolerance,
+    behaviour::edns_compliance,
+    behaviour::open_resolvers,
     slow_servers,
     lame_servers,
     glue,
@@ -248,8 +252,11 @@ pub fn server_failures(f: &Facts) -> Vec<Finding> {
     let zone_text = zone_text(f);
     let parent = parent_name(f);
     let mut by_server: BTreeMap<(String, String), Conduct> = BTreeMap::new();
+    // A server that fails only because the question carries EDNS is ns.edns-intolerant.
+    let intolerant = behaviour::edns_intolerant(f);
     let roles = f
         .zone_probes()
+        .filter(|p| !intolerant.contains_key(&p.addr))
         .map(|p| (p, format!("a server of {zone_text}")))
         .chain(
             f.parent_probes()
@@ -381,7 +388,12 @@ pub fn slow_servers(f: &Facts) -> Vec<Finding> {
 pub fn lame_servers(f: &Facts) -> Vec<Finding> {
     let zone_text = zone_text(f);
     let mut lame: BTreeMap<String, String> = BTreeMap::new();
-    for p in &f.soa_udp {
+    let intolerant = behaviour::edns_intolerant(f);
+    for p in f
+        .soa_udp
+        .iter()
+        .filter(|p| !intolerant.contains_key(&p.addr))
+    {
         let Some(m) = p.message() else { continue };
         let why = match m.metadata.response_code {
             ResponseCode::Refused => Some("REFUSED".to_string()),

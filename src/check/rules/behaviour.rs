@@ -1,0 +1,182 @@
+//! How the zone's servers treat EDNS and recursion (RFC 6891; Zonemaster NAMESERVER01, 02, 10,
+//! 11, 12; ISC's EDNS compliance tests). Since DNS flag day 2019 resolvers no longer retry
+//! without EDNS: a server that answers only plain DNS questions is as good as dead to them,
+//! though `dig` without options gets answers from it. Each server address is asked its zone's
+//! SOA without EDNS, with EDNS version 1, with an unknown option and with an unknown flag, and
+//! the root's SOA with recursion desired.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::RecordType;
+
+use super::{who, zone_text};
+use crate::check::{Behaviour, Code, Facts, Finding, answers_with_authority};
+use crate::walk::{self, Form, NoAnswer, Probe, transport::UNKNOWN_FLAG};
+
+/// The zone's SOA, answered with authority.
+fn soa_answer(p: &Probe) -> bool {
+    answers_with_authority(p)
+        && p.rcode() == Some(ResponseCode::NoError)
+        && p.message()
+            .is_some_and(|m| m.answers.iter().any(|r| r.record_type() == RecordType::SOA))
+}
+
+/// What a server did instead of answering, in a few words.
+fn what_it_did(p: &Probe) -> String {
+    match &p.result {
+        Ok(r) => match r.message.metadata.response_code {
+            ResponseCode::NoError if !r.message.metadata.authoritative => {
+                "answers without authority".to_string()
+            }
+            ResponseCode::NoError => "answers without the SOA".to_string(),
+            rc => format!("answers {}", walk::rcode_name(rc)),
+        },
+        Err(NoAnswer::Timeout) => "gives no answer".to_string(),
+        Err(e) => format!("fails ({e})"),
+    }
+}
+
+fn form_of(f: &Facts, addr: IpAddr, form: Form, recursion: bool) -> Option<&Behaviour> {
+    f.behaviour
+        .iter()
+        .find(|b| b.probe.addr == addr && b.form == form && b.recursion == recursion)
+}
+
+/// The addresses of the zone's servers that answer a plain question but not the same question
+/// with EDNS: what they do with EDNS, by address.
+pub(super) fn edns_intolerant(f: &Facts) -> BTreeMap<IpAddr, (String, String)> {
+    let mut out = BTreeMap::new();
+    for p in &f.soa_udp {
+        if soa_answer(p) || p.result.as_ref().is_err_and(NoAnswer::not_asked) {
+            continue;
+        }
+        if form_of(f, p.addr, Form::NoEdns, false).is_some_and(|b| soa_answer(&b.probe)) {
+            out.insert(p.addr, (who(p), what_it_did(p)));
+        }
+    }
+    out
+}
+
+/// ns.edns-intolerant: answers without EDNS, not with it.
+pub fn edns_intolerance(f: &Facts) -> Vec<Finding> {
+    let zone_text = zone_text(f);
+    edns_intolerant(f)
+        .into_values()
+        .map(|(server, did)| {
+            Finding::new(
+                Code::NsEdnsIntolerant,
+                format!(
+                    "{server} answers plain DNS questions for {zone_text}, but {did} when the question carries EDNS: resolvers send EDNS and have not retried without it since DNS flag day 2019, so to them this server is dead"
+                ),
+                vec![server],
+                "update the server software, or fix the firewall or load balancer in front of it that drops or rejects EDNS (OPT) questions; https://www.dnsflagday.net/2019/".into(),
+            )
+        })
+        .collect()
+}
+
+/// What one server that answers EDNS questions does wrong with the other forms.
+fn edns_faults(f: &Facts, addr: IpAddr) -> Vec<String> {
+    let mut faults = Vec::new();
+    let answered = |form| form_of(f, addr, form, false).map(|b| &b.probe);
+    let opt = |p: &Probe| p.message().and_then(|m: &Message| m.edns.clone());
+    if let Some(p) = answered(Form::NoEdns)
+        && !soa_answer(p)
+        && !p.result.as_ref().is_err_and(NoAnswer::not_asked)
+    {
+        faults.push(format!("{} to a question without EDNS", what_it_did(p)));
+    }
+    if let Some(p) = answered(Form::Version1) {
+        // RCODE 16 is BADVERS in an answer with OPT (hickory reads it as BADSIG, TSIG's name).
+        let badvers = |rc: ResponseCode| u16::from(rc) == u16::from(ResponseCode::BADVERS);
+        match p.rcode() {
+            Some(rc) if badvers(rc) && opt(p).is_some_and(|e| e.version() == 0) => {}
+            Some(rc) if badvers(rc) => {
+                faults.push("says BADVERS to EDNS version 1 without its own OPT version 0".into())
+            }
+            Some(rc) => faults.push(format!(
+                "answers EDNS version 1 with {} instead of BADVERS (RFC 6891 §6.1.3)",
+                walk::rcode_name(rc)
+            )),
+            None => faults.push(format!("{} to EDNS version 1", what_it_did(p))),
+        }
+    }
+    if let Some(p) = answered(Form::UnknownOption)
+        && !soa_answer(p)
+    {
+        faults.push(format!(
+            "{} when the question carries an unknown EDNS option (it must be ignored, §6.1.2)",
+            what_it_did(p)
+        ));
+    }
+    if let Some(p) = answered(Form::UnknownFlag) {
+        if !soa_answer(p) {
+            faults.push(format!(
+                "{} when the question carries an unknown EDNS flag (it must be ignored, §6.1.4)",
+                what_it_did(p)
+            ));
+        } else if opt(p).is_some_and(|e| e.flags().z & UNKNOWN_FLAG != 0) {
+            faults.push("echoes an unknown EDNS flag in its answer (§6.1.4)".into());
+        }
+    }
+    faults
+}
+
+/// ns.edns-noncompliant: answers EDNS questions, but not as RFC 6891 says.
+pub fn edns_compliance(f: &Facts) -> Vec<Finding> {
+    let zone_text = zone_text(f);
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for p in f.soa_udp.iter().filter(|p| soa_answer(p)) {
+        if !seen.insert(p.addr) {
+            continue;
+        }
+        let faults = edns_faults(f, p.addr);
+        if faults.is_empty() {
+            continue;
+        }
+        let server = who(p);
+        out.push(Finding::new(
+            Code::NsEdnsNoncompliant,
+            format!(
+                "{server}, a server of {zone_text}, {}: resolvers that probe EDNS features may give up on it",
+                faults.join("; ")
+            ),
+            vec![server],
+            "update the server software, or whatever sits in front of it that rewrites EDNS; https://ednscomp.isc.org/ shows what each server does".into(),
+        ));
+    }
+    out
+}
+
+/// ns.open-resolver: a server of the zone answers recursive questions about other zones.
+pub fn open_resolvers(f: &Facts) -> Vec<Finding> {
+    let zone_text = zone_text(f);
+    let mut open = BTreeSet::new();
+    for b in f.behaviour.iter().filter(|b| b.recursion) {
+        let Some(m) = b.probe.message() else { continue };
+        if m.metadata.recursion_available
+            && !m.metadata.authoritative
+            && m.metadata.response_code == ResponseCode::NoError
+            && m.answers
+                .iter()
+                .any(|r| r.record_type() == RecordType::SOA && r.name.is_root())
+        {
+            open.insert(who(&b.probe));
+        }
+    }
+    open.into_iter()
+        .map(|server| {
+            Finding::new(
+                Code::NsOpenResolver,
+                format!(
+                    "{server}, a server of {zone_text}, is also an open resolver: it answered a recursive question about another zone (the root's SOA) for anyone. Open resolvers are used to amplify attacks, and an authoritative server's cache can be poisoned into serving others' names"
+                ),
+                vec![server],
+                "turn recursion off on the authoritative server (BIND: recursion no; or allow it only to your own networks), and keep resolvers on other addresses".into(),
+            )
+        })
+        .collect()
+}
