@@ -60,6 +60,14 @@ pub fn require_tool(name: &str, package: &str) -> Option<PathBuf> {
     found
 }
 
+/// Whether the tests run as root (a lab on port 53 needs it).
+pub fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
 /// A server program a test started (NSD, unbound), killed when dropped.
 pub struct Daemon(std::process::Child);
 
