@@ -71,6 +71,8 @@ codes! {
         "the glue differs from the address the zone itself publishes";
     SoaSerialMismatch = "soa.serial-mismatch", Error,
         "the zone's servers serve different SOA serials (which server has which)";
+    SoaInconsistent = "soa.inconsistent", Warning,
+        "the zone's servers serve different SOA records apart from the serial: another MNAME, RNAME or timers (which server says what)";
     AnswerMismatch = "answer.mismatch", Error,
         "the zone's servers disagree on the answer for NAME (which server says what)";
     NameNxdomain = "name.nxdomain", Error,

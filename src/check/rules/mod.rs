@@ -38,6 +38,7 @@ pub const RULES: &[Rule] = &[
     name_server_addresses,
     name_server_aliases,
     serials,
+    soa_fields,
     answers,
     dnssec_chain_of_trust,
     dnssec_move_safety,
@@ -616,6 +617,51 @@ pub fn serials(f: &Facts) -> Vec<Finding> {
         ),
         serials.values().flatten().cloned().collect(),
         "some servers have not loaded the latest zone: check zone transfers (NOTIFY/IXFR) or the provider's sync".into(),
+    )]
+}
+
+/// soa.inconsistent: the servers agree on the serial but not on the rest of the SOA (Zonemaster
+/// Consistency02/03/06): the primary (MNAME), the contact (RNAME) or the timers. Servers
+/// loading the same zone cannot differ there; two providers each writing their own SOA can,
+/// and then secondaries and resolvers' negative caching follow whichever server they asked.
+pub fn soa_fields(f: &Facts) -> Vec<Finding> {
+    let mut by_fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for p in f.soa_udp.iter().filter(|p| answers_with_authority(p)) {
+        let Some(soa) = p.message().and_then(|m| {
+            m.answers.iter().find_map(|r| match &r.data {
+                RData::SOA(soa) => Some(soa.clone()),
+                _ => None,
+            })
+        }) else {
+            continue;
+        };
+        let fields = format!(
+            "MNAME {} RNAME {} refresh {} retry {} expire {} minimum {}",
+            soa.mname.to_ascii(),
+            soa.rname.to_ascii(),
+            soa.refresh,
+            soa.retry,
+            soa.expire,
+            soa.minimum
+        );
+        by_fields.entry(fields).or_default().push(who(p));
+    }
+    if by_fields.len() <= 1 {
+        return vec![];
+    }
+    vec![Finding::new(
+        Code::SoaInconsistent,
+        format!(
+            "the servers of {} serve different SOA records (apart from the serial): {}",
+            zone_text(f),
+            by_fields
+                .iter()
+                .map(|(s, w)| format!("{} say [{s}]", w.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        by_fields.values().flatten().cloned().collect(),
+        "serve one SOA from every server: with two providers, set the same MNAME, RNAME and timers at both".into(),
     )]
 }
 

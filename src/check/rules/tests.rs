@@ -539,6 +539,38 @@ fn different_serials_say_which_server_has_which() {
 }
 
 #[test]
+fn servers_serving_another_soa_with_the_same_serial_are_inconsistent() {
+    let mut f = healthy();
+    let other = Record::from_rdata(
+        name(ZONE),
+        300,
+        RData::SOA(SOA::new(
+            name("ns1.other-provider.test."),
+            name("dns.other-provider.test."),
+            7,
+            7200,
+            900,
+            1_209_600,
+            86400,
+        )),
+    );
+    f.soa_udp[1] = answered(
+        NS2,
+        ZONE,
+        RecordType::SOA,
+        Proto::Udp,
+        authoritative(vec![other]),
+    );
+    let found = only(&f, &["soa.inconsistent"]);
+    assert_eq!(found[0].severity, Severity::Warning);
+    let t = text(&found);
+    assert!(
+        t.contains("ns2.dns.test. (192.0.2.2) say [MNAME ns1.other-provider.test. RNAME dns.other-provider.test. refresh 7200 retry 900 expire 1209600 minimum 86400]"),
+        "{t}"
+    );
+}
+
+#[test]
 fn servers_that_disagree_on_the_answer_say_who_says_what() {
     let mut f = healthy();
     f.walk.levels[1].probes[1] = answered(
