@@ -93,7 +93,7 @@ pub struct Facts {
     /// carry the signatures over the set).
     pub dnskey: Vec<Probe>,
     /// A name that does not exist (a random label under the zone's apex), asked of every server
-    /// of a zone that serves DNSKEY records: the denial of existence must prove it.
+    /// of the zone: when the zone is signed, the denial of existence must prove it.
     pub denial: Vec<Probe>,
     /// How each address of the zone's servers treats EDNS and recursion.
     pub behaviour: Vec<Behaviour>,
@@ -336,48 +336,37 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
     facts.ns = pick(RecordType::NS, Proto::Udp);
     facts.dnskey = pick(RecordType::DNSKEY, Proto::Udp);
     facts.ds = pick(RecordType::DS, Proto::Udp);
-    let servers = facts.zone_servers().to_vec();
-    let behaviour = behaviour(walker, &servers, &zone);
     if !dead {
         let in_zone: BTreeSet<Name> = facts
             .delegation()
             .map(|d| d.ns.iter().filter(|n| zone.zone_of(n)).cloned().collect())
             .unwrap_or_default();
-        // A signed zone's denial of existence, asked beside the name servers' addresses.
-        let signed = facts.dnskey.iter().filter_map(Probe::message).any(|m| {
-            m.answers
-                .iter()
-                .any(|r| r.record_type() == RecordType::DNSKEY)
-        });
-        let denial = async {
-            match nonexistent_name(&zone).filter(|_| signed) {
-                Some(name) => {
-                    walker
-                        .ask_all(&servers, &name, RecordType::A, Proto::Udp)
-                        .await
-                }
-                None => Vec::new(),
-            }
-        };
-        (facts.ns_addrs, facts.denial, facts.behaviour) = futures_util::join!(
-            in_zone_addresses(walker, &servers, &in_zone),
-            denial,
-            behaviour
-        );
-    } else {
-        facts.behaviour = behaviour.await;
+        let servers = facts.zone_servers().to_vec();
+        facts.ns_addrs = in_zone_addresses(walker, &servers, &in_zone).await;
     }
 }
 
-/// Each question of [`BEHAVIOUR`] asked of every address of the zone's servers (once per
-/// address, however many names it has), at once.
+/// The questions asked of each server of the zone once it has answered with authority (or,
+/// for a server that never did, after the walk): how it treats EDNS and recursion
+/// ([`BEHAVIOUR`]), and a name that does not exist (the denial of existence, judged when the
+/// zone is signed).
+async fn server_questions(
+    walker: &Walker,
+    server: &NameServer,
+    zone: &Name,
+    nonexistent: &Name,
+) -> (Vec<Behaviour>, Vec<Probe>) {
+    let one = std::slice::from_ref(server);
+    futures_util::join!(
+        behaviour(walker, one, zone),
+        walker.ask_all(one, nonexistent, RecordType::A, Proto::Udp)
+    )
+}
+
+/// Each question of [`BEHAVIOUR`] asked of every address of the servers, at once.
 async fn behaviour(walker: &Walker, servers: &[NameServer], zone: &Name) -> Vec<Behaviour> {
     let root = &Name::root();
-    let mut seen = std::collections::HashSet::new();
-    let targets: Vec<(&NameServer, IpAddr)> = walker
-        .targets(servers)
-        .filter(|(_, addr)| seen.insert(*addr))
-        .collect();
+    let targets: Vec<(&NameServer, IpAddr)> = walker.targets(servers).collect();
     let asked = targets.into_iter().flat_map(|(s, addr)| {
         BEHAVIOUR.iter().map(move |&(form, recursion)| {
             let question = if recursion {
@@ -400,6 +389,41 @@ async fn behaviour(walker: &Walker, servers: &[NameServer], zone: &Name) -> Vec<
     futures_util::future::join_all(asked).await
 }
 
+/// The server questions of the zone's servers that never answered with authority during the
+/// walk (one round trip more, only when a server failed; each address once).
+async fn ask_the_others(walker: &Walker, facts: &mut Facts, nonexistent: &Name) {
+    let Some(zone) = facts.zone.clone() else {
+        return;
+    };
+    let asked: std::collections::HashSet<IpAddr> =
+        facts.behaviour.iter().map(|b| b.probe.addr).collect();
+    let mut seen = std::collections::HashSet::new();
+    let others: Vec<NameServer> = facts
+        .zone_servers()
+        .iter()
+        .map(|s| NameServer {
+            name: s.name.clone(),
+            addrs: s
+                .addrs
+                .iter()
+                .copied()
+                .filter(|a| !asked.contains(a) && seen.insert(*a))
+                .collect(),
+        })
+        .filter(|s| !s.addrs.is_empty())
+        .collect();
+    let answers = futures_util::future::join_all(
+        others
+            .iter()
+            .map(|s| server_questions(walker, s, &zone, nonexistent)),
+    )
+    .await;
+    for (b, d) in answers {
+        facts.behaviour.extend(b);
+        facts.denial.extend(d);
+    }
+}
+
 /// A name of `zone` that does not exist: a random label under the apex (none when the name
 /// would be too long).
 fn nonexistent_name(zone: &Name) -> Option<Name> {
@@ -418,14 +442,64 @@ pub async fn gather(
     qtype: RecordType,
     expected_ns: Option<BTreeSet<Name>>,
 ) -> Facts {
-    // The CNAME chain is followed as soon as the zone's servers have answered the name, while
-    // the apex questions of the same round are still out.
-    let (early_tx, early_rx) = tokio::sync::oneshot::channel();
+    // The CNAME chain is followed as soon as the zone's servers have answered the name, and
+    // each server that answered is asked the server questions, while the apex questions of
+    // the same round are still out: neither costs a round trip of its own.
+    let (early_tx, mut early_rx) = tokio::sync::mpsc::unbounded_channel();
     let following = async {
-        match early_rx.await {
-            Ok(level) => Some(follow_cnames(walker, Some(&level), qname, qtype).await),
-            Err(_) => None, // the zone was not reached
-        }
+        let first: walk::Level = early_rx.recv().await?; // None: the zone was not reached
+        let zone = first.zone.clone();
+        let nonexistent = nonexistent_name(&zone)?;
+        let (zone_ref, nonexistent_ref) = (&zone, &nonexistent);
+        let asked = async {
+            use futures_util::StreamExt;
+            let mut pending = futures_util::stream::FuturesUnordered::new();
+            let mut seen = std::collections::HashSet::new();
+            let mut done = vec![];
+            let mut next = Some(first.clone());
+            let mut open = true;
+            loop {
+                for server in next
+                    .take()
+                    .filter(|l| l.zone == *zone_ref)
+                    .map(|l| l.servers)
+                    .into_iter()
+                    .flatten()
+                {
+                    // Each address once, however many names point at it.
+                    let addrs: Vec<IpAddr> = server
+                        .addrs
+                        .iter()
+                        .copied()
+                        .filter(|a| seen.insert(*a))
+                        .collect();
+                    if addrs.is_empty() {
+                        continue;
+                    }
+                    let server = NameServer {
+                        name: server.name,
+                        addrs,
+                    };
+                    pending.push(async move {
+                        server_questions(walker, &server, zone_ref, nonexistent_ref).await
+                    });
+                }
+                tokio::select! {
+                    level = early_rx.recv(), if open => match level {
+                        Some(level) => next = Some(level),
+                        None => open = false,
+                    },
+                    Some(answers) = pending.next(), if !pending.is_empty() => done.push(answers),
+                    else => break,
+                }
+            }
+            done
+        };
+        // The questions start as each server's answer comes in; the walk's end closes the
+        // channel.
+        let (chain, asked) =
+            futures_util::join!(follow_cnames(walker, Some(&first), qname, qtype), asked);
+        Some((chain, zone, nonexistent, asked))
     };
     let zone_round = async {
         let walk = walker.walk_early(qname, qtype, &APEX, early_tx).await;
@@ -433,7 +507,27 @@ pub async fn gather(
         read_zone_round(walker, &mut facts).await;
         facts
     };
-    let (mut facts, chain) = futures_util::join!(zone_round, following);
+    let (mut facts, early) = futures_util::join!(zone_round, following);
+    let mut chain = None;
+    if let Some((c, zone, nonexistent, asked)) = early
+        && facts.zone.as_ref() == Some(&zone)
+    {
+        chain = Some(c);
+        for (b, d) in asked {
+            facts.behaviour.extend(b);
+            facts.denial.extend(d);
+        }
+        ask_the_others(walker, &mut facts, &nonexistent).await;
+    } else if let Some(nonexistent) = facts.zone.as_ref().and_then(nonexistent_name) {
+        ask_the_others(walker, &mut facts, &nonexistent).await;
+    }
+    // In the order of the servers, not of the answers' arrival: reports stay stable.
+    let servers = facts.zone_servers().to_vec();
+    let order = |addr: &IpAddr| servers.iter().position(|s| s.addrs.contains(addr));
+    facts
+        .behaviour
+        .sort_by_key(|b| (order(&b.probe.addr), b.probe.addr, b.recursion, b.form));
+    facts.denial.sort_by_key(|p| (order(&p.addr), p.addr));
     if let Some(chain) = chain.filter(|_| facts.zone.is_some() && !facts.dead) {
         facts.cname_chain = chain.links;
         facts.cname_loop = chain.looped;

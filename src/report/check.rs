@@ -174,7 +174,7 @@ pub struct Trace<'a> {
     pub zone_probes: Vec<ProbeView>,
     /// DS at each server of the parent, DNSKEY at each server of the zone.
     pub dnssec_probes: Vec<ProbeView>,
-    /// A name that does not exist, at each server of a signed zone (its denial of existence).
+    /// A name that does not exist, at each server of the zone (its denial of existence).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub denial_probes: Vec<ProbeView>,
     /// How each address of the zone's servers treats EDNS and recursion: the form of each
@@ -312,7 +312,7 @@ pub fn render_text(
         if !t.denial_probes.is_empty() {
             writeln!(
                 out,
-                ";; {zone} signed: a name that does not exist, at each server (its denial of existence)"
+                ";; {zone}: a name that does not exist, at each server (the denial of existence)"
             )?;
             for p in &t.denial_probes {
                 writeln!(out, "   {:<24} {}", p.question, p.line())?;

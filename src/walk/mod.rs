@@ -550,17 +550,18 @@ impl Walker {
             .await
     }
 
-    /// [`walk`](Self::walk), handing the zone's answers to `early` as soon as they are in,
-    /// while the apex questions of the same round are still out (a CNAME can be followed
-    /// from then on).
+    /// [`walk`](Self::walk), handing each server's answer to `early` as soon as it answers
+    /// with authority, while the apex questions of the same round are still out (a CNAME can
+    /// be followed, and the server asked more, from then on). The channel closes when the walk
+    /// is done.
     pub async fn walk_early(
         &self,
         qname: &Name,
         qtype: RecordType,
         apex: &[ApexQuestion],
-        early: tokio::sync::oneshot::Sender<Level>,
+        early: tokio::sync::mpsc::UnboundedSender<Level>,
     ) -> Walk {
-        let early = Early(Mutex::new(Some(early)));
+        let early = Early(Some(early));
         self.walk_inner(qname, qtype, 0, apex, &Chain::default(), &early)
             .await
     }
@@ -601,7 +602,8 @@ impl Walker {
             let main = async {
                 let probes = self.ask_server(&ns, qname, qtype, Proto::Udp).await;
                 if with_apex && let Some(p) = probes.iter().find(|p| p.is_authoritative_answer()) {
-                    // The zone's answer: whoever follows a CNAME may start.
+                    // The zone's answer: whoever follows a CNAME, or asks this server more,
+                    // may start.
                     early.send(Level {
                         zone: zone.clone(),
                         servers: vec![ns.clone()],
@@ -991,14 +993,14 @@ impl Server {
     }
 }
 
-/// Where the walk hands the zone's answers as soon as they are in (see
+/// Where the walk hands each authoritative answer as soon as it is in (see
 /// [`Walker::walk_early`]); the default hands them nowhere.
 #[derive(Default)]
-struct Early(Mutex<Option<tokio::sync::oneshot::Sender<Level>>>);
+struct Early(Option<tokio::sync::mpsc::UnboundedSender<Level>>);
 
 impl Early {
     fn send(&self, level: Level) {
-        if let Some(tx) = self.0.lock().ok().and_then(|mut t| t.take()) {
+        if let Some(tx) = &self.0 {
             let _ = tx.send(level);
         }
     }
