@@ -350,33 +350,43 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
 /// for a server that never did, after the walk): how it treats EDNS and recursion
 /// ([`BEHAVIOUR`]), and a name that does not exist (the denial of existence, judged when the
 /// zone is signed).
+/// What one server said to the server questions: its behaviour, and the denial probes.
+type ServerAnswers = (Vec<Behaviour>, Vec<Probe>);
+
 async fn server_questions(
     walker: &Walker,
     server: &NameServer,
     zone: &Name,
     nonexistent: &Name,
-) -> (Vec<Behaviour>, Vec<Probe>) {
+    questions: &[(Form, bool)],
+) -> ServerAnswers {
     let one = std::slice::from_ref(server);
     futures_util::join!(
-        behaviour(walker, one, zone),
+        behaviour(walker, one, zone, questions),
         walker.ask_all(one, nonexistent, RecordType::A, Proto::Udp)
     )
 }
 
 /// Each question of [`BEHAVIOUR`] asked of every address of the servers, at once.
-async fn behaviour(walker: &Walker, servers: &[NameServer], zone: &Name) -> Vec<Behaviour> {
+async fn behaviour(
+    walker: &Walker,
+    servers: &[NameServer],
+    zone: &Name,
+    questions: &[(Form, bool)],
+) -> Vec<Behaviour> {
     let root = &Name::root();
     let targets: Vec<(&NameServer, IpAddr)> = walker.targets(servers).collect();
     let asked = targets.into_iter().flat_map(|(s, addr)| {
-        BEHAVIOUR.iter().map(move |&(form, recursion)| {
+        questions.iter().map(move |&(form, recursion)| {
             let question = if recursion {
                 (root, RecordType::SOA)
             } else {
                 (zone, RecordType::SOA)
             };
             async move {
+                let retries = walker.config.retries;
                 let probe = walker
-                    .probe_form(&s.name, addr, question, form, recursion)
+                    .probe_form(&s.name, addr, question, form, recursion, retries)
                     .await;
                 Behaviour {
                     form,
@@ -387,6 +397,106 @@ async fn behaviour(walker: &Walker, servers: &[NameServer], zone: &Name) -> Vec<
         })
     });
     futures_util::future::join_all(asked).await
+}
+
+/// What starts as the zone's servers answer the walk's question (see [`gather`]): the CNAME
+/// chain from the first answer, and the server questions of each server that answers, each
+/// address once. None when no server answered with authority.
+async fn follow_early(
+    walker: &Walker,
+    early_rx: &mut tokio::sync::mpsc::UnboundedReceiver<walk::Level>,
+    qname: &Name,
+    qtype: RecordType,
+) -> Option<(Chain, Name, Vec<ServerAnswers>)> {
+    use futures_util::StreamExt;
+    let first: walk::Level = early_rx.recv().await?;
+    let zone = first.zone.clone();
+    let nonexistent = nonexistent_name(&zone);
+    let (zone_ref, nonexistent_ref) = (&zone, nonexistent.as_ref());
+    let asked = async {
+        let mut pending = futures_util::stream::FuturesUnordered::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut done = vec![];
+        let mut next = Some(first.clone());
+        let mut open = true;
+        loop {
+            let servers = next
+                .take()
+                .filter(|l| l.zone == *zone_ref && nonexistent_ref.is_some());
+            for server in servers.map(|l| l.servers).into_iter().flatten() {
+                // Each address once, however many names point at it.
+                let addrs: Vec<IpAddr> = server
+                    .addrs
+                    .iter()
+                    .copied()
+                    .filter(|a| seen.insert(*a))
+                    .collect();
+                if addrs.is_empty() {
+                    continue;
+                }
+                let server = NameServer {
+                    name: server.name,
+                    addrs,
+                };
+                pending.push(async move {
+                    let nonexistent = nonexistent_ref.unwrap_or(zone_ref);
+                    server_questions(walker, &server, zone_ref, nonexistent, &BEHAVIOUR).await
+                });
+            }
+            tokio::select! {
+                level = early_rx.recv(), if open => match level {
+                    Some(level) => next = Some(level),
+                    None => open = false,
+                },
+                Some(answers) = pending.next(), if !pending.is_empty() => done.push(answers),
+                else => break,
+            }
+        }
+        done
+    };
+    // The questions start as each server's answer comes in; the walk's end closes the channel.
+    let (chain, asked) =
+        futures_util::join!(follow_cnames(walker, Some(&first), qname, qtype), asked);
+    Some((chain, zone, asked))
+}
+
+/// The expected name servers asked directly for the zone's SOA and DNSKEY set (the zone the
+/// walk reached, or the last one delegated when it reached none).
+async fn ask_expected(walker: &Walker, facts: &Facts, names: BTreeSet<Name>) -> Expected {
+    let mut soa = Vec::new();
+    let mut dnskey = Vec::new();
+    let zone = facts
+        .zone
+        .clone()
+        .or_else(|| facts.walk.delegations.last().and_then(|d| d.child.clone()));
+    if let Some(zone) = &zone {
+        let found =
+            futures_util::future::join_all(names.iter().map(|ns| walker.addresses(ns))).await;
+        for (ns, addrs) in names.iter().zip(found) {
+            let server = NameServer {
+                name: ns.clone(),
+                addrs,
+            };
+            if server.addrs.is_empty() {
+                soa.push(Probe {
+                    server: ns.clone(),
+                    addr: IpAddr::from([0, 0, 0, 0]),
+                    qname: zone.clone(),
+                    qtype: RecordType::SOA,
+                    proto: Proto::Udp,
+                    result: Err(NoAnswer::Error("no address found for this name".into())),
+                });
+            }
+            let one = std::slice::from_ref(&server);
+            let (s, k) = futures_util::join!(
+                walker.ask_all(one, zone, RecordType::SOA, Proto::Udp),
+                walker.ask_all(one, zone, RecordType::DNSKEY, Proto::Udp),
+            );
+            soa.extend(s);
+            dnskey.extend(k);
+        }
+    }
+    Expected { names, soa, dnskey }
 }
 
 /// The server questions of the zone's servers that never answered with authority during the
@@ -415,13 +525,52 @@ async fn ask_the_others(walker: &Walker, facts: &mut Facts, nonexistent: &Name) 
     let answers = futures_util::future::join_all(
         others
             .iter()
-            .map(|s| server_questions(walker, s, &zone, nonexistent)),
+            .map(|s| failed_server_questions(walker, s, &zone, nonexistent)),
     )
     .await;
     for (b, d) in answers {
         facts.behaviour.extend(b);
         facts.denial.extend(d);
     }
+}
+
+/// The server questions of a server that never answered with authority: first whether it
+/// answers a plain question (once, no retry: a server silent to everything costs one attempt's
+/// timeout more); the other questions only of an address that does.
+async fn failed_server_questions(
+    walker: &Walker,
+    server: &NameServer,
+    zone: &Name,
+    nonexistent: &Name,
+) -> ServerAnswers {
+    let plain = futures_util::future::join_all(server.addrs.iter().map(|&addr| async move {
+        let question = (zone, RecordType::SOA);
+        let probe = walker
+            .probe_form(&server.name, addr, question, Form::NoEdns, false, 0)
+            .await;
+        Behaviour {
+            form: Form::NoEdns,
+            recursion: false,
+            probe,
+        }
+    }))
+    .await;
+    let answering = NameServer {
+        name: server.name.clone(),
+        addrs: plain
+            .iter()
+            .filter(|b| b.probe.result.is_ok())
+            .map(|b| b.probe.addr)
+            .collect(),
+    };
+    let rest: Vec<(Form, bool)> = BEHAVIOUR
+        .into_iter()
+        .filter(|&(form, recursion)| form != Form::NoEdns || recursion)
+        .collect();
+    let (mut behaviour, denial) =
+        server_questions(walker, &answering, zone, nonexistent, &rest).await;
+    behaviour.extend(plain);
+    (behaviour, denial)
 }
 
 /// A name of `zone` that does not exist: a random label under the apex (none when the name
@@ -446,61 +595,7 @@ pub async fn gather(
     // each server that answered is asked the server questions, while the apex questions of
     // the same round are still out: neither costs a round trip of its own.
     let (early_tx, mut early_rx) = tokio::sync::mpsc::unbounded_channel();
-    let following = async {
-        let first: walk::Level = early_rx.recv().await?; // None: the zone was not reached
-        let zone = first.zone.clone();
-        let nonexistent = nonexistent_name(&zone)?;
-        let (zone_ref, nonexistent_ref) = (&zone, &nonexistent);
-        let asked = async {
-            use futures_util::StreamExt;
-            let mut pending = futures_util::stream::FuturesUnordered::new();
-            let mut seen = std::collections::HashSet::new();
-            let mut done = vec![];
-            let mut next = Some(first.clone());
-            let mut open = true;
-            loop {
-                for server in next
-                    .take()
-                    .filter(|l| l.zone == *zone_ref)
-                    .map(|l| l.servers)
-                    .into_iter()
-                    .flatten()
-                {
-                    // Each address once, however many names point at it.
-                    let addrs: Vec<IpAddr> = server
-                        .addrs
-                        .iter()
-                        .copied()
-                        .filter(|a| seen.insert(*a))
-                        .collect();
-                    if addrs.is_empty() {
-                        continue;
-                    }
-                    let server = NameServer {
-                        name: server.name,
-                        addrs,
-                    };
-                    pending.push(async move {
-                        server_questions(walker, &server, zone_ref, nonexistent_ref).await
-                    });
-                }
-                tokio::select! {
-                    level = early_rx.recv(), if open => match level {
-                        Some(level) => next = Some(level),
-                        None => open = false,
-                    },
-                    Some(answers) = pending.next(), if !pending.is_empty() => done.push(answers),
-                    else => break,
-                }
-            }
-            done
-        };
-        // The questions start as each server's answer comes in; the walk's end closes the
-        // channel.
-        let (chain, asked) =
-            futures_util::join!(follow_cnames(walker, Some(&first), qname, qtype), asked);
-        Some((chain, zone, nonexistent, asked))
-    };
+    let following = follow_early(walker, &mut early_rx, qname, qtype);
     let zone_round = async {
         let walk = walker.walk_early(qname, qtype, &APEX, early_tx).await;
         let mut facts = Facts::new(qname.clone(), qtype, walk);
@@ -509,16 +604,17 @@ pub async fn gather(
     };
     let (mut facts, early) = futures_util::join!(zone_round, following);
     let mut chain = None;
-    if let Some((c, zone, nonexistent, asked)) = early
-        && facts.zone.as_ref() == Some(&zone)
-    {
+    if let Some((c, zone, asked)) = early {
         chain = Some(c);
-        for (b, d) in asked {
-            facts.behaviour.extend(b);
-            facts.denial.extend(d);
+        // Asked as servers of the zone the walk reached (not of a parent a server also serves).
+        if facts.zone.as_ref() == Some(&zone) {
+            for (b, d) in asked {
+                facts.behaviour.extend(b);
+                facts.denial.extend(d);
+            }
         }
-        ask_the_others(walker, &mut facts, &nonexistent).await;
-    } else if let Some(nonexistent) = facts.zone.as_ref().and_then(nonexistent_name) {
+    }
+    if let Some(nonexistent) = facts.zone.as_ref().and_then(nonexistent_name) {
         ask_the_others(walker, &mut facts, &nonexistent).await;
     }
     // In the order of the servers, not of the answers' arrival: reports stay stable.
@@ -535,41 +631,8 @@ pub async fn gather(
         facts.cname_unresolved = chain.unresolved;
         facts.addresses = chain.addresses;
     }
-    let zone = facts.zone.clone();
     if let Some(names) = expected_ns {
-        let mut soa = Vec::new();
-        let mut dnskey = Vec::new();
-        if let Some(zone) = &zone
-            .clone()
-            .or_else(|| facts.walk.delegations.last().and_then(|d| d.child.clone()))
-        {
-            let found =
-                futures_util::future::join_all(names.iter().map(|ns| walker.addresses(ns))).await;
-            for (ns, addrs) in names.iter().zip(found) {
-                let server = NameServer {
-                    name: ns.clone(),
-                    addrs,
-                };
-                if server.addrs.is_empty() {
-                    soa.push(Probe {
-                        server: ns.clone(),
-                        addr: IpAddr::from([0, 0, 0, 0]),
-                        qname: zone.clone(),
-                        qtype: RecordType::SOA,
-                        proto: Proto::Udp,
-                        result: Err(NoAnswer::Error("no address found for this name".into())),
-                    });
-                }
-                let one = std::slice::from_ref(&server);
-                let (s, k) = futures_util::join!(
-                    walker.ask_all(one, zone, RecordType::SOA, Proto::Udp),
-                    walker.ask_all(one, zone, RecordType::DNSKEY, Proto::Udp),
-                );
-                soa.extend(s);
-                dnskey.extend(k);
-            }
-        }
-        facts.expected = Some(Expected { names, soa, dnskey });
+        facts.expected = Some(ask_expected(walker, &facts, names).await);
     }
     facts.unresolvable = walker.unresolvable();
     facts.aliases = walker.aliases();

@@ -339,11 +339,13 @@ impl Walker {
         question: (&Name, RecordType),
         form: transport::Form,
         recursion: bool,
+        retries: u32,
     ) -> Probe {
         let (qname, qtype) = question;
         let settings = transport::Settings {
             form,
             recursion,
+            retries,
             ..self.settings()
         };
         let sock = SocketAddr::new(addr, self.config.port);

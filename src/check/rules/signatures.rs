@@ -116,17 +116,22 @@ pub(super) fn verdict(set: &Signed<'_>, zone: &Name, keys: &[&DNSKEY], now: u32)
     let (mut invalid, mut unknown, mut lapsed, mut unsupported) = (vec![], vec![], false, None);
     for sig in &set.sigs {
         let input = sig.input();
-        let key = keys.iter().find(|k| {
-            k.zone_key()
-                && !k.revoke()
-                && k.algorithm() == input.algorithm
-                && k.calculate_key_tag().ok() == Some(input.key_tag)
-        });
-        let Some(key) = key.filter(|_| input.signer_name == *zone) else {
+        // Key tags are not unique (RFC 4034 Appendix B): every key of that tag is tried.
+        let candidates: Vec<&&DNSKEY> = keys
+            .iter()
+            .filter(|k| {
+                input.signer_name == *zone
+                    && k.zone_key()
+                    && !k.revoke()
+                    && k.algorithm() == input.algorithm
+                    && k.calculate_key_tag().ok() == Some(input.key_tag)
+            })
+            .collect();
+        if candidates.is_empty() {
             unknown.push(input.key_tag);
             continue;
-        };
-        if !input.algorithm.is_supported() || key.key().is_err() {
+        }
+        if !input.algorithm.is_supported() || candidates.iter().any(|k| k.key().is_err()) {
             unsupported = Some(input.algorithm);
             continue;
         }
@@ -134,10 +139,14 @@ pub(super) fn verdict(set: &Signed<'_>, zone: &Name, keys: &[&DNSKEY], now: u32)
             lapsed = true;
             continue;
         }
-        match key.verify_rrsig(&set.name, DNSClass::IN, sig, set.records.iter().copied()) {
-            Ok(()) => return Verdict::Valid,
-            Err(_) => invalid.push((input.key_tag, input.algorithm)),
+        let records = || set.records.iter().copied();
+        if candidates.iter().any(|k| {
+            k.verify_rrsig(&set.name, DNSClass::IN, sig, records())
+                .is_ok()
+        }) {
+            return Verdict::Valid;
         }
+        invalid.push((input.key_tag, input.algorithm));
     }
     match (unsupported, invalid.is_empty(), lapsed) {
         (Some(alg), _, _) => Verdict::Unsupported(alg),
@@ -203,156 +212,143 @@ fn signed_probes(f: &Facts) -> impl Iterator<Item = &Probe> {
 /// verified.
 pub(super) fn verify_zone(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
     let now = f.checked_at as u32;
-    let zone_text = zone.to_ascii();
-    let mut invalid = Vec::new();
-    let mut missing = Vec::new();
-    let mut lapsed = Vec::new();
-    // The DNSKEY set of each server, verified with the entry keys it holds.
-    let mut trusted: Vec<DNSKEY> = Vec::new();
-    for p in f.dnskey.iter().filter(|p| answers_with_authority(p)) {
-        let Some(m) = p.message() else { continue };
-        let sets = signed_sets(m, zone);
-        // The parent's DS says the zone is signed: a server without the key set cannot be
-        // validated at all (an unsigned copy of the zone).
-        if !sets.iter().any(|s| s.rtype == RecordType::DNSKEY) {
-            missing.push(Bad {
-                server: who(p),
-                what: format!("{zone_text} DNSKEY (no key set at all)"),
-            });
-        }
-        for set in sets {
-            if set.rtype != RecordType::DNSKEY || set.name != *zone {
-                continue;
-            }
-            let keys: Vec<&DNSKEY> = set
-                .records
-                .iter()
-                .filter_map(|r| match &r.data {
-                    RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k),
-                    _ => None,
-                })
-                .collect();
-            let entry_keys: Vec<&DNSKEY> = keys
-                .iter()
-                .copied()
-                .filter(|k| k.calculate_key_tag().is_ok_and(|t| entry.contains(&t)))
-                .collect();
-            match verdict(&set, zone, &entry_keys, now) {
-                Verdict::Valid | Verdict::Unsupported(_) => {
-                    for k in keys {
-                        if !trusted.contains(k) {
-                            trusted.push(k.clone());
-                        }
-                    }
-                }
-                Verdict::Invalid(tags) => invalid.push(Bad {
-                    server: who(p),
-                    what: format!(
-                        "{} signed with {} does not verify",
-                        set.label(),
-                        tags.iter()
-                            .map(|(t, a)| key_text(*t, *a))
-                            .collect::<Vec<_>>()
-                            .join(" nor ")
-                    ),
-                }),
-                // No signature by an entry key, or none in its period: dnssec::signatures says.
-                Verdict::Lapsed | Verdict::UnknownKey(_) | Verdict::Missing => {}
-            }
-        }
-    }
+    let mut problems = Problems::default();
+    let trusted = trusted_keys(f, zone, entry, now, &mut problems);
     // Without a verified key set, nothing else can be verified: the chain's findings say why.
     if !trusted.is_empty() {
         let keys: Vec<&DNSKEY> = trusted.iter().collect();
         for p in signed_probes(f) {
             let Some(m) = p.message() else { continue };
             for set in signed_sets(m, zone) {
-                judge_set(
-                    p,
-                    &set,
-                    zone,
-                    &keys,
-                    now,
-                    &mut invalid,
-                    &mut missing,
-                    &mut lapsed,
-                );
+                // An NS set below the apex is a delegation, never signed (RFC 4035 §2.2).
+                if set.rtype == RecordType::NS && set.name != *zone {
+                    continue;
+                }
+                problems.add(p, &set, verdict(&set, zone, &keys, now));
             }
         }
     }
-    dedup(&mut invalid);
-    dedup(&mut missing);
-    dedup(&mut lapsed);
-    out.extend(finding(
-        Code::DnssecSignatureInvalid,
-        format!("signatures in {zone_text} that do not verify (validating resolvers answer SERVFAIL for these names)"),
-        &invalid,
-        "re-sign the zone with its current keys and reload it on every server (a server serving a copy altered after signing, or signed with a key not in the DNSKEY set, gives bogus answers)",
-    ));
-    out.extend(finding(
-        Code::DnssecSignatureMissing,
-        format!("record sets of the signed zone {zone_text} served without a signature (validating resolvers answer SERVFAIL for them)"),
-        &missing,
-        "sign the whole zone (every server must serve the signed copy; a server loading the unsigned file serves bogus answers)",
-    ));
-    out.extend(finding(
-        Code::DnssecSignatureExpired,
-        format!("signatures in {zone_text} outside their validity period"),
-        &lapsed,
-        "re-sign the zone (Route 53 signs continuously while DNSSEC signing is enabled and its KMS key usable), or check the servers' clocks",
-    ));
+    problems.into_findings(&zone.to_ascii(), out);
 }
 
-/// One record set's verdict, as a problem of its server when it is one.
-#[allow(clippy::too_many_arguments)]
-fn judge_set(
-    p: &Probe,
-    set: &Signed<'_>,
+/// The keys of every server's DNSKEY set that verifies with an entry key (a key the parent's
+/// DS points at); the servers whose set does not, or who serve none, as problems.
+fn trusted_keys(
+    f: &Facts,
     zone: &Name,
-    keys: &[&DNSKEY],
+    entry: &[u16],
     now: u32,
-    invalid: &mut Vec<Bad>,
-    missing: &mut Vec<Bad>,
-    lapsed: &mut Vec<Bad>,
-) {
-    // The DS set at a delegation point is the child's parent side, signed here; an NS set
-    // below the apex is a delegation, never signed (RFC 4035 §2.2).
-    if set.rtype == RecordType::NS && set.name != *zone {
-        return;
+    problems: &mut Problems,
+) -> Vec<DNSKEY> {
+    let mut trusted: Vec<DNSKEY> = Vec::new();
+    for p in f.dnskey.iter().filter(|p| answers_with_authority(p)) {
+        let Some(m) = p.message() else { continue };
+        let sets = signed_sets(m, zone);
+        let Some(set) = sets
+            .iter()
+            .find(|s| s.rtype == RecordType::DNSKEY && s.name == *zone)
+        else {
+            // The parent's DS says the zone is signed: a server without the key set cannot be
+            // validated at all (an unsigned copy of the zone).
+            problems.missing.push(Bad {
+                server: who(p),
+                what: format!("{} DNSKEY (no key set at all)", zone.to_ascii()),
+            });
+            continue;
+        };
+        let keys: Vec<&DNSKEY> = set
+            .records
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k),
+                _ => None,
+            })
+            .collect();
+        let entry_keys: Vec<&DNSKEY> = keys
+            .iter()
+            .copied()
+            .filter(|k| k.calculate_key_tag().is_ok_and(|t| entry.contains(&t)))
+            .collect();
+        match verdict(set, zone, &entry_keys, now) {
+            Verdict::Valid | Verdict::Unsupported(_) => {
+                for k in keys {
+                    if !trusted.contains(k) {
+                        trusted.push(k.clone());
+                    }
+                }
+            }
+            invalid @ Verdict::Invalid(_) => problems.add(p, set, invalid),
+            // No signature by an entry key, or none in its period: dnssec::signatures says.
+            Verdict::Lapsed | Verdict::UnknownKey(_) | Verdict::Missing => {}
+        }
     }
-    let server = who(p);
-    match verdict(set, zone, keys, now) {
-        Verdict::Valid | Verdict::Unsupported(_) => {}
-        Verdict::Invalid(tags) => invalid.push(Bad {
-            server,
-            what: format!(
-                "{} signed with {} does not verify",
-                set.label(),
-                tags.iter()
-                    .map(|(t, a)| key_text(*t, *a))
-                    .collect::<Vec<_>>()
-                    .join(" nor ")
+    trusted
+}
+
+/// The problems found, by kind, each a server and a record set.
+#[derive(Default)]
+struct Problems {
+    invalid: Vec<Bad>,
+    missing: Vec<Bad>,
+    lapsed: Vec<Bad>,
+}
+
+impl Problems {
+    /// One record set's verdict, as a problem of its server when it is one.
+    fn add(&mut self, p: &Probe, set: &Signed<'_>, verdict: Verdict) {
+        let server = who(p);
+        let label = set.label();
+        let list = |items: Vec<String>, sep: &str| items.join(sep);
+        let (to, what) = match verdict {
+            Verdict::Valid | Verdict::Unsupported(_) => return,
+            Verdict::Invalid(tags) => (
+                &mut self.invalid,
+                format!(
+                    "{label} signed with {} does not verify",
+                    list(
+                        tags.iter().map(|(t, a)| key_text(*t, *a)).collect(),
+                        " nor "
+                    )
+                ),
             ),
-        }),
-        Verdict::UnknownKey(tags) => invalid.push(Bad {
-            server,
-            what: format!(
-                "{} is signed only by key tag(s) {}, which the zone's verified DNSKEY set does not hold",
-                set.label(),
-                tags.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            Verdict::UnknownKey(tags) => (
+                &mut self.invalid,
+                format!(
+                    "{label} is signed only by key tag(s) {}, which the zone's verified DNSKEY set does not hold",
+                    list(tags.iter().map(ToString::to_string).collect(), ", ")
+                ),
             ),
-        }),
-        Verdict::Lapsed => lapsed.push(Bad {
-            server,
-            what: format!("{} has no signature valid now", set.label()),
-        }),
-        Verdict::Missing => missing.push(Bad {
-            server,
-            what: set.label(),
-        }),
+            Verdict::Lapsed => (
+                &mut self.lapsed,
+                format!("{label} has no signature valid now"),
+            ),
+            Verdict::Missing => (&mut self.missing, label),
+        };
+        to.push(Bad { server, what });
+    }
+
+    fn into_findings(mut self, zone_text: &str, out: &mut Vec<Finding>) {
+        dedup(&mut self.invalid);
+        dedup(&mut self.missing);
+        dedup(&mut self.lapsed);
+        out.extend(finding(
+            Code::DnssecSignatureInvalid,
+            format!("signatures in {zone_text} that do not verify (validating resolvers answer SERVFAIL for these names)"),
+            &self.invalid,
+            "re-sign the zone with its current keys and reload it on every server (a server serving a copy altered after signing, or signed with a key not in the DNSKEY set, gives bogus answers)",
+        ));
+        out.extend(finding(
+            Code::DnssecSignatureMissing,
+            format!("record sets of the signed zone {zone_text} served without a signature (validating resolvers answer SERVFAIL for them)"),
+            &self.missing,
+            "sign the whole zone (every server must serve the signed copy; a server loading the unsigned file serves bogus answers)",
+        ));
+        out.extend(finding(
+            Code::DnssecSignatureExpired,
+            format!("signatures in {zone_text} outside their validity period"),
+            &self.lapsed,
+            "re-sign the zone (Route 53 signs continuously while DNSSEC signing is enabled and its KMS key usable), or check the servers' clocks",
+        ));
     }
 }
 
