@@ -399,65 +399,87 @@ async fn behaviour(
     futures_util::future::join_all(asked).await
 }
 
-/// What starts as the zone's servers answer the walk's question (see [`gather`]): the CNAME
-/// chain from the first answer, and the server questions of each server that answers, each
-/// address once. None when no server answered with authority.
+/// Whether the servers of `zone` are asked the server questions as soon as the walk asks them
+/// (before knowing the level is the zone that holds the name, so that they cost no round trip
+/// of their own): the name itself, or its parent when that is no top-level zone. A level that
+/// turns out not to be the zone has its answers dropped; a zone not foreseen here is asked
+/// when its servers answer.
+fn foreseen(zone: &Name, qname: &Name) -> bool {
+    zone == qname || (*zone == qname.base_name() && zone.num_labels() >= 2)
+}
+
+/// What the walk's events start (see [`gather`]): the CNAME chain from the first
+/// authoritative answer, and the server questions of each server of a level, each address once
+/// per zone — as the walk asks it when the level is [`foreseen`], else as it answers.
 async fn follow_early(
     walker: &Walker,
-    early_rx: &mut tokio::sync::mpsc::UnboundedReceiver<walk::Level>,
+    mut asking: tokio::sync::mpsc::UnboundedReceiver<(Name, NameServer)>,
+    mut answered: tokio::sync::mpsc::UnboundedReceiver<walk::Level>,
     qname: &Name,
     qtype: RecordType,
-) -> Option<(Chain, Name, Vec<ServerAnswers>)> {
+) -> (Option<Chain>, Vec<(Name, ServerAnswers)>) {
     use futures_util::StreamExt;
-    let first: walk::Level = early_rx.recv().await?;
-    let zone = first.zone.clone();
-    let nonexistent = nonexistent_name(&zone);
-    let (zone_ref, nonexistent_ref) = (&zone, nonexistent.as_ref());
-    let asked = async {
+    let (first_tx, first_rx) = tokio::sync::oneshot::channel::<walk::Level>();
+    let chain = async {
+        let first = first_rx.await.ok()?;
+        Some(follow_cnames(walker, Some(&first), qname, qtype).await)
+    };
+    let questions = async {
+        let mut first_tx = Some(first_tx);
         let mut pending = futures_util::stream::FuturesUnordered::new();
         let mut seen = std::collections::HashSet::new();
+        let mut names: BTreeMap<Name, Option<Name>> = BTreeMap::new();
         let mut done = vec![];
-        let mut next = Some(first.clone());
-        let mut open = true;
+        let (mut asking_open, mut answered_open) = (true, true);
         loop {
-            let servers = next
-                .take()
-                .filter(|l| l.zone == *zone_ref && nonexistent_ref.is_some());
-            for server in servers.map(|l| l.servers).into_iter().flatten() {
-                // Each address once, however many names point at it.
+            let mut start: Vec<(Name, NameServer)> = vec![];
+            tokio::select! {
+                event = asking.recv(), if asking_open => match event {
+                    Some((zone, server)) if foreseen(&zone, qname) => start.push((zone, server)),
+                    Some(_) => {}
+                    None => asking_open = false,
+                },
+                event = answered.recv(), if answered_open => match event {
+                    Some(level) => {
+                        if let Some(tx) = first_tx.take() {
+                            let _ = tx.send(level.clone());
+                        }
+                        start.extend(level.servers.into_iter().map(|s| (level.zone.clone(), s)));
+                    }
+                    None => answered_open = false,
+                },
+                Some(answers) = pending.next(), if !pending.is_empty() => done.push(answers),
+                else => break,
+            }
+            for (zone, server) in start {
+                // Each address once per zone, however many names point at it.
                 let addrs: Vec<IpAddr> = server
                     .addrs
                     .iter()
                     .copied()
-                    .filter(|a| seen.insert(*a))
+                    .filter(|a| seen.insert((zone.clone(), *a)))
                     .collect();
-                if addrs.is_empty() {
+                let nonexistent = names
+                    .entry(zone.clone())
+                    .or_insert_with(|| nonexistent_name(&zone))
+                    .clone();
+                let (Some(nonexistent), false) = (nonexistent, addrs.is_empty()) else {
                     continue;
-                }
+                };
                 let server = NameServer {
                     name: server.name,
                     addrs,
                 };
                 pending.push(async move {
-                    let nonexistent = nonexistent_ref.unwrap_or(zone_ref);
-                    server_questions(walker, &server, zone_ref, nonexistent, &BEHAVIOUR).await
+                    let answers =
+                        server_questions(walker, &server, &zone, &nonexistent, &BEHAVIOUR).await;
+                    (zone, answers)
                 });
-            }
-            tokio::select! {
-                level = early_rx.recv(), if open => match level {
-                    Some(level) => next = Some(level),
-                    None => open = false,
-                },
-                Some(answers) = pending.next(), if !pending.is_empty() => done.push(answers),
-                else => break,
             }
         }
         done
     };
-    // The questions start as each server's answer comes in; the walk's end closes the channel.
-    let (chain, asked) =
-        futures_util::join!(follow_cnames(walker, Some(&first), qname, qtype), asked);
-    Some((chain, zone, asked))
+    futures_util::join!(chain, questions)
 }
 
 /// The expected name servers asked directly for the zone's SOA and DNSKEY set (the zone the
@@ -592,26 +614,28 @@ pub async fn gather(
     expected_ns: Option<BTreeSet<Name>>,
 ) -> Facts {
     // The CNAME chain is followed as soon as the zone's servers have answered the name, and
-    // each server that answered is asked the server questions, while the apex questions of
-    // the same round are still out: neither costs a round trip of its own.
-    let (early_tx, mut early_rx) = tokio::sync::mpsc::unbounded_channel();
-    let following = follow_early(walker, &mut early_rx, qname, qtype);
+    // the zone's servers are asked the server questions as they are asked the walk's (or as
+    // they answer it), while the apex questions of the same round are still out: neither costs
+    // a round trip of its own.
+    let (asking_tx, asking_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (answered_tx, answered_rx) = tokio::sync::mpsc::unbounded_channel();
+    let following = follow_early(walker, asking_rx, answered_rx, qname, qtype);
+    let early = walk::EarlyTx {
+        asking: asking_tx,
+        answered: answered_tx,
+    };
     let zone_round = async {
-        let walk = walker.walk_early(qname, qtype, &APEX, early_tx).await;
+        let walk = walker.walk_early(qname, qtype, &APEX, early).await;
         let mut facts = Facts::new(qname.clone(), qtype, walk);
         read_zone_round(walker, &mut facts).await;
         facts
     };
-    let (mut facts, early) = futures_util::join!(zone_round, following);
-    let mut chain = None;
-    if let Some((c, zone, asked)) = early {
-        chain = Some(c);
-        // Asked as servers of the zone the walk reached (not of a parent a server also serves).
+    let (mut facts, (chain, asked)) = futures_util::join!(zone_round, following);
+    // Asked as servers of the zone the walk reached (not of a level above it).
+    for (zone, (b, d)) in asked {
         if facts.zone.as_ref() == Some(&zone) {
-            for (b, d) in asked {
-                facts.behaviour.extend(b);
-                facts.denial.extend(d);
-            }
+            facts.behaviour.extend(b);
+            facts.denial.extend(d);
         }
     }
     if let Some(nonexistent) = facts.zone.as_ref().and_then(nonexistent_name) {

@@ -198,23 +198,6 @@ impl Verification {
     }
 }
 
-fn qtype(rtype: RType) -> RecordType {
-    match rtype {
-        RType::A => RecordType::A,
-        RType::AAAA => RecordType::AAAA,
-        RType::CAA => RecordType::CAA,
-        RType::CNAME => RecordType::CNAME,
-        RType::MX => RecordType::MX,
-        RType::NS => RecordType::NS,
-        RType::SRV => RecordType::SRV,
-        RType::TXT => RecordType::TXT,
-    }
-}
-
-fn rtype(t: RecordType) -> Option<RType> {
-    RType::ALL.into_iter().find(|r| qtype(*r) == t)
-}
-
 /// Route 53's name servers are `ns-N.awsdns-NN.{com,net,org,co.uk}`.
 fn is_route53(server: &Name) -> bool {
     server.iter().nth(1).is_some_and(|label| {
@@ -230,7 +213,7 @@ fn is_route53(server: &Name) -> bool {
 fn beyond_the_file(zone: &Zone, records: &[Record]) -> Vec<String> {
     let mut extra = BTreeSet::new();
     for r in records {
-        let Some(t) = rtype(r.record_type()) else {
+        let Some(t) = RType::from_record_type(r.record_type()) else {
             continue;
         };
         if t == RType::NS && r.name == zone.origin {
@@ -282,7 +265,7 @@ fn read_answer(
     } else {
         &m.answers
     };
-    let t = qtype(key.rtype);
+    let t = key.rtype.record_type();
     let records: Vec<_> = section
         .iter()
         // hickory compares names without regard to case (RFC 4343).
@@ -453,7 +436,7 @@ pub async fn verify(
     let walker = &walker.with_extra_budget((groups.len() + 1) * targets.len());
     let questions: Vec<(Name, RecordType)> = groups
         .iter()
-        .map(|g| (g[0].0.name.clone(), qtype(g[0].0.rtype)))
+        .map(|g| (g[0].0.name.clone(), g[0].0.rtype.record_type()))
         .collect();
     // One socket per server address, the window shared between them; each answer is judged
     // as it comes, and only the verdict is kept.

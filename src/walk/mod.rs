@@ -552,16 +552,16 @@ impl Walker {
             .await
     }
 
-    /// [`walk`](Self::walk), handing each server's answer to `early` as soon as it answers
-    /// with authority, while the apex questions of the same round are still out (a CNAME can
-    /// be followed, and the server asked more, from then on). The channel closes when the walk
-    /// is done.
+    /// [`walk`](Self::walk), telling `early` of each server of a level as it is about to be
+    /// asked, and handing it each server's answer as soon as it answers with authority, while
+    /// the apex questions of the same round are still out (a CNAME can be followed, and the
+    /// server asked more, from then on). The channels close when the walk is done.
     pub async fn walk_early(
         &self,
         qname: &Name,
         qtype: RecordType,
         apex: &[ApexQuestion],
-        early: tokio::sync::mpsc::UnboundedSender<Level>,
+        early: EarlyTx,
     ) -> Walk {
         let early = Early(Some(early));
         self.walk_inner(qname, qtype, 0, apex, &Chain::default(), &early)
@@ -601,6 +601,9 @@ impl Walker {
                         .await,
                 },
             };
+            if with_apex {
+                early.asking(zone, &ns);
+            }
             let main = async {
                 let probes = self.ask_server(&ns, qname, qtype, Proto::Udp).await;
                 if with_apex && let Some(p) = probes.iter().find(|p| p.is_authoritative_answer()) {
@@ -995,15 +998,30 @@ impl Server {
     }
 }
 
-/// Where the walk hands each authoritative answer as soon as it is in (see
-/// [`Walker::walk_early`]); the default hands them nowhere.
+/// Where [`Walker::walk_early`] tells what it does as it does it.
+pub struct EarlyTx {
+    /// Each server of a level below the root, as it is about to be asked (its addresses
+    /// known): the zone, and the server.
+    pub asking: tokio::sync::mpsc::UnboundedSender<(Name, NameServer)>,
+    /// Each server's authoritative answer to the walk's question, as it comes in.
+    pub answered: tokio::sync::mpsc::UnboundedSender<Level>,
+}
+
+/// Where the walk tells what it does as it does it (see [`Walker::walk_early`]); the default
+/// tells nobody.
 #[derive(Default)]
-struct Early(Option<tokio::sync::mpsc::UnboundedSender<Level>>);
+struct Early(Option<EarlyTx>);
 
 impl Early {
     fn send(&self, level: Level) {
         if let Some(tx) = &self.0 {
-            let _ = tx.send(level);
+            let _ = tx.answered.send(level);
+        }
+    }
+
+    fn asking(&self, zone: &Name, server: &NameServer) {
+        if let Some(tx) = &self.0 {
+            let _ = tx.asking.send((zone.clone(), server.clone()));
         }
     }
 }

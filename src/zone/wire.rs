@@ -4,21 +4,47 @@
 //! or field touches this file and the YAML reader (`values.rs`), not every user.
 
 use std::collections::BTreeSet;
-use std::str::FromStr;
 
 use hickory_proto::rr::{RData as HRData, RecordType};
 
 use super::{Caa, Mx, Name, RData, RType, Srv, Txt, escape_text};
 
+impl From<RType> for RecordType {
+    fn from(t: RType) -> RecordType {
+        match t {
+            RType::A => RecordType::A,
+            RType::AAAA => RecordType::AAAA,
+            RType::CAA => RecordType::CAA,
+            RType::CNAME => RecordType::CNAME,
+            RType::MX => RecordType::MX,
+            RType::NS => RecordType::NS,
+            RType::SRV => RecordType::SRV,
+            RType::TXT => RecordType::TXT,
+        }
+    }
+}
+
+impl TryFrom<RecordType> for RType {
+    /// The type, which the model does not hold.
+    type Error = RecordType;
+
+    fn try_from(t: RecordType) -> Result<RType, RecordType> {
+        RType::ALL
+            .into_iter()
+            .find(|r| RecordType::from(*r) == t)
+            .ok_or(t)
+    }
+}
+
 impl RType {
     /// The model's type for a DNS record type (`None` for types it does not hold).
     pub fn from_record_type(t: RecordType) -> Option<RType> {
-        RType::parse(&t.to_string())
+        RType::try_from(t).ok()
     }
 
     /// The DNS record type.
     pub fn record_type(self) -> RecordType {
-        RecordType::from_str(self.as_str()).unwrap_or(RecordType::Unknown(0))
+        self.into()
     }
 }
 
