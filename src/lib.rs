@@ -17,6 +17,9 @@
 //!   with a stable [`check::Code`]), verification of zone files on every server, resolver caches.
 //! * [`zonedir`]: the zones directory: zone ↔ file, which files are zones, loading them for a
 //!   command (all valid or refused).
+//! * [`sync`]: `dns plan`/`dns sync` as the library runs them: zones planned against Route 53,
+//!   plans applied (hosted zone, health checks and VPCs around the change batches, INSYNC),
+//!   `--verify`.
 //! * [`report`]: renderers for people and machines (plan diff, check trace and findings).
 //! * [`cli`]: argument types (clap), logging, dispatch.
 //! * [`error`]: the error type every command returns, and its exit codes.
@@ -29,6 +32,7 @@ pub mod plan;
 pub mod provider;
 pub mod report;
 pub mod severity;
+pub mod sync;
 pub mod walk;
 pub mod zone;
 pub mod zonedir;
