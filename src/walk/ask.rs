@@ -1,0 +1,294 @@
+//! Asking: the one address filter (`-4`/`-6`, a route from this host, addresses found silent),
+//! each question sent to an address once per check, the other forms of a question (EDNS, RD=1),
+//! many questions to one server, zone transfers.
+
+use super::*;
+
+impl Walker {
+    /// Every address of `servers` this check may ask (the `-4`/`-6` family filter, and a route
+    /// from this host), with its server: the one place that picks addresses, for the walk,
+    /// verification and transfers.
+    pub fn targets<'s>(
+        &'s self,
+        servers: &'s [NameServer],
+    ) -> impl Iterator<Item = (&'s NameServer, IpAddr)> + 's {
+        let (v4, v6) = (self.config.ipv4, self.config.ipv6);
+        servers.iter().flat_map(move |s| {
+            s.addrs
+                .iter()
+                .filter(move |a| match a {
+                    IpAddr::V4(_) => v4,
+                    IpAddr::V6(_) => v6,
+                })
+                .filter(move |a| self.routable(**a))
+                .map(move |a| (s, *a))
+        })
+    }
+
+    /// Whether this host has a route to `addr`: a UDP socket is connected to it, which sends
+    /// nothing. Asked once per address.
+    pub(super) fn routable(&self, addr: IpAddr) -> bool {
+        let Ok(mut routes) = self.routes.lock() else {
+            return true;
+        };
+        *routes.entry(addr).or_insert_with(|| {
+            let any: IpAddr = match addr {
+                IpAddr::V4(_) => std::net::Ipv4Addr::UNSPECIFIED.into(),
+                IpAddr::V6(_) => std::net::Ipv6Addr::UNSPECIFIED.into(),
+            };
+            std::net::UdpSocket::bind((any, 0))
+                .and_then(|s| s.connect((addr, self.config.port)))
+                .is_ok()
+        })
+    }
+
+    /// Addresses of name servers this host has no route to: not asked (and not blamed).
+    pub fn unroutable(&self) -> Vec<IpAddr> {
+        self.routes
+            .lock()
+            .map(|r| {
+                let mut out: Vec<IpAddr> =
+                    r.iter().filter(|(_, ok)| !**ok).map(|(a, _)| *a).collect();
+                out.sort();
+                out
+            })
+            .unwrap_or_default()
+    }
+
+    pub(super) fn is_dead(&self, addr: IpAddr, proto: Proto) -> bool {
+        self.dead
+            .lock()
+            .map(|d| d.contains(&(addr, proto)))
+            .unwrap_or(false)
+    }
+
+    pub(super) fn mark_dead(&self, addr: IpAddr, proto: Proto) {
+        if let Ok(mut dead) = self.dead.lock() {
+            dead.insert((addr, proto));
+        }
+    }
+
+    pub(super) fn settings(&self) -> transport::Settings {
+        transport::Settings {
+            timeout: self.config.timeout,
+            retries: self.config.retries,
+            recursion: false,
+            form: transport::Form::Standard,
+        }
+    }
+
+    /// `qname`/`qtype` asked of `addr` over UDP in another form (another EDNS, or RD=1), to see
+    /// how the server behaves: asked even of a server the walk found silent (silence to the
+    /// usual form is what such a question tells apart), never marking it, never shared.
+    pub async fn probe_form(
+        &self,
+        server: &Name,
+        addr: IpAddr,
+        question: (&Name, RecordType),
+        form: transport::Form,
+        recursion: bool,
+        retries: u32,
+    ) -> Probe {
+        let (qname, qtype) = question;
+        let settings = transport::Settings {
+            form,
+            recursion,
+            retries,
+            ..self.settings()
+        };
+        let sock = SocketAddr::new(addr, self.config.port);
+        let query = Query::query(qname.clone(), qtype);
+        Probe {
+            server: server.clone(),
+            addr,
+            qname: qname.clone(),
+            qtype,
+            proto: Proto::Udp,
+            result: transport::ask(&self.budget, sock, &query, settings, Proto::Udp).await,
+        }
+    }
+
+    /// One question to one address, counted against the budget.
+    /// What `addr` says to `qname`/`qtype` over `proto`. Each question is sent to each address
+    /// once per check: whoever asks it again (another name of the same server, another walk
+    /// through the same zone) shares the answer.
+    pub async fn probe(
+        &self,
+        server: &Name,
+        addr: IpAddr,
+        qname: &Name,
+        qtype: RecordType,
+        proto: Proto,
+    ) -> Probe {
+        let key = (addr, qname.clone(), qtype, proto);
+        let cell = match self.asked.lock() {
+            Ok(mut asked) => asked.entry(key).or_default().clone(),
+            Err(_) => Arc::default(),
+        };
+        let probe = cell
+            .get_or_init(|| self.probe_once(server, addr, qname, qtype, proto))
+            .await;
+        Probe {
+            server: server.clone(),
+            ..probe.clone()
+        }
+    }
+
+    pub(super) async fn probe_once(
+        &self,
+        server: &Name,
+        addr: IpAddr,
+        qname: &Name,
+        qtype: RecordType,
+        proto: Proto,
+    ) -> Probe {
+        let result = if self.is_dead(addr, proto) {
+            Err(NoAnswer::Timeout)
+        } else {
+            let sock = SocketAddr::new(addr, self.config.port);
+            let query = Query::query(qname.clone(), qtype);
+            let r = transport::ask(&self.budget, sock, &query, self.settings(), proto).await;
+            match &r {
+                Err(e) if e.is_silence() => self.mark_dead(addr, proto),
+                Err(NoAnswer::AfterTruncation(e)) if e.is_silence() => {
+                    self.mark_dead(addr, Proto::Tcp);
+                }
+                _ => {}
+            }
+            r
+        };
+        Probe {
+            server: server.clone(),
+            addr,
+            qname: qname.clone(),
+            qtype,
+            proto,
+            result,
+        }
+    }
+
+    /// Asks one server address many questions over UDP through one socket ([`batch`]), with
+    /// `window` of them in flight; truncated answers are asked again over TCP. Each answer is
+    /// handed to `judge` (with the question's index) as soon as it is settled, so that thousands
+    /// of answers are never held at once; the judgements come back in the order of `questions`.
+    /// The budget and the memory of dead servers apply as in [`Walker::probe`].
+    pub async fn ask_many<T>(
+        &self,
+        addr: IpAddr,
+        questions: &[(Name, RecordType)],
+        window: usize,
+        judge: impl Fn(usize, &Result<Reply, NoAnswer>) -> T,
+    ) -> Vec<T> {
+        if self.is_dead(addr, Proto::Udp) {
+            return (0..questions.len())
+                .map(|i| judge(i, &Err(NoAnswer::Timeout)))
+                .collect();
+        }
+        let sock = SocketAddr::new(addr, self.config.port);
+        let queries: Vec<Query> = questions
+            .iter()
+            .map(|(n, t)| Query::query(n.clone(), *t))
+            .collect();
+        let limits = batch::Limits {
+            timeout: self.config.timeout,
+            retries: self.config.retries,
+            window: window.max(1),
+        };
+        // A truncated answer is kept aside and asked again over TCP below.
+        let mut heard = false;
+        let slots = batch::ask_many(&self.budget, sock, &queries, limits, |i, result| {
+            heard |= !matches!(&result, Err(e) if e.is_silence() || e.not_asked());
+            match result {
+                Ok(reply) if reply.message.metadata.truncation => None,
+                other => Some(judge(i, &other)),
+            }
+        })
+        .await;
+        if !heard && !questions.is_empty() && !self.budget.was_spent() {
+            self.mark_dead(addr, Proto::Udp);
+        }
+        let mut judged = Vec::with_capacity(slots.len());
+        for (i, slot) in slots.into_iter().enumerate() {
+            let verdict = match slot {
+                Some(verdict) => verdict,
+                None => {
+                    let tcp = if self.is_dead(addr, Proto::Tcp) {
+                        Err(NoAnswer::Timeout)
+                    } else {
+                        transport::ask(&self.budget, sock, &queries[i], self.settings(), Proto::Tcp)
+                            .await
+                    };
+                    if matches!(&tcp, Err(e) if e.is_silence()) {
+                        self.mark_dead(addr, Proto::Tcp);
+                    }
+                    let tcp = tcp
+                        .map(|mut reply| {
+                            reply.retried_tcp = true;
+                            reply
+                        })
+                        .map_err(|e| NoAnswer::AfterTruncation(Box::new(e)));
+                    judge(i, &tcp)
+                }
+            };
+            judged.push(verdict);
+        }
+        judged
+    }
+
+    /// The whole zone from one server address, by zone transfer (counts as one message),
+    /// stopped past `limits`.
+    pub async fn transfer(
+        &self,
+        addr: IpAddr,
+        origin: &Name,
+        limits: TransferLimits,
+    ) -> transport::Transfer {
+        let sock = SocketAddr::new(addr, self.config.port);
+        transport::transfer(&self.budget, sock, origin, self.config.timeout, limits).await
+    }
+
+    /// Asks every address of every server, in parallel. Names that share an address are one
+    /// server, asked once (a referral naming 200 servers at a few addresses costs a few
+    /// questions, not 200).
+    pub async fn ask_all(
+        &self,
+        servers: &[NameServer],
+        qname: &Name,
+        qtype: RecordType,
+        proto: Proto,
+    ) -> Vec<Probe> {
+        join_all(
+            servers
+                .iter()
+                .map(|s| self.ask_server(s, qname, qtype, proto)),
+        )
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// Asks every address of one server.
+    pub(super) async fn ask_server(
+        &self,
+        server: &NameServer,
+        qname: &Name,
+        qtype: RecordType,
+        proto: Proto,
+    ) -> Vec<Probe> {
+        let targets: Vec<IpAddr> = self
+            .targets(std::slice::from_ref(server))
+            .map(|(_, a)| a)
+            .collect();
+        join_all(
+            targets
+                .into_iter()
+                .map(|a| self.probe(&server.name, a, qname, qtype, proto)),
+        )
+        .await
+    }
+
+    pub(super) fn budget_spent(&self) -> bool {
+        self.budget.was_spent() || self.budget.past_deadline()
+    }
+}
