@@ -61,22 +61,13 @@ fn sign(signzone_args: &[&str]) -> Option<Signed> {
         &["-q", "-K", d, "-a", "ECDSAP256SHA256", "hive.test."],
         dir,
     );
-    let mut args = vec![
-        "-S",
-        "-K",
-        d,
-        "-d",
-        d,
-        "-o",
-        "hive.test.",
-        "-O",
-        "full",
-        "-f",
+    sign_with(
+        &signzone,
+        dir,
+        "hive.test.zone",
         "hive.test.signed",
-    ];
-    args.extend_from_slice(signzone_args);
-    args.push("hive.test.zone");
-    nsd::run(&signzone, &args, dir);
+        signzone_args,
+    );
     let ds_line = nsd::run(&dsfromkey, &["-2", &format!("{d}/{}.key", ksk.trim())], dir);
     let fields: Vec<&str> = ds_line.split_whitespace().collect();
     let ds = fields[fields.len() - 4..].join(" ");
@@ -90,6 +81,28 @@ fn sign(signzone_args: &[&str]) -> Option<Signed> {
     })
 }
 
+/// `dnssec-signzone` with the keys in `dir` (smart signing: the KSK signs the DNSKEY set, the
+/// ZSK the rest), one record per line in the output.
+fn sign_with(signzone: &Path, dir: &Path, input: &str, output: &str, extra: &[&str]) {
+    let d = dir.to_str().unwrap();
+    let mut args = vec![
+        "-S",
+        "-K",
+        d,
+        "-d",
+        d,
+        "-o",
+        "hive.test.",
+        "-O",
+        "full",
+        "-f",
+        output,
+    ];
+    args.extend_from_slice(extra);
+    args.push(input);
+    nsd::run(signzone, &args, dir);
+}
+
 impl Signed {
     fn dir(&self) -> &Path {
         self.work.path()
@@ -97,26 +110,14 @@ impl Signed {
 
     /// The zone with `records` added, signed again with the same keys (NSEC).
     fn resigned_with(&self, records: &str) -> String {
-        let d = self.dir().to_str().unwrap();
         let master = std::fs::read_to_string(self.dir().join("hive.test.zone")).unwrap();
         std::fs::write(self.dir().join("other.zone"), master + records).unwrap();
-        nsd::run(
+        sign_with(
             &self.signzone,
-            &[
-                "-S",
-                "-K",
-                d,
-                "-d",
-                d,
-                "-o",
-                "hive.test.",
-                "-O",
-                "full",
-                "-f",
-                "other.signed",
-                "other.zone",
-            ],
             self.dir(),
+            "other.zone",
+            "other.signed",
+            &[],
         );
         std::fs::read_to_string(self.dir().join("other.signed")).unwrap()
     }

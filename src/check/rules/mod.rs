@@ -592,15 +592,7 @@ pub fn name_server_aliases(f: &Facts) -> Vec<Finding> {
 
 /// soa.serial-mismatch: the zone's servers serve different serials.
 pub fn serials(f: &Facts) -> Vec<Finding> {
-    let serials: BTreeMap<u32, Vec<String>> = f
-        .soa_udp
-        .iter()
-        .filter(|p| answers_with_authority(p))
-        .filter_map(|p| Some((soa_serial(p)?, who(p))))
-        .fold(BTreeMap::new(), |mut m, (s, w)| {
-            m.entry(s).or_insert_with(Vec::new).push(w);
-            m
-        });
+    let serials = soa_groups(f, |soa| soa.serial);
     if serials.len() <= 1 {
         return vec![];
     }
@@ -620,22 +612,33 @@ pub fn serials(f: &Facts) -> Vec<Finding> {
     )]
 }
 
+/// The servers that answered the zone's SOA with authority, grouped by what `key` reads of it.
+fn soa_groups<K: Ord>(
+    f: &Facts,
+    key: impl Fn(&hickory_proto::rr::rdata::SOA) -> K,
+) -> BTreeMap<K, Vec<String>> {
+    let mut groups: BTreeMap<K, Vec<String>> = BTreeMap::new();
+    for p in f.soa_udp.iter().filter(|p| answers_with_authority(p)) {
+        let soa = p.message().and_then(|m| {
+            m.answers.iter().find_map(|r| match &r.data {
+                RData::SOA(soa) => Some(key(soa)),
+                _ => None,
+            })
+        });
+        if let Some(k) = soa {
+            groups.entry(k).or_default().push(who(p));
+        }
+    }
+    groups
+}
+
 /// soa.inconsistent: the servers agree on the serial but not on the rest of the SOA (Zonemaster
 /// Consistency02/03/06): the primary (MNAME), the contact (RNAME) or the timers. Servers
 /// loading the same zone cannot differ there; two providers each writing their own SOA can,
 /// and then secondaries and resolvers' negative caching follow whichever server they asked.
 pub fn soa_fields(f: &Facts) -> Vec<Finding> {
-    let mut by_fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for p in f.soa_udp.iter().filter(|p| answers_with_authority(p)) {
-        let Some(soa) = p.message().and_then(|m| {
-            m.answers.iter().find_map(|r| match &r.data {
-                RData::SOA(soa) => Some(soa.clone()),
-                _ => None,
-            })
-        }) else {
-            continue;
-        };
-        let fields = format!(
+    let by_fields = soa_groups(f, |soa| {
+        format!(
             "MNAME {} RNAME {} refresh {} retry {} expire {} minimum {}",
             soa.mname.to_ascii(),
             soa.rname.to_ascii(),
@@ -643,9 +646,8 @@ pub fn soa_fields(f: &Facts) -> Vec<Finding> {
             soa.retry,
             soa.expire,
             soa.minimum
-        );
-        by_fields.entry(fields).or_default().push(who(p));
-    }
+        )
+    });
     if by_fields.len() <= 1 {
         return vec![];
     }
