@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -16,7 +15,6 @@ use super::Style;
 use super::args::{AwsArgs, ImportArgs, PlanArgs, PlanFormat, SyncArgs, ZoneSelection};
 use crate::check::verify;
 use crate::error::{Error, Result};
-use crate::plan::safety;
 use crate::provider::route53::{AwsOptions, Route53};
 use crate::report::plan::{ZonePlan, render_markdown, render_text, to_json};
 use crate::sync::{self as engine, Say, run_checksum};
@@ -209,21 +207,7 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
         if args.dry_run {
             return summarize(failures, total);
         }
-        // Safety gates, zone by zone.
-        let mut to_apply = Vec::new();
-        for p in ready {
-            let needs_zone = p.hosted.is_none();
-            if p.zp.plan.is_empty() && !needs_zone {
-                continue;
-            }
-            match safety::check(&p.zp.plan, p.limit) {
-                Err(source) if !args.force => failures.push(Error::Unsafe {
-                    zone: p.zp.plan.origin.to_ascii(),
-                    source,
-                }),
-                _ => to_apply.push(p),
-            }
-        }
+        let to_apply = engine::gate(ready, args.force, &mut failures);
         let changes: usize = to_apply.iter().map(|p| p.zp.plan.len()).sum();
         if !to_apply.is_empty() && !args.yes {
             confirm(changes)?;
@@ -232,33 +216,9 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
             true => Some(verifier(args)?),
             false => None,
         };
-        let who: Arc<str> = engine::provenance(&args.plan.zones.dir).into();
-        let say = Arc::new(say());
-        let mut tasks = tokio::task::JoinSet::new();
-        for mut p in to_apply {
-            let client = client.clone();
-            let wait = (!args.no_wait).then_some(args.wait_timeout);
-            let plan = p.zp.plan.clone();
-            let desired = std::mem::replace(&mut p.desired, Zone::new(plan.origin.clone()));
-            let who = who.clone();
-            let say = say.clone();
-            tasks.spawn(async move {
-                engine::apply(client, p, wait, &who, &say)
-                    .await
-                    .map(|line| (line, plan, desired))
-            });
-        }
-        let mut applied = Vec::new();
-        while let Some(joined) = tasks.join_next().await {
-            match joined {
-                Ok(Ok((line, plan, desired))) => {
-                    println!("{line}");
-                    applied.push((plan, desired));
-                }
-                Ok(Err(e)) => failures.push(e),
-                Err(join) => failures.push(Error::Usage(format!("internal error: {join}"))),
-            }
-        }
+        let who = engine::provenance(&args.plan.zones.dir);
+        let wait = (!args.no_wait).then_some(args.wait_timeout);
+        let applied = engine::apply_all(&client, to_apply, wait, &who, say(), &mut failures).await;
         if let Some(walker) = &verifier {
             for (plan, desired) in &applied {
                 match engine::verify_applied(walker, plan, desired).await {

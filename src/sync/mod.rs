@@ -190,6 +190,61 @@ pub fn run_checksum(plans: &[&ZonePlan]) -> String {
         .collect()
 }
 
+/// The safety gates, zone by zone: the plans to apply (a zone with nothing to change is left
+/// out unless its hosted zone is to be created); a plan past its zone's `max_change_percent`
+/// is refused into `failures` unless forced.
+pub fn gate(ready: Vec<Prepared>, force: bool, failures: &mut Vec<Error>) -> Vec<Prepared> {
+    let mut to_apply = Vec::new();
+    for p in ready {
+        if p.zp.plan.is_empty() && p.hosted.is_some() {
+            continue;
+        }
+        match plan::safety::check(&p.zp.plan, p.limit) {
+            Err(source) if !force => failures.push(Error::Unsafe {
+                zone: p.zp.plan.origin.to_ascii(),
+                source,
+            }),
+            _ => to_apply.push(p),
+        }
+    }
+    to_apply
+}
+
+/// Applies every plan at once (each zone's batches in order), saying each zone's summary as it
+/// ends; the applied plans with their zone files (for `--verify`), the failures into `failures`.
+pub async fn apply_all(
+    client: &Route53,
+    to_apply: Vec<Prepared>,
+    wait: Option<Duration>,
+    who: &str,
+    say: Say,
+    failures: &mut Vec<Error>,
+) -> Vec<(Plan, Zone)> {
+    let (who, say): (std::sync::Arc<str>, _) = (who.into(), std::sync::Arc::new(say));
+    let mut tasks = tokio::task::JoinSet::new();
+    for mut p in to_apply {
+        let client = client.clone();
+        let plan = p.zp.plan.clone();
+        let desired = std::mem::replace(&mut p.desired, Zone::new(plan.origin.clone()));
+        let (who, say) = (who.clone(), say.clone());
+        tasks.spawn(async move {
+            apply(client, p, wait, &who, &say).await.map(|line| {
+                say.line(line);
+                (plan, desired)
+            })
+        });
+    }
+    let mut applied = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(Ok(done)) => applied.push(done),
+            Ok(Err(e)) => failures.push(e),
+            Err(join) => failures.push(Error::Usage(format!("internal error: {join}"))),
+        }
+    }
+    applied
+}
+
 /// Who applies a change, for Route 53's change history and CloudTrail: the zone files' git
 /// commit (`+dirty` with uncommitted changes) and the CI run or the local user.
 pub fn provenance(zones: &Path) -> String {
