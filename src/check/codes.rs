@@ -85,6 +85,10 @@ codes! {
         "the CNAME chain of NAME ends at a name that does not exist, or whose zone's servers give no authoritative answer (which servers, and what they did): resolvers fail NAME although its own zone is right";
     NsTooFew = "ns.too-few", Warning,
         "the zone is delegated to fewer than two name servers";
+    NsSharedAddress = "ns.shared-address", Warning,
+        "name servers of the delegation share an address, so they are fewer servers than it says (which address, which names; Zonemaster Delegation02)";
+    NsOnePrefix = "ns.one-prefix", Warning,
+        "every address of the zone's servers (IPv4, or IPv6) lies in one /24 (or /48): one network, which fails all of them at once; only global addresses are judged, and there is no AS data (Zonemaster Connectivity03/04)";
     CheckIncomplete = "check.incomplete", Error,
         "the check stopped before it was done: the budget of queries (`--max-queries`, counted as messages on the wire) or the deadline (`--deadline`) was spent, or the delegation is deeper than 16 zone cuts; what was not asked is not judged";
     DnssecDsWithoutDnskey = "dnssec.ds-without-dnskey", Error,

@@ -4,6 +4,7 @@
 
 mod behaviour;
 mod denial;
+mod diversity;
 mod dnssec;
 mod signatures;
 
@@ -27,6 +28,8 @@ pub type Rule = fn(&Facts) -> Vec<Finding>;
 pub const RULES: &[Rule] = &[
     expected_name_servers,
     too_few_name_servers,
+    diversity::shared_addresses,
+    diversity::one_prefix,
     parent_child_name_servers,
     server_failures,
     behaviour::edns_intolerance,

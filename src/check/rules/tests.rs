@@ -571,6 +571,31 @@ fn servers_serving_another_soa_with_the_same_serial_are_inconsistent() {
 }
 
 #[test]
+fn names_sharing_an_address_and_servers_in_one_prefix_are_warnings() {
+    let mut f = healthy();
+    // Two names, one (documentation) address: one server in truth.
+    f.walk.levels[1].servers[1].addrs = vec![ip(NS1.1)];
+    let t = text(&only(&f, &["ns.shared-address"]));
+    assert!(
+        t.contains("192.0.2.1 is ns1.dns.test., ns2.dns.test."),
+        "{t}"
+    );
+    // Global addresses in one /24; documentation and loopback ones are not judged.
+    let mut f = healthy();
+    f.walk.levels[1].servers[0].addrs = vec![ip("205.251.192.10")];
+    f.walk.levels[1].servers[1].addrs = vec![ip("205.251.192.20")];
+    let found = only(&f, &["ns.one-prefix"]);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert!(
+        text(&found).contains("205.251.192.0/24"),
+        "{}",
+        text(&found)
+    );
+    f.walk.levels[1].servers[1].addrs = vec![ip("205.251.193.20")];
+    assert!(findings(&f).is_empty());
+}
+
+#[test]
 fn servers_that_disagree_on_the_answer_say_who_says_what() {
     let mut f = healthy();
     f.walk.levels[1].probes[1] = answered(
