@@ -9,6 +9,107 @@ use std::path::{Path, PathBuf};
 
 pub use crate::severity::Severity;
 
+macro_rules! rules {
+    ($( $variant:ident = $text:literal; )*) => {
+        /// The rule a zone-file diagnostic breaks: stable codes, documented in the README's
+        /// table of `dns validate` (a test holds the two together).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Rule {
+            $( $variant, )*
+        }
+
+        impl Rule {
+            /// Every rule.
+            pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
+
+            /// The rule as the diagnostics print it, e.g. `cname.apex`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( Rule::$variant => $text, )*
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    AInvalid = "a.invalid";
+    AaaaInvalid = "aaaa.invalid";
+    AliasElbRegion = "alias.elb-region";
+    AliasField = "alias.field";
+    AliasHostedZoneId = "alias.hosted-zone-id";
+    AliasMultiple = "alias.multiple";
+    AliasTtl = "alias.ttl";
+    ApexRoute53Owned = "apex.route53-owned";
+    CaaField = "caa.field";
+    CnameApex = "cname.apex";
+    CnameCoexist = "cname.coexist";
+    CnameMultiple = "cname.multiple";
+    HealthCheckChildren = "health_check.children";
+    HealthCheckHost = "health_check.host";
+    HealthCheckId = "health_check.id";
+    HealthCheckInterval = "health_check.interval";
+    HealthCheckInvalid = "health_check.invalid";
+    HealthCheckIp = "health_check.ip";
+    HealthCheckName = "health_check.name";
+    HealthCheckType = "health_check.type";
+    HealthCheckUndefined = "health_check.undefined";
+    HealthCheckUnknownKey = "health_check.unknown-key";
+    MxField = "mx.field";
+    NameIdn = "name.idn";
+    NameInvalid = "name.invalid";
+    NameLabelTooLong = "name.label-too-long";
+    NameOutsideZone = "name.outside-zone";
+    NameTooLong = "name.too-long";
+    NameWildcard = "name.wildcard";
+    NsOccluded = "ns.occluded";
+    PrivateInvalid = "private.invalid";
+    RecordDuplicateType = "record.duplicate-type";
+    RecordMissingType = "record.missing-type";
+    RecordMissingValue = "record.missing-value";
+    RecordOctodns = "record.octodns";
+    RecordShape = "record.shape";
+    RecordUnknownKey = "record.unknown-key";
+    RecordValueConflict = "record.value-conflict";
+    RoutingDuplicateLocation = "routing.duplicate-location";
+    RoutingFailover = "routing.failover";
+    RoutingFailoverUnchecked = "routing.failover-unchecked";
+    RoutingGeo = "routing.geo";
+    RoutingGeoDefault = "routing.geo-default";
+    RoutingMixed = "routing.mixed";
+    RoutingMultivalue = "routing.multivalue";
+    RoutingPolicy = "routing.policy";
+    RoutingRegion = "routing.region";
+    RoutingSetId = "routing.set-id";
+    RoutingWeight = "routing.weight";
+    SettingsInvalid = "settings.invalid";
+    SettingsUnknownKey = "settings.unknown-key";
+    SrvField = "srv.field";
+    SrvName = "srv.name";
+    TargetInvalid = "target.invalid";
+    TargetNotFqdn = "target.not-fqdn";
+    TtlRange = "ttl.range";
+    TxtEscape = "txt.escape";
+    TxtInvalid = "txt.invalid";
+    TxtQuoted = "txt.quoted";
+    TxtStringTooLong = "txt.string-too-long";
+    TxtTooLong = "txt.too-long";
+    TypeUnknown = "type.unknown";
+    ValuesDuplicate = "values.duplicate";
+    YamlDuplicateKey = "yaml.duplicate-key";
+    YamlInclude = "yaml.include";
+    YamlSyntax = "yaml.syntax";
+    YamlTag = "yaml.tag";
+    ZoneFileName = "zone.file-name";
+    ZoneShape = "zone.shape";
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A 1-based line and column in a zone file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
 pub struct Pos {
@@ -77,16 +178,11 @@ impl Sink {
         }
     }
 
-    pub fn error(&mut self, pos: Pos, rule: &'static str, message: impl Into<String>) -> Hint<'_> {
+    pub fn error(&mut self, pos: Pos, rule: Rule, message: impl Into<String>) -> Hint<'_> {
         self.push(Severity::Error, pos, rule, message)
     }
 
-    pub fn warning(
-        &mut self,
-        pos: Pos,
-        rule: &'static str,
-        message: impl Into<String>,
-    ) -> Hint<'_> {
+    pub fn warning(&mut self, pos: Pos, rule: Rule, message: impl Into<String>) -> Hint<'_> {
         self.push(Severity::Warning, pos, rule, message)
     }
 
@@ -94,7 +190,7 @@ impl Sink {
         &mut self,
         severity: Severity,
         pos: Pos,
-        rule: &'static str,
+        rule: Rule,
         message: impl Into<String>,
     ) -> Hint<'_> {
         let index = self.items.len();
@@ -102,7 +198,7 @@ impl Sink {
             file: self.file.clone(),
             pos,
             severity,
-            rule,
+            rule: rule.as_str(),
             message: message.into(),
             hint: None,
         });
@@ -127,5 +223,33 @@ pub struct Hint<'a>(&'a mut Diagnostic);
 impl Hint<'_> {
     pub fn hint(self, hint: impl Into<String>) {
         self.0.hint = Some(hint.into());
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::Rule;
+
+    /// The README's table of `dns validate` rules names every rule, and only rules.
+    #[test]
+    fn the_readme_table_lists_every_rule() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("| rule | what is wrong |")
+            .expect("the rules table");
+        let table = &readme[start..];
+        let table = &table[..table.find("\n\n").unwrap_or(table.len())];
+        let mut listed: Vec<&str> = table
+            .lines()
+            // The first column of each row: the rules, each in backticks.
+            .filter_map(|row| row.split(" | ").next())
+            .flat_map(|cell| cell.split('`').skip(1).step_by(2))
+            .filter(|t| t.contains('.'))
+            .collect();
+        listed.sort_unstable();
+        listed.dedup();
+        let mut rules: Vec<&str> = Rule::ALL.iter().map(|r| r.as_str()).collect();
+        rules.sort_unstable();
+        assert_eq!(listed, rules);
     }
 }

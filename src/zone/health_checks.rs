@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::diag::Pos;
+use super::diag::{Pos, Rule};
 use super::load::Loader;
 use super::tree::{Kind, Node};
 use super::{CheckConfig, CheckKind, Endpoint, HealthCheck, name};
@@ -17,7 +17,7 @@ impl Loader {
         let mut out = BTreeMap::new();
         let Kind::Map(entries) = &node.kind else {
             self.sink
-                .error(node.pos, "health_check.invalid", format!("`health_checks` must be a mapping of names to checks, found {}", node.what()))
+                .error(node.pos, Rule::HealthCheckInvalid, format!("`health_checks` must be a mapping of names to checks, found {}", node.what()))
                 .hint("e.g. `health_checks: {web: {type: HTTPS, host: www.example.com, path: /health}}`");
             return out;
         };
@@ -26,7 +26,7 @@ impl Loader {
                 self.sink
                     .error(
                         k.pos,
-                        "health_check.name",
+                        Rule::HealthCheckName,
                         "a health check's name is 1 to 64 letters, digits, '-', '_' or '.'",
                     )
                     .hint("e.g. `seoul-alb`");
@@ -44,7 +44,7 @@ impl Loader {
             self.sink
                 .error(
                     node.pos,
-                    "health_check.invalid",
+                    Rule::HealthCheckInvalid,
                     format!("a health check must be a mapping, found {}", node.what()),
                 )
                 .hint("e.g. `{type: HTTPS, host: www.example.com, path: /health}`");
@@ -61,7 +61,7 @@ impl Loader {
                 self.sink
                     .error(
                         k.pos,
-                        "health_check.unknown-key",
+                        Rule::HealthCheckUnknownKey,
                         format!("unknown health check key `{key}`"),
                     )
                     .hint(format!(
@@ -75,7 +75,7 @@ impl Loader {
             self.sink
                 .error(
                     node.pos,
-                    "health_check.type",
+                    Rule::HealthCheckType,
                     "a health check needs a `type`",
                 )
                 .hint("HTTP, HTTPS, TCP or CALCULATED");
@@ -88,7 +88,7 @@ impl Loader {
             Some("CALCULATED") => CheckKind::Calculated,
             _ => {
                 self.sink
-                    .error(type_node.pos, "health_check.type", "a health check's `type` is HTTP, HTTPS, TCP or CALCULATED")
+                    .error(type_node.pos, Rule::HealthCheckType, "a health check's `type` is HTTP, HTTPS, TCP or CALCULATED")
                     .hint("`search_string` turns HTTP/HTTPS into Route 53's HTTP_STR_MATCH/HTTPS_STR_MATCH");
                 return None;
             }
@@ -100,7 +100,11 @@ impl Loader {
                 Some("false") => false,
                 _ => {
                     self.sink
-                        .error(v.pos, "health_check.invalid", "`inverted` is true or false")
+                        .error(
+                            v.pos,
+                            Rule::HealthCheckInvalid,
+                            "`inverted` is true or false",
+                        )
                         .hint("an inverted check reports healthy while its endpoint fails");
                     return None;
                 }
@@ -123,7 +127,7 @@ impl Loader {
         for key in foreign {
             if let Some((k, _)) = f.get(key) {
                 self.sink
-                    .error(k.pos, "health_check.invalid", format!("{why} `{key}`"))
+                    .error(k.pos, Rule::HealthCheckInvalid, format!("{why} `{key}`"))
                     .hint(hint);
                 bad = true;
             }
@@ -140,7 +144,7 @@ impl Loader {
     fn existing_check(&mut self, f: &Fields, id: &Node) -> Option<HealthCheck> {
         if let Some((k, _)) = f.0.iter().find(|(k, _)| k.scalar() != Some("id")) {
             self.sink
-                .error(k.pos, "health_check.id", "a check given by `id` is an existing one that the file refers to but does not configure")
+                .error(k.pos, Rule::HealthCheckId, "a check given by `id` is an existing one that the file refers to but does not configure")
                 .hint("keep `id` alone to use a check managed elsewhere, or remove `id` to let dns create and own the check");
             return None;
         }
@@ -153,7 +157,7 @@ impl Loader {
             Some(id) => Some(HealthCheck::Existing(id.to_string())),
             None => {
                 self.sink
-                    .error(id.pos, "health_check.id", "`id` must be a Route 53 health check id")
+                    .error(id.pos, Rule::HealthCheckId, "`id` must be a Route 53 health check id")
                     .hint("e.g. `id: 0b5b2c5e-1a2b-4c3d-8e9f-0123456789ab` (aws route53 list-health-checks)");
                 None
             }
@@ -169,7 +173,7 @@ impl Loader {
                 self.sink
                     .error(
                         f.get("children").map_or(node.pos, |(k, _)| k.pos),
-                        "health_check.children",
+                        Rule::HealthCheckChildren,
                         format!("a CALCULATED check needs `children`: a list of 1 to {MAX_CHILDREN} check names"),
                     )
                     .hint(hint);
@@ -188,7 +192,7 @@ impl Loader {
                     self.sink
                         .error(
                             item.pos,
-                            "health_check.children",
+                            Rule::HealthCheckChildren,
                             "a child is the name of another check in `health_checks`",
                         )
                         .hint(hint);
@@ -230,7 +234,7 @@ impl Loader {
                 Some(n) => Some(n.to_ascii().trim_end_matches('.').to_ascii_lowercase()),
                 None => {
                     self.sink
-                        .error(v.pos, "health_check.host", "`host` must be a host name")
+                        .error(v.pos, Rule::HealthCheckHost, "`host` must be a host name")
                         .hint("e.g. `host: my-alb-123.ap-northeast-2.elb.amazonaws.com`");
                     return None;
                 }
@@ -244,7 +248,7 @@ impl Loader {
                     self.sink
                         .error(
                             v.pos,
-                            "health_check.ip",
+                            Rule::HealthCheckIp,
                             "`ip` must be an IPv4 or IPv6 address",
                         )
                         .hint("or give `host` alone: Route 53 then resolves it");
@@ -256,7 +260,7 @@ impl Loader {
             self.sink
                 .error(
                     type_node.pos,
-                    "health_check.host",
+                    Rule::HealthCheckHost,
                     format!("a {} check needs `host` or `ip`", kind.as_str()),
                 )
                 .hint("`host: www.example.com` (also sent as the Host header and TLS SNI)");
@@ -273,7 +277,7 @@ impl Loader {
                 self.sink
                     .error(
                         type_node.pos,
-                        "health_check.invalid",
+                        Rule::HealthCheckInvalid,
                         "a TCP check needs a `port`",
                     )
                     .hint("e.g. `port: 5432`");
@@ -286,7 +290,7 @@ impl Loader {
             && !p.starts_with('/')
         {
             self.sink
-                .error(v.pos, "health_check.invalid", "`path` starts with '/'")
+                .error(v.pos, Rule::HealthCheckInvalid, "`path` starts with '/'")
                 .hint("e.g. `path: /health`");
             return None;
         }
@@ -298,7 +302,7 @@ impl Loader {
                 Some("30") => 30,
                 _ => {
                     self.sink
-                        .error(v.pos, "health_check.interval", "`interval` is 10 or 30 (seconds)")
+                        .error(v.pos, Rule::HealthCheckInterval, "`interval` is 10 or 30 (seconds)")
                         .hint("Route 53 checks every 30 s by default; 10 s costs more and cannot be changed later");
                     return None;
                 }
@@ -342,7 +346,7 @@ impl Loader {
                 self.sink
                     .error(
                         v.pos,
-                        "health_check.invalid",
+                        Rule::HealthCheckInvalid,
                         format!("`{key}` must be a whole number from {} to {}", range.start(), range.end()),
                     )
                     .hint(if key == "threshold" {
@@ -365,7 +369,7 @@ impl Loader {
             self.sink
                 .error(
                     k.pos,
-                    "health_check.invalid",
+                    Rule::HealthCheckInvalid,
                     format!("`{key}` belongs to HTTP and HTTPS checks"),
                 )
                 .hint("a TCP check only connects");
@@ -378,7 +382,7 @@ impl Loader {
                 self.sink
                     .error(
                         v.pos,
-                        "health_check.invalid",
+                        Rule::HealthCheckInvalid,
                         format!("`{key}` must be text of 1 to 255 characters"),
                     )
                     .hint("e.g. `path: /health`, `search_string: ok`");
@@ -412,7 +416,7 @@ impl Loader {
             self.sink
                 .error(
                     pos,
-                    "health_check.undefined",
+                    Rule::HealthCheckUndefined,
                     format!("no health check named `{name}` under `$zone.health_checks`"),
                 )
                 .hint(if known.is_empty() {
@@ -426,7 +430,7 @@ impl Loader {
             self.sink
                 .error(
                     pos,
-                    "health_check.children",
+                    Rule::HealthCheckChildren,
                     format!("`{child}` is a calculated check, which cannot be a child"),
                 )
                 .hint("Route 53 combines endpoint checks only: list their names as children");

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use super::diag::{Diagnostic, Pos, Sink};
+use super::diag::{Diagnostic, Pos, Rule, Sink};
 use super::name::{self, NameError};
 use super::routing::{ROUTING_KEYS, RoutingKeys, SetView};
 use super::tree::{self, Kind, Node};
@@ -60,7 +60,7 @@ pub fn load_str(path: &Path, text: &str) -> Loaded {
         Err(e) => {
             sink.error(
                 Pos::START,
-                "zone.file-name",
+                Rule::ZoneFileName,
                 format!("the file name does not name a zone: {e}"),
             )
             .hint("name the file after its zone, e.g. zones/example.com.yaml");
@@ -135,17 +135,17 @@ impl Loader {
             Err(e) => {
                 let (rule, hint) = if e.duplicate_key {
                     (
-                        "yaml.duplicate-key",
+                        Rule::YamlDuplicateKey,
                         "each name may appear once; give a list of records under it instead",
                     )
                 } else if e.unsupported_tag {
                     (
-                        "yaml.tag",
+                        Rule::YamlTag,
                         "write the value itself, or `!include FILE` for a file beside the zone file",
                     )
                 } else {
                     (
-                        "yaml.syntax",
+                        Rule::YamlSyntax,
                         "check indentation and quoting; quote names such as '*' and '@'",
                     )
                 };
@@ -159,7 +159,7 @@ impl Loader {
                 self.sink
                     .error(
                         root.pos,
-                        "zone.shape",
+                        Rule::ZoneShape,
                         format!(
                             "a zone file must be a mapping of names to records, found {}",
                             root.what()
@@ -175,7 +175,7 @@ impl Loader {
             self.sink
                 .error(
                     node.pos,
-                    "settings.invalid",
+                    Rule::SettingsInvalid,
                     format!("`{SETTINGS_KEY}` must be a mapping, found {}", node.what()),
                 )
                 .hint("e.g. `$zone: {ttl: 300, ignore: ['_acme-challenge']}`");
@@ -195,7 +195,7 @@ impl Loader {
                     Some(Some(id)) => settings.hosted_zone_id = Some(id),
                     _ => {
                         self.sink
-                            .error(value.pos, "settings.invalid", "hosted_zone_id must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ")
+                            .error(value.pos, Rule::SettingsInvalid, "hosted_zone_id must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ")
                             .hint("copy the id from `aws route53 list-hosted-zones-by-name` or the console");
                     }
                 },
@@ -204,7 +204,7 @@ impl Loader {
                     Some(p) if p <= 100 => settings.max_change_percent = p,
                     _ => {
                         self.sink
-                            .error(value.pos, "settings.invalid", "max_change_percent must be a whole number from 0 to 100")
+                            .error(value.pos, Rule::SettingsInvalid, "max_change_percent must be a whole number from 0 to 100")
                             .hint("the default is 30: a sync may update or delete at most 30% of the zone's records");
                     }
                 },
@@ -212,7 +212,7 @@ impl Loader {
                     self.sink
                         .error(
                             key.pos,
-                            "settings.unknown-key",
+                            Rule::SettingsUnknownKey,
                             format!("unknown setting `{other}`"),
                         )
                         .hint("settings are: ttl, hosted_zone_id, ignore, max_change_percent, health_checks, private");
@@ -259,7 +259,7 @@ impl Loader {
 
     fn include(&mut self, file: &str, pos: Pos, depth: usize) -> Option<Node> {
         let fail = |sink: &mut Sink, message: String, hint: &str| {
-            sink.error(pos, "yaml.include", message)
+            sink.error(pos, Rule::YamlInclude, message)
                 .hint(hint.to_string());
             None
         };
@@ -328,7 +328,7 @@ impl Loader {
                 Some(p) => patterns.push(p.to_ascii_lowercase()),
                 None => {
                     self.sink
-                        .error(item.pos, "settings.invalid", "an ignore entry must be a relative name or a pattern with '*'")
+                        .error(item.pos, Rule::SettingsInvalid, "an ignore entry must be a relative name or a pattern with '*'")
                         .hint("e.g. ignore: ['_acme-challenge', 'legacy-*'] (quote patterns that start with '*')");
                 }
             }
@@ -341,7 +341,7 @@ impl Loader {
             self.sink
                 .error(
                     key.pos,
-                    "name.invalid",
+                    Rule::NameInvalid,
                     format!("a record name must be text, found {}", key.what()),
                 )
                 .hint("use '' for the zone apex");
@@ -372,7 +372,7 @@ impl Loader {
                 self.sink
                     .error(
                         value.pos,
-                        "record.shape",
+                        Rule::RecordShape,
                         format!(
                             "'{text}' must hold a record or a list of records, found {}",
                             value.what()
@@ -392,7 +392,7 @@ impl Loader {
             self.sink
                 .error(
                     node.pos,
-                    "record.shape",
+                    Rule::RecordShape,
                     format!(
                         "a record must be a mapping with type and value, found {}",
                         node.what()
@@ -427,7 +427,7 @@ impl Loader {
         }
         let Some(type_node) = rtype else {
             self.sink
-                .error(node.pos, "record.missing-type", "record has no `type`")
+                .error(node.pos, Rule::RecordMissingType, "record has no `type`")
                 .hint("add e.g. `type: A`");
             return;
         };
@@ -455,7 +455,7 @@ impl Loader {
                 self.sink
                     .error(
                         type_node.pos,
-                        "type.unknown",
+                        Rule::TypeUnknown,
                         format!(
                             "unsupported record type '{}'",
                             type_node.scalar().unwrap_or_default()
@@ -475,7 +475,7 @@ impl Loader {
                 self.sink
                     .error(
                         ttl.map_or(node.pos, |n| n.pos),
-                        "alias.ttl",
+                        Rule::AliasTtl,
                         "an ALIAS record has no TTL of its own",
                     )
                     .hint("remove `ttl`: Route 53 answers with the target's TTL");
@@ -493,7 +493,7 @@ impl Loader {
                             .iter()
                             .find(|(k, _)| k.scalar() == Some("values"))
                             .map_or(v.pos, |(k, _)| k.pos),
-                        "record.value-conflict",
+                        Rule::RecordValueConflict,
                         "record has both `value` and `values`",
                     )
                     .hint("use `value` for one value or `values` for a list, not both (octoDNS would use `values` and drop `value` without a word)");
@@ -518,7 +518,7 @@ impl Loader {
             self.sink
                 .error(
                     at,
-                    "record.missing-value",
+                    Rule::RecordMissingValue,
                     format!("{type_text} record has no value"),
                 )
                 .hint("add `value: ...` or `values: [...]`");
@@ -569,7 +569,7 @@ impl Loader {
         self.sink
             .error(
                 pos,
-                "record.unknown-key",
+                Rule::RecordUnknownKey,
                 format!("unknown record key `{key}`"),
             )
             .hint(hint);
@@ -582,7 +582,7 @@ impl Loader {
             self.sink
                 .error(
                     node.pos,
-                    "record.octodns",
+                    Rule::RecordOctodns,
                     format!("`octodns:` must be a mapping, found {}", node.what()),
                 )
                 .hint("e.g. `octodns: {ignored: true}`");
@@ -625,7 +625,7 @@ impl Loader {
                 ),
             };
             self.sink
-                .error(key.pos, "record.octodns", message)
+                .error(key.pos, Rule::RecordOctodns, message)
                 .hint(hint);
             ignored = None;
         }
@@ -634,7 +634,7 @@ impl Loader {
 
     fn apex_owned(&mut self, pos: Pos, rtype: &str) {
         self.sink
-            .error(pos, "apex.route53-owned", format!("the apex {rtype} record set belongs to Route 53"))
+            .error(pos, Rule::ApexRoute53Owned, format!("the apex {rtype} record set belongs to Route 53"))
             .hint("remove it: Route 53 creates the apex SOA and NS itself; NS records on other names delegate sub-zones");
     }
 
@@ -645,7 +645,7 @@ impl Loader {
                 self.sink
                     .error(
                         node.pos,
-                        "ttl.range",
+                        Rule::TtlRange,
                         format!(
                             "TTL must be a whole number of seconds from 0 to {MAX_TTL}, found '{}'",
                             node.scalar().unwrap_or(node.what())
@@ -720,7 +720,7 @@ impl Loader {
                 self.sink
                     .error(
                         e.type_pos,
-                        "routing.mixed",
+                        Rule::RoutingMixed,
                         format!(
                             "'{owner}' has a plain {} record set and routed ones (with `set_id`)",
                             e.key.rtype
@@ -739,7 +739,7 @@ impl Loader {
             self.sink
                 .error(
                     e.type_pos,
-                    "record.duplicate-type",
+                    Rule::RecordDuplicateType,
                     format!(
                         "a second {} record set{} for '{owner}'",
                         e.key.rtype,
@@ -807,7 +807,7 @@ impl Loader {
             self.sink
                 .error(
                     e.type_pos,
-                    "cname.coexist",
+                    Rule::CnameCoexist,
                     format!(
                         "a CNAME cannot stand beside other records ({}) at the same name",
                         others.join(", ")
@@ -845,7 +845,7 @@ impl Loader {
                 && servers.contains(&e.key.name);
             if (at_cut && e.key.rtype != RType::NS) || (!at_cut && !glue) {
                 self.sink
-                    .warning(e.name_pos, "ns.occluded", format!("{} record at '{}' is at or below the delegation '{}' and will not be served", e.key.rtype, name::relative(&e.key.name, &self.zone.origin), name::relative(cut, &self.zone.origin)))
+                    .warning(e.name_pos, Rule::NsOccluded, format!("{} record at '{}' is at or below the delegation '{}' and will not be served", e.key.rtype, name::relative(&e.key.name, &self.zone.origin), name::relative(cut, &self.zone.origin)))
                     .hint("move the record into the delegated zone, or remove the NS delegation");
             }
         }

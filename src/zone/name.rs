@@ -10,6 +10,7 @@
 //! The character rule is that of host names plus `_` (RFC 2782 service labels, DKIM selectors):
 //! letters, digits, `-` and `_`; `*` only as the whole leftmost label of an owner name.
 
+use super::diag::Rule;
 use hickory_proto::rr::Name;
 
 /// What is wrong with a name; the loader turns each into a rule code.
@@ -37,16 +38,16 @@ pub enum NameError {
 
 impl NameError {
     /// The stable rule code of this error.
-    pub fn rule(&self) -> &'static str {
+    pub fn rule(&self) -> Rule {
         match self {
-            NameError::EmptyLabel | NameError::BadChar { .. } => "name.invalid",
-            NameError::LabelTooLong { .. } => "name.label-too-long",
-            NameError::TooLong { .. } => "name.too-long",
-            NameError::Wildcard => "name.wildcard",
-            NameError::Idn(_) => "name.idn",
-            NameError::NotFqdn(_) => "target.not-fqdn",
-            NameError::Root => "target.invalid",
-            NameError::OutsideZone { .. } => "name.outside-zone",
+            NameError::EmptyLabel | NameError::BadChar { .. } => Rule::NameInvalid,
+            NameError::LabelTooLong { .. } => Rule::NameLabelTooLong,
+            NameError::TooLong { .. } => Rule::NameTooLong,
+            NameError::Wildcard => Rule::NameWildcard,
+            NameError::Idn(_) => Rule::NameIdn,
+            NameError::NotFqdn(_) => Rule::TargetNotFqdn,
+            NameError::Root => Rule::TargetInvalid,
+            NameError::OutsideZone { .. } => Rule::NameOutsideZone,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `$zone.private` in zone files: the VPCs a private hosted zone is associated with.
 
+use super::diag::Rule;
 use std::collections::BTreeSet;
 
 use super::Vpc;
@@ -18,7 +19,7 @@ impl Loader {
                     self.sink
                         .error(
                             node.pos,
-                            "private.invalid",
+                            Rule::PrivateInvalid,
                             "`private` holds `vpcs` and nothing else",
                         )
                         .hint(hint);
@@ -29,7 +30,7 @@ impl Loader {
                 self.sink
                     .error(
                         node.pos,
-                        "private.invalid",
+                        Rule::PrivateInvalid,
                         format!("`private` must be a mapping, found {}", node.what()),
                     )
                     .hint(hint);
@@ -38,7 +39,7 @@ impl Loader {
         };
         let Kind::Seq(items) = &vpcs.kind else {
             self.sink
-                .error(vpcs.pos, "private.invalid", "`vpcs` must be a list")
+                .error(vpcs.pos, Rule::PrivateInvalid, "`vpcs` must be a list")
                 .hint(hint);
             return None;
         };
@@ -46,7 +47,7 @@ impl Loader {
             self.sink
                 .error(
                     vpcs.pos,
-                    "private.invalid",
+                    Rule::PrivateInvalid,
                     "a private zone needs at least one VPC",
                 )
                 .hint(hint);
@@ -58,7 +59,7 @@ impl Loader {
                 self.sink
                     .error(
                         item.pos,
-                        "private.invalid",
+                        Rule::PrivateInvalid,
                         "a VPC is `{id: vpc-…, region: …}`",
                     )
                     .hint(hint);
@@ -84,7 +85,7 @@ impl Loader {
                         self.sink
                             .error(
                                 item.pos,
-                                "private.invalid",
+                                Rule::PrivateInvalid,
                                 format!("VPC {id} is listed twice"),
                             )
                             .hint("list each VPC once");
@@ -94,7 +95,7 @@ impl Loader {
                     self.sink
                         .error(
                             item.pos,
-                            "private.invalid",
+                            Rule::PrivateInvalid,
                             "a VPC is `{id: vpc-…, region: <AWS region>}`",
                         )
                         .hint(hint);

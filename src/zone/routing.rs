@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::diag::Pos;
+use super::diag::{Pos, Rule};
 use super::health_checks::valid_check_name;
 use super::load::Loader;
 use super::tree::{Kind, Node};
@@ -88,13 +88,13 @@ impl Loader {
                     "each routed set of a name has its own `set_id`, e.g. `set_id: blue`"
                 };
                 self.sink
-                    .error(pos, "routing.set-id", format!("`{key}` needs a `set_id`"))
+                    .error(pos, Rule::RoutingSetId, format!("`{key}` needs a `set_id`"))
                     .hint(hint);
                 return Err(());
             }
             if let Some((pos, _)) = keys.health_check {
                 self.sink
-                    .error(pos, "routing.set-id", "`health_check` on a record without routing")
+                    .error(pos, Rule::RoutingSetId, "`health_check` on a record without routing")
                     .hint("Route 53 uses a health check only to choose among routed sets: add `set_id` and a routing key (e.g. `failover: primary`), or remove `health_check`");
                 return Err(());
             }
@@ -112,7 +112,7 @@ impl Loader {
                 self.sink
                     .error(
                         set_node.pos,
-                        "routing.set-id",
+                        Rule::RoutingSetId,
                         "`set_id` must be text of 1 to 128 characters",
                     )
                     .hint("e.g. `set_id: blue` or `set_id: seoul`");
@@ -122,7 +122,7 @@ impl Loader {
         let (kind, policy_pos, value) = match keys.policies.as_slice() {
             [] => {
                 self.sink
-                    .error(set_pos, "routing.policy", "a routed set needs one routing key")
+                    .error(set_pos, Rule::RoutingPolicy, "a routed set needs one routing key")
                     .hint("add one of `weight: 0-255`, `failover: primary|secondary`, `region: <AWS region>`, `geo: {country: KR}`, `multivalue: true`");
                 return Err(());
             }
@@ -131,7 +131,7 @@ impl Loader {
                 self.sink
                     .error(
                         second.1,
-                        "routing.policy",
+                        Rule::RoutingPolicy,
                         format!(
                             "a routed set has one routing key; found `{}` and `{}`",
                             first.0, second.0
@@ -147,7 +147,7 @@ impl Loader {
             self.sink
                 .error(
                     policy_pos,
-                    "routing.multivalue",
+                    Rule::RoutingMultivalue,
                     format!("Route 53 has no multivalue answer {what} records"),
                 )
                 .hint("use weighted sets (`weight`) to spread answers over several targets");
@@ -161,7 +161,7 @@ impl Loader {
                     self.sink
                         .error(
                             node.pos,
-                            "health_check.name",
+                            Rule::HealthCheckName,
                             "`health_check` names a check under `$zone.health_checks`",
                         )
                         .hint("e.g. `health_check: seoul-alb`");
@@ -187,7 +187,7 @@ impl Loader {
                 Some(w) => Policy::Weighted(w),
                 None => {
                     self.sink
-                        .error(value.pos, "routing.weight", format!("a weight is a whole number from 0 to 255, found {}", value.scalar().unwrap_or(value.what())))
+                        .error(value.pos, Rule::RoutingWeight, format!("a weight is a whole number from 0 to 255, found {}", value.scalar().unwrap_or(value.what())))
                         .hint("Route 53 answers each set in proportion to its weight; 0 takes a set out of rotation");
                     return Err(());
                 }
@@ -197,7 +197,7 @@ impl Loader {
                 Some("secondary") => Policy::Failover(Failover::Secondary),
                 _ => {
                     self.sink
-                        .error(value.pos, "routing.failover", "`failover` is `primary` or `secondary`")
+                        .error(value.pos, Rule::RoutingFailover, "`failover` is `primary` or `secondary`")
                         .hint("Route 53 answers the primary while its health check passes, else the secondary");
                     return Err(());
                 }
@@ -206,7 +206,7 @@ impl Loader {
                 Some(r) => Policy::Latency(r.to_string()),
                 None => {
                     self.sink
-                        .error(value.pos, "routing.region", format!("`region` must be an AWS region such as us-east-1, found {}", value.scalar().unwrap_or(value.what())))
+                        .error(value.pos, Rule::RoutingRegion, format!("`region` must be an AWS region such as us-east-1, found {}", value.scalar().unwrap_or(value.what())))
                         .hint("latency routing answers each client with the set of the region nearest to it");
                     return Err(());
                 }
@@ -216,7 +216,7 @@ impl Loader {
                 Some("true") => Policy::MultiValue,
                 _ => {
                     self.sink
-                        .error(value.pos, "routing.multivalue", "`multivalue` can only be `true`")
+                        .error(value.pos, Rule::RoutingMultivalue, "`multivalue` can only be `true`")
                         .hint("a plain record set needs no routing key: remove `set_id` and `multivalue`");
                     return Err(());
                 }
@@ -230,7 +230,7 @@ impl Loader {
             self.sink
                 .error(
                     node.pos,
-                    "routing.geo",
+                    Rule::RoutingGeo,
                     format!("`geo` must be a mapping, found {}", node.what()),
                 )
                 .hint(hint);
@@ -240,7 +240,7 @@ impl Loader {
             self.sink
                 .error(
                     node.pos,
-                    "routing.geo",
+                    Rule::RoutingGeo,
                     "octoDNS's older geo record (locations → values) is not read",
                 )
                 .hint(OCTODNS_GEO_HINT);
@@ -264,7 +264,7 @@ impl Loader {
                 }
                 _ => {
                     self.sink
-                        .error(k.pos, "routing.geo", format!("unknown geo key `{key}`"))
+                        .error(k.pos, Rule::RoutingGeo, format!("unknown geo key `{key}`"))
                         .hint("a location is `continent`, or `country` with an optional `subdivision`");
                     return Err(());
                 }
@@ -278,7 +278,7 @@ impl Loader {
                 self.sink
                     .error(
                         v.pos,
-                        "routing.geo",
+                        Rule::RoutingGeo,
                         format!(
                             "`{key}` must be {want}, found {}",
                             v.scalar().unwrap_or(v.what())
@@ -303,7 +303,7 @@ impl Loader {
             self.sink
                 .error(
                     node.pos,
-                    "routing.geo",
+                    Rule::RoutingGeo,
                     "a location is a continent, or a country with an optional subdivision",
                 )
                 .hint(hint);
@@ -339,7 +339,7 @@ impl Loader {
         let kind = first.routing.policy.kind();
         if let Some(other) = sets.iter().find(|s| s.routing.policy.kind() != kind) {
             self.sink
-                .error(other.policy_pos, "routing.mixed", format!("'{owner}' {rtype} is routed by `{kind}` (set {}) and by `{}` (set {})", first.set_id, other.routing.policy.kind(), other.set_id))
+                .error(other.policy_pos, Rule::RoutingMixed, format!("'{owner}' {rtype} is routed by `{kind}` (set {}) and by `{}` (set {})", first.set_id, other.routing.policy.kind(), other.set_id))
                 .hint("Route 53 routes one name and type by one policy: give every set the same routing key");
             return;
         }
@@ -353,7 +353,7 @@ impl Loader {
                     self.sink
                         .error(
                             second.policy_pos,
-                            "routing.failover",
+                            Rule::RoutingFailover,
                             format!("'{owner}' {rtype} has a second primary"),
                         )
                         .hint("a failover pair is one primary and at most one secondary");
@@ -362,14 +362,14 @@ impl Loader {
                     self.sink
                         .error(
                             second.policy_pos,
-                            "routing.failover",
+                            Rule::RoutingFailover,
                             format!("'{owner}' {rtype} has a second secondary"),
                         )
                         .hint("a failover pair is one primary and at most one secondary");
                 }
                 if of(Failover::Primary).next().is_none() {
                     self.sink
-                        .error(first.policy_pos, "routing.failover", format!("'{owner}' {rtype} has a secondary but no primary"))
+                        .error(first.policy_pos, Rule::RoutingFailover, format!("'{owner}' {rtype} has a secondary but no primary"))
                         .hint("add the primary set (`failover: primary`), usually with a `health_check`");
                 }
                 if let Some(p) = of(Failover::Primary).next()
@@ -378,7 +378,7 @@ impl Loader {
                     && of(Failover::Secondary).next().is_some()
                 {
                     self.sink
-                        .warning(p.policy_pos, "routing.failover-unchecked", format!("the primary of '{owner}' {rtype} has no health check"))
+                        .warning(p.policy_pos, Rule::RoutingFailoverUnchecked, format!("the primary of '{owner}' {rtype} has no health check"))
                         .hint("without `health_check` (or an alias evaluating target health) Route 53 treats the primary as always healthy: the secondary is never answered");
                 }
             }
@@ -393,7 +393,7 @@ impl Loader {
                     };
                     if let Some(other) = seen.insert(place.clone(), &s.set_id) {
                         self.sink
-                            .error(s.policy_pos, "routing.duplicate-location", format!("'{owner}' {rtype}: sets {other} and {} both answer {place}", s.set_id))
+                            .error(s.policy_pos, Rule::RoutingDuplicateLocation, format!("'{owner}' {rtype}: sets {other} and {} both answer {place}", s.set_id))
                             .hint("Route 53 takes one set per location (geolocation) or region (latency)");
                     }
                 }
@@ -407,13 +407,13 @@ impl Loader {
                 if !geo.is_empty() && !geo.iter().any(|g| g.is_default()) {
                     let places: Vec<String> = geo.iter().map(ToString::to_string).collect();
                     self.sink
-                        .warning(first.policy_pos, "routing.geo-default", format!("'{owner}' {rtype} has no default location: clients outside {} get no {rtype} answer (NODATA)", places.join(", ")))
+                        .warning(first.policy_pos, Rule::RoutingGeoDefault, format!("'{owner}' {rtype} has no default location: clients outside {} get no {rtype} answer (NODATA)", places.join(", ")))
                         .hint("add a set with `geo: {country: '*'}` for everyone else");
                 }
             }
             Policy::MultiValue if sets.len() > 8 => {
                 self.sink
-                    .warning(sets[8].policy_pos, "routing.multivalue", format!("'{owner}' {rtype} has {} multivalue sets: Route 53 answers at most eight healthy ones", sets.len()))
+                    .warning(sets[8].policy_pos, Rule::RoutingMultivalue, format!("'{owner}' {rtype} has {} multivalue sets: Route 53 answers at most eight healthy ones", sets.len()))
                     .hint("clients see a random eight of them");
             }
             _ => {}

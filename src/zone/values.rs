@@ -3,6 +3,7 @@
 //! Each parser reports its problems at the value's own line and column and returns `None` for a
 //! value it cannot accept, so that one bad value does not hide the others.
 
+use super::diag::Rule;
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -17,17 +18,17 @@ impl Loader {
         let before = self.sink.items.len();
         let data = match rtype {
             RType::A => RData::A(self.collect(items, |l, n| {
-                l.ip::<Ipv4Addr>(n, "a.invalid", "an IPv4 address such as 192.0.2.1")
+                l.ip::<Ipv4Addr>(n, Rule::AInvalid, "an IPv4 address such as 192.0.2.1")
             })),
             RType::AAAA => RData::AAAA(self.collect(items, |l, n| {
-                l.ip::<Ipv6Addr>(n, "aaaa.invalid", "an IPv6 address such as 2001:db8::1")
+                l.ip::<Ipv6Addr>(n, Rule::AaaaInvalid, "an IPv6 address such as 2001:db8::1")
             })),
             RType::CNAME => {
                 if *owner == self.zone.origin {
                     self.sink
                         .error(
                             items[0].pos,
-                            "cname.apex",
+                            Rule::CnameApex,
                             "a CNAME is not allowed at the zone apex (RFC 1034 §3.6.2)",
                         )
                         .hint("use `type: ALIAS` to point the apex at a load balancer");
@@ -36,7 +37,7 @@ impl Loader {
                     self.sink
                         .error(
                             items[1].pos,
-                            "cname.multiple",
+                            Rule::CnameMultiple,
                             "a CNAME record set holds exactly one value",
                         )
                         .hint(
@@ -72,7 +73,7 @@ impl Loader {
                 self.sink
                     .error(
                         item.pos,
-                        "values.duplicate",
+                        Rule::ValuesDuplicate,
                         "this value appears twice in the record set",
                     )
                     .hint("remove the repeated value");
@@ -81,7 +82,7 @@ impl Loader {
         set
     }
 
-    fn text<'n>(&mut self, node: &'n Node, rule: &'static str, what: &str) -> Option<&'n str> {
+    fn text<'n>(&mut self, node: &'n Node, rule: Rule, what: &str) -> Option<&'n str> {
         let text = node.scalar();
         if text.is_none() {
             self.sink.error(
@@ -93,12 +94,7 @@ impl Loader {
         text
     }
 
-    fn ip<T: std::str::FromStr>(
-        &mut self,
-        node: &Node,
-        rule: &'static str,
-        what: &str,
-    ) -> Option<T> {
+    fn ip<T: std::str::FromStr>(&mut self, node: &Node, rule: Rule, what: &str) -> Option<T> {
         let text = self.text(node, rule, what)?;
         let parsed = text.parse::<T>().ok();
         if parsed.is_none() {
@@ -110,7 +106,7 @@ impl Loader {
     }
 
     fn target(&mut self, node: &Node, allow_root: bool) -> Option<Name> {
-        let text = self.text(node, "target.invalid", "a host name")?;
+        let text = self.text(node, Rule::TargetInvalid, "a host name")?;
         match name::parse_target(text, allow_root) {
             Ok(name) => Some(name),
             Err(e @ NameError::NotFqdn(_)) => {
@@ -124,8 +120,11 @@ impl Loader {
                 None
             }
             Err(e) => {
-                self.sink
-                    .error(node.pos, "target.invalid", format!("target '{text}': {e}"));
+                self.sink.error(
+                    node.pos,
+                    Rule::TargetInvalid,
+                    format!("target '{text}': {e}"),
+                );
                 None
             }
         }
@@ -136,7 +135,7 @@ impl Loader {
         &mut self,
         node: &'n Node,
         names: &[&str],
-        rule: &'static str,
+        rule: Rule,
     ) -> Option<Vec<Option<&'n Node>>> {
         let Kind::Map(fields) = &node.kind else {
             self.sink.error(
@@ -170,7 +169,7 @@ impl Loader {
         &mut self,
         parent: &Node,
         node: Option<&Node>,
-        rule: &'static str,
+        rule: Rule,
         field: &str,
         max: u64,
     ) -> Option<T> {
@@ -202,15 +201,15 @@ impl Loader {
         let f = self.field(
             node,
             &["exchange", "preference", "value", "priority"],
-            "mx.field",
+            Rule::MxField,
         )?;
         let (ex, pref) = (f[0].or(f[2]), f[1].or(f[3]));
-        let preference = self.number::<u16>(node, pref, "mx.field", "preference", 65535);
+        let preference = self.number::<u16>(node, pref, Rule::MxField, "preference", 65535);
         let exchange = match ex {
             Some(ex) => self.target(ex, true),
             None => {
                 self.sink
-                    .error(node.pos, "mx.field", "missing field `exchange`")
+                    .error(node.pos, Rule::MxField, "missing field `exchange`")
                     .hint("e.g. `{preference: 10, exchange: mx1.example.com.}`");
                 None
             }
@@ -222,15 +221,19 @@ impl Loader {
     }
 
     fn srv(&mut self, node: &Node) -> Option<Srv> {
-        let f = self.field(node, &["priority", "weight", "port", "target"], "srv.field")?;
-        let priority = self.number::<u16>(node, f[0], "srv.field", "priority", 65535);
-        let weight = self.number::<u16>(node, f[1], "srv.field", "weight", 65535);
-        let port = self.number::<u16>(node, f[2], "srv.field", "port", 65535);
+        let f = self.field(
+            node,
+            &["priority", "weight", "port", "target"],
+            Rule::SrvField,
+        )?;
+        let priority = self.number::<u16>(node, f[0], Rule::SrvField, "priority", 65535);
+        let weight = self.number::<u16>(node, f[1], Rule::SrvField, "weight", 65535);
+        let port = self.number::<u16>(node, f[2], Rule::SrvField, "port", 65535);
         let target = match f[3] {
             Some(t) => self.target(t, true),
             None => {
                 self.sink
-                    .error(node.pos, "srv.field", "missing field `target`");
+                    .error(node.pos, Rule::SrvField, "missing field `target`");
                 None
             }
         };
@@ -249,7 +252,7 @@ impl Loader {
             self.sink
                 .error(
                     first.pos,
-                    "srv.name",
+                    Rule::SrvName,
                     format!(
                         "SRV record name '{}' is not _service._proto",
                         name::relative(owner, &self.zone.origin)
@@ -260,9 +263,9 @@ impl Loader {
     }
 
     fn caa(&mut self, node: &Node) -> Option<Caa> {
-        let f = self.field(node, &["flags", "tag", "value"], "caa.field")?;
+        let f = self.field(node, &["flags", "tag", "value"], Rule::CaaField)?;
         let flags = match f[0] {
-            Some(n) => self.number::<u8>(node, Some(n), "caa.field", "flags", 255),
+            Some(n) => self.number::<u8>(node, Some(n), Rule::CaaField, "flags", 255),
             None => Some(0),
         };
         let tag = match f[1].and_then(Node::scalar) {
@@ -277,7 +280,7 @@ impl Loader {
                 self.sink
                     .error(
                         f[1].map_or(node.pos, |n| n.pos),
-                        "caa.field",
+                        Rule::CaaField,
                         "`tag` must be 1 to 15 letters or digits, e.g. issue, issuewild or iodef",
                     )
                     .hint("RFC 8659 §4.1");
@@ -285,10 +288,10 @@ impl Loader {
             }
         };
         let value = match f[2] {
-            Some(v) => self.text(v, "caa.field", "text").map(str::to_string),
+            Some(v) => self.text(v, Rule::CaaField, "text").map(str::to_string),
             None => {
                 self.sink
-                    .error(node.pos, "caa.field", "missing field `value`")
+                    .error(node.pos, Rule::CaaField, "missing field `value`")
                     .hint("e.g. `{flags: 0, tag: issue, value: letsencrypt.org}`");
                 None
             }
@@ -305,10 +308,10 @@ impl Loader {
     /// quotes: `\;` (as octoDNS requires), `\\`, `\"` and `\DDD` stand for the octet.
     fn txt(&mut self, node: &Node) -> Option<Txt> {
         let txt = if let Kind::Map(_) = &node.kind {
-            let f = self.field(node, &["strings"], "txt.invalid")?;
+            let f = self.field(node, &["strings"], Rule::TxtInvalid)?;
             let Some(list) = f[0] else {
                 self.sink
-                    .error(node.pos, "txt.invalid", "missing field `strings`")
+                    .error(node.pos, Rule::TxtInvalid, "missing field `strings`")
                     .hint("e.g. `{strings: ['v=DKIM1; k=rsa; ', 'p=MIGf...']}`");
                 return None;
             };
@@ -321,7 +324,7 @@ impl Loader {
                 let octets = self.txt_octets(item, true)?;
                 if octets.len() > MAX_TXT_STRING {
                     self.sink
-                        .error(item.pos, "txt.string-too-long", format!("this string is {} octets; a TXT string holds at most {MAX_TXT_STRING}", octets.len()))
+                        .error(item.pos, Rule::TxtStringTooLong, format!("this string is {} octets; a TXT string holds at most {MAX_TXT_STRING}", octets.len()))
                         .hint("split it into several strings, or write the record as one text and let dns split it");
                     return None;
                 }
@@ -329,7 +332,7 @@ impl Loader {
             }
             if strings.is_empty() {
                 self.sink
-                    .error(list.pos, "txt.invalid", "`strings` is empty")
+                    .error(list.pos, Rule::TxtInvalid, "`strings` is empty")
                     .hint("a TXT record has at least one string (`''` for an empty one)");
                 return None;
             }
@@ -340,7 +343,7 @@ impl Loader {
         let rendered = txt.presentation().len();
         if rendered > MAX_VALUE_CHARS {
             self.sink
-                .error(node.pos, "txt.too-long", format!("TXT value is {rendered} characters once quoted and split; Route 53 takes at most {MAX_VALUE_CHARS}"))
+                .error(node.pos, Rule::TxtTooLong, format!("TXT value is {rendered} characters once quoted and split; Route 53 takes at most {MAX_VALUE_CHARS}"))
                 .hint("shorten the value or spread it over several TXT records");
             return None;
         }
@@ -352,7 +355,7 @@ impl Loader {
     /// as written, or read by Route 53 as an escape). In `strings:`, master-file escapes are read
     /// (`\\`, `\"`, `\DDD`).
     fn txt_octets(&mut self, node: &Node, escapes: bool) -> Option<Vec<u8>> {
-        let raw = self.text(node, "txt.invalid", "text")?;
+        let raw = self.text(node, Rule::TxtInvalid, "text")?;
         if !escapes
             && let Some(at) = raw
                 .match_indices('\\')
@@ -360,7 +363,7 @@ impl Loader {
                 .map(|(i, _)| i)
         {
             self.sink
-                .error(node.pos, "txt.escape", format!("a backslash in a TXT value ({:?}): octoDNS knows only `\\;`, and its versions disagree on any other (sent as written, or read by Route 53 as an escape), so dns does not guess", &raw[at..raw.len().min(at + 4)]))
+                .error(node.pos, Rule::TxtEscape, format!("a backslash in a TXT value ({:?}): octoDNS knows only `\\;`, and its versions disagree on any other (sent as written, or read by Route 53 as an escape), so dns does not guess", &raw[at..raw.len().min(at + 4)]))
                 .hint("for a literal backslash or an octet such as a tab, write the record as `{strings: ['...']}`, where `\\\\`, `\\\"` and `\\DDD` are read as in master files");
             return None;
         }
@@ -368,7 +371,7 @@ impl Loader {
             self.sink
                 .error(
                     node.pos,
-                    "txt.quoted",
+                    Rule::TxtQuoted,
                     "TXT value is wrapped in double quotes, which would become part of the record",
                 )
                 .hint("remove the double quotes: dns quotes and splits TXT values itself (octoDNS 1.22 would keep them as part of the text); for separate strings write `{strings: [...]}`");
@@ -378,7 +381,7 @@ impl Loader {
             Some(octets) => Some(octets),
             None => {
                 self.sink
-                    .error(node.pos, "txt.escape", "a backslash ends the text, or a \\DDD escape is above 255")
+                    .error(node.pos, Rule::TxtEscape, "a backslash ends the text, or a \\DDD escape is above 255")
                     .hint("write `\\\\` for a backslash, `\\;` for a semicolon, `\\DDD` (decimal, 000-255) for any octet");
                 None
             }
@@ -390,7 +393,7 @@ impl Loader {
             self.sink
                 .error(
                     items[1].pos,
-                    "alias.multiple",
+                    Rule::AliasMultiple,
                     "an ALIAS record has exactly one target",
                 )
                 .hint("keep one target");
@@ -408,14 +411,14 @@ impl Loader {
                         "evaluate_target_health",
                         "record_type",
                     ],
-                    "alias.field",
+                    Rule::AliasField,
                 )?;
                 (f[0], f[1], f[2], f[3])
             }
         };
         let Some(target_node) = target_node else {
             self.sink
-                .error(node.pos, "alias.field", "missing field `target`")
+                .error(node.pos, Rule::AliasField, "missing field `target`")
                 .hint("e.g. `value: {target: dualstack.my-alb-123.us-east-1.elb.amazonaws.com.}`");
             return None;
         };
@@ -426,7 +429,7 @@ impl Loader {
             Some(t) if t == "AAAA" => RType::AAAA,
             Some(_) => {
                 self.sink
-                    .error(rtype.map_or(node.pos, |n| n.pos), "alias.field", "`record_type` must be A or AAAA")
+                    .error(rtype.map_or(node.pos, |n| n.pos), Rule::AliasField, "`record_type` must be A or AAAA")
                     .hint("add a second ALIAS with `record_type: AAAA` for IPv6 (dualstack load balancers)");
                 return None;
             }
@@ -437,7 +440,7 @@ impl Loader {
             Some(_) => {
                 self.sink.error(
                     health.map_or(node.pos, |n| n.pos),
-                    "alias.field",
+                    Rule::AliasField,
                     "`evaluate_target_health` must be true or false",
                 );
                 return None;
@@ -449,7 +452,7 @@ impl Loader {
                     Some(id) => Some(id),
                     None => {
                         self.sink
-                        .error(n.pos, "alias.field", "`hosted_zone_id` must be a Route 53 hosted zone id such as Z35SXDOTRQ7X7K");
+                        .error(n.pos, Rule::AliasField, "`hosted_zone_id` must be a Route 53 hosted zone id such as Z35SXDOTRQ7X7K");
                         return None;
                     }
                 }
@@ -467,14 +470,14 @@ impl Loader {
                 Some(given),
             ) if given != hosted_zone_id => {
                 self.sink
-                    .error(zone_id.map_or(node.pos, |n| n.pos), "alias.hosted-zone-id", format!("hosted_zone_id {given} does not serve {kind}s in {region}; their zone is {hosted_zone_id}"))
+                    .error(zone_id.map_or(node.pos, |n| n.pos), Rule::AliasHostedZoneId, format!("hosted_zone_id {given} does not serve {kind}s in {region}; their zone is {hosted_zone_id}"))
                     .hint("remove hosted_zone_id: dns derives it from the load balancer's name");
                 return None;
             }
             (ElbLookup::Known { hosted_zone_id, .. }, _) => Some(hosted_zone_id.to_string()),
             (ElbLookup::UnknownRegion { region, kind }, None) => {
                 self.sink
-                    .error(target_node.pos, "alias.elb-region", format!("'{target_text}' looks like a load balancer ({kind}) in region '{region}', which dns does not know"))
+                    .error(target_node.pos, Rule::AliasElbRegion, format!("'{target_text}' looks like a load balancer ({kind}) in region '{region}', which dns does not know"))
                     .hint(format!("check the region, or give the load balancer's `hosted_zone_id` (known regions: {})", elb::known_regions().collect::<Vec<_>>().join(", ")));
                 return None;
             }
@@ -482,7 +485,7 @@ impl Loader {
             (ElbLookup::NotElb, None) if self.zone.origin.zone_of(&target) => None,
             (ElbLookup::NotElb, None) => {
                 self.sink
-                    .error(target_node.pos, "alias.hosted-zone-id", format!("'{target_text}' is neither a load balancer nor in this zone, so its hosted zone is unknown"))
+                    .error(target_node.pos, Rule::AliasHostedZoneId, format!("'{target_text}' is neither a load balancer nor in this zone, so its hosted zone is unknown"))
                     .hint("add `hosted_zone_id` (e.g. Z2FDTNDATAQYW2 for CloudFront)");
                 return None;
             }
