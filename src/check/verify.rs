@@ -607,121 +607,142 @@ pub fn transfer_limits(file_sets: usize) -> TransferLimits {
 /// One finding per record set that is not served identically everywhere, one per server that
 /// left record sets unanswered, and one per server whose zone holds record sets beyond the file.
 pub fn findings(v: &Verification) -> Vec<Finding> {
-    let mut out = Vec::new();
-    // Record sets a server gave no usable answer for (a timeout, a non-authoritative answer):
-    // neither served nor not served. One finding per server, not one per record set.
-    let mut unanswered: BTreeMap<(&str, IpAddr), (Vec<String>, &str)> = BTreeMap::new();
+    let mut out = unanswered(v);
+    out.extend(listings(v));
+    out.extend(v.sets.iter().filter_map(failover_finding));
+    for set in v.sets.iter().filter(|s| !s.all_same()) {
+        out.extend(set_served(v, set));
+    }
+    out
+}
+
+/// records.unverified: record sets a server gave no usable answer for (a timeout, a
+/// non-authoritative answer), neither served nor not served. One finding per server, not one
+/// per record set.
+fn unanswered(v: &Verification) -> Vec<Finding> {
+    let mut by_server: BTreeMap<(&str, IpAddr), (Vec<String>, &str)> = BTreeMap::new();
     for set in &v.sets {
         for (server, addr, served) in &set.servers {
             if let Served::NoAnswer { why } = served {
-                let entry = unanswered
+                let entry = by_server
                     .entry((server.as_str(), *addr))
                     .or_insert_with(|| (Vec::new(), why.as_str()));
                 entry.0.push(format!("{} {}", set.name, set.rtype));
             }
         }
     }
-    for ((server, addr), (sets, why)) in &unanswered {
-        out.push(Finding {
-            code: Code::RecordsUnverified,
-            severity: Code::RecordsUnverified.severity(),
-            message: format!(
-                "{server} ({addr}) gave no usable answer for {} of the {} record set(s) of {} (first: {why}): {}",
-                sets.len(),
-                v.sets.len(),
-                v.file,
-                first_few(sets, 10)
-            ),
-            servers: vec![format!("{server} ({addr})")],
-            fix: "see the server's other findings (unreachable, lame); a server that drops some questions under load may be rate limiting: check again".into(),
-        });
-    }
+    by_server
+        .iter()
+        .map(|((server, addr), (sets, why))| {
+            Finding::new(
+                Code::RecordsUnverified,
+                format!(
+                    "{server} ({addr}) gave no usable answer for {} of the {} record set(s) of {} (first: {why}): {}",
+                    sets.len(),
+                    v.sets.len(),
+                    v.file,
+                    first_few(sets, 10)
+                ),
+                vec![format!("{server} ({addr})")],
+                "see the server's other findings (unreachable, lame); a server that drops some questions under load may be rate limiting: check again".into(),
+            )
+        })
+        .collect()
+}
+
+/// records.transfer-cut-short and records.unexpected: what each server's zone transfer holds
+/// beyond the file.
+fn listings(v: &Verification) -> Vec<Finding> {
+    let mut out = Vec::new();
     for (server, addr, listing) in &v.listings {
-        if let Listing::CutShort { records, octets } = listing {
-            out.push(Finding {
-                code: Code::RecordsTransferCutShort,
-                severity: Code::RecordsTransferCutShort.severity(),
-                message: format!(
-                    "{server} ({addr}) sent a zone transfer of {} past the limits ({records} records, {octets} octets so far) and it was stopped: record sets beyond {} were not looked for on this server",
+        let who = format!("{server} ({addr})");
+        match listing {
+            Listing::CutShort { records, octets } => out.push(Finding::new(
+                Code::RecordsTransferCutShort,
+                format!(
+                    "{who} sent a zone transfer of {} past the limits ({records} records, {octets} octets so far) and it was stopped: record sets beyond {} were not looked for on this server",
                     v.zone, v.file
                 ),
-                servers: vec![format!("{server} ({addr})")],
-                fix: "a zone much larger than the file, or a transfer that never ends: look at the zone on that server (dig AXFR)".into(),
-            });
-            continue;
+                vec![who],
+                "a zone much larger than the file, or a transfer that never ends: look at the zone on that server (dig AXFR)".into(),
+            )),
+            Listing::Transferred { unexpected, .. } if !unexpected.is_empty() => {
+                out.push(Finding::new(
+                    Code::RecordsUnexpected,
+                    format!(
+                        "{who} serves {} record set(s) that {} does not have: {}",
+                        unexpected.len(),
+                        v.file,
+                        first_few(unexpected, 10)
+                    ),
+                    vec![who],
+                    "add them to the zone file if they belong, or run `dns sync` to delete them (sync deletes what the file lacks, except names under `ignore:`)".into(),
+                ))
+            }
+            _ => {}
         }
-        let Listing::Transferred { unexpected, .. } = listing else {
-            continue;
-        };
-        if unexpected.is_empty() {
-            continue;
-        }
-        let shown = first_few(unexpected, 10);
-        out.push(Finding {
-            code: Code::RecordsUnexpected,
-            severity: Code::RecordsUnexpected.severity(),
-            message: format!(
-                "{server} ({addr}) serves {} record set(s) that {} does not have: {shown}",
-                unexpected.len(),
-                v.file
-            ),
-            servers: vec![format!("{server} ({addr})")],
-            fix: "add them to the zone file if they belong, or run `dns sync` to delete them (sync deletes what the file lacks, except names under `ignore:`)".into(),
-        });
     }
-    out.extend(v.sets.iter().filter_map(failover_finding));
-    for set in v.sets.iter().filter(|s| !s.all_same()) {
-        let missing: Vec<String> = set
-            .servers
-            .iter()
-            .filter(|(_, _, s)| matches!(s, Served::Missing { .. }))
-            .map(|(n, a, _)| format!("{n} ({a})"))
-            .collect();
-        let differs: Vec<String> = set
-            .servers
-            .iter()
-            .filter_map(|(n, a, s)| match s {
-                Served::Differs { values, ttl } => Some(format!(
-                    "{n} ({a}) serves [{}]{}",
+    out
+}
+
+/// records.not-served and records.differ: one record set of the file, on the servers that do
+/// not serve it as the file says.
+fn set_served(v: &Verification, set: &SetCheck) -> Vec<Finding> {
+    let who = |n: &String, a: &IpAddr| format!("{n} ({a})");
+    let missing: Vec<String> = set
+        .servers
+        .iter()
+        .filter(|(_, _, s)| matches!(s, Served::Missing { .. }))
+        .map(|(n, a, _)| who(n, a))
+        .collect();
+    let differs: Vec<(String, String)> = set
+        .servers
+        .iter()
+        .filter_map(|(n, a, s)| match s {
+            Served::Differs { values, ttl } => Some((
+                who(n, a),
+                format!(
+                    "{} serves [{}]{}",
+                    who(n, a),
                     values.join(", "),
                     ttl.map(|t| format!(" TTL {t}")).unwrap_or_default()
-                )),
-                _ => None,
-            })
-            .collect();
-        let expected = match &set.routing {
-            Some(kind) => format!(
-                "{} {} routed by {kind}, one of [{}]",
-                set.name,
-                set.rtype,
-                set.expected.join("; ")
-            ),
-            None => format!(
-                "{} {} [{}]{}",
-                set.name,
-                set.rtype,
-                set.expected.join(", "),
-                set.ttl.map(|t| format!(" TTL {t}")).unwrap_or_default()
-            ),
-        };
-        if !missing.is_empty() {
-            out.push(Finding {
-                code: Code::RecordsNotServed,
-                severity: Code::RecordsNotServed.severity(),
-                message: format!("{expected} from {} is not served by {}", v.file, missing.join(", ")),
-                servers: missing,
-                fix: "sync the zone (dns sync) and wait for it to reach every server, or check which servers the delegation names".into(),
-            });
-        }
-        if !differs.is_empty() {
-            out.push(Finding {
-                code: Code::RecordsDiffer,
-                severity: Code::RecordsDiffer.severity(),
-                message: format!("{} says {expected}, but {}", v.file, differs.join("; ")),
-                servers: set.servers.iter().filter(|(_, _, s)| matches!(s, Served::Differs { .. })).map(|(n, a, _)| format!("{n} ({a})")).collect(),
-                fix: "run `dns plan` to see what differs in Route 53, then `dns sync`; a server that lags behind the others has not loaded the zone".into(),
-            });
-        }
+                ),
+            )),
+            _ => None,
+        })
+        .collect();
+    let expected = match &set.routing {
+        Some(kind) => format!(
+            "{} {} routed by {kind}, one of [{}]",
+            set.name,
+            set.rtype,
+            set.expected.join("; ")
+        ),
+        None => format!(
+            "{} {} [{}]{}",
+            set.name,
+            set.rtype,
+            set.expected.join(", "),
+            set.ttl.map(|t| format!(" TTL {t}")).unwrap_or_default()
+        ),
+    };
+    let mut out = Vec::new();
+    if !missing.is_empty() {
+        out.push(Finding::new(
+            Code::RecordsNotServed,
+            format!("{expected} from {} is not served by {}", v.file, missing.join(", ")),
+            missing,
+            "sync the zone (dns sync) and wait for it to reach every server, or check which servers the delegation names".into(),
+        ));
+    }
+    if !differs.is_empty() {
+        let (servers, said): (Vec<String>, Vec<String>) = differs.into_iter().unzip();
+        out.push(Finding::new(
+            Code::RecordsDiffer,
+            format!("{} says {expected}, but {}", v.file, said.join("; ")),
+            servers,
+            "run `dns plan` to see what differs in Route 53, then `dns sync`; a server that lags behind the others has not loaded the zone".into(),
+        ));
     }
     out
 }
