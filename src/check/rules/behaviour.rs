@@ -13,7 +13,7 @@ use hickory_proto::rr::RecordType;
 
 use super::{who, zone_text};
 use crate::check::{Behaviour, Code, Facts, Finding, answers_with_authority};
-use crate::walk::{self, Form, NoAnswer, Probe, transport::UNKNOWN_FLAG};
+use crate::walk::{self, Form, NoAnswer, Probe, Proto, transport::UNKNOWN_FLAG};
 
 /// The zone's SOA, answered with authority.
 fn soa_answer(p: &Probe) -> bool {
@@ -44,15 +44,21 @@ fn form_of(f: &Facts, addr: IpAddr, form: Form, recursion: bool) -> Option<&Beha
         .find(|b| b.probe.addr == addr && b.form == form && b.recursion == recursion)
 }
 
-/// The addresses of the zone's servers that answer a plain question but not the same question
-/// with EDNS: what they do with EDNS, by address.
+/// The addresses of the zone's servers that answer a plain question but no question with EDNS
+/// (the SOA, and every other question over UDP: one lost datagram does not make a server
+/// intolerant): what they do with EDNS, by address.
 pub(super) fn edns_intolerant(f: &Facts) -> BTreeMap<IpAddr, (String, String)> {
     let mut out = BTreeMap::new();
     for p in &f.soa_udp {
         if soa_answer(p) || p.result.as_ref().is_err_and(NoAnswer::not_asked) {
             continue;
         }
-        if form_of(f, p.addr, Form::NoEdns, false).is_some_and(|b| soa_answer(&b.probe)) {
+        let answered_with_edns = f
+            .zone_probes()
+            .any(|q| q.addr == p.addr && q.proto == Proto::Udp && answers_with_authority(q));
+        if !answered_with_edns
+            && form_of(f, p.addr, Form::NoEdns, false).is_some_and(|b| soa_answer(&b.probe))
+        {
             out.insert(p.addr, (who(p), what_it_did(p)));
         }
     }

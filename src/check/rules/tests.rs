@@ -595,6 +595,45 @@ fn names_sharing_an_address_and_servers_in_one_prefix_are_warnings() {
     assert!(findings(&f).is_empty());
 }
 
+/// A server that answers only without EDNS is edns-intolerant (and nothing else); one lost
+/// datagram of a server that answers its other EDNS questions is not.
+#[test]
+fn edns_intolerance_needs_every_edns_question_unanswered() {
+    let plain = |s: (&str, &str)| crate::check::Behaviour {
+        form: crate::walk::Form::NoEdns,
+        recursion: false,
+        probe: answered(
+            s,
+            ZONE,
+            RecordType::SOA,
+            Proto::Udp,
+            authoritative(vec![soa(7)]),
+        ),
+    };
+    let mut f = healthy();
+    f.behaviour = vec![plain(NS1), plain(NS2)];
+    f.soa_udp[0] = failed(NS1, ZONE, RecordType::SOA, Proto::Udp, NoAnswer::Timeout);
+    let found = findings(&f);
+    assert!(codes(&found).contains("ns.unreachable"), "{}", text(&found));
+    assert!(
+        !codes(&found).contains("ns.edns-intolerant"),
+        "{}",
+        text(&found)
+    );
+    // Every UDP question with EDNS to ns1 unanswered: intolerant, not unreachable.
+    let ns1 = ip(NS1.1);
+    for probes in [&mut f.ns, &mut f.dnskey, &mut f.walk.levels[1].probes] {
+        for p in probes.iter_mut().filter(|p| p.addr == ns1) {
+            p.result = Err(NoAnswer::Timeout);
+        }
+    }
+    let t = text(&only(&f, &["ns.edns-intolerant"]));
+    assert!(
+        t.contains("ns1.dns.test. (192.0.2.1) answers plain DNS questions"),
+        "{t}"
+    );
+}
+
 #[test]
 fn servers_that_disagree_on_the_answer_say_who_says_what() {
     let mut f = healthy();
