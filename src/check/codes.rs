@@ -1,12 +1,12 @@
 //! The finding codes of `dns check`: each with its severity and what it means, in the words of
-//! the README's table (a test holds the two together). Codes are stable: scripts match on them.
+//! the README's table (a test holds the two together), and what to do about it. Codes are stable: scripts match on them.
 
 use serde::Serialize;
 
 pub use crate::severity::Severity;
 
 macro_rules! codes {
-    ($( $variant:ident = $text:literal, $severity:ident, $meaning:literal; )*) => {
+    ($( $variant:ident = $text:literal, $severity:ident, $meaning:literal, fix: $fix:literal; )*) => {
         /// A finding's code.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
@@ -36,103 +36,156 @@ macro_rules! codes {
                     $( Code::$variant => $meaning, )*
                 }
             }
+
+            /// What to do about it, in plain words (a finding may say it more precisely).
+            pub fn fix(self) -> &'static str {
+                match self {
+                    $( Code::$variant => $fix, )*
+                }
+            }
         }
     };
 }
 
 codes! {
     DelegationExpectedNsMismatch = "delegation.expected-ns-mismatch", Error,
-        "the parent delegates to other servers than the expected ones (the registrar still points at the old provider); both sets are named, and the expected servers are asked directly whether they already serve the zone";
+        "the parent delegates to other servers than the expected ones (the registrar still points at the old provider); both sets are named, and the expected servers are asked directly whether they already serve the zone",
+        fix: "at the registrar of the domain, set its name servers to the expected ones";
     DelegationParentChildMismatch = "delegation.parent-child-mismatch", Error,
-        "the parent's NS set differs from the zone's own apex NS set";
+        "the parent's NS set differs from the zone's own apex NS set",
+        fix: "make the NS records at the zone apex and the delegation at the registrar (parent) the same set";
     NsLame = "ns.lame", Error,
-        "a delegated server answers REFUSED, SERVFAIL, or without authority (a referral, or a recursive resolver's answer)";
+        "a delegated server answers REFUSED, SERVFAIL, or without authority (a referral, or a recursive resolver's answer)",
+        fix: "load the zone on this server, or remove the server from the delegation and the zone's NS records";
     NsUnreachable = "ns.unreachable", Error,
-        "a server of the zone or of its parent does not answer (timeout) or refuses the connection, per address and protocol (`udp`, `tcp`); when it answers over UDP but not over TCP, that is `ns.tcp-failed` instead";
+        "a server of the zone or of its parent does not answer (timeout) or refuses the connection, per address and protocol (`udp`, `tcp`); when it answers over UDP but not over TCP, that is `ns.tcp-failed` instead",
+        fix: "check that the server runs, listens on port 53 over UDP and TCP, and is not filtered";
     NsTcpFailed = "ns.tcp-failed", Error,
-        "the server answers over UDP but not over TCP (asked directly, or after a truncated UDP answer: `udp→tcp`), so large answers cannot be fetched";
+        "the server answers over UDP but not over TCP (asked directly, or after a truncated UDP answer: `udp→tcp`), so large answers cannot be fetched",
+        fix: "allow TCP port 53 to the server (firewall, security group) and make it listen on TCP (RFC 7766)";
     NsMalformedAnswer = "ns.malformed-answer", Error,
-        "a server sent something that is not a usable answer: undecodable (DNSSEC records whose data cannot be read included), not a response, another OPCODE or question, a UDP answer over the advertised 1,232 octets without TC, TC over TCP, a TCP message cut short; the server, protocol, question and what was wrong are named";
+        "a server sent something that is not a usable answer: undecodable (DNSSEC records whose data cannot be read included), not a response, another OPCODE or question, a UDP answer over the advertised 1,232 octets without TC, TC over TCP, a TCP message cut short; the server, protocol, question and what was wrong are named",
+        fix: "fix the server, or whatever sits in front of it (a firewall, load balancer or DNS proxy that rewrites or cuts DNS messages): resolvers treat these answers as failures";
     NsEdnsIntolerant = "ns.edns-intolerant", Error,
-        "a server answers the zone's SOA without EDNS, but not with it (FORMERR, another error, or silence): resolvers have not retried without EDNS since DNS flag day 2019, so to them it is dead; said instead of `ns.lame`/`ns.unreachable` for that server";
+        "a server answers the zone's SOA without EDNS, but not with it (FORMERR, another error, or silence): resolvers have not retried without EDNS since DNS flag day 2019, so to them it is dead; said instead of `ns.lame`/`ns.unreachable` for that server",
+        fix: "update the server software, or fix the firewall or load balancer in front of it that drops or rejects EDNS (OPT) questions; https://www.dnsflagday.net/2019/";
     NsEdnsNoncompliant = "ns.edns-noncompliant", Warning,
-        "a server answers EDNS questions, but not as RFC 6891 says: EDNS version 1 not answered BADVERS, an unknown option or flag not ignored, an unknown flag echoed, or no answer without EDNS (each named)";
+        "a server answers EDNS questions, but not as RFC 6891 says: EDNS version 1 not answered BADVERS, an unknown option or flag not ignored, an unknown flag echoed, or no answer without EDNS (each named)",
+        fix: "update the server software, or whatever sits in front of it that rewrites EDNS; https://ednscomp.isc.org/ shows what each server does";
     NsOpenResolver = "ns.open-resolver", Warning,
-        "a server of the zone answers recursive questions about other zones (the root's SOA with RD=1) for anyone: an open resolver beside the authoritative service";
+        "a server of the zone answers recursive questions about other zones (the root's SOA with RD=1) for anyone: an open resolver beside the authoritative service",
+        fix: "turn recursion off on the authoritative server (BIND: recursion no; or allow it only to your own networks), and keep resolvers on other addresses";
     NsSlow = "ns.slow", Warning,
-        "a server answered, but took longer than 500 ms (`--slow`; its time is given); resolvers give up on slow servers and try others";
+        "a server answered, but took longer than 500 ms (`--slow`; its time is given); resolvers give up on slow servers and try others",
+        fix: "check the server's load and the network path to it";
     NsNoAddress = "ns.no-address", Error,
-        "the address of a name server of the delegation cannot be found (the name does not resolve, or only through the zone itself: a cycle of zones without glue)";
+        "the address of a name server of the delegation cannot be found (the name does not resolve, or only through the zone itself: a cycle of zones without glue)",
+        fix: "give the name server glue at the registrar, or use name servers whose zones are reachable without this one";
     NsCname = "ns.cname", Error,
-        "a name server's name is an alias (CNAME), which an NS record must not point at (RFC 2181 §10.3)";
+        "a name server's name is an alias (CNAME), which an NS record must not point at (RFC 2181 §10.3)",
+        fix: "name the server by its canonical name, in the zone's NS records and at the registrar";
     GlueMissing = "glue.missing", Error,
-        "a name server inside the zone has no glue at the parent (when every server is such, nobody can resolve the zone: the walk reports it without chasing the cycle)";
+        "a name server inside the zone has no glue at the parent (when every server is such, nobody can resolve the zone: the walk reports it without chasing the cycle)",
+        fix: "register the name server's address (a glue or host record) at the registrar";
     GlueMismatch = "glue.mismatch", Error,
-        "the glue differs from the address the zone itself publishes";
+        "the glue differs from the address the zone itself publishes",
+        fix: "update the glue (host record) at the registrar, or the A/AAAA records in the zone, so they agree";
     SoaSerialMismatch = "soa.serial-mismatch", Error,
-        "the zone's servers serve different SOA serials (which server has which)";
+        "the zone's servers serve different SOA serials (which server has which)",
+        fix: "some servers have not loaded the latest zone: check zone transfers (NOTIFY/IXFR) or the provider's sync";
     SoaInconsistent = "soa.inconsistent", Warning,
-        "the zone's servers serve different SOA records apart from the serial: another MNAME, RNAME or timers (which server says what)";
+        "the zone's servers serve different SOA records apart from the serial: another MNAME, RNAME or timers (which server says what)",
+        fix: "serve one SOA from every server: with two providers, set the same MNAME, RNAME and timers at both";
     AnswerMismatch = "answer.mismatch", Error,
-        "the zone's servers disagree on the answer for NAME (which server says what)";
+        "the zone's servers disagree on the answer for NAME (which server says what)",
+        fix: "the servers serve different data: check zone transfers or which servers the provider updates (Route 53 answers weighted, latency and geolocation sets differently by design: keep the zone file in zones/ or pass --zone-file, and dns judges each answer by its set)";
     NameNxdomain = "name.nxdomain", Error,
-        "NAME does not exist in its zone";
+        "NAME does not exist in its zone",
+        fix: "add the record to the zone file and sync it, or check the name for a typo";
     CnameLoop = "cname.loop", Error,
-        "the CNAME chain of NAME loops";
+        "the CNAME chain of NAME loops",
+        fix: "point one of the CNAMEs at a name with addresses (an A/AAAA record or an ALIAS)";
     CnameTooLong = "cname.too-long", Error,
-        "the CNAME chain of NAME goes on for more than 16 links without looping; resolvers give up on it";
+        "the CNAME chain of NAME goes on for more than 16 links without looping; resolvers give up on it",
+        fix: "point the first CNAME straight at the last name of the chain";
     CnameTargetUnresolved = "cname.target-unresolved", Error,
-        "the CNAME chain of NAME ends at a name that does not exist, or whose zone's servers give no authoritative answer (which servers, and what they did): resolvers fail NAME although its own zone is right";
+        "the CNAME chain of NAME ends at a name that does not exist, or whose zone's servers give no authoritative answer (which servers, and what they did): resolvers fail NAME although its own zone is right",
+        fix: "point the CNAME at a name that exists and is served, or fix the servers of the target's zone";
     NsTooFew = "ns.too-few", Warning,
-        "the zone is delegated to fewer than two name servers";
+        "the zone is delegated to fewer than two name servers",
+        fix: "delegate to at least two name servers, on different networks (RFC 1034 §4.1)";
     NsSharedAddress = "ns.shared-address", Warning,
-        "name servers of the delegation share an address, so they are fewer servers than it says (which address, which names; Zonemaster Delegation02)";
+        "name servers of the delegation share an address, so they are fewer servers than it says (which address, which names; Zonemaster Delegation02)",
+        fix: "give each name server an address of its own, on another network (RFC 2182 §3.1)";
     NsOnePrefix = "ns.one-prefix", Warning,
-        "every address of the zone's servers (IPv4, or IPv6) lies in one /24 (or /48): one network, which fails all of them at once; only global addresses are judged, and there is no AS data (Zonemaster Connectivity03/04)";
+        "every address of the zone's servers (IPv4, or IPv6) lies in one /24 (or /48): one network, which fails all of them at once; only global addresses are judged, and there is no AS data (Zonemaster Connectivity03/04)",
+        fix: "add a name server on another network (another provider, or the provider's other address ranges; RFC 2182 §3.1)";
     CheckIncomplete = "check.incomplete", Error,
-        "the check stopped before it was done: the budget of queries (`--max-queries`, counted as messages on the wire) or the deadline (`--deadline`) was spent, or the delegation is deeper than 16 zone cuts; what was not asked is not judged";
+        "the check stopped before it was done: the budget of queries (`--max-queries`, counted as messages on the wire) or the deadline (`--deadline`) was spent, or the delegation is deeper than 16 zone cuts; what was not asked is not judged",
+        fix: "look at the trace for what took so many questions or so long (a referral with hundreds of name servers, slow or silent servers); raise --max-queries or --deadline if the zone really needs it";
     DnssecDsWithoutDnskey = "dnssec.ds-without-dnskey", Error,
-        "the parent publishes DS records for the zone, but its servers serve no DNSKEY: validating resolvers answer SERVFAIL for the whole zone (the classic state after moving a signed zone to new name servers; fix: remove the DS at the registrar)";
+        "the parent publishes DS records for the zone, but its servers serve no DNSKEY: validating resolvers answer SERVFAIL for the whole zone (the classic state after moving a signed zone to new name servers; fix: remove the DS at the registrar)",
+        fix: "remove the DS records at the registrar (DNSSEC settings of the domain), or enable DNSSEC signing in Route 53 and give the registrar the new DS record";
     DnssecDsMismatch = "dnssec.ds-mismatch", Error,
-        "no DS record at the parent matches a DNSKEY the zone serves (digests computed, RFC 4034 §5.1.4; one match is enough, as during a key rollover)";
+        "no DS record at the parent matches a DNSKEY the zone serves (digests computed, RFC 4034 §5.1.4; one match is enough, as during a key rollover)",
+        fix: "give the registrar the DS record of the zone's current key-signing key (Route 53: the DNSSEC signing page of the hosted zone), and remove the old one";
     DnssecNoDs = "dnssec.no-ds", Warning,
-        "the zone serves a key-signing key, but the parent has no DS: signed but not validated";
+        "the zone serves a key-signing key, but the parent has no DS: signed but not validated",
+        fix: "give the registrar the DS record of the key-signing key, to finish enabling DNSSEC";
     DnssecSignatureExpired = "dnssec.signature-expired", Error,
-        "the zone is signed and its DS is at the parent, but a server has no valid signature over the DNSKEY set by a key the DS points at (expired, not yet valid, or none by that key, as after a rollover gone wrong), or serves another record set whose signatures are all outside their validity period: SERVFAIL for the whole zone, or for those names";
+        "the zone is signed and its DS is at the parent, but a server has no valid signature over the DNSKEY set by a key the DS points at (expired, not yet valid, or none by that key, as after a rollover gone wrong), or serves another record set whose signatures are all outside their validity period: SERVFAIL for the whole zone, or for those names",
+        fix: "re-sign the zone (Route 53 signs continuously while DNSSEC signing is enabled and its KMS key usable; check the key's permissions), or remove the DS at the registrar";
     DnssecSignatureInvalid = "dnssec.signature-invalid", Error,
-        "a signature does not verify (the cryptography is checked, RFC 4035 §5.3): over the DNSKEY set with the key the DS points at, or over SOA, NS, the name asked, a name server's address or a denial of existence with a key of the verified DNSKEY set, or by a key the set does not hold; each server, record set, key tag and algorithm is named. Validating resolvers answer SERVFAIL for those names";
+        "a signature does not verify (the cryptography is checked, RFC 4035 §5.3): over the DNSKEY set with the key the DS points at, or over SOA, NS, the name asked, a name server's address or a denial of existence with a key of the verified DNSKEY set, or by a key the set does not hold; each server, record set, key tag and algorithm is named. Validating resolvers answer SERVFAIL for those names",
+        fix: "re-sign the zone with its current keys and reload it on every server (a server serving a copy altered after signing, or signed with a key not in the DNSKEY set, gives bogus answers)";
     DnssecSignatureMissing = "dnssec.signature-missing", Error,
-        "a server of the signed zone serves a record set without a signature (an unsigned copy of the zone on one server, say): SERVFAIL for those names at validating resolvers";
+        "a server of the signed zone serves a record set without a signature (an unsigned copy of the zone on one server, say): SERVFAIL for those names at validating resolvers",
+        fix: "sign the whole zone (every server must serve the signed copy; a server loading the unsigned file serves bogus answers)";
     DnssecDenialMissing = "dnssec.denial-missing", Error,
-        "the zone is signed, but a server denies a name that does not exist without NSEC or NSEC3 records (one random name asked of every server): SERVFAIL for every name that does not exist";
+        "the zone is signed, but a server denies a name that does not exist without NSEC or NSEC3 records (one random name asked of every server): SERVFAIL for every name that does not exist",
+        fix: "sign the zone with NSEC or NSEC3 (dnssec-signzone, or the server's own signer) and serve the signed copy on every server";
     DnssecDenialInvalid = "dnssec.denial-invalid", Error,
-        "the NSEC or NSEC3 records a server sends for a name that does not exist do not prove it (no record covers the name, the wildcard, or matches the closest encloser; RFC 4035 §5.4, RFC 5155 §8)";
+        "the NSEC or NSEC3 records a server sends for a name that does not exist do not prove it (no record covers the name, the wildcard, or matches the closest encloser; RFC 4035 §5.4, RFC 5155 §8)",
+        fix: "re-sign the zone: the NSEC/NSEC3 chain must cover every name (a copy edited after signing breaks it)";
     DnssecNsec3Parameters = "dnssec.nsec3-parameters", Warning,
-        "the zone's NSEC3 records use extra iterations or a salt, which RFC 9276 asks not to (above 100 iterations validators treat the zone as unsigned or answer SERVFAIL)";
+        "the zone's NSEC3 records use extra iterations or a salt, which RFC 9276 asks not to (above 100 iterations validators treat the zone as unsigned or answer SERVFAIL)",
+        fix: "re-sign with NSEC3 iterations 0 and no salt (dnssec-signzone -3 - -H 0; RFC 9276), or with NSEC";
     DnssecAlgorithmDeprecated = "dnssec.algorithm-deprecated", Warning,
-        "the zone is signed with an algorithm RFC 8624 says not to sign with (RSAMD5, DSA, RSASHA1, RSASHA1-NSEC3-SHA1, ECC-GOST); validators are dropping them";
+        "the zone is signed with an algorithm RFC 8624 says not to sign with (RSAMD5, DSA, RSASHA1, RSASHA1-NSEC3-SHA1, ECC-GOST); validators are dropping them",
+        fix: "roll the keys to ECDSAP256SHA256 (algorithm 13) or RSASHA256 (8): an algorithm rollover, new DS at the registrar";
     DnssecAlgorithmUnsupported = "dnssec.algorithm-unsupported", Warning,
-        "every DS record names an algorithm dns cannot verify (nor most validators): the zone counts as unsigned and its signatures are not judged, never called bogus";
+        "every DS record names an algorithm dns cannot verify (nor most validators): the zone counts as unsigned and its signatures are not judged, never called bogus",
+        fix: "sign with ECDSAP256SHA256 (13), ED25519 (15) or RSASHA256 (8), and publish its DS";
     DnssecDsDigestSha1 = "dnssec.ds-digest-sha1", Warning,
-        "every DS record of the zone uses digest type 1 (SHA-1), which RFC 8624 says not to use";
+        "every DS record of the zone uses digest type 1 (SHA-1), which RFC 8624 says not to use",
+        fix: "publish a DS with digest type 2 (SHA-256) at the registrar, then remove the SHA-1 one";
     DnssecSignatureExpiring = "dnssec.signature-expiring", Warning,
-        "the signatures over the DNSKEY set expire within three days";
+        "the signatures over the DNSKEY set expire within three days",
+        fix: "check that whatever signs the zone is still running";
     DnssecMoveUnsafe = "dnssec.move-unsafe", Error,
-        "with `--expect`/`--expect-ns`: the parent holds DS records and the expected servers do not serve a key they point at; switching name servers now would make the zone fail validation (fix: remove the DS, or publish the new one, first, and wait for the DS TTL)";
+        "with `--expect`/`--expect-ns`: the parent holds DS records and the expected servers do not serve a key they point at; switching name servers now would make the zone fail validation (fix: remove the DS, or publish the new one, first, and wait for the DS TTL)",
+        fix: "publish the new servers' DS beside the old one (or remove the DS) at the registrar, and wait for the DS TTL before switching the name servers";
     RecordsNotServed = "records.not-served", Error,
-        "a record set of the zone file is missing on a server (which servers)";
+        "a record set of the zone file is missing on a server (which servers)",
+        fix: "sync the zone (dns sync) and wait for it to reach every server, or check which servers the delegation names";
     RecordsDiffer = "records.differ", Error,
-        "a server serves other values or another TTL than the zone file (which server serves what)";
+        "a server serves other values or another TTL than the zone file (which server serves what)",
+        fix: "run `dns plan` to see what differs in Route 53, then `dns sync`; a server that lags behind the others has not loaded the zone";
     RecordsFailoverSecondary = "records.failover-secondary", Warning,
-        "a failover pair of the zone file is answered with its secondary set: Route 53 does that only while the primary's health check fails (which servers); with --health-status the check's status decides instead";
+        "a failover pair of the zone file is answered with its secondary set: Route 53 does that only while the primary's health check fails (which servers); with --health-status the check's status decides instead",
+        fix: "pass --health-status to read the check's status from Route 53, or look at it (`aws route53 get-health-check-status`) and at the endpoint it checks";
     RecordsFailoverUnexpected = "records.failover-unexpected", Error,
-        "with --health-status: a failover pair is answered with its secondary set while Route 53 reports the primary's health check healthy";
+        "with --health-status: a failover pair is answered with its secondary set while Route 53 reports the primary's health check healthy",
+        fix: "Route 53 answers the secondary only while the primary's check fails: check that the primary set refers to that check (dns plan), and whether the servers have the current zone";
     RecordsUnverified = "records.unverified", Warning,
-        "a server gave no usable answer (timeout, no authority) for record sets of the zone file: one finding per server, with the count and the first ten";
+        "a server gave no usable answer (timeout, no authority) for record sets of the zone file: one finding per server, with the count and the first ten",
+        fix: "see the server's other findings (unreachable, lame); a server that drops some questions under load may be rate limiting: check again";
     RecordsUnexpected = "records.unexpected", Warning,
-        "a server's zone (by zone transfer) holds record sets the zone file does not have (which, first ten)";
+        "a server's zone (by zone transfer) holds record sets the zone file does not have (which, first ten)",
+        fix: "add them to the zone file if they belong, or run `dns sync` to delete them (sync deletes what the file lacks, except names under `ignore:`)";
     RecordsTransferCutShort = "records.transfer-cut-short", Warning,
-        "a server's zone transfer went past the limits (ten times the zone file's records plus 100,000, or 256 MiB) and was stopped: record sets beyond the file were not looked for on it";
+        "a server's zone transfer went past the limits (ten times the zone file's records plus 100,000, or 256 MiB) and was stopped: record sets beyond the file were not looked for on it",
+        fix: "a zone much larger than the file, or a transfer that never ends: look at the zone on that server (dig AXFR)";
 }
 
 impl std::fmt::Display for Code {

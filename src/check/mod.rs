@@ -817,15 +817,21 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding of `code`, at the code's severity.
-    pub fn new(code: Code, message: String, servers: Vec<String>, fix: String) -> Finding {
+    /// A finding of `code`, at the code's severity, with the code's fix.
+    pub fn new(code: Code, message: String, servers: Vec<String>) -> Finding {
         Finding {
             code,
             severity: code.severity(),
             message,
             servers,
-            fix,
+            fix: code.fix().to_string(),
         }
+    }
+
+    /// The fix said more precisely than the code's (which server, which records, what TTL).
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Finding {
+        self.fix = fix.into();
+        self
     }
 }
 

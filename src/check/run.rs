@@ -418,18 +418,13 @@ fn private_findings(answers: &[caches::CacheAnswer], path: &Path) -> Vec<Finding
                 (Code::RecordsUnverified, "gave no usable answer".to_string())
             }
         };
-        found.push(Finding::new(
-            code,
-            format!(
+        found.push(Finding::new(code, format!(
                 "{} {}: resolver {} {what}, but {} says otherwise",
                 a.name,
                 a.rtype,
                 a.resolver,
                 path.display()
-            ),
-            vec![a.resolver.clone()],
-            "sync the zone (dns sync), check that the resolver's VPC is associated with the private zone, and that a newer answer is not cached (TTL)".into(),
-        ));
+            ), vec![a.resolver.clone()]).with_fix("sync the zone (dns sync), check that the resolver's VPC is associated with the private zone, and that a newer answer is not cached (TTL)"));
     }
     found
 }

@@ -573,7 +573,7 @@ fn failover_finding(set: &SetCheck) -> Option<Finding> {
         set.rtype,
         on.join(", ")
     );
-    let (code, message, fix) = match &set.primary_status {
+    let (code, message) = match &set.primary_status {
         // Failing over as planned: the primary's check fails.
         Some(status) if !status.healthy => return None,
         Some(status) => (
@@ -582,17 +582,15 @@ fn failover_finding(set: &SetCheck) -> Option<Finding> {
                 "{what}, but the primary's health check `{check}` is healthy ({})",
                 status.report
             ),
-            "Route 53 answers the secondary only while the primary's check fails: check that the primary set refers to that check (dns plan), and whether the servers have the current zone",
         ),
         None => (
             Code::RecordsFailoverSecondary,
             format!(
                 "{what}: Route 53 does so only while the primary's health check (`{check}`) fails"
             ),
-            "pass --health-status to read the check's status from Route 53, or look at it (`aws route53 get-health-check-status`) and at the endpoint it checks",
         ),
     };
-    Some(Finding::new(code, message, on, fix.into()))
+    Some(Finding::new(code, message, on))
 }
 
 /// How much a zone transfer may bring: ten times the records of the file, and 100,000 more, and
@@ -634,18 +632,13 @@ fn unanswered(v: &Verification) -> Vec<Finding> {
     by_server
         .iter()
         .map(|((server, addr), (sets, why))| {
-            Finding::new(
-                Code::RecordsUnverified,
-                format!(
+            Finding::new(Code::RecordsUnverified, format!(
                     "{server} ({addr}) gave no usable answer for {} of the {} record set(s) of {} (first: {why}): {}",
                     sets.len(),
                     v.sets.len(),
                     v.file,
                     first_few(sets, 10)
-                ),
-                vec![format!("{server} ({addr})")],
-                "see the server's other findings (unreachable, lame); a server that drops some questions under load may be rate limiting: check again".into(),
-            )
+                ), vec![format!("{server} ({addr})")])
         })
         .collect()
 }
@@ -657,27 +650,17 @@ fn listings(v: &Verification) -> Vec<Finding> {
     for (server, addr, listing) in &v.listings {
         let who = format!("{server} ({addr})");
         match listing {
-            Listing::CutShort { records, octets } => out.push(Finding::new(
-                Code::RecordsTransferCutShort,
-                format!(
+            Listing::CutShort { records, octets } => out.push(Finding::new(Code::RecordsTransferCutShort, format!(
                     "{who} sent a zone transfer of {} past the limits ({records} records, {octets} octets so far) and it was stopped: record sets beyond {} were not looked for on this server",
                     v.zone, v.file
-                ),
-                vec![who],
-                "a zone much larger than the file, or a transfer that never ends: look at the zone on that server (dig AXFR)".into(),
-            )),
+                ), vec![who])),
             Listing::Transferred { unexpected, .. } if !unexpected.is_empty() => {
-                out.push(Finding::new(
-                    Code::RecordsUnexpected,
-                    format!(
+                out.push(Finding::new(Code::RecordsUnexpected, format!(
                         "{who} serves {} record set(s) that {} does not have: {}",
                         unexpected.len(),
                         v.file,
                         first_few(unexpected, 10)
-                    ),
-                    vec![who],
-                    "add them to the zone file if they belong, or run `dns sync` to delete them (sync deletes what the file lacks, except names under `ignore:`)".into(),
-                ))
+                    ), vec![who]))
             }
             _ => {}
         }
@@ -730,9 +713,12 @@ fn set_served(v: &Verification, set: &SetCheck) -> Vec<Finding> {
     if !missing.is_empty() {
         out.push(Finding::new(
             Code::RecordsNotServed,
-            format!("{expected} from {} is not served by {}", v.file, missing.join(", ")),
+            format!(
+                "{expected} from {} is not served by {}",
+                v.file,
+                missing.join(", ")
+            ),
             missing,
-            "sync the zone (dns sync) and wait for it to reach every server, or check which servers the delegation names".into(),
         ));
     }
     if !differs.is_empty() {
@@ -741,7 +727,6 @@ fn set_served(v: &Verification, set: &SetCheck) -> Vec<Finding> {
             Code::RecordsDiffer,
             format!("{} says {expected}, but {}", v.file, said.join("; ")),
             servers,
-            "run `dns plan` to see what differs in Route 53, then `dns sync`; a server that lags behind the others has not loaded the zone".into(),
         ));
     }
     out

@@ -71,14 +71,9 @@ pub fn edns_intolerance(f: &Facts) -> Vec<Finding> {
     edns_intolerant(f)
         .into_values()
         .map(|(server, did)| {
-            Finding::new(
-                Code::NsEdnsIntolerant,
-                format!(
+            Finding::new(Code::NsEdnsIntolerant, format!(
                     "{server} answers plain DNS questions for {zone_text}, but {did} when the question carries EDNS: resolvers send EDNS and have not retried without it since DNS flag day 2019, so to them this server is dead"
-                ),
-                vec![server],
-                "update the server software, or fix the firewall or load balancer in front of it that drops or rejects EDNS (OPT) questions; https://www.dnsflagday.net/2019/".into(),
-            )
+                ), vec![server])
         })
         .collect()
 }
@@ -144,15 +139,10 @@ pub fn edns_compliance(f: &Facts) -> Vec<Finding> {
             continue;
         }
         let server = who(p);
-        out.push(Finding::new(
-            Code::NsEdnsNoncompliant,
-            format!(
+        out.push(Finding::new(Code::NsEdnsNoncompliant, format!(
                 "{server}, a server of {zone_text}, {}: resolvers that probe EDNS features may give up on it",
                 faults.join("; ")
-            ),
-            vec![server],
-            "update the server software, or whatever sits in front of it that rewrites EDNS; https://ednscomp.isc.org/ shows what each server does".into(),
-        ));
+            ), vec![server]));
     }
     out
 }
@@ -175,14 +165,9 @@ pub fn open_resolvers(f: &Facts) -> Vec<Finding> {
     }
     open.into_iter()
         .map(|server| {
-            Finding::new(
-                Code::NsOpenResolver,
-                format!(
+            Finding::new(Code::NsOpenResolver, format!(
                     "{server}, a server of {zone_text}, is also an open resolver: it answered a recursive question about another zone (the root's SOA) for anyone. Open resolvers are used to amplify attacks, and an authoritative server's cache can be poisoned into serving others' names"
-                ),
-                vec![server],
-                "turn recursion off on the authoritative server (BIND: recursion no; or allow it only to your own networks), and keep resolvers on other addresses".into(),
-            )
+                ), vec![server])
         })
         .collect()
 }

@@ -140,15 +140,10 @@ pub(super) fn denial(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
     }
     let zone_text = zone.to_ascii();
     if !missing.is_empty() {
-        out.push(Finding::new(
-            Code::DnssecDenialMissing,
-            format!(
+        out.push(Finding::new(Code::DnssecDenialMissing, format!(
                 "{zone_text} is signed, but its servers deny a name without NSEC or NSEC3 records ({}): validating resolvers answer SERVFAIL for every name that does not exist",
                 missing.join(", ")
-            ),
-            missing,
-            "sign the zone with NSEC or NSEC3 (dnssec-signzone, or the server's own signer) and serve the signed copy on every server".into(),
-        ));
+            ), missing));
     }
     if !invalid.is_empty() {
         let servers = invalid
@@ -162,7 +157,6 @@ pub(super) fn denial(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
                 invalid.join("; ")
             ),
             servers,
-            "re-sign the zone: the NSEC/NSEC3 chain must cover every name (a copy edited after signing breaks it)".into(),
         ));
     }
     nsec3_parameters(f, zone, out);
@@ -187,16 +181,11 @@ fn nsec3_parameters(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
     } else {
         "they protect nothing and cost every validator work"
     };
-    out.push(Finding::new(
-        Code::DnssecNsec3Parameters,
-        format!(
+    out.push(Finding::new(Code::DnssecNsec3Parameters, format!(
             "{} uses NSEC3 with {iterations} extra iteration(s) and a salt of {} octet(s): {effect}",
             zone.to_ascii(),
             salt.len()
-        ),
-        vec![],
-        "re-sign with NSEC3 iterations 0 and no salt (dnssec-signzone -3 - -H 0; RFC 9276), or with NSEC".into(),
-    ));
+        ), vec![]));
 }
 
 #[cfg(test)]

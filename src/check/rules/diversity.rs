@@ -40,7 +40,6 @@ pub fn shared_addresses(f: &Facts) -> Vec<Finding> {
             shared.join("; ")
         ),
         names_of.keys().map(ToString::to_string).collect(),
-        "give each name server an address of its own, on another network (RFC 2182 §3.1)".into(),
     )]
 }
 
@@ -104,16 +103,11 @@ pub fn one_prefix(f: &Facts) -> Vec<Finding> {
         }
         let prefixes: BTreeSet<String> = of_family.iter().map(|a| prefix(a)).collect();
         if let [only] = prefixes.iter().collect::<Vec<_>>()[..] {
-            out.push(Finding::new(
-                Code::NsOnePrefix,
-                format!(
+            out.push(Finding::new(Code::NsOnePrefix, format!(
                     "every {} address of {}'s name servers lies in {only}: one network, which fails all of them at once",
                     if family { "IPv4" } else { "IPv6" },
                     zone_text(f)
-                ),
-                of_family.iter().map(ToString::to_string).collect(),
-                "add a name server on another network (another provider, or the provider's other address ranges; RFC 2182 §3.1)".into(),
-            ));
+                ), of_family.iter().map(ToString::to_string).collect()));
         }
     }
     out

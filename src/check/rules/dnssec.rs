@@ -79,16 +79,10 @@ pub(super) fn chain_of_trust(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
             .join(", ")
     };
     if !ds.is_empty() && keys.is_empty() && zone_answered {
-        out.push(Finding {
-            code: Code::DnssecDsWithoutDnskey,
-            severity: Code::DnssecDsWithoutDnskey.severity(),
-            message: format!(
+        out.push(Finding::new(Code::DnssecDsWithoutDnskey, format!(
                 "the parent ({parent}) publishes DS records for {zone_text} ({}), but the zone's servers serve no DNSKEY: validating resolvers (1.1.1.1, 8.8.8.8, 9.9.9.9 and most ISPs) refuse every answer of {zone_text} with SERVFAIL. This is what a signed zone looks like after a move to new name servers",
                 ds_text(&ds)
-            ),
-            servers: vec![],
-            fix: "remove the DS records at the registrar (DNSSEC settings of the domain), or enable DNSSEC signing in Route 53 and give the registrar the new DS record".into(),
-        });
+            ), vec![]));
     } else if !ds.is_empty() && !keys.is_empty() {
         // Only the DS records whose digest can be computed are judged.
         let judged: Vec<(&DS, bool)> = ds
@@ -106,17 +100,11 @@ pub(super) fn chain_of_trust(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
             })
             .collect();
         if !judged.is_empty() && judged.iter().all(|(_, covered)| !covered) {
-            out.push(Finding {
-                code: Code::DnssecDsMismatch,
-                severity: Code::DnssecDsMismatch.severity(),
-                message: format!(
+            out.push(Finding::new(Code::DnssecDsMismatch, format!(
                     "none of the DS records the parent ({parent}) publishes for {zone_text} ({}) matches a DNSKEY the zone serves (key tags {}): validating resolvers refuse every answer of {zone_text} with SERVFAIL",
                     ds_text(&ds),
                     key_tags(&keys)
-                ),
-                servers: vec![],
-                fix: "give the registrar the DS record of the zone's current key-signing key (Route 53: the DNSSEC signing page of the hosted zone), and remove the old one".into(),
-            });
+                ), vec![]));
         }
     } else if ds.is_empty() && parent_answered && keys.iter().any(DNSKEY::secure_entry_point) {
         no_ds(&zone_text, &parent, &key_tags(&keys), out);
@@ -205,28 +193,20 @@ fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
     }
     let zone_text = zone.to_ascii();
     if !lapsed.is_empty() {
-        out.push(Finding {
-            code: Code::DnssecSignatureExpired,
-            severity: Code::DnssecSignatureExpired.severity(),
-            message: format!(
+        out.push(Finding::new(Code::DnssecSignatureExpired, format!(
                 "{zone_text} is signed and its parent holds its DS, but there is no valid signature over its DNSKEY set: {}; validating resolvers answer SERVFAIL for the whole zone",
                 lapsed.join("; ")
-            ),
-            servers: lapsed_at,
-            fix: "re-sign the zone (Route 53 signs continuously while DNSSEC signing is enabled and its KMS key usable; check the key's permissions), or remove the DS at the registrar".into(),
-        });
+            ), lapsed_at));
     }
     if !soon.is_empty() {
-        out.push(Finding {
-            code: Code::DnssecSignatureExpiring,
-            severity: Code::DnssecSignatureExpiring.severity(),
-            message: format!(
+        out.push(Finding::new(
+            Code::DnssecSignatureExpiring,
+            format!(
                 "the signatures over {zone_text}'s DNSKEY set expire soon: {}",
                 soon.join("; ")
             ),
-            servers: soon_at,
-            fix: "check that whatever signs the zone is still running".into(),
-        });
+            soon_at,
+        ));
     }
 }
 
@@ -241,16 +221,9 @@ fn span(seconds: i64) -> String {
 
 /// dnssec.no-ds: signed, but the chain of trust does not reach the zone.
 fn no_ds(zone_text: &str, parent: &str, tags: &str, out: &mut Vec<Finding>) {
-    out.push(Finding {
-        code: Code::DnssecNoDs,
-        severity: Code::DnssecNoDs.severity(),
-        message: format!(
+    out.push(Finding::new(Code::DnssecNoDs, format!(
             "{zone_text} is signed (key tags {tags}), but the parent ({parent}) has no DS record for it: resolvers do not validate its answers"
-        ),
-        servers: vec![],
-        fix: "give the registrar the DS record of the key-signing key, to finish enabling DNSSEC"
-            .into(),
-    });
+        ), vec![]));
 }
 
 /// Why switching to the expected servers would break validation, if it would: the parent holds
@@ -302,24 +275,18 @@ pub(super) fn move_safety(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
     } else {
         "do not sign the zone"
     };
-    out.push(Finding {
-        code: Code::DnssecMoveUnsafe,
-        severity: Code::DnssecMoveUnsafe.severity(),
-        message: format!(
+    out.push(Finding::new(Code::DnssecMoveUnsafe, format!(
             "the parent holds DS records for {zone_text} (key tags {}) and the expected servers {state}: switching the name servers to them now makes {zone_text} fail validation (SERVFAIL) at every validating resolver until the DS is gone from their caches",
             tags.join(", ")
-        ),
-        servers: f
+        ), f
             .expected
             .iter()
             .flat_map(|e| &e.dnskey)
             .filter(|p| answers_with_authority(p))
             .map(who)
-            .collect(),
-        fix: if signed {
+            .collect()).with_fix(if signed {
             format!("first add the new servers' DS record at the registrar beside the old one and wait for the DS TTL ({ds_ttl} s), then switch the name servers")
         } else {
             format!("first remove the DS records at the registrar and wait for their TTL ({ds_ttl} s) to pass, then switch the name servers; or enable DNSSEC signing on the new servers and publish their DS beside the old one first")
-        },
-    });
+        }));
 }

@@ -131,7 +131,6 @@ pub fn incomplete(f: &Facts) -> Vec<Finding> {
             why.join("; ")
         ),
         vec![],
-        "look at the trace for what took so many questions or so long (a referral with hundreds of name servers, slow or silent servers); raise --max-queries or --deadline if the zone really needs it".into(),
     )]
 }
 
@@ -167,20 +166,15 @@ pub fn expected_name_servers(f: &Facts) -> Vec<Finding> {
             not_ready.join(", ")
         )
     };
-    vec![Finding::new(
-        Code::DelegationExpectedNsMismatch,
-        format!(
+    vec![Finding::new(Code::DelegationExpectedNsMismatch, format!(
             "the parent ({}) delegates {zone_text} to {}, but it should delegate to {}; {readiness}",
             parent_name(f),
             names(&parent_ns),
             names(&expected.names)
-        ),
-        ready.into_iter().chain(not_ready).collect(),
-        format!(
+        ), ready.into_iter().chain(not_ready).collect()).with_fix(format!(
             "at the registrar of {zone_text}, set the name servers to {} (the registrar still lists the old ones)",
             names(&expected.names)
-        ),
-    )]
+        ))]
 }
 
 /// ns.too-few: fewer than two name servers.
@@ -198,7 +192,6 @@ pub fn too_few_name_servers(f: &Facts) -> Vec<Finding> {
             names(&parent_ns)
         ),
         parent_ns.iter().map(Name::to_ascii).collect(),
-        "delegate to at least two name servers, on different networks (RFC 1034 §4.1)".into(),
     )]
 }
 
@@ -233,7 +226,6 @@ pub fn parent_child_name_servers(f: &Facts) -> Vec<Finding> {
             names(&child_ns)
         ),
         parent_ns.union(&child_ns).map(Name::to_ascii).collect(),
-        "make the NS records at the zone apex and the delegation at the registrar (parent) the same set".into(),
     )]
 }
 
@@ -324,7 +316,6 @@ pub fn server_failures(f: &Facts) -> Vec<Finding> {
                 Code::NsUnreachable,
                 format!("{server}, {role}: {}", unreachable.join("; ")),
                 vec![server.clone()],
-                "check that the server runs, listens on port 53 over UDP and TCP, and is not filtered".into(),
             ));
         }
         if tcp_failed && let Some((path, question, why)) = tcp_silent.first() {
@@ -335,14 +326,9 @@ pub fn server_failures(f: &Facts) -> Vec<Finding> {
             } else {
                 format!("asked over TCP: {why}")
             };
-            out.push(Finding::new(
-                Code::NsTcpFailed,
-                format!(
+            out.push(Finding::new(Code::NsTcpFailed, format!(
                     "{server}, {role}, answers over UDP but not over TCP ({path}): {how}; answers too large for UDP cannot be fetched"
-                ),
-                vec![server.clone()],
-                "allow TCP port 53 to the server (firewall, security group) and make it listen on TCP (RFC 7766)".into(),
-            ));
+                ), vec![server.clone()]));
         }
         for ((path, what), questions) in &c.broken {
             out.push(Finding::new(
@@ -352,7 +338,6 @@ pub fn server_failures(f: &Facts) -> Vec<Finding> {
                     first_few(questions, 5)
                 ),
                 vec![server.clone()],
-                "fix the server, or whatever sits in front of it (a firewall, load balancer or DNS proxy that rewrites or cuts DNS messages): resolvers treat these answers as failures".into(),
             ));
         }
     }
@@ -374,16 +359,11 @@ pub fn slow_servers(f: &Facts) -> Vec<Finding> {
     slowest
         .into_iter()
         .map(|(server, (rtt, n))| {
-            Finding::new(
-                Code::NsSlow,
-                format!(
+            Finding::new(Code::NsSlow, format!(
                     "{server} took {} ms to answer (the slowest of {n} answer(s) over {} ms); resolvers time out on slow servers and try others, or fail",
                     rtt.as_millis(),
                     f.slow_after.as_millis()
-                ),
-                vec![server],
-                "check the server's load and the network path to it".into(),
-            )
+                ), vec![server])
         })
         .collect()
 }
@@ -425,7 +405,6 @@ pub fn lame_servers(f: &Facts) -> Vec<Finding> {
                 Code::NsLame,
                 format!("{server} is delegated {zone_text} but answers {why} for it"),
                 vec![server],
-                format!("load {zone_text} on this server, or remove it from the delegation and the zone's NS records"),
             )
         })
         .collect()
@@ -454,20 +433,15 @@ pub fn glue(f: &Facts) -> Vec<Finding> {
         } else {
             String::new()
         };
-        out.push(Finding::new(
-            Code::GlueMissing,
-            format!(
+        out.push(Finding::new(Code::GlueMissing, format!(
                 "{} {} inside {zone_text} but the parent gives no address (glue) for {}{consequence}",
                 without.iter().map(|n| n.to_ascii()).collect::<Vec<_>>().join(", "),
                 if without.len() == 1 { "is" } else { "are" },
                 if without.len() == 1 { "it" } else { "them" },
-            ),
-            without.iter().map(|n| n.to_ascii()).collect(),
-            format!(
+            ), without.iter().map(|n| n.to_ascii()).collect()).with_fix(format!(
                 "register the address of {} at the registrar (a \"host\" or glue record)",
                 without.iter().map(|n| n.to_ascii()).collect::<Vec<_>>().join(", ")
-            ),
-        ));
+            )));
     }
     for ns in in_zone {
         let Some(glue) = d.glue.get(ns) else { continue };
@@ -510,7 +484,6 @@ pub fn glue(f: &Facts) -> Vec<Finding> {
                     show(&published)
                 ),
                 vec![ns.to_ascii()],
-                "update the glue (host record) at the registrar, or the A/AAAA records in the zone, so they agree".into(),
             ));
         }
     }
@@ -548,7 +521,6 @@ pub fn name_server_addresses(f: &Facts) -> Vec<Finding> {
                     zone.to_ascii()
                 ),
                 vec![ns.to_ascii()],
-                "give the name server glue at the registrar, or use name servers whose zones are reachable without this one".into(),
             )
         })
         .collect()
@@ -575,20 +547,15 @@ pub fn name_server_aliases(f: &Facts) -> Vec<Finding> {
     aliased
         .into_iter()
         .map(|(ns, target)| {
-            Finding::new(
-                Code::NsCname,
-                format!(
+            Finding::new(Code::NsCname, format!(
                     "the name server {} of {} is an alias (CNAME to {}): NS records must name a host with its own A/AAAA records (RFC 2181 §10.3), and some resolvers do not follow it",
                     ns.to_ascii(),
                     zone_text(f),
                     target.to_ascii()
-                ),
-                vec![ns.to_ascii()],
-                format!(
+                ), vec![ns.to_ascii()]).with_fix(format!(
                     "name the server by its canonical name ({}) in the NS records and at the registrar",
                     target.to_ascii()
-                ),
-            )
+                ))
         })
         .collect()
 }
@@ -611,7 +578,6 @@ pub fn serials(f: &Facts) -> Vec<Finding> {
                 .join("; ")
         ),
         serials.values().flatten().cloned().collect(),
-        "some servers have not loaded the latest zone: check zone transfers (NOTIFY/IXFR) or the provider's sync".into(),
     )]
 }
 
@@ -666,7 +632,6 @@ pub fn soa_fields(f: &Facts) -> Vec<Finding> {
                 .join("; ")
         ),
         by_fields.values().flatten().cloned().collect(),
-        "serve one SOA from every server: with two providers, set the same MNAME, RNAME and timers at both".into(),
     )]
 }
 
@@ -714,22 +679,23 @@ pub fn answers(f: &Facts) -> Vec<Finding> {
                     .join("; ")
             ),
             by_answer.values().flatten().cloned().collect(),
-            "the servers serve different data: check zone transfers or which servers the provider updates (Route 53 answers weighted, latency and geolocation sets differently by design: keep the zone file in zones/ or pass --zone-file, and dns judges each answer by its set)".into(),
         ));
     }
     if authoritative > 0 && nx * 2 > authoritative {
-        out.push(Finding::new(
-            Code::NameNxdomain,
-            format!(
-                "{} does not exist: the servers of {zone_text} answer NXDOMAIN",
-                f.qname.to_ascii()
-            ),
-            vec![],
-            format!(
+        out.push(
+            Finding::new(
+                Code::NameNxdomain,
+                format!(
+                    "{} does not exist: the servers of {zone_text} answer NXDOMAIN",
+                    f.qname.to_ascii()
+                ),
+                vec![],
+            )
+            .with_fix(format!(
                 "add the record to the zone {zone_text} (zones/{}.yaml) and sync",
                 zone_text.trim_end_matches('.')
-            ),
-        ));
+            )),
+        );
     }
     out
 }
@@ -770,8 +736,6 @@ pub fn cname_chain(f: &Facts) -> Vec<Finding> {
                 chain()
             ),
             vec![],
-            "point one of the CNAMEs at a name with addresses (an A/AAAA record or an ALIAS)"
-                .into(),
         )];
     }
     if f.cname_too_long {
@@ -784,23 +748,17 @@ pub fn cname_chain(f: &Facts) -> Vec<Finding> {
                 chain()
             ),
             vec![],
-            "point the first CNAME straight at the last name of the chain".into(),
         )];
     }
     if let (Some(why), Some((_, target))) = (&f.cname_unresolved, f.cname_chain.last()) {
-        return vec![Finding::new(
-            Code::CnameTargetUnresolved,
-            format!(
+        return vec![Finding::new(Code::CnameTargetUnresolved, format!(
                 "{} is an alias of {}, which cannot be resolved: {why}",
                 f.qname.to_ascii(),
                 target.to_ascii()
-            ),
-            vec![],
-            format!(
+            ), vec![]).with_fix(format!(
                 "point the CNAME at a name that exists and is served (for a load balancer, copy its DNS name from the console), or fix the servers of {}'s zone",
                 target.to_ascii()
-            ),
-        )];
+            ))];
     }
     vec![]
 }

@@ -163,7 +163,7 @@ struct Bad {
 }
 
 /// The findings of a list of problems: one per code, naming the first ten.
-fn finding(code: Code, head: String, bad: &[Bad], fix: &str) -> Option<Finding> {
+fn finding(code: Code, head: String, bad: &[Bad]) -> Option<Finding> {
     if bad.is_empty() {
         return None;
     }
@@ -182,7 +182,6 @@ fn finding(code: Code, head: String, bad: &[Bad], fix: &str) -> Option<Finding> 
         code,
         format!("{head}: {}", listed.join("; ")),
         servers,
-        fix.into(),
     ))
 }
 
@@ -335,19 +334,16 @@ impl Problems {
             Code::DnssecSignatureInvalid,
             format!("signatures in {zone_text} that do not verify (validating resolvers answer SERVFAIL for these names)"),
             &self.invalid,
-            "re-sign the zone with its current keys and reload it on every server (a server serving a copy altered after signing, or signed with a key not in the DNSKEY set, gives bogus answers)",
         ));
         out.extend(finding(
             Code::DnssecSignatureMissing,
             format!("record sets of the signed zone {zone_text} served without a signature (validating resolvers answer SERVFAIL for them)"),
             &self.missing,
-            "sign the whole zone (every server must serve the signed copy; a server loading the unsigned file serves bogus answers)",
         ));
         out.extend(finding(
             Code::DnssecSignatureExpired,
             format!("signatures in {zone_text} outside their validity period"),
             &self.lapsed,
-            "re-sign the zone (Route 53 signs continuously while DNSSEC signing is enabled and its KMS key usable), or check the servers' clocks",
         ));
     }
 }
@@ -380,40 +376,25 @@ pub(super) fn algorithms(
     deprecated.sort();
     deprecated.dedup();
     if !deprecated.is_empty() {
-        out.push(Finding::new(
-            Code::DnssecAlgorithmDeprecated,
-            format!(
+        out.push(Finding::new(Code::DnssecAlgorithmDeprecated, format!(
                 "{zone_text} is signed with algorithm {}, which RFC 8624 says not to sign with; validators are dropping it (RSASHA1 is refused by default on RHEL 9 and derivatives), and then treat the zone as unsigned or answer SERVFAIL",
                 deprecated.join(", ")
-            ),
-            vec![],
-            "roll the keys to ECDSAP256SHA256 (algorithm 13) or RSASHA256 (8): an algorithm rollover, new DS at the registrar".into(),
-        ));
+            ), vec![]));
     }
     if !ds.is_empty() && ds.iter().all(|d| !d.algorithm().is_supported()) {
         let algs: Vec<String> = ds
             .iter()
             .map(|d| u8::from(d.algorithm()).to_string())
             .collect();
-        out.push(Finding::new(
-            Code::DnssecAlgorithmUnsupported,
-            format!(
+        out.push(Finding::new(Code::DnssecAlgorithmUnsupported, format!(
                 "the DS records of {zone_text} name only algorithm(s) {} that dns cannot verify (nor do most validators): the zone is treated as unsigned, its signatures are not judged",
                 algs.join(", ")
-            ),
-            vec![],
-            "sign with ECDSAP256SHA256 (13), ED25519 (15) or RSASHA256 (8), and publish its DS".into(),
-        ));
+            ), vec![]));
     }
     let sha1 = u8::from(hickory_proto::dnssec::DigestType::SHA1);
     if !ds.is_empty() && ds.iter().all(|d| u8::from(d.digest_type()) == sha1) {
-        out.push(Finding::new(
-            Code::DnssecDsDigestSha1,
-            format!(
+        out.push(Finding::new(Code::DnssecDsDigestSha1, format!(
                 "every DS record of {zone_text} uses digest type 1 (SHA-1), which RFC 8624 §3.3 says not to use; validators may stop trusting it"
-            ),
-            vec![],
-            "publish a DS with digest type 2 (SHA-256) at the registrar, then remove the SHA-1 one".into(),
-        ));
+            ), vec![]));
     }
 }
