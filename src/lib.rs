@@ -2,11 +2,12 @@
 //!
 //! The library holds everything; `main.rs` only maps the result of [`cli::run`] to an exit code
 //! through [`error::Error::exit_code`]. Modules, and which may use which (arrows run one way:
-//! `cli` → `report`, `plan`, `provider`, `check` → `walk` → `zone`):
+//! `cli` → `sync`, `report`, `plan`, `provider`, `check` → `walk` → `zone`; `check::run` and
+//! `sync` also reach `provider`):
 //!
 //! * [`zone`]: the zone model, the YAML zone file format with positioned diagnostics (octoDNS's
 //!   layout, `!include`, `octodns:` blocks), RFC 1035 master files (our own reader, export).
-//!   Uses nothing else of ours.
+//!   Uses nothing else of ours but [`severity`].
 //! * [`plan`]: the diff of a zone file against the live zone, as pure data (changes in canonical
 //!   order, a checksum), and the safety gates.
 //! * [`provider`]: Route 53 through aws-sdk-route53: credentials and their errors, zone lookup,
