@@ -139,3 +139,40 @@ fn octodns_and_dns_read_the_same_zone_files_into_the_same_records() {
         assert!(differ.is_empty(), "{zone}:\n{}", differ.join("\n"));
     }
 }
+
+/// Numbers with a leading zero: octoDNS's YAML 1.1 reader takes `ttl: 0300` as octal (192) and
+/// `preference: 010` as 8, where a decimal reading gives 300 and 10. dns refuses them at their
+/// line, naming what octoDNS would read, rather than silently differ (found by trying one).
+#[test]
+fn octal_looking_numbers_are_refused_with_what_octodns_reads() {
+    let Some(python) = octodns_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let text = "www:\n  type: A\n  ttl: 0300\n  value: 192.0.2.1\nmail:\n  type: MX\n  value: {preference: 010, exchange: mx.example.net.}\n";
+    std::fs::write(dir.path().join("octal.test.yaml"), text).unwrap();
+    let theirs = octodns_reading(&python, dir.path(), "octal.test");
+    assert_eq!(
+        theirs[&("www".into(), "A".into())].0,
+        Some(192),
+        "{theirs:?}"
+    );
+    assert_eq!(
+        theirs[&("mail".into(), "MX".into())].1,
+        ["8 mx.example.net."],
+        "{theirs:?}"
+    );
+    let loaded = load_str(&dir.path().join("octal.test.yaml"), text);
+    let found: Vec<(u64, &str, bool)> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.pos.line,
+                d.rule,
+                d.message.contains("octal number 192") || d.message.contains("octal number 8"),
+            )
+        })
+        .collect();
+    assert_eq!(found, [(3, "ttl.range", true), (7, "mx.field", true)]);
+}

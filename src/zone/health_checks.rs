@@ -337,8 +337,8 @@ impl Loader {
             return Ok(None);
         };
         match v
-            .scalar()
-            .and_then(|t| t.parse::<u32>().ok())
+            .whole_number()
+            .and_then(|n| u32::try_from(n).ok())
             .filter(|n| range.contains(n))
         {
             Some(n) => Ok(Some(n)),
@@ -347,7 +347,7 @@ impl Loader {
                     .error(
                         v.pos,
                         Rule::HealthCheckInvalid,
-                        format!("`{key}` must be a whole number from {} to {}", range.start(), range.end()),
+                        format!("`{key}` must be a whole number from {} to {}{}", range.start(), range.end(), v.octal_note()),
                     )
                     .hint(if key == "threshold" {
                         "at most the number of children: the check is healthy when at least `threshold` children are"

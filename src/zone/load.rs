@@ -200,11 +200,11 @@ impl Loader {
                     }
                 },
                 "ignore" => settings.ignore = self.ignore_list(value),
-                "max_change_percent" => match value.scalar().and_then(|t| t.parse::<u8>().ok()) {
-                    Some(p) if p <= 100 => settings.max_change_percent = p,
+                "max_change_percent" => match value.whole_number() {
+                    Some(p) if p <= 100 => settings.max_change_percent = p as u8,
                     _ => {
                         self.sink
-                            .error(value.pos, Rule::SettingsInvalid, "max_change_percent must be a whole number from 0 to 100")
+                            .error(value.pos, Rule::SettingsInvalid, format!("max_change_percent must be a whole number from 0 to 100{}", value.octal_note()))
                             .hint("the default is 30: a sync may update or delete at most 30% of the zone's records");
                     }
                 },
@@ -639,7 +639,7 @@ impl Loader {
     }
 
     fn ttl(&mut self, node: &Node) -> Option<u32> {
-        match node.scalar().and_then(|t| t.parse::<u64>().ok()) {
+        match node.whole_number() {
             Some(ttl) if ttl <= MAX_TTL => Some(ttl as u32),
             _ => {
                 self.sink
@@ -647,8 +647,9 @@ impl Loader {
                         node.pos,
                         Rule::TtlRange,
                         format!(
-                            "TTL must be a whole number of seconds from 0 to {MAX_TTL}, found '{}'",
-                            node.scalar().unwrap_or(node.what())
+                            "TTL must be a whole number of seconds from 0 to {MAX_TTL}, found '{}'{}",
+                            node.scalar().unwrap_or(node.what()),
+                            node.octal_note()
                         ),
                     )
                     .hint("e.g. `ttl: 300` (5 minutes) or `ttl: 3600` (1 hour)");

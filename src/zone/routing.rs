@@ -183,11 +183,11 @@ impl Loader {
     /// The value of a routing key (`kind` is one of the routing keys).
     fn policy(&mut self, kind: &str, value: &Node) -> Result<Policy, ()> {
         Ok(match kind {
-            "weight" => match value.scalar().and_then(|t| t.parse::<u8>().ok()) {
+            "weight" => match value.whole_number().and_then(|n| u8::try_from(n).ok()) {
                 Some(w) => Policy::Weighted(w),
                 None => {
                     self.sink
-                        .error(value.pos, Rule::RoutingWeight, format!("a weight is a whole number from 0 to 255, found {}", value.scalar().unwrap_or(value.what())))
+                        .error(value.pos, Rule::RoutingWeight, format!("a weight is a whole number from 0 to 255, found {}{}", value.scalar().unwrap_or(value.what()), value.octal_note()))
                         .hint("Route 53 answers each set in proportion to its weight; 0 takes a set out of rotation");
                     return Err(());
                 }

@@ -40,6 +40,43 @@ impl Node {
         }
     }
 
+    /// A whole number as written (digits only, no sign), or None. A number written with a
+    /// leading zero and octal digits only (`0300`) is None too: octoDNS's YAML 1.1 reader takes
+    /// it as octal (192) where dns would read 300, so it is refused rather than read either
+    /// way ([`Node::octal_note`] says so).
+    pub fn whole_number(&self) -> Option<u64> {
+        let text = self.scalar()?;
+        if self.octal_reading().is_some() {
+            return None;
+        }
+        text.parse().ok()
+    }
+
+    /// What octoDNS would read for a number written like a YAML 1.1 octal (`0` and octal
+    /// digits), when it is one.
+    fn octal_reading(&self) -> Option<u64> {
+        let text = self.scalar()?;
+        let digits = text
+            .trim_start_matches('+')
+            .strip_prefix('0')
+            .filter(|d| !d.is_empty())?;
+        if !digits.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+            return None;
+        }
+        u64::from_str_radix(digits, 8).ok()
+    }
+
+    /// For a refused number: why, when it is an octal-looking one (else empty).
+    pub fn octal_note(&self) -> String {
+        match (self.octal_reading(), self.scalar()) {
+            (Some(octal), Some(text)) => format!(
+                " ({text} has a leading zero: octoDNS's YAML reader takes it as the octal number {octal}, dns would read {}; write the number you mean without the zero)",
+                text.trim_start_matches(['+', '0'])
+            ),
+            _ => String::new(),
+        }
+    }
+
     /// A short description for messages: "a list", "a mapping", ...
     pub fn what(&self) -> &'static str {
         match self.kind {
@@ -518,6 +555,31 @@ x: *d
         // The explicit key wins over the merged one.
         assert_eq!(fields, [("ttl", "300"), ("type", "A")]);
         assert!(matches!(&top[2].1.kind, Kind::Map(x) if x.len() == 2));
+    }
+
+    #[test]
+    fn octal_looking_numbers_are_no_whole_numbers() {
+        let n = |text: &str| Node {
+            pos: Pos::START,
+            kind: Kind::Scalar(text.into()),
+        };
+        assert_eq!(n("300").whole_number(), Some(300));
+        assert_eq!(n("0").whole_number(), Some(0));
+        assert_eq!(n("+300").whole_number(), Some(300));
+        assert_eq!(
+            n("0900").whole_number(),
+            Some(900),
+            "no octal: YAML 1.1 reads 900 too"
+        );
+        for octal in ["0300", "010", "+0300", "00"] {
+            assert_eq!(n(octal).whole_number(), None, "{octal}");
+        }
+        assert!(
+            n("0300")
+                .octal_note()
+                .contains("octal number 192, dns would read 300")
+        );
+        assert_eq!(n("-5").octal_note(), "");
     }
 
     #[test]

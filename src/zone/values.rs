@@ -179,8 +179,7 @@ impl Loader {
             return None;
         };
         let parsed = node
-            .scalar()
-            .and_then(|t| t.parse::<u64>().ok())
+            .whole_number()
             .filter(|n| *n <= max)
             .and_then(|n| T::try_from(n).ok());
         if parsed.is_none() {
@@ -188,8 +187,9 @@ impl Loader {
                 node.pos,
                 rule,
                 format!(
-                    "`{field}` must be a whole number from 0 to {max}, found '{}'",
-                    node.scalar().unwrap_or(node.what())
+                    "`{field}` must be a whole number from 0 to {max}, found '{}'{}",
+                    node.scalar().unwrap_or(node.what()),
+                    node.octal_note()
                 ),
             );
         }
