@@ -63,6 +63,7 @@ rules! {
     NameTooLong = "name.too-long";
     NameWildcard = "name.wildcard";
     NsOccluded = "ns.occluded";
+    NsWildcard = "ns.wildcard";
     PrivateInvalid = "private.invalid";
     RecordDuplicateType = "record.duplicate-type";
     RecordMissingType = "record.missing-type";
@@ -81,6 +82,7 @@ rules! {
     RoutingPolicy = "routing.policy";
     RoutingRegion = "routing.region";
     RoutingSetId = "routing.set-id";
+    RoutingTtl = "routing.ttl";
     RoutingWeight = "routing.weight";
     SettingsInvalid = "settings.invalid";
     SettingsUnknownKey = "settings.unknown-key";

@@ -469,6 +469,12 @@ impl Loader {
             self.apex_owned(type_node.pos, "NS");
             return;
         }
+        if rtype == RType::NS && owner.is_wildcard() {
+            self.sink
+                .error(type_node.pos, Rule::NsWildcard, "an NS record set cannot be a wildcard: Route 53 refuses it (and RFC 4592 §4.2 says to avoid it)")
+                .hint("delegate each sub-zone by its own name");
+            return;
+        }
         let ttl_field = ttl;
         let ttl = match ttl {
             Some(_) if is_alias => {
@@ -770,6 +776,7 @@ impl Loader {
                     let (policy_pos, health_pos) = e.routed?;
                     Some(SetView {
                         set_id: e.key.set_id.clone()?,
+                        ttl: e.set.ttl,
                         routing: e.set.routing.clone()?,
                         policy_pos,
                         health_pos,

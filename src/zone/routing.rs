@@ -323,8 +323,13 @@ fn is_octodns_geo(key: &str, value: &Node) -> bool {
 const OCTODNS_GEO_HINT: &str = "this is octoDNS's older geo record (locations → values): write one routed set per location, e.g. `- {type: A, set_id: africa, geo: {continent: AF}, value: …}` and `- {type: A, set_id: default, geo: {country: '*'}, value: …}` for the record's own value";
 
 /// One routed set, for the rules across the sets of a name and type.
+/// Most weighted sets of one name and type (Route 53's quota).
+const MAX_WEIGHTED: usize = 100;
+
 pub(super) struct SetView {
     pub set_id: String,
+    /// None for an alias.
+    pub ttl: Option<u32>,
     pub routing: Routing,
     pub policy_pos: Pos,
     pub health_pos: Option<Pos>,
@@ -343,7 +348,24 @@ impl Loader {
                 .hint("Route 53 routes one name and type by one policy: give every set the same routing key");
             return;
         }
+        // Route 53 keeps one TTL for the sets of a name and type (an alias has none): sets that
+        // differ would be a change on every plan.
+        let with_ttl: Vec<(&SetView, u32)> =
+            sets.iter().filter_map(|s| Some((s, s.ttl?))).collect();
+        if let Some(((one, t1), (other, t2))) = with_ttl
+            .first()
+            .and_then(|a| with_ttl.iter().find(|b| b.1 != a.1).map(|b| (a, b)))
+        {
+            self.sink
+                .error(other.policy_pos, Rule::RoutingTtl, format!("'{owner}' {rtype}: set {} has TTL {t2}, set {} has {t1}", other.set_id, one.set_id))
+                .hint("Route 53 requires one TTL for every set of a name and type: give them all the same `ttl`");
+        }
         match &first.routing.policy {
+            Policy::Weighted(_) if sets.len() > MAX_WEIGHTED => {
+                self.sink
+                    .error(sets[MAX_WEIGHTED].policy_pos, Rule::RoutingWeight, format!("'{owner}' {rtype} has {} weighted sets: Route 53 takes at most {MAX_WEIGHTED}", sets.len()))
+                    .hint("merge sets that answer alike, or spread them over several names");
+            }
             super::Policy::Failover(_) => {
                 let of = |f: Failover| {
                     sets.iter()
