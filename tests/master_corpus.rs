@@ -191,3 +191,42 @@ fn master_files_bind_refuses_import_into_what_nsd_reads() {
         assert_eq!(got, want, "{name}");
     }
 }
+
+/// Malformed escapes (a one- or two-digit `\DD`, `\256`, a backslash ending the line) are
+/// refused by BIND; dns refuses each at its line too (it once read `\01` as "01").
+#[test]
+fn malformed_escapes_are_refused_as_bind_refuses_them() {
+    let Some(checkzone) = common::require_tool("named-checkzone", "bind9-utils") else {
+        return;
+    };
+    let head = "$TTL 1h\n@ IN SOA ns1 hostmaster 1 2h 30m 2w 5m\n  IN NS ns1\nns1 IN A 192.0.2.1\n";
+    let work = tempfile::tempdir().unwrap();
+    for record in [
+        "a IN TXT \\01",
+        "b IN TXT \"\\256\"",
+        "\\1 IN A 192.0.2.2",
+        "sub IN NS \\12",
+        "c IN TXT \"x\\",
+        "d IN TXT ok\\",
+    ] {
+        let file = work.path().join("one.db");
+        fs::write(&file, format!("{head}{record}\n")).unwrap();
+        let bind = std::process::Command::new(&checkzone)
+            .arg("example.com")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(!bind.status.success(), "BIND reads {record:?}");
+        let out = common::dns()
+            .args(["import", "example.com", "--from-bind", "one.db", "-o", "-"])
+            .current_dir(work.path())
+            .output()
+            .unwrap();
+        let stderr = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{record:?}: {stderr}");
+        assert!(
+            stderr.contains("one.db:5: master.syntax"),
+            "{record:?}: {stderr}"
+        );
+    }
+}

@@ -174,7 +174,10 @@ fn entries(text: &str, file: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
                         }
                         b'\\' => {
                             escaped = true;
-                            i = unescape_at(b, i, &mut text);
+                            i = unescape_at(b, i, &mut text).unwrap_or_else(|(next, why)| {
+                                issues.push(issue(line, "master.syntax", why));
+                                next
+                            });
                         }
                         b'\n' => {
                             break;
@@ -212,7 +215,10 @@ fn entries(text: &str, file: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
                     if b[i] == b'\\' {
                         escaped = true;
                         let before = text.len();
-                        i = unescape_at(b, i, &mut text);
+                        i = unescape_at(b, i, &mut text).unwrap_or_else(|(next, why)| {
+                            issues.push(issue(line, "master.syntax", why));
+                            next
+                        });
                         escaped_special |= text[before..]
                             .iter()
                             .any(|c| !(c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_'));
@@ -240,28 +246,46 @@ fn entries(text: &str, file: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
     out
 }
 
-/// Decodes the escape at `b[i]` (a backslash) into `out`; the index after it.
-fn unescape_at(b: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
-    if let Some(d) = b.get(i + 1..i + 4)
-        && d.iter().all(u8::is_ascii_digit)
-    {
-        let v = d.iter().fold(0u32, |v, c| v * 10 + u32::from(c - b'0'));
-        // Over 255 is not an octet: kept as written, and refused where it matters.
-        match u8::try_from(v) {
-            Ok(octet) => out.push(octet),
-            Err(_) => out.extend_from_slice(&b[i..i + 4]),
+/// Decodes the escape at `b[i]` (a backslash) into `out`: the index after it, or what is wrong
+/// with it (RFC 1035 §5.1: `\X` is X, `\DDD` an octet in exactly three decimal digits). As BIND,
+/// a digit escape of one or two digits, `\256` and above, and a backslash that ends the line
+/// or the file are refused, not read as something else.
+fn unescape_at(b: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, (usize, String)> {
+    let digits = b[i + 1..]
+        .iter()
+        .take(3)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    match (digits, b.get(i + 1)) {
+        (3, _) => {
+            let d = &b[i + 1..i + 4];
+            let v = d.iter().fold(0u32, |v, c| v * 10 + u32::from(c - b'0'));
+            match u8::try_from(v) {
+                Ok(octet) => {
+                    out.push(octet);
+                    Ok(i + 4)
+                }
+                Err(_) => Err((
+                    i + 4,
+                    format!("the escape \\{v} is not an octet (\\DDD is 000 to 255)"),
+                )),
+            }
         }
-        return i + 4;
-    }
-    match b.get(i + 1) {
-        Some(&c) if c != b'\n' => {
+        (1 | 2, _) => Err((
+            i + 1 + digits,
+            format!(
+                "the escape \\{} has {digits} digit(s): a decimal escape is exactly three (\\DDD), and another character after a backslash is that character",
+                String::from_utf8_lossy(&b[i + 1..i + 1 + digits])
+            ),
+        )),
+        (_, Some(&c)) if c != b'\n' && c != b'\r' => {
             out.push(c);
-            i + 2
+            Ok(i + 2)
         }
-        _ => {
-            out.push(b'\\');
-            i + 1
-        }
+        _ => Err((
+            i + 1,
+            "a backslash ends the line: it escapes nothing".to_string(),
+        )),
     }
 }
 
