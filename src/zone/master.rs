@@ -579,7 +579,17 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
             class = Some(upper);
             continue;
         }
-        break upper;
+        // RFC 3597 §5: `TYPE15` is MX; a number no type has stays as written (refused below).
+        break match upper
+            .strip_prefix("TYPE")
+            .and_then(|n| n.parse::<u16>().ok())
+        {
+            Some(n) => match hickory_proto::rr::RecordType::from(n) {
+                hickory_proto::rr::RecordType::Unknown(_) => upper,
+                known => known.to_string(),
+            },
+            None => upper,
+        };
     };
     if let Some(c) = class.filter(|c| c != "IN") {
         r.issues.push(at(
