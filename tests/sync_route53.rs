@@ -74,7 +74,10 @@ fn first_sync_creates_the_zone_and_a_second_run_makes_no_change_request() {
         first.contains("ns-"),
         "the registrar needs the name servers: {first}"
     );
-    assert!(first.contains("10 change(s): 10 to create"), "{first}");
+    assert!(
+        first.contains("10 change(s): record sets 10 to create"),
+        "{first}"
+    );
     assert_eq!(
         proxy.count("ChangeResourceRecordSets"),
         1,

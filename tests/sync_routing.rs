@@ -233,9 +233,26 @@ fn every_routing_kind_and_its_health_checks_round_trip() {
             ),
         "{plan}"
     );
+    // The header's parts add up to its total, in text, JSON and Markdown.
     assert!(
-        plan.contains("0 to create, 0 to update, 0 to delete"),
+        plan.contains("1 change(s): record sets 0 to create, 0 to update, 0 to delete (")
+            && plan.contains("; health checks 0 to create, 1 to update, 0 to delete"),
         "{plan}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&run(&proxy.url(), dir.path(), &["plan", "--json"]))).unwrap();
+    let counts = &json["zones"][0]["counts"];
+    assert_eq!(counts["total"], 1, "{counts}");
+    assert_eq!(counts["health_checks"]["update"], 1, "{counts}");
+    let markdown = ok(&run(
+        &proxy.url(),
+        dir.path(),
+        &["plan", "--format", "markdown"],
+    ));
+    assert!(
+        markdown.contains("**1 change(s)**: record sets 0 to create")
+            && markdown.contains("health checks 0 to create, 1 to update, 0 to delete"),
+        "{markdown}"
     );
     let updates = proxy.count("UpdateHealthCheck");
     ok(&run(&proxy.url(), dir.path(), &["sync", "--yes"]));

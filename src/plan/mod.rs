@@ -185,6 +185,26 @@ impl Plan {
         self.changes.iter().filter(|c| c.action() == action).count()
     }
 
+    /// Health check changes: (create, update, delete).
+    pub fn check_counts(&self) -> (usize, usize, usize) {
+        let of = |f: fn(&CheckChange) -> bool| self.checks.iter().filter(|c| f(c)).count();
+        (
+            of(|c| matches!(c, CheckChange::Create { .. })),
+            of(|c| matches!(c, CheckChange::Update { .. })),
+            of(|c| matches!(c, CheckChange::Delete { .. })),
+        )
+    }
+
+    /// VPC association changes: (associate, disassociate).
+    pub fn vpc_counts(&self) -> (usize, usize) {
+        let associate = self
+            .vpcs
+            .iter()
+            .filter(|v| matches!(v, VpcChange::Associate(_)))
+            .count();
+        (associate, self.vpcs.len() - associate)
+    }
+
     /// SHA-256 over the canonical text of the changes, hex.
     pub fn checksum(&self) -> String {
         let mut text = format!("zone {}\n", self.origin.to_ascii());

@@ -74,22 +74,28 @@ fn describe_data(set: &RecordSet) -> Vec<String> {
     }
 }
 
-/// "N to create, N to update, N to delete (N record sets live)".
+/// "record sets N to create, N to update, N to delete (N live)", then the health checks' and the
+/// VPC associations' when there are any: every change counted once, so the parts add up to the
+/// plan's total.
 fn counts(plan: &Plan) -> String {
-    let mut checks = String::new();
-    if !plan.checks.is_empty() {
-        checks.push_str(&format!("; {} health check change(s)", plan.checks.len()));
-    }
-    if !plan.vpcs.is_empty() {
-        checks.push_str(&format!("; {} VPC association change(s)", plan.vpcs.len()));
-    }
-    format!(
-        "{} to create, {} to update, {} to delete ({} record sets live){checks}",
+    let mut text = format!(
+        "record sets {} to create, {} to update, {} to delete ({} live)",
         plan.count("create"),
         plan.count("update"),
         plan.count("delete"),
         plan.existing
-    )
+    );
+    if !plan.checks.is_empty() {
+        let (c, u, d) = plan.check_counts();
+        text.push_str(&format!(
+            "; health checks {c} to create, {u} to update, {d} to delete"
+        ));
+    }
+    if !plan.vpcs.is_empty() {
+        let (a, d) = plan.vpc_counts();
+        text.push_str(&format!("; VPCs {a} to associate, {d} to disassociate"));
+    }
+    text
 }
 
 pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Result<()> {
@@ -132,27 +138,13 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
         );
         match change {
             Change::Create { new, .. } => {
-                for (i, v) in describe(new).iter().enumerate() {
-                    let lead = if i == 0 {
-                        who.clone()
-                    } else {
-                        " ".repeat(who.len())
-                    };
-                    writeln!(out, "  {}", style.ok(&format!("+ {lead} {v}")))?;
-                }
+                render_set(out, &who, new, ("+", |t| style.ok(t)), style)?
             }
             Change::Delete { old, .. } => {
-                for (i, v) in describe(old).iter().enumerate() {
-                    let lead = if i == 0 {
-                        who.clone()
-                    } else {
-                        " ".repeat(who.len())
-                    };
-                    writeln!(out, "  {}", style.error(&format!("- {lead} {v}")))?;
-                }
+                render_set(out, &who, old, ("-", |t| style.error(t)), style)?
             }
             Change::Update { old, new, .. } => {
-                writeln!(out, "  {}", style.warning(&format!("~ {who}")))?;
+                writeln!(out, "  {}", style.warning(format!("~ {who}").trim_end()))?;
                 let (old_v, new_v) = (describe(old), describe(new));
                 for v in old_v.iter().filter(|v| !new_v.contains(v)) {
                     writeln!(out, "  {}", style.error(&format!("    - {v}")))?;
@@ -187,6 +179,27 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
             )?;
         }
         writeln!(out, "  checksum {}", plan.checksum())?;
+    }
+    Ok(())
+}
+
+/// A created or deleted set: its values each on a line with the sign, then a routed set's
+/// routing on a line without one (it is no value that comes or goes).
+fn render_set(
+    out: &mut impl Write,
+    who: &str,
+    set: &RecordSet,
+    (sign, paint): (&str, impl Fn(&str) -> String),
+    style: Style,
+) -> io::Result<()> {
+    let values = describe_data(set);
+    let pad = " ".repeat(who.len());
+    for (i, v) in values.iter().enumerate() {
+        let lead = if i == 0 { who } else { &pad };
+        writeln!(out, "  {}", paint(&format!("{sign} {lead} {v}")))?;
+    }
+    if let Some(routing) = describe(set).get(values.len()) {
+        writeln!(out, "  {}", style.dim(&format!("  {pad} {routing}")))?;
     }
     Ok(())
 }
@@ -309,7 +322,12 @@ pub fn to_json(zp: &ZonePlan) -> Value {
             let v = match c { VpcChange::Associate(v) | VpcChange::Disassociate(v) => v };
             json!({"action": if sign == "+" { "associate" } else { "disassociate" }, "vpc": v.id, "region": v.region})
         }).collect::<Vec<_>>(),
-        "counts": { "create": plan.count("create"), "update": plan.count("update"), "delete": plan.count("delete") },
+        "counts": {
+            "create": plan.count("create"), "update": plan.count("update"), "delete": plan.count("delete"),
+            "health_checks": { "create": plan.check_counts().0, "update": plan.check_counts().1, "delete": plan.check_counts().2 },
+            "vpcs": { "associate": plan.vpc_counts().0, "disassociate": plan.vpc_counts().1 },
+            "total": plan.len(),
+        },
         "existing_record_sets": plan.existing,
         "ignored": plan.ignored.iter().map(|k| format!("{} {}", k.name.to_ascii(), k.rtype)).collect::<Vec<_>>(),
         "unmanaged": zp.unmanaged,
@@ -427,4 +445,56 @@ pub fn render_markdown(out: &mut impl Write, zp: &ZonePlan) -> io::Result<()> {
     writeln!(out, "Checksum: `{}`", plan.checksum())?;
     writeln!(out)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::zone::load::load_str;
+
+    fn zone(text: &str) -> crate::zone::Zone {
+        let loaded = load_str(Path::new("example.com.yaml"), text);
+        assert!(loaded.is_valid(), "{:?}", loaded.diagnostics);
+        loaded.zone
+    }
+
+    /// A deleted routed set's routing line carries no `-` (it is no value that goes), no line
+    /// ends in spaces, and the header's parts add up to its total.
+    #[test]
+    fn the_text_plan_of_routed_sets_has_no_stray_signs_nor_trailing_spaces() {
+        let live = zone(
+            "www:\n  - {type: A, set_id: blue, weight: 90, ttl: 60, value: 192.0.2.1}\n  - {type: A, set_id: green, weight: 10, ttl: 60, value: 192.0.2.2}\napi: {type: A, ttl: 60, value: 192.0.2.3}\n",
+        );
+        let file = zone(
+            "www:\n  - {type: A, set_id: blue, weight: 90, ttl: 60, value: 192.0.2.1}\napi: {type: A, ttl: 60, value: 192.0.2.4}\n",
+        );
+        let zp = ZonePlan {
+            plan: crate::plan::diff(&file, &live),
+            hosted_zone_id: Some("Z1".into()),
+            unmanaged: vec![],
+            requests: 1,
+            limit: 100,
+        };
+        let mut out = Vec::new();
+        render_text(&mut out, &zp, Style::plain()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("2 change(s): record sets 0 to create, 1 to update, 1 to delete"),
+            "{text}"
+        );
+        for line in text.lines() {
+            assert_eq!(line, line.trim_end(), "trailing spaces: {line:?}\n{text}");
+        }
+        let routing: Vec<&str> = text.lines().filter(|l| l.contains("(weight 10")).collect();
+        assert_eq!(routing.len(), 1, "{text}");
+        assert!(!routing[0].trim_start().starts_with('-'), "{text}");
+        assert!(
+            text.contains(
+                "  - www A     [green]     60 192.0.2.2\n                      (weight 10)\n"
+            ),
+            "{text}"
+        );
+    }
 }
