@@ -172,7 +172,7 @@ fn included_by(file: &Path) -> Vec<PathBuf> {
 
 /// Reads and loads one zone file, valid or not.
 pub fn load(path: &Path) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    let text = crate::zone::read_text(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
@@ -220,6 +220,19 @@ pub fn load_valid(files: Vec<PathBuf>) -> Result<Vec<(PathBuf, Zone)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file that is not UTF-8 is refused with the line and column of the first bad octet.
+    #[test]
+    fn a_file_that_is_not_utf8_is_refused_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("example.com.yaml");
+        std::fs::write(&path, b"www:\n  type: TXT\n  value: caf\xe9\n").unwrap();
+        let err = load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("line 3, column 13: the octet 0xE9 is not UTF-8 text"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn a_zone_and_its_file() {

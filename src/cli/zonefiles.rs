@@ -112,7 +112,7 @@ pub fn export(args: &ExportArgs) -> Result<()> {
 
 /// `dns import --from-bind FILE`.
 pub fn import_bind(args: &ImportArgs, file: &Path) -> Result<()> {
-    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+    let text = crate::zone::read_text(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),
         source,
     })?;

@@ -285,7 +285,7 @@ impl Loader {
                 "keep included files in the zones directory (a git checkout should not reach elsewhere)",
             );
         }
-        let text = match std::fs::read_to_string(&path) {
+        let text = match super::read_text(&path) {
             Ok(t) => t,
             Err(e) => {
                 return fail(

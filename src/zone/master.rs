@@ -401,7 +401,7 @@ fn read_into(text: &str, path: &Path, st: &mut State, r: &mut Read, depth: usize
                         continue;
                     }
                     let target = include_path(path, &name);
-                    let included = match std::fs::read_to_string(&target) {
+                    let included = match super::read_text(&target) {
                         Ok(t) => t,
                         Err(err) => {
                             r.issues.push(at(

@@ -35,6 +35,26 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 pub use hickory_proto::rr::Name;
 
+/// A zone file or master file as text. A file that is not UTF-8 is refused with the line and
+/// column of its first octet that is not (rather than "stream did not contain valid UTF-8").
+pub fn read_text(path: &std::path::Path) -> std::io::Result<String> {
+    let bytes = std::fs::read(path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let before = &bytes[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = at - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "line {line}, column {column}: the octet 0x{:02X} is not UTF-8 text; save the file as UTF-8 (in a master file, write other octets as \\DDD)",
+                bytes[at]
+            ),
+        )
+    })
+}
+
 /// The record types a zone file may hold (the wire type; ALIAS is an A or AAAA RRset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum RType {
