@@ -348,18 +348,7 @@ impl Loader {
                 .hint("Route 53 routes one name and type by one policy: give every set the same routing key");
             return;
         }
-        // Route 53 keeps one TTL for the sets of a name and type (an alias has none): sets that
-        // differ would be a change on every plan.
-        let with_ttl: Vec<(&SetView, u32)> =
-            sets.iter().filter_map(|s| Some((s, s.ttl?))).collect();
-        if let Some(((one, t1), (other, t2))) = with_ttl
-            .first()
-            .and_then(|a| with_ttl.iter().find(|b| b.1 != a.1).map(|b| (a, b)))
-        {
-            self.sink
-                .error(other.policy_pos, Rule::RoutingTtl, format!("'{owner}' {rtype}: set {} has TTL {t2}, set {} has {t1}", other.set_id, one.set_id))
-                .hint("Route 53 requires one TTL for every set of a name and type: give them all the same `ttl`");
-        }
+        self.routed_ttls(owner, rtype, sets);
         match &first.routing.policy {
             Policy::Weighted(_) if sets.len() > MAX_WEIGHTED => {
                 self.sink
@@ -404,41 +393,67 @@ impl Loader {
                         .hint("without `health_check` (or an alias evaluating target health) Route 53 treats the primary as always healthy: the secondary is never answered");
                 }
             }
-            Policy::Geo(_) | Policy::Latency(_) => {
-                // One set per location (geolocation) or per region (latency).
-                let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-                for s in sets {
-                    let place = match &s.routing.policy {
-                        Policy::Geo(g) => g.to_string(),
-                        Policy::Latency(r) => r.clone(),
-                        _ => continue,
-                    };
-                    if let Some(other) = seen.insert(place.clone(), &s.set_id) {
-                        self.sink
-                            .error(s.policy_pos, Rule::RoutingDuplicateLocation, format!("'{owner}' {rtype}: sets {other} and {} both answer {place}", s.set_id))
-                            .hint("Route 53 takes one set per location (geolocation) or region (latency)");
-                    }
-                }
-                let geo: Vec<&Geo> = sets
-                    .iter()
-                    .filter_map(|s| match &s.routing.policy {
-                        Policy::Geo(g) => Some(g),
-                        _ => None,
-                    })
-                    .collect();
-                if !geo.is_empty() && !geo.iter().any(|g| g.is_default()) {
-                    let places: Vec<String> = geo.iter().map(ToString::to_string).collect();
-                    self.sink
-                        .warning(first.policy_pos, Rule::RoutingGeoDefault, format!("'{owner}' {rtype} has no default location: clients outside {} get no {rtype} answer (NODATA)", places.join(", ")))
-                        .hint("add a set with `geo: {country: '*'}` for everyone else");
-                }
-            }
+            Policy::Geo(_) | Policy::Latency(_) => self.routed_places(owner, rtype, sets),
             Policy::MultiValue if sets.len() > 8 => {
                 self.sink
                     .warning(sets[8].policy_pos, Rule::RoutingMultivalue, format!("'{owner}' {rtype} has {} multivalue sets: Route 53 answers at most eight healthy ones", sets.len()))
                     .hint("clients see a random eight of them");
             }
             _ => {}
+        }
+    }
+
+    /// Route 53 keeps one TTL for the sets of a name and type (an alias has none): sets that
+    /// differ would be a change on every plan.
+    fn routed_ttls(&mut self, owner: &str, rtype: RType, sets: &[SetView]) {
+        let with_ttl: Vec<(&SetView, u32)> =
+            sets.iter().filter_map(|s| Some((s, s.ttl?))).collect();
+        if let Some(((one, t1), (other, t2))) = with_ttl
+            .first()
+            .and_then(|a| with_ttl.iter().find(|b| b.1 != a.1).map(|b| (a, b)))
+        {
+            self.sink
+                .error(other.policy_pos, Rule::RoutingTtl, format!("'{owner}' {rtype}: set {} has TTL {t2}, set {} has {t1}", other.set_id, one.set_id))
+                .hint("Route 53 requires one TTL for every set of a name and type: give them all the same `ttl`");
+        }
+    }
+
+    /// Geolocation and latency sets: one per location (or region), and a default location.
+    fn routed_places(&mut self, owner: &str, rtype: RType, sets: &[SetView]) {
+        let Some(first) = sets.first() else { return };
+        // One set per location (geolocation) or per region (latency).
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        for s in sets {
+            let place = match &s.routing.policy {
+                Policy::Geo(g) => g.to_string(),
+                Policy::Latency(r) => r.clone(),
+                _ => continue,
+            };
+            if let Some(other) = seen.insert(place.clone(), &s.set_id) {
+                self.sink
+                    .error(
+                        s.policy_pos,
+                        Rule::RoutingDuplicateLocation,
+                        format!(
+                            "'{owner}' {rtype}: sets {other} and {} both answer {place}",
+                            s.set_id
+                        ),
+                    )
+                    .hint("Route 53 takes one set per location (geolocation) or region (latency)");
+            }
+        }
+        let geo: Vec<&Geo> = sets
+            .iter()
+            .filter_map(|s| match &s.routing.policy {
+                Policy::Geo(g) => Some(g),
+                _ => None,
+            })
+            .collect();
+        if !geo.is_empty() && !geo.iter().any(|g| g.is_default()) {
+            let places: Vec<String> = geo.iter().map(ToString::to_string).collect();
+            self.sink
+                .warning(first.policy_pos, Rule::RoutingGeoDefault, format!("'{owner}' {rtype} has no default location: clients outside {} get no {rtype} answer (NODATA)", places.join(", ")))
+                .hint("add a set with `geo: {country: '*'}` for everyone else");
         }
     }
 }
