@@ -246,6 +246,21 @@ fn entries(text: &str, file: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
     out
 }
 
+/// A record type as written, upper case: RFC 3597 §5's `TYPE15` is MX; a number no type has
+/// stays as written (and is refused as an unknown type).
+fn type_name(upper: String) -> String {
+    match upper
+        .strip_prefix("TYPE")
+        .and_then(|n| n.parse::<u16>().ok())
+    {
+        Some(n) => match hickory_proto::rr::RecordType::from(n) {
+            hickory_proto::rr::RecordType::Unknown(_) => upper,
+            known => known.to_string(),
+        },
+        None => upper,
+    }
+}
+
 /// Decodes the escape at `b[i]` (a backslash) into `out`: the index after it, or what is wrong
 /// with it (RFC 1035 §5.1: `\X` is X, `\DDD` an octet in exactly three decimal digits). As BIND,
 /// a digit escape of one or two digits, `\256` and above, and a backslash that ends the line
@@ -579,17 +594,7 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
             class = Some(upper);
             continue;
         }
-        // RFC 3597 §5: `TYPE15` is MX; a number no type has stays as written (refused below).
-        break match upper
-            .strip_prefix("TYPE")
-            .and_then(|n| n.parse::<u16>().ok())
-        {
-            Some(n) => match hickory_proto::rr::RecordType::from(n) {
-                hickory_proto::rr::RecordType::Unknown(_) => upper,
-                known => known.to_string(),
-            },
-            None => upper,
-        };
+        break type_name(upper);
     };
     if let Some(c) = class.filter(|c| c != "IN") {
         r.issues.push(at(
