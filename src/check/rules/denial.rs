@@ -83,8 +83,16 @@ fn nsec3_proves(records: &[(Name, &NSEC3)], name: &Name, exact: bool) -> bool {
     })
 }
 
+/// What is wrong with an NXDOMAIN answer's proof.
+enum Proof {
+    /// Neither NSEC nor NSEC3 records.
+    Missing,
+    /// Records that do not prove it: why.
+    Invalid(String),
+}
+
 /// What is wrong with one NXDOMAIN answer's proof, if anything.
-fn proof_problem(zone: &Name, qname: &Name, m: &hickory_proto::op::Message) -> Option<String> {
+fn proof_problem(zone: &Name, qname: &Name, m: &hickory_proto::op::Message) -> Option<Proof> {
     let (nsec, nsec3) = denial_records(m);
     if !nsec.is_empty() {
         let wildcard = Name::from_ascii("*").ok()?.append_domain(zone).ok()?;
@@ -94,11 +102,14 @@ fn proof_problem(zone: &Name, qname: &Name, m: &hickory_proto::op::Message) -> O
         };
         return match (covers(qname), covers(&wildcard)) {
             (true, true) => None,
-            (false, _) => Some(format!("no NSEC record covers {}", qname.to_ascii())),
-            (true, false) => Some(format!(
+            (false, _) => Some(Proof::Invalid(format!(
+                "no NSEC record covers {}",
+                qname.to_ascii()
+            ))),
+            (true, false) => Some(Proof::Invalid(format!(
                 "no NSEC record proves there is no wildcard ({})",
                 wildcard.to_ascii()
-            )),
+            ))),
         };
     }
     if !nsec3.is_empty() {
@@ -116,9 +127,9 @@ fn proof_problem(zone: &Name, qname: &Name, m: &hickory_proto::op::Message) -> O
             .map(|(_, _, what)| *what)
             .collect();
         return (!missing.is_empty())
-            .then(|| format!("no NSEC3 record {}", missing.join(", nor ")));
+            .then(|| Proof::Invalid(format!("no NSEC3 record {}", missing.join(", nor "))));
     }
-    Some("neither NSEC nor NSEC3 records in the answer".to_string())
+    Some(Proof::Missing)
 }
 
 /// dnssec.denial-missing / dnssec.denial-invalid: each server's answer for a name that does not
@@ -134,8 +145,8 @@ pub(super) fn denial(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
         }
         match proof_problem(zone, &p.qname, m) {
             None => {}
-            Some(why) if why.starts_with("neither") => missing.push(who(p)),
-            Some(why) => invalid.push(format!("{}: {why}", who(p))),
+            Some(Proof::Missing) => missing.push(who(p)),
+            Some(Proof::Invalid(why)) => invalid.push(format!("{}: {why}", who(p))),
         }
     }
     let zone_text = zone.to_ascii();

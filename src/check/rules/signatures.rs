@@ -131,7 +131,9 @@ pub(super) fn verdict(set: &Signed<'_>, zone: &Name, keys: &[&DNSKEY], now: u32)
             unknown.push(input.key_tag);
             continue;
         }
-        if !input.algorithm.is_supported() || candidates.iter().any(|k| k.key().is_err()) {
+        // An algorithm this build cannot verify is not judged; a key of a known algorithm
+        // whose octets are no key is no key: its signatures do not verify (below).
+        if !input.algorithm.is_supported() {
             unsupported = Some(input.algorithm);
             continue;
         }
@@ -396,5 +398,53 @@ pub(super) fn algorithms(
         out.push(Finding::new(Code::DnssecDsDigestSha1, format!(
                 "every DS record of {zone_text} uses digest type 1 (SHA-1), which RFC 8624 §3.3 says not to use; validators may stop trusting it"
             ), vec![]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hickory_proto::dnssec::PublicKeyBuf;
+    use hickory_proto::dnssec::rdata::SigInput;
+    use hickory_proto::rr::SerialNumber;
+    use hickory_proto::rr::rdata::A;
+
+    use super::*;
+
+    /// A key of a known algorithm whose octets are no key (garbage from a server) does not
+    /// make its signatures "not judged": they do not verify. Only an algorithm this build
+    /// cannot verify is not judged.
+    #[test]
+    fn a_key_that_cannot_be_read_is_no_pass() {
+        let zone = Name::from_ascii("example.test.").unwrap();
+        let record = Record::from_rdata(zone.clone(), 300, RData::A(A::new(192, 0, 2, 1)));
+        let verdict_with = |alg: Algorithm| {
+            let key = DNSKEY::with_flags(257, PublicKeyBuf::new(vec![1, 2, 3], alg));
+            let input = SigInput {
+                type_covered: RecordType::A,
+                algorithm: alg,
+                num_labels: 2,
+                original_ttl: 300,
+                sig_expiration: SerialNumber::new(2_000_000_000),
+                sig_inception: SerialNumber::new(1_000_000_000),
+                key_tag: key.calculate_key_tag().unwrap(),
+                signer_name: zone.clone(),
+            };
+            let sig = RRSIG::from_sig(input, vec![0; 64]);
+            let set = Signed {
+                name: zone.clone(),
+                rtype: RecordType::A,
+                records: vec![&record],
+                sigs: vec![&sig],
+            };
+            verdict(&set, &zone, &[&key], 1_500_000_000)
+        };
+        assert!(matches!(
+            verdict_with(Algorithm::ECDSAP256SHA256),
+            Verdict::Invalid(_)
+        ));
+        assert!(matches!(
+            verdict_with(Algorithm::Unknown(253)),
+            Verdict::Unsupported(_)
+        ));
     }
 }
