@@ -134,16 +134,12 @@ pub fn import(
     let mut soa_noted = false;
     // Each set: its TTL and where it was first written, and its values.
     let mut sets: BTreeMap<RrKey, (u32, String, usize, Vec<Value>)> = BTreeMap::new();
-    // BIND reads a run of records with one owner (in one file) as one batch: within a batch the
-    // first TTL of a set holds; a later batch of the same set replaces it.
-    let mut batch = 0usize;
-    let mut previous: Option<(&str, &Name)> = None;
-    let mut batch_of: BTreeMap<RrKey, usize> = BTreeMap::new();
-    for r in &read.records {
-        if previous != Some((r.file.as_str(), &r.owner)) {
-            batch += 1;
-            previous = Some((r.file.as_str(), &r.owner));
-        }
+    // Within one of BIND's batches the first TTL of a set holds; the batch committed last decides.
+    let mut batches = Batches::default();
+    let runs: Vec<usize> = read.records.iter().map(|r| batches.of(r)).collect();
+    let committed = batches.finish();
+    let mut run_of: BTreeMap<RrKey, usize> = BTreeMap::new();
+    for (r, &run) in read.records.iter().zip(&runs) {
         let what = format!(
             "{} {}",
             r.owner.to_ascii(),
@@ -189,12 +185,18 @@ pub fn import(
         }
         let ttl = r.ttl;
         let key = RrKey::new(r.owner.clone(), rtype);
-        let same_batch = batch_of.insert(key.clone(), batch) == Some(batch);
+        let later = match run_of.get(&key) {
+            None => true,
+            Some(&before) => committed[run] > committed[before],
+        };
+        if later {
+            run_of.insert(key.clone(), run);
+        }
         let set = sets
             .entry(key)
             .or_insert_with(|| (ttl, r.file.clone(), r.line, Vec::new()));
         if set.0 != ttl {
-            let kept = if same_batch { set.0 } else { ttl };
+            let kept = if later { ttl } else { set.0 };
             notes.warnings.push(format!(
                 "{}:{}: {what}: TTL {ttl} differs from the set's TTL {} ({}:{}); the set takes {kept}, as BIND does",
                 r.file, r.line, set.0, set.1, set.2
@@ -275,6 +277,107 @@ pub fn import(
     Ok((zone, notes))
 }
 
+/// BIND's batches (`load_text` in lib/dns/master.c): records are committed to the zone a run at
+/// a time. A run is the records of one owner as written (case counts: `t` then `T` are two runs)
+/// in one file. The records of a name that the run's own NS records point at (its glue) form
+/// runs of their own that do not end the owner's run: the owner's records after its glue go on
+/// in the run they began. The glue is committed when its name ends, before the owner's run; at
+/// the end of a file (and at `$INCLUDE`) the owner's run is committed first, then its glue.
+#[derive(Default)]
+struct Batches {
+    count: usize,
+    current: Option<Run>,
+    /// The glue name as written and its run's number.
+    glue: Option<(Name, usize)>,
+    /// Run numbers in the order they were committed.
+    committed: Vec<usize>,
+}
+
+struct Run {
+    file: String,
+    /// The owner as written.
+    owner: Name,
+    number: usize,
+    /// The targets of the run's NS records.
+    ns_targets: Vec<Name>,
+}
+
+impl Batches {
+    /// The number of the run `r` belongs to.
+    fn of(&mut self, r: &master::Record) -> usize {
+        let owner = &r.written_owner;
+        if self.current.as_ref().is_some_and(|c| c.file != r.file) {
+            // `$INCLUDE` and the end of an included file commit all (COMMITALL).
+            self.commit_all();
+        }
+        if let Some((glue, number)) = &self.glue
+            && glue.eq_case(owner)
+        {
+            return *number;
+        }
+        self.commit_glue();
+        let Some(mut current) = self.current.take() else {
+            return self.open(r);
+        };
+        if current.owner.eq_case(owner) {
+            if let (Some(RType::NS), master::Value::Name(target)) = (r.rtype, &r.value) {
+                current.ns_targets.push(target.clone());
+            }
+            let number = current.number;
+            self.current = Some(current);
+            return number;
+        }
+        // A target of the run's NS records (compared without case, as BIND's is_glue does).
+        if current.ns_targets.iter().any(|target| target == owner) {
+            self.count += 1;
+            self.glue = Some((owner.clone(), self.count));
+            self.current = Some(current);
+            return self.count;
+        }
+        self.committed.push(current.number);
+        self.open(r)
+    }
+
+    fn commit_glue(&mut self) {
+        if let Some((_, number)) = self.glue.take() {
+            self.committed.push(number);
+        }
+    }
+
+    /// The owner's run, then its glue (as at the end of a file).
+    fn commit_all(&mut self) {
+        if let Some(current) = self.current.take() {
+            self.committed.push(current.number);
+        }
+        self.commit_glue();
+    }
+
+    /// Ends the last runs; gives each run's place in the order of commits, by run number.
+    fn finish(mut self) -> Vec<usize> {
+        self.commit_all();
+        let mut place = vec![0; self.count + 1];
+        for (i, number) in self.committed.iter().enumerate() {
+            place[*number] = i;
+        }
+        place
+    }
+
+    fn open(&mut self, r: &master::Record) -> usize {
+        self.count += 1;
+        let mut ns_targets = Vec::new();
+        if let (Some(RType::NS), master::Value::Name(target)) = (r.rtype, &r.value) {
+            ns_targets.push(target.clone());
+        }
+        self.current = Some(Run {
+            file: r.file.clone(),
+            owner: r.written_owner.clone(),
+            number: self.count,
+            ns_targets,
+        });
+        self.count
+    }
+}
+
 /// The values of one set in the zone model.
 fn model(rtype: RType, values: Vec<Value>) -> RData {
     let mut a = BTreeSet::new();
@@ -344,4 +447,28 @@ fn parse_alias_comment(text: &str, origin: &Name) -> Option<(RrKey, Alias)> {
             evaluate_target_health,
         },
     ))
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The TTLs named-checkzone -D gives for tests/masters/rrset-{glue-run,owner-case}.db.
+    #[test]
+    fn runs_are_bind_s_batches_glue_inside_and_case_apart() {
+        let zone = name::parse_zone("example.com").unwrap();
+        let ttl = |text: &str, owner: &str, rtype: RType| {
+            let (z, _) = import(text, Path::new("t.db"), Some(zone.clone())).unwrap();
+            let owner = name::parse_owner(owner, &zone).unwrap();
+            z.rrsets[&RrKey::new(owner, rtype)].ttl
+        };
+        let glue = include_str!("../../tests/masters/rrset-glue-run.db");
+        assert_eq!(ttl(glue, "@", RType::TXT), Some(2));
+        assert_eq!(ttl(glue, "sub", RType::TXT), Some(60));
+        assert_eq!(ttl(glue, "ns.sub", RType::A), Some(30));
+        assert_eq!(ttl(glue, "ns.sub", RType::AAAA), Some(20));
+        assert_eq!(ttl(glue, "sub2", RType::TXT), Some(8));
+        let case = include_str!("../../tests/masters/rrset-owner-case.db");
+        assert_eq!(ttl(case, "t", RType::TXT), Some(300));
+        assert_eq!(ttl(case, "u", RType::TXT), Some(900));
+    }
 }

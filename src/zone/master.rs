@@ -56,6 +56,8 @@ pub struct Record {
     pub file: String,
     pub line: usize,
     pub owner: Name,
+    /// The owner with its case as written (BIND's runs of one owner tell `t` from `T`).
+    pub written_owner: Name,
     /// As BIND decides it: the record's own, else `$TTL`, else the last TTL given, else (the
     /// SOA only) its minimum, which then stands in for `$TTL`.
     pub ttl: u32,
@@ -493,6 +495,22 @@ fn absolute(text: &str, origin: Option<&Name>) -> Result<Name, String> {
     name::parse_zone(&full).map_err(|e| format!("'{text}': {e}"))
 }
 
+/// `read` (a name as `record_name` reads it: lowercased) with its letters' case as `text` writes
+/// them; `read` itself where the text is no plain ASCII name.
+fn as_written(text: &str, origin: Option<&Name>, read: Name) -> Name {
+    let written = match text {
+        "@" => origin.cloned(),
+        _ => Name::from_ascii(text).ok().and_then(|n| {
+            if n.is_fqdn() {
+                Some(n)
+            } else {
+                n.append_domain(origin?).ok()
+            }
+        }),
+    };
+    written.filter(|w| *w == read).unwrap_or(read)
+}
+
 /// A name in a record. Escapes are read (`\078\083\049` is `NS1`); a dot inside a label
 /// (`host\.one`) and octets a host name cannot hold are refused.
 fn record_name(t: &Token, origin: Option<&Name>) -> Result<Name, String> {
@@ -539,7 +557,7 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
         message,
     };
     let mut tokens = e.tokens.iter().peekable();
-    let owner = if e.blank_owner {
+    let written_owner = if e.blank_owner {
         match &st.last_owner {
             Some(o) => o.clone(),
             None => {
@@ -553,14 +571,15 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
     } else {
         let t = tokens.next()?;
         match record_name(t, st.origin.as_ref()) {
-            Ok(n) => n.to_lowercase(),
+            Ok(n) => as_written(&t.str(), st.origin.as_ref(), n),
             Err(m) => {
                 r.issues.push(at("master.name", m));
                 return None;
             }
         }
     };
-    st.last_owner = Some(owner.clone());
+    st.last_owner = Some(written_owner.clone());
+    let owner = written_owner.to_lowercase();
     // [TTL] [CLASS] TYPE, TTL and class in either order.
     let mut ttl = None;
     let mut class = None;
@@ -751,6 +770,7 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
         file: file.to_string(),
         line: e.line,
         owner,
+        written_owner,
         ttl,
         explicit_ttl,
         rtype,
