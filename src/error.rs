@@ -25,6 +25,11 @@ pub enum Error {
     #[error("{errors} error(s) in {files} zone file(s); nothing was changed")]
     InvalidZones { files: usize, errors: usize },
 
+    /// What an import read breaks the zone-file rules; the diagnostics were already printed, at
+    /// the master-file lines or Route 53 sets they come from.
+    #[error("{errors} error(s) in the imported records; nothing was written")]
+    ImportRefused { errors: usize },
+
     #[error("cannot read {}: {source}", path.display())]
     Read {
         path: PathBuf,
@@ -110,6 +115,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::InvalidZones { .. }
+            | Error::ImportRefused { .. }
             | Error::Read { .. }
             | Error::Exists { .. }
             | Error::ZoneNotFound { .. }

@@ -858,3 +858,31 @@ fn the_iam_policy_allows_exactly_the_operations_dns_sends() {
     assert_eq!(allowed, sent, "read-only policy actions vs operations sent");
     assert!(!allowed.contains("ChangeResourceRecordSets"));
 }
+
+/// A set Route 53 holds that the zone-file rules refuse (an SRV record at a name that is not
+/// `_service._proto`): the import names the Route 53 set, not the file it did not write.
+#[test]
+fn import_refusals_name_the_route53_set() {
+    let Some((moto, dir)) = setup() else { return };
+    let id = moto::create_zone(moto.port, ZONE, "import-refusal");
+    let srv = format!(
+        "<ChangeResourceRecordSetsRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><ChangeBatch><Changes><Change><Action>CREATE</Action><ResourceRecordSet><Name>sip.{ZONE}.</Name><Type>SRV</Type><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>0 0 5060 sip.{ZONE}.</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>"
+    );
+    moto::request(
+        moto.port,
+        "POST",
+        &format!("/2013-04-01/hostedzone/{id}/rrset"),
+        &srv,
+    );
+    let out = run(&moto.url(), dir.path(), &["import", ZONE]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "the Route 53 record set sip.{ZONE}. SRV: srv.name: SRV record name 'sip' is not _service._proto"
+        )) && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert!(!err.contains(".yaml:"), "{err}");
+    assert!(!dir.path().join("zones").exists());
+}

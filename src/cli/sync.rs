@@ -316,5 +316,14 @@ pub fn import(args: &ImportArgs, zone_name: &str) -> Result<()> {
     for u in &unmanaged {
         eprintln!("note: left out {u}");
     }
-    super::zonefiles::write_zone_file(&zone, args)
+    super::zonefiles::write_zone_file(&zone, args, |key| {
+        let set = key.set_id.as_ref().map_or(String::new(), |id| {
+            format!(" (set id '{}')", crate::report::check::escape(id))
+        });
+        format!(
+            "the Route 53 record set {} {}{set}",
+            key.name.to_ascii(),
+            key.rtype
+        )
+    })
 }

@@ -8,7 +8,7 @@ use super::args::{ExportArgs, ImportArgs, ValidateArgs};
 use crate::error::{Error, Result};
 use crate::report::diag::render as render_diagnostics;
 use crate::zone::load;
-use crate::zone::{Zone, bind, name, write};
+use crate::zone::{RrKey, Zone, bind, name, write};
 use crate::zonedir::{self, ZonesDir};
 
 pub fn validate(args: &ValidateArgs, style: Style) -> Result<()> {
@@ -130,13 +130,22 @@ pub fn import_bind(args: &ImportArgs, file: &Path) -> Result<()> {
     for warning in &notes.warnings {
         eprintln!("warning: {warning}");
     }
-    write_zone_file(&zone, args)
+    write_zone_file(&zone, args, |key| match notes.lines.get(key) {
+        Some((file, line)) => format!("{file}:{line}"),
+        None => format!("{} {}", key.name.to_ascii(), key.rtype),
+    })
 }
 
 /// Writes an imported zone to `-o FILE`, stdout (`-o -`) or `zones/<zone>.yaml`, refusing to
-/// overwrite without --force, and checks the text with the loader that will read it.
-pub fn write_zone_file(zone: &Zone, args: &ImportArgs) -> Result<()> {
-    let yaml = write::to_yaml(zone);
+/// overwrite without --force, and checks the text with the loader that will read it. Where the
+/// text breaks a rule nothing is written, and each problem is told at `source` of its set (the
+/// master file's line, the Route 53 set), not in the file never written.
+pub fn write_zone_file(
+    zone: &Zone,
+    args: &ImportArgs,
+    source: impl Fn(&RrKey) -> String,
+) -> Result<()> {
+    let (yaml, starts) = write::to_yaml_mapped(zone);
     let target = match &args.output {
         Some(path) => path.clone(),
         None => ZonesDir::new(&args.zones).file_of(&zone.origin),
@@ -159,18 +168,30 @@ pub fn write_zone_file(zone: &Zone, args: &ImportArgs) -> Result<()> {
             zone.origin.to_ascii()
         )));
     }
-    if loaded.is_valid() {
-        write_output(if is_stdout { None } else { Some(&target) }, &yaml)?;
-        if !is_stdout {
-            eprintln!(
-                "wrote {} ({} record sets, {} records)",
-                target.display(),
-                zone.rrsets.len(),
-                zone.record_count()
-            );
-        }
+    // Warnings too are told where the set came from: that is what the user has read.
+    let _ = crate::report::diag::render_at(
+        &mut std::io::stderr().lock(),
+        &loaded.diagnostics,
+        |d| {
+            write::set_at(&starts, d.pos.line).map_or_else(|| "the zone's settings".into(), &source)
+        },
+        Style::plain(),
+    );
+    if !loaded.is_valid() {
+        return Err(Error::ImportRefused {
+            errors: loaded.diagnostics.iter().filter(|d| d.is_error()).count(),
+        });
     }
-    zonedir::refuse_invalid(&loaded)
+    write_output(if is_stdout { None } else { Some(&target) }, &yaml)?;
+    if !is_stdout {
+        eprintln!(
+            "wrote {} ({} record sets, {} records)",
+            target.display(),
+            zone.rrsets.len(),
+            zone.record_count()
+        );
+    }
+    Ok(())
 }
 
 fn write_output(path: Option<&Path>, text: &str) -> Result<()> {

@@ -10,19 +10,28 @@ pub fn render(
     diagnostics: &[Diagnostic],
     style: Style,
 ) -> std::io::Result<()> {
+    render_at(
+        out,
+        diagnostics,
+        |d| format!("{}:{}:{}", d.file.display(), d.pos.line, d.pos.column),
+        style,
+    )
+}
+
+/// Each diagnostic told at the place `at` gives (an import's master-file line or Route 53 set,
+/// where the text the diagnostic points into was never written).
+pub fn render_at(
+    out: &mut impl Write,
+    diagnostics: &[Diagnostic],
+    at: impl Fn(&Diagnostic) -> String,
+    style: Style,
+) -> std::io::Result<()> {
     for d in diagnostics {
         let rule = match d.severity {
             Severity::Error => style.error(d.rule),
             Severity::Warning => style.warning(&format!("warning: {}", d.rule)),
         };
-        writeln!(
-            out,
-            "{}:{}:{}: {rule}: {}",
-            d.file.display(),
-            d.pos.line,
-            d.pos.column,
-            d.message
-        )?;
+        writeln!(out, "{}: {rule}: {}", at(d), d.message)?;
         if let Some(hint) = &d.hint {
             writeln!(out, "  {}", style.dim(&format!("hint: {hint}")))?;
         }

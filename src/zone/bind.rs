@@ -101,6 +101,9 @@ pub struct ImportNotes {
     pub dropped: Vec<String>,
     /// `file:line: message`: what was kept where the file says two things (as BIND does).
     pub warnings: Vec<String>,
+    /// The file and line where each set was first written: a problem the zone-file rules find
+    /// in a set is told there (the YAML it would have become is never written).
+    pub lines: BTreeMap<RrKey, (String, usize)>,
 }
 
 /// Reads a master file into a zone. The zone is `origin` (the ZONE argument), else the owner of
@@ -245,7 +248,8 @@ pub fn import(
             });
         }
     }
-    for (key, (ttl, _, _, values)) in sets {
+    for (key, (ttl, file, line, values)) in sets {
+        notes.lines.insert(key.clone(), (file, line));
         let data = model(key.rtype, values);
         zone.rrsets.insert(key, RecordSet::new(Some(ttl), data));
     }
@@ -258,6 +262,9 @@ pub fn import(
         {
             match parse_alias_comment(alias, &zone_name) {
                 Some((key, alias)) => {
+                    notes
+                        .lines
+                        .insert(key.clone(), (file.display().to_string(), i + 1));
                     zone.rrsets
                         .insert(key, RecordSet::new(None, RData::Alias(alias)));
                 }

@@ -9,21 +9,33 @@ use std::fmt::Write as _;
 use super::name;
 use super::wire::presentation;
 use super::{
-    CheckKind, Failover, HealthCheck, HealthRef, Policy, RData, Routing, Settings, Zone,
+    CheckKind, Failover, HealthCheck, HealthRef, Policy, RData, Routing, RrKey, Settings, Zone,
     escape_text,
 };
 
 /// Renders the zone file text.
 pub fn to_yaml(zone: &Zone) -> String {
+    to_yaml_mapped(zone).0
+}
+
+/// The zone file text, and where each record set's entry begins (for the first set of a name,
+/// the name's own line), in the order of the text: what lets a problem the loader finds in text
+/// never written be told at the place the set came from (an import's master-file line, a Route
+/// 53 record set). See [`set_at`].
+pub fn to_yaml_mapped(zone: &Zone) -> (String, Vec<(usize, RrKey)>) {
     let mut out = String::new();
     let _ = writeln!(out, "# zone {}", name::display(&zone.origin));
     settings(&mut out, &zone.settings);
+    let mut text = Text {
+        line: out.lines().count() + 1,
+        out,
+        starts: Vec::new(),
+    };
     let mut current = None;
-    let mut group: Vec<String> = Vec::new();
+    let mut group: Vec<(RrKey, String)> = Vec::new();
     for (key, set) in &zone.rrsets {
         if current.as_ref() != Some(&key.name) {
-            flush(
-                &mut out,
+            text.flush(
                 current.take().map(|n| name::relative(&n, &zone.origin)),
                 &mut group,
             );
@@ -48,14 +60,57 @@ pub fn to_yaml(zone: &Zone) -> String {
             let _ = writeln!(rec, "ttl: {ttl}");
         }
         values(&mut rec, &set.data, key.rtype);
-        group.push(rec);
+        group.push((key.clone(), rec));
     }
-    flush(
-        &mut out,
+    text.flush(
         current.map(|n| name::relative(&n, &zone.origin)),
         &mut group,
     );
-    out
+    (text.out, text.starts)
+}
+
+/// The set whose entry in a text of [`to_yaml_mapped`] holds `line`; `None` for the lines
+/// before the first set (the zone's settings).
+pub fn set_at(starts: &[(usize, RrKey)], line: u64) -> Option<&RrKey> {
+    let after = starts.partition_point(|(start, _)| *start as u64 <= line);
+    after.checked_sub(1).map(|i| &starts[i].1)
+}
+
+/// The text being written, its next line's number, and where each set began.
+struct Text {
+    out: String,
+    line: usize,
+    starts: Vec<(usize, RrKey)>,
+}
+
+impl Text {
+    fn push_line(&mut self, line: &str) {
+        self.out.push_str(line);
+        self.out.push('\n');
+        self.line += 1;
+    }
+
+    /// One name and its sets: a mapping for one set, a list for more.
+    fn flush(&mut self, name: Option<String>, group: &mut Vec<(RrKey, String)>) {
+        let Some(name) = name else { return };
+        self.push_line("");
+        let single = group.len() == 1;
+        // The name's line begins its first set's entry.
+        let mut start = self.line;
+        self.push_line(&format!("{}:", scalar(&name)));
+        for (key, rec) in group.drain(..) {
+            self.starts.push((start, key));
+            for (i, line) in rec.lines().enumerate() {
+                let prefix = match (single, i) {
+                    (true, _) => "  ",
+                    (false, 0) => "  - ",
+                    (false, _) => "    ",
+                };
+                self.push_line(&format!("{prefix}{line}"));
+            }
+            start = self.line;
+        }
+    }
 }
 
 fn settings(out: &mut String, s: &Settings) {
@@ -183,22 +238,6 @@ fn routing(rec: &mut String, r: &Routing) {
 }
 
 /// Writes one name's records: a single mapping, or a list when there are several.
-fn flush(out: &mut String, name: Option<String>, group: &mut Vec<String>) {
-    let Some(name) = name else { return };
-    let _ = writeln!(out, "\n{}:", scalar(&name));
-    let single = group.len() == 1;
-    for rec in group.drain(..) {
-        for (i, line) in rec.lines().enumerate() {
-            let prefix = match (single, i) {
-                (true, _) => "  ",
-                (false, 0) => "  - ",
-                (false, _) => "    ",
-            };
-            let _ = writeln!(out, "{prefix}{line}");
-        }
-    }
-}
-
 fn values(rec: &mut String, data: &RData, rtype: super::RType) {
     match data {
         RData::Alias(a) => {
@@ -332,7 +371,47 @@ pub fn scalar(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::scalar;
+    use super::*;
+    use crate::zone::load::load_str;
+
+    /// Each set's start is its name's line (first set) or its list item, and every line of an
+    /// entry maps back to its set.
+    #[test]
+    fn the_map_finds_the_set_of_every_line() {
+        let text = "$zone:\n  ttl: 600\nwww:\n  - type: A\n    value: 192.0.2.1\n  - type: TXT\n    value: x\nmail:\n  type: A\n  value: 192.0.2.2\n";
+        let zone = load_str(std::path::Path::new("example.com.yaml"), text).zone;
+        let (yaml, starts) = to_yaml_mapped(&zone);
+        assert_eq!(yaml, to_yaml(&zone));
+        let lines: Vec<&str> = yaml.lines().collect();
+        let line_of =
+            |needle: &str| 1 + lines.iter().position(|l| l.contains(needle)).unwrap() as u64;
+        let key = |l: u64| set_at(&starts, l).map(|k| (k.name.to_ascii(), k.rtype.to_string()));
+        assert_eq!(key(line_of("ttl: 600")), None);
+        assert_eq!(
+            key(line_of("mail:")),
+            Some(("mail.example.com.".into(), "A".into()))
+        );
+        assert_eq!(
+            key(line_of("192.0.2.2")),
+            Some(("mail.example.com.".into(), "A".into()))
+        );
+        assert_eq!(
+            key(line_of("www:")),
+            Some(("www.example.com.".into(), "A".into()))
+        );
+        assert_eq!(
+            key(line_of("192.0.2.1")),
+            Some(("www.example.com.".into(), "A".into()))
+        );
+        assert_eq!(
+            key(line_of("type: TXT")),
+            Some(("www.example.com.".into(), "TXT".into()))
+        );
+        assert_eq!(
+            key(line_of("value: x")),
+            Some(("www.example.com.".into(), "TXT".into()))
+        );
+    }
 
     #[test]
     fn quoting() {
