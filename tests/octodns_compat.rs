@@ -176,3 +176,43 @@ fn octal_looking_numbers_are_refused_with_what_octodns_reads() {
         .collect();
     assert_eq!(found, [(3, "ttl.range", true), (7, "mx.field", true)]);
 }
+
+/// Text fields octoDNS turns into text with `str()`: an unquoted CAA value `0123` is the number
+/// 83 to its YAML 1.1 reader ('83'), `yes` the boolean True ('True'); dns refuses both at their
+/// line. Quoted, both tools read the text, and a quoted `'0300'` TTL is 300 to both.
+#[test]
+fn unquoted_numbers_in_text_fields_are_refused_and_quoted_ones_read_alike() {
+    let Some(python) = octodns_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let unquoted = "c:\n  type: CAA\n  values:\n  - {flags: 0, tag: issue, value: 0123}\n  - {flags: 0, tag: issuewild, value: yes}\n";
+    std::fs::write(dir.path().join("caa.test.yaml"), unquoted).unwrap();
+    let theirs = octodns_reading(&python, dir.path(), "caa.test");
+    assert_eq!(
+        theirs[&("c".into(), "CAA".into())].1,
+        ["0 issue 83", "0 issuewild True"],
+        "{theirs:?}"
+    );
+    let loaded = load_str(&dir.path().join("caa.test.yaml"), unquoted);
+    let found: Vec<(u64, &str, bool)> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.pos.line,
+                d.rule,
+                d.message.contains("(the text '83')") || d.message.contains("(the text 'True')"),
+            )
+        })
+        .collect();
+    assert_eq!(found, [(4, "caa.field", true), (5, "caa.field", true)]);
+
+    let quoted = "c:\n  type: CAA\n  ttl: '0300'\n  values:\n  - {flags: 0, tag: issue, value: '0123'}\n  - {flags: 0, tag: issuewild, value: 'yes'}\n";
+    std::fs::write(dir.path().join("quoted.test.yaml"), quoted).unwrap();
+    let theirs = octodns_reading(&python, dir.path(), "quoted.test");
+    let file = dir.path().join("quoted.test.yaml");
+    assert!(load_str(&file, quoted).is_valid());
+    assert_eq!(theirs, dns_reading(&file));
+    assert_eq!(theirs[&("c".into(), "CAA".into())].0, Some(300));
+}

@@ -253,7 +253,7 @@ impl Loader {
                 }
                 ok
             }
-            Kind::Null | Kind::Scalar(_) => true,
+            Kind::Null | Kind::Scalar { .. } => true,
         }
     }
 

@@ -24,8 +24,13 @@ pub struct Node {
 pub enum Kind {
     /// An explicit or empty null (`~`, `null`, nothing).
     Null,
-    /// Any scalar, as its text: `0123`, `yes` and `1e3` stay as written.
-    Scalar(String),
+    /// Any scalar, as its text: `0123`, `yes` and `1e3` stay as written. `plain`: written
+    /// without quotes or tag, so that a YAML 1.1 reader (octoDNS's) resolves it to a number, a
+    /// boolean or a null where it can.
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
     /// `!include FILE` (octoDNS's one tag): the loader puts the file's content here.
@@ -35,7 +40,7 @@ pub enum Kind {
 impl Node {
     pub fn scalar(&self) -> Option<&str> {
         match &self.kind {
-            Kind::Scalar(text) => Some(text),
+            Kind::Scalar { text, .. } => Some(text),
             _ => None,
         }
     }
@@ -55,7 +60,9 @@ impl Node {
     /// What octoDNS would read for a number written like a YAML 1.1 octal (`0` and octal
     /// digits), when it is one.
     fn octal_reading(&self) -> Option<u64> {
-        let text = self.scalar()?;
+        let Kind::Scalar { text, plain: true } = &self.kind else {
+            return None;
+        };
         let digits = text
             .trim_start_matches('+')
             .strip_prefix('0')
@@ -64,6 +71,32 @@ impl Node {
             return None;
         }
         u64::from_str_radix(digits, 8).ok()
+    }
+
+    /// What octoDNS's YAML 1.1 reader (PyYAML) makes of a plain scalar it resolves to a number
+    /// or a boolean, said for a message, when Python's `str()` of it differs from the text as
+    /// written: `0123` is the number 83 (the text '83'), `0x1F` 31, `1_000` 1000, `12:30` 750,
+    /// `yes` the boolean True, `1.50` 1.5. Where octoDNS turns such a value into text (a CAA tag
+    /// or value), the same file says two things to the two tools.
+    pub fn yaml11_reading(&self) -> Option<String> {
+        let Kind::Scalar { text, plain: true } = &self.kind else {
+            return None;
+        };
+        let (what, read) = if let Some(b) = yaml11_bool(text) {
+            (
+                "the boolean",
+                Some(if b { "True" } else { "False" }.to_string()),
+            )
+        } else if let Some(i) = yaml11_int(text) {
+            ("the number", Some(i.to_string()))
+        } else {
+            ("the number", yaml11_float(text)?)
+        };
+        match read {
+            Some(read) if read == *text => None,
+            Some(read) => Some(format!("{what} {read} (the text '{read}')")),
+            None => Some("a number".into()),
+        }
     }
 
     /// For a refused number: why, when it is an octal-looking one (else empty).
@@ -81,7 +114,7 @@ impl Node {
     pub fn what(&self) -> &'static str {
         match self.kind {
             Kind::Null => "nothing (null)",
-            Kind::Scalar(_) => "a single value",
+            Kind::Scalar { .. } => "a single value",
             Kind::Seq(_) => "a list",
             Kind::Map(_) => "a mapping",
             Kind::Include(_) => "an !include",
@@ -98,13 +131,13 @@ impl Node {
                 k.move_to(pos);
                 v.move_to(pos);
             }),
-            Kind::Null | Kind::Scalar(_) | Kind::Include(_) => {}
+            Kind::Null | Kind::Scalar { .. } | Kind::Include(_) => {}
         }
     }
 
     fn size(&self) -> usize {
         1 + match &self.kind {
-            Kind::Null | Kind::Scalar(_) | Kind::Include(_) => 0,
+            Kind::Null | Kind::Scalar { .. } | Kind::Include(_) => 0,
             Kind::Seq(items) => items.iter().map(Node::size).sum(),
             Kind::Map(entries) => entries.iter().map(|(k, v)| k.size() + v.size()).sum(),
         }
@@ -243,6 +276,123 @@ fn core_tag(tag: Option<&Cow<'_, Tag>>, suffix: &str) -> bool {
     tag.is_some_and(|t| t.is_yaml_core_schema_tag(suffix))
 }
 
+/// YAML 1.1's booleans (PyYAML's resolver).
+fn yaml11_bool(text: &str) -> Option<bool> {
+    match text {
+        "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => Some(true),
+        "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    }
+}
+
+/// Digits of `radix` with `_` anywhere (at least one digit), as PyYAML reads them.
+fn radix_digits(text: &str, radix: u32) -> Option<i128> {
+    let mut value: i128 = 0;
+    let mut any = false;
+    for c in text.chars().filter(|c| *c != '_') {
+        value = value
+            .checked_mul(i128::from(radix))?
+            .checked_add(i128::from(c.to_digit(radix)?))?;
+        any = true;
+    }
+    any.then_some(value)
+}
+
+/// YAML 1.1's integers (PyYAML): `0b…`, `0…` octal, decimal, `0x…`, base-60 `1:30`, each
+/// with `_` allowed and a sign.
+fn yaml11_int(text: &str) -> Option<i128> {
+    let (negative, body) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let value = if let Some(b) = body.strip_prefix("0b") {
+        radix_digits(b, 2)?
+    } else if let Some(x) = body.strip_prefix("0x") {
+        radix_digits(x, 16)?
+    } else if body == "0" {
+        0
+    } else if let Some(o) = body.strip_prefix('0') {
+        radix_digits(o, 8)?
+    } else if body.contains(':') {
+        let mut parts = body.split(':');
+        let first = parts.next()?;
+        if !first.starts_with(|c: char| ('1'..='9').contains(&c)) {
+            return None;
+        }
+        let mut value = radix_digits(first, 10)?;
+        for part in parts {
+            let digit = match part.as_bytes() {
+                [d] if d.is_ascii_digit() => i128::from(d - b'0'),
+                [t @ b'0'..=b'5', d] if d.is_ascii_digit() => {
+                    i128::from((t - b'0') * 10 + (d - b'0'))
+                }
+                _ => return None,
+            };
+            value = value.checked_mul(60)?.checked_add(digit)?;
+        }
+        value
+    } else if body.starts_with(|c: char| ('1'..='9').contains(&c)) {
+        radix_digits(body, 10)?
+    } else {
+        return None;
+    };
+    Some(if negative { -value } else { value })
+}
+
+/// YAML 1.1's floats (PyYAML's resolver), as Python's `str()` prints them (`None` inside for
+/// one printed otherwise than Rust prints it: base 60, exponents).
+fn yaml11_float(text: &str) -> Option<Option<String>> {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    match unsigned {
+        ".inf" | ".Inf" | ".INF" => {
+            return Some(Some(
+                if text.starts_with('-') { "-inf" } else { "inf" }.into(),
+            ));
+        }
+        ".nan" | ".NaN" | ".NAN" if unsigned == text => return Some(Some("nan".into())),
+        _ => {}
+    }
+    let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit() || c == '_');
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.')?;
+    if !digits(fraction) {
+        return None;
+    }
+    if let Some((first, sixties)) = whole.split_once(':') {
+        // `1:30.5`: base 60, no exponent.
+        let sixty = |p: &str| {
+            matches!(p.as_bytes(), [d] if d.is_ascii_digit())
+                || matches!(p.as_bytes(), [b'0'..=b'5', d] if d.is_ascii_digit())
+        };
+        let ok = exponent.is_none()
+            && first.starts_with(|c: char| c.is_ascii_digit())
+            && digits(first)
+            && sixties.split(':').all(sixty);
+        return ok.then_some(None);
+    }
+    let exponent_ok = exponent.is_none_or(|e| {
+        e.len() > 1 && e.starts_with(['-', '+']) && e[1..].bytes().all(|b| b.is_ascii_digit())
+    });
+    let leading = if whole.is_empty() {
+        // `.5`: no sign, and a digit after the point.
+        unsigned == text && fraction.starts_with(|c: char| c.is_ascii_digit())
+    } else {
+        whole.starts_with(|c: char| c.is_ascii_digit()) && digits(whole)
+    };
+    if !(leading && exponent_ok) {
+        return None;
+    }
+    let value: f64 = text.replace('_', "").parse().ok()?;
+    // Python's repr and Rust's Debug agree on the shortest digits and on `1.0`; not on
+    // exponents (`1e+16` against `1e16`).
+    let printed = format!("{value:?}");
+    Some((!printed.contains('e')).then_some(printed))
+}
+
 impl<F: FnMut(Node, Node)> Builder<F> {
     fn event(&mut self, event: Event<'_>, span: &Span) -> Result<(), SyntaxError> {
         let pos = pos_of(span);
@@ -284,7 +434,10 @@ impl<F: FnMut(Node, Node)> Builder<F> {
                 let kind = if null {
                     Kind::Null
                 } else {
-                    Kind::Scalar(value.into_owned())
+                    Kind::Scalar {
+                        text: value.into_owned(),
+                        plain: plain && tag.is_none(),
+                    }
                 };
                 self.complete(Node { pos, kind }, anchor)
             }
@@ -561,7 +714,10 @@ x: *d
     fn octal_looking_numbers_are_no_whole_numbers() {
         let n = |text: &str| Node {
             pos: Pos::START,
-            kind: Kind::Scalar(text.into()),
+            kind: Kind::Scalar {
+                text: text.into(),
+                plain: true,
+            },
         };
         assert_eq!(n("300").whole_number(), Some(300));
         assert_eq!(n("0").whole_number(), Some(0));
@@ -580,6 +736,65 @@ x: *d
                 .contains("octal number 192, dns would read 300")
         );
         assert_eq!(n("-5").octal_note(), "");
+    }
+
+    /// What PyYAML (octoDNS's reader) prints for each, checked by hand with
+    /// `python3 -c 'import yaml; print(str(yaml.safe_load("v: TEXT")["v"]))'`.
+    #[test]
+    fn yaml_1_1_readings_of_plain_scalars() {
+        let n = |text: &str, plain: bool| Node {
+            pos: Pos::START,
+            kind: Kind::Scalar {
+                text: text.into(),
+                plain,
+            },
+        };
+        let read = |text: &str| n(text, true).yaml11_reading();
+        let number = |v: &str| Some(format!("the number {v} (the text '{v}')"));
+        assert_eq!(read("0123"), number("83"));
+        assert_eq!(read("0x1F"), number("31"));
+        assert_eq!(read("0b101"), number("5"));
+        assert_eq!(read("1_000"), number("1000"));
+        assert_eq!(read("12:30"), number("750"));
+        assert_eq!(read("+5"), number("5"));
+        assert_eq!(read("1.50"), number("1.5"));
+        assert_eq!(read("1."), number("1.0"));
+        assert_eq!(read(".5"), number("0.5"));
+        assert_eq!(read("1:30.5"), Some("a number".into()));
+        assert_eq!(
+            read("yes"),
+            Some("the boolean True (the text 'True')".into())
+        );
+        assert_eq!(
+            read("Off"),
+            Some("the boolean False (the text 'False')".into())
+        );
+        // The same text either way, or no number at all in YAML 1.1.
+        for same in [
+            "123",
+            "0",
+            "0.5",
+            "1.5",
+            "08",
+            "1e3",
+            "0o17",
+            "letsencrypt.org",
+            "1.2.3",
+            "yess",
+            "12:60",
+            "-",
+            "0x",
+            "0b",
+            "_1",
+        ] {
+            assert_eq!(read(same), None, "{same}");
+        }
+        assert_eq!(n("0123", false).yaml11_reading(), None, "quoted: text");
+        assert_eq!(
+            n("0300", false).whole_number(),
+            Some(300),
+            "quoted: octoDNS's int() reads 300"
+        );
     }
 
     #[test]

@@ -262,12 +262,37 @@ impl Loader {
         }
     }
 
+    /// A text field that octoDNS turns into text with Python's `str()`: a plain scalar its YAML
+    /// 1.1 reader takes as a number or a boolean (`0123` → '83', `yes` → 'True') is refused,
+    /// since dns reads the text as written (quoted, it is text to both).
+    fn text_for_octodns(&mut self, node: &Node, rule: Rule) -> bool {
+        let Some(reading) = node.yaml11_reading() else {
+            return true;
+        };
+        let text = node.scalar().unwrap_or_default();
+        self.sink
+            .error(
+                node.pos,
+                rule,
+                format!("`{text}` unquoted: octoDNS's YAML reader takes it as {reading}, dns as the text '{text}'"),
+            )
+            .hint(format!("quote it to mean the text: '{text}'"));
+        false
+    }
+
     fn caa(&mut self, node: &Node) -> Option<Caa> {
         let f = self.field(node, &["flags", "tag", "value"], Rule::CaaField)?;
         let flags = match f[0] {
             Some(n) => self.number::<u8>(node, Some(n), Rule::CaaField, "flags", 255),
             None => Some(0),
         };
+        if [f[1], f[2]]
+            .into_iter()
+            .flatten()
+            .any(|n| !self.text_for_octodns(n, Rule::CaaField))
+        {
+            return None;
+        }
         let tag = match f[1].and_then(Node::scalar) {
             Some(t)
                 if !t.is_empty()
@@ -401,7 +426,7 @@ impl Loader {
         }
         let node = items[0];
         let (target_node, zone_id, health, rtype) = match &node.kind {
-            Kind::Scalar(_) => (Some(node), None, None, None),
+            Kind::Scalar { .. } => (Some(node), None, None, None),
             _ => {
                 let f = self.field(
                     node,
