@@ -9,6 +9,7 @@
 
 pub mod caches;
 pub mod codes;
+pub mod many;
 pub mod rules;
 pub mod run;
 pub mod settings;

@@ -49,7 +49,15 @@ pub async fn one_round(
     expected: &Option<BTreeSet<Name>>,
     hints: &[NameServer],
 ) -> Result<Round> {
-    let walker = Walker::new(s.walk.clone(), hints.to_vec());
+    one_round_on(s, expected, Walker::new(s.walk.clone(), hints.to_vec())).await
+}
+
+/// One round of the check on `walker` (one of a run's, sharing what it learns with the others).
+pub async fn one_round_on(
+    s: &Settings,
+    expected: &Option<BTreeSet<Name>>,
+    walker: Walker,
+) -> Result<Round> {
     let mut facts = super::gather(&walker, &s.name, s.qtype, expected.clone()).await;
     facts.slow_after = s.slow;
     let file = zone_file(s, facts.zone.as_ref())?;

@@ -71,7 +71,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  dns check hive.example.com\n  dns check hive.example.com --expect-ns ns-1.awsdns-01.org,ns-2.awsdns-02.com\n  dns check hive.example.com --expect route53\n  dns check www.lab.test --root-hints lab.root --port 5353 --json"
     )]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
 
     /// Print the least-privilege IAM policy for running dns on these zones
     #[command(
@@ -339,9 +339,27 @@ pub enum ExpectSource {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The name to check, e.g. hive.example.com
+    /// The name to check, e.g. hive.example.com; without it, every zone of the zones directory
+    /// (or of --names) in one run
     #[arg(value_parser = domain_name)]
-    pub name: Name,
+    pub name: Option<Name>,
+
+    /// Check the domains listed in FILE (one per line, `#` comments), zone files or not
+    #[arg(long, value_name = "FILE", conflicts_with = "name")]
+    pub names: Option<PathBuf>,
+
+    /// Check the I-th of N shares of the zones (1 <= I <= N): every N-th name from the I-th,
+    /// for a CI matrix or an indexed job
+    #[arg(long, value_name = "I/N", conflicts_with = "name", value_parser = shard)]
+    pub shard: Option<(usize, usize)>,
+
+    /// Without NAME: zones checked at the same time
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub parallel: u16,
+
+    /// Without NAME: questions in flight to one server address at most, across all zones
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub per_server: u16,
 
     /// Record type to ask for
     #[arg(long = "type", short = 't', default_value = "A", value_parser = record_type)]
@@ -356,7 +374,7 @@ pub struct CheckArgs {
     pub expect: Option<ExpectSource>,
 
     /// The hosted zone to read with --expect route53, when several share the name
-    #[arg(long, value_name = "ID", requires = "expect")]
+    #[arg(long, value_name = "ID", requires_all = ["expect", "name"])]
     pub hosted_zone_id: Option<String>,
 
     /// Root hints file (named.root format) instead of the built-in IANA hints
@@ -397,7 +415,7 @@ pub struct CheckArgs {
 
     /// Verify the records of this zone file on every server (default: zones/ZONE.yaml when
     /// it exists)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "name")]
     pub zone_file: Option<PathBuf>,
 
     /// Directory of zone files, for the default above
@@ -448,6 +466,19 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// `--shard I/N`: 1 <= I <= N.
+fn shard(text: &str) -> Result<(usize, usize), String> {
+    let parsed = text
+        .split_once('/')
+        .and_then(|(i, n)| Some((i.trim().parse().ok()?, n.trim().parse().ok()?)));
+    match parsed {
+        Some((i, n)) if (1..=n).contains(&i) => Ok((i, n)),
+        _ => Err(format!(
+            "'{text}' is not a share: write I/N with 1 <= I <= N, e.g. 2/4"
+        )),
+    }
 }
 
 /// The one grammar of every duration flag: a whole number with a unit, `500ms`, `30s`, `2m`,

@@ -1,5 +1,5 @@
-//! `dns check NAME`: settings from the arguments, the library's rounds, the report and its
-//! exit code; the progress display and the `--wait` loop.
+//! `dns check NAME`, and `dns check` of every zone: settings from the arguments, the library's
+//! rounds, the report and its exit code; the progress display and the `--wait` loops.
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -10,10 +10,11 @@ use super::Style;
 use super::args::{CheckArgs, ExpectSource};
 use super::sync::{options, runtime};
 use crate::check::caches;
+use crate::check::many;
 use crate::check::run::{self, Round};
 use crate::check::settings::{Expect, Resolvers, Settings, Wait, ZoneFile};
 use crate::error::{Error, Result};
-use crate::report::check::{not_reached, render_private, render_round};
+use crate::report::check::{not_reached, render_many, render_private, render_round};
 use crate::walk::{Config, hints};
 use crate::zonedir::ZonesDir;
 
@@ -35,7 +36,11 @@ fn settings(args: &CheckArgs) -> Result<Settings> {
         None => None,
     };
     Ok(Settings {
-        name: args.name.clone(),
+        // Without NAME, each zone of the run gets its own name (check::many).
+        name: args
+            .name
+            .clone()
+            .unwrap_or_else(hickory_proto::rr::Name::root),
         qtype: args.rtype,
         expect,
         root_hints: args.root_hints.clone(),
@@ -65,6 +70,9 @@ fn settings(args: &CheckArgs) -> Result<Settings> {
 
 pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
     let s = settings(args)?;
+    if args.name.is_none() {
+        return check_many(args, s, style);
+    }
     let rt = runtime()?;
     if let Some((path, zone)) = run::private_zone(&s)? {
         let private = rt.block_on(run::check_private(&s, &path, &zone))?;
@@ -125,6 +133,129 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
         std::thread::sleep(wait.interval);
     }
     Ok(())
+}
+
+/// The run of many zones: the names (`--names`, else the zones directory's public zones), the
+/// share of them (`--shard`), and how many at once.
+fn many_run(args: &CheckArgs, s: &Settings) -> Result<many::Run> {
+    let names = match &args.names {
+        Some(file) => many::names_file(file)?,
+        None => {
+            let dir = ZonesDir::new(&args.zones_dir);
+            let mut names = Vec::new();
+            for file in dir.select(&[])? {
+                let name = crate::zone::load::zone_name_of(&file).map_err(|e| {
+                    Error::Usage(format!("{}: not a zone file name: {e}", file.display()))
+                })?;
+                let private = run::private_zone(&Settings {
+                    name: name.clone(),
+                    ..s.clone()
+                })?;
+                if private.is_some() {
+                    eprintln!(
+                        "note: {} is a private hosted zone: check it with `dns check NAME` (through its VPCs' resolvers)",
+                        file.display()
+                    );
+                    continue;
+                }
+                names.push(name);
+            }
+            names.sort();
+            names.dedup();
+            names
+        }
+    };
+    let names = match args.shard {
+        Some((i, n)) => many::shard(names, i, n),
+        None => names,
+    };
+    if names.is_empty() {
+        return Err(Error::Usage(
+            "no zones to check in this share (--shard): there are fewer zones than shares".into(),
+        ));
+    }
+    Ok(many::Run {
+        names,
+        parallel: usize::from(args.parallel),
+        per_server: usize::from(args.per_server),
+    })
+}
+
+/// `dns check` without NAME: every zone of the run, one summary, the worst exit code.
+fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
+    let run = many_run(args, &s)?;
+    let rt = runtime()?;
+    let hints = hints::load(s.root_hints.as_deref())?;
+    let started = Instant::now();
+    let bar = spinner();
+    bar.set_message(format!(
+        "checking {} zone(s), {} at a time",
+        run.names.len(),
+        run.parallel
+    ));
+    bar.enable_steady_tick(Duration::from_millis(120));
+    let mut outcomes = rt.block_on(many::check_all(&s, &run, &run.names, &hints));
+    let mut pending = Vec::new();
+    if let Some(wait) = s.wait {
+        for n in 1.. {
+            pending = outcomes
+                .iter()
+                .filter(|o| !o.pending().is_empty())
+                .map(|o| o.name.clone())
+                .collect::<Vec<_>>();
+            if pending.is_empty() || started.elapsed() + wait.interval > wait.timeout {
+                break;
+            }
+            let line = format!(
+                "round {n}: {} of {} zone(s) pending: {}",
+                pending.len(),
+                outcomes.len(),
+                pending
+                    .iter()
+                    .map(|p| p.to_ascii())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            if std::io::stderr().is_terminal() {
+                bar.set_message(line);
+            } else {
+                eprintln!("{line}");
+            }
+            std::thread::sleep(wait.interval);
+            for again in rt.block_on(many::check_all(&s, &run, &pending, &hints)) {
+                if let Some(slot) = outcomes.iter_mut().find(|o| o.name == again.name) {
+                    *slot = again;
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+    write_stdout(|mut out| render_many(&mut out, &outcomes, args.json, style))?;
+    if !pending.is_empty() {
+        return Err(Error::WaitTimeout {
+            waited: started.elapsed(),
+            pending: format!(
+                "{} zone(s): {}",
+                pending.len(),
+                pending
+                    .iter()
+                    .map(|p| p.to_ascii())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    if s.wait.is_some() {
+        eprintln!("done after {:.0?}", started.elapsed());
+    }
+    match many::exit_code(&outcomes) {
+        0 => Ok(()),
+        code => Err(Error::ZonesFailed {
+            failed: outcomes.iter().filter(|o| o.exit_code() != 0).count(),
+            total: outcomes.len(),
+            code,
+        }),
+    }
 }
 
 fn spinner() -> ProgressBar {

@@ -15,6 +15,7 @@ use hickory_proto::rr::{Name, RecordType};
 use serde::Serialize;
 
 use super::Style;
+use crate::check::many::{Verdict, ZoneOutcome};
 use crate::check::{Facts, Finding, Limits, Severity};
 use crate::walk::{self, NameServer, NoAnswer, Probe, rcode_name};
 
@@ -379,34 +380,138 @@ pub fn render_finding(out: &mut impl Write, finding: &Finding, style: Style) -> 
 
 /// One round of `dns check`: the trace and findings, the zone file's verification and the
 /// caches, as text or as one JSON document.
+/// The JSON document of one check: the walk's document, and the verification written out as it
+/// is (tens of thousands of entries for a large zone).
+#[derive(Serialize)]
+struct RoundDoc<'a> {
+    #[serde(flatten)]
+    trace: Trace<'a>,
+    verification: &'a Option<crate::check::verify::Verification>,
+    caches: &'a Option<Vec<crate::check::caches::CacheAnswer>>,
+    let_go_in_seconds: Option<u32>,
+    parent_ns_ttl: Option<u32>,
+}
+
+impl<'a> RoundDoc<'a> {
+    fn new(round: &'a crate::check::run::Round) -> Self {
+        RoundDoc {
+            trace: Trace::new(&round.facts, &round.findings),
+            verification: &round.verification,
+            caches: &round.caches,
+            let_go_in_seconds: round
+                .caches
+                .as_deref()
+                .and_then(crate::check::caches::let_go_in),
+            parent_ns_ttl: round.facts.parent_ns_ttl(),
+        }
+    }
+}
+
+/// A run of many zones: one line per zone (its verdict and first finding), then the report of
+/// each zone that has something to say. As JSON, an array of the zones' documents (those of
+/// `dns check NAME`, with `exit_code`), a zone that could not be checked as its name, error and
+/// exit code.
+pub fn render_many(
+    out: &mut impl Write,
+    outcomes: &[ZoneOutcome],
+    json: bool,
+    style: Style,
+) -> io::Result<()> {
+    if json {
+        #[derive(Serialize)]
+        #[serde(untagged)]
+        enum Entry<'a> {
+            Checked {
+                exit_code: u8,
+                #[serde(flatten)]
+                doc: Box<RoundDoc<'a>>,
+            },
+            Failed {
+                name: String,
+                error: String,
+                exit_code: u8,
+            },
+        }
+        let entries: Vec<Entry> = outcomes
+            .iter()
+            .map(|o| match &o.round {
+                Ok(round) => Entry::Checked {
+                    exit_code: o.exit_code(),
+                    doc: Box::new(RoundDoc::new(round)),
+                },
+                Err(e) => Entry::Failed {
+                    name: o.name.to_ascii(),
+                    error: e.to_string(),
+                    exit_code: o.exit_code(),
+                },
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &entries)?;
+        return writeln!(out);
+    }
+    let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict() == v).count();
+    let mut parts = vec![format!("{} ok", count(Verdict::Ok))];
+    for (v, what) in [
+        (Verdict::Warnings, "with warnings"),
+        (Verdict::Errors, "with errors"),
+        (Verdict::Unreached, "not reached"),
+        (Verdict::Failed, "not checked"),
+    ] {
+        if count(v) > 0 {
+            parts.push(format!("{} {what}", count(v)));
+        }
+    }
+    writeln!(out, ";; {} zone(s): {}", outcomes.len(), parts.join(", "))?;
+    let width = outcomes
+        .iter()
+        .map(|o| o.name.to_ascii().len())
+        .max()
+        .unwrap_or(0);
+    for o in outcomes {
+        let name = o.name.to_ascii();
+        let name = name.trim_end_matches('.');
+        let first = match &o.round {
+            Err(e) => e.to_string(),
+            Ok(r) if o.verdict() == Verdict::Unreached => not_reached(&r.facts),
+            Ok(r) => r
+                .findings
+                .iter()
+                .min_by_key(|f| f.severity != Severity::Error)
+                .map(|f| format!("{}: {}", f.code, f.message))
+                .unwrap_or_default(),
+        };
+        let label = |text: &str| format!("{text:11}");
+        let label = match o.verdict() {
+            Verdict::Ok => style.ok(&label("ok")),
+            Verdict::Warnings => style.warning(&label("warnings")),
+            Verdict::Errors => style.error(&label("errors")),
+            Verdict::Unreached => style.error(&label("not reached")),
+            Verdict::Failed => style.error(&label("not checked")),
+        };
+        let first: String = escape(&first).chars().take(160).collect();
+        let line = format!("{name:width$}  {label}  {first}");
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    for o in outcomes {
+        let Ok(round) = &o.round else { continue };
+        if o.verdict() == Verdict::Ok {
+            continue;
+        }
+        writeln!(out, "\n== {} ==", o.name.to_ascii().trim_end_matches('.'))?;
+        render_round(out, round, false, style)?;
+    }
+    Ok(())
+}
+
 pub fn render_round(
     out: &mut impl Write,
     round: &crate::check::run::Round,
     json: bool,
     style: Style,
 ) -> io::Result<()> {
-    use crate::check::{caches, verify};
     let facts = &round.facts;
     if json {
-        /// The walk's document, and the verification written out as it is (tens of thousands
-        /// of entries for a large zone).
-        #[derive(Serialize)]
-        struct Doc<'a> {
-            #[serde(flatten)]
-            trace: Trace<'a>,
-            verification: &'a Option<verify::Verification>,
-            caches: &'a Option<Vec<caches::CacheAnswer>>,
-            let_go_in_seconds: Option<u32>,
-            parent_ns_ttl: Option<u32>,
-        }
-        let doc = Doc {
-            trace: Trace::new(facts, &round.findings),
-            verification: &round.verification,
-            caches: &round.caches,
-            let_go_in_seconds: round.caches.as_deref().and_then(caches::let_go_in),
-            parent_ns_ttl: facts.parent_ns_ttl(),
-        };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        serde_json::to_writer_pretty(&mut *out, &RoundDoc::new(round))?;
         return writeln!(out);
     }
     render_text(out, facts, &round.findings, style)?;

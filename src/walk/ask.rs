@@ -55,6 +55,14 @@ impl Walker {
             .unwrap_or_default()
     }
 
+    /// A turn to ask `addr` under the run's per-server limit, when there is one.
+    async fn turn(&self, addr: IpAddr) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        match &self.per_server {
+            Some(limit) => limit.turn(addr).await,
+            None => None,
+        }
+    }
+
     pub(super) fn is_dead(&self, addr: IpAddr, proto: Proto) -> bool {
         self.dead
             .lock()
@@ -98,6 +106,7 @@ impl Walker {
         };
         let sock = SocketAddr::new(addr, self.config.port);
         let query = Query::query(qname.clone(), qtype);
+        let _turn = self.turn(addr).await;
         Probe {
             server: server.clone(),
             addr,
@@ -147,6 +156,7 @@ impl Walker {
         } else {
             let sock = SocketAddr::new(addr, self.config.port);
             let query = Query::query(qname.clone(), qtype);
+            let _turn = self.turn(addr).await;
             let r = transport::ask(&self.budget, sock, &query, self.settings(), proto).await;
             match &r {
                 Err(e) if e.is_silence() => self.mark_dead(addr, proto),

@@ -23,9 +23,15 @@ impl Walker {
     /// Name servers whose address the walk could not find, and why (no glue inside the zone, a
     /// cycle of zones without glue, too deep).
     pub fn unresolvable(&self) -> BTreeMap<Name, String> {
+        let needed = self.needed();
         self.unresolvable
             .lock()
-            .map(|m| m.clone())
+            .map(|m| {
+                m.iter()
+                    .filter(|(host, _)| needed.contains(*host))
+                    .map(|(h, why)| (h.clone(), why.clone()))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -41,6 +47,9 @@ impl Walker {
         depth: usize,
         chain: &Chain,
     ) -> Vec<IpAddr> {
+        if let Ok(mut needed) = self.needed.lock() {
+            needed.insert(host.clone());
+        }
         if chain.hosts.contains(host) {
             // Finding this host's address needs this host's address.
             self.note_unresolvable(

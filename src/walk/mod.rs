@@ -97,6 +97,40 @@ pub struct Walker {
     cuts: Arc<Mutex<BTreeMap<Name, Vec<NameServer>>>>,
     /// Every question sent, by address: asked once, answered for everyone who asks.
     asked: Arc<Mutex<HashMap<Question, Arc<tokio::sync::OnceCell<Probe>>>>>,
+    /// The hosts this check needed the addresses of: what it reports of the address lookups
+    /// (unresolvable, aliases) when their memory is shared with other checks ([`Walker::sharing`]).
+    needed: Arc<Mutex<BTreeSet<Name>>>,
+    /// Questions in flight to one address, at most so many: across the checks of one run, so
+    /// that checking many zones at once never floods a provider's servers.
+    per_server: Option<Arc<PerServer>>,
+}
+
+/// A limit of questions in flight per server address, shared by the checks of one run.
+#[derive(Debug)]
+pub struct PerServer {
+    limit: usize,
+    open: Mutex<HashMap<IpAddr, Arc<tokio::sync::Semaphore>>>,
+}
+
+impl PerServer {
+    pub fn new(limit: usize) -> Arc<PerServer> {
+        Arc::new(PerServer {
+            limit: limit.max(1),
+            open: Mutex::default(),
+        })
+    }
+
+    /// A turn to ask `addr` (held until the answer is in).
+    pub(crate) async fn turn(&self, addr: IpAddr) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let semaphore = self
+            .open
+            .lock()
+            .ok()?
+            .entry(addr)
+            .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(self.limit)))
+            .clone();
+        semaphore.acquire_owned().await.ok()
+    }
 }
 
 /// One question to one address.
@@ -116,7 +150,33 @@ impl Walker {
             routes: Arc::default(),
             cuts: Arc::default(),
             asked: Arc::default(),
+            needed: Arc::default(),
+            per_server: None,
         }
+    }
+
+    /// A walker for another check of the same run (`dns check` of many zones): its own
+    /// settings, budget and deadline (from now), its own questions, and shared with this one
+    /// what a resolver's cache would share: the host addresses found (a provider's name servers
+    /// are looked up once for all its zones), the zone cuts met, the servers found silent, and
+    /// the limit of questions in flight per server.
+    pub fn sharing(&self, config: Config) -> Walker {
+        let mut w = Walker::new(config, self.hints.to_vec());
+        w.hints = self.hints.clone();
+        w.dead = self.dead.clone();
+        w.addresses = self.addresses.clone();
+        w.aliases = self.aliases.clone();
+        w.unresolvable = self.unresolvable.clone();
+        w.cuts = self.cuts.clone();
+        w.per_server = self.per_server.clone();
+        w
+    }
+
+    /// At most `limit` questions in flight to any one server address, for this walker and every
+    /// one made by [`Walker::sharing`] from it.
+    pub fn with_per_server_limit(mut self, limit: usize) -> Walker {
+        self.per_server = Some(PerServer::new(limit));
+        self
     }
 
     /// The same walker (shared counter and memory of dead servers) allowed `extra` more
@@ -137,9 +197,26 @@ impl Walker {
         &self.budget
     }
 
-    /// Hosts whose address lookup went through a CNAME, with the target.
+    /// Hosts this check looked up whose address lookup went through a CNAME, with the target
+    /// (and the target's, when it is an alias too).
     pub fn aliases(&self) -> BTreeMap<Name, Name> {
-        self.aliases.lock().map(|a| a.clone()).unwrap_or_default()
+        let all = self.aliases.lock().map(|a| a.clone()).unwrap_or_default();
+        let mut out = BTreeMap::new();
+        for host in self.needed() {
+            let mut name = host;
+            while let Some(target) = all.get(&name) {
+                if out.insert(name, target.clone()).is_some() {
+                    break;
+                }
+                name = target.clone();
+            }
+        }
+        out
+    }
+
+    /// The hosts this check needed the addresses of.
+    pub(crate) fn needed(&self) -> BTreeSet<Name> {
+        self.needed.lock().map(|n| n.clone()).unwrap_or_default()
     }
 
     /// Walks from the root to the zone holding `qname`, asking `qtype` at every level, and at

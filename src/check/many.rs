@@ -1,0 +1,208 @@
+//! `dns check` of many zones in one run: every zone of the zones directory, or a list of names
+//! (`--names FILE`), split across CI jobs with `--shard I/N`. The zones are checked at the same
+//! time, `parallel` at most, each with its own budget and deadline; their walkers share what a
+//! resolver's cache would (name server addresses, zone cuts, silent servers: a provider's name
+//! servers are looked up once for all its zones) and one limit of questions in flight per server
+//! address, so that a run of a hundred zones never floods a provider.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use futures_util::StreamExt;
+use hickory_proto::rr::Name;
+
+use super::Severity;
+use super::run::{self, Round};
+use super::settings::Settings;
+use crate::error::{Error, Result};
+use crate::walk::{NameServer, Walker};
+
+/// How a run of many zones goes.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The names to check, sorted, each once.
+    pub names: Vec<Name>,
+    /// Zones checked at the same time.
+    pub parallel: usize,
+    /// Questions in flight to one server address, across all zones.
+    pub per_server: usize,
+}
+
+/// One zone's check: its round, or why it could not be checked (an invalid zone file, Route 53
+/// unreachable for `--expect route53`).
+pub struct ZoneOutcome {
+    pub name: Name,
+    pub round: Result<Round>,
+}
+
+/// A zone's verdict in the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Ok,
+    Warnings,
+    Errors,
+    /// No root or parent server could be asked: nothing was judged.
+    Unreached,
+    /// The check could not run (its exit code is the error's).
+    Failed,
+}
+
+impl ZoneOutcome {
+    pub fn verdict(&self) -> Verdict {
+        match &self.round {
+            Err(_) => Verdict::Failed,
+            Ok(r) if r.findings.iter().any(|f| f.severity == Severity::Error) => Verdict::Errors,
+            Ok(r) if !r.findings.is_empty() => Verdict::Warnings,
+            Ok(r) if r.facts.zone.is_none() => Verdict::Unreached,
+            Ok(_) => Verdict::Ok,
+        }
+    }
+
+    /// The exit code of this zone alone, as `dns check NAME` gives it: 0, 1 (findings), 3
+    /// (nothing could be judged), or the code of the error that stopped it.
+    pub fn exit_code(&self) -> u8 {
+        match (&self.round, self.verdict()) {
+            (Err(e), _) => e.exit_code(),
+            (_, Verdict::Errors | Verdict::Warnings) => 1,
+            (_, Verdict::Unreached) => 3,
+            _ => 0,
+        }
+    }
+
+    /// What is still not right (`--wait` checks the zone again while there is); an error is
+    /// final.
+    pub fn pending(&self) -> Vec<String> {
+        self.round.as_ref().map(Round::pending).unwrap_or_default()
+    }
+}
+
+/// The run's exit code: the worst zone's, worst meaning a zone that could not be checked (2,
+/// or 3 for a service that could not be used), then one not reached (3), then findings (1).
+pub fn exit_code(outcomes: &[ZoneOutcome]) -> u8 {
+    let rank = |code: u8| match code {
+        0 => 0,
+        1 => 1,
+        3 => 2,
+        _ => 3,
+    };
+    outcomes
+        .iter()
+        .map(ZoneOutcome::exit_code)
+        .max_by_key(|c| rank(*c))
+        .unwrap_or(0)
+}
+
+/// Checks every name of `names` (a subset of the run's, for `--wait`), `parallel` at a time,
+/// sharing the walkers' memory; the outcomes in the order of `names`.
+pub async fn check_all(
+    base: &Settings,
+    run: &Run,
+    names: &[Name],
+    hints: &[NameServer],
+) -> Vec<ZoneOutcome> {
+    let shared =
+        Walker::new(base.walk.clone(), hints.to_vec()).with_per_server_limit(run.per_server);
+    futures_util::stream::iter(names.iter().cloned())
+        .map(|name| {
+            let s = Settings {
+                name: name.clone(),
+                ..base.clone()
+            };
+            // Made when the zone's turn comes: its deadline runs from then.
+            let walker = shared.sharing(s.walk.clone());
+            async move {
+                let round = match run::expected_ns(&s).await {
+                    Ok(expected) => run::one_round_on(&s, &expected, walker).await,
+                    Err(e) => Err(e),
+                };
+                ZoneOutcome { name, round }
+            }
+        })
+        .buffered(run.parallel.max(1))
+        .collect()
+        .await
+}
+
+/// The names of a `--names` file: one domain per line; blank lines and `#` comments are
+/// skipped; each name once. A line that is no domain name is refused with its number.
+pub fn names_file(path: &Path) -> Result<Vec<Name>> {
+    let text = crate::zone::read_text(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut names = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        let entry = line.split('#').next().unwrap_or_default().trim();
+        if entry.is_empty() {
+            continue;
+        }
+        let name = crate::zone::name::parse_zone(entry).map_err(|e| {
+            Error::Usage(format!(
+                "{}:{}: '{}' is not a domain name: {e}",
+                path.display(),
+                i + 1,
+                crate::report::check::escape(entry)
+            ))
+        })?;
+        names.insert(name);
+    }
+    if names.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: no domain names (one per line)",
+            path.display()
+        )));
+    }
+    Ok(names.into_iter().collect())
+}
+
+/// `--shard I/N`: the I-th of N shares (1 ≤ I ≤ N) of the sorted names, every N-th name from
+/// the I-th: each name in exactly one share, the shares as even as they can be.
+pub fn shard(names: Vec<Name>, i: usize, n: usize) -> Vec<Name> {
+    names
+        .into_iter()
+        .enumerate()
+        .filter(|(k, _)| k % n == i - 1)
+        .map(|(_, name)| name)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_cover_every_name_once() {
+        let names: Vec<Name> = (0..7)
+            .map(|k| Name::from_ascii(format!("z{k}.test.")).unwrap())
+            .collect();
+        let shares: Vec<Vec<Name>> = (1..=3).map(|i| shard(names.clone(), i, 3)).collect();
+        assert_eq!(shares.iter().map(Vec::len).collect::<Vec<_>>(), [3, 2, 2]);
+        let mut all: Vec<Name> = shares.concat();
+        all.sort();
+        assert_eq!(all, names);
+        assert_eq!(shard(names.clone(), 1, 1), names);
+    }
+
+    #[test]
+    fn names_files_skip_comments_and_refuse_a_bad_line_with_its_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("names.txt");
+        std::fs::write(
+            &path,
+            "# portfolio\nexample.com\n\n  Example.NET.  # a comment\nexample.com\n",
+        )
+        .unwrap();
+        let names: Vec<String> = names_file(&path)
+            .unwrap()
+            .iter()
+            .map(Name::to_ascii)
+            .collect();
+        assert_eq!(names, ["example.com.", "example.net."]);
+        std::fs::write(&path, "example.com\nbad..name\n").unwrap();
+        let err = names_file(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("names.txt:2: 'bad..name' is not a domain name"),
+            "{err}"
+        );
+    }
+}

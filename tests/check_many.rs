@@ -1,0 +1,228 @@
+//! `dns check` without NAME: every zone of the zones directory (or of `--names`) in one run,
+//! against real name servers on loopback: one summary line per zone, the details of those with
+//! something to say, a JSON array, the worst exit code, `--shard`, and `--wait` for all.
+
+mod common;
+
+use common::lab::{self, Delegation, Fault, Lab, ServerSpec, ZoneSpec, server};
+
+/// root → test. → alpha.test., beta.test., gamma.test., each served by ns1/ns2.dns.test.
+/// (glue at test.); gamma.test.'s second server is given per test.
+fn lab_of(ns2_faults: Vec<Fault>) -> Lab {
+    let child = |name: &'static str| Delegation {
+        child: name,
+        ns: vec!["ns1.dns.test.", "ns2.dns.test."],
+        glue: vec![
+            ("ns1.dns.test.", "127.53.2.1"),
+            ("ns2.dns.test.", "127.53.2.2"),
+        ],
+    };
+    let zone = |name: &'static str, address: &'static str| ZoneSpec {
+        name,
+        ns: vec!["ns1.dns.test.", "ns2.dns.test."],
+        serial: 1,
+        records: vec![(name, "A", address)],
+        delegations: vec![],
+    };
+    let zones = vec![
+        lab::root_zone(&[("ns1.nic.test.", "127.53.1.1")]),
+        ZoneSpec {
+            name: "test.",
+            ns: vec!["ns1.nic.test."],
+            serial: 1,
+            records: vec![
+                ("ns1.nic.test.", "A", "127.53.1.1"),
+                ("ns1.dns.test.", "A", "127.53.2.1"),
+                ("ns2.dns.test.", "A", "127.53.2.2"),
+            ],
+            delegations: vec![
+                child("alpha.test."),
+                child("beta.test."),
+                child("gamma.test."),
+            ],
+        },
+        zone("alpha.test.", "192.0.2.1"),
+        zone("beta.test.", "192.0.2.2"),
+        zone("gamma.test.", "192.0.2.3"),
+    ];
+    let all = ["alpha.test.", "beta.test.", "gamma.test."];
+    let servers: Vec<ServerSpec> = vec![
+        server("a.root.lab.", "127.53.0.1", &["."]),
+        server("ns1.nic.test.", "127.53.1.1", &["test."]),
+        server("ns1.dns.test.", "127.53.2.1", &all),
+        ServerSpec {
+            faults: ns2_faults,
+            ..server("ns2.dns.test.", "127.53.2.2", &all)
+        },
+    ];
+    lab::start(zones, servers)
+}
+
+/// A zones directory: each zone's file as the lab serves it.
+fn zones_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_zone(
+        dir.path(),
+        "alpha.test",
+        "$zone: {ttl: 300}\n'': {type: A, value: 192.0.2.1}\n",
+    );
+    common::write_zone(
+        dir.path(),
+        "beta.test",
+        "$zone: {ttl: 300}\n'': {type: A, value: 192.0.2.2}\n",
+    );
+    common::write_zone(
+        dir.path(),
+        "gamma.test",
+        "$zone: {ttl: 300}\n'': {type: A, value: 192.0.2.3}\n",
+    );
+    dir
+}
+
+fn check(lab: &Lab, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    common::dns()
+        .arg("check")
+        .args(args)
+        .args(lab.args())
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_zone_is_checked_with_one_summary_and_the_worst_exit_code() {
+    // ns2 serves another address for every zone: each zone's file differs on one server.
+    let lab = lab_of(vec![Fault::Address("192.0.2.99")]);
+    let dir = zones_dir();
+    let out = check(&lab, dir.path(), &[]);
+    let text = common::stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{text}\n{}",
+        common::stderr(&out)
+    );
+    assert!(
+        text.starts_with(";; 3 zone(s): 0 ok, 3 with errors"),
+        "{text}"
+    );
+    for zone in ["alpha.test", "beta.test", "gamma.test"] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(zone))
+            .unwrap_or_else(|| panic!("no summary line for {zone}:\n{text}"));
+        assert!(line.contains("errors"), "{line}");
+        let details = &text[text
+            .find(&format!("== {zone} =="))
+            .expect("the zone's details")..];
+        assert!(details.contains("records.differ"), "{details}");
+    }
+
+    let out = check(&lab, dir.path(), &["--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let docs = docs.as_array().unwrap();
+    assert_eq!(docs.len(), 3);
+    for doc in docs {
+        assert_eq!(doc["exit_code"], 1, "{doc:#}");
+        assert!(
+            doc["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["code"] == "records.differ"),
+            "{doc:#}"
+        );
+    }
+}
+
+#[test]
+fn healthy_zones_pass_and_a_broken_zone_file_makes_the_run_exit_2() {
+    let lab = lab_of(vec![]);
+    let dir = zones_dir();
+    let out = check(&lab, dir.path(), &[]);
+    let text = common::stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        common::stderr(&out)
+    );
+    assert!(text.starts_with(";; 3 zone(s): 3 ok\n"), "{text}");
+    assert!(
+        !text.contains("=="),
+        "no details for zones that are fine:\n{text}"
+    );
+
+    // One zone file that does not load: that zone is not checked (exit 2, the worst), the
+    // others are.
+    common::write_zone(
+        dir.path(),
+        "beta.test",
+        "'': {type: CNAME, value: x.test.}\n",
+    );
+    let out = check(&lab, dir.path(), &[]);
+    let text = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("2 ok, 1 not checked"), "{text}");
+    let beta = text.lines().find(|l| l.starts_with("beta.test")).unwrap();
+    assert!(beta.contains("not checked"), "{beta}");
+}
+
+#[test]
+fn names_from_a_file_and_shards_cover_every_name_once() {
+    let lab = lab_of(vec![]);
+    // No zone files: a registrar's portfolio.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("names.txt"),
+        "# portfolio\ngamma.test\nalpha.test\nbeta.test  # bought 2026-11\n",
+    )
+    .unwrap();
+    let mut seen = Vec::new();
+    for share in ["1/2", "2/2"] {
+        let out = check(
+            &lab,
+            dir.path(),
+            &["--names", "names.txt", "--shard", share, "--json"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+        let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        for doc in docs.as_array().unwrap() {
+            seen.push(doc["name"].as_str().unwrap().to_string());
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, ["alpha.test.", "beta.test.", "gamma.test."]);
+
+    let out = check(
+        &lab,
+        dir.path(),
+        &["--names", "names.txt", "--shard", "3/2"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("1 <= I <= N"));
+}
+
+#[test]
+fn wait_goes_on_until_every_zone_is_right() {
+    // ns2 serves an old address for the first 1.5 s, then the zone files'.
+    let lagging = Fault::For(1500, Box::new(Fault::Address("192.0.2.99")));
+    let lab = lab_of(vec![lagging]);
+    let dir = zones_dir();
+    let out = check(
+        &lab,
+        dir.path(),
+        &["--wait", "--interval", "200ms", "--wait-timeout", "30s"],
+    );
+    let err = common::stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{err}\n{}",
+        common::stdout(&out)
+    );
+    assert!(err.contains("round 1: 3 of 3 zone(s) pending"), "{err}");
+    assert!(err.contains("done after"), "{err}");
+    assert!(common::stdout(&out).starts_with(";; 3 zone(s): 3 ok"));
+}
