@@ -9,6 +9,9 @@ the floor is the critical path of the check's dependency chain, computed from it
 (route53_floor), and dns check alone is timed against it.
 
 Run as root (the lab listens on port 53 of 127.53.x.y, which zonemaster-cli needs).
+Then 20 zones in the dnslab shape (--zones 20): every zone checked alone, and all of them in one
+`dns check` without NAME, timed against the slowest single zone (target: within 1.5x).
+
 Usage: bench/check.sh [DELAYS_MS...]   (default 0 20 50). Not a test: prints a table and writes
 bench/out/check-results.md.
 """
@@ -119,6 +122,44 @@ def timed(cmd, runs):
 RESOLV = OUT / "resolv.conf"
 
 
+MANY = 20
+
+
+def many_zones(delays):
+    """20 zones in the dnslab shape (examples/dnslab.rs --zones 20), each with its zone file:
+    every single zone checked alone, then all of them in one `dns check` (no NAME). The target
+    is the run of all within 1.5x the slowest single zone."""
+    rows = []
+    zones_dir = OUT / "many-zones"
+    shutil.rmtree(zones_dir, ignore_errors=True)
+    zones_dir.mkdir(parents=True)
+    names = [f"z{i:02}.test" for i in range(1, MANY + 1)]
+    for name in names:
+        (zones_dir / f"{name}.yaml").write_text("$zone: {ttl: 300}\n'': {type: A, value: 192.0.2.10}\nwww: {type: A, value: 192.0.2.11}\n")
+    for delay in delays:
+        lab = subprocess.Popen([str(LAB), "--delay", str(delay), "--port", "53", "--zones", str(MANY)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        hints, port = lab.stdout.readline().split()
+        try:
+            common = ["--root-hints", hints, "--port", port, "-4", "--timeout", "1000", "--zones", str(zones_dir)]
+            singles = []
+            for name in names:
+                wall, code = timed([str(DNS), "check", name] + common, 3)
+                singles.append((wall, name, code))
+            slowest, slowest_name, code = max(singles)
+            rows.append((delay, 1, f"slowest single zone ({slowest_name})", slowest, 1.0, code))
+            print(f"{delay} ms: slowest single zone {slowest_name} {slowest * 1000:.1f} ms (fastest {min(singles)[0] * 1000:.1f} ms)", flush=True)
+            for extra in [[], ["--per-server", "8"]]:
+                wall, code = timed([str(DNS), "check"] + common + extra, RUNS)
+                label = "all in one run" + (f" ({' '.join(extra)})" if extra else " (defaults)")
+                rows.append((delay, MANY, label, wall, wall / slowest, code))
+                print(f"{delay} ms: {MANY} zones {label}: {wall * 1000:.1f} ms = x{wall / slowest:.2f} the slowest single zone, exit {code}", flush=True)
+        finally:
+            lab.stdin.close()
+            lab.wait(timeout=10)
+    return rows
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     RESOLV.write_text("nameserver 127.53.9.53\noptions timeout:2 attempts:1\n")
@@ -166,9 +207,13 @@ def main():
         finally:
             lab.stdin.close()
             lab.wait(timeout=10)
+    many_rows = many_zones([d for d in delays if d > 0][:1] or [20])
     lines = ["| per-answer delay | tool | wall (median) | floor | ratio | exit |", "|---|---|---:|---:|---:|---:|"]
     for label, tool, wall, floor, ratio, code in rows:
         lines.append(f"| {label} | {tool} | {wall * 1000:.1f} ms | {floor * 1000:.0f} ms | {ratio:.2f} | {code} |")
+    lines += ["", "| per-answer delay | zones | run | wall (median) | ratio to the slowest single zone | exit |", "|---|---:|---|---:|---:|---:|"]
+    for delay, n, run, wall, ratio, code in many_rows:
+        lines.append(f"| {delay} ms | {n} | {run} | {wall * 1000:.1f} ms | {ratio:.2f} | {code} |")
     (OUT / "check-results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

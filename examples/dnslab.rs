@@ -10,6 +10,10 @@
 //! `--route53`: the shape of a Route 53 hosted zone instead (`lab::route53`): hive.test. delegated
 //! without glue to four name servers in four other top-level zones (one of them two cuts deep,
 //! like `.co.uk`), and www.hive.test. a CNAME to a load balancer's name in another zone.
+//!
+//! `--zones N`: N zones z01.test. … in the same shape as hive.test. (delegated from test. with
+//! glue to ns1/ns2.dns.test., which serve them all): a company's domains at one provider, for
+//! `dns check` of every zone in one run.
 
 #![allow(dead_code)]
 
@@ -109,6 +113,8 @@ fn main() {
     }
     let (zones, servers) = if args.iter().any(|a| a == "--route53") {
         lab::route53(delay)
+    } else if let Some(n) = value("--zones") {
+        many(n as usize, delay)
     } else {
         (zones, servers)
     };
@@ -120,4 +126,66 @@ fn main() {
         .map(|n| n > 0)
         .unwrap_or(false)
     {}
+}
+
+/// `--zones N`: root → test. → z01.test. … zNN.test., each on ns1/ns2.dns.test. (glue at
+/// test.), every answer delayed.
+fn many(n: usize, delay: u64) -> (Vec<ZoneSpec>, Vec<ServerSpec>) {
+    let names: Vec<&'static str> = (1..=n)
+        .map(|i| &*Box::leak(format!("z{i:02}.test.").into_boxed_str()))
+        .collect();
+    let servers_of = || vec!["ns1.dns.test.", "ns2.dns.test."];
+    let glue = vec![
+        ("ns1.dns.test.", "127.53.2.1"),
+        ("ns2.dns.test.", "127.53.2.2"),
+    ];
+    let mut zones = vec![
+        lab::root_zone(&[
+            ("ns1.nic.test.", "127.53.1.1"),
+            ("ns2.nic.test.", "127.53.1.2"),
+        ]),
+        ZoneSpec {
+            name: "test.",
+            ns: vec!["ns1.nic.test.", "ns2.nic.test."],
+            serial: 1,
+            records: vec![
+                ("ns1.nic.test.", "A", "127.53.1.1"),
+                ("ns2.nic.test.", "A", "127.53.1.2"),
+                ("ns1.dns.test.", "A", "127.53.2.1"),
+                ("ns2.dns.test.", "A", "127.53.2.2"),
+            ],
+            delegations: names
+                .iter()
+                .map(|child| Delegation {
+                    child,
+                    ns: servers_of(),
+                    glue: glue.clone(),
+                })
+                .collect(),
+        },
+    ];
+    for name in &names {
+        let www = &*Box::leak(format!("www.{name}").into_boxed_str());
+        zones.push(ZoneSpec {
+            name,
+            ns: servers_of(),
+            serial: 2026112901,
+            records: vec![(name, "A", "192.0.2.10"), (www, "A", "192.0.2.11")],
+            delegations: vec![],
+        });
+    }
+    let servers = [
+        ("a.root.lab.", "127.53.0.1", vec!["."]),
+        ("ns1.nic.test.", "127.53.1.1", vec!["test."]),
+        ("ns2.nic.test.", "127.53.1.2", vec!["test."]),
+        ("ns1.dns.test.", "127.53.2.1", names.clone()),
+        ("ns2.dns.test.", "127.53.2.2", names.clone()),
+    ]
+    .into_iter()
+    .map(|(name, addr, zones)| ServerSpec {
+        faults: vec![Fault::Delay(delay)],
+        ..server(name, addr, &zones)
+    })
+    .collect();
+    (zones, servers)
 }

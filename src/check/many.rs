@@ -110,11 +110,20 @@ pub async fn check_all(
             };
             // Made when the zone's turn comes: its deadline runs from then.
             let walker = shared.sharing(s.walk.clone());
-            async move {
-                let round = match run::expected_ns(&s).await {
+            // A task of its own: the zones' work spreads over the runtime's threads.
+            let task = tokio::spawn(async move {
+                match run::expected_ns(&s).await {
                     Ok(expected) => run::one_round_on(&s, &expected, walker).await,
                     Err(e) => Err(e),
-                };
+                }
+            });
+            async move {
+                let round = task.await.unwrap_or_else(|e| {
+                    Err(Error::Unreachable(format!(
+                        "the check of {} stopped: {e}",
+                        name.to_ascii()
+                    )))
+                });
                 ZoneOutcome { name, round }
             }
         })

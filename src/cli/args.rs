@@ -354,11 +354,11 @@ pub struct CheckArgs {
     pub shard: Option<(usize, usize)>,
 
     /// Without NAME: zones checked at the same time
-    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub parallel: u16,
 
     /// Without NAME: questions in flight to one server address at most, across all zones
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=4096))]
     pub per_server: u16,
 
     /// Record type to ask for

@@ -31,7 +31,7 @@ impl Walker {
         let Ok(mut routes) = self.routes.lock() else {
             return true;
         };
-        *routes.entry(addr).or_insert_with(|| {
+        let routable = *routes.entry(addr).or_insert_with(|| {
             let any: IpAddr = match addr {
                 IpAddr::V4(_) => std::net::Ipv4Addr::UNSPECIFIED.into(),
                 IpAddr::V6(_) => std::net::Ipv6Addr::UNSPECIFIED.into(),
@@ -39,19 +39,18 @@ impl Walker {
             std::net::UdpSocket::bind((any, 0))
                 .and_then(|s| s.connect((addr, self.config.port)))
                 .is_ok()
-        })
+        });
+        if !routable && let Ok(mut met) = self.unroutable_met.lock() {
+            met.insert(addr);
+        }
+        routable
     }
 
     /// Addresses of name servers this host has no route to: not asked (and not blamed).
     pub fn unroutable(&self) -> Vec<IpAddr> {
-        self.routes
+        self.unroutable_met
             .lock()
-            .map(|r| {
-                let mut out: Vec<IpAddr> =
-                    r.iter().filter(|(_, ok)| !**ok).map(|(a, _)| *a).collect();
-                out.sort();
-                out
-            })
+            .map(|met| met.iter().copied().collect())
             .unwrap_or_default()
     }
 
@@ -199,6 +198,12 @@ impl Walker {
             .iter()
             .map(|(n, t)| Query::query(n.clone(), *t))
             .collect();
+        // Under the run's per-server limit, the batch holds as many turns as it has questions in
+        // flight (at most the limit), for as long as it runs.
+        let (window, _turns) = match &self.per_server {
+            Some(limit) => limit.turns(addr, window.min(questions.len())).await,
+            None => (window, None),
+        };
         let limits = batch::Limits {
             timeout: self.config.timeout,
             retries: self.config.retries,

@@ -91,6 +91,8 @@ pub struct Walker {
     /// Whether this host has a route to an address (found when the address is first needed):
     /// an address without one is not asked, and not blamed (an IPv4-only host, a namespace).
     routes: Arc<Mutex<HashMap<IpAddr, bool>>>,
+    /// The addresses without a route this check met (`routes` is shared by a run's checks).
+    unroutable_met: Arc<Mutex<BTreeSet<IpAddr>>>,
     /// Zone cuts met so far (the child and its servers, addresses found): a walk that only
     /// needs the answer (a CNAME target, a name server's address) starts at the deepest one
     /// above its name instead of at the root, as a resolver's cache would.
@@ -122,14 +124,29 @@ impl PerServer {
 
     /// A turn to ask `addr` (held until the answer is in).
     pub(crate) async fn turn(&self, addr: IpAddr) -> Option<tokio::sync::OwnedSemaphorePermit> {
-        let semaphore = self
-            .open
-            .lock()
-            .ok()?
-            .entry(addr)
-            .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(self.limit)))
-            .clone();
-        semaphore.acquire_owned().await.ok()
+        self.turns(addr, 1).await.1
+    }
+
+    /// Up to `wanted` turns at once (at least one, at most the limit), for a batch of questions
+    /// to `addr`: how many were given, and the turns.
+    pub(crate) async fn turns(
+        &self,
+        addr: IpAddr,
+        wanted: usize,
+    ) -> (usize, Option<tokio::sync::OwnedSemaphorePermit>) {
+        let n = wanted.clamp(1, self.limit);
+        let semaphore = match self.open.lock() {
+            Ok(mut open) => open
+                .entry(addr)
+                .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(self.limit)))
+                .clone(),
+            Err(_) => return (wanted, None),
+        };
+        let turns = semaphore
+            .acquire_many_owned(u32::try_from(n).unwrap_or(u32::MAX))
+            .await
+            .ok();
+        (n, turns)
     }
 }
 
@@ -148,6 +165,7 @@ impl Walker {
             aliases: Arc::default(),
             unresolvable: Arc::default(),
             routes: Arc::default(),
+            unroutable_met: Arc::default(),
             cuts: Arc::default(),
             asked: Arc::default(),
             needed: Arc::default(),
@@ -158,8 +176,8 @@ impl Walker {
     /// A walker for another check of the same run (`dns check` of many zones): its own
     /// settings, budget and deadline (from now), its own questions, and shared with this one
     /// what a resolver's cache would share: the host addresses found (a provider's name servers
-    /// are looked up once for all its zones), the zone cuts met, the servers found silent, and
-    /// the limit of questions in flight per server.
+    /// are looked up once for all its zones), the zone cuts met, the servers found silent, the
+    /// routes from this host, and the limit of questions in flight per server.
     pub fn sharing(&self, config: Config) -> Walker {
         let mut w = Walker::new(config, self.hints.to_vec());
         w.hints = self.hints.clone();
@@ -168,6 +186,7 @@ impl Walker {
         w.aliases = self.aliases.clone();
         w.unresolvable = self.unresolvable.clone();
         w.cuts = self.cuts.clone();
+        w.routes = self.routes.clone();
         w.per_server = self.per_server.clone();
         w
     }

@@ -417,7 +417,8 @@ async fn udp(
     settings: Settings,
 ) -> Result<Reply, NoAnswer> {
     let socket = bind(server).await.map_err(|e| io_error(&e))?;
-    let mut buf = vec![0u8; 65_535];
+    // Received into, never zeroed: a question costs no 64 KiB memset.
+    let mut buf: Vec<u8> = Vec::with_capacity(65_535);
     // Every attempt's ID and when it was sent: a late answer to an earlier attempt is taken.
     let mut sent: Vec<(u16, Instant)> = Vec::new();
     // What came that was not an answer to us.
@@ -440,7 +441,8 @@ async fn udp(
         sent.push((id, Instant::now()));
         let until = budget.until(settings.timeout);
         loop {
-            let len = match tokio::time::timeout_at(until.into(), socket.recv(&mut buf)).await {
+            buf.clear();
+            let len = match tokio::time::timeout_at(until.into(), socket.recv_buf(&mut buf)).await {
                 Err(_) => break,
                 Ok(Err(e)) => return Err(io_error(&e)),
                 Ok(Ok(len)) => len,
