@@ -2,6 +2,7 @@
 # Runs the whole test suite, doing its own set-up:
 #   - a Python venv with the Route 53 emulator (moto[server]) and octoDNS in .venv/
 #   - the Debian packages the interop tests use, when running as root (apt-get)
+#   - ICANN's RDAP server (cargo install icann-rdap-srv) in .tools/
 #   - as root: the tests run in a fresh network namespace with only loopback up (unshare -n),
 #     so that no test can reach the outside, even by mistake.
 # Usage: scripts/test.sh [extra cargo test arguments]
@@ -34,6 +35,15 @@ if [ ! -x .venv/bin/moto_server ] || ! .venv/bin/python -c 'import octodns' 2>/d
   .venv/bin/pip install -q --disable-pip-version-check "$MOTO_SPEC" "$OCTODNS_SPEC"
 fi
 export DNS_TEST_MOTO="$PWD/.venv/bin/moto_server"
+
+# ICANN's RDAP server, a real registry's RDAP service on loopback (tests/check_rdap.rs); built
+# once into .tools/ (0.0.30: the last release this toolchain builds)
+RDAP_SRV_VERSION=0.0.30
+if [ ! -x .tools/rdap/bin/rdap-srv ] || ! .tools/rdap/bin/rdap-srv-data --version 2>/dev/null | grep -q "$RDAP_SRV_VERSION"; then
+  echo "== cargo install icann-rdap-srv $RDAP_SRV_VERSION into .tools/rdap"
+  CARGO_TARGET_DIR="$PWD/.tools/rdap-target" cargo install -q icann-rdap-srv --version "$RDAP_SRV_VERSION" --locked --root .tools/rdap
+fi
+export DNS_TEST_RDAP_SRV="$PWD/.tools/rdap/bin/rdap-srv"
 
 echo "== building (dependencies are fetched here, before the network is cut off)"
 cargo test --locked --no-run

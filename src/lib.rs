@@ -3,7 +3,7 @@
 //! The library holds everything; `main.rs` only maps the result of [`cli::run`] to an exit code
 //! through [`error::Error::exit_code`]. Modules, and which may use which (arrows run one way:
 //! `cli` → `sync`, `report`, `plan`, `provider`, `check` → `walk` → `zone`; `check::run` and
-//! `sync` also reach `provider`):
+//! `sync` also reach `provider`, `check` reaches `rdap`):
 //!
 //! * [`zone`]: the zone model, the YAML zone file format with positioned diagnostics (octoDNS's
 //!   layout, `!include`, `octodns:` blocks), RFC 1035 master files (our own reader, export).
@@ -15,7 +15,9 @@
 //! * [`walk`]: the iterative walk from the root (our own UDP/TCP exchange on hickory-proto
 //!   messages, every answer judged, budgets and deadlines), batch verification, root hints.
 //! * [`check`]: the facts about a name gathered by the walk, the rules (one pure function each,
-//!   with a stable [`check::Code`]), verification of zone files on every server, resolver caches.
+//!   with a stable [`check::Code`]), verification of zone files on every server, resolver caches,
+//!   runs of many zones.
+//! * [`rdap`]: what the registry says of a domain (RDAP, IANA's bootstrap), for `check`.
 //! * [`zonedir`]: the zones directory: zone ↔ file, which files are zones, loading them for a
 //!   command (all valid or refused).
 //! * [`sync`]: `dns plan`/`dns sync` as the library runs them: zones planned against Route 53,
@@ -31,6 +33,7 @@ pub mod cli;
 pub mod error;
 pub mod plan;
 pub mod provider;
+pub mod rdap;
 pub mod report;
 pub mod severity;
 pub mod sync;

@@ -54,6 +54,27 @@ codes! {
     DelegationParentChildMismatch = "delegation.parent-child-mismatch", Error,
         "the parent's NS set differs from the zone's own apex NS set",
         fix: "make the NS records at the zone apex and the delegation at the registrar (parent) the same set";
+    RegistrationHold = "registration.hold", Error,
+        "the registry does not publish the domain in DNS: its status is `client hold` (set by the registrar: often a registrant e-mail address not verified after a purchase or a change of owner) or `server hold` (set by the registry)",
+        fix: "for client hold, verify the registrant's e-mail address and contact details at the registrar (look for its verification e-mail) or ask its support; for server hold, ask the registrar what the registry wants";
+    RegistrationPendingDelete = "registration.pending-delete", Error,
+        "the registration has ended: the registry holds the domain in `redemption period` or `pending delete` before releasing it",
+        fix: "restore (redeem) the domain at the registrar at once: after pending delete anyone may register it";
+    RegistrationExpired = "registration.expired", Error,
+        "the registration's expiry date has passed",
+        fix: "renew the domain at the registrar (and turn on auto-renew)";
+    RegistrationExpiring = "registration.expiring", Warning,
+        "the registration expires within 30 days (the date and the days left are given)",
+        fix: "renew the domain at the registrar, or check that auto-renew is on and the payment method valid";
+    RegistrationNotFound = "registration.not-found", Error,
+        "the registry has no such domain (RDAP answers 404 for it and every enclosing name below the top level): it is not registered, or it was deleted",
+        fix: "check the name for a typo; register the domain, or ask the registrar what happened to it";
+    RegistrationNsMismatch = "registration.ns-mismatch", Warning,
+        "the registry's name servers for the domain (RDAP) differ from the delegation the top-level domain's servers serve (both named): a change at the registrar not yet published, or published without reaching the registry",
+        fix: "wait for the registry to publish the change (usually minutes); if it stays, ask the registrar";
+    RegistrationDsMismatch = "registration.ds-mismatch", Warning,
+        "the registry says the delegation is signed but the parent serves no DS for the zone, or says it is unsigned while the parent serves DS",
+        fix: "wait for the registry to publish the change; if it stays, set the DS records at the registrar again";
     NsLame = "ns.lame", Error,
         "a delegated server answers REFUSED, SERVFAIL, or without authority (a referral, or a recursive resolver's answer)",
         fix: "load the zone on this server, or remove the server from the delegation and the zone's NS records";

@@ -124,6 +124,8 @@ pub struct Facts {
     pub routed: bool,
     pub queries: usize,
     pub limits: Limits,
+    /// What the registry says of the domain (RDAP), when it was asked.
+    pub registration: Option<crate::rdap::Lookup>,
 }
 
 /// Answers slower than this are `ns.slow` unless `--slow` says otherwise.
@@ -195,6 +197,7 @@ impl Facts {
             routed: false,
             queries: 0,
             limits: Limits::default(),
+            registration: None,
         }
     }
 

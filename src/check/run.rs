@@ -58,7 +58,18 @@ pub async fn one_round_on(
     expected: &Option<BTreeSet<Name>>,
     walker: Walker,
 ) -> Result<Round> {
-    let mut facts = super::gather(&walker, &s.name, s.qtype, expected.clone()).await;
+    // The registry is asked beside the walk: it costs the check no time of its own.
+    let registration = async {
+        match &s.rdap {
+            Some(rdap) => Some(rdap.lookup(&s.name).await),
+            None => None,
+        }
+    };
+    let (mut facts, registration) = futures_util::join!(
+        super::gather(&walker, &s.name, s.qtype, expected.clone()),
+        registration
+    );
+    facts.registration = registration;
     facts.slow_after = s.slow;
     let file = zone_file(s, facts.zone.as_ref())?;
     if let (Some((_, zone)), Some(t)) = (&file, RType::from_record_type(s.qtype)) {

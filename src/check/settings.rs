@@ -66,6 +66,9 @@ pub struct Settings {
     pub health_status: bool,
     pub wait: Option<Wait>,
     pub aws: AwsOptions,
+    /// The registry's RDAP service, shared by every zone of a run; `None`: not asked
+    /// (`--no-rdap`, or a lab's root hints without `--rdap-url`).
+    pub rdap: Option<std::sync::Arc<crate::rdap::Rdap>>,
 }
 
 impl Settings {

@@ -460,6 +460,15 @@ pub struct CheckArgs {
     )]
     pub interval: Duration,
 
+    /// Ask this RDAP service (a base URL, e.g. https://rdap.example/rdap/) what the registry
+    /// says of the domain, instead of the one IANA's bootstrap file names
+    #[arg(long, value_name = "URL", conflicts_with = "no_rdap")]
+    pub rdap_url: Option<String>,
+
+    /// Do not ask the registry (RDAP) about the domain
+    #[arg(long)]
+    pub no_rdap: bool,
+
     /// Print facts and findings as JSON
     #[arg(long)]
     pub json: bool,

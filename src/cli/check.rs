@@ -65,8 +65,23 @@ fn settings(args: &CheckArgs) -> Result<Settings> {
             interval: args.interval,
         }),
         aws: options(&args.aws),
+        rdap: rdap(args)?,
     })
 }
+
+/// The RDAP client: `--rdap-url`, else IANA's bootstrap when the walk starts at the real root
+/// (a lab's root hints have no registry but the one `--rdap-url` names); none with `--no-rdap`.
+fn rdap(args: &CheckArgs) -> Result<Option<std::sync::Arc<crate::rdap::Rdap>>> {
+    if args.no_rdap || (args.rdap_url.is_none() && args.root_hints.is_some()) {
+        return Ok(None);
+    }
+    crate::rdap::Rdap::new(args.rdap_url.clone(), RDAP_TIMEOUT)
+        .map(|r| Some(std::sync::Arc::new(r)))
+        .map_err(Error::Usage)
+}
+
+/// How long one RDAP request may take (registries answer in well under a second).
+const RDAP_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
     let s = settings(args)?;

@@ -191,6 +191,9 @@ pub struct Trace<'a> {
     pub unroutable: &'a [std::net::IpAddr],
     pub queries: usize,
     pub limits: &'a Limits,
+    /// What the registry says of the domain (RDAP), when it was asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration: Option<&'a crate::rdap::Lookup>,
     pub findings: &'a [Finding],
 }
 
@@ -251,6 +254,7 @@ impl<'a> Trace<'a> {
             unroutable: &f.unroutable,
             queries: f.queries,
             limits: &f.limits,
+            registration: f.registration.as_ref(),
             findings,
         }
     }
@@ -350,6 +354,9 @@ pub fn render_text(
         );
         writeln!(out, ";; {}", style.dim(&note))?;
     }
+    if let Some(r) = t.registration {
+        writeln!(out, ";; {}", escape(&registration_line(r, f.checked_at)))?;
+    }
     writeln!(out, ";; {} queries", t.queries)?;
     if findings.is_empty() {
         if f.zone.is_some() {
@@ -368,6 +375,41 @@ pub fn render_text(
     Ok(())
 }
 
+/// What the registry says, on one line: registrar, expiry, statuses (the locks among them), or
+/// why it could not be asked.
+fn registration_line(lookup: &crate::rdap::Lookup, now: u64) -> String {
+    use crate::rdap::Lookup;
+    match lookup {
+        Lookup::Found(r) => {
+            let mut parts = vec![format!(
+                "registration: {} at {}",
+                r.domain,
+                r.registrar.as_deref().unwrap_or("an unnamed registrar")
+            )];
+            if let (Some(text), Some(at)) = (&r.expires, r.expires_at) {
+                let days = (at - now as i64) / 86_400;
+                parts.push(if days >= 0 {
+                    format!("expires {text} (in {days} days)")
+                } else {
+                    format!("expired {text}")
+                });
+            }
+            if !r.statuses.is_empty() {
+                parts.push(format!("status: {}", r.statuses.join(", ")));
+            }
+            if !r.name_servers.is_empty() {
+                let ns: Vec<String> = r.name_servers.iter().map(Name::to_ascii).collect();
+                parts.push(format!("registry name servers: {}", ns.join(", ")));
+            }
+            parts.join("; ")
+        }
+        Lookup::NotFound { domain, url } => {
+            format!("registration: the registry has no {domain} ({url})")
+        }
+        Lookup::Unavailable { why } => format!("registration: not read ({why})"),
+    }
+}
+
 /// One finding: its severity and code, the message (network text escaped) and the fix.
 pub fn render_finding(out: &mut impl Write, finding: &Finding, style: Style) -> io::Result<()> {
     let label = match finding.severity {
@@ -378,8 +420,6 @@ pub fn render_finding(out: &mut impl Write, finding: &Finding, style: Style) -> 
     writeln!(out, "  fix: {}", escape(&finding.fix))
 }
 
-/// One round of `dns check`: the trace and findings, the zone file's verification and the
-/// caches, as text or as one JSON document.
 /// The JSON document of one check: the walk's document, and the verification written out as it
 /// is (tens of thousands of entries for a large zone).
 #[derive(Serialize)]
@@ -492,6 +532,23 @@ pub fn render_many(
         let line = format!("{name:width$}  {label}  {first}");
         writeln!(out, "{}", line.trim_end())?;
     }
+    // A registry that could not be asked: said once for the run.
+    let unread: Vec<&str> = outcomes
+        .iter()
+        .filter_map(
+            |o| match o.round.as_ref().ok()?.facts.registration.as_ref()? {
+                crate::rdap::Lookup::Unavailable { why } => Some(why.as_str()),
+                _ => None,
+            },
+        )
+        .collect();
+    if let Some(first) = unread.first() {
+        let note = format!(
+            "registration: not read for {} zone(s) ({first})",
+            unread.len()
+        );
+        writeln!(out, ";; {}", style.dim(&escape(&note)))?;
+    }
     for o in outcomes {
         let Ok(round) = &o.round else { continue };
         if o.verdict() == Verdict::Ok {
@@ -503,6 +560,8 @@ pub fn render_many(
     Ok(())
 }
 
+/// One round of `dns check`: the trace and findings, the zone file's verification and the
+/// caches, as text or as one JSON document.
 pub fn render_round(
     out: &mut impl Write,
     round: &crate::check::run::Round,

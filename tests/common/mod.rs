@@ -60,6 +60,15 @@ pub fn require_tool(name: &str, package: &str) -> Option<PathBuf> {
     found
 }
 
+/// A program on PATH, if there is one (no message: the caller says what is missing).
+pub fn require_tool_quiet(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
 /// Whether the tests run as root (a lab on port 53 needs it).
 pub fn is_root() -> bool {
     Command::new("id")
@@ -119,6 +128,7 @@ pub fn check_json(
 pub mod moto;
 pub mod nsd;
 pub mod proxy;
+pub mod rdap;
 
 /// Writes `zones/<zone>.yaml` under `dir`.
 pub fn write_zone(dir: &Path, zone: &str, text: &str) {

@@ -43,7 +43,7 @@ pub fn free_port() -> u16 {
 /// (32768–60999), so that no socket bound to port 0 by another test (a proxy, a client) can
 /// take it between the check and moto's bind, and distinct within this test process. A port
 /// another process holds is skipped.
-fn server_port() -> u16 {
+pub fn server_port() -> u16 {
     use std::sync::atomic::{AtomicU32, Ordering};
     static NEXT: AtomicU32 = AtomicU32::new(0);
     loop {

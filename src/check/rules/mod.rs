@@ -6,6 +6,7 @@ mod behaviour;
 mod denial;
 mod diversity;
 mod dnssec;
+mod registration;
 mod signatures;
 
 pub use denial::PROBE_LABEL as DENIAL_PROBE_LABEL;
@@ -51,6 +52,8 @@ pub const RULES: &[Rule] = &[
 /// Every finding about the facts: whether the check finished, then each rule's.
 pub fn findings(f: &Facts) -> Vec<Finding> {
     let mut out = incomplete(f);
+    // The registry's word first: a domain on hold is why nothing below answers.
+    out.extend(registration::registration(f));
     if f.zone.is_some() {
         for rule in RULES {
             out.extend(rule(f));

@@ -1,0 +1,209 @@
+//! What the registry says of the domain (RDAP, `crate::rdap`), judged: a hold, an ended or
+//! ending registration, a domain the registry does not have, and the registry's name servers
+//! and DNSSEC state against what the parent's servers serve. A registry that could not be asked
+//! is no finding (the report says so once).
+
+use hickory_proto::rr::{Name, RecordType};
+
+use super::names;
+use crate::check::{Code, Facts, Finding};
+use crate::rdap::{Lookup, Registration};
+
+/// A registration ending within this many days is `registration.expiring`.
+pub const EXPIRING_DAYS: i64 = 30;
+
+pub fn registration(f: &Facts) -> Vec<Finding> {
+    match &f.registration {
+        Some(Lookup::Found(r)) => found(f, r),
+        Some(Lookup::NotFound { domain, url }) => vec![Finding::new(
+            Code::RegistrationNotFound,
+            format!(
+                "the registry has no domain {domain} ({url} answers 404): it is not registered, or it was deleted"
+            ),
+            vec![],
+        )],
+        Some(Lookup::Unavailable { .. }) | None => vec![],
+    }
+}
+
+fn found(f: &Facts, r: &Registration) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let domain = &r.domain;
+    let statuses = r.statuses.join(", ");
+    if r.has_status("client hold") || r.has_status("server hold") {
+        let who = if r.has_status("client hold") {
+            "client hold: set by the registrar, often because the registrant's e-mail address was not verified after the purchase or a change of owner"
+        } else {
+            "server hold: set by the registry"
+        };
+        out.push(Finding::new(
+            Code::RegistrationHold,
+            format!("the registry does not publish {domain} in DNS: its status is {who} (statuses: {statuses})"),
+            vec![],
+        ));
+    }
+    if r.has_status("pending delete") || r.has_status("redemption period") {
+        out.push(Finding::new(
+            Code::RegistrationPendingDelete,
+            format!("the registration of {domain} has ended: statuses {statuses}"),
+            vec![],
+        ));
+    }
+    if let (Some(at), Some(text)) = (r.expires_at, &r.expires) {
+        let left = at - f.checked_at as i64;
+        if left < 0 {
+            out.push(Finding::new(
+                Code::RegistrationExpired,
+                format!("the registration of {domain} expired on {text}"),
+                vec![],
+            ));
+        } else if left < EXPIRING_DAYS * 86_400 {
+            out.push(Finding::new(
+                Code::RegistrationExpiring,
+                format!(
+                    "the registration of {domain} expires on {text}, in {} day(s)",
+                    left / 86_400
+                ),
+                vec![],
+            ));
+        }
+    }
+    let Ok(name) = crate::zone::name::parse_zone(domain) else {
+        return out;
+    };
+    // The delegation the top-level domain's servers serve for the registered domain.
+    if let Some(d) = f
+        .walk
+        .delegations
+        .iter()
+        .find(|d| d.child.as_ref() == Some(&name))
+        && !r.name_servers.is_empty()
+    {
+        let registry: std::collections::BTreeSet<Name> = r.name_servers.iter().cloned().collect();
+        if registry != d.ns {
+            out.push(Finding::new(
+                Code::RegistrationNsMismatch,
+                format!(
+                    "the registry holds the name servers {} for {domain}, but the servers of {} delegate it to {}",
+                    names(&registry),
+                    d.parent.as_ref().map_or("the parent".into(), Name::to_ascii),
+                    names(&d.ns)
+                ),
+                vec![],
+            ));
+        }
+    }
+    if f.zone.as_ref() == Some(&name)
+        && let Some(signed) = r.delegation_signed
+    {
+        let answered: Vec<_> = f.ds.iter().filter_map(|p| p.message()).collect();
+        let ds_served = answered
+            .iter()
+            .any(|m| m.answers.iter().any(|r| r.record_type() == RecordType::DS));
+        if !answered.is_empty() && signed != ds_served {
+            let (registry, parent) = if signed {
+                ("signed", "serves no DS record")
+            } else {
+                ("unsigned", "serves DS records")
+            };
+            out.push(Finding::new(
+                Code::RegistrationDsMismatch,
+                format!("the registry says the delegation of {domain} is {registry}, but the parent {parent} for it"),
+                vec![],
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::walk::{Delegation, Walk};
+
+    fn facts(registration: Registration, ns_served: &[&str]) -> Facts {
+        let name = Name::from_ascii("example.com.").unwrap();
+        let mut walk = Walk::default();
+        walk.delegations.push(Delegation {
+            parent: Some(Name::from_ascii("com.").unwrap()),
+            child: Some(name.clone()),
+            ns: ns_served
+                .iter()
+                .map(|n| Name::from_ascii(n).unwrap())
+                .collect(),
+            ..Delegation::default()
+        });
+        let mut f = Facts::new(name, RecordType::A, walk);
+        f.checked_at = 1_800_000_000;
+        f.registration = Some(Lookup::Found(registration));
+        f
+    }
+
+    fn record(statuses: &[&str], expires_at: Option<i64>) -> Registration {
+        Registration {
+            domain: "example.com".into(),
+            url: "http://127.0.0.1/rdap/domain/example.com".into(),
+            registrar: Some("Example Registrar".into()),
+            statuses: statuses.iter().map(|s| s.to_string()).collect(),
+            expires: expires_at.map(|_| "2027-01-15T00:00:00Z".into()),
+            expires_at,
+            name_servers: vec![Name::from_ascii("ns1.example.net.").unwrap()],
+            delegation_signed: None,
+        }
+    }
+
+    fn codes(f: &Facts) -> Vec<&'static str> {
+        registration(f).iter().map(|x| x.code.as_str()).collect()
+    }
+
+    #[test]
+    fn holds_endings_and_expiry_are_findings() {
+        let ok = facts(
+            record(&["active"], Some(1_900_000_000)),
+            &["ns1.example.net."],
+        );
+        assert!(codes(&ok).is_empty());
+        let hold = facts(
+            record(&["client hold", "client transfer prohibited"], None),
+            &["ns1.example.net."],
+        );
+        assert_eq!(codes(&hold), ["registration.hold"]);
+        assert!(
+            registration(&hold)[0]
+                .message
+                .contains("registrant's e-mail")
+        );
+        let redemption = facts(record(&["redemption period"], None), &["ns1.example.net."]);
+        assert_eq!(codes(&redemption), ["registration.pending-delete"]);
+        let soon = facts(
+            record(&["active"], Some(1_800_000_000 + 10 * 86_400 + 5)),
+            &["ns1.example.net."],
+        );
+        assert_eq!(codes(&soon), ["registration.expiring"]);
+        assert!(registration(&soon)[0].message.contains("in 10 day(s)"));
+        let past = facts(
+            record(&["active"], Some(1_799_999_000)),
+            &["ns1.example.net."],
+        );
+        assert_eq!(codes(&past), ["registration.expired"]);
+    }
+
+    #[test]
+    fn the_registry_s_name_servers_are_compared_with_the_delegation_served() {
+        let moved = facts(record(&["active"], None), &["ns.old-registrar.example."]);
+        assert_eq!(codes(&moved), ["registration.ns-mismatch"]);
+        let message = &registration(&moved)[0].message;
+        assert!(
+            message.contains("ns1.example.net.") && message.contains("ns.old-registrar.example."),
+            "{message}"
+        );
+        let mut f = facts(record(&["active"], None), &["ns1.example.net."]);
+        f.registration = Some(Lookup::NotFound {
+            domain: "example.com".into(),
+            url: "u".into(),
+        });
+        assert_eq!(codes(&f), ["registration.not-found"]);
+        f.registration = Some(Lookup::Unavailable { why: "x".into() });
+        assert!(codes(&f).is_empty());
+    }
+}

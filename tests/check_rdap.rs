@@ -1,0 +1,202 @@
+//! Registration facts against a real RDAP server on loopback (ICANN's `rdap-srv`, its domain
+//! objects made by its own `rdap-srv-data`): a domain on hold, one expiring, one expired, one
+//! whose registry name servers differ from the delegation served, one the registry does not
+//! have, and an RDAP service that cannot be reached (said, never a failed check).
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::lab::{self, Delegation, Lab, ZoneSpec, server};
+use common::rdap::{self, Domain};
+
+const NS: [&str; 2] = ["ns1.dns.test", "ns2.dns.test"];
+
+/// root → test. → alpha., gamma., delta., epsilon.test (delegated to ns1/ns2.dns.test. with
+/// glue); beta.test. is registered but on hold: test. does not delegate it.
+fn lab() -> Lab {
+    let delegated = ["alpha.test.", "gamma.test.", "delta.test.", "epsilon.test."];
+    let mut zones = vec![
+        lab::root_zone(&[("ns1.nic.test.", "127.53.1.1")]),
+        ZoneSpec {
+            name: "test.",
+            ns: vec!["ns1.nic.test."],
+            serial: 1,
+            records: vec![
+                ("ns1.nic.test.", "A", "127.53.1.1"),
+                ("ns1.dns.test.", "A", "127.53.2.1"),
+                ("ns2.dns.test.", "A", "127.53.2.2"),
+            ],
+            delegations: delegated
+                .iter()
+                .map(|child| Delegation {
+                    child,
+                    ns: vec!["ns1.dns.test.", "ns2.dns.test."],
+                    glue: vec![
+                        ("ns1.dns.test.", "127.53.2.1"),
+                        ("ns2.dns.test.", "127.53.2.2"),
+                    ],
+                })
+                .collect(),
+        },
+    ];
+    for name in delegated {
+        zones.push(ZoneSpec {
+            name,
+            ns: vec!["ns1.dns.test.", "ns2.dns.test."],
+            serial: 1,
+            records: vec![(name, "A", "192.0.2.1")],
+            delegations: vec![],
+        });
+    }
+    let servers = vec![
+        server("a.root.lab.", "127.53.0.1", &["."]),
+        server("ns1.nic.test.", "127.53.1.1", &["test."]),
+        server("ns1.dns.test.", "127.53.2.1", &delegated),
+        server("ns2.dns.test.", "127.53.2.2", &delegated),
+    ];
+    lab::start(zones, servers)
+}
+
+/// The registration finding codes of each zone of a many-zone run's JSON.
+fn registration_codes(docs: &serde_json::Value) -> BTreeMap<String, BTreeSet<String>> {
+    docs.as_array()
+        .unwrap()
+        .iter()
+        .map(|doc| {
+            let codes = doc["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|f| f["code"].as_str())
+                .filter(|c| c.starts_with("registration."))
+                .map(str::to_string)
+                .collect();
+            (doc["name"].as_str().unwrap().to_string(), codes)
+        })
+        .collect()
+}
+
+#[test]
+fn what_the_registry_says_is_judged_beside_the_delegation() {
+    let Some(srv) = rdap::binary() else { return };
+    let lab = lab();
+    let far = Some(rdap::days_from_now(400));
+    let registry = rdap::start(
+        &srv,
+        &[
+            Domain {
+                ldh: "alpha.test",
+                ns: &NS,
+                statuses: &["active", "client transfer prohibited"],
+                expires: far.clone(),
+            },
+            Domain {
+                ldh: "beta.test",
+                ns: &NS,
+                statuses: &["client hold"],
+                expires: far.clone(),
+            },
+            Domain {
+                ldh: "gamma.test",
+                ns: &NS,
+                statuses: &["active"],
+                expires: Some(rdap::days_from_now(10)),
+            },
+            Domain {
+                ldh: "delta.test",
+                ns: &NS,
+                statuses: &["active"],
+                expires: Some(rdap::days_from_now(-3)),
+            },
+            Domain {
+                ldh: "epsilon.test",
+                ns: &["ns1.new-provider.test", "ns2.new-provider.test"],
+                statuses: &["active"],
+                expires: far,
+            },
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("names.txt"),
+        "alpha.test\nbeta.test\ngamma.test\ndelta.test\nepsilon.test\nnowhere.test\n",
+    )
+    .unwrap();
+    let out = common::dns()
+        .args([
+            "check",
+            "--names",
+            "names.txt",
+            "--rdap-url",
+            &registry.url,
+            "--json",
+        ])
+        .args(lab.args())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let docs: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", common::stderr(&out)));
+    let codes = registration_codes(&docs);
+    let want = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(codes["alpha.test."], want(&[]), "{docs:#}");
+    assert_eq!(codes["beta.test."], want(&["registration.hold"]));
+    assert_eq!(codes["gamma.test."], want(&["registration.expiring"]));
+    assert_eq!(codes["delta.test."], want(&["registration.expired"]));
+    assert_eq!(codes["epsilon.test."], want(&["registration.ns-mismatch"]));
+    assert_eq!(codes["nowhere.test."], want(&["registration.not-found"]));
+    let alpha = &docs.as_array().unwrap()[0];
+    assert_eq!(alpha["name"], "alpha.test.");
+    assert_eq!(alpha["exit_code"], 0, "{alpha:#}");
+    let r = &alpha["registration"];
+    assert_eq!(r["result"], "found");
+    assert_eq!(r["registrar"], "Example Registrar, Inc.");
+    assert_eq!(
+        r["statuses"],
+        serde_json::json!(["active", "client transfer prohibited"])
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+
+    // The text: the registry's line, and the hold explained.
+    let out = common::dns()
+        .args(["check", "beta.test", "--rdap-url", &registry.url])
+        .args(lab.args())
+        .output()
+        .unwrap();
+    let text = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(";; registration: beta.test at Example Registrar, Inc.")
+            && text.contains("status: client hold"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error registration.hold: the registry does not publish beta.test in DNS"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_rdap_service_that_cannot_be_reached_is_said_and_fails_nothing() {
+    let Some(_) = rdap::binary() else { return };
+    let lab = lab();
+    // A port nobody listens on.
+    let closed = format!("http://127.0.0.1:{}/rdap", common::moto::server_port());
+    let out = common::dns()
+        .args(["check", "alpha.test", "--rdap-url", &closed])
+        .args(lab.args())
+        .output()
+        .unwrap();
+    let text = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains(";; registration: not read ("), "{text}");
+    assert!(text.contains("no problems found"), "{text}");
+    // And a lab without --rdap-url asks no registry at all.
+    let out = common::dns()
+        .args(["check", "alpha.test"])
+        .args(lab.args())
+        .output()
+        .unwrap();
+    assert!(!common::stdout(&out).contains("registration"));
+}
