@@ -776,10 +776,10 @@ fn policy(url: &str, dir: &Path, args: &[&str]) -> (BTreeSet<String>, Vec<String
     for st in doc["Statement"].as_array().unwrap() {
         assert_eq!(st["Effect"], "Allow");
         for a in st["Action"].as_array().unwrap() {
+            let a = a.as_str().unwrap();
             actions.insert(
-                a.as_str()
-                    .unwrap()
-                    .strip_prefix("route53:")
+                a.strip_prefix("route53:")
+                    .or_else(|| a.strip_prefix("route53domains:"))
                     .unwrap()
                     .to_string(),
             );
@@ -885,4 +885,148 @@ fn import_refusals_name_the_route53_set() {
     );
     assert!(!err.contains(".yaml:"), "{err}");
     assert!(!dir.path().join("zones").exists());
+}
+
+/// A Route 53 Domains request to the emulator (JSON, the operation in X-Amz-Target).
+fn domains_request(port: u16, operation: &str, body: &serde_json::Value) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let body = body.to_string();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-amz-json-1.1\r\n\
+         X-Amz-Target: Route53Domains_v20140515.{operation}\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/route53domains/aws4_request, SignedHeaders=host, Signature=0\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    let json = out.split("\r\n\r\n").nth(1).unwrap_or_default();
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// A domain registered with Route 53 Domains (moto gives it other name servers than its hosted
+/// zone's): `check --expect route53` says the registrar gives the registry the
+/// wrong servers, `dns delegate` sets the hosted zone's and follows the operation, and the check
+/// then has nothing to say of the registrar.
+#[test]
+fn a_domain_registered_with_route53_domains_is_delegated_to_its_hosted_zone() {
+    let Some((moto, dir)) = setup() else { return };
+    common::write_zone(dir.path(), ZONE, "www: {type: A, value: 192.0.2.1}\n");
+    ok(&run(
+        &moto.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    let contact =
+        serde_json::json!({"FirstName": "Ops", "ContactType": "PERSON", "CountryCode": "US"});
+    let registered = domains_request(
+        moto.port,
+        "RegisterDomain",
+        &serde_json::json!({
+            "DomainName": ZONE, "DurationInYears": 2, "AutoRenew": true,
+            "AdminContact": contact, "RegistrantContact": contact, "TechContact": contact
+        }),
+    );
+    assert!(registered["OperationId"].is_string(), "{registered}");
+    let hints = dir.path().join("none.root");
+    std::fs::write(
+        &hints,
+        ". 3600000 NS a.root.lab.\na.root.lab. 3600000 A 127.0.0.1\n",
+    )
+    .unwrap();
+    let check = |url: &str| {
+        let out = run(
+            url,
+            dir.path(),
+            &[
+                "check",
+                ZONE,
+                "--expect",
+                "route53",
+                "--root-hints",
+                hints.to_str().unwrap(),
+                "--port",
+                "1",
+                "--timeout",
+                "50",
+                "--deadline",
+                "2s",
+                "--json",
+            ],
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", common::stderr(&out)));
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "registration.registrar-ns")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let said = check(&moto.url());
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].contains("ns-2048.awscdn-64.net")
+            && said[0].contains(&format!("dns delegate {ZONE}")),
+        "{}",
+        said[0]
+    );
+
+    // Off a terminal without --yes: refused, nothing changed.
+    let out = run(&moto.url(), dir.path(), &["delegate", ZONE]);
+    assert_eq!(out.status.code(), Some(4), "{}", common::stderr(&out));
+    let proxy = Proxy::start(moto.port, Faults::default());
+    let out = run(&proxy.url(), dir.path(), &["delegate", ZONE, "--yes"]);
+    let text = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", common::stderr(&out));
+    assert!(
+        text.contains("  - ns-2048.awscdn-64.net") && text.contains("done: operation"),
+        "{text}"
+    );
+    let detail = domains_request(
+        moto.port,
+        "GetDomainDetail",
+        &serde_json::json!({"DomainName": ZONE}),
+    );
+    let mut servers: Vec<String> = detail["Nameservers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["Name"].as_str().unwrap().to_string())
+        .collect();
+    servers.sort();
+    let id = moto::zone_id(moto.port, ZONE);
+    let zone = moto::request(
+        moto.port,
+        "GET",
+        &format!("/2013-04-01/hostedzone/{id}"),
+        "",
+    );
+    for ns in &servers {
+        assert!(
+            zone.contains(&format!("<NameServer>{ns}")),
+            "{ns} not in {zone}"
+        );
+    }
+    assert!(check(&moto.url()).is_empty());
+    let again = run(&moto.url(), dir.path(), &["delegate", ZONE, "--yes"]);
+    assert!(common::stdout(&again).contains("nothing to change"));
+    // The policy for delegate allows exactly what it sent.
+    let sent = proxy.operations();
+    let (allowed, _) = policy(&proxy.url(), dir.path(), &["--delegate"]);
+    assert!(
+        sent.is_subset(&allowed),
+        "sent {sent:?}, allowed {allowed:?}"
+    );
+    for op in [
+        "GetDomainDetail",
+        "UpdateDomainNameservers",
+        "GetOperationDetail",
+    ] {
+        assert!(sent.contains(op) && allowed.contains(op), "{op}");
+    }
 }

@@ -72,6 +72,9 @@ codes! {
     RegistrationNsMismatch = "registration.ns-mismatch", Warning,
         "the registry's name servers for the domain (RDAP) differ from the delegation the top-level domain's servers serve (both named): a change at the registrar not yet published, or published without reaching the registry",
         fix: "wait for the registry to publish the change (usually minutes); if it stays, ask the registrar";
+    RegistrationRegistrarNs = "registration.registrar-ns", Error,
+        "with `--expect route53`: the domain is registered with Route 53 Domains in this account, and the name servers it gives the registry there are not the hosted zone's delegation set (both named)",
+        fix: "run `dns delegate ZONE` (it shows the change, asks, and follows the registrar's operation to its end)";
     RegistrationDsMismatch = "registration.ds-mismatch", Warning,
         "the registry says the delegation is signed but the parent serves no DS for the zone, or says it is unsigned while the parent serves DS",
         fix: "wait for the registry to publish the change; if it stays, set the DS records at the registrar again";

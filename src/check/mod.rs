@@ -126,6 +126,9 @@ pub struct Facts {
     pub limits: Limits,
     /// What the registry says of the domain (RDAP), when it was asked.
     pub registration: Option<crate::rdap::Lookup>,
+    /// With `--expect route53`: the domain's registration at Route 53 Domains, when this
+    /// account holds it.
+    pub registrar: Option<crate::provider::route53::domains::DomainDetail>,
 }
 
 /// Answers slower than this are `ns.slow` unless `--slow` says otherwise.
@@ -198,6 +201,7 @@ impl Facts {
             queries: 0,
             limits: Limits::default(),
             registration: None,
+            registrar: None,
         }
     }
 

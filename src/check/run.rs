@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::settings::{Expect, Settings, ZoneFile};
 use super::{Code, Facts, Finding, caches, findings, verify};
 use crate::error::{Error, Result};
+use crate::provider::route53::domains::DomainDetail;
 use crate::provider::route53::{ProviderError, Route53};
 use crate::walk::{NameServer, Walker};
 use crate::zone::{HealthRef, RData, RType, RrKey, Zone, name};
@@ -29,16 +30,27 @@ pub struct Round {
     pub caches: Option<Vec<caches::CacheAnswer>>,
 }
 
+/// What the check expects of the delegation, read once before its rounds.
+#[derive(Debug, Clone, Default)]
+pub struct Expectation {
+    /// The name servers the zone should be delegated to.
+    pub name_servers: Option<BTreeSet<Name>>,
+    /// With `--expect route53`: the domain's registration with Route 53 Domains, when it is
+    /// registered in this account.
+    pub registrar: Option<DomainDetail>,
+}
+
 /// The name servers the zone should be delegated to: as named, or the delegation set of the
-/// hosted zone that holds the name.
-pub async fn expected_ns(s: &Settings) -> Result<Option<BTreeSet<Name>>> {
+/// hosted zone that holds the name (and then the domain's registration at Route 53 Domains).
+pub async fn expected_ns(s: &Settings) -> Result<Expectation> {
     match &s.expect {
-        None => Ok(None),
-        Some(Expect::Names(names)) => Ok(Some(names.clone())),
+        None => Ok(Expectation::default()),
+        Some(Expect::Names(names)) => Ok(Expectation {
+            name_servers: Some(names.clone()),
+            registrar: None,
+        }),
         Some(Expect::Route53 { hosted_zone_id }) => {
-            route53_name_servers(s, hosted_zone_id.as_deref())
-                .await
-                .map(Some)
+            route53_expectation(s, hosted_zone_id.as_deref()).await
         }
     }
 }
@@ -46,18 +58,14 @@ pub async fn expected_ns(s: &Settings) -> Result<Option<BTreeSet<Name>>> {
 /// One round of the check.
 pub async fn one_round(
     s: &Settings,
-    expected: &Option<BTreeSet<Name>>,
+    expected: &Expectation,
     hints: &[NameServer],
 ) -> Result<Round> {
     one_round_on(s, expected, Walker::new(s.walk.clone(), hints.to_vec())).await
 }
 
 /// One round of the check on `walker` (one of a run's, sharing what it learns with the others).
-pub async fn one_round_on(
-    s: &Settings,
-    expected: &Option<BTreeSet<Name>>,
-    walker: Walker,
-) -> Result<Round> {
+pub async fn one_round_on(s: &Settings, expected: &Expectation, walker: Walker) -> Result<Round> {
     // The registry is asked beside the walk: it costs the check no time of its own.
     let registration = async {
         match &s.rdap {
@@ -66,10 +74,11 @@ pub async fn one_round_on(
         }
     };
     let (mut facts, registration) = futures_util::join!(
-        super::gather(&walker, &s.name, s.qtype, expected.clone()),
+        super::gather(&walker, &s.name, s.qtype, expected.name_servers.clone()),
         registration
     );
     facts.registration = registration;
+    facts.registrar = expected.registrar.clone();
     facts.slow_after = s.slow;
     let file = zone_file(s, facts.zone.as_ref())?;
     if let (Some((_, zone)), Some(t)) = (&file, RType::from_record_type(s.qtype)) {
@@ -280,8 +289,9 @@ async fn primary_statuses(s: &Settings, zone: &Zone, v: &mut verify::Verificatio
 }
 
 /// The name servers Route 53 assigned to the hosted zone that holds the name (its closest
-/// enclosing hosted zone by name).
-async fn route53_name_servers(s: &Settings, pinned: Option<&str>) -> Result<BTreeSet<Name>> {
+/// enclosing hosted zone by name), and the registration of that zone's domain at Route 53
+/// Domains when this account holds it (one that cannot be read is said, and left out).
+async fn route53_expectation(s: &Settings, pinned: Option<&str>) -> Result<Expectation> {
     let client = Route53::connect(&s.aws).await.map_err(Error::Aws)?;
     let mut candidate = s.name.clone();
     loop {
@@ -295,13 +305,27 @@ async fn route53_name_servers(s: &Settings, pinned: Option<&str>) -> Result<BTre
                             zone: zone.name.to_ascii(),
                             source,
                         })?;
-                return servers
+                let name_servers = servers
                     .iter()
                     .map(|ns| {
                         name::parse_zone(ns)
                             .map_err(|e| Error::Usage(format!("Route 53 name server '{ns}': {e}")))
                     })
-                    .collect();
+                    .collect::<Result<BTreeSet<Name>>>()?;
+                let domain = zone.name.to_ascii();
+                let registrar = match client.domain_detail(domain.trim_end_matches('.')).await {
+                    Ok(detail) => detail,
+                    Err(e) => {
+                        eprintln!(
+                            "note: the registration of {domain} at Route 53 Domains could not be read: {e}"
+                        );
+                        None
+                    }
+                };
+                return Ok(Expectation {
+                    name_servers: Some(name_servers),
+                    registrar,
+                });
             }
             Err(ProviderError::NotFound { .. }) if candidate.num_labels() > 1 => {
                 candidate = candidate.base_name();

@@ -73,6 +73,12 @@ pub enum Command {
     )]
     Check(Box<CheckArgs>),
 
+    /// Set a domain's name servers at Route 53 Domains to its hosted zone's delegation set
+    #[command(
+        after_help = "Examples:\n  dns delegate hive.example.com           show the change, ask, apply, follow it to its end\n  dns delegate hive.example.com --yes     no question (CI)\n\nFor a domain registered with Route 53 Domains in this AWS account; at another registrar, set\nthe name servers `dns check ZONE --expect route53` names there."
+    )]
+    Delegate(DelegateArgs),
+
     /// Print the least-privilege IAM policy for running dns on these zones
     #[command(
         after_help = "Examples:\n  dns iam-policy                          sync every zone in zones/ (hosted zones looked up)\n  dns iam-policy --read-only              plan, import and check --expect route53 only\n  dns iam-policy --hosted-zone-id Z123 --hosted-zone-id Z456   no lookup\n  dns iam-policy --allow-create-zone      also sync --create-zone"
@@ -219,6 +225,10 @@ pub struct IamPolicyArgs {
     #[arg(long)]
     pub health_status: bool,
 
+    /// Also allow `dns delegate` (Route 53 Domains: UpdateDomainNameservers, GetOperationDetail)
+    #[arg(long, conflicts_with = "read_only")]
+    pub delegate: bool,
+
     #[command(flatten)]
     pub aws: AwsArgs,
 }
@@ -329,6 +339,28 @@ pub struct SyncArgs {
     /// With --verify: how long one attempt waits for its answer (a bare number is milliseconds)
     #[arg(long, value_name = "MS", default_value = "1500ms", value_parser = millis, requires = "verify")]
     pub timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct DelegateArgs {
+    /// The zone (a domain registered with Route 53 Domains), e.g. hive.example.com
+    #[arg(value_parser = domain_name)]
+    pub zone: Name,
+
+    /// The hosted zone whose delegation set to use, when several share the name
+    #[arg(long, value_name = "ID")]
+    pub hosted_zone_id: Option<String>,
+
+    /// Apply without asking
+    #[arg(long)]
+    pub yes: bool,
+
+    /// How long to follow the registrar's operation (e.g. 10m)
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = seconds)]
+    pub wait_timeout: Duration,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

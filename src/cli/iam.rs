@@ -36,9 +36,13 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
                         Need::HealthChecks => health,
                         Need::PrivateZones => private,
                         Need::HealthStatus => args.health_status,
+                        Need::Delegate => args.delegate,
                     }
             })
-            .map(|(op, ..)| format!("route53:{op}"))
+            .map(|(op, scope, ..)| match scope {
+                Scope::Domains => format!("route53domains:{op}"),
+                _ => format!("route53:{op}"),
+            })
             .collect()
     };
     let mut statements = Vec::new();
@@ -55,6 +59,7 @@ pub fn policy(args: &IamPolicyArgs) -> Result<()> {
             Scope::HealthChecks,
             json!("arn:aws:route53:::healthcheck/*"),
         ),
+        ("DnsRegisteredDomains", Scope::Domains, json!("*")),
     ] {
         let actions = actions(scope);
         if !actions.is_empty() {

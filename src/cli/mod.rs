@@ -26,6 +26,7 @@ pub fn run() -> Result<()> {
         Command::Validate(args) => zonefiles::validate(&args, style),
         Command::Export(args) => zonefiles::export(&args),
         Command::IamPolicy(args) => iam::policy(&args),
+        Command::Delegate(args) => sync::delegate(&args),
         Command::Check(args) => check::check(&args, style),
         Command::Plan(args) => sync::plan(&args, style),
         Command::Sync(args) => sync::sync(&args, style),

@@ -12,7 +12,9 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Style;
-use super::args::{AwsArgs, ImportArgs, PlanArgs, PlanFormat, SyncArgs, ZoneSelection};
+use super::args::{
+    AwsArgs, DelegateArgs, ImportArgs, PlanArgs, PlanFormat, SyncArgs, ZoneSelection,
+};
 use crate::check::verify;
 use crate::error::{Error, Result};
 use crate::provider::route53::{AwsOptions, Route53};
@@ -137,13 +139,77 @@ pub fn plan(args: &PlanArgs, style: Style) -> Result<()> {
     })
 }
 
+/// `dns delegate ZONE`: the domain's name servers at Route 53 Domains set to the hosted zone's
+/// delegation set, after showing the change and asking (or `--yes`).
+pub fn delegate(args: &DelegateArgs) -> Result<()> {
+    let zone_text = args.zone.to_ascii();
+    let domain = zone_text.trim_end_matches('.').to_string();
+    runtime()?.block_on(async {
+        let client = Route53::connect(&options(&args.aws))
+            .await
+            .map_err(Error::Aws)?;
+        let provider = |source| Error::Provider {
+            zone: zone_text.clone(),
+            source,
+        };
+        let hosted = client
+            .find_zone(&args.zone, args.hosted_zone_id.as_deref(), Some(false))
+            .await
+            .map_err(provider)?;
+        let mut wanted: Vec<String> = client
+            .name_servers(&hosted)
+            .await
+            .map_err(provider)?
+            .iter()
+            .map(|n| n.trim_end_matches('.').to_ascii_lowercase())
+            .collect();
+        wanted.sort();
+        let Some(detail) = client.domain_detail(&domain).await.map_err(provider)? else {
+            return Err(Error::Usage(format!(
+                "{domain} is not registered with Route 53 Domains in this AWS account: set its name servers at its registrar to {}",
+                wanted.join(", ")
+            )));
+        };
+        if detail.name_servers == wanted {
+            println!(
+                "{domain}: Route 53 Domains already gives the hosted zone's name servers ({}); nothing to change",
+                wanted.join(", ")
+            );
+            return Ok(());
+        }
+        println!("{domain}: name servers at Route 53 Domains (the registrar)");
+        for ns in detail.name_servers.iter().filter(|n| !wanted.contains(n)) {
+            println!("  - {ns}");
+        }
+        for ns in wanted.iter().filter(|n| !detail.name_servers.contains(n)) {
+            println!("  + {ns}");
+        }
+        println!("  (the delegation set of hosted zone {})", hosted.id);
+        if !args.yes {
+            confirm_with(&format!("Set the name servers of {domain}?"))?;
+        }
+        let id = client
+            .set_domain_name_servers(&domain, &wanted, args.wait_timeout)
+            .await
+            .map_err(provider)?;
+        println!(
+            "done: operation {id} succeeded. The registry publishes the change within minutes to hours; follow it with `dns check {domain} --expect route53 --wait`"
+        );
+        Ok(())
+    })
+}
+
 fn confirm(changes: usize) -> Result<()> {
+    confirm_with(&format!("Apply {changes} change(s) to Route 53?"))
+}
+
+fn confirm_with(question: &str) -> Result<()> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::NotConfirmed(
             "not a terminal, so nobody can confirm: pass --yes to apply".into(),
         ));
     }
-    eprint!("Apply {changes} change(s) to Route 53? [y/N] ");
+    eprint!("{question} [y/N] ");
     let mut answer = String::new();
     std::io::stdin()
         .lock()

@@ -224,7 +224,18 @@ async fn handle(
         .await
         .map(|b| b.to_bytes())
         .unwrap_or_default();
-    let op = operation(&method, &path);
+    // Route 53 Domains speaks JSON over POST /, the operation in X-Amz-Target.
+    let op = match headers
+        .get("x-amz-target")
+        .and_then(|t| t.to_str().ok())
+        .and_then(|t| t.strip_prefix("Route53Domains_v20140515."))
+    {
+        Some("GetDomainDetail") => "GetDomainDetail",
+        Some("UpdateDomainNameservers") => "UpdateDomainNameservers",
+        Some("GetOperationDetail") => "GetOperationDetail",
+        Some(_) => "Other",
+        None => operation(&method, &path),
+    };
 
     let (fault, concurrent, checks, rewrite) = {
         let mut st = state.lock().unwrap();

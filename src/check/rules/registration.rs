@@ -13,6 +13,68 @@ use crate::rdap::{Lookup, Registration};
 pub const EXPIRING_DAYS: i64 = 30;
 
 pub fn registration(f: &Facts) -> Vec<Finding> {
+    let mut out = registrar(f);
+    out.extend(registry(f));
+    out
+}
+
+/// With `--expect route53`, a domain registered with Route 53 Domains in this account: the name
+/// servers it gives the registry against the hosted zone's delegation set; an expiry without
+/// auto-renew.
+fn registrar(f: &Facts) -> Vec<Finding> {
+    let (Some(d), Some(expected)) = (&f.registrar, &f.expected) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    let wanted: std::collections::BTreeSet<String> = expected
+        .names
+        .iter()
+        .map(|n| n.to_ascii().trim_end_matches('.').to_ascii_lowercase())
+        .collect();
+    let given: std::collections::BTreeSet<String> = d.name_servers.iter().cloned().collect();
+    if given != wanted {
+        out.push(Finding::new(
+            Code::RegistrationRegistrarNs,
+            format!(
+                "{} is registered with Route 53 Domains in this account, which gives the registry the name servers {} — not the hosted zone's delegation set {}: run `dns delegate {}`",
+                d.domain,
+                given.into_iter().collect::<Vec<_>>().join(", "),
+                wanted.into_iter().collect::<Vec<_>>().join(", "),
+                d.domain
+            ),
+            vec![],
+        ));
+    }
+    if let Some(at) = d.expires_at
+        && d.auto_renew != Some(true)
+    {
+        let left = at - f.checked_at as i64;
+        if left < 0 {
+            out.push(Finding::new(
+                Code::RegistrationExpired,
+                format!(
+                    "the registration of {} at Route 53 Domains has expired",
+                    d.domain
+                ),
+                vec![],
+            ));
+        } else if left < EXPIRING_DAYS * 86_400 {
+            out.push(Finding::new(
+                Code::RegistrationExpiring,
+                format!(
+                    "the registration of {} at Route 53 Domains expires in {} day(s), and auto-renew is off",
+                    d.domain,
+                    left / 86_400
+                ),
+                vec![],
+            ));
+        }
+    }
+    out
+}
+
+/// What the registry says over RDAP.
+fn registry(f: &Facts) -> Vec<Finding> {
     match &f.registration {
         Some(Lookup::Found(r)) => found(f, r),
         Some(Lookup::NotFound { domain, url }) => vec![Finding::new(
@@ -153,7 +215,7 @@ mod tests {
     }
 
     fn codes(f: &Facts) -> Vec<&'static str> {
-        registration(f).iter().map(|x| x.code.as_str()).collect()
+        registry(f).iter().map(|x| x.code.as_str()).collect()
     }
 
     #[test]

@@ -229,8 +229,13 @@ impl Route53 {
             .interceptor(attempts.clone())
             .retry_classifier(NoRetryWhenUnreachable)
             .build();
+        let domains = aws_sdk_route53domains::config::Builder::from(&shared)
+            .region(aws_config::Region::new("us-east-1"))
+            .interceptor(attempts.clone())
+            .build();
         Ok(Route53 {
             client: Client::from_conf(config),
+            domains: aws_sdk_route53domains::Client::from_conf(domains),
             limiter: Arc::new(RateLimiter::new(options.max_rps)),
             attempts,
         })

@@ -9,6 +9,7 @@
 
 pub mod batch;
 mod client;
+pub mod domains;
 mod error;
 pub mod health;
 pub mod mapping;
@@ -62,6 +63,8 @@ pub struct HostedZone {
 #[derive(Debug, Clone)]
 pub struct Route53 {
     client: Client,
+    /// Route 53 Domains (the registrar), whose API lives in us-east-1 only.
+    domains: aws_sdk_route53domains::Client,
     limiter: Arc<RateLimiter>,
     attempts: CountAttempts,
 }

@@ -12,6 +12,8 @@ pub enum Scope {
     Changes,
     /// Health checks, whose ids are not known in advance: `arn:aws:route53:::healthcheck/*`.
     HealthChecks,
+    /// Route 53 Domains (the registrar; actions `route53domains:*`), which cannot be scoped: `*`.
+    Domains,
 }
 
 /// When a run sends an operation.
@@ -27,6 +29,8 @@ pub enum Need {
     PrivateZones,
     /// Only `dns check --health-status`.
     HealthStatus,
+    /// Only `dns delegate` (`iam-policy --delegate`).
+    Delegate,
 }
 
 /// Every Route 53 operation this client sends: its IAM action, what it can be scoped to, whether
@@ -34,6 +38,15 @@ pub enum Need {
 /// `--create-zone` does. `dns iam-policy` is built from this table, and a test holds it equal to
 /// the operations seen on the wire.
 pub const OPERATIONS: &[(&str, Scope, bool, Need)] = &[
+    // Route 53 Domains: the registration, when the domain is registered in this account.
+    ("GetDomainDetail", Scope::Domains, true, Need::Always),
+    (
+        "UpdateDomainNameservers",
+        Scope::Domains,
+        false,
+        Need::Delegate,
+    ),
+    ("GetOperationDetail", Scope::Domains, false, Need::Delegate),
     ("ListHostedZonesByName", Scope::Any, true, Need::Always),
     ("GetHostedZone", Scope::Zones, true, Need::Always),
     ("ListResourceRecordSets", Scope::Zones, true, Need::Always),
