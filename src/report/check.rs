@@ -458,36 +458,7 @@ pub fn render_many(
     style: Style,
 ) -> io::Result<()> {
     if json {
-        #[derive(Serialize)]
-        #[serde(untagged)]
-        enum Entry<'a> {
-            Checked {
-                exit_code: u8,
-                #[serde(flatten)]
-                doc: Box<RoundDoc<'a>>,
-            },
-            Failed {
-                name: String,
-                error: String,
-                exit_code: u8,
-            },
-        }
-        let entries: Vec<Entry> = outcomes
-            .iter()
-            .map(|o| match &o.round {
-                Ok(round) => Entry::Checked {
-                    exit_code: o.exit_code(),
-                    doc: Box::new(RoundDoc::new(round)),
-                },
-                Err(e) => Entry::Failed {
-                    name: o.name.to_ascii(),
-                    error: e.to_string(),
-                    exit_code: o.exit_code(),
-                },
-            })
-            .collect();
-        serde_json::to_writer_pretty(&mut *out, &entries)?;
-        return writeln!(out);
+        return render_many_json(out, outcomes);
     }
     let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict() == v).count();
     let mut parts = vec![format!("{} ok", count(Verdict::Ok))];
@@ -508,29 +479,7 @@ pub fn render_many(
         .max()
         .unwrap_or(0);
     for o in outcomes {
-        let name = o.name.to_ascii();
-        let name = name.trim_end_matches('.');
-        let first = match &o.round {
-            Err(e) => e.to_string(),
-            Ok(r) if o.verdict() == Verdict::Unreached => not_reached(&r.facts),
-            Ok(r) => r
-                .findings
-                .iter()
-                .min_by_key(|f| f.severity != Severity::Error)
-                .map(|f| format!("{}: {}", f.code, f.message))
-                .unwrap_or_default(),
-        };
-        let label = |text: &str| format!("{text:11}");
-        let label = match o.verdict() {
-            Verdict::Ok => style.ok(&label("ok")),
-            Verdict::Warnings => style.warning(&label("warnings")),
-            Verdict::Errors => style.error(&label("errors")),
-            Verdict::Unreached => style.error(&label("not reached")),
-            Verdict::Failed => style.error(&label("not checked")),
-        };
-        let first: String = escape(&first).chars().take(160).collect();
-        let line = format!("{name:width$}  {label}  {first}");
-        writeln!(out, "{}", line.trim_end())?;
+        writeln!(out, "{}", summary_line(o, width, style).trim_end())?;
     }
     // A registry that could not be asked: said once for the run.
     let unread: Vec<&str> = outcomes
@@ -558,6 +507,67 @@ pub fn render_many(
         render_round(out, round, false, style)?;
     }
     Ok(())
+}
+
+/// One zone's line in the summary: its name, verdict and first finding (errors first).
+fn summary_line(o: &ZoneOutcome, width: usize, style: Style) -> String {
+    let name = o.name.to_ascii();
+    let name = name.trim_end_matches('.');
+    let first = match &o.round {
+        Err(e) => e.to_string(),
+        Ok(r) if o.verdict() == Verdict::Unreached => not_reached(&r.facts),
+        Ok(r) => r
+            .findings
+            .iter()
+            .min_by_key(|f| f.severity != Severity::Error)
+            .map(|f| format!("{}: {}", f.code, f.message))
+            .unwrap_or_default(),
+    };
+    let label = |text: &str| format!("{text:11}");
+    let label = match o.verdict() {
+        Verdict::Ok => style.ok(&label("ok")),
+        Verdict::Warnings => style.warning(&label("warnings")),
+        Verdict::Errors => style.error(&label("errors")),
+        Verdict::Unreached => style.error(&label("not reached")),
+        Verdict::Failed => style.error(&label("not checked")),
+    };
+    let first: String = escape(&first).chars().take(160).collect();
+    format!("{name:width$}  {label}  {first}")
+}
+
+/// The run as a JSON array: each zone's document (with its exit code), or its name, error and
+/// exit code when it could not be checked.
+fn render_many_json(out: &mut impl Write, outcomes: &[ZoneOutcome]) -> io::Result<()> {
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum Entry<'a> {
+        Checked {
+            exit_code: u8,
+            #[serde(flatten)]
+            doc: Box<RoundDoc<'a>>,
+        },
+        Failed {
+            name: String,
+            error: String,
+            exit_code: u8,
+        },
+    }
+    let entries: Vec<Entry> = outcomes
+        .iter()
+        .map(|o| match &o.round {
+            Ok(round) => Entry::Checked {
+                exit_code: o.exit_code(),
+                doc: Box::new(RoundDoc::new(round)),
+            },
+            Err(e) => Entry::Failed {
+                name: o.name.to_ascii(),
+                error: e.to_string(),
+                exit_code: o.exit_code(),
+            },
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &entries)?;
+    writeln!(out)
 }
 
 /// One round of `dns check`: the trace and findings, the zone file's verification and the

@@ -130,52 +130,66 @@ fn found(f: &Facts, r: &Registration) -> Vec<Finding> {
             ));
         }
     }
-    let Ok(name) = crate::zone::name::parse_zone(domain) else {
-        return out;
-    };
-    // The delegation the top-level domain's servers serve for the registered domain.
-    if let Some(d) = f
+    if let Ok(name) = crate::zone::name::parse_zone(domain) {
+        out.extend(name_servers(f, r, &name));
+        out.extend(dnssec_state(f, r, &name));
+    }
+    out
+}
+
+/// The registry's name servers against the delegation the top-level domain's servers serve for
+/// the registered domain.
+fn name_servers(f: &Facts, r: &Registration, name: &Name) -> Option<Finding> {
+    let d = f
         .walk
         .delegations
         .iter()
-        .find(|d| d.child.as_ref() == Some(&name))
-        && !r.name_servers.is_empty()
-    {
-        let registry: std::collections::BTreeSet<Name> = r.name_servers.iter().cloned().collect();
-        if registry != d.ns {
-            out.push(Finding::new(
-                Code::RegistrationNsMismatch,
-                format!(
-                    "the registry holds the name servers {} for {domain}, but the servers of {} delegate it to {}",
-                    names(&registry),
-                    d.parent.as_ref().map_or("the parent".into(), Name::to_ascii),
-                    names(&d.ns)
-                ),
-                vec![],
-            ));
-        }
+        .find(|d| d.child.as_ref() == Some(name))?;
+    let registry: std::collections::BTreeSet<Name> = r.name_servers.iter().cloned().collect();
+    if registry.is_empty() || registry == d.ns {
+        return None;
     }
-    if f.zone.as_ref() == Some(&name)
-        && let Some(signed) = r.delegation_signed
-    {
-        let answered: Vec<_> = f.ds.iter().filter_map(|p| p.message()).collect();
-        let ds_served = answered
-            .iter()
-            .any(|m| m.answers.iter().any(|r| r.record_type() == RecordType::DS));
-        if !answered.is_empty() && signed != ds_served {
-            let (registry, parent) = if signed {
-                ("signed", "serves no DS record")
-            } else {
-                ("unsigned", "serves DS records")
-            };
-            out.push(Finding::new(
-                Code::RegistrationDsMismatch,
-                format!("the registry says the delegation of {domain} is {registry}, but the parent {parent} for it"),
-                vec![],
-            ));
-        }
+    Some(Finding::new(
+        Code::RegistrationNsMismatch,
+        format!(
+            "the registry holds the name servers {} for {}, but the servers of {} delegate it to {}",
+            names(&registry),
+            r.domain,
+            d.parent
+                .as_ref()
+                .map_or("the parent".into(), Name::to_ascii),
+            names(&d.ns)
+        ),
+        vec![],
+    ))
+}
+
+/// The registry's `delegationSigned` against the DS records the parent serves.
+fn dnssec_state(f: &Facts, r: &Registration, name: &Name) -> Option<Finding> {
+    let signed = r.delegation_signed?;
+    if f.zone.as_ref() != Some(name) {
+        return None;
     }
-    out
+    let answered: Vec<_> = f.ds.iter().filter_map(|p| p.message()).collect();
+    let ds_served = answered
+        .iter()
+        .any(|m| m.answers.iter().any(|r| r.record_type() == RecordType::DS));
+    if answered.is_empty() || signed == ds_served {
+        return None;
+    }
+    let (registry, parent) = if signed {
+        ("signed", "serves no DS record")
+    } else {
+        ("unsigned", "serves DS records")
+    };
+    Some(Finding::new(
+        Code::RegistrationDsMismatch,
+        format!(
+            "the registry says the delegation of {} is {registry}, but the parent {parent} for it",
+            r.domain
+        ),
+        vec![],
+    ))
 }
 
 #[cfg(test)]

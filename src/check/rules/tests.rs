@@ -745,3 +745,55 @@ fn a_signed_zone_without_ds_is_a_warning() {
     let found = only(&f, &["dnssec.no-ds"]);
     assert_eq!(found[0].severity, Severity::Warning);
 }
+
+/// The registry's word on DNSSEC (RDAP `delegationSigned`) against the DS the parent serves.
+#[test]
+fn the_registry_s_dnssec_state_is_held_to_the_parent_s_ds() {
+    let registered = |signed: bool| {
+        crate::rdap::Lookup::Found(crate::rdap::Registration {
+            domain: "example.test".into(),
+            url: "http://127.0.0.1/rdap/domain/example.test".into(),
+            registrar: None,
+            statuses: vec!["active".into()],
+            expires: None,
+            expires_at: None,
+            name_servers: vec![name(NS1.0), name(NS2.0)],
+            delegation_signed: Some(signed),
+        })
+    };
+    let registration = |f: &Facts| -> BTreeSet<&'static str> {
+        codes(&findings(f))
+            .into_iter()
+            .filter(|c| c.starts_with("registration."))
+            .collect()
+    };
+    // Unsigned at the parent (no DS): the registry saying "signed" is a mismatch.
+    let mut f = healthy();
+    f.registration = Some(registered(false));
+    assert!(registration(&f).is_empty());
+    f.registration = Some(registered(true));
+    assert_eq!(
+        registration(&f),
+        BTreeSet::from(["registration.ds-mismatch"])
+    );
+    let said = only_code(&findings(&f), "registration.ds-mismatch");
+    assert!(said.contains("serves no DS record"), "{said}");
+    // A DS at the parent: "unsigned" is the mismatch.
+    let k = key(1);
+    let mut f = with_ds(vec![k.clone()], &k);
+    f.registration = Some(registered(true));
+    assert!(registration(&f).is_empty());
+    f.registration = Some(registered(false));
+    assert_eq!(
+        registration(&f),
+        BTreeSet::from(["registration.ds-mismatch"])
+    );
+}
+
+fn only_code(found: &[Finding], code: &str) -> String {
+    found
+        .iter()
+        .filter(|f| f.code.as_str() == code)
+        .map(|f| f.message.clone())
+        .collect()
+}
