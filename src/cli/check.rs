@@ -65,19 +65,25 @@ fn settings(args: &CheckArgs) -> Result<Settings> {
             interval: args.interval,
         }),
         aws: options(&args.aws),
-        rdap: rdap(args)?,
+        rdap: rdap(args),
     })
 }
 
 /// The RDAP client: `--rdap-url`, else IANA's bootstrap when the walk starts at the real root
 /// (a lab's root hints have no registry but the one `--rdap-url` names); none with `--no-rdap`.
-fn rdap(args: &CheckArgs) -> Result<Option<std::sync::Arc<crate::rdap::Rdap>>> {
+fn rdap(args: &CheckArgs) -> Option<std::sync::Arc<crate::rdap::Rdap>> {
     if args.no_rdap || (args.rdap_url.is_none() && args.root_hints.is_some()) {
-        return Ok(None);
+        return None;
     }
-    crate::rdap::Rdap::new(args.rdap_url.clone(), RDAP_TIMEOUT)
-        .map(|r| Some(std::sync::Arc::new(r)))
-        .map_err(Error::Usage)
+    // The registry is a second opinion: a client that cannot be made (no TLS root certificates
+    // on this host) is said, and the check goes on without it.
+    match crate::rdap::Rdap::new(args.rdap_url.clone(), RDAP_TIMEOUT) {
+        Ok(r) => Some(std::sync::Arc::new(r)),
+        Err(why) => {
+            eprintln!("note: the registry (RDAP) will not be asked: {why}");
+            None
+        }
+    }
 }
 
 /// How long one RDAP request may take (registries answer in well under a second).
