@@ -120,6 +120,9 @@ codes! {
     SoaInconsistent = "soa.inconsistent", Warning,
         "the zone's servers serve different SOA records apart from the serial: another MNAME, RNAME or timers (which server says what)",
         fix: "serve one SOA from every server: with two providers, set the same MNAME, RNAME and timers at both";
+    SoaTimers = "soa.timers", Warning,
+        "the zone's SOA timers defeat their purpose (each named): a retry not below the refresh (a secondary that failed a refresh waits longer to try again than it would have waited to refresh), an expire not above the refresh (secondaries drop the zone before they refresh it), or a negative-caching TTL (the SOA minimum, RFC 2308) over a day",
+        fix: "set refresh > retry, expire well above refresh (RFC 1912: 2 to 4 weeks) and minimum at most a day (RFC 2308: 1 to 3 hours is usual); Route 53's defaults (7200 900 1209600 86400) pass";
     AnswerMismatch = "answer.mismatch", Error,
         "the zone's servers disagree on the answer for NAME (which server says what)",
         fix: "the servers serve different data: check zone transfers or which servers the provider updates (Route 53 answers weighted, latency and geolocation sets differently by design: keep the zone file in zones/ or pass --zone-file, and dns judges each answer by its set)";

@@ -43,6 +43,7 @@ pub const RULES: &[Rule] = &[
     name_server_aliases,
     serials,
     soa_fields,
+    soa_timers,
     answers,
     dnssec_chain_of_trust,
     dnssec_move_safety,
@@ -636,6 +637,41 @@ pub fn soa_fields(f: &Facts) -> Vec<Finding> {
         ),
         by_fields.values().flatten().cloned().collect(),
     )]
+}
+
+/// soa.timers: SOA timers that defeat their purpose (Zonemaster Zone03, and the parts of Zone05
+/// and Zone06 that are more than taste): retry not below refresh, expire not above refresh, a
+/// negative-caching TTL over a day. Zonemaster's minimums (refresh ≥ 4 h, retry ≥ 1 h) are left
+/// out: Route 53's default SOA is below them on every hosted zone.
+pub fn soa_timers(f: &Facts) -> Vec<Finding> {
+    let by_timers = soa_groups(f, |soa| (soa.refresh, soa.retry, soa.expire, soa.minimum));
+    let mut out = Vec::new();
+    for ((refresh, retry, expire, minimum), servers) in by_timers {
+        let mut wrong = Vec::new();
+        if retry >= refresh {
+            wrong.push(format!("retry {retry} s is not below refresh {refresh} s"));
+        }
+        if expire <= refresh {
+            wrong.push(format!("expire {expire} s is not above refresh {refresh} s"));
+        }
+        if minimum > 86_400 {
+            wrong.push(format!(
+                "the negative-caching TTL (minimum) {minimum} s is over a day"
+            ));
+        }
+        if !wrong.is_empty() {
+            out.push(Finding::new(
+                Code::SoaTimers,
+                format!(
+                    "the SOA of {} (refresh {refresh} retry {retry} expire {expire} minimum {minimum}): {}",
+                    zone_text(f),
+                    wrong.join("; ")
+                ),
+                servers,
+            ));
+        }
+    }
+    out
 }
 
 /// answer.mismatch and name.nxdomain, from the question itself.

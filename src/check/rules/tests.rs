@@ -797,3 +797,46 @@ fn only_code(found: &[Finding], code: &str) -> String {
         .map(|f| f.message.clone())
         .collect()
 }
+
+/// SOA timers that defeat their purpose are named; Route 53's defaults pass.
+#[test]
+fn soa_timers_that_defeat_their_purpose_are_named() {
+    let with = |refresh: u32, retry: u32, expire: u32, minimum: u32| {
+        let mut f = healthy();
+        let record = Record::from_rdata(
+            name(ZONE),
+            300,
+            RData::SOA(SOA::new(
+                name("ns1.dns.test."),
+                name("hostmaster.example.test."),
+                7,
+                refresh as i32,
+                retry as i32,
+                expire as i32,
+                minimum,
+            )),
+        );
+        f.soa_udp = [NS1, NS2]
+            .map(|s| {
+                answered(
+                    s,
+                    ZONE,
+                    RecordType::SOA,
+                    Proto::Udp,
+                    authoritative(vec![record.clone()]),
+                )
+            })
+            .to_vec();
+        f
+    };
+    only(&with(7200, 900, 1_209_600, 86_400), &[]);
+    let found = only(&with(600, 3600, 300, 172_800), &["soa.timers"]);
+    let t = text(&found);
+    assert!(
+        t.contains("retry 3600 s is not below refresh 600 s")
+            && t.contains("expire 300 s is not above refresh 600 s")
+            && t.contains("minimum) 172800 s is over a day"),
+        "{t}"
+    );
+    assert_eq!(found[0].servers.len(), 2, "both servers named");
+}
