@@ -1211,3 +1211,26 @@ fn an_authoritative_server_that_is_an_open_resolver_is_a_warning() {
         serde_json::json!(["ns1.dns.test. (127.53.2.1)"])
     );
 }
+
+/// Zonemaster NAMESERVER08/09: a server must look a name up whatever its case, and echo the
+/// question as asked (resolvers using 0x20 drop answers that do not).
+#[test]
+fn servers_look_names_up_without_case_and_echo_the_question_as_asked() {
+    use common::hostile::{On, Wire};
+    let lowercasing = Fault::Wire(Wire::LowercaseQuestion, On::Both);
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![lowercasing]]));
+    let (code, json, err) = check(&lab, &["hive.test"]);
+    expect(&json, &["ns.qname-case-changed"]);
+    assert_eq!(code, Some(1), "{err}");
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "ns2.dns.test. (127.53.2.2) was asked for HiVe.TeSt. and answered for hive.test."
+        ),
+        "{message}"
+    );
+    let sensitive = Fault::Wire(Wire::CaseSensitive, On::Both);
+    let lab = lab::start(healthy_zones(), servers([vec![sensitive], vec![]]));
+    let (_, json, _) = check(&lab, &["hive.test"]);
+    expect(&json, &["ns.qname-case-sensitive"]);
+}

@@ -99,6 +99,12 @@ codes! {
     NsOpenResolver = "ns.open-resolver", Warning,
         "a server of the zone answers recursive questions about other zones (the root's SOA with RD=1) for anyone: an open resolver beside the authoritative service",
         fix: "turn recursion off on the authoritative server (BIND: recursion no; or allow it only to your own networks), and keep resolvers on other addresses";
+    NsQnameCaseSensitive = "ns.qname-case-sensitive", Error,
+        "a server answers the zone's SOA asked in lower case, but not asked in mixed case (`eXaMpLe.CoM.`): names are case-insensitive (RFC 4343), and resolvers that randomise the case of their questions (0x20) get no answer from it",
+        fix: "fix the server (or the proxy in front of it) so that it looks names up without regard to case";
+    NsQnameCaseChanged = "ns.qname-case-changed", Warning,
+        "a server answers a question asked in mixed case, but with the question's name in another case: resolvers that randomise the case of their questions (0x20, e.g. Unbound's use-caps-for-id) drop such answers as spoofed",
+        fix: "fix the server (or the proxy in front of it) so that it copies the question into its answer octet for octet";
     NsSlow = "ns.slow", Warning,
         "a server answered, but took longer than 500 ms (`--slow`; its time is given); resolvers give up on slow servers and try others",
         fix: "check the server's load and the network path to it";

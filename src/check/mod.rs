@@ -38,14 +38,39 @@ pub struct Behaviour {
     pub probe: Probe,
 }
 
-/// The questions of [`Behaviour`], per address of each server of the zone.
-pub const BEHAVIOUR: [(Form, bool); 5] = [
+/// The questions of [`Behaviour`], per address of each server of the zone: the zone's SOA in
+/// each EDNS form, the root's SOA with recursion desired (`Standard, true`), and the zone's SOA
+/// with its name in mixed case (`Standard, false`: [`mixed_case`]).
+pub const BEHAVIOUR: [(Form, bool); 6] = [
     (Form::NoEdns, false),
     (Form::Version1, false),
     (Form::UnknownOption, false),
     (Form::UnknownFlag, false),
     (Form::Standard, true),
+    (Form::Standard, false),
 ];
+
+/// `zone` with its letters in alternating case (`eXaMpLe.CoM.`), as a resolver using 0x20
+/// (random case, draft-vixie-dnsext-dns0x20) asks: the server must find the zone all the same
+/// and echo the name as asked (Zonemaster NAMESERVER08, 09).
+pub fn mixed_case(zone: &Name) -> Name {
+    let mut upper = false;
+    let text: String = zone
+        .to_ascii()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphabetic() {
+                upper = !upper;
+                if upper {
+                    return c.to_ascii_uppercase();
+                }
+                return c.to_ascii_lowercase();
+            }
+            c
+        })
+        .collect();
+    Name::from_ascii(&text).unwrap_or_else(|_| zone.clone())
+}
 
 /// The name servers the zone should be delegated to, and what they said when asked directly.
 #[derive(Debug, Clone, Default)]
@@ -383,13 +408,14 @@ async fn behaviour(
     questions: &[(Form, bool)],
 ) -> Vec<Behaviour> {
     let root = &Name::root();
+    let mixed = &mixed_case(zone);
     let targets: Vec<(&NameServer, IpAddr)> = walker.targets(servers).collect();
     let asked = targets.into_iter().flat_map(|(s, addr)| {
         questions.iter().map(move |&(form, recursion)| {
-            let question = if recursion {
-                (root, RecordType::SOA)
-            } else {
-                (zone, RecordType::SOA)
+            let question = match (form, recursion) {
+                (_, true) => (root, RecordType::SOA),
+                (Form::Standard, false) => (mixed, RecordType::SOA),
+                _ => (zone, RecordType::SOA),
             };
             async move {
                 let retries = walker.config.retries;

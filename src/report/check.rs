@@ -238,7 +238,7 @@ impl<'a> Trace<'a> {
                         (false, crate::walk::Form::Version1) => "version1",
                         (false, crate::walk::Form::UnknownOption) => "unknown-option",
                         (false, crate::walk::Form::UnknownFlag) => "unknown-flag",
-                        (false, crate::walk::Form::Standard) => "standard",
+                        (false, crate::walk::Form::Standard) => "mixed-case",
                     },
                     probe: ProbeView::new(&b.probe, &zone),
                 })

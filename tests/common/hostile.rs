@@ -48,6 +48,11 @@ pub enum Wire {
     BadRdata { question: u16, record: u16 },
     /// A zone transfer that never ends: the SOA, then A records, without the closing SOA.
     EndlessAxfr,
+    /// The answer's question name in lower case, whatever case was asked (breaks 0x20).
+    LowercaseQuestion,
+    /// A question whose name has a capital letter is answered NXDOMAIN (a case-sensitive
+    /// lookup).
+    CaseSensitive,
 }
 
 /// Which protocol a fault applies to.
@@ -258,6 +263,29 @@ fn mangle(request: &[u8], mut answer: Vec<u8>, wire: Option<Wire>, tcp: bool) ->
         Wire::Truncated => {
             answer[2] |= 0x02;
             Some(answer)
+        }
+        Wire::LowercaseQuestion => {
+            let mut m = Message::from_vec(&answer).ok()?;
+            m.queries = m
+                .queries
+                .iter()
+                .map(|q| Query::query(q.name().to_lowercase(), q.query_type()))
+                .collect();
+            m.to_vec().ok()
+        }
+        Wire::CaseSensitive => {
+            let asked = Message::from_vec(request).ok()?;
+            let capital = asked
+                .queries
+                .first()
+                .is_some_and(|q| q.name().to_ascii().chars().any(|c| c.is_ascii_uppercase()));
+            if !capital {
+                return Some(answer);
+            }
+            let mut m = Message::from_vec(&answer).ok()?;
+            m.metadata.response_code = hickory_proto::op::ResponseCode::NXDomain;
+            m.answers.clear();
+            m.to_vec().ok()
         }
         Wire::WrongQuestion => {
             let mut m = Message::from_vec(&answer).ok()?;

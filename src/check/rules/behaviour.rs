@@ -171,3 +171,47 @@ pub fn open_resolvers(f: &Facts) -> Vec<Finding> {
         })
         .collect()
 }
+
+/// ns.qname-case-sensitive and ns.qname-case-changed (Zonemaster NAMESERVER08, 09): the zone's
+/// SOA asked with its name in mixed case must be answered as in lower case, the name echoed as
+/// asked.
+pub fn qname_case(f: &Facts) -> Vec<Finding> {
+    let zone_text = zone_text(f);
+    let mut out = Vec::new();
+    for b in f
+        .behaviour
+        .iter()
+        .filter(|b| b.form == Form::Standard && !b.recursion)
+    {
+        let p = &b.probe;
+        let Some(m) = p.message() else { continue };
+        let server = who(p);
+        let lower_answered = f.soa_udp.iter().any(|q| q.addr == p.addr && soa_answer(q));
+        if lower_answered && !soa_answer(p) {
+            out.push(Finding::new(
+                Code::NsQnameCaseSensitive,
+                format!(
+                    "{server} answers the SOA of {zone_text}, but {} when asked for {}",
+                    what_it_did(p),
+                    p.qname
+                ),
+                vec![server],
+            ));
+            continue;
+        }
+        if let Some(q) = m.queries.first()
+            && !q.name().eq_case(&p.qname)
+        {
+            out.push(Finding::new(
+                Code::NsQnameCaseChanged,
+                format!(
+                    "{server} was asked for {} and answered for {}: resolvers using 0x20 drop that answer",
+                    p.qname,
+                    q.name()
+                ),
+                vec![server],
+            ));
+        }
+    }
+    out
+}

@@ -36,6 +36,7 @@ pub const RULES: &[Rule] = &[
     behaviour::edns_intolerance,
     behaviour::edns_compliance,
     behaviour::open_resolvers,
+    behaviour::qname_case,
     slow_servers,
     lame_servers,
     glue,
@@ -652,7 +653,9 @@ pub fn soa_timers(f: &Facts) -> Vec<Finding> {
             wrong.push(format!("retry {retry} s is not below refresh {refresh} s"));
         }
         if expire <= refresh {
-            wrong.push(format!("expire {expire} s is not above refresh {refresh} s"));
+            wrong.push(format!(
+                "expire {expire} s is not above refresh {refresh} s"
+            ));
         }
         if minimum > 86_400 {
             wrong.push(format!(
