@@ -1234,3 +1234,19 @@ fn servers_look_names_up_without_case_and_echo_the_question_as_asked() {
     let (_, json, _) = check(&lab, &["hive.test"]);
     expect(&json, &["ns.qname-case-sensitive"]);
 }
+
+/// Zonemaster NAMESERVER05: a server that answers the SOA but drops AAAA questions.
+#[test]
+fn a_server_that_drops_aaaa_questions_is_named() {
+    use common::hostile::{On, Wire};
+    let dropping = Fault::Wire(Wire::DropType(28), On::Both);
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![dropping]]));
+    let (code, json, err) = check(&lab, &["hive.test"]);
+    expect(&json, &["ns.aaaa-failed"]);
+    assert_eq!(code, Some(1), "{err}");
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("ns2.dns.test. (127.53.2.2) answers the SOA of hive.test., but gives no answer when asked its AAAA"),
+        "{message}"
+    );
+}

@@ -105,6 +105,9 @@ codes! {
     NsQnameCaseChanged = "ns.qname-case-changed", Warning,
         "a server answers a question asked in mixed case, but with the question's name in another case: resolvers that randomise the case of their questions (0x20, e.g. Unbound's use-caps-for-id) drop such answers as spoofed",
         fix: "fix the server (or the proxy in front of it) so that it copies the question into its answer octet for octet";
+    NsAaaaFailed = "ns.aaaa-failed", Error,
+        "a server answers the zone's SOA, but not an AAAA question for the zone's name (no answer, an error code, or no authority), where NOERROR with records or none is the answer: resolvers ask AAAA for every name, and wait or fail where it goes unanswered",
+        fix: "fix the server, or the firewall or load balancer in front of it that drops or rejects AAAA questions";
     NsSlow = "ns.slow", Warning,
         "a server answered, but took longer than 500 ms (`--slow`; its time is given); resolvers give up on slow servers and try others",
         fix: "check the server's load and the network path to it";

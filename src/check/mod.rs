@@ -28,27 +28,83 @@ use crate::walk::{
     self, ApexQuestion, End, Form, NameServer, NoAnswer, Probe, Proto, Walk, Walker,
 };
 
-/// One question about how a server of the zone behaves: its SOA in another EDNS form, or the
-/// root's SOA with recursion desired (an authoritative server must not answer it as a
-/// resolver).
+/// One question about how a server of the zone behaves, and its answer.
 #[derive(Debug, Clone)]
 pub struct Behaviour {
-    pub form: Form,
-    pub recursion: bool,
+    pub question: Question,
     pub probe: Probe,
 }
 
-/// The questions of [`Behaviour`], per address of each server of the zone: the zone's SOA in
-/// each EDNS form, the root's SOA with recursion desired (`Standard, true`), and the zone's SOA
-/// with its name in mixed case (`Standard, false`: [`mixed_case`]).
-pub const BEHAVIOUR: [(Form, bool); 6] = [
-    (Form::NoEdns, false),
-    (Form::Version1, false),
-    (Form::UnknownOption, false),
-    (Form::UnknownFlag, false),
-    (Form::Standard, true),
-    (Form::Standard, false),
-];
+/// The questions asked of every address of the zone's servers about how they behave (RFC 6891's
+/// EDNS forms, case, AAAA, recursion), beside the zone's own questions and in the same round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Question {
+    /// The zone's SOA without EDNS.
+    NoEdns,
+    /// The zone's SOA with EDNS version 1: BADVERS is the answer (RFC 6891 §6.1.3).
+    Version1,
+    /// The zone's SOA with an unknown EDNS option, which must be ignored.
+    UnknownOption,
+    /// The zone's SOA with an unknown EDNS flag, which must be ignored and not echoed.
+    UnknownFlag,
+    /// The zone's SOA with its name in mixed case ([`mixed_case`]; Zonemaster NAMESERVER08, 09).
+    MixedCase,
+    /// The zone's AAAA: answered, with records or none (Zonemaster NAMESERVER05).
+    Aaaa,
+    /// The root's SOA with recursion desired: an authoritative server must not answer it as a
+    /// resolver.
+    Recursion,
+}
+
+impl Question {
+    /// Every question, in the order reports list them.
+    pub const ALL: [Question; 7] = [
+        Question::NoEdns,
+        Question::Version1,
+        Question::UnknownOption,
+        Question::UnknownFlag,
+        Question::MixedCase,
+        Question::Aaaa,
+        Question::Recursion,
+    ];
+
+    /// How the question carries EDNS.
+    pub fn form(self) -> Form {
+        match self {
+            Question::NoEdns => Form::NoEdns,
+            Question::Version1 => Form::Version1,
+            Question::UnknownOption => Form::UnknownOption,
+            Question::UnknownFlag => Form::UnknownFlag,
+            Question::MixedCase | Question::Aaaa | Question::Recursion => Form::Standard,
+        }
+    }
+
+    /// The name the JSON and the report give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Question::NoEdns => "no-edns",
+            Question::Version1 => "version1",
+            Question::UnknownOption => "unknown-option",
+            Question::UnknownFlag => "unknown-flag",
+            Question::MixedCase => "mixed-case",
+            Question::Aaaa => "aaaa",
+            Question::Recursion => "recursion",
+        }
+    }
+
+    /// What is asked, of a server of `zone`.
+    fn asked(self, zone: &Name) -> (Name, RecordType) {
+        match self {
+            Question::Recursion => (Name::root(), RecordType::SOA),
+            Question::MixedCase => (mixed_case(zone), RecordType::SOA),
+            Question::Aaaa => (zone.clone(), RecordType::AAAA),
+            _ => (zone.clone(), RecordType::SOA),
+        }
+    }
+}
+
+/// The questions of [`Behaviour`], per address of each server of the zone.
+pub const BEHAVIOUR: [Question; 7] = Question::ALL;
 
 /// `zone` with its letters in alternating case (`eXaMpLe.CoM.`), as a resolver using 0x20
 /// (random case, draft-vixie-dnsext-dns0x20) asks: the server must find the zone all the same
@@ -391,7 +447,7 @@ async fn server_questions(
     server: &NameServer,
     zone: &Name,
     nonexistent: &Name,
-    questions: &[(Form, bool)],
+    questions: &[Question],
 ) -> ServerAnswers {
     let one = std::slice::from_ref(server);
     futures_util::join!(
@@ -405,29 +461,24 @@ async fn behaviour(
     walker: &Walker,
     servers: &[NameServer],
     zone: &Name,
-    questions: &[(Form, bool)],
+    questions: &[Question],
 ) -> Vec<Behaviour> {
-    let root = &Name::root();
-    let mixed = &mixed_case(zone);
     let targets: Vec<(&NameServer, IpAddr)> = walker.targets(servers).collect();
     let asked = targets.into_iter().flat_map(|(s, addr)| {
-        questions.iter().map(move |&(form, recursion)| {
-            let question = match (form, recursion) {
-                (_, true) => (root, RecordType::SOA),
-                (Form::Standard, false) => (mixed, RecordType::SOA),
-                _ => (zone, RecordType::SOA),
-            };
-            async move {
-                let retries = walker.config.retries;
-                let probe = walker
-                    .probe_form(&s.name, addr, question, form, recursion, retries)
-                    .await;
-                Behaviour {
-                    form,
-                    recursion,
-                    probe,
-                }
-            }
+        questions.iter().map(move |&question| async move {
+            let (name, qtype) = question.asked(zone);
+            let retries = walker.config.retries;
+            let probe = walker
+                .probe_form(
+                    &s.name,
+                    addr,
+                    (&name, qtype),
+                    question.form(),
+                    question == Question::Recursion,
+                    retries,
+                )
+                .await;
+            Behaviour { question, probe }
         })
     });
     futures_util::future::join_all(asked).await
@@ -605,8 +656,7 @@ async fn failed_server_questions(
             .probe_form(&server.name, addr, question, Form::NoEdns, false, 0)
             .await;
         Behaviour {
-            form: Form::NoEdns,
-            recursion: false,
+            question: Question::NoEdns,
             probe,
         }
     }))
@@ -619,9 +669,9 @@ async fn failed_server_questions(
             .map(|b| b.probe.addr)
             .collect(),
     };
-    let rest: Vec<(Form, bool)> = BEHAVIOUR
+    let rest: Vec<Question> = BEHAVIOUR
         .into_iter()
-        .filter(|&(form, recursion)| form != Form::NoEdns || recursion)
+        .filter(|&q| q != Question::NoEdns)
         .collect();
     let (mut behaviour, denial) =
         server_questions(walker, &answering, zone, nonexistent, &rest).await;
@@ -680,7 +730,7 @@ pub async fn gather(
     let order = |addr: &IpAddr| servers.iter().position(|s| s.addrs.contains(addr));
     facts
         .behaviour
-        .sort_by_key(|b| (order(&b.probe.addr), b.probe.addr, b.recursion, b.form));
+        .sort_by_key(|b| (order(&b.probe.addr), b.probe.addr, b.question));
     facts.denial.sort_by_key(|p| (order(&p.addr), p.addr));
     if let Some(chain) = chain.filter(|_| facts.zone.is_some() && !facts.dead) {
         facts.cname_chain = chain.links;

@@ -232,14 +232,7 @@ impl<'a> Trace<'a> {
                 .behaviour
                 .iter()
                 .map(|b| BehaviourView {
-                    form: match (b.recursion, b.form) {
-                        (true, _) => "recursion",
-                        (false, crate::walk::Form::NoEdns) => "no-edns",
-                        (false, crate::walk::Form::Version1) => "version1",
-                        (false, crate::walk::Form::UnknownOption) => "unknown-option",
-                        (false, crate::walk::Form::UnknownFlag) => "unknown-flag",
-                        (false, crate::walk::Form::Standard) => "mixed-case",
-                    },
+                    form: b.question.as_str(),
                     probe: ProbeView::new(&b.probe, &zone),
                 })
                 .collect(),

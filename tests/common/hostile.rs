@@ -53,6 +53,8 @@ pub enum Wire {
     /// A question whose name has a capital letter is answered NXDOMAIN (a case-sensitive
     /// lookup).
     CaseSensitive,
+    /// Questions of this type are never answered (a firewall that drops AAAA questions).
+    DropType(u16),
 }
 
 /// Which protocol a fault applies to.
@@ -264,6 +266,7 @@ fn mangle(request: &[u8], mut answer: Vec<u8>, wire: Option<Wire>, tcp: bool) ->
             answer[2] |= 0x02;
             Some(answer)
         }
+        Wire::DropType(t) => (qtype(request) != Some(t)).then_some(answer),
         Wire::LowercaseQuestion => {
             let mut m = Message::from_vec(&answer).ok()?;
             m.queries = m

@@ -12,8 +12,8 @@ use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::RecordType;
 
 use super::{who, zone_text};
-use crate::check::{Behaviour, Code, Facts, Finding, answers_with_authority};
-use crate::walk::{self, Form, NoAnswer, Probe, Proto, transport::UNKNOWN_FLAG};
+use crate::check::{Behaviour, Code, Facts, Finding, Question, answers_with_authority};
+use crate::walk::{self, NoAnswer, Probe, Proto, transport::UNKNOWN_FLAG};
 
 /// The zone's SOA, answered with authority.
 fn soa_answer(p: &Probe) -> bool {
@@ -38,10 +38,10 @@ fn what_it_did(p: &Probe) -> String {
     }
 }
 
-fn form_of(f: &Facts, addr: IpAddr, form: Form, recursion: bool) -> Option<&Behaviour> {
+fn asked(f: &Facts, addr: IpAddr, question: Question) -> Option<&Behaviour> {
     f.behaviour
         .iter()
-        .find(|b| b.probe.addr == addr && b.form == form && b.recursion == recursion)
+        .find(|b| b.probe.addr == addr && b.question == question)
 }
 
 /// The addresses of the zone's servers that answer a plain question but no question with EDNS
@@ -57,7 +57,7 @@ pub(super) fn edns_intolerant(f: &Facts) -> BTreeMap<IpAddr, (String, String)> {
             .zone_probes()
             .any(|q| q.addr == p.addr && q.proto == Proto::Udp && answers_with_authority(q));
         if !answered_with_edns
-            && form_of(f, p.addr, Form::NoEdns, false).is_some_and(|b| soa_answer(&b.probe))
+            && asked(f, p.addr, Question::NoEdns).is_some_and(|b| soa_answer(&b.probe))
         {
             out.insert(p.addr, (who(p), what_it_did(p)));
         }
@@ -81,15 +81,15 @@ pub fn edns_intolerance(f: &Facts) -> Vec<Finding> {
 /// What one server that answers EDNS questions does wrong with the other forms.
 fn edns_faults(f: &Facts, addr: IpAddr) -> Vec<String> {
     let mut faults = Vec::new();
-    let answered = |form| form_of(f, addr, form, false).map(|b| &b.probe);
+    let answered = |question| asked(f, addr, question).map(|b| &b.probe);
     let opt = |p: &Probe| p.message().and_then(|m: &Message| m.edns.clone());
-    if let Some(p) = answered(Form::NoEdns)
+    if let Some(p) = answered(Question::NoEdns)
         && !soa_answer(p)
         && !p.result.as_ref().is_err_and(NoAnswer::not_asked)
     {
         faults.push(format!("{} to a question without EDNS", what_it_did(p)));
     }
-    if let Some(p) = answered(Form::Version1) {
+    if let Some(p) = answered(Question::Version1) {
         // RCODE 16 is BADVERS in an answer with OPT (hickory reads it as BADSIG, TSIG's name).
         let badvers = |rc: ResponseCode| u16::from(rc) == u16::from(ResponseCode::BADVERS);
         match p.rcode() {
@@ -104,7 +104,7 @@ fn edns_faults(f: &Facts, addr: IpAddr) -> Vec<String> {
             None => faults.push(format!("{} to EDNS version 1", what_it_did(p))),
         }
     }
-    if let Some(p) = answered(Form::UnknownOption)
+    if let Some(p) = answered(Question::UnknownOption)
         && !soa_answer(p)
     {
         faults.push(format!(
@@ -112,7 +112,7 @@ fn edns_faults(f: &Facts, addr: IpAddr) -> Vec<String> {
             what_it_did(p)
         ));
     }
-    if let Some(p) = answered(Form::UnknownFlag) {
+    if let Some(p) = answered(Question::UnknownFlag) {
         if !soa_answer(p) {
             faults.push(format!(
                 "{} when the question carries an unknown EDNS flag (it must be ignored, §6.1.4)",
@@ -151,7 +151,11 @@ pub fn edns_compliance(f: &Facts) -> Vec<Finding> {
 pub fn open_resolvers(f: &Facts) -> Vec<Finding> {
     let zone_text = zone_text(f);
     let mut open = BTreeSet::new();
-    for b in f.behaviour.iter().filter(|b| b.recursion) {
+    for b in f
+        .behaviour
+        .iter()
+        .filter(|b| b.question == Question::Recursion)
+    {
         let Some(m) = b.probe.message() else { continue };
         if m.metadata.recursion_available
             && !m.metadata.authoritative
@@ -181,7 +185,7 @@ pub fn qname_case(f: &Facts) -> Vec<Finding> {
     for b in f
         .behaviour
         .iter()
-        .filter(|b| b.form == Form::Standard && !b.recursion)
+        .filter(|b| b.question == Question::MixedCase)
     {
         let p = &b.probe;
         let Some(m) = p.message() else { continue };
@@ -208,6 +212,34 @@ pub fn qname_case(f: &Facts) -> Vec<Finding> {
                     "{server} was asked for {} and answered for {}: resolvers using 0x20 drop that answer",
                     p.qname,
                     q.name()
+                ),
+                vec![server],
+            ));
+        }
+    }
+    out
+}
+
+/// ns.aaaa-failed (Zonemaster NAMESERVER05): an address that answers the zone's SOA must answer
+/// an AAAA question for the zone's name too, with records or none (NOERROR).
+pub fn aaaa_questions(f: &Facts) -> Vec<Finding> {
+    let zone_text = zone_text(f);
+    let mut out = Vec::new();
+    for b in f.behaviour.iter().filter(|b| b.question == Question::Aaaa) {
+        let p = &b.probe;
+        if p.result.as_ref().is_err_and(NoAnswer::not_asked)
+            || !f.soa_udp.iter().any(|q| q.addr == p.addr && soa_answer(q))
+        {
+            continue;
+        }
+        let fine = answers_with_authority(p) && p.rcode() == Some(ResponseCode::NoError);
+        if !fine {
+            let server = who(p);
+            out.push(Finding::new(
+                Code::NsAaaaFailed,
+                format!(
+                    "{server} answers the SOA of {zone_text}, but {} when asked its AAAA: resolvers ask AAAA for every name, and wait or fail where it goes unanswered",
+                    what_it_did(p)
                 ),
                 vec![server],
             ));

@@ -37,6 +37,7 @@ pub const RULES: &[Rule] = &[
     behaviour::edns_compliance,
     behaviour::open_resolvers,
     behaviour::qname_case,
+    behaviour::aaaa_questions,
     slow_servers,
     lame_servers,
     glue,

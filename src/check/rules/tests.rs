@@ -600,8 +600,7 @@ fn names_sharing_an_address_and_servers_in_one_prefix_are_warnings() {
 #[test]
 fn edns_intolerance_needs_every_edns_question_unanswered() {
     let plain = |s: (&str, &str)| crate::check::Behaviour {
-        form: crate::walk::Form::NoEdns,
-        recursion: false,
+        question: crate::check::Question::NoEdns,
         probe: answered(
             s,
             ZONE,
