@@ -134,58 +134,12 @@ fn many(n: usize, delay: u64) -> (Vec<ZoneSpec>, Vec<ServerSpec>) {
     let names: Vec<&'static str> = (1..=n)
         .map(|i| &*Box::leak(format!("z{i:02}.test.").into_boxed_str()))
         .collect();
-    let servers_of = || vec!["ns1.dns.test.", "ns2.dns.test."];
-    let glue = vec![
-        ("ns1.dns.test.", "127.53.2.1"),
-        ("ns2.dns.test.", "127.53.2.2"),
-    ];
-    let mut zones = vec![
-        lab::root_zone(&[
-            ("ns1.nic.test.", "127.53.1.1"),
-            ("ns2.nic.test.", "127.53.1.2"),
-        ]),
-        ZoneSpec {
-            name: "test.",
-            ns: vec!["ns1.nic.test.", "ns2.nic.test."],
-            serial: 1,
-            records: vec![
-                ("ns1.nic.test.", "A", "127.53.1.1"),
-                ("ns2.nic.test.", "A", "127.53.1.2"),
-                ("ns1.dns.test.", "A", "127.53.2.1"),
-                ("ns2.dns.test.", "A", "127.53.2.2"),
-            ],
-            delegations: names
-                .iter()
-                .map(|child| Delegation {
-                    child,
-                    ns: servers_of(),
-                    glue: glue.clone(),
-                })
-                .collect(),
-        },
-    ];
-    for name in &names {
+    let (zones, mut servers) = lab::provider_tree(&names, |name| {
         let www = &*Box::leak(format!("www.{name}").into_boxed_str());
-        zones.push(ZoneSpec {
-            name,
-            ns: servers_of(),
-            serial: 2026112901,
-            records: vec![(name, "A", "192.0.2.10"), (www, "A", "192.0.2.11")],
-            delegations: vec![],
-        });
+        vec![(name, "A", "192.0.2.10"), (www, "A", "192.0.2.11")]
+    });
+    for s in &mut servers {
+        s.faults = vec![Fault::Delay(delay)];
     }
-    let servers = [
-        ("a.root.lab.", "127.53.0.1", vec!["."]),
-        ("ns1.nic.test.", "127.53.1.1", vec!["test."]),
-        ("ns2.nic.test.", "127.53.1.2", vec!["test."]),
-        ("ns1.dns.test.", "127.53.2.1", names.clone()),
-        ("ns2.dns.test.", "127.53.2.2", names.clone()),
-    ]
-    .into_iter()
-    .map(|(name, addr, zones)| ServerSpec {
-        faults: vec![Fault::Delay(delay)],
-        ..server(name, addr, &zones)
-    })
-    .collect();
     (zones, servers)
 }

@@ -4,57 +4,24 @@
 
 mod common;
 
-use common::lab::{self, Delegation, Fault, Lab, ServerSpec, ZoneSpec, server};
+use common::lab::{self, Fault, Lab};
 
 /// root → test. → alpha.test., beta.test., gamma.test., each served by ns1/ns2.dns.test.
-/// (glue at test.); gamma.test.'s second server is given per test.
+/// (glue at test.); ns2.dns.test.'s faults are given per test.
 fn lab_of(ns2_faults: Vec<Fault>) -> Lab {
-    let child = |name: &'static str| Delegation {
-        child: name,
-        ns: vec!["ns1.dns.test.", "ns2.dns.test."],
-        glue: vec![
-            ("ns1.dns.test.", "127.53.2.1"),
-            ("ns2.dns.test.", "127.53.2.2"),
-        ],
+    let address = |zone: &str| match zone {
+        "alpha.test." => "192.0.2.1",
+        "beta.test." => "192.0.2.2",
+        _ => "192.0.2.3",
     };
-    let zone = |name: &'static str, address: &'static str| ZoneSpec {
-        name,
-        ns: vec!["ns1.dns.test.", "ns2.dns.test."],
-        serial: 1,
-        records: vec![(name, "A", address)],
-        delegations: vec![],
-    };
-    let zones = vec![
-        lab::root_zone(&[("ns1.nic.test.", "127.53.1.1")]),
-        ZoneSpec {
-            name: "test.",
-            ns: vec!["ns1.nic.test."],
-            serial: 1,
-            records: vec![
-                ("ns1.nic.test.", "A", "127.53.1.1"),
-                ("ns1.dns.test.", "A", "127.53.2.1"),
-                ("ns2.dns.test.", "A", "127.53.2.2"),
-            ],
-            delegations: vec![
-                child("alpha.test."),
-                child("beta.test."),
-                child("gamma.test."),
-            ],
-        },
-        zone("alpha.test.", "192.0.2.1"),
-        zone("beta.test.", "192.0.2.2"),
-        zone("gamma.test.", "192.0.2.3"),
-    ];
-    let all = ["alpha.test.", "beta.test.", "gamma.test."];
-    let servers: Vec<ServerSpec> = vec![
-        server("a.root.lab.", "127.53.0.1", &["."]),
-        server("ns1.nic.test.", "127.53.1.1", &["test."]),
-        server("ns1.dns.test.", "127.53.2.1", &all),
-        ServerSpec {
-            faults: ns2_faults,
-            ..server("ns2.dns.test.", "127.53.2.2", &all)
-        },
-    ];
+    let (zones, mut servers) =
+        lab::provider_tree(&["alpha.test.", "beta.test.", "gamma.test."], |zone| {
+            vec![(zone, "A", address(zone))]
+        });
+    servers
+        .iter_mut()
+        .filter(|s| s.name == "ns2.dns.test.")
+        .for_each(|s| s.faults = ns2_faults.clone());
     lab::start(zones, servers)
 }
 

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::lab::{self, Delegation, Lab, ZoneSpec, server};
+use common::lab::{self, Lab};
 use common::rdap::{self, Domain};
 
 const NS: [&str; 2] = ["ns1.dns.test", "ns2.dns.test"];
@@ -16,45 +16,7 @@ const NS: [&str; 2] = ["ns1.dns.test", "ns2.dns.test"];
 /// glue); beta.test. is registered but on hold: test. does not delegate it.
 fn lab() -> Lab {
     let delegated = ["alpha.test.", "gamma.test.", "delta.test.", "epsilon.test."];
-    let mut zones = vec![
-        lab::root_zone(&[("ns1.nic.test.", "127.53.1.1")]),
-        ZoneSpec {
-            name: "test.",
-            ns: vec!["ns1.nic.test."],
-            serial: 1,
-            records: vec![
-                ("ns1.nic.test.", "A", "127.53.1.1"),
-                ("ns1.dns.test.", "A", "127.53.2.1"),
-                ("ns2.dns.test.", "A", "127.53.2.2"),
-            ],
-            delegations: delegated
-                .iter()
-                .map(|child| Delegation {
-                    child,
-                    ns: vec!["ns1.dns.test.", "ns2.dns.test."],
-                    glue: vec![
-                        ("ns1.dns.test.", "127.53.2.1"),
-                        ("ns2.dns.test.", "127.53.2.2"),
-                    ],
-                })
-                .collect(),
-        },
-    ];
-    for name in delegated {
-        zones.push(ZoneSpec {
-            name,
-            ns: vec!["ns1.dns.test.", "ns2.dns.test."],
-            serial: 1,
-            records: vec![(name, "A", "192.0.2.1")],
-            delegations: vec![],
-        });
-    }
-    let servers = vec![
-        server("a.root.lab.", "127.53.0.1", &["."]),
-        server("ns1.nic.test.", "127.53.1.1", &["test."]),
-        server("ns1.dns.test.", "127.53.2.1", &delegated),
-        server("ns2.dns.test.", "127.53.2.2", &delegated),
-    ];
+    let (zones, servers) = lab::provider_tree(&delegated, |zone| vec![(zone, "A", "192.0.2.1")]);
     lab::start(zones, servers)
 }
 

@@ -797,16 +797,23 @@ fn policy(url: &str, dir: &Path, args: &[&str]) -> (BTreeSet<String>, Vec<String
 }
 
 /// Runs the read-only commands (plan, import ZONE, check --expect route53) through `url`.
-fn read_only_commands(url: &str, dir: &Path) {
-    ok(&run(url, dir, &["plan"]));
-    ok(&run(url, dir, &["import", ZONE, "-o", "-"]));
-    // The walk has nothing to ask (a root that does not answer): only the API side matters.
+/// Root hints whose one server does not answer (port 1 on loopback): a check with them asks
+/// Route 53 and nothing of the DNS.
+fn dead_root(dir: &Path) -> std::path::PathBuf {
     let hints = dir.join("none.root");
     std::fs::write(
         &hints,
         ". 3600000 NS a.root.lab.\na.root.lab. 3600000 A 127.0.0.1\n",
     )
     .unwrap();
+    hints
+}
+
+fn read_only_commands(url: &str, dir: &Path) {
+    ok(&run(url, dir, &["plan"]));
+    ok(&run(url, dir, &["import", ZONE, "-o", "-"]));
+    // The walk has nothing to ask (a root that does not answer): only the API side matters.
+    let hints = dead_root(dir);
     let out = run(
         url,
         dir,
@@ -931,12 +938,7 @@ fn a_domain_registered_with_route53_domains_is_delegated_to_its_hosted_zone() {
         }),
     );
     assert!(registered["OperationId"].is_string(), "{registered}");
-    let hints = dir.path().join("none.root");
-    std::fs::write(
-        &hints,
-        ". 3600000 NS a.root.lab.\na.root.lab. 3600000 A 127.0.0.1\n",
-    )
-    .unwrap();
+    let hints = dead_root(dir.path());
     let check = |url: &str| {
         let out = run(
             url,

@@ -1029,3 +1029,58 @@ pub fn route53(delay: u64) -> (Vec<ZoneSpec>, Vec<ServerSpec>) {
     }
     (zones, servers)
 }
+
+/// A company's domains at one provider: root → test. (ns1/ns2.nic.test.) → each of `zones`,
+/// delegated with glue to ns1/ns2.dns.test. (127.53.2.1-2), which serve them all; each zone
+/// holds `records(zone)`. Faults are the caller's to add to the servers.
+pub fn provider_tree(
+    zones: &[&'static str],
+    records: impl Fn(&'static str) -> Vec<Rec>,
+) -> (Vec<ZoneSpec>, Vec<ServerSpec>) {
+    let provider = || vec!["ns1.dns.test.", "ns2.dns.test."];
+    let mut specs = vec![
+        root_zone(&[
+            ("ns1.nic.test.", "127.53.1.1"),
+            ("ns2.nic.test.", "127.53.1.2"),
+        ]),
+        ZoneSpec {
+            name: "test.",
+            ns: vec!["ns1.nic.test.", "ns2.nic.test."],
+            serial: 1,
+            records: vec![
+                ("ns1.nic.test.", "A", "127.53.1.1"),
+                ("ns2.nic.test.", "A", "127.53.1.2"),
+                ("ns1.dns.test.", "A", "127.53.2.1"),
+                ("ns2.dns.test.", "A", "127.53.2.2"),
+            ],
+            delegations: zones
+                .iter()
+                .map(|child| Delegation {
+                    child,
+                    ns: provider(),
+                    glue: vec![
+                        ("ns1.dns.test.", "127.53.2.1"),
+                        ("ns2.dns.test.", "127.53.2.2"),
+                    ],
+                })
+                .collect(),
+        },
+    ];
+    for &name in zones {
+        specs.push(ZoneSpec {
+            name,
+            ns: provider(),
+            serial: 2026112901,
+            records: records(name),
+            delegations: vec![],
+        });
+    }
+    let servers = vec![
+        server("a.root.lab.", "127.53.0.1", &["."]),
+        server("ns1.nic.test.", "127.53.1.1", &["test."]),
+        server("ns2.nic.test.", "127.53.1.2", &["test."]),
+        server("ns1.dns.test.", "127.53.2.1", zones),
+        server("ns2.dns.test.", "127.53.2.2", zones),
+    ];
+    (specs, servers)
+}
