@@ -194,8 +194,30 @@ impl Rdap {
             .collect())
     }
 
-    /// GET an RDAP document: `Ok(None)` for 404, the JSON for 200, else why not.
+    /// GET an RDAP document: `Ok(None)` for 404, the JSON for 200, else why not. Redirects
+    /// (RFC 7480 §5.2: a bootstrap or aggregating service sends the client on) are followed, three
+    /// at most.
     async fn get(&self, url: &str) -> Result<Option<Value>, String> {
+        let mut url = url.to_string();
+        for _ in 0..=3 {
+            match self.get_once(&url).await? {
+                Got::Document(doc) => return Ok(doc),
+                Got::Redirect(to) if to.starts_with('/') => {
+                    // A path on the same service.
+                    let base: hyper::Uri = url.parse().map_err(|e| format!("{url}: {e}"))?;
+                    url = format!(
+                        "{}://{}{to}",
+                        base.scheme_str().unwrap_or("https"),
+                        base.authority().map_or("", |a| a.as_str())
+                    );
+                }
+                Got::Redirect(to) => url = to,
+            }
+        }
+        Err(format!("{url}: more than 3 redirects"))
+    }
+
+    async fn get_once(&self, url: &str) -> Result<Got, String> {
         let request = hyper::Request::get(url)
             .header(hyper::header::ACCEPT, "application/rdap+json")
             .header(
@@ -212,7 +234,15 @@ impl Rdap {
                 .map_err(|e| format!("{url}: {}", error_chain(&e)))?;
             let status = response.status();
             if status == hyper::StatusCode::NOT_FOUND {
-                return Ok(None);
+                return Ok(Got::Document(None));
+            }
+            if status.is_redirection()
+                && let Some(to) = response
+                    .headers()
+                    .get(hyper::header::LOCATION)
+                    .and_then(|l| l.to_str().ok())
+            {
+                return Ok(Got::Redirect(to.to_string()));
             }
             if !status.is_success() {
                 return Err(format!("{url}: HTTP {status}"));
@@ -223,13 +253,19 @@ impl Rdap {
                 .map_err(|e| format!("{url}: reading the answer: {e}"))?
                 .to_bytes();
             serde_json::from_slice(&body)
-                .map(Some)
+                .map(|doc| Got::Document(Some(doc)))
                 .map_err(|e| format!("{url}: not an RDAP (JSON) answer: {e}"))
         };
         tokio::time::timeout(self.timeout, exchange)
             .await
             .map_err(|_| format!("{url}: no answer within {:?}", self.timeout))?
     }
+}
+
+/// One HTTP exchange: a document (`None` for 404), or where to go instead.
+enum Got {
+    Document(Option<Value>),
+    Redirect(String),
 }
 
 /// An error and its causes, on one line.

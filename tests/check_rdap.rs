@@ -162,3 +162,35 @@ fn an_rdap_service_that_cannot_be_reached_is_said_and_fails_nothing() {
         .unwrap();
     assert!(!common::stdout(&out).contains("registration"));
 }
+
+/// An RDAP service that sends the client on (HTTP 307 to another service, as rdap-srv serves a
+/// redirect): followed, and the other service's answer judged.
+#[test]
+fn a_redirect_to_another_rdap_service_is_followed() {
+    let Some(srv) = rdap::binary() else { return };
+    let lab = lab();
+    let registry = rdap::start(
+        &srv,
+        &[Domain {
+            ldh: "beta.test",
+            ns: &NS,
+            statuses: &["client hold"],
+            expires: None,
+        }],
+    );
+    let front = rdap::start_redirecting(
+        &srv,
+        "beta.test",
+        &format!("{}/domain/beta.test", registry.url),
+    );
+    let out = common::dns()
+        .args(["check", "beta.test", "--rdap-url", &front.url])
+        .args(lab.args())
+        .output()
+        .unwrap();
+    let text = common::stdout(&out);
+    assert!(
+        text.contains("error registration.hold: the registry does not publish beta.test"),
+        "{text}"
+    );
+}

@@ -144,3 +144,36 @@ pub fn days_from_now(days: i64) -> String {
         secs % 60
     )
 }
+
+/// A server that holds `ldh` only as a redirect to `to` (RFC 7480 §5.2: HTTP 307 and Location),
+/// made by rdap-srv-data's own `--redirect`.
+pub fn start_redirecting(srv: &Path, ldh: &str, to: &str) -> Registry {
+    let data = srv.with_file_name("rdap-srv-data");
+    let dir = tempfile::tempdir().unwrap();
+    let port = super::moto::server_port();
+    let url = format!("http://127.0.0.1:{port}/rdap");
+    let out = Command::new(&data)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--redirect", to, "domain", "-B", &url, "--ldh", ldh])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let daemon = super::start_daemon(
+        Command::new(srv)
+            .env("RDAP_SRV_LISTEN_ADDR", "127.0.0.1")
+            .env("RDAP_SRV_LISTEN_PORT", port.to_string())
+            .env("RDAP_SRV_DATA_DIR", dir.path()),
+        "127.0.0.1",
+        port,
+    );
+    Registry {
+        url,
+        _daemon: daemon,
+        _dir: dir,
+    }
+}
