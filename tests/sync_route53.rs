@@ -797,42 +797,37 @@ fn policy(url: &str, dir: &Path, args: &[&str]) -> (BTreeSet<String>, Vec<String
 }
 
 /// Runs the read-only commands (plan, import ZONE, check --expect route53) through `url`.
-/// Root hints whose one server does not answer (port 1 on loopback): a check with them asks
-/// Route 53 and nothing of the DNS.
-fn dead_root(dir: &Path) -> std::path::PathBuf {
+/// `dns check ZONE --expect route53` with root hints whose one server does not answer (port 1
+/// on loopback): the walk has nothing to ask, only the API side matters.
+fn check_expect_route53(url: &str, dir: &Path, extra: &[&str]) -> Output {
     let hints = dir.join("none.root");
     std::fs::write(
         &hints,
         ". 3600000 NS a.root.lab.\na.root.lab. 3600000 A 127.0.0.1\n",
     )
     .unwrap();
-    hints
+    let mut args = vec![
+        "check",
+        ZONE,
+        "--expect",
+        "route53",
+        "--root-hints",
+        hints.to_str().unwrap(),
+        "--port",
+        "1",
+        "--timeout",
+        "50",
+        "--deadline",
+        "2s",
+    ];
+    args.extend(extra);
+    run(url, dir, &args)
 }
 
 fn read_only_commands(url: &str, dir: &Path) {
     ok(&run(url, dir, &["plan"]));
     ok(&run(url, dir, &["import", ZONE, "-o", "-"]));
-    // The walk has nothing to ask (a root that does not answer): only the API side matters.
-    let hints = dead_root(dir);
-    let out = run(
-        url,
-        dir,
-        &[
-            "check",
-            ZONE,
-            "--expect",
-            "route53",
-            "--root-hints",
-            hints.to_str().unwrap(),
-            "--port",
-            "1",
-            "--timeout",
-            "50",
-            "--deadline",
-            "2s",
-            "-4",
-        ],
-    );
+    let out = check_expect_route53(url, dir, &["-4"]);
     assert_eq!(out.status.code(), Some(3), "{}", common::stderr(&out));
 }
 
@@ -938,27 +933,8 @@ fn a_domain_registered_with_route53_domains_is_delegated_to_its_hosted_zone() {
         }),
     );
     assert!(registered["OperationId"].is_string(), "{registered}");
-    let hints = dead_root(dir.path());
     let check = |url: &str| {
-        let out = run(
-            url,
-            dir.path(),
-            &[
-                "check",
-                ZONE,
-                "--expect",
-                "route53",
-                "--root-hints",
-                hints.to_str().unwrap(),
-                "--port",
-                "1",
-                "--timeout",
-                "50",
-                "--deadline",
-                "2s",
-                "--json",
-            ],
-        );
+        let out = check_expect_route53(url, dir.path(), &["--json"]);
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}", common::stderr(&out)));
         doc["findings"]

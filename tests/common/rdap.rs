@@ -87,19 +87,7 @@ pub fn start(srv: &Path, domains: &[Domain]) -> Registry {
             add_expiration(dir.path(), d.ldh, expires);
         }
     }
-    let daemon = super::start_daemon(
-        Command::new(srv)
-            .env("RDAP_SRV_LISTEN_ADDR", "127.0.0.1")
-            .env("RDAP_SRV_LISTEN_PORT", port.to_string())
-            .env("RDAP_SRV_DATA_DIR", dir.path()),
-        "127.0.0.1",
-        port,
-    );
-    Registry {
-        url,
-        _daemon: daemon,
-        _dir: dir,
-    }
+    serve(srv, dir, port, url)
 }
 
 /// Adds an expiration event to the domain object rdap-srv-data wrote for `ldh`.
@@ -163,6 +151,11 @@ pub fn start_redirecting(srv: &Path, ldh: &str, to: &str) -> Registry {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    serve(srv, dir, port, url)
+}
+
+/// rdap-srv serving the objects in `dir` on `port`, once it listens.
+fn serve(srv: &Path, dir: tempfile::TempDir, port: u16, url: String) -> Registry {
     let daemon = super::start_daemon(
         Command::new(srv)
             .env("RDAP_SRV_LISTEN_ADDR", "127.0.0.1")
