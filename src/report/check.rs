@@ -379,13 +379,20 @@ fn registration_line(lookup: &crate::rdap::Lookup, now: u64) -> String {
                 r.domain,
                 r.registrar.as_deref().unwrap_or("an unnamed registrar")
             )];
-            if let (Some(text), Some(at)) = (&r.expires, r.expires_at) {
-                let days = (at - now as i64) / 86_400;
-                parts.push(if days >= 0 {
-                    format!("expires {text} (in {days} days)")
-                } else {
-                    format!("expired {text}")
-                });
+            match (&r.expires, r.expires_at) {
+                (Some(text), Some(at)) => {
+                    let days = (at - now as i64) / 86_400;
+                    parts.push(if days >= 0 {
+                        format!("expires {text} (in {days} days)")
+                    } else {
+                        format!("expired {text}")
+                    });
+                }
+                // Not judged, and said so: never a silent pass of an expiry dns cannot read.
+                (Some(text), None) => {
+                    parts.push(format!("expiry '{text}' is no RFC 3339 date: not judged"))
+                }
+                _ => {}
             }
             if !r.statuses.is_empty() {
                 parts.push(format!("status: {}", r.statuses.join(", ")));
