@@ -18,12 +18,14 @@ pub mod verify;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
+use hickory_proto::op::Query;
 use hickory_proto::rr::{Name, RData, RecordType};
 use serde::Serialize;
 
 pub use codes::{Code, Severity};
 pub use rules::findings;
 
+use crate::walk::batch::Framed;
 use crate::walk::{
     self, ApexQuestion, End, Form, NameServer, NoAnswer, Probe, Proto, Walk, Walker,
 };
@@ -92,13 +94,18 @@ impl Question {
         }
     }
 
-    /// What is asked, of a server of `zone`.
-    fn asked(self, zone: &Name) -> (Name, RecordType) {
-        match self {
+    /// What is asked, of a server of `zone`, and how.
+    fn framed(self, zone: &Name) -> Framed {
+        let (name, qtype) = match self {
             Question::Recursion => (Name::root(), RecordType::SOA),
             Question::MixedCase => (mixed_case(zone), RecordType::SOA),
             Question::Aaaa => (zone.clone(), RecordType::AAAA),
             _ => (zone.clone(), RecordType::SOA),
+        };
+        Framed {
+            query: Query::query(name, qtype),
+            form: self.form(),
+            recursion: self == Question::Recursion,
         }
     }
 }
@@ -436,9 +443,9 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
 }
 
 /// The questions asked of each server of the zone once it has answered with authority (or,
-/// for a server that never did, after the walk): how it treats EDNS and recursion
+/// for a server that never did, after the walk): how it treats EDNS, case and recursion
 /// ([`BEHAVIOUR`]), and a name that does not exist (the denial of existence, judged when the
-/// zone is signed).
+/// zone is signed). Each address is asked all of them at once over one socket.
 /// What one server said to the server questions: its behaviour, and the denial probes.
 type ServerAnswers = (Vec<Behaviour>, Vec<Probe>);
 
@@ -449,39 +456,36 @@ async fn server_questions(
     nonexistent: &Name,
     questions: &[Question],
 ) -> ServerAnswers {
-    let one = std::slice::from_ref(server);
-    futures_util::join!(
-        behaviour(walker, one, zone, questions),
-        walker.ask_all(one, nonexistent, RecordType::A, Proto::Udp)
-    )
-}
-
-/// Each question of [`BEHAVIOUR`] asked of every address of the servers, at once.
-async fn behaviour(
-    walker: &Walker,
-    servers: &[NameServer],
-    zone: &Name,
-    questions: &[Question],
-) -> Vec<Behaviour> {
-    let targets: Vec<(&NameServer, IpAddr)> = walker.targets(servers).collect();
-    let asked = targets.into_iter().flat_map(|(s, addr)| {
-        questions.iter().map(move |&question| async move {
-            let (name, qtype) = question.asked(zone);
-            let retries = walker.config.retries;
-            let probe = walker
-                .probe_form(
-                    &s.name,
-                    addr,
-                    (&name, qtype),
-                    question.form(),
-                    question == Question::Recursion,
-                    retries,
-                )
-                .await;
-            Behaviour { question, probe }
-        })
+    let mut framed: Vec<Framed> = questions.iter().map(|q| q.framed(zone)).collect();
+    framed.push(Framed {
+        query: Query::query(nonexistent.clone(), RecordType::A),
+        form: Form::Standard,
+        recursion: false,
     });
-    futures_util::future::join_all(asked).await
+    let targets: Vec<IpAddr> = walker
+        .targets(std::slice::from_ref(server))
+        .map(|(_, a)| a)
+        .collect();
+    let asked = targets.into_iter().map(|addr| {
+        let framed = &framed;
+        async move {
+            let retries = walker.config.retries;
+            walker
+                .probe_forms(&server.name, addr, framed, retries)
+                .await
+        }
+    });
+    let (mut behaviour, mut denial) = (vec![], vec![]);
+    for mut probes in futures_util::future::join_all(asked).await {
+        denial.extend(probes.pop());
+        behaviour.extend(
+            questions
+                .iter()
+                .zip(probes)
+                .map(|(&question, probe)| Behaviour { question, probe }),
+        );
+    }
+    (behaviour, denial)
 }
 
 /// Whether the servers of `zone` are asked the server questions as soon as the walk asks them
@@ -651,16 +655,17 @@ async fn failed_server_questions(
     nonexistent: &Name,
 ) -> ServerAnswers {
     let plain = futures_util::future::join_all(server.addrs.iter().map(|&addr| async move {
-        let question = (zone, RecordType::SOA);
-        let probe = walker
-            .probe_form(&server.name, addr, question, Form::NoEdns, false, 0)
-            .await;
-        Behaviour {
+        let framed = [Question::NoEdns.framed(zone)];
+        let probes = walker.probe_forms(&server.name, addr, &framed, 0).await;
+        probes.into_iter().map(|probe| Behaviour {
             question: Question::NoEdns,
             probe,
-        }
+        })
     }))
-    .await;
+    .await
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>();
     let answering = NameServer {
         name: server.name.clone(),
         addrs: plain

@@ -84,36 +84,58 @@ impl Walker {
         }
     }
 
-    /// `qname`/`qtype` asked of `addr` over UDP in another form (another EDNS, or RD=1), to see
-    /// how the server behaves: asked even of a server the walk found silent (silence to the
-    /// usual form is what such a question tells apart), never marking it, never shared.
-    pub async fn probe_form(
+    /// Questions asked of `addr` over UDP in other forms (another EDNS, RD=1, another case), to
+    /// see how the server behaves: asked even of a server the walk found silent (silence to the
+    /// usual form is what such a question tells apart), never marking it, never shared. All of
+    /// them over one socket at once (see [`batch`]): a server's questions cost one socket, not
+    /// one each. A truncated answer is asked again over TCP in the same form.
+    pub async fn probe_forms(
         &self,
         server: &Name,
         addr: IpAddr,
-        question: (&Name, RecordType),
-        form: transport::Form,
-        recursion: bool,
+        questions: &[batch::Framed],
         retries: u32,
-    ) -> Probe {
-        let (qname, qtype) = question;
-        let settings = transport::Settings {
-            form,
-            recursion,
-            retries,
-            ..self.settings()
-        };
+    ) -> Vec<Probe> {
         let sock = SocketAddr::new(addr, self.config.port);
-        let query = Query::query(qname.clone(), qtype);
-        let _turn = self.turn(addr).await;
-        Probe {
-            server: server.clone(),
-            addr,
-            qname: qname.clone(),
-            qtype,
-            proto: Proto::Udp,
-            result: transport::ask(&self.budget, sock, &query, settings, Proto::Udp).await,
+        let (window, _turns) = match &self.per_server {
+            Some(limit) => limit.turns(addr, questions.len()).await,
+            None => (questions.len(), None),
+        };
+        let limits = batch::Limits {
+            timeout: self.config.timeout,
+            retries,
+            window,
+        };
+        let results = batch::ask_many(&self.budget, sock, questions, limits, |_, r| r).await;
+        let mut probes = Vec::with_capacity(results.len());
+        for (framed, result) in questions.iter().zip(results) {
+            let result = match result {
+                Ok(reply) if reply.message.metadata.truncation => {
+                    let settings = transport::Settings {
+                        form: framed.form,
+                        recursion: framed.recursion,
+                        ..self.settings()
+                    };
+                    transport::ask(&self.budget, sock, &framed.query, settings, Proto::Tcp)
+                        .await
+                        .map(|mut reply| {
+                            reply.retried_tcp = true;
+                            reply
+                        })
+                        .map_err(|e| NoAnswer::AfterTruncation(Box::new(e)))
+                }
+                other => other,
+            };
+            probes.push(Probe {
+                server: server.clone(),
+                addr,
+                qname: framed.query.name().clone(),
+                qtype: framed.query.query_type(),
+                proto: Proto::Udp,
+                result,
+            });
         }
+        probes
     }
 
     /// One question to one address, counted against the budget.

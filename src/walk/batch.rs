@@ -3,13 +3,14 @@
 //! message ID, answers matched by ID *and* question, retransmissions with a new ID after a
 //! timeout.
 //!
-//! Verifying a zone asks one server thousands of questions. hickory-net's UDP client binds a new
-//! socket for every question (a fresh random source port per query, RFC 5452 §9.2, which is right
-//! for a resolver that talks to strangers); at thousands of questions the socket set-up is most
-//! of the cost. Here one socket with a random port serves one server for the whole batch: the
-//! messages are still hickory-proto's, the answers still have to carry our ID, our question and
-//! come from the server's address (the socket is connected), and a late answer to an earlier
-//! attempt is still taken.
+//! Verifying a zone asks one server thousands of questions, and every check asks each server
+//! address its server questions (EDNS forms, case, recursion, a name that does not exist).
+//! hickory-net's UDP client binds a new socket for every question (a fresh random source port
+//! per query, RFC 5452 §9.2, which is right for a resolver that talks to strangers); then the
+//! socket set-up is most of the cost. Here one socket with a random port serves one server for
+//! the whole batch: the messages are still hickory-proto's, the answers still have to carry our
+//! ID, our question and come from the server's address (the socket is connected), and a late
+//! answer to an earlier attempt is still taken.
 //!
 //! A server that stays silent costs one timeout for the whole batch, as in the walk: when a
 //! question has spent its last attempt and nothing at all has come back from the server within
@@ -22,7 +23,42 @@ use std::time::{Duration, Instant};
 use hickory_proto::op::Query;
 use tokio::net::UdpSocket;
 
-use super::transport::{Budget, NoAnswer, Proto, Reply, bind, decode_answer, io_error, request};
+use super::transport::{
+    Budget, Form, NoAnswer, Proto, Reply, bind, decode_answer, io_error, request,
+};
+
+/// One question of a batch: the query, and how it is sent (the usual form, or one of the forms
+/// that test a server's EDNS; RD=1 or not).
+pub trait Sent {
+    fn query(&self) -> &Query;
+    /// The question's EDNS form, and whether it asks for recursion.
+    fn form(&self) -> (Form, bool) {
+        (Form::Standard, false)
+    }
+}
+
+impl Sent for Query {
+    fn query(&self) -> &Query {
+        self
+    }
+}
+
+/// A question sent in another form than the usual one.
+#[derive(Debug, Clone)]
+pub struct Framed {
+    pub query: Query,
+    pub form: Form,
+    pub recursion: bool,
+}
+
+impl Sent for Framed {
+    fn query(&self) -> &Query {
+        &self.query
+    }
+    fn form(&self) -> (Form, bool) {
+        (self.form, self.recursion)
+    }
+}
 
 /// Settings of one batch.
 #[derive(Debug, Clone, Copy)]
@@ -39,10 +75,10 @@ pub struct Limits {
 /// answers need not all be held at once); gives back what `take` made of them, in the order
 /// asked. A `Reply` that came back truncated is handed over as it is
 /// (`message.metadata.truncation`): the caller asks again over TCP.
-pub async fn ask_many<T>(
+pub async fn ask_many<Q: Sent, T>(
     budget: &Budget,
     server: SocketAddr,
-    queries: &[Query],
+    queries: &[Q],
     limits: Limits,
     take: impl FnMut(usize, Result<Reply, NoAnswer>) -> T,
 ) -> Vec<T> {
@@ -60,9 +96,9 @@ struct Attempt {
     sent: Instant,
 }
 
-struct Batch<'q, T, F> {
+struct Batch<'q, Q, T, F> {
     budget: &'q Budget,
-    queries: &'q [Query],
+    queries: &'q [Q],
     limits: Limits,
     per_attempt: Duration,
     take: F,
@@ -86,8 +122,8 @@ struct Batch<'q, T, F> {
     stray: Option<String>,
 }
 
-impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
-    fn new(budget: &'q Budget, queries: &'q [Query], limits: Limits, take: F) -> Self {
+impl<'q, Q: Sent, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, Q, T, F> {
+    fn new(budget: &'q Budget, queries: &'q [Q], limits: Limits, take: F) -> Self {
         Batch {
             budget,
             queries,
@@ -147,12 +183,8 @@ impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
                 continue;
             }
             let id = self.free_id();
-            let bytes = match request(
-                id,
-                &self.queries[q],
-                false,
-                super::transport::Form::Standard,
-            ) {
+            let (form, recursion) = self.queries[q].form();
+            let bytes = match request(id, self.queries[q].query(), recursion, form) {
                 Ok(b) => b,
                 Err(why) => {
                     self.settle(q, Err(why));
@@ -203,12 +235,13 @@ impl<'q, T, F: FnMut(usize, Result<Reply, NoAnswer>) -> T> Batch<'q, T, F> {
         let q = attempt.question;
         let rtt = attempt.sent.elapsed();
         self.heard = Some(Instant::now());
-        let result = decode_answer(datagram, &self.queries[q], Proto::Udp).map(|message| Reply {
-            message,
-            rtt,
-            proto: Proto::Udp,
-            retried_tcp: false,
-        });
+        let result =
+            decode_answer(datagram, self.queries[q].query(), Proto::Udp).map(|message| Reply {
+                message,
+                rtt,
+                proto: Proto::Udp,
+                retried_tcp: false,
+            });
         self.settle(q, result);
     }
 
