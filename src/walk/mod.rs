@@ -312,11 +312,18 @@ impl Walker {
                 }
                 probes
             };
-            let own = join_all(
-                apex.iter()
-                    .filter(|q| with_apex && !q.of_parent)
-                    .map(|q| self.ask_server(&ns, zone, q.qtype, q.proto)),
-            );
+            // The walk's own question to every server of the level goes out first: the level
+            // ends with its slowest server, and the apex questions are not what the next level
+            // waits for.
+            let own = async {
+                tokio::task::yield_now().await;
+                join_all(
+                    apex.iter()
+                        .filter(|q| with_apex && !q.of_parent)
+                        .map(|q| self.ask_server(&ns, zone, q.qtype, q.proto)),
+                )
+                .await
+            };
             let (probes, own) = futures_util::join!(main, own);
             (ns, probes, own)
         }));
