@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """dns check against dig +trace and zonemaster-cli on the same loopback hierarchy
 (examples/dnslab.rs: root -> test. -> hive.test., 1 + 2 + 2 servers), at several per-answer
-delays, side by side with the floor (delegation depth x RTT = 3 x delay).
+delays, side by side with the floor (delegation depth x RTT = 3 x delay), and with the floor measured
+on the lab itself: three of its real round trips (a plain UDP question, no process start; the
+lab's sleep overshoots the delay a little) plus a process's start and exit (`dns --version`).
 
 Then the shape of a Route 53 hosted zone (examples/dnslab.rs --route53): name servers without
 glue in four other top-level zones, the name a CNAME to a load balancer in another zone. There
@@ -17,6 +19,8 @@ bench/out/check-results.md.
 """
 import json
 import os
+import socket
+import struct
 import shutil
 import statistics
 import subprocess
@@ -122,6 +126,25 @@ def timed(cmd, runs):
 RESOLV = OUT / "resolv.conf"
 
 
+def measured_rtt(hints, port, tries=15):
+    """The lab's real round trip at its delay: the root's SOA asked over a plain UDP socket
+    (no process start), median of `tries`. The lab sleeps `delay` ms before each answer (tokio's
+    timer rounds up to the next millisecond) and then answers through hickory-server."""
+    addr = next(line.split()[-1] for line in open(hints) if " A " in line)
+    rtts = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(2)
+        s.connect((addr, port))
+        for i in range(tries):
+            query = struct.pack(">HHHHHH", i + 1, 0, 1, 0, 0, 0) + b"\x00" + struct.pack(">HH", 6, 1)
+            t0 = time.monotonic()
+            s.send(query)
+            while struct.unpack(">H", s.recv(4096)[:2])[0] != i + 1:
+                pass
+            rtts.append(time.monotonic() - t0)
+    return statistics.median(rtts)
+
+
 MANY = 20
 
 
@@ -167,9 +190,13 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
     scenarios = [(d, False) for d in delays] + [(delays[min(1, len(delays) - 1)], True)]
+    # A process that starts and exits doing nothing else: part of every tool's wall time.
+    start, _ = timed([str(DNS), "--version"], 15)
+    print(f"process start and exit (dns --version): {start * 1000:.1f} ms", flush=True)
     for delay, silent in scenarios:
         lab, hints, port = start_lab(delay, silent)
         unbound = start_unbound(hints)
+        rtt = measured_rtt(hints, port)
         try:
             tools = {
                 "dns check": [str(DNS), "check", "www.hive.test", "--root-hints", hints, "--port", str(port), "-4", "--timeout", "1000"],
@@ -185,9 +212,12 @@ def main():
                 wall, code = timed(cmd, 1 if tool == "zonemaster-cli" else RUNS)
                 floor = DEPTH * delay / 1000
                 ratio = wall / floor if floor else float("nan")
+                # The floor as this lab can give it: three of its real round trips, one after
+                # the other, and a process's start and exit.
+                real = DEPTH * rtt + start
                 label = f"{delay} ms" + (" + 1 silent server" if silent else "")
-                rows.append((label, tool, wall, floor, ratio, code))
-                print(f"{label:>24}  {tool:15} {wall * 1000:8.1f} ms  floor {floor * 1000:6.1f} ms  x{ratio:5.2f}  exit {code}", flush=True)
+                rows.append((label, tool, wall, floor, ratio, code, real))
+                print(f"{label:>24}  {tool:15} {wall * 1000:8.1f} ms  floor {floor * 1000:6.1f} ms  x{ratio:5.2f}  measured floor {real * 1000:6.1f} ms  x{wall / real:5.2f}  exit {code}", flush=True)
         finally:
             unbound.kill()
             unbound.wait()
@@ -201,16 +231,17 @@ def main():
             hops, why = route53_floor(trace)
             wall, code = timed(cmd, RUNS)
             floor = hops * delay / 1000
+            real = hops * measured_rtt(hints, port) + start
             label = f"{delay} ms, Route 53 shape"
-            rows.append((label, "dns check", wall, floor, wall / floor, code))
-            print(f"{label:>24}  dns check       {wall * 1000:8.1f} ms  floor {floor * 1000:6.1f} ms  x{wall / floor:5.2f}  exit {code}  ({why})", flush=True)
+            rows.append((label, "dns check", wall, floor, wall / floor, code, real))
+            print(f"{label:>24}  dns check       {wall * 1000:8.1f} ms  floor {floor * 1000:6.1f} ms  x{wall / floor:5.2f}  measured floor {real * 1000:6.1f} ms  x{wall / real:5.2f}  exit {code}  ({why})", flush=True)
         finally:
             lab.stdin.close()
             lab.wait(timeout=10)
     many_rows = many_zones([d for d in delays if d > 0][:1] or [20])
-    lines = ["| per-answer delay | tool | wall (median) | floor | ratio | exit |", "|---|---|---:|---:|---:|---:|"]
-    for label, tool, wall, floor, ratio, code in rows:
-        lines.append(f"| {label} | {tool} | {wall * 1000:.1f} ms | {floor * 1000:.0f} ms | {ratio:.2f} | {code} |")
+    lines = ["| per-answer delay | tool | wall (median) | floor | ratio | measured floor | ratio to it | exit |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for label, tool, wall, floor, ratio, code, real in rows:
+        lines.append(f"| {label} | {tool} | {wall * 1000:.1f} ms | {floor * 1000:.0f} ms | {ratio:.2f} | {real * 1000:.1f} ms | {wall / real:.2f} | {code} |")
     lines += ["", "| per-answer delay | zones | run | wall (median) | ratio to the slowest single zone | exit |", "|---|---:|---|---:|---:|---:|"]
     for delay, n, run, wall, ratio, code in many_rows:
         lines.append(f"| {delay} ms | {n} | {run} | {wall * 1000:.1f} ms | {ratio:.2f} | {code} |")
