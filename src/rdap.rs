@@ -41,6 +41,10 @@ pub struct Registration {
     /// The name servers the registry holds for the domain.
     #[serde(serialize_with = "ser_names")]
     pub name_servers: Vec<Name>,
+    /// Name server entries that carry no name dns can read (no `ldhName`, or one that is no
+    /// domain name), as written: the comparison with the delegation is never made without them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable_name_servers: Vec<String>,
     /// The registry's `secureDNS.delegationSigned`.
     pub delegation_signed: Option<bool>,
 }
@@ -313,15 +317,16 @@ fn parse(domain: &str, url: &str, doc: &Value) -> Lookup {
             })
             .map(|e| entity_name(e).unwrap_or_else(|| e["handle"].as_str().unwrap_or("").into()))
     });
-    let name_servers = doc["nameservers"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|ns| ns["ldhName"].as_str())
-                .filter_map(|n| crate::zone::name::parse_zone(n).ok())
-                .collect()
-        })
-        .unwrap_or_default();
+    let (mut name_servers, mut unreadable_name_servers) = (vec![], vec![]);
+    for ns in doc["nameservers"].as_array().into_iter().flatten() {
+        match ns["ldhName"].as_str() {
+            Some(text) => match crate::zone::name::parse_zone(text) {
+                Ok(name) => name_servers.push(name),
+                Err(_) => unreadable_name_servers.push(text.to_string()),
+            },
+            None => unreadable_name_servers.push(format!("an entry without ldhName ({ns})")),
+        }
+    }
     Lookup::Found(Registration {
         domain: doc["ldhName"].as_str().map_or(domain.to_string(), |n| {
             n.trim_end_matches('.').to_ascii_lowercase()
@@ -332,6 +337,7 @@ fn parse(domain: &str, url: &str, doc: &Value) -> Lookup {
         expires,
         expires_at,
         name_servers,
+        unreadable_name_servers,
         delegation_signed: doc["secureDNS"]["delegationSigned"].as_bool(),
     })
 }
@@ -440,6 +446,21 @@ mod tests {
             ["ns-1.awsdns-01.org.", "ns-2.awsdns-02.com."]
         );
         assert_eq!(r.delegation_signed, Some(false));
+        assert!(r.unreadable_name_servers.is_empty());
+        // Entries that are no name are kept as written, never dropped.
+        let mut odd = doc.clone();
+        odd["nameservers"] = serde_json::json!([
+            {"objectClassName": "nameserver", "ldhName": "ns-1.awsdns-01.org"},
+            {"objectClassName": "nameserver", "ldhName": "ns..bad"},
+            {"objectClassName": "nameserver", "handle": "NS-42"}
+        ]);
+        let Lookup::Found(o) = parse("example.com", "u", &odd) else {
+            panic!("not found");
+        };
+        assert_eq!(o.name_servers.len(), 1);
+        assert_eq!(o.unreadable_name_servers.len(), 2);
+        assert_eq!(o.unreadable_name_servers[0], "ns..bad");
+        assert!(o.unreadable_name_servers[1].contains("NS-42"));
         // As ICANN's server writes dates: fractions of a second and an offset.
         let mut offset = doc.clone();
         offset["events"][1]["eventDate"] = "2027-01-02T03:04:05.123456789+00:00".into();

@@ -401,6 +401,12 @@ fn registration_line(lookup: &crate::rdap::Lookup, now: u64) -> String {
                 let ns: Vec<String> = r.name_servers.iter().map(Name::to_ascii).collect();
                 parts.push(format!("registry name servers: {}", ns.join(", ")));
             }
+            if !r.unreadable_name_servers.is_empty() {
+                parts.push(format!(
+                    "registry name servers that are no domain name: {}",
+                    r.unreadable_name_servers.join(", ")
+                ));
+            }
             parts.join("; ")
         }
         Lookup::NotFound { domain, url } => {

@@ -146,14 +146,27 @@ fn name_servers(f: &Facts, r: &Registration, name: &Name) -> Option<Finding> {
         .iter()
         .find(|d| d.child.as_ref() == Some(name))?;
     let registry: std::collections::BTreeSet<Name> = r.name_servers.iter().cloned().collect();
-    if registry.is_empty() || registry == d.ns {
+    let unreadable = &r.unreadable_name_servers;
+    if (registry.is_empty() && unreadable.is_empty()) || (registry == d.ns && unreadable.is_empty())
+    {
         return None;
+    }
+    let mut held = names(&registry);
+    if !unreadable.is_empty() {
+        let quoted: Vec<String> = unreadable.iter().map(|u| format!("'{u}'")).collect();
+        held = format!(
+            "{held}{}and {} that {} no domain name ({})",
+            if registry.is_empty() { "" } else { " " },
+            unreadable.len(),
+            if unreadable.len() == 1 { "is" } else { "are" },
+            quoted.join(", ")
+        );
     }
     Some(Finding::new(
         Code::RegistrationNsMismatch,
         format!(
             "the registry holds the name servers {} for {}, but the servers of {} delegate it to {}",
-            names(&registry),
+            held,
             r.domain,
             d.parent
                 .as_ref()
@@ -224,6 +237,7 @@ mod tests {
             expires: expires_at.map(|_| "2027-01-15T00:00:00Z".into()),
             expires_at,
             name_servers: vec![Name::from_ascii("ns1.example.net.").unwrap()],
+            unreadable_name_servers: vec![],
             delegation_signed: None,
         }
     }
@@ -271,6 +285,16 @@ mod tests {
         let message = &registration(&moved)[0].message;
         assert!(
             message.contains("ns1.example.net.") && message.contains("ns.old-registrar.example."),
+            "{message}"
+        );
+        // A name server entry dns cannot read is never passed over: the sets are not the same.
+        let mut odd = record(&["active"], None);
+        odd.unreadable_name_servers = vec!["ns2..example.net".into()];
+        let odd = facts(odd, &["ns1.example.net."]);
+        assert_eq!(codes(&odd), ["registration.ns-mismatch"]);
+        let message = &registration(&odd)[0].message;
+        assert!(
+            message.contains("ns1.example.net. and 1 that is no domain name ('ns2..example.net')"),
             "{message}"
         );
         let mut f = facts(record(&["active"], None), &["ns1.example.net."]);

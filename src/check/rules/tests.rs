@@ -757,6 +757,7 @@ fn the_registry_s_dnssec_state_is_held_to_the_parent_s_ds() {
             expires: None,
             expires_at: None,
             name_servers: vec![name(NS1.0), name(NS2.0)],
+            unreadable_name_servers: vec![],
             delegation_signed: Some(signed),
         })
     };
