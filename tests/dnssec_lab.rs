@@ -312,3 +312,48 @@ fn nsec3_with_a_salt_and_extra_iterations_is_a_warning() {
     );
     assert_eq!(code, Some(1));
 }
+
+/// A 1024-bit RSASHA256 key published in the DNSKEY set (made by dnssec-keygen, outside the
+/// signer's key directory) that signs nothing: its algorithm leaves every set unsigned by it
+/// (Zonemaster DNSSEC13), and its size is below 2048 bits (DNSSEC14). Both are warnings: the
+/// chain from the DS still validates with the ECDSA keys.
+#[test]
+fn a_published_small_rsa_key_that_signs_nothing_is_named_twice() {
+    let Some(z) = sign(&[]) else { return };
+    let Some(keygen) = common::require_tool("dnssec-keygen", "bind9-utils") else {
+        return;
+    };
+    let other = z.dir().join("other-keys");
+    std::fs::create_dir_all(&other).unwrap();
+    let o = other.to_str().unwrap();
+    let base = nsd::run(
+        &keygen,
+        &["-q", "-K", o, "-a", "RSASHA256", "-b", "1024", "hive.test."],
+        &other,
+    );
+    let key_file = std::fs::read_to_string(other.join(format!("{}.key", base.trim()))).unwrap();
+    let dnskey: String = key_file
+        .lines()
+        .filter(|l| !l.starts_with(';'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let published = z.resigned_with(&dnskey);
+    let (code, json, text) = z.check(&published, "www.hive.test");
+    assert_eq!(
+        codes(&json),
+        ["dnssec.algorithm-not-signing", "dnssec.rsa-key-size"],
+        "{text}"
+    );
+    let messages: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages[0].contains("algorithm 8 (RSASHA256)") && messages[0].contains("DNSKEY"),
+        "{text}"
+    );
+    assert!(messages[1].contains("1024 bits, below 2048"), "{text}");
+    assert_eq!(code, Some(1));
+}

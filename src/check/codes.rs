@@ -54,6 +54,9 @@ codes! {
     DelegationParentChildMismatch = "delegation.parent-child-mismatch", Error,
         "the parent's NS set differs from the zone's own apex NS set",
         fix: "make the NS records at the zone apex and the delegation at the registrar (parent) the same set";
+    DelegationReferralSize = "delegation.referral-size", Warning,
+        "the parent's referral to the zone (every NS record, and an A and an AAAA glue record of each name server inside the zone), for the longest possible question, does not fit 512 octets: a resolver asking without EDNS gets it truncated and must ask again over TCP (Zonemaster Delegation03)",
+        fix: "use fewer or shorter name server names, or name servers outside the zone (no glue)";
     RegistrationHold = "registration.hold", Error,
         "the registry does not publish the domain in DNS: its status is `client hold` (set by the registrar: often a registrant e-mail address not verified after a purchase or a change of owner) or `server hold` (set by the registry)",
         fix: "for client hold, verify the registrant's e-mail address and contact details at the registrar (look for its verification e-mail) or ask its support; for server hold, ask the registrar what the registry wants";
@@ -132,6 +135,9 @@ codes! {
     SoaTimers = "soa.timers", Warning,
         "the zone's SOA timers defeat their purpose (each named): a retry not below the refresh (a secondary that failed a refresh waits longer to try again than it would have waited to refresh), an expire not above the refresh (secondaries drop the zone before they refresh it), or a negative-caching TTL (the SOA minimum, RFC 2308) over a day",
         fix: "set refresh > retry, expire well above refresh (RFC 1912: 2 to 4 weeks) and minimum at most a day (RFC 2308: 1 to 3 hours is usual); Route 53's defaults (7200 900 1209600 86400) pass";
+    SoaNotOne = "soa.not-one", Error,
+        "a server answers the zone's SOA with more than one SOA record, or with the SOA of another owner: a zone has exactly one SOA, at its apex (RFC 1035 §5.2; Zonemaster Zone10)",
+        fix: "keep one SOA record, at the zone's apex, on every server (a second one usually comes from a botched zone file or a second zone loaded over the first)";
     AnswerMismatch = "answer.mismatch", Error,
         "the zone's servers disagree on the answer for NAME (which server says what)",
         fix: "the servers serve different data: check zone transfers or which servers the provider updates (Route 53 answers weighted, latency and geolocation sets differently by design: keep the zone file in zones/ or pass --zone-file, and dns judges each answer by its set)";
@@ -192,6 +198,12 @@ codes! {
     DnssecAlgorithmUnsupported = "dnssec.algorithm-unsupported", Warning,
         "every DS record names an algorithm dns cannot verify (nor most validators): the zone counts as unsigned and its signatures are not judged, never called bogus",
         fix: "sign with ECDSAP256SHA256 (13), ED25519 (15) or RSASHA256 (8), and publish its DS";
+    DnssecAlgorithmNotSigning = "dnssec.algorithm-not-signing", Warning,
+        "an algorithm of the zone's DNSKEY set does not sign the DNSKEY, SOA or NS set a server serves (the set is signed, but not with every algorithm): RFC 4035 §2.2 asks for a signature of every algorithm in the key set (validators that enforce it, and the signal of an algorithm rollover done in the wrong order; Zonemaster DNSSEC13)",
+        fix: "sign with every algorithm whose key is published, or remove the key of the algorithm that does not sign (after its DS is gone)";
+    DnssecRsaKeySize = "dnssec.rsa-key-size", Warning,
+        "an RSA key of the zone has a modulus below 2048 bits (RFC 8624 §3.1 and NIST: validators whose crypto policy asks 2048 bits, as RHEL 9's default does, fail to verify it) or above 4096 bits (RFC 3110 §2: not accepted; Zonemaster DNSSEC14)",
+        fix: "roll to a 2048-bit RSA key, or better to ECDSAP256SHA256 (algorithm 13)";
     DnssecDsDigestSha1 = "dnssec.ds-digest-sha1", Warning,
         "every DS record of the zone uses digest type 1 (SHA-1), which RFC 8624 says not to use",
         fix: "publish a DS with digest type 2 (SHA-256) at the registrar, then remove the SHA-1 one";

@@ -122,6 +122,8 @@ pub(super) fn chain_of_trust(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
             super::denial::denial(f, zone, out);
         }
         super::signatures::algorithms(zone, &ds, &keys, out);
+        super::signatures::every_algorithm_signs(f, zone, &keys, out);
+        super::signatures::rsa_key_sizes(zone, &keys, out);
     }
 }
 

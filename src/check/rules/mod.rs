@@ -6,6 +6,7 @@ mod behaviour;
 mod denial;
 mod diversity;
 mod dnssec;
+mod referral;
 mod registration;
 mod signatures;
 
@@ -46,6 +47,8 @@ pub const RULES: &[Rule] = &[
     serials,
     soa_fields,
     soa_timers,
+    soa_single,
+    referral::referral_size,
     answers,
     dnssec_chain_of_trust,
     dnssec_move_safety,
@@ -676,6 +679,53 @@ pub fn soa_timers(f: &Facts) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// soa.not-one: a server answering the zone's SOA with more than one SOA record (duplicates of
+/// one record are not counted), or with an SOA owned by another name (Zonemaster Zone10).
+pub fn soa_single(f: &Facts) -> Vec<Finding> {
+    let Some(zone) = &f.zone else {
+        return vec![];
+    };
+    let mut wrong: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for p in f.soa_udp.iter().chain(&f.soa_tcp) {
+        if !answers_with_authority(p) {
+            continue;
+        }
+        let Some(m) = p.message() else { continue };
+        let mut soas: Vec<(&Name, &RData)> = m
+            .answers
+            .iter()
+            .filter(|r| r.record_type() == RecordType::SOA)
+            .map(|r| (&r.name, &r.data))
+            .collect();
+        soas.dedup();
+        let what = if soas.len() > 1 {
+            format!("{} SOA records", soas.len())
+        } else if let Some((owner, _)) = soas.iter().find(|(owner, _)| *owner != zone) {
+            format!("the SOA of {}", owner.to_ascii())
+        } else {
+            continue;
+        };
+        wrong
+            .entry(what)
+            .or_default()
+            .push(format!("{} over {}", who(p), p.proto));
+    }
+    wrong
+        .into_iter()
+        .map(|(what, servers)| {
+            Finding::new(
+                Code::SoaNotOne,
+                format!(
+                    "asked the SOA of {}, {} answer(s) with {what}: a zone has one SOA, at its apex",
+                    zone_text(f),
+                    servers.len()
+                ),
+                servers,
+            )
+        })
+        .collect()
 }
 
 /// answer.mismatch and name.nxdomain, from the question itself.

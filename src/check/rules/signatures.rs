@@ -401,6 +401,132 @@ pub(super) fn algorithms(
     }
 }
 
+/// The size in bits of an RSA key's modulus (RFC 3110 §2: exponent length in one octet, or zero
+/// and two octets; the exponent; the modulus), or `None` when the octets are no such key.
+fn rsa_modulus_bits(key: &[u8]) -> Option<usize> {
+    let (&first, rest) = key.split_first()?;
+    let (exponent_len, rest) = match first {
+        0 => {
+            let (len, rest) = rest.split_at_checked(2)?;
+            (usize::from(u16::from_be_bytes([len[0], len[1]])), rest)
+        }
+        n => (usize::from(n), rest),
+    };
+    let modulus = rest.get(exponent_len..)?;
+    let start = modulus.iter().position(|&b| b != 0)?;
+    let modulus = &modulus[start..];
+    Some(modulus.len() * 8 - modulus[0].leading_zeros() as usize)
+}
+
+/// The RSA algorithms (RFC 3110, 5702, 5155 §2; RSAMD5 of RFC 2537 has the same key format).
+const RSA: [u8; 5] = [1, 5, 7, 8, 10];
+
+/// dnssec.rsa-key-size: RSA keys below 2048 or above 4096 bits (Zonemaster DNSSEC14).
+pub(super) fn rsa_key_sizes(zone: &Name, keys: &[DNSKEY], out: &mut Vec<Finding>) {
+    use hickory_proto::dnssec::PublicKey;
+    let mut odd: Vec<String> = keys
+        .iter()
+        .filter(|k| RSA.contains(&u8::from(k.algorithm())))
+        .filter_map(|k| {
+            let bits = rsa_modulus_bits(k.public_key().public_bytes())?;
+            let tag = k.calculate_key_tag().ok()?;
+            let why = if bits < 2048 {
+                "below 2048"
+            } else if bits > 4096 {
+                "above RFC 3110's 4096"
+            } else {
+                return None;
+            };
+            Some(format!(
+                "{} is {bits} bits, {why}",
+                key_text(tag, k.algorithm())
+            ))
+        })
+        .collect();
+    odd.sort();
+    odd.dedup();
+    if !odd.is_empty() {
+        out.push(Finding::new(
+            Code::DnssecRsaKeySize,
+            format!(
+                "RSA key(s) of {}: {}; validators whose crypto policy asks at least 2048 bits (RHEL 9's default) cannot verify what such a key signs, and keys above 4096 bits are not accepted",
+                zone.to_ascii(),
+                odd.join("; ")
+            ),
+            vec![],
+        ));
+    }
+}
+
+/// dnssec.algorithm-not-signing: every algorithm of the zone keys in the DNSKEY set must sign the
+/// DNSKEY, SOA and NS sets (RFC 4035 §2.2; Zonemaster DNSSEC13), on every server. Revoked keys
+/// (RFC 5011) are not counted, nor sets without any signature (`dnssec.signature-missing`).
+pub(super) fn every_algorithm_signs(
+    f: &Facts,
+    zone: &Name,
+    keys: &[DNSKEY],
+    out: &mut Vec<Finding>,
+) {
+    let mut algorithms: Vec<Algorithm> = keys
+        .iter()
+        .filter(|k| k.zone_key() && !k.revoke())
+        .map(DNSKEY::algorithm)
+        .collect();
+    algorithms.sort_by_key(|a| u8::from(*a));
+    algorithms.dedup();
+    // (algorithm, set) -> the servers whose answer lacks a signature of that algorithm.
+    let mut missing: BTreeMap<(u8, RecordType), Vec<String>> = BTreeMap::new();
+    let asked = [
+        (RecordType::DNSKEY, &f.dnskey),
+        (RecordType::SOA, &f.soa_udp),
+        (RecordType::NS, &f.ns),
+    ];
+    for (rtype, probes) in asked {
+        for p in probes.iter().filter(|p| answers_with_authority(p)) {
+            let Some(m) = p.message() else { continue };
+            let signed: Vec<Algorithm> = m
+                .answers
+                .iter()
+                .filter(|r| r.name == *zone)
+                .filter_map(|r| rrsig_of(&r.data))
+                .filter(|sig| sig.input().type_covered == rtype)
+                .map(|sig| sig.input().algorithm)
+                .collect();
+            // An unsigned set is dnssec.signature-missing's business, not this rule's.
+            if signed.is_empty() || !m.answers.iter().any(|r| r.record_type() == rtype) {
+                continue;
+            }
+            for alg in algorithms.iter().filter(|a| !signed.contains(a)) {
+                missing
+                    .entry((u8::from(*alg), rtype))
+                    .or_default()
+                    .push(who(p));
+            }
+        }
+    }
+    let mut by_alg: BTreeMap<u8, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    for ((alg, rtype), servers) in missing {
+        let entry = by_alg.entry(alg).or_default();
+        entry.0.push(rtype.to_string());
+        entry.1.extend(servers);
+    }
+    for (alg, (sets, mut servers)) in by_alg {
+        servers.sort();
+        servers.dedup();
+        let name = Algorithm::from_u8(alg);
+        out.push(Finding::new(
+            Code::DnssecAlgorithmNotSigning,
+            format!(
+                "{} publishes a key of algorithm {alg} ({}) but its {} set(s) carry no signature of that algorithm",
+                zone.to_ascii(),
+                name.as_str(),
+                sets.join(", ")
+            ),
+            servers,
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use hickory_proto::dnssec::PublicKeyBuf;

@@ -840,3 +840,134 @@ fn soa_timers_that_defeat_their_purpose_are_named() {
     );
     assert_eq!(found[0].servers.len(), 2, "both servers named");
 }
+
+/// A server answering the zone's SOA with two SOA records, or with another owner's SOA.
+#[test]
+fn an_answer_with_more_than_one_soa_is_an_error() {
+    let mut f = healthy();
+    let mut second = soa(8);
+    second.ttl = 60;
+    f.soa_udp[1] = answered(
+        NS2,
+        ZONE,
+        RecordType::SOA,
+        Proto::Udp,
+        authoritative(vec![soa(7), second]),
+    );
+    let found = only(&f, &["soa.not-one"]);
+    assert_eq!(found[0].severity, Severity::Error);
+    let t = text(&found);
+    assert!(t.contains("1 answer(s) with 2 SOA records"), "{t}");
+    assert_eq!(found[0].servers, ["ns2.dns.test. (192.0.2.2) over udp"]);
+    // The same record twice is one SOA.
+    let mut f = healthy();
+    f.soa_tcp[0] = answered(
+        NS1,
+        ZONE,
+        RecordType::SOA,
+        Proto::Tcp,
+        authoritative(vec![soa(7), soa(7)]),
+    );
+    only(&f, &[]);
+}
+
+fn rrsig(covered: RecordType, algorithm: Algorithm) -> Record {
+    use hickory_proto::dnssec::rdata::{RRSIG, SigInput};
+    let input = SigInput {
+        type_covered: covered,
+        algorithm,
+        num_labels: 2,
+        original_ttl: 300,
+        sig_expiration: hickory_proto::rr::SerialNumber::new(2_000_000_000),
+        sig_inception: hickory_proto::rr::SerialNumber::new(1_000_000_000),
+        key_tag: 1,
+        signer_name: name(ZONE),
+    };
+    Record::from_rdata(
+        name(ZONE),
+        300,
+        RData::DNSSEC(DNSSECRData::RRSIG(RRSIG::from_sig(input, vec![0; 64]))),
+    )
+}
+
+/// Keys of two algorithms, signatures of one: the other algorithm is named with the sets it
+/// leaves unsigned and the servers (Zonemaster DNSSEC13).
+#[test]
+fn an_algorithm_of_the_key_set_that_signs_nothing_is_named() {
+    let ecdsa = key(1);
+    let rsa = DNSKEY::with_flags(
+        256,
+        PublicKeyBuf::new(
+            [vec![3, 1, 0, 1], vec![0xC5; 256]].concat(),
+            Algorithm::RSASHA256,
+        ),
+    );
+    let keys = vec![ecdsa.clone(), rsa];
+    let mut f = healthy();
+    let with_sig = |records: Vec<Record>, covered| {
+        [NS1, NS2]
+            .map(|s| {
+                let mut answer = records.clone();
+                answer.push(rrsig(covered, Algorithm::ECDSAP256SHA256));
+                answered(s, ZONE, covered, Proto::Udp, authoritative(answer))
+            })
+            .to_vec()
+    };
+    f.dnskey = with_sig(
+        keys.iter().cloned().map(dnskey_record).collect(),
+        RecordType::DNSKEY,
+    );
+    f.soa_udp = with_sig(vec![soa(7)], RecordType::SOA);
+    f.ns = with_sig(vec![ns(ZONE, NS1.0), ns(ZONE, NS2.0)], RecordType::NS);
+    let mut out = vec![];
+    signatures::every_algorithm_signs(&f, &name(ZONE), &keys, &mut out);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    let t = &out[0].message;
+    assert!(
+        t.contains("algorithm 8 (RSASHA256)") && t.contains("NS, SOA, DNSKEY set(s)"),
+        "{t}"
+    );
+    assert_eq!(out[0].servers.len(), 2);
+    // Every algorithm signing: nothing.
+    let mut out = vec![];
+    signatures::every_algorithm_signs(&f, &name(ZONE), &[ecdsa], &mut out);
+    assert!(out.is_empty(), "{out:#?}");
+}
+
+/// RSA moduli below 2048 bits are named with their size; 2048 passes (Zonemaster DNSSEC14).
+#[test]
+fn small_rsa_keys_are_named_with_their_size() {
+    let rsa = |modulus_octets: usize, first: u8| {
+        let mut modulus = vec![0xAB; modulus_octets];
+        modulus[0] = first;
+        DNSKEY::with_flags(
+            257,
+            PublicKeyBuf::new([vec![3, 1, 0, 1], modulus].concat(), Algorithm::RSASHA256),
+        )
+    };
+    let mut out = vec![];
+    signatures::rsa_key_sizes(&name(ZONE), &[rsa(256, 0xC1), key(1)], &mut out);
+    assert!(out.is_empty(), "{out:#?}");
+    signatures::rsa_key_sizes(&name(ZONE), &[rsa(128, 0x01)], &mut out);
+    assert_eq!(out.len(), 1);
+    assert!(
+        out[0].message.contains("is 1017 bits, below 2048"),
+        "{}",
+        out[0].message
+    );
+    // A long exponent (first octet 0, then a two-octet length) is read as RFC 3110 writes it.
+    let long = DNSKEY::with_flags(
+        257,
+        PublicKeyBuf::new(
+            [vec![0, 0, 3, 1, 0, 1], vec![0xFF; 520]].concat(),
+            Algorithm::RSASHA512,
+        ),
+    );
+    let mut out = vec![];
+    signatures::rsa_key_sizes(&name(ZONE), &[long], &mut out);
+    assert!(
+        out[0].message.contains("4160 bits, above"),
+        "{}",
+        out[0].message
+    );
+}
