@@ -357,3 +357,223 @@ fn a_published_small_rsa_key_that_signs_nothing_is_named_twice() {
     assert!(messages[1].contains("1024 bits, below 2048"), "{text}");
     assert_eq!(code, Some(1));
 }
+
+/// A port free for UDP and TCP on every one of `addrs` (checked, then let go for NSD).
+fn free_port(addrs: &[&str]) -> u16 {
+    for _ in 0..100 {
+        let port = 20_000 + rand_port() % 40_000;
+        let free = addrs.iter().all(|a| {
+            std::net::UdpSocket::bind((*a, port)).is_ok()
+                && std::net::TcpListener::bind((*a, port)).is_ok()
+        });
+        if free {
+            return port;
+        }
+    }
+    panic!("no free port on {addrs:?}");
+}
+
+fn rand_port() -> u16 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(std::process::id().into());
+    (h.finish() % 65_536) as u16
+}
+
+/// `text` (a master file of `origin`) signed in `dir` with a new KSK and ZSK (ECDSA P-256), one
+/// record per line; and the KSK's DS record as dnssec-dsfromkey writes it (`origin IN DS …`).
+fn sign_origin(dir: &Path, origin: &str, text: &str) -> Option<(String, String)> {
+    let tools = [
+        common::require_tool("dnssec-keygen", "bind9-utils"),
+        common::require_tool("dnssec-signzone", "bind9-utils"),
+        common::require_tool("dnssec-dsfromkey", "bind9-utils"),
+    ];
+    let [Some(keygen), Some(signzone), Some(dsfromkey)] = tools else {
+        return None;
+    };
+    std::fs::create_dir_all(dir).unwrap();
+    let d = dir.to_str().unwrap();
+    let alg = ["-q", "-K", d, "-a", "ECDSAP256SHA256"];
+    let ksk = nsd::run(&keygen, &[&alg[..], &["-f", "KSK", origin]].concat(), dir);
+    nsd::run(&keygen, &[&alg[..], &[origin]].concat(), dir);
+    std::fs::write(dir.join("zone"), text).unwrap();
+    nsd::run(
+        &signzone,
+        &[
+            "-S", "-K", d, "-d", d, "-o", origin, "-O", "full", "-f", "signed", "zone",
+        ],
+        dir,
+    );
+    let ds = nsd::run(&dsfromkey, &["-2", &format!("{d}/{}.key", ksk.trim())], dir);
+    Some((
+        std::fs::read_to_string(dir.join("signed")).unwrap(),
+        ds.trim().to_string(),
+    ))
+}
+
+/// A hierarchy signed from its own root, each level on its own NSD: the root on 127.54.0.1
+/// (a.root.lab.), test. on 127.54.1.1 (ns.nic.test.), hive.test. on ns1/ns2.dns.test as in the
+/// other tests; the root's DS is the check's trust anchor (`--trust-anchor`).
+struct Hierarchy {
+    zone: Signed,
+    work: tempfile::TempDir,
+    root: String,
+    test: String,
+    anchor: String,
+}
+
+const ROOT_ADDR: &str = "127.54.0.1";
+const TLD_ADDR: &str = "127.54.1.1";
+
+fn test_zone(hive_ds: &str) -> String {
+    format!(
+        "$TTL 3600\ntest. IN SOA ns.nic.test. hostmaster.nic.test. 1 7200 900 1209600 300\n\
+         test. IN NS ns.nic.test.\nns.nic.test. IN A {TLD_ADDR}\n\
+         hive.test. IN NS ns1.dns.test.\nhive.test. IN NS ns2.dns.test.\n{hive_ds}\n\
+         ns1.dns.test. IN A 127.53.2.1\nns2.dns.test. IN A 127.53.2.2\n"
+    )
+}
+
+fn root_zone(test_ds: &str) -> String {
+    format!(
+        "$TTL 86400\n. IN SOA a.root.lab. hostmaster.root.lab. 1 7200 900 1209600 300\n\
+         . IN NS a.root.lab.\na.root.lab. IN A {ROOT_ADDR}\n\
+         test. IN NS ns.nic.test.\nns.nic.test. IN A {TLD_ADDR}\n{test_ds}\n"
+    )
+}
+
+fn hierarchy() -> Option<Hierarchy> {
+    let zone = sign(&[])?;
+    let work = tempfile::tempdir().unwrap();
+    let hive_ds = format!("hive.test. IN DS {}", zone.ds);
+    let (test, test_ds) = sign_origin(&work.path().join("test"), "test.", &test_zone(&hive_ds))?;
+    let (root, anchor) = sign_origin(&work.path().join("root"), ".", &root_zone(&test_ds))?;
+    Some(Hierarchy {
+        zone,
+        work,
+        root,
+        test,
+        anchor,
+    })
+}
+
+impl Hierarchy {
+    /// The three levels served as given; `dns check www.hive.test --trust-anchor … --json`.
+    fn check(
+        &self,
+        root: &str,
+        test: &str,
+        anchor: &str,
+    ) -> (Option<i32>, serde_json::Value, String) {
+        let dir = self.work.path();
+        let port = free_port(&[ROOT_ADDR, TLD_ADDR, "127.53.2.1", "127.53.2.2"]);
+        std::fs::write(dir.join("root/served"), root).unwrap();
+        std::fs::write(dir.join("test/served"), test).unwrap();
+        std::fs::write(self.zone.dir().join("hive.test.served"), &self.zone.text).unwrap();
+        let nsd = &self.zone.nsd;
+        let _root = nsd::start_at(
+            nsd,
+            &dir.join("root"),
+            port,
+            &[ROOT_ADDR],
+            &[(".", "served")],
+        );
+        let _tld = nsd::start_at(
+            nsd,
+            &dir.join("test"),
+            port,
+            &[TLD_ADDR],
+            &[("test.", "served")],
+        );
+        let _hive = nsd::start(
+            nsd,
+            self.zone.dir(),
+            port,
+            &[("hive.test.", "hive.test.served")],
+        );
+        let hints = dir.join("lab.root");
+        std::fs::write(
+            &hints,
+            format!(". 3600000 NS a.root.lab.\na.root.lab. 3600000 A {ROOT_ADDR}\n"),
+        )
+        .unwrap();
+        let anchor_file = dir.join("anchor");
+        std::fs::write(&anchor_file, format!("{anchor}\n")).unwrap();
+        let out = common::dns()
+            .args([
+                "check",
+                "www.hive.test",
+                "-4",
+                "--json",
+                "--port",
+                &port.to_string(),
+            ])
+            .arg("--root-hints")
+            .arg(&hints)
+            .arg("--trust-anchor")
+            .arg(&anchor_file)
+            .current_dir(self.zone.dir())
+            .output()
+            .unwrap();
+        let text = format!("{}\n{}", common::stdout(&out), common::stderr(&out));
+        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {text}"));
+        (out.status.code(), json, text)
+    }
+}
+
+/// Signed from the root down and validated from the lab's trust anchor: exit 0. Then a broken
+/// link above the zone, each where a validator finds it: the TLD's signature over the zone's DS,
+/// the root's over the TLD's DS, a trust anchor that names another key; and a TLD without a DS
+/// at the root, which makes the signed zone insecure (a warning).
+#[test]
+fn the_chain_of_trust_is_validated_from_the_root_s_trust_anchor() {
+    let Some(h) = hierarchy() else { return };
+    let (code, json, text) = h.check(&h.root, &h.test, &h.anchor);
+    assert_eq!(codes(&json), Vec::<String>::new(), "{text}");
+    assert_eq!(code, Some(0), "{text}");
+
+    let bad_zone_ds = flip_signature(&h.test, "hive.test.", "DS", None);
+    let (code, json, text) = h.check(&h.root, &bad_zone_ds, &h.anchor);
+    assert_eq!(codes(&json), ["dnssec.chain-bogus"], "{text}");
+    assert_eq!(code, Some(1));
+    let f = &json["findings"][0];
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("ns.nic.test. (127.54.1.1): hive.test. DS signed with key tag")
+            && message.contains("does not verify"),
+        "{message}"
+    );
+    assert_eq!(f["severity"], "error");
+
+    let bad_tld_ds = flip_signature(&h.root, "test.", "DS", None);
+    let (_, json, text) = h.check(&bad_tld_ds, &h.test, &h.anchor);
+    assert_eq!(codes(&json), ["dnssec.chain-bogus"], "{text}");
+    assert!(
+        json["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a.root.lab. (127.54.0.1): test. DS signed with key tag"),
+        "{text}"
+    );
+
+    // The anchor of another root.
+    let other = sign_origin(&h.work.path().join("other-root"), ".", &root_zone(""))
+        .unwrap()
+        .1;
+    let (_, json, text) = h.check(&h.root, &h.test, &other);
+    assert_eq!(codes(&json), ["dnssec.chain-bogus"], "{text}");
+    assert!(
+        json["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is the one the trust anchor points at"),
+        "{text}"
+    );
+
+    // The root signed without a DS for test.: signed below, insecure from the root.
+    let (unlinked, anchor) =
+        sign_origin(&h.work.path().join("unlinked-root"), ".", &root_zone("")).unwrap();
+    let (code, json, text) = h.check(&unlinked, &h.test, &anchor);
+    assert_eq!(codes(&json), ["dnssec.chain-insecure"], "{text}");
+    assert_eq!(code, Some(1));
+}

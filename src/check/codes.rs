@@ -165,6 +165,12 @@ codes! {
     CheckIncomplete = "check.incomplete", Error,
         "the check stopped before it was done: the budget of queries (`--max-queries`, counted as messages on the wire) or the deadline (`--deadline`) was spent, or the delegation is deeper than 16 zone cuts; what was not asked is not judged",
         fix: "look at the trace for what took so many questions or so long (a referral with hundreds of name servers, slow or silent servers); raise --max-queries or --deadline if the zone really needs it";
+    DnssecChainBogus = "dnssec.chain-bogus", Error,
+        "the chain of trust from the root's trust anchor (IANA's, or `--trust-anchor`) breaks above the zone: a DNSKEY set of the root or of a zone above that no key the anchor or the DS points at signs, or a DS set (the zone's own at its parent included) whose signature does not verify; each server, record set, key tag and algorithm is named. Validating resolvers answer SERVFAIL for the zone (Zonemaster DNSSEC11)",
+        fix: "the broken link is at the parent or above (the registry, or a misconfigured lab): report it to whoever signs that zone; if it is the zone's DS, publish it again at the registrar";
+    DnssecChainInsecure = "dnssec.chain-insecure", Warning,
+        "the zone has DS records at its parent, but a zone above it has none at its own parent: the chain of trust from the root stops there, and validators treat the zone as unsigned",
+        fix: "nothing the zone can do: its parent zone (or one above) is not signed from the root; ask its operator, or choose a signed top-level domain";
     DnssecDsWithoutDnskey = "dnssec.ds-without-dnskey", Error,
         "the parent publishes DS records for the zone, but its servers serve no DNSKEY: validating resolvers answer SERVFAIL for the whole zone (the classic state after moving a signed zone to new name servers; fix: remove the DS at the registrar)",
         fix: "remove the DS records at the registrar (DNSSEC settings of the domain), or enable DNSSEC signing in Route 53 and give the registrar the new DS record";

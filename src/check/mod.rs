@@ -7,6 +7,7 @@
 //! facts (and the expected name servers), so each rule is tested without sockets too. Each
 //! finding has a stable [`Code`], documented in the README (a test holds the two together).
 
+pub mod anchor;
 pub mod caches;
 pub mod codes;
 pub mod many;
@@ -217,6 +218,8 @@ pub struct Facts {
     /// With `--expect route53`: the domain's registration at Route 53 Domains, when this
     /// account holds it.
     pub registrar: Option<crate::provider::route53::domains::DomainDetail>,
+    /// The root's trust anchors, when the chain of trust from the root is judged.
+    pub anchors: Option<Vec<anchor::Anchor>>,
 }
 
 /// Answers slower than this are `ns.slow` unless `--slow` says otherwise.
@@ -290,6 +293,7 @@ impl Facts {
             limits: Limits::default(),
             registration: None,
             registrar: None,
+            anchors: None,
         }
     }
 

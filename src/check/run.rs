@@ -78,6 +78,7 @@ pub async fn one_round_on(s: &Settings, expected: &Expectation, walker: Walker) 
         registration
     );
     facts.registration = registration;
+    facts.anchors = s.anchors.clone();
     facts.registrar = expected.registrar.clone();
     facts.slow_after = s.slow;
     let file = zone_file(s, facts.zone.as_ref())?;

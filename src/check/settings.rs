@@ -69,6 +69,10 @@ pub struct Settings {
     /// The registry's RDAP service, shared by every zone of a run; `None`: not asked
     /// (`--no-rdap`, or a lab's root hints without `--rdap-url`).
     pub rdap: Option<std::sync::Arc<crate::rdap::Rdap>>,
+    /// Where the chain of trust starts: IANA's root anchors with the built-in root hints,
+    /// `--trust-anchor`, or none (a lab's root hints without `--trust-anchor`: the chain above
+    /// the zone is not judged).
+    pub anchors: Option<Vec<super::anchor::Anchor>>,
 }
 
 impl Settings {

@@ -501,6 +501,12 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_rdap: bool,
 
+    /// The root's DS or DNSKEY records (master-file lines) to validate the chain of trust from,
+    /// instead of IANA's built-in anchors; with --root-hints and without this, the chain above
+    /// the zone is not judged
+    #[arg(long, value_name = "FILE")]
+    pub trust_anchor: Option<PathBuf>,
+
     /// Print facts and findings as JSON
     #[arg(long)]
     pub json: bool,

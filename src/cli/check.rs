@@ -35,6 +35,11 @@ fn settings(args: &CheckArgs) -> Result<Settings> {
         }),
         None => None,
     };
+    let anchors = match (&args.trust_anchor, &args.root_hints) {
+        (Some(path), _) => Some(crate::check::anchor::load(path).map_err(Error::Usage)?),
+        (None, None) => Some(crate::check::anchor::iana()),
+        (None, Some(_)) => None,
+    };
     Ok(Settings {
         // Without NAME, each zone of the run gets its own name (check::many).
         name: args
@@ -51,6 +56,7 @@ fn settings(args: &CheckArgs) -> Result<Settings> {
             ipv6: !args.ipv4_only,
             max_queries: args.max_queries,
             deadline: Some(args.deadline),
+            root_keys: anchors.is_some(),
             ..Config::default()
         },
         slow: args.slow,
@@ -66,6 +72,7 @@ fn settings(args: &CheckArgs) -> Result<Settings> {
         }),
         aws: options(&args.aws),
         rdap: rdap(args),
+        anchors,
     })
 }
 

@@ -52,6 +52,9 @@ pub struct Config {
     pub max_depth: usize,
     /// The longest one check may take, from the walker's creation.
     pub deadline: Option<Duration>,
+    /// Ask the root's servers for the root's DNSKEY set in the walk's first round: the start
+    /// of the chain of trust, when there is a trust anchor to hold it to.
+    pub root_keys: bool,
 }
 
 impl Default for Config {
@@ -65,6 +68,7 @@ impl Default for Config {
             max_queries: 2000,
             max_depth: 16,
             deadline: Some(Duration::from_secs(30)),
+            root_keys: false,
         }
     }
 }
@@ -285,7 +289,23 @@ impl Walker {
             lookup_chain,
             early,
         } = q;
-        let with_apex = !apex.is_empty() && !zone.is_root();
+        // Whether this level may be the zone that holds the name (its servers' answers start the
+        // server questions and the CNAME chain).
+        let candidate = !apex.is_empty() && !zone.is_root();
+        // At the root, only its key set, and only when a trust anchor will judge it.
+        let root_keys = [ApexQuestion {
+            qtype: RecordType::DNSKEY,
+            proto: Proto::Udp,
+            of_parent: false,
+        }];
+        let apex: &[ApexQuestion] = if zone.is_root() && !apex.is_empty() && self.config.root_keys {
+            &root_keys
+        } else if zone.is_root() {
+            &[]
+        } else {
+            apex
+        };
+        let with_apex = !apex.is_empty();
         let each = join_all(servers.iter().map(|server| async {
             let ns = match server {
                 Server::Known(ns) => ns.clone(),
@@ -295,12 +315,12 @@ impl Walker {
                         .await,
                 },
             };
-            if with_apex {
+            if candidate {
                 early.asking(zone, &ns);
             }
             let main = async {
                 let probes = self.ask_server(&ns, qname, qtype, Proto::Udp).await;
-                if with_apex && let Some(p) = probes.iter().find(|p| p.is_authoritative_answer()) {
+                if candidate && let Some(p) = probes.iter().find(|p| p.is_authoritative_answer()) {
                     // The zone's answer: whoever follows a CNAME, or asks this server more,
                     // may start.
                     early.send(Level {

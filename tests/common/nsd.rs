@@ -10,12 +10,28 @@ use super::lab;
 /// NSD serving `zones` (name, master file in `dir`) on ns1/ns2.dns.test at the lab's port;
 /// returns once NSD serves every zone.
 pub fn start(nsd: &Path, dir: &Path, port: u16, zones: &[(&str, &str)]) -> super::Daemon {
-    let mut conf = format!(
-        "server:\n  ip-address: 127.53.2.1@{port}\n  ip-address: 127.53.2.2@{port}\n  username: \"\"\n  chroot: \"\"\n  \
+    start_at(nsd, dir, port, &["127.53.2.1", "127.53.2.2"], zones)
+}
+
+/// NSD serving `zones` on `addrs` at `port` (its state kept in `dir`); returns once every
+/// address serves every zone.
+pub fn start_at(
+    nsd: &Path,
+    dir: &Path,
+    port: u16,
+    addrs: &[&str],
+    zones: &[(&str, &str)],
+) -> super::Daemon {
+    let mut conf = String::from("server:\n");
+    for addr in addrs {
+        conf.push_str(&format!("  ip-address: {addr}@{port}\n"));
+    }
+    conf.push_str(&format!(
+        "  username: \"\"\n  chroot: \"\"\n  \
          zonesdir: \"{d}\"\n  pidfile: \"{d}/nsd.pid\"\n  xfrdfile: \"{d}/xfrd.state\"\n  zonelistfile: \"{d}/zone.list\"\n  \
          logfile: \"{d}/nsd.log\"\n  database: \"\"\nremote-control:\n  control-enable: no\n",
         d = dir.display()
-    );
+    ));
     // Zone transfers to loopback, so that the check can look for records beyond the file.
     for (name, file) in zones {
         conf.push_str(&format!(
@@ -26,12 +42,12 @@ pub fn start(nsd: &Path, dir: &Path, port: u16, zones: &[(&str, &str)]) -> super
     std::fs::write(&conf_path, conf).unwrap();
     let daemon = super::start_daemon(
         Command::new(nsd).arg("-d").arg("-c").arg(&conf_path),
-        "127.53.2.2",
+        addrs[addrs.len() - 1],
         port,
     );
     // Serving, not just listening: a zone NSD refuses to load fails here, by name.
     for (name, _) in zones {
-        super::wait_for_zone(&["127.53.2.1", "127.53.2.2"], port, name);
+        super::wait_for_zone(addrs, port, name);
     }
     daemon
 }

@@ -3,6 +3,7 @@
 //! hickory messages.
 
 mod behaviour;
+mod chain;
 mod denial;
 mod diversity;
 mod dnssec;
@@ -50,6 +51,7 @@ pub const RULES: &[Rule] = &[
     soa_single,
     referral::referral_size,
     answers,
+    chain::chain_from_root,
     dnssec_chain_of_trust,
     dnssec_move_safety,
     cname_chain,
