@@ -577,3 +577,99 @@ fn the_chain_of_trust_is_validated_from_the_root_s_trust_anchor() {
     assert_eq!(codes(&json), ["dnssec.chain-insecure"], "{text}");
     assert_eq!(code, Some(1));
 }
+
+/// The CDS and CDNSKEY records `dnssec-dsfromkey -C` and the key file give for the key in
+/// `key_file` (a `K…` base name in `dir`).
+fn cds_records(dir: &Path, key_file: &str) -> String {
+    let dsfromkey = common::require_tool("dnssec-dsfromkey", "bind9-utils").unwrap();
+    let d = dir.to_str().unwrap();
+    let cds = nsd::run(
+        &dsfromkey,
+        &["-C", "-2", &format!("{d}/{key_file}.key")],
+        dir,
+    );
+    let key = std::fs::read_to_string(dir.join(format!("{key_file}.key"))).unwrap();
+    let cdnskey: String = key
+        .lines()
+        .filter(|l| !l.starts_with(';'))
+        .map(|l| l.replace(" DNSKEY ", " CDNSKEY ") + "\n")
+        .collect();
+    format!("{}\n{cdnskey}", cds.trim())
+}
+
+/// CDS/CDNSKEY of the zone's own KSK: nothing to say. CDS/CDNSKEY of a key the zone does not
+/// serve (made by dnssec-keygen elsewhere): the DS a registry would publish from them validates
+/// nothing (Zonemaster DNSSEC16/17); and a CDS of one key beside a CDNSKEY of another do not say
+/// one thing (DNSSEC15).
+#[test]
+fn cds_and_cdnskey_are_held_to_the_keys_the_zone_serves() {
+    let Some(z) = sign(&[]) else { return };
+    let ksk_file = std::fs::read_dir(z.dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .find(|n| {
+            n.starts_with("Khive.test.") && n.ends_with(".key") && {
+                std::fs::read_to_string(z.dir().join(n))
+                    .unwrap()
+                    .contains(" 257 ")
+            }
+        })
+        .unwrap();
+    let own = cds_records(z.dir(), ksk_file.trim_end_matches(".key"));
+    let (code, json, text) = z.check(&z.resigned_with(&own), "www.hive.test");
+    // dnssec-signzone signs the CDS/CDNSKEY sets with the KSK too: nothing to say.
+    assert_eq!(codes(&json), Vec::<String>::new(), "{text}");
+    assert_eq!(code, Some(0), "{text}");
+
+    let keygen = common::require_tool("dnssec-keygen", "bind9-utils").unwrap();
+    let other = z.dir().join("other-ksk");
+    std::fs::create_dir_all(&other).unwrap();
+    let o = other.to_str().unwrap();
+    let base = nsd::run(
+        &keygen,
+        &[
+            "-q",
+            "-K",
+            o,
+            "-a",
+            "ECDSAP256SHA256",
+            "-f",
+            "KSK",
+            "hive.test.",
+        ],
+        &other,
+    );
+    let foreign = cds_records(&other, base.trim());
+    let (code, json, text) = z.check(&z.resigned_with(&foreign), "www.hive.test");
+    assert!(
+        codes(&json).contains(&"dnssec.cds-mismatch".to_string()),
+        "{text}"
+    );
+    assert_eq!(code, Some(1));
+    let message = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "dnssec.cds-mismatch")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("names no key of the DNSKEY set"),
+        "{message}"
+    );
+
+    // The zone's own CDS beside a foreign CDNSKEY.
+    let own_cds = own.lines().find(|l| l.contains(" CDS ")).unwrap();
+    let foreign_cdnskey = foreign.lines().find(|l| l.contains(" CDNSKEY ")).unwrap();
+    let mixed = format!("{own_cds}\n{foreign_cdnskey}\n");
+    let (_, json, text) = z.check(&z.resigned_with(&mixed), "www.hive.test");
+    let found = codes(&json);
+    assert!(
+        found.contains(&"dnssec.cds-inconsistent".to_string()),
+        "{text}"
+    );
+    assert!(found.contains(&"dnssec.cds-mismatch".to_string()), "{text}");
+}

@@ -213,6 +213,15 @@ codes! {
     DnssecDsDigestSha1 = "dnssec.ds-digest-sha1", Warning,
         "every DS record of the zone uses digest type 1 (SHA-1), which RFC 8624 says not to use",
         fix: "publish a DS with digest type 2 (SHA-256) at the registrar, then remove the SHA-1 one";
+    DnssecCdsInconsistent = "dnssec.cds-inconsistent", Warning,
+        "the zone's CDS/CDNSKEY records (what it asks its parent to publish as DS, RFC 7344) do not say one thing: the servers serve different sets, a server's CDS and CDNSKEY name different keys, or a delete request comes with other records; a registry that scans them acts on whichever server it asked (Zonemaster DNSSEC15)",
+        fix: "publish the same CDS and CDNSKEY records, made from the same keys, on every server (one signer for the zone), or none";
+    DnssecCdsMismatch = "dnssec.cds-mismatch", Error,
+        "a CDS or CDNSKEY record names no key of the zone's DNSKEY set, or a key that does not sign that set: a registry that follows CDS/CDNSKEY would publish a DS that validates nothing, and the zone would fail validation (Zonemaster DNSSEC16, 17)",
+        fix: "make the CDS/CDNSKEY records from the key-signing key that signs the DNSKEY set (or remove them) before the registry scans them";
+    DnssecCdsNotTrusted = "dnssec.cds-not-trusted", Warning,
+        "the CDS/CDNSKEY records are not signed by a key the parent's current DS points at: a parent following RFC 7344 §4.1 cannot trust them and ignores them (Zonemaster DNSSEC18)",
+        fix: "sign the CDS and CDNSKEY sets with the key-signing key the current DS names (as the DNSKEY set is)";
     DnssecSignatureExpiring = "dnssec.signature-expiring", Warning,
         "the signatures over the DNSKEY set expire within three days",
         fix: "check that whatever signs the zone is still running";

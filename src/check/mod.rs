@@ -185,6 +185,9 @@ pub struct Facts {
     /// A name that does not exist (a random label under the zone's apex), asked of every server
     /// of the zone: when the zone is signed, the denial of existence must prove it.
     pub denial: Vec<Probe>,
+    /// The zone's CDS and CDNSKEY sets (RFC 7344, 8078), asked of every server of the zone with
+    /// the server questions: what the zone asks its parent to publish as DS.
+    pub cds: Vec<Probe>,
     /// How each address of the zone's servers treats EDNS and recursion.
     pub behaviour: Vec<Behaviour>,
     /// When the facts were gathered, in seconds since 1970 (for signature validity).
@@ -274,6 +277,7 @@ impl Facts {
             ds: vec![],
             dnskey: vec![],
             denial: vec![],
+            cds: vec![],
             behaviour: vec![],
             checked_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -387,6 +391,7 @@ impl Facts {
             .chain(&self.dnskey)
             .chain(&self.ns_addrs)
             .chain(&self.denial)
+            .chain(&self.cds)
     }
 
     /// Every probe sent to the parent's servers about the zone (the walk's question there and
@@ -448,10 +453,37 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
 
 /// The questions asked of each server of the zone once it has answered with authority (or,
 /// for a server that never did, after the walk): how it treats EDNS, case and recursion
-/// ([`BEHAVIOUR`]), and a name that does not exist (the denial of existence, judged when the
-/// zone is signed). Each address is asked all of them at once over one socket.
-/// What one server said to the server questions: its behaviour, and the denial probes.
-type ServerAnswers = (Vec<Behaviour>, Vec<Probe>);
+/// ([`BEHAVIOUR`]), a name that does not exist (the denial of existence, judged when the zone
+/// is signed), and the zone's CDS and CDNSKEY sets. Each address is asked all of them at once
+/// over one socket.
+#[derive(Debug, Default)]
+struct ServerAnswers {
+    behaviour: Vec<Behaviour>,
+    denial: Vec<Probe>,
+    cds: Vec<Probe>,
+}
+
+impl ServerAnswers {
+    fn into_facts(self, facts: &mut Facts) {
+        facts.behaviour.extend(self.behaviour);
+        facts.denial.extend(self.denial);
+        facts.cds.extend(self.cds);
+    }
+}
+
+/// The data asked with the server questions: the name that does not exist, CDS, CDNSKEY.
+fn data_questions(zone: &Name, nonexistent: &Name) -> [Framed; 3] {
+    let plain = |name: &Name, qtype| Framed {
+        query: Query::query(name.clone(), qtype),
+        form: Form::Standard,
+        recursion: false,
+    };
+    [
+        plain(nonexistent, RecordType::A),
+        plain(zone, RecordType::CDS),
+        plain(zone, RecordType::CDNSKEY),
+    ]
+}
 
 async fn server_questions(
     walker: &Walker,
@@ -461,11 +493,7 @@ async fn server_questions(
     questions: &[Question],
 ) -> ServerAnswers {
     let mut framed: Vec<Framed> = questions.iter().map(|q| q.framed(zone)).collect();
-    framed.push(Framed {
-        query: Query::query(nonexistent.clone(), RecordType::A),
-        form: Form::Standard,
-        recursion: false,
-    });
+    framed.extend(data_questions(zone, nonexistent));
     let targets: Vec<IpAddr> = walker
         .targets(std::slice::from_ref(server))
         .map(|(_, a)| a)
@@ -479,17 +507,24 @@ async fn server_questions(
                 .await
         }
     });
-    let (mut behaviour, mut denial) = (vec![], vec![]);
+    let mut answers = ServerAnswers::default();
     for mut probes in futures_util::future::join_all(asked).await {
-        denial.extend(probes.pop());
-        behaviour.extend(
+        let data = probes.split_off(questions.len());
+        for p in data {
+            if p.qtype == RecordType::A {
+                answers.denial.push(p);
+            } else {
+                answers.cds.push(p);
+            }
+        }
+        answers.behaviour.extend(
             questions
                 .iter()
                 .zip(probes)
                 .map(|(&question, probe)| Behaviour { question, probe }),
         );
     }
-    (behaviour, denial)
+    answers
 }
 
 /// Whether the servers of `zone` are asked the server questions as soon as the walk asks them
@@ -643,9 +678,8 @@ async fn ask_the_others(walker: &Walker, facts: &mut Facts, nonexistent: &Name) 
             .map(|s| failed_server_questions(walker, s, &zone, nonexistent)),
     )
     .await;
-    for (b, d) in answers {
-        facts.behaviour.extend(b);
-        facts.denial.extend(d);
+    for a in answers {
+        a.into_facts(facts);
     }
 }
 
@@ -682,10 +716,9 @@ async fn failed_server_questions(
         .into_iter()
         .filter(|&q| q != Question::NoEdns)
         .collect();
-    let (mut behaviour, denial) =
-        server_questions(walker, &answering, zone, nonexistent, &rest).await;
-    behaviour.extend(plain);
-    (behaviour, denial)
+    let mut answers = server_questions(walker, &answering, zone, nonexistent, &rest).await;
+    answers.behaviour.extend(plain);
+    answers
 }
 
 /// A name of `zone` that does not exist: a random label under the apex (none when the name
@@ -725,10 +758,9 @@ pub async fn gather(
     };
     let (mut facts, (chain, asked)) = futures_util::join!(zone_round, following);
     // Asked as servers of the zone the walk reached (not of a level above it).
-    for (zone, (b, d)) in asked {
+    for (zone, answers) in asked {
         if facts.zone.as_ref() == Some(&zone) {
-            facts.behaviour.extend(b);
-            facts.denial.extend(d);
+            answers.into_facts(&mut facts);
         }
     }
     if let Some(nonexistent) = facts.zone.as_ref().and_then(nonexistent_name) {
@@ -741,6 +773,9 @@ pub async fn gather(
         .behaviour
         .sort_by_key(|b| (order(&b.probe.addr), b.probe.addr, b.question));
     facts.denial.sort_by_key(|p| (order(&p.addr), p.addr));
+    facts
+        .cds
+        .sort_by_key(|p| (order(&p.addr), p.addr, u16::from(p.qtype)));
     if let Some(chain) = chain.filter(|_| facts.zone.is_some() && !facts.dead) {
         facts.cname_chain = chain.links;
         facts.cname_loop = chain.looped;

@@ -175,6 +175,9 @@ pub struct Trace<'a> {
     pub zone_probes: Vec<ProbeView>,
     /// DS at each server of the parent, DNSKEY at each server of the zone.
     pub dnssec_probes: Vec<ProbeView>,
+    /// CDS and CDNSKEY at each server of the zone (what it asks its parent to publish).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cds_probes: Vec<ProbeView>,
     /// A name that does not exist, at each server of the zone (its denial of existence).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub denial_probes: Vec<ProbeView>,
@@ -227,6 +230,7 @@ impl<'a> Trace<'a> {
                 .collect(),
             zone_probes: views(&mut f.soa_udp.iter().chain(&f.ns).chain(&f.soa_tcp), &zone),
             dnssec_probes,
+            cds_probes: views(&mut f.cds.iter(), &zone),
             denial_probes: views(&mut f.denial.iter(), &zone),
             behaviour_probes: f
                 .behaviour

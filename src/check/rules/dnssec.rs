@@ -8,14 +8,14 @@ use super::{parent_name, who};
 use crate::check::{Code, Facts, Finding, answers_with_authority};
 use crate::walk::Probe;
 
-fn ds_of(data: &RData) -> Option<&hickory_proto::dnssec::rdata::DS> {
+pub(super) fn ds_of(data: &RData) -> Option<&hickory_proto::dnssec::rdata::DS> {
     match data {
         RData::DNSSEC(hickory_proto::dnssec::rdata::DNSSECRData::DS(ds)) => Some(ds),
         _ => None,
     }
 }
 
-fn dnskey_of(data: &RData) -> Option<&hickory_proto::dnssec::rdata::DNSKEY> {
+pub(super) fn dnskey_of(data: &RData) -> Option<&hickory_proto::dnssec::rdata::DNSKEY> {
     match data {
         RData::DNSSEC(hickory_proto::dnssec::rdata::DNSSECRData::DNSKEY(key)) => Some(key),
         _ => None,
@@ -24,7 +24,7 @@ fn dnskey_of(data: &RData) -> Option<&hickory_proto::dnssec::rdata::DNSKEY> {
 
 /// The records of `rtype` at `owner` that servers answered with authority, deduplicated, and
 /// whether any server answered with authority at all.
-fn authoritative_set<T: Clone + PartialEq>(
+pub(super) fn authoritative_set<T: Clone + PartialEq>(
     probes: &[Probe],
     owner: &Name,
     pick: impl Fn(&RData) -> Option<&T>,

@@ -3,6 +3,7 @@
 //! hickory messages.
 
 mod behaviour;
+mod cds;
 mod chain;
 mod denial;
 mod diversity;
@@ -53,6 +54,7 @@ pub const RULES: &[Rule] = &[
     answers,
     chain::chain_from_root,
     dnssec_chain_of_trust,
+    cds::cds,
     dnssec_move_safety,
     cname_chain,
 ];

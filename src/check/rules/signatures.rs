@@ -204,6 +204,7 @@ fn signed_probes(f: &Facts) -> impl Iterator<Item = &Probe> {
         .chain(&f.ns)
         .chain(&f.ns_addrs)
         .chain(&f.denial)
+        .chain(&f.cds)
         .filter(|p| answers_with_authority(p))
 }
 

@@ -971,3 +971,68 @@ fn small_rsa_keys_are_named_with_their_size() {
         out[0].message
     );
 }
+
+/// Two servers serving different CDS sets: the registry acts on whichever it asked.
+#[test]
+fn servers_serving_different_cds_sets_are_inconsistent() {
+    use hickory_proto::dnssec::rdata::CDS;
+    let mut f = healthy();
+    let cds = |tag: u16| {
+        Record::from_rdata(
+            name(ZONE),
+            3600,
+            RData::DNSSEC(DNSSECRData::CDS(CDS::new(
+                tag,
+                Some(Algorithm::ECDSAP256SHA256),
+                DigestType::SHA256,
+                vec![tag as u8; 32],
+            ))),
+        )
+    };
+    f.cds = vec![
+        answered(
+            NS1,
+            ZONE,
+            RecordType::CDS,
+            Proto::Udp,
+            authoritative(vec![cds(1)]),
+        ),
+        answered(
+            NS2,
+            ZONE,
+            RecordType::CDS,
+            Proto::Udp,
+            authoritative(vec![cds(2)]),
+        ),
+    ];
+    let found = only(&f, &["dnssec.cds-inconsistent", "dnssec.cds-mismatch"]);
+    let t = only_code(&found, "dnssec.cds-inconsistent");
+    assert!(
+        t.contains("ns1.dns.test. (192.0.2.1) serve [CDS 1 13 2]")
+            && t.contains("ns2.dns.test. (192.0.2.2) serve [CDS 2 13 2]"),
+        "{t}"
+    );
+    // A delete request alone, the same on both servers: nothing to say.
+    let delete = Record::from_rdata(
+        name(ZONE),
+        3600,
+        RData::DNSSEC(DNSSECRData::CDS(CDS::new(
+            0,
+            None,
+            DigestType::from(0),
+            vec![0],
+        ))),
+    );
+    f.cds = [NS1, NS2]
+        .map(|s| {
+            answered(
+                s,
+                ZONE,
+                RecordType::CDS,
+                Proto::Udp,
+                authoritative(vec![delete.clone()]),
+            )
+        })
+        .to_vec();
+    only(&f, &[]);
+}
