@@ -281,78 +281,91 @@ impl Walker {
         parent_servers: &[NameServer],
         q: LevelQuestions<'_>,
     ) -> AskedLevel {
-        let LevelQuestions {
-            qname,
-            qtype,
-            apex,
-            glueless_depth,
-            lookup_chain,
-            early,
-        } = q;
         // Whether this level may be the zone that holds the name (its servers' answers start the
         // server questions and the CNAME chain).
-        let candidate = !apex.is_empty() && !zone.is_root();
-        // At the root, only its key set, and only when a trust anchor will judge it.
-        let root_keys = [ApexQuestion {
-            qtype: RecordType::DNSKEY,
-            proto: Proto::Udp,
-            of_parent: false,
-        }];
-        let apex: &[ApexQuestion] = if zone.is_root() && !apex.is_empty() && self.config.root_keys {
-            &root_keys
-        } else if zone.is_root() {
-            &[]
-        } else {
-            apex
-        };
-        let with_apex = !apex.is_empty();
-        let each = join_all(servers.iter().map(|server| async {
-            let ns = match server {
-                Server::Known(ns) => ns.clone(),
-                Server::Glueless(name) => NameServer {
-                    name: name.clone(),
-                    addrs: Box::pin(self.addresses_inner(name, glueless_depth + 1, lookup_chain))
-                        .await,
-                },
-            };
-            if candidate {
-                early.asking(zone, &ns);
-            }
-            let main = async {
-                let probes = self.ask_server(&ns, qname, qtype, Proto::Udp).await;
-                if candidate && let Some(p) = probes.iter().find(|p| p.is_authoritative_answer()) {
-                    // The zone's answer: whoever follows a CNAME, or asks this server more,
-                    // may start.
-                    early.send(Level {
-                        zone: zone.clone(),
-                        servers: vec![ns.clone()],
-                        probes: vec![p.clone()],
-                        apex: vec![],
-                    });
-                }
-                probes
-            };
-            // The walk's own question to every server of the level goes out first: the level
-            // ends with its slowest server, and the apex questions are not what the next level
-            // waits for.
-            let own = async {
-                tokio::task::yield_now().await;
-                join_all(
-                    apex.iter()
-                        .filter(|q| with_apex && !q.of_parent)
-                        .map(|q| self.ask_server(&ns, zone, q.qtype, q.proto)),
-                )
-                .await
-            };
-            let (probes, own) = futures_util::join!(main, own);
-            (ns, probes, own)
-        }));
+        let candidate = !q.apex.is_empty() && !zone.is_root();
+        let apex = self.apex_at(zone, q.apex);
+        let each = join_all(
+            servers
+                .iter()
+                .map(|server| self.ask_level_server(zone, server, &q, apex, candidate)),
+        );
         let of_parent = join_all(
             apex.iter()
-                .filter(|q| with_apex && q.of_parent)
+                .filter(|q| q.of_parent)
                 .map(|q| self.ask_all(parent_servers, zone, q.qtype, q.proto)),
         );
         let (each, of_parent) = futures_util::join!(each, of_parent);
+        self.asked_level(zone, apex, each, of_parent)
+    }
+
+    /// The apex questions asked at `zone`: at the root only its key set, and only when a trust
+    /// anchor will judge it (the root is never the zone checked).
+    fn apex_at<'a>(&self, zone: &Name, apex: &'a [ApexQuestion]) -> &'a [ApexQuestion] {
+        match (zone.is_root(), apex.is_empty() || !self.config.root_keys) {
+            (false, _) => apex,
+            (true, true) => &[],
+            (true, false) => &ROOT_KEYS,
+        }
+    }
+
+    /// One server of a level: its address when it has no glue, then the walk's question and
+    /// the zone's own apex questions.
+    async fn ask_level_server(
+        &self,
+        zone: &Name,
+        server: &Server,
+        q: &LevelQuestions<'_>,
+        apex: &[ApexQuestion],
+        candidate: bool,
+    ) -> (NameServer, Vec<Probe>, Vec<Vec<Probe>>) {
+        let ns = match server {
+            Server::Known(ns) => ns.clone(),
+            Server::Glueless(name) => NameServer {
+                name: name.clone(),
+                addrs: Box::pin(self.addresses_inner(name, q.glueless_depth + 1, q.lookup_chain))
+                    .await,
+            },
+        };
+        if candidate {
+            q.early.asking(zone, &ns);
+        }
+        let main = async {
+            let probes = self.ask_server(&ns, q.qname, q.qtype, Proto::Udp).await;
+            if candidate && let Some(p) = probes.iter().find(|p| p.is_authoritative_answer()) {
+                // The zone's answer: whoever follows a CNAME, or asks this server more, may start.
+                q.early.send(Level {
+                    zone: zone.clone(),
+                    servers: vec![ns.clone()],
+                    probes: vec![p.clone()],
+                    apex: vec![],
+                });
+            }
+            probes
+        };
+        // The walk's own question to every server of the level goes out first: the level ends
+        // with its slowest server, and the apex questions are not what the next level waits for.
+        let own = async {
+            tokio::task::yield_now().await;
+            join_all(
+                apex.iter()
+                    .filter(|q| !q.of_parent)
+                    .map(|q| self.ask_server(&ns, zone, q.qtype, q.proto)),
+            )
+            .await
+        };
+        let (probes, own) = futures_util::join!(main, own);
+        (ns, probes, own)
+    }
+
+    /// The level from what each server and the parent's servers said; the zone cut remembered.
+    fn asked_level(
+        &self,
+        zone: &Name,
+        apex: &[ApexQuestion],
+        each: Vec<(NameServer, Vec<Probe>, Vec<Vec<Probe>>)>,
+        of_parent: Vec<Vec<Probe>>,
+    ) -> AskedLevel {
         let mut level_servers = Vec::with_capacity(each.len());
         let mut probes = Vec::new();
         let mut own: Vec<Vec<Probe>> = vec![Vec::new(); apex.len()];
@@ -377,7 +390,7 @@ impl Walker {
         let mut apex_probes: Vec<Probe> = Vec::new();
         let mut own = own.into_iter();
         let mut of_parent = of_parent.into_iter();
-        for q in apex.iter().filter(|_| with_apex) {
+        for q in apex {
             let next = if q.of_parent {
                 of_parent.next()
             } else {
@@ -535,6 +548,13 @@ enum Server {
 }
 
 /// What one level of the walk asks besides the level's own zone.
+/// The root's key set: the only apex question asked of the root's servers (see `apex_at`).
+static ROOT_KEYS: [ApexQuestion; 1] = [ApexQuestion {
+    qtype: RecordType::DNSKEY,
+    proto: Proto::Udp,
+    of_parent: false,
+}];
+
 struct LevelQuestions<'a> {
     qname: &'a Name,
     qtype: RecordType,

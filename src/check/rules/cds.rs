@@ -181,29 +181,7 @@ fn mismatch(
     keys: &[DNSKEY],
     out: &mut Vec<Finding>,
 ) {
-    let now = f.checked_at as u32;
-    // Whether `key` signs the DNSKEY set on every server that served one (verified).
-    let signs = |key: &DNSKEY| -> bool {
-        let mut answered = false;
-        for m in f
-            .dnskey
-            .iter()
-            .filter(|p| answers_with_authority(p))
-            .filter_map(|p| p.message())
-        {
-            answered = true;
-            let sets = super::signatures::signed_sets(m, zone);
-            let Some(set) = sets.iter().find(|s| s.rtype == RecordType::DNSKEY) else {
-                return false;
-            };
-            if super::signatures::verdict(set, zone, &[key], now)
-                != super::signatures::Verdict::Valid
-            {
-                return false;
-            }
-        }
-        answered
-    };
+    let signs = |key: &DNSKEY| signs_key_set(f, zone, key);
     let mut wrong: Vec<String> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for s in served.values() {
@@ -254,6 +232,29 @@ fn mismatch(
             served.keys().cloned().collect(),
         ));
     }
+}
+
+/// Whether `key` signs the zone's DNSKEY set (verified, within its period) on every server that
+/// served one.
+fn signs_key_set(f: &Facts, zone: &Name, key: &DNSKEY) -> bool {
+    let now = f.checked_at as u32;
+    let mut answered = false;
+    for m in f
+        .dnskey
+        .iter()
+        .filter(|p| answers_with_authority(p))
+        .filter_map(|p| p.message())
+    {
+        answered = true;
+        let sets = super::signatures::signed_sets(m, zone);
+        let Some(set) = sets.iter().find(|s| s.rtype == RecordType::DNSKEY) else {
+            return false;
+        };
+        if super::signatures::verdict(set, zone, &[key], now) != super::signatures::Verdict::Valid {
+            return false;
+        }
+    }
+    answered
 }
 
 /// The CDS/CDNSKEY set must be signed by a key the current DS points at (RFC 7344 §4.1).
