@@ -122,14 +122,7 @@ fn key_set(
             });
             continue;
         };
-        let keys: Vec<&DNSKEY> = set
-            .records
-            .iter()
-            .filter_map(|r| match &r.data {
-                RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k),
-                _ => None,
-            })
-            .collect();
+        let keys = super::signatures::keys_in(set);
         let entry_keys: Vec<&DNSKEY> = keys.iter().copied().filter(|k| entry(k)).collect();
         if entry_keys.is_empty() {
             let tags: Vec<String> = keys

@@ -100,6 +100,17 @@ pub(super) fn signed_sets<'m>(m: &'m Message, zone: &Name) -> Vec<Signed<'m>> {
     sets.into_values().collect()
 }
 
+/// The keys of a DNSKEY set.
+pub(super) fn keys_in<'m>(set: &Signed<'m>) -> Vec<&'m DNSKEY> {
+    set.records
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Whether `now` (seconds since 1970) lies within a signature's validity period (RFC 4034
 /// §3.1.5: serial number arithmetic).
 fn in_period(sig: &RRSIG, now: u32) -> bool {
@@ -258,14 +269,7 @@ fn trusted_keys(
             });
             continue;
         };
-        let keys: Vec<&DNSKEY> = set
-            .records
-            .iter()
-            .filter_map(|r| match &r.data {
-                RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k),
-                _ => None,
-            })
-            .collect();
+        let keys = keys_in(set);
         let entry_keys: Vec<&DNSKEY> = keys
             .iter()
             .copied()
