@@ -531,6 +531,10 @@ fn the_chain_of_trust_is_validated_from_the_root_s_trust_anchor() {
     let (code, json, text) = h.check(&h.root, &h.test, &h.anchor);
     assert_eq!(codes(&json), Vec::<String>::new(), "{text}");
     assert_eq!(code, Some(0), "{text}");
+    assert_eq!(
+        json["chain_of_trust"], "chain of trust from the root: verified down to the zone's DS",
+        "{text}"
+    );
 
     let bad_zone_ds = flip_signature(&h.test, "hive.test.", "DS", None);
     let (code, json, text) = h.check(&h.root, &bad_zone_ds, &h.anchor);
@@ -544,6 +548,10 @@ fn the_chain_of_trust_is_validated_from_the_root_s_trust_anchor() {
         "{message}"
     );
     assert_eq!(f["severity"], "error");
+    assert_eq!(
+        json["chain_of_trust"],
+        "chain of trust from the root: broken (dnssec.chain-bogus)"
+    );
 
     let bad_tld_ds = flip_signature(&h.root, "test.", "DS", None);
     let (_, json, text) = h.check(&bad_tld_ds, &h.test, &h.anchor);
@@ -576,6 +584,11 @@ fn the_chain_of_trust_is_validated_from_the_root_s_trust_anchor() {
     let (code, json, text) = h.check(&unlinked, &h.test, &anchor);
     assert_eq!(codes(&json), ["dnssec.chain-insecure"], "{text}");
     assert_eq!(code, Some(1));
+    assert_eq!(
+        json["chain_of_trust"],
+        "chain of trust from the root: ends at test. (no DS), the zone is insecure",
+        "{text}"
+    );
 }
 
 /// The CDS and CDNSKEY records `dnssec-dsfromkey -C` and the key file give for the key in

@@ -175,6 +175,9 @@ pub struct Trace<'a> {
     pub zone_probes: Vec<ProbeView>,
     /// DS at each server of the parent, DNSKEY at each server of the zone.
     pub dnssec_probes: Vec<ProbeView>,
+    /// With a trust anchor: how the chain of trust from the root to the zone's DS ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain_of_trust: Option<String>,
     /// CDS and CDNSKEY at each server of the zone (what it asks its parent to publish).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cds_probes: Vec<ProbeView>,
@@ -230,6 +233,7 @@ impl<'a> Trace<'a> {
                 .collect(),
             zone_probes: views(&mut f.soa_udp.iter().chain(&f.ns).chain(&f.soa_tcp), &zone),
             dnssec_probes,
+            chain_of_trust: crate::check::rules::chain_note(f),
             cds_probes: views(&mut f.cds.iter(), &zone),
             denial_probes: views(&mut f.denial.iter(), &zone),
             behaviour_probes: f
@@ -353,6 +357,9 @@ pub fn render_text(
     }
     if let Some(r) = t.registration {
         writeln!(out, ";; {}", escape(&registration_line(r, f.checked_at)))?;
+    }
+    if let Some(note) = &t.chain_of_trust {
+        writeln!(out, ";; {}", escape(note))?;
     }
     writeln!(out, ";; {} queries", t.queries)?;
     if findings.is_empty() {

@@ -37,8 +37,44 @@ enum Keys {
 }
 
 pub fn chain_from_root(f: &Facts) -> Vec<Finding> {
+    walk_chain(f).map(|(_, found)| found).unwrap_or_default()
+}
+
+/// Where the walk down the chain ended.
+enum Outcome {
+    /// Every link verified, down to the zone's DS set at its parent.
+    Verified,
+    /// The zone's parent serves no DS for it (verified down to the parent).
+    Unsigned,
+    /// A level above the zone has no DS at its parent.
+    Insecure(Name),
+    /// A link that does not verify (the finding says which).
+    Broken,
+    /// A question the chain needs went unanswered: not judged, and why.
+    NotJudged(String),
+}
+
+/// One line for the report on the chain above the zone, when a trust anchor judges it: never
+/// a silent "not judged".
+pub fn chain_note(f: &Facts) -> Option<String> {
+    let (outcome, _) = walk_chain(f)?;
+    Some(match outcome {
+        Outcome::Verified => "chain of trust from the root: verified down to the zone's DS".into(),
+        Outcome::Unsigned => {
+            "chain of trust from the root: verified down to the parent, which has no DS for the zone (unsigned)".into()
+        }
+        Outcome::Insecure(level) => format!(
+            "chain of trust from the root: ends at {} (no DS), the zone is insecure",
+            level.to_ascii()
+        ),
+        Outcome::Broken => "chain of trust from the root: broken (dnssec.chain-bogus)".into(),
+        Outcome::NotJudged(why) => format!("chain of trust from the root: not judged ({why})"),
+    })
+}
+
+fn walk_chain(f: &Facts) -> Option<(Outcome, Vec<Finding>)> {
     let (Some(anchors), Some(zone)) = (&f.anchors, &f.zone) else {
-        return vec![];
+        return None;
     };
     let now = f.checked_at as u32;
     let levels: Vec<_> = f
@@ -47,18 +83,20 @@ pub fn chain_from_root(f: &Facts) -> Vec<Finding> {
         .iter()
         .filter(|l| l.zone != *zone && l.zone.zone_of(zone))
         .collect();
+    let not_judged = |why: String| Some((Outcome::NotJudged(why), vec![]));
     let Some(root) = levels.first().filter(|l| l.zone.is_root()) else {
-        return vec![];
+        return not_judged("the walk did not start at the root".into());
     };
     let mut broken = Vec::new();
     let by_anchor = |k: &DNSKEY| anchors.iter().any(|a| a.trusts(k));
     let root_keys = of_type(&root.apex, RecordType::DNSKEY);
     let mut keys = match key_set(&root_keys, &Name::root(), &by_anchor, now, &mut broken) {
         Keys::Trusted(keys) if !keys.is_empty() => keys,
-        Keys::Trusted(_) => return bogus(zone, anchors, broken),
-        Keys::Unknown => return vec![],
+        Keys::Trusted(_) => return Some((Outcome::Broken, bogus(zone, anchors, broken))),
+        Keys::Unknown => return not_judged("no root server answered its DNSKEY question".into()),
     };
-    // Each cut below the root: (parent, child, the child's DS probes, the child's DNSKEY probes).
+    // Each cut below the root: the child, its DS probes (of the parent's servers), and its
+    // DNSKEY probes (none for the zone itself: its own half is the other rules').
     let mut parent = Name::root();
     let cuts = levels[1..]
         .iter()
@@ -70,27 +108,50 @@ pub fn chain_from_root(f: &Facts) -> Vec<Finding> {
             )
         })
         .chain([(zone.clone(), f.ds.iter().collect(), None)]);
+    let mut outcome = Outcome::Verified;
     for (child, ds_probes, key_probes) in cuts {
-        let ds = match ds_set(&ds_probes, &parent, &child, &keys, now, &mut broken) {
-            Some(ds) => ds,
-            None => break,
+        let Some(ds) = ds_set(&ds_probes, &parent, &child, &keys, now, &mut broken) else {
+            outcome = Outcome::NotJudged(format!(
+                "no server of {} answered the DS question for {}",
+                parent.to_ascii(),
+                child.to_ascii()
+            ));
+            break;
         };
-        let Some(key_probes) = key_probes else { break };
+        let Some(key_probes) = key_probes else {
+            if ds.is_empty() {
+                outcome = Outcome::Unsigned;
+            }
+            break;
+        };
         if ds.is_empty() {
             // No DS for this level: everything below it is insecure.
             if !broken.is_empty() {
                 break;
             }
-            return insecure(f, zone, &child, &parent);
+            return Some((
+                Outcome::Insecure(child.clone()),
+                insecure(f, zone, &child, &parent),
+            ));
         }
         let by_ds = |k: &DNSKEY| ds.iter().any(|d| d.covers(&child, k).unwrap_or(false));
         match key_set(&key_probes, &child, &by_ds, now, &mut broken) {
             Keys::Trusted(trusted) if !trusted.is_empty() => keys = trusted,
-            Keys::Trusted(_) | Keys::Unknown => break,
+            Keys::Trusted(_) => break,
+            Keys::Unknown => {
+                outcome = Outcome::NotJudged(format!(
+                    "no server of {} answered its DNSKEY question",
+                    child.to_ascii()
+                ));
+                break;
+            }
         }
         parent = child;
     }
-    bogus(zone, anchors, broken)
+    if !broken.is_empty() {
+        outcome = Outcome::Broken;
+    }
+    Some((outcome, bogus(zone, anchors, broken)))
 }
 
 fn of_type(probes: &[Probe], qtype: RecordType) -> Vec<&Probe> {

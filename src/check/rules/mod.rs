@@ -12,6 +12,7 @@ mod referral;
 mod registration;
 mod signatures;
 
+pub use chain::chain_note;
 pub use denial::PROBE_LABEL as DENIAL_PROBE_LABEL;
 #[cfg(test)]
 mod tests;
