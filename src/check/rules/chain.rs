@@ -20,7 +20,7 @@ use super::signatures::{Verdict, signed_sets, verdict};
 use super::{first_few, who};
 use crate::check::anchor::Anchor;
 use crate::check::{Code, Facts, Finding, answers_with_authority};
-use crate::walk::Probe;
+use crate::walk::{Level, Probe};
 
 /// One server's broken link.
 struct Broken {
@@ -95,19 +95,8 @@ fn walk_chain(f: &Facts) -> Option<(Outcome, Vec<Finding>)> {
         Keys::Trusted(_) => return Some((Outcome::Broken, bogus(zone, anchors, broken))),
         Keys::Unknown => return not_judged("no root server answered its DNSKEY question".into()),
     };
-    // Each cut below the root: the child, its DS probes (of the parent's servers), and its
-    // DNSKEY probes (none for the zone itself: its own half is the other rules').
     let mut parent = Name::root();
-    let cuts = levels[1..]
-        .iter()
-        .map(|l| {
-            (
-                l.zone.clone(),
-                of_type(&l.apex, RecordType::DS),
-                Some(of_type(&l.apex, RecordType::DNSKEY)),
-            )
-        })
-        .chain([(zone.clone(), f.ds.iter().collect(), None)]);
+    let cuts = cuts_below_root(f, &levels[1..], zone);
     let mut outcome = Outcome::Verified;
     for (child, ds_probes, key_probes) in cuts {
         let Some(ds) = ds_set(&ds_probes, &parent, &child, &keys, now, &mut broken) else {
@@ -152,6 +141,24 @@ fn walk_chain(f: &Facts) -> Option<(Outcome, Vec<Finding>)> {
         outcome = Outcome::Broken;
     }
     Some((outcome, bogus(zone, anchors, broken)))
+}
+
+/// Each cut below the root: the child, its DS probes (of the parent's servers), and its
+/// DNSKEY probes (none for the zone itself: its own half is the other rules').
+type Cut<'f> = (Name, Vec<&'f Probe>, Option<Vec<&'f Probe>>);
+
+fn cuts_below_root<'f>(f: &'f Facts, levels: &[&'f Level], zone: &Name) -> Vec<Cut<'f>> {
+    levels
+        .iter()
+        .map(|l| {
+            (
+                l.zone.clone(),
+                of_type(&l.apex, RecordType::DS),
+                Some(of_type(&l.apex, RecordType::DNSKEY)),
+            )
+        })
+        .chain([(zone.clone(), f.ds.iter().collect(), None)])
+        .collect()
 }
 
 fn of_type(probes: &[Probe], qtype: RecordType) -> Vec<&Probe> {
