@@ -14,6 +14,7 @@ pub mod safety;
 
 use std::fmt::Write as _;
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use sha2::{Digest, Sha256};
 
 use crate::zone::wire::presentation;
@@ -205,47 +206,18 @@ impl Plan {
         (associate, self.vpcs.len() - associate)
     }
 
-    /// SHA-256 over the canonical text of the changes, hex.
+    /// SHA-256 over the plan's one canonical form (its JSON: the changes with the live values
+    /// they replace, the health check and VPC changes, in the plan's order), hex.
     pub fn checksum(&self) -> String {
-        let mut text = format!("zone {}\n", self.origin.to_ascii());
-        for change in &self.changes {
-            let key = change.key();
-            let _ = writeln!(
-                text,
-                "{} {} {}{}",
-                change.action(),
-                key.name.to_ascii(),
-                key.rtype,
-                key.set_label()
-            );
-            for (sign, set) in [("-", change.old()), ("+", change.new_set())] {
-                if let Some(set) = set {
-                    let _ = writeln!(text, "{sign} {}", canonical(set));
-                }
-            }
-        }
-        for change in &self.checks {
-            let _ = writeln!(text, "{} health check {}", change.action(), change.name());
-            let (old, new) = match change {
-                CheckChange::Create { new, .. } => (None, Some(new)),
-                CheckChange::Update { old, new, .. } => (Some(old), Some(new)),
-                CheckChange::Delete { old, .. } => (Some(old), None),
-            };
-            for (sign, c) in [("-", old), ("+", new)] {
-                if let Some(c) = c {
-                    let _ = writeln!(text, "{sign} {}", describe_check(c));
-                }
-            }
-        }
-        for change in &self.vpcs {
-            let _ = match change {
-                VpcChange::Associate(v) => writeln!(text, "associate vpc {} {}", v.id, v.region),
-                VpcChange::Disassociate(v) => {
-                    writeln!(text, "disassociate vpc {} {}", v.id, v.region)
-                }
-            };
-        }
-        let digest = Sha256::digest(text.as_bytes());
+        let doc = Canonical {
+            zone: self.origin.to_ascii(),
+            changes: &self.changes,
+            health_checks: &self.checks,
+            vpcs: &self.vpcs,
+        };
+        // Serialising borrowed strings and numbers into a Vec cannot fail.
+        let bytes = serde_json::to_vec(&doc).unwrap_or_default();
+        let digest = Sha256::digest(&bytes);
         digest.iter().fold(String::with_capacity(64), |mut s, b| {
             let _ = write!(s, "{b:02x}");
             s
@@ -253,36 +225,120 @@ impl Plan {
     }
 }
 
-/// One line per RRset: TTL and values (or the alias), and a routed set's policy and health
-/// check; order-independent by construction.
-pub fn canonical(set: &RecordSet) -> String {
-    let data = canonical_data(set);
-    match &set.routing {
-        None => data,
-        Some(r) => format!(
-            "{data} [{}{}]",
-            r.policy,
-            r.health_check
-                .as_ref()
-                .map(|h| format!(", health check {h}"))
-                .unwrap_or_default()
-        ),
+/// What a plan's checksum covers: everything it would change and everything it would replace.
+#[derive(serde::Serialize)]
+struct Canonical<'a> {
+    zone: String,
+    changes: &'a [Change],
+    health_checks: &'a [CheckChange],
+    vpcs: &'a [VpcChange],
+}
+
+/// A plan as `dns plan --json` writes it (less what only the provider knows: the hosted zone,
+/// unmanaged sets, requests and the checksum, which the report adds).
+impl Serialize for Plan {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (create, update, delete) = self.check_counts();
+        let (associate, disassociate) = self.vpc_counts();
+        let mut m = s.serialize_map(Some(6))?;
+        m.serialize_entry("zone", &self.origin.to_ascii())?;
+        m.serialize_entry("changes", &self.changes)?;
+        m.serialize_entry("health_checks", &self.checks)?;
+        m.serialize_entry("vpcs", &self.vpcs)?;
+        m.serialize_entry(
+            "counts",
+            &serde_json::json!({
+                "create": self.count("create"), "update": self.count("update"), "delete": self.count("delete"),
+                "health_checks": { "create": create, "update": update, "delete": delete },
+                "vpcs": { "associate": associate, "disassociate": disassociate },
+                "total": self.len(),
+            }),
+        )?;
+        m.serialize_entry("existing_record_sets", &self.existing)?;
+        let ignored: Vec<String> = (self.ignored.iter())
+            .map(|k| format!("{} {}", k.name.to_ascii(), k.rtype))
+            .collect();
+        m.serialize_entry("ignored", &ignored)?;
+        m.end()
     }
 }
 
-fn canonical_data(set: &RecordSet) -> String {
-    match &set.data {
-        RData::Alias(a) => format!(
-            "ALIAS {} {} {}",
-            a.target.to_ascii(),
-            a.hosted_zone_id.as_deref().unwrap_or("-"),
-            a.evaluate_target_health
-        ),
-        data => format!(
-            "{} {}",
-            set.ttl.unwrap_or_default(),
-            presentation(data).join(" | ")
-        ),
+impl Serialize for Change {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let key = self.key();
+        let mut m = s.serialize_map(Some(6))?;
+        m.serialize_entry("action", self.action())?;
+        m.serialize_entry("name", &key.name.to_ascii())?;
+        m.serialize_entry("type", key.rtype.as_str())?;
+        m.serialize_entry("set_id", &key.set_id)?;
+        m.serialize_entry("old", &self.old().map(SetDoc))?;
+        m.serialize_entry("new", &self.new_set().map(SetDoc))?;
+        m.end()
+    }
+}
+
+/// A record set in a plan: TTL and values in presentation form (or the alias), and a routed
+/// set's policy and health check.
+struct SetDoc<'a>(&'a RecordSet);
+
+impl Serialize for SetDoc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let set = self.0;
+        let mut m = s.serialize_map(None)?;
+        match &set.data {
+            RData::Alias(a) => m.serialize_entry(
+                "alias",
+                &serde_json::json!({
+                    "target": a.target.to_ascii(),
+                    "hosted_zone_id": a.hosted_zone_id,
+                    "evaluate_target_health": a.evaluate_target_health,
+                }),
+            )?,
+            data => {
+                m.serialize_entry("ttl", &set.ttl)?;
+                m.serialize_entry("values", &presentation(data))?;
+            }
+        }
+        if let Some(r) = &set.routing {
+            m.serialize_entry(
+                "routing",
+                &serde_json::json!({
+                    "policy": r.policy.to_string(),
+                    "health_check": r.health_check.as_ref().map(ToString::to_string),
+                }),
+            )?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for CheckChange {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (old, new) = match self {
+            CheckChange::Create { new, .. } => (None, Some(new)),
+            CheckChange::Update { old, new, .. } => (Some(old), Some(new)),
+            CheckChange::Delete { old, .. } => (Some(old), None),
+        };
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("action", self.action())?;
+        m.serialize_entry("name", self.name())?;
+        m.serialize_entry("old", &old.map(describe_check))?;
+        m.serialize_entry("new", &new.map(describe_check))?;
+        m.end()
+    }
+}
+
+impl Serialize for VpcChange {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (action, v) = match self {
+            VpcChange::Associate(v) => ("associate", v),
+            VpcChange::Disassociate(v) => ("disassociate", v),
+        };
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("action", action)?;
+        m.serialize_entry("vpc", &v.id)?;
+        m.serialize_entry("region", &v.region)?;
+        m.end()
     }
 }
 
@@ -542,5 +598,27 @@ mod tests {
         assert_ne!(a.checksum(), b.checksum());
         assert_eq!(a.checksum(), a.clone().checksum());
         assert_eq!(a.checksum().len(), 64);
+    }
+
+    #[test]
+    fn the_json_form_carries_what_the_checksum_covers() {
+        let desired = zone("www: {type: A, value: 192.0.2.1, ttl: 60}\n");
+        let plan = diff(&desired, &zone("www: {type: A, value: 192.0.2.7}\n"));
+        let doc = serde_json::to_value(&plan).unwrap();
+        let change = &doc["changes"][0];
+        assert_eq!(change["action"], "update");
+        assert_eq!(change["name"], "www.example.com.");
+        assert_eq!(change["type"], "A");
+        assert_eq!(change["old"]["values"], serde_json::json!(["192.0.2.7"]));
+        assert_eq!(change["new"]["values"], serde_json::json!(["192.0.2.1"]));
+        assert_eq!(change["new"]["ttl"], 60);
+        assert_eq!(doc["counts"]["update"], 1);
+        assert_eq!(doc["counts"]["total"], 1);
+        // The checksum is over that form: a TTL alone changes it.
+        let other = diff(
+            &zone("www: {type: A, value: 192.0.2.1, ttl: 61}\n"),
+            &zone("www: {type: A, value: 192.0.2.7}\n"),
+        );
+        assert_ne!(plan.checksum(), other.checksum());
     }
 }

@@ -252,88 +252,17 @@ fn render_checks_and_vpcs(out: &mut impl Write, plan: &Plan, style: Style) -> io
     Ok(())
 }
 
-fn set_json(set: &RecordSet) -> Value {
-    let mut v = data_json(set);
-    if let (Some(r), Some(map)) = (&set.routing, v.as_object_mut()) {
-        map.insert(
-            "routing".into(),
-            json!({
-                "policy": r.policy.to_string(),
-                "health_check": r.health_check.as_ref().map(ToString::to_string),
-            }),
-        );
-    }
-    v
-}
-
-fn data_json(set: &RecordSet) -> Value {
-    match &set.data {
-        RData::Alias(a) => json!({
-            "alias": {
-                "target": a.target.to_ascii(),
-                "hosted_zone_id": a.hosted_zone_id,
-                "evaluate_target_health": a.evaluate_target_health,
-            }
-        }),
-        data => json!({ "ttl": set.ttl, "values": presentation(data) }),
-    }
-}
-
+/// A zone's plan as `dns plan --json` writes it: the plan's own form, with what the provider
+/// knows and the checksum.
 pub fn to_json(zp: &ZonePlan) -> Value {
-    let plan = &zp.plan;
-    let changes: Vec<Value> = plan
-        .changes
-        .iter()
-        .map(|c| {
-            json!({
-                "action": c.action(),
-                "name": c.key().name.to_ascii(),
-                "type": c.key().rtype.as_str(),
-                "set_id": c.key().set_id,
-                "old": c.old().map(set_json),
-                "new": c.new_set().map(set_json),
-            })
-        })
-        .collect();
-    let checks: Vec<Value> = plan
-        .checks
-        .iter()
-        .map(|c| {
-            let (old, new) = match c {
-                CheckChange::Create { new, .. } => (None, Some(new)),
-                CheckChange::Update { old, new, .. } => (Some(old), Some(new)),
-                CheckChange::Delete { old, .. } => (Some(old), None),
-            };
-            json!({
-                "action": c.action(),
-                "name": c.name(),
-                "old": old.map(describe_check),
-                "new": new.map(describe_check),
-            })
-        })
-        .collect();
-    json!({
-        "zone": plan.origin.to_ascii(),
-        "hosted_zone_id": zp.hosted_zone_id,
-        "changes": changes,
-        "health_checks": checks,
-        "vpcs": plan.vpcs.iter().map(|c| {
-            let (sign, _) = describe_vpc(c);
-            let v = match c { VpcChange::Associate(v) | VpcChange::Disassociate(v) => v };
-            json!({"action": if sign == "+" { "associate" } else { "disassociate" }, "vpc": v.id, "region": v.region})
-        }).collect::<Vec<_>>(),
-        "counts": {
-            "create": plan.count("create"), "update": plan.count("update"), "delete": plan.count("delete"),
-            "health_checks": { "create": plan.check_counts().0, "update": plan.check_counts().1, "delete": plan.check_counts().2 },
-            "vpcs": { "associate": plan.vpc_counts().0, "disassociate": plan.vpc_counts().1 },
-            "total": plan.len(),
-        },
-        "existing_record_sets": plan.existing,
-        "ignored": plan.ignored.iter().map(|k| format!("{} {}", k.name.to_ascii(), k.rtype)).collect::<Vec<_>>(),
-        "unmanaged": zp.unmanaged,
-        "requests": zp.requests,
-        "checksum": plan.checksum(),
-    })
+    let mut doc = serde_json::to_value(&zp.plan).unwrap_or_else(|_| json!({}));
+    if let Some(map) = doc.as_object_mut() {
+        map.insert("hosted_zone_id".into(), json!(zp.hosted_zone_id));
+        map.insert("unmanaged".into(), json!(zp.unmanaged));
+        map.insert("requests".into(), json!(zp.requests));
+        map.insert("checksum".into(), json!(zp.plan.checksum()));
+    }
+    doc
 }
 
 /// Text for a Markdown table cell: `|` and line breaks escaped, the rest as it is.
