@@ -18,12 +18,9 @@
 pub mod bind;
 pub mod diag;
 pub mod elb;
-mod health_checks;
 pub mod load;
 pub mod master;
 pub mod name;
-mod private;
-mod routing;
 pub mod tree;
 mod values;
 pub mod wire;

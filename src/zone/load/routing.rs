@@ -9,11 +9,11 @@
 
 use std::collections::BTreeMap;
 
-use super::diag::{Pos, Rule};
+use super::Loader;
 use super::health_checks::valid_check_name;
-use super::load::Loader;
-use super::tree::{Kind, Node};
-use super::{Failover, Geo, HealthRef, Policy, RType, Routing};
+use crate::zone::diag::{Pos, Rule};
+use crate::zone::tree::{Kind, Node};
+use crate::zone::{Failover, Geo, HealthRef, Policy, RType, Routing};
 
 /// The routing keys of a record, as found (key position, value).
 #[derive(Default)]
@@ -355,7 +355,7 @@ impl Loader {
                     .error(sets[MAX_WEIGHTED].policy_pos, Rule::RoutingWeight, format!("'{owner}' {rtype} has {} weighted sets: Route 53 takes at most {MAX_WEIGHTED}", sets.len()))
                     .hint("merge sets that answer alike, or spread them over several names");
             }
-            super::Policy::Failover(_) => {
+            crate::zone::Policy::Failover(_) => {
                 let of = |f: Failover| {
                     sets.iter()
                         .filter(move |s| s.routing.policy == Policy::Failover(f))
@@ -462,11 +462,11 @@ impl Loader {
 mod tests {
     use std::path::Path;
 
-    use super::super::load::load_str;
-    use super::super::write::to_yaml;
-    use super::super::{Failover, HealthCheck, HealthRef, Policy};
+    use crate::zone::load::load_str;
+    use crate::zone::write::to_yaml;
+    use crate::zone::{Failover, HealthCheck, HealthRef, Policy};
 
-    const EXAMPLE: &str = include_str!("../../tests/routing/example.com.yaml");
+    const EXAMPLE: &str = include_str!("../../../tests/routing/example.com.yaml");
 
     #[test]
     fn the_issue_example_loads_with_every_routing_kind_and_round_trips_through_the_writer() {
@@ -530,7 +530,7 @@ mod tests {
 
     #[test]
     fn every_rule_route53_enforces_is_reported_at_its_line() {
-        let text = include_str!("../../tests/routing/invalid.example.yaml");
+        let text = include_str!("../../../tests/routing/invalid.example.yaml");
         let loaded = load_str(Path::new("bad.com.yaml"), text);
         let found: Vec<(&str, u64)> = loaded
             .diagnostics
@@ -616,7 +616,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let found = |l: super::super::load::Loaded| -> Vec<&'static str> {
+        let found = |l: crate::zone::load::Loaded| -> Vec<&'static str> {
             l.diagnostics.iter().map(|d| d.rule).collect()
         };
         assert_eq!(found(checks(257, 1)), ["health_check.children"]);

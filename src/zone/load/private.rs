@@ -1,12 +1,12 @@
 //! `$zone.private` in zone files: the VPCs a private hosted zone is associated with.
 
-use super::diag::Rule;
+use crate::zone::diag::Rule;
 use std::collections::BTreeSet;
 
-use super::Vpc;
-use super::load::Loader;
+use super::Loader;
 use super::routing::is_region;
-use super::tree::{Kind, Node};
+use crate::zone::Vpc;
+use crate::zone::tree::{Kind, Node};
 
 impl Loader {
     /// `$zone.private: {vpcs: [{id, region}]}`.

@@ -8,14 +8,18 @@
 //! Loading never stops at the first problem: every rule is checked on every record, and each
 //! problem becomes a [`Diagnostic`] at its line and column (see [`super::diag`]).
 
+mod health_checks;
+mod private;
+mod routing;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use super::diag::{Diagnostic, Pos, Rule, Sink};
 use super::name::{self, NameError};
-use super::routing::{ROUTING_KEYS, RoutingKeys, SetView};
 use super::tree::{self, Kind, Node};
 use super::{Name, RData, RType, RecordSet, RrKey, Settings, Zone};
+use routing::{ROUTING_KEYS, RoutingKeys, SetView};
 
 /// The reserved top-level key for zone settings.
 pub const SETTINGS_KEY: &str = "$zone";

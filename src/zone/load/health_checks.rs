@@ -6,10 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use super::diag::{Pos, Rule};
-use super::load::Loader;
-use super::tree::{Kind, Node};
-use super::{CheckConfig, CheckKind, Endpoint, HealthCheck, name};
+use super::Loader;
+use crate::zone::diag::{Pos, Rule};
+use crate::zone::tree::{Kind, Node};
+use crate::zone::{CheckConfig, CheckKind, Endpoint, HealthCheck, name};
 
 impl Loader {
     /// `$zone.health_checks`: name → definition.
