@@ -19,9 +19,9 @@ use crate::check::verify;
 use crate::error::{Error, Result};
 use crate::provider::route53::{AwsOptions, Route53};
 use crate::report::plan::{ZonePlan, render_markdown, render_text, to_json};
-use crate::sync::{self as engine, Say, run_checksum};
+use crate::sync::{self as engine, Say, run_checksum, summarize};
 use crate::walk::{Config, Walker, hints};
-use crate::zone::Zone;
+use crate::zone::{Name, Zone};
 use crate::zonedir::{self, ZonesDir};
 
 pub(super) fn options(aws: &AwsArgs) -> AwsOptions {
@@ -86,25 +86,6 @@ fn print_plans(plans: &[&ZonePlan], format: PlanFormat, style: Style) -> Result<
         }
     }
     out.flush().map_err(werr)
-}
-
-/// Collapses per-zone failures into the run's error: the zone's own for one zone.
-fn summarize(mut failures: Vec<Error>, total: usize) -> Result<()> {
-    match failures.len() {
-        0 => Ok(()),
-        1 if total == 1 => Err(failures.remove(0)),
-        n => {
-            let code = failures.iter().map(Error::exit_code).max().unwrap_or(3);
-            for f in &failures {
-                eprintln!("dns: {f}");
-            }
-            Err(Error::ZonesFailed {
-                failed: n,
-                total,
-                code,
-            })
-        }
-    }
 }
 
 pub fn plan(args: &PlanArgs, style: Style) -> Result<()> {
@@ -228,78 +209,47 @@ fn confirm_with(question: &str) -> Result<()> {
 pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
     let zones = load_selected(&args.plan.zones)?;
     let total = zones.len();
-    // --verify walks from the root, which cannot lead into a private zone: refused before
-    // anything is changed rather than failing after.
-    if args.verify
-        && let Some((path, zone)) = zones.iter().find(|(_, z)| z.settings.private.is_some())
-    {
-        return Err(Error::Usage(format!(
-            "--verify cannot verify {} ({}): it is a private hosted zone, which the root servers do not lead to; sync without --verify, then from an instance in one of its VPCs run `dns check {} --all-records --resolvers system`",
-            zone.origin.to_ascii(),
-            path.display(),
-            zone.origin.to_ascii().trim_end_matches('.')
-        )));
-    }
+    let settings = settings(args)?;
+    let format = args.plan.output_format();
+    let plans = |plans: &[&ZonePlan]| print_plans(plans, format, style);
+    let confirm = |changes| {
+        if args.yes {
+            Ok(())
+        } else {
+            self::confirm(changes)
+        }
+    };
+    let verified = |origin: &Name, v: &verify::Verification| report_verification(origin, v, style);
+    let ui = engine::Ui {
+        plans: &plans,
+        confirm: &confirm,
+        verified: &verified,
+        say: say(),
+    };
     runtime()?.block_on(async {
         let client = Route53::connect(&options(&args.plan.aws))
             .await
             .map_err(Error::Aws)?;
-        let results = engine::plan_all(
-            &client,
-            zones,
-            args.plan.zones.hosted_zone_id.as_deref(),
-            args.create_zone,
-        )
-        .await;
-        let mut failures = Vec::new();
-        let mut ready = Vec::new();
-        for (_, r) in results {
-            match r {
-                Ok(p) => ready.push(p),
-                Err(e) => failures.push(e),
-            }
-        }
-        let plans: Vec<&ZonePlan> = ready.iter().map(|p| &p.zp).collect();
-        print_plans(&plans, args.plan.output_format(), style)?;
-        if let Some(expected) = &args.plan_checksum {
-            let actual = run_checksum(&plans);
-            if !failures.is_empty() || !actual.eq_ignore_ascii_case(expected) {
-                return Err(Error::StalePlan {
-                    expected: expected.clone(),
-                    actual,
-                });
-            }
-        }
-        if args.dry_run {
-            return summarize(failures, total);
-        }
-        let to_apply = engine::gate(ready, args.force, &mut failures);
-        let changes: usize = to_apply.iter().map(|p| p.zp.plan.len()).sum();
-        if !to_apply.is_empty() && !args.yes {
-            confirm(changes)?;
-        }
-        let verifier = match args.verify {
+        let failures = engine::run(&client, zones, &settings, ui).await?;
+        summarize(failures, total)
+    })
+}
+
+/// `dns sync`'s arguments as the settings the library runs with (the root hints of `--verify`
+/// read here, before anything is planned).
+fn settings(args: &SyncArgs) -> Result<engine::Settings> {
+    Ok(engine::Settings {
+        hosted_zone_id: args.plan.zones.hosted_zone_id.clone(),
+        create_zone: args.create_zone,
+        plan_checksum: args.plan_checksum.clone(),
+        dry_run: args.dry_run,
+        force: args.force,
+        wait: (!args.no_wait).then_some(args.wait_timeout),
+        verify: match args.verify {
             true => Some(verifier(args)?),
             false => None,
-        };
-        let who = engine::provenance(&args.plan.zones.dir);
-        let wait = (!args.no_wait).then_some(args.wait_timeout);
-        let applied = engine::apply_all(&client, to_apply, wait, &who, say(), &mut failures).await;
-        if let Some(walker) = &verifier {
-            for (plan, desired) in &applied {
-                match engine::verify_applied(walker, plan, desired).await {
-                    Ok(Some(v)) => {
-                        if let Err(e) = report_verification(&plan.origin, &v, style) {
-                            failures.push(e);
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(e) => failures.push(e),
-                }
-            }
-        }
-        tracing::info!("{} Route 53 requests", client.requests());
-        summarize(failures, total)
+        },
+        zones_dir: args.plan.zones.dir.clone(),
     })
 }
 
@@ -323,11 +273,7 @@ fn say() -> Say {
 }
 
 /// `--verify`'s report for one zone, and its verdict.
-fn report_verification(
-    origin: &hickory_proto::rr::Name,
-    v: &verify::Verification,
-    style: Style,
-) -> Result<()> {
+fn report_verification(origin: &Name, v: &verify::Verification, style: Style) -> Result<()> {
     let found = verify::findings(v);
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{}: verify: {}", origin.to_ascii(), v.summary());

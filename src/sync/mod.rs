@@ -3,8 +3,9 @@
 //! ([`apply`]): the hosted zone created if asked, VPCs associated and health checks created
 //! before the change batches, the batches sent one after another within Route 53's limits,
 //! waiting for INSYNC, then what the batches stopped using removed. `--verify` asks every
-//! authoritative server afterwards ([`verify_applied`]). The CLI loads the files, gates, asks
-//! and renders.
+//! authoritative server afterwards ([`verify_applied`]). [`run`] is the whole of `dns sync`
+//! from its [`Settings`]; the CLI loads the files, builds the settings, and shows and asks
+//! through [`Ui`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ use crate::provider::route53::batch::{self, Limits};
 use crate::provider::route53::{HostedZone, ProviderError, Route53, health, mapping};
 use crate::report::plan::ZonePlan;
 use crate::walk::{End, Walker};
-use crate::zone::Zone;
+use crate::zone::{Name, Zone};
 
 /// Where a sync says what it does while it does it: a line for each step done (the hosted
 /// zone created, a VPC associated, a health check made), and the status of a change waited for.
@@ -38,6 +39,130 @@ impl Say {
     }
     fn done(&self) {
         (self.done)()
+    }
+}
+
+/// `dns sync`'s settings, built once from its arguments.
+pub struct Settings {
+    /// The hosted zone to use when several share the name (one zone only).
+    pub hosted_zone_id: Option<String>,
+    /// Create a public hosted zone that does not exist yet.
+    pub create_zone: bool,
+    /// Apply only if the run's plan has this checksum.
+    pub plan_checksum: Option<String>,
+    /// Print the plans and stop.
+    pub dry_run: bool,
+    /// Apply past a zone's safety threshold.
+    pub force: bool,
+    /// How long to wait for INSYNC; `None`: do not wait.
+    pub wait: Option<Duration>,
+    /// `--verify`: the walker that asks every authoritative server afterwards.
+    pub verify: Option<Walker>,
+    /// The zone files' directory (its git commit is written into each change batch's comment).
+    pub zones_dir: PathBuf,
+}
+
+/// What the caller of [`run`] shows and asks: the plans, the confirmation of the changes
+/// (an error declines), a verification's report (an error for its findings), and the steps.
+pub struct Ui<'a> {
+    pub plans: &'a dyn Fn(&[&ZonePlan]) -> Result<()>,
+    pub confirm: &'a dyn Fn(usize) -> Result<()>,
+    pub verified: &'a dyn Fn(&Name, &verify::Verification) -> Result<()>,
+    pub say: Say,
+}
+
+/// `dns sync`: every zone planned, the plans shown, the checksum compared, the safety gates,
+/// the confirmation, the changes applied and waited for, then verified if asked. A zone that
+/// fails does not stop the others: the failures, one per zone, are returned with the count of
+/// zones.
+pub async fn run(
+    client: &Route53,
+    zones: Vec<(PathBuf, Zone)>,
+    settings: &Settings,
+    ui: Ui<'_>,
+) -> Result<Vec<Error>> {
+    // --verify walks from the root, which cannot lead into a private zone: refused before
+    // anything is changed rather than failing after.
+    if settings.verify.is_some()
+        && let Some((path, zone)) = zones.iter().find(|(_, z)| z.settings.private.is_some())
+    {
+        return Err(Error::Usage(format!(
+            "--verify cannot verify {} ({}): it is a private hosted zone, which the root servers do not lead to; sync without --verify, then from an instance in one of its VPCs run `dns check {} --all-records --resolvers system`",
+            zone.origin.to_ascii(),
+            path.display(),
+            zone.origin.to_ascii().trim_end_matches('.')
+        )));
+    }
+    let results = plan_all(
+        client,
+        zones,
+        settings.hosted_zone_id.as_deref(),
+        settings.create_zone,
+    )
+    .await;
+    let mut failures = Vec::new();
+    let mut ready = Vec::new();
+    for (_, r) in results {
+        match r {
+            Ok(p) => ready.push(p),
+            Err(e) => failures.push(e),
+        }
+    }
+    let plans: Vec<&ZonePlan> = ready.iter().map(|p| &p.zp).collect();
+    (ui.plans)(&plans)?;
+    if let Some(expected) = &settings.plan_checksum {
+        let actual = run_checksum(&plans);
+        if !failures.is_empty() || !actual.eq_ignore_ascii_case(expected) {
+            return Err(Error::StalePlan {
+                expected: expected.clone(),
+                actual,
+            });
+        }
+    }
+    if settings.dry_run {
+        return Ok(failures);
+    }
+    let to_apply = gate(ready, settings.force, &mut failures);
+    let changes: usize = to_apply.iter().map(|p| p.zp.plan.len()).sum();
+    if !to_apply.is_empty() {
+        (ui.confirm)(changes)?;
+    }
+    let who = provenance(&settings.zones_dir);
+    let applied = apply_all(client, to_apply, settings.wait, &who, ui.say, &mut failures).await;
+    if let Some(walker) = &settings.verify {
+        for (plan, desired) in &applied {
+            match verify_applied(walker, plan, desired).await {
+                Ok(Some(v)) => {
+                    if let Err(e) = (ui.verified)(&plan.origin, &v) {
+                        failures.push(e);
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => failures.push(e),
+            }
+        }
+    }
+    tracing::info!("{} Route 53 requests", client.requests());
+    Ok(failures)
+}
+
+/// Collapses per-zone failures into the run's error: the zone's own for one zone; for more,
+/// each said on stderr and the worst exit code kept.
+pub fn summarize(mut failures: Vec<Error>, total: usize) -> Result<()> {
+    match failures.len() {
+        0 => Ok(()),
+        1 if total == 1 => Err(failures.remove(0)),
+        n => {
+            let code = failures.iter().map(Error::exit_code).max().unwrap_or(3);
+            for f in &failures {
+                eprintln!("dns: {f}");
+            }
+            Err(Error::ZonesFailed {
+                failed: n,
+                total,
+                code,
+            })
+        }
     }
 }
 
