@@ -11,7 +11,7 @@
 //!
 //! which servers ignore and import restores, so that export → import gives back the same zone.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -250,7 +250,7 @@ pub fn import(
     }
     for (key, (ttl, file, line, values)) in sets {
         notes.lines.insert(key.clone(), (file, line));
-        let data = model(key.rtype, values);
+        let data = super::text::rdata(key.rtype, values);
         zone.rrsets.insert(key, RecordSet::new(Some(ttl), data));
     }
     for (i, line) in text.lines().enumerate() {
@@ -382,53 +382,6 @@ impl Batches {
             ns_targets,
         });
         self.count
-    }
-}
-
-/// The values of one set in the zone model.
-fn model(rtype: RType, values: Vec<Value>) -> RData {
-    let mut a = BTreeSet::new();
-    let mut aaaa = BTreeSet::new();
-    let mut names = BTreeSet::new();
-    let mut mx = BTreeSet::new();
-    let mut srv = BTreeSet::new();
-    let mut caa = BTreeSet::new();
-    let mut txt = BTreeSet::new();
-    for v in values {
-        match v {
-            Value::A(x) => {
-                a.insert(x);
-            }
-            Value::AAAA(x) => {
-                aaaa.insert(x);
-            }
-            Value::Name(x) => {
-                names.insert(x);
-            }
-            Value::Mx(x) => {
-                mx.insert(x);
-            }
-            Value::Srv(x) => {
-                srv.insert(x);
-            }
-            Value::Caa(x) => {
-                caa.insert(x);
-            }
-            Value::Txt(x) => {
-                txt.insert(x);
-            }
-            Value::Soa { .. } => {}
-        }
-    }
-    match rtype {
-        RType::A => RData::A(a),
-        RType::AAAA => RData::AAAA(aaaa),
-        RType::CNAME => RData::Cname(names.into_iter().next().unwrap_or_else(Name::root)),
-        RType::NS => RData::Ns(names),
-        RType::MX => RData::Mx(mx),
-        RType::SRV => RData::Srv(srv),
-        RType::CAA => RData::Caa(caa),
-        RType::TXT => RData::Txt(txt),
     }
 }
 

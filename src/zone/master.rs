@@ -9,11 +9,11 @@
 //! What it refuses, with the line: `$GENERATE`, classes other than IN, RFC 3597 `\#` data, and
 //! record types the zone model does not hold (named, with what to do).
 
-use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
 use super::name;
-use super::{Caa, MAX_TXT_STRING, Mx, Name, RType, Srv, Txt};
+use super::text::{self, Field};
+use super::{Name, RType};
 
 /// A problem at a line of a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,21 +34,7 @@ impl std::fmt::Display for Issue {
     }
 }
 
-/// One value of a supported type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
-    A(Ipv4Addr),
-    AAAA(Ipv6Addr),
-    Name(Name),
-    Mx(Mx),
-    Srv(Srv),
-    Caa(Caa),
-    Txt(Txt),
-    /// The apex SOA: its MINIMUM field (the TTL of records that give none, without `$TTL`).
-    Soa {
-        minimum: u32,
-    },
-}
+pub use super::text::Value;
 
 /// One record, where it was written.
 #[derive(Debug, Clone)]
@@ -96,6 +82,14 @@ struct Token {
 impl Token {
     fn str(&self) -> String {
         String::from_utf8_lossy(&self.text).into_owned()
+    }
+
+    fn field(&self) -> Field<'_> {
+        Field {
+            text: &self.text,
+            quoted: self.quoted,
+            special: self.escaped_special,
+        }
     }
 }
 
@@ -513,8 +507,8 @@ fn as_written(text: &str, origin: Option<&Name>, read: Name) -> Name {
 
 /// A name in a record. Escapes are read (`\078\083\049` is `NS1`); a dot inside a label
 /// (`host\.one`) and octets a host name cannot hold are refused.
-fn record_name(t: &Token, origin: Option<&Name>) -> Result<Name, String> {
-    if t.quoted || t.escaped_special {
+fn record_name(t: &Field, origin: Option<&Name>) -> Result<Name, String> {
+    if t.quoted || t.special {
         return Err(format!(
             "'{}': {} (dns names hosts: letters, digits, '-' and '_'; escapes of those are read)",
             t.str(),
@@ -570,7 +564,7 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
         }
     } else {
         let t = tokens.next()?;
-        match record_name(t, st.origin.as_ref()) {
+        match record_name(&t.field(), st.origin.as_ref()) {
             Ok(n) => as_written(&t.str(), st.origin.as_ref(), n),
             Err(m) => {
                 r.issues.push(at("master.name", m));
@@ -642,68 +636,12 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
         return None;
     }
     let origin = st.origin.clone();
-    let target = |t: &Token| record_name(t, origin.as_ref()).map(|n| n.to_lowercase());
+    let target = |t: &Field| record_name(t, origin.as_ref()).map(|n| n.to_lowercase());
+    let fields: Vec<Field> = rdata.iter().map(|t| t.field()).collect();
     let value: Result<(Option<RType>, Value), String> = match rtype_text.as_str() {
-        "A" => one(&rdata).and_then(|t| {
-            t.str()
-                .parse::<Ipv4Addr>()
-                .map(|a| (Some(RType::A), Value::A(a)))
-                .map_err(|_| format!("'{}' is not an IPv4 address", t.str()))
-        }),
-        "AAAA" => one(&rdata).and_then(|t| {
-            t.str()
-                .parse::<Ipv6Addr>()
-                .map(|a| (Some(RType::AAAA), Value::AAAA(a)))
-                .map_err(|_| format!("'{}' is not an IPv6 address", t.str()))
-        }),
-        "NS" => one(&rdata).and_then(|t| Ok((Some(RType::NS), Value::Name(target(t)?)))),
-        "CNAME" => one(&rdata).and_then(|t| Ok((Some(RType::CNAME), Value::Name(target(t)?)))),
-        "MX" => fields::<2>(&rdata, "preference exchange").and_then(|[p, x]| {
-            Ok((
-                Some(RType::MX),
-                Value::Mx(Mx {
-                    preference: number(p, "preference")?,
-                    exchange: target(x)?,
-                }),
-            ))
-        }),
-        "SRV" => fields::<4>(&rdata, "priority weight port target").and_then(|[p, w, port, t]| {
-            Ok((
-                Some(RType::SRV),
-                Value::Srv(Srv {
-                    priority: number(p, "priority")?,
-                    weight: number(w, "weight")?,
-                    port: number(port, "port")?,
-                    target: target(t)?,
-                }),
-            ))
-        }),
-        "CAA" => fields::<3>(&rdata, "flags tag value").and_then(|[f, tag, v]| {
-            let value = String::from_utf8(v.text.clone())
-                .map_err(|_| "the CAA value is not UTF-8 text".to_string())?;
-            Ok((
-                Some(RType::CAA),
-                Value::Caa(Caa {
-                    flags: number(f, "flags")?,
-                    tag: tag.str().to_ascii_lowercase(),
-                    value,
-                }),
-            ))
-        }),
-        "TXT" => {
-            if rdata.is_empty() {
-                Err("a TXT record needs at least one string".into())
-            } else if let Some(long) = rdata.iter().find(|t| t.text.len() > MAX_TXT_STRING) {
-                Err(format!(
-                    "a string of {} octets; a TXT string holds at most {MAX_TXT_STRING} (split it into several quoted strings)",
-                    long.text.len()
-                ))
-            } else {
-                Ok((
-                    Some(RType::TXT),
-                    Value::Txt(Txt(rdata.iter().map(|t| t.text.clone()).collect())),
-                ))
-            }
+        // The supported types, read as Route 53's values are (zone::text).
+        typed if let Some(rt) = RType::parse(typed) => {
+            text::value(rt, &fields, &target).map(|v| (Some(rt), v))
         }
         "SOA" => {
             if r.soa_owner.as_ref().is_none_or(|o| *o == owner) {
@@ -737,16 +675,14 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
             "{rtype_text} records are DNSSEC signing data: Route 53 signs a zone itself (import the unsigned zone)"
         )),
         other => Err(format!(
-            "the record type {other} is not supported by dns (supported: A, AAAA, CAA, CNAME, MX, NS, SRV, TXT)"
+            "the record type {other} is not supported by dns (supported: {})",
+            RType::ALL.map(|t| t.as_str()).join(", ")
         )),
     };
     let (rtype, value) = match value {
         Ok(v) => v,
         Err(m) => {
-            let rule = if matches!(
-                rtype_text.as_str(),
-                "A" | "AAAA" | "NS" | "CNAME" | "MX" | "SRV" | "CAA" | "TXT" | "SOA"
-            ) {
+            let rule = if RType::parse(&rtype_text).is_some() || rtype_text == "SOA" {
                 "master.rdata"
             } else {
                 "master.type"
@@ -776,27 +712,6 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
         rtype,
         value,
     })
-}
-
-fn one<'t>(rdata: &[&'t Token]) -> Result<&'t Token, String> {
-    match rdata {
-        [t] => Ok(t),
-        [] => Err("no value".into()),
-        _ => Err(format!("{} values where one was expected", rdata.len())),
-    }
-}
-
-fn fields<'t, const N: usize>(rdata: &[&'t Token], names: &str) -> Result<[&'t Token; N], String> {
-    <[&Token; N]>::try_from(rdata)
-        .map_err(|_| format!("expected {N} fields ({names}), found {}", rdata.len()))
-}
-
-fn number<T: TryFrom<u64>>(t: &Token, what: &str) -> Result<T, String> {
-    t.str()
-        .parse::<u64>()
-        .ok()
-        .and_then(|v| T::try_from(v).ok())
-        .ok_or_else(|| format!("{what} '{}' is not a number in range", t.str()))
 }
 
 #[cfg(test)]

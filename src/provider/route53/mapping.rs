@@ -8,7 +8,7 @@
 //! geoproximity), types dns does not handle, and the apex SOA and NS are *unmanaged*: listed so
 //! the user knows, never changed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use aws_sdk_route53::types::{
@@ -16,9 +16,10 @@ use aws_sdk_route53::types::{
     ResourceRecordSetRegion, RrType,
 };
 
+use crate::zone::text::{self, Field};
 use crate::zone::{
-    Alias, Caa, Failover, Geo, HealthRef, Mx, Name, Policy, RData, RType, RecordSet, Routing,
-    RrKey, Srv, Txt, name,
+    Alias, Failover, Geo, HealthRef, Name, Policy, RData, RType, RecordSet, Routing, RrKey, Txt,
+    name,
 };
 
 /// Health checks by their name in the zone file and by their Route 53 id.
@@ -129,11 +130,6 @@ fn unescape_octal(text: &str) -> Vec<u8> {
     out
 }
 
-/// A CAA value read back from Route 53: its strings joined, as UTF-8 text.
-pub fn parse_txt(text: &str) -> Result<String, String> {
-    String::from_utf8(parse_txt_strings(text)?.joined()).map_err(|_| "not UTF-8 text".to_string())
-}
-
 /// A TXT record as Route 53 takes it: each string quoted, `"` and `\\` escaped, octets outside
 /// printable ASCII as `\\ooo`.
 pub fn txt_strings_value(txt: &Txt) -> String {
@@ -163,9 +159,10 @@ fn quote_octets(bytes: &[u8]) -> String {
     out
 }
 
-/// A TXT record read back from Route 53: its strings (quoted, or bare words), unescaped.
-pub fn parse_txt_strings(text: &str) -> Result<Txt, String> {
-    let mut strings = Vec::new();
+/// A Route 53 value split into its fields: quoted strings and bare words, each with Route 53's
+/// octal escapes (`\ooo`) and `\X` read, and whether it was quoted.
+fn split_fields(text: &str) -> Result<Vec<(Vec<u8>, bool)>, String> {
+    let mut fields = Vec::new();
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -180,7 +177,7 @@ pub fn parse_txt_strings(text: &str) -> Result<Txt, String> {
                 if j >= b.len() {
                     return Err("unterminated quoted string".into());
                 }
-                strings.push(unescape_octal(&text[start..j]));
+                fields.push((unescape_octal(&text[start..j]), true));
                 i = j + 1;
             }
             _ => {
@@ -188,10 +185,16 @@ pub fn parse_txt_strings(text: &str) -> Result<Txt, String> {
                 while i < b.len() && b[i] != b' ' {
                     i += 1;
                 }
-                strings.push(unescape_octal(&text[start..i]));
+                fields.push((unescape_octal(&text[start..i]), false));
             }
         }
     }
+    Ok(fields)
+}
+
+/// A TXT record read back from Route 53: its strings (quoted, or bare words), unescaped.
+pub fn parse_txt_strings(text: &str) -> Result<Txt, String> {
+    let strings: Vec<Vec<u8>> = split_fields(text)?.into_iter().map(|(s, _)| s).collect();
     if strings.is_empty() {
         return Err("no string".into());
     }
@@ -374,6 +377,7 @@ pub fn from_route53(
     Ok((key, RecordSet { ttl, data, routing }))
 }
 
+/// A target of a Route 53 value, its escapes already read.
 fn target(text: &str) -> Result<Name, String> {
     let fqdn = if text.ends_with('.') {
         text.to_string()
@@ -383,84 +387,34 @@ fn target(text: &str) -> Result<Name, String> {
     if fqdn == "." {
         return Ok(Name::root());
     }
-    name::parse_target(&unescape_name(&fqdn), true).map_err(|e| e.to_string())
+    name::parse_target(&fqdn, true).map_err(|e| e.to_string())
 }
 
-fn fields<const N: usize>(text: &str) -> Result<[&str; N], String> {
-    let parts: Vec<&str> = text.splitn(N, ' ').collect();
-    parts
-        .try_into()
-        .map_err(|_| format!("expected {N} fields in '{text}'"))
-}
-
-fn num<T: std::str::FromStr>(text: &str) -> Result<T, String> {
-    text.parse()
-        .map_err(|_| format!("'{text}' is not a number in range"))
-}
-
+/// The values of a Route 53 record set, each read as a master file's record is (zone::text),
+/// its fields split by [`split_fields`].
 fn parse_values(rtype: RType, texts: &[&str]) -> Result<RData, String> {
-    let bad = |t: &str| format!("'{t}' is not a {rtype} value");
-    Ok(match rtype {
-        RType::A => RData::A(
-            texts
-                .iter()
-                .map(|t| t.parse().map_err(|_| bad(t)))
-                .collect::<Result<_, _>>()?,
-        ),
-        RType::AAAA => RData::AAAA(
-            texts
-                .iter()
-                .map(|t| t.parse().map_err(|_| bad(t)))
-                .collect::<Result<_, _>>()?,
-        ),
-        RType::CNAME => RData::Cname(target(texts.first().ok_or("no value")?)?),
-        RType::NS => RData::Ns(texts.iter().map(|t| target(t)).collect::<Result<_, _>>()?),
-        RType::MX => RData::Mx(
-            texts
-                .iter()
-                .map(|t| {
-                    let [p, e] = fields::<2>(t)?;
-                    Ok(Mx {
-                        preference: num(p)?,
-                        exchange: target(e)?,
-                    })
+    let values = texts
+        .iter()
+        .map(|t| {
+            let words = split_fields(t)?;
+            let fields: Vec<Field> = (words.iter())
+                .map(|(text, quoted)| Field {
+                    text,
+                    quoted: *quoted,
+                    special: false,
                 })
-                .collect::<Result<_, String>>()?,
-        ),
-        RType::SRV => RData::Srv(
-            texts
-                .iter()
-                .map(|t| {
-                    let [p, w, port, tgt] = fields::<4>(t)?;
-                    Ok(Srv {
-                        priority: num(p)?,
-                        weight: num(w)?,
-                        port: num(port)?,
-                        target: target(tgt)?,
-                    })
-                })
-                .collect::<Result<_, String>>()?,
-        ),
-        RType::CAA => RData::Caa(
-            texts
-                .iter()
-                .map(|t| {
-                    let [flags, tag, value] = fields::<3>(t)?;
-                    Ok(Caa {
-                        flags: num(flags)?,
-                        tag: tag.to_ascii_lowercase(),
-                        value: parse_txt(value)?,
-                    })
-                })
-                .collect::<Result<_, String>>()?,
-        ),
-        RType::TXT => RData::Txt(
-            texts
-                .iter()
-                .map(|t| parse_txt_strings(t))
-                .collect::<Result<BTreeSet<_>, _>>()?,
-        ),
-    })
+                .collect();
+            text::value(rtype, &fields, &|f: &Field| target(&f.str()))
+                .map_err(|e| format!("'{t}': {e}"))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    if rtype == RType::CNAME && values.len() != 1 {
+        return Err(format!(
+            "{} CNAME values where one was expected",
+            values.len()
+        ));
+    }
+    Ok(text::rdata(rtype, values))
 }
 
 #[cfg(test)]
@@ -489,9 +443,21 @@ mod tests {
         );
         let two = parse_txt_strings("\"a\" \"b\"").unwrap();
         assert_eq!(two.0, [b"a".to_vec(), b"b".to_vec()]);
-        assert_eq!(parse_txt("\"a\" \"b\"").unwrap(), "ab");
-        assert_eq!(parse_txt("bare").unwrap(), "bare");
-        assert!(parse_txt("\"open").is_err());
+        assert_eq!(parse_txt_strings("bare").unwrap().joined(), b"bare");
+        assert!(parse_txt_strings("\"open").is_err());
+        // CAA and MX values as Route 53 writes them, through the readers' one parser.
+        let caa = parse_values(RType::CAA, &["0 issue \"ca.example; account=1\""]).unwrap();
+        assert_eq!(
+            crate::zone::wire::presentation(&caa),
+            ["0 issue \"ca.example; account=1\""]
+        );
+        let mx = parse_values(RType::MX, &["10 \\052.mx.example."]);
+        assert!(mx.is_err(), "a wildcard is no mail exchange: {mx:?}");
+        let err = parse_values(RType::A, &["192.0.2.1", "not-an-address"]).unwrap_err();
+        assert_eq!(
+            err,
+            "'not-an-address': 'not-an-address' is not an IPv4 address"
+        );
     }
 
     #[test]
