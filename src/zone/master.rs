@@ -543,59 +543,134 @@ fn record_name(t: &Field, origin: Option<&Name>) -> Result<Name, String> {
 
 const CLASSES: [&str; 5] = ["IN", "CH", "CS", "HS", "ANY"];
 
+/// A problem with one record: its rule and what is wrong.
+type Refusal = (&'static str, String);
+
 fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record> {
-    let at = |rule: &'static str, message: String| Issue {
-        file: file.to_string(),
-        line: e.line,
-        rule,
-        message,
-    };
-    let mut tokens = e.tokens.iter().peekable();
+    match read_record(e, st, r, file) {
+        Ok(record) => record,
+        Err((rule, message)) => {
+            r.issues.push(Issue {
+                file: file.to_string(),
+                line: e.line,
+                rule,
+                message,
+            });
+            None
+        }
+    }
+}
+
+/// One entry as a record (`None`: an entry with nothing in it).
+fn read_record(
+    e: &Entry,
+    st: &mut State,
+    r: &mut Read,
+    file: &str,
+) -> Result<Option<Record>, Refusal> {
+    let mut tokens = e.tokens.iter();
     let written_owner = if e.blank_owner {
-        match &st.last_owner {
-            Some(o) => o.clone(),
-            None => {
-                r.issues.push(at(
-                    "master.owner",
-                    "a record without an owner name, and no record before it".into(),
-                ));
-                return None;
-            }
-        }
+        st.last_owner.clone().ok_or((
+            "master.owner",
+            "a record without an owner name, and no record before it".to_string(),
+        ))?
     } else {
-        let t = tokens.next()?;
-        match record_name(&t.field(), st.origin.as_ref()) {
-            Ok(n) => as_written(&t.str(), st.origin.as_ref(), n),
-            Err(m) => {
-                r.issues.push(at("master.name", m));
-                return None;
-            }
-        }
+        let Some(t) = tokens.next() else {
+            return Ok(None);
+        };
+        let n = record_name(&t.field(), st.origin.as_ref()).map_err(|m| ("master.name", m))?;
+        as_written(&t.str(), st.origin.as_ref(), n)
     };
     st.last_owner = Some(written_owner.clone());
     let owner = written_owner.to_lowercase();
-    // [TTL] [CLASS] TYPE, TTL and class in either order.
+    let (ttl, rtype_text) = ttl_class_type(&mut tokens, &owner)?;
+    let explicit_ttl = ttl.is_some();
+    if let Some(t) = ttl {
+        st.last_ttl = Some(t);
+    }
+    // BIND's order: the record's own TTL, `$TTL`, the last TTL stated (RFC 1035 §5.1); with
+    // none of them, only an SOA can go on (with its minimum, below); anything else is refused.
+    let ttl = ttl.or(st.default_ttl).or(st.last_ttl);
+    let rdata: Vec<&Token> = tokens.collect();
+    let what = format!("{} {rtype_text}", owner.to_ascii());
+    if rdata
+        .first()
+        .is_some_and(|t| !t.quoted && t.escaped && t.text == b"#")
+    {
+        return Err((
+            "master.generic-rdata",
+            format!(
+                "{what}: RFC 3597 generic data (\\#) is not supported; write the record in its type's own form"
+            ),
+        ));
+    }
+    let origin = st.origin.clone();
+    let target = |t: &Field| record_name(t, origin.as_ref()).map(|n| n.to_lowercase());
+    let fields: Vec<Field> = rdata.iter().map(|t| t.field()).collect();
+    let value = match rtype_text.as_str() {
+        // The supported types, read as Route 53's values are (zone::text).
+        typed if let Some(rt) = RType::parse(typed) => {
+            text::value(rt, &fields, &target).map(|v| (Some(rt), v))
+        }
+        "SOA" => soa(&fields, &owner, ttl, st, r).map(|v| (None, v)),
+        other => Err(unsupported(other)),
+    };
+    let (rtype, value) = value.map_err(|m| {
+        let known = RType::parse(&rtype_text).is_some() || rtype_text == "SOA";
+        let rule = if known { "master.rdata" } else { "master.type" };
+        (rule, format!("{what}: {m}"))
+    })?;
+    let ttl = match (ttl, &value) {
+        (Some(ttl), _) => ttl,
+        (None, Value::Soa { minimum }) => {
+            // As BIND: the SOA takes its minimum, which becomes the default TTL.
+            r.notes.push(format!(
+                "{file}:{}: no TTL given before the SOA and no $TTL: the SOA minimum ({minimum} s) is the default TTL, as BIND does",
+                e.line
+            ));
+            *minimum
+        }
+        (None, _) => {
+            return Err((
+                "master.ttl",
+                format!(
+                    "{what}: no TTL, no $TTL before it and no TTL stated earlier (BIND refuses this too): add a TTL or a $TTL line"
+                ),
+            ));
+        }
+    };
+    Ok(Some(Record {
+        file: file.to_string(),
+        line: e.line,
+        owner,
+        written_owner,
+        ttl,
+        explicit_ttl,
+        rtype,
+        value,
+    }))
+}
+
+/// `[TTL] [CLASS] TYPE`, TTL and class in either order: the TTL if one is given, and the type
+/// (refused: a bad TTL, no type, a class other than IN).
+fn ttl_class_type<'t>(
+    tokens: &mut impl Iterator<Item = &'t Token>,
+    owner: &Name,
+) -> Result<(Option<u32>, String), Refusal> {
     let mut ttl = None;
     let mut class = None;
     let rtype_text = loop {
         let Some(t) = tokens.next() else {
-            r.issues.push(at(
+            return Err((
                 "master.syntax",
                 format!("{}: no record type", owner.to_ascii()),
             ));
-            return None;
         };
         let word = t.str();
         let upper = word.to_ascii_uppercase();
         if ttl.is_none() && !t.quoted && word.starts_with(|c: char| c.is_ascii_digit()) {
-            match parse_ttl(&word) {
-                Some(v) => ttl = Some(v),
-                None => {
-                    r.issues
-                        .push(at("master.ttl", format!("'{word}' is not a TTL")));
-                    return None;
-                }
-            }
+            let v = parse_ttl(&word).ok_or(("master.ttl", format!("'{word}' is not a TTL")))?;
+            ttl = Some(v);
             continue;
         }
         if class.is_none()
@@ -610,108 +685,61 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
         break type_name(upper);
     };
     if let Some(c) = class.filter(|c| c != "IN") {
-        r.issues.push(at(
+        return Err((
             "master.class",
             format!(
                 "{} {rtype_text}: class {c}; dns keeps Internet (IN) records only",
                 owner.to_ascii()
             ),
         ));
-        return None;
     }
-    let explicit_ttl = ttl.is_some();
-    if let Some(t) = ttl {
-        st.last_ttl = Some(t);
+    Ok((ttl, rtype_text))
+}
+
+/// The apex SOA: its minimum, which is the default TTL when none is given before it (as BIND);
+/// the file's one SOA, whose owner is where relative names start without `$ORIGIN`.
+fn soa(
+    fields: &[Field],
+    owner: &Name,
+    ttl: Option<u32>,
+    st: &mut State,
+    r: &mut Read,
+) -> Result<Value, String> {
+    if r.soa_owner.as_ref().is_some_and(|o| o != owner) {
+        return Err("a second SOA record: a file holds one zone, whose apex has the SOA".into());
     }
-    // BIND's order: the record's own TTL, `$TTL`, the last TTL stated (RFC 1035 §5.1); with
-    // none of them, only an SOA can go on (with its minimum, below); anything else is refused.
-    let ttl = ttl.or(st.default_ttl).or(st.last_ttl);
-    let rdata: Vec<&Token> = tokens.collect();
-    let what = format!("{} {rtype_text}", owner.to_ascii());
-    if rdata
-        .first()
-        .is_some_and(|t| !t.quoted && t.escaped && t.text == b"#")
-    {
-        r.issues.push(at("master.generic-rdata", format!("{what}: RFC 3597 generic data (\\#) is not supported; write the record in its type's own form")));
-        return None;
-    }
-    let origin = st.origin.clone();
-    let target = |t: &Field| record_name(t, origin.as_ref()).map(|n| n.to_lowercase());
-    let fields: Vec<Field> = rdata.iter().map(|t| t.field()).collect();
-    let value: Result<(Option<RType>, Value), String> = match rtype_text.as_str() {
-        // The supported types, read as Route 53's values are (zone::text).
-        typed if let Some(rt) = RType::parse(typed) => {
-            text::value(rt, &fields, &target).map(|v| (Some(rt), v))
-        }
-        "SOA" => {
-            if r.soa_owner.as_ref().is_none_or(|o| *o == owner) {
-                r.soa_owner = Some(owner.clone());
-                // Without $ORIGIN or a zone name, the SOA's owner is where `@` and relative
-                // names start (as BIND's zone name would be).
-                st.origin.get_or_insert_with(|| owner.clone());
-                match rdata.get(6).map(|t| t.str()).and_then(|m| parse_ttl(&m)) {
-                    Some(minimum) if rdata.len() == 7 => {
-                        if ttl.is_none() {
-                            // As BIND: the SOA takes its minimum, which becomes the default TTL.
-                            st.default_ttl = Some(minimum);
-                            r.notes.push(format!(
-                                "{file}:{}: no TTL given before the SOA and no $TTL: the SOA minimum ({minimum} s) is the default TTL, as BIND does",
-                                e.line
-                            ));
-                        }
-                        Ok((None, Value::Soa { minimum }))
-                    }
-                    _ => Err("an SOA record has 7 fields: mname rname serial refresh retry expire minimum".into()),
-                }
-            } else {
-                Err("a second SOA record: a file holds one zone, whose apex has the SOA".into())
+    r.soa_owner = Some(owner.clone());
+    // Without $ORIGIN or a zone name, the SOA's owner is where `@` and relative names start
+    // (as BIND's zone name would be).
+    st.origin.get_or_insert_with(|| owner.clone());
+    match fields.get(6).and_then(|m| parse_ttl(&m.str())) {
+        Some(minimum) if fields.len() == 7 => {
+            if ttl.is_none() {
+                st.default_ttl = Some(minimum);
             }
+            Ok(Value::Soa { minimum })
         }
-        "SPF" => Err(
-            "the SPF record type is obsolete (RFC 7208 §3.1): write the same text as a TXT record"
-                .into(),
+        _ => Err(
+            "an SOA record has 7 fields: mname rname serial refresh retry expire minimum".into(),
         ),
-        "DNSKEY" | "RRSIG" | "NSEC" | "NSEC3" | "NSEC3PARAM" | "CDS" | "CDNSKEY" => Err(format!(
-            "{rtype_text} records are DNSSEC signing data: Route 53 signs a zone itself (import the unsigned zone)"
-        )),
-        other => Err(format!(
+    }
+}
+
+/// Why a type other than the supported ones and the SOA is refused.
+fn unsupported(rtype: &str) -> String {
+    match rtype {
+        "SPF" => {
+            "the SPF record type is obsolete (RFC 7208 §3.1): write the same text as a TXT record"
+                .into()
+        }
+        "DNSKEY" | "RRSIG" | "NSEC" | "NSEC3" | "NSEC3PARAM" | "CDS" | "CDNSKEY" => format!(
+            "{rtype} records are DNSSEC signing data: Route 53 signs a zone itself (import the unsigned zone)"
+        ),
+        other => format!(
             "the record type {other} is not supported by dns (supported: {})",
             RType::ALL.map(|t| t.as_str()).join(", ")
-        )),
-    };
-    let (rtype, value) = match value {
-        Ok(v) => v,
-        Err(m) => {
-            let rule = if RType::parse(&rtype_text).is_some() || rtype_text == "SOA" {
-                "master.rdata"
-            } else {
-                "master.type"
-            };
-            r.issues.push(at(rule, format!("{what}: {m}")));
-            return None;
-        }
-    };
-    let ttl = match (ttl, &value) {
-        (Some(ttl), _) => ttl,
-        (None, Value::Soa { minimum }) => *minimum,
-        (None, _) => {
-            r.issues.push(at(
-                "master.ttl",
-                format!("{what}: no TTL, no $TTL before it and no TTL stated earlier (BIND refuses this too): add a TTL or a $TTL line"),
-            ));
-            return None;
-        }
-    };
-    Some(Record {
-        file: file.to_string(),
-        line: e.line,
-        owner,
-        written_owner,
-        ttl,
-        explicit_ttl,
-        rtype,
-        value,
-    })
+        ),
+    }
 }
 
 #[cfg(test)]
