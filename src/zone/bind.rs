@@ -113,8 +113,8 @@ pub fn import(
     file: &Path,
     origin: Option<Name>,
 ) -> Result<(Zone, ImportNotes), ImportError> {
-    let read = master::read(text, file, origin.clone());
-    let mut issues = read.issues;
+    let mut read = master::read(text, file, origin.clone());
+    let mut issues = std::mem::take(&mut read.issues);
     let Some(zone_name) = origin
         .or(read.soa_owner.clone())
         .or(read.first_origin.clone())
@@ -128,64 +128,68 @@ pub fn import(
         zone.settings.default_ttl = ttl;
     }
     let mut notes = ImportNotes::default();
-    let issue = |r: &master::Record, rule: &'static str, message: String| Issue {
+    let sets = gather_sets(&read, &zone_name, &mut issues, &mut notes);
+    notes.warnings.extend(read.notes.iter().cloned());
+    cname_alone(&sets, &mut issues);
+    for (key, set) in sets {
+        notes.lines.insert(key.clone(), (set.file, set.line));
+        let data = super::text::rdata(key.rtype, set.values);
+        zone.rrsets.insert(key, RecordSet::new(Some(set.ttl), data));
+    }
+    alias_comments(text, file, &mut zone, &mut notes, &mut issues);
+    if !issues.is_empty() {
+        issues.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        return Err(ImportError::Problems { issues });
+    }
+    Ok((zone, notes))
+}
+
+/// A record set as the master file builds it: its TTL, where it was first written, its values.
+struct Draft {
+    ttl: u32,
+    file: String,
+    line: usize,
+    values: Vec<Value>,
+}
+
+fn issue_at(r: &master::Record, rule: &'static str, message: String) -> Issue {
+    Issue {
         file: r.file.clone(),
         line: r.line,
         rule,
         message,
-    };
-    let mut soa_noted = false;
-    // Each set: its TTL and where it was first written, and its values.
-    let mut sets: BTreeMap<RrKey, (u32, String, usize, Vec<Value>)> = BTreeMap::new();
+    }
+}
+
+/// The records of the file as sets of the zone: outside the zone, a misplaced SOA and a second
+/// CNAME refused; the apex SOA and NS left to Route 53 (noted); a set's TTL the one BIND keeps.
+fn gather_sets(
+    read: &master::Read,
+    zone_name: &Name,
+    issues: &mut Vec<Issue>,
+    notes: &mut ImportNotes,
+) -> BTreeMap<RrKey, Draft> {
+    let mut sets: BTreeMap<RrKey, Draft> = BTreeMap::new();
     // Within one of BIND's batches the first TTL of a set holds; the batch committed last decides.
     let mut batches = Batches::default();
     let runs: Vec<usize> = read.records.iter().map(|r| batches.of(r)).collect();
     let committed = batches.finish();
     let mut run_of: BTreeMap<RrKey, usize> = BTreeMap::new();
+    let mut apex_noted = false;
     for (r, &run) in read.records.iter().zip(&runs) {
         let what = format!(
             "{} {}",
             r.owner.to_ascii(),
             r.rtype.map_or("SOA".into(), |t| t.to_string())
         );
-        if !zone_name.zone_of(&r.owner) {
-            issues.push(issue(
-                r,
-                "master.outside-zone",
-                format!(
-                    "{what}: outside the zone {} (a $ORIGIN elsewhere?)",
-                    zone_name.to_ascii()
-                ),
-            ));
-            continue;
-        }
-        let Some(rtype) = r.rtype else {
-            if r.owner != zone_name {
-                issues.push(issue(
-                    r,
-                    "master.soa",
-                    format!(
-                        "{what}: the SOA belongs at the zone's apex, {}",
-                        zone_name.to_ascii()
-                    ),
-                ));
-            } else {
-                notes
-                    .dropped
-                    .push(format!("{what} (Route 53 owns the apex SOA and NS)"));
+        let rtype = match placed(r, zone_name, &what, &mut apex_noted, notes) {
+            Ok(Some(rtype)) => rtype,
+            Ok(None) => continue,
+            Err(issue) => {
+                issues.push(issue);
+                continue;
             }
-            continue;
         };
-        if r.owner == zone_name && rtype == RType::NS {
-            if !soa_noted {
-                notes.dropped.push(format!(
-                    "{} NS (Route 53 owns the apex SOA and NS)",
-                    zone_name.to_ascii()
-                ));
-                soa_noted = true;
-            }
-            continue;
-        }
         let ttl = r.ttl;
         let key = RrKey::new(r.owner.clone(), rtype);
         let later = match run_of.get(&key) {
@@ -195,37 +199,91 @@ pub fn import(
         if later {
             run_of.insert(key.clone(), run);
         }
-        let set = sets
-            .entry(key)
-            .or_insert_with(|| (ttl, r.file.clone(), r.line, Vec::new()));
-        if set.0 != ttl {
-            let kept = if later { ttl } else { set.0 };
+        let set = sets.entry(key).or_insert_with(|| Draft {
+            ttl,
+            file: r.file.clone(),
+            line: r.line,
+            values: Vec::new(),
+        });
+        if set.ttl != ttl {
+            let kept = if later { ttl } else { set.ttl };
             notes.warnings.push(format!(
                 "{}:{}: {what}: TTL {ttl} differs from the set's TTL {} ({}:{}); the set takes {kept}, as BIND does",
-                r.file, r.line, set.0, set.1, set.2
+                r.file, r.line, set.ttl, set.file, set.line
             ));
-            set.0 = kept;
+            set.ttl = kept;
         }
-        if rtype == RType::CNAME && !set.3.is_empty() && !set.3.contains(&r.value) {
-            issues.push(issue(
+        if rtype == RType::CNAME && !set.values.is_empty() && !set.values.contains(&r.value) {
+            issues.push(issue_at(
                 r,
                 "master.cname-multiple",
-                format!("{what}: a second CNAME at the same name (first at line {}); a name has one CNAME", set.2),
+                format!("{what}: a second CNAME at the same name (first at line {}); a name has one CNAME", set.line),
             ));
             continue;
         }
-        if !set.3.contains(&r.value) {
-            set.3.push(r.value.clone());
+        if !set.values.contains(&r.value) {
+            set.values.push(r.value.clone());
         }
     }
-    notes.warnings.extend(read.notes.iter().cloned());
-    // A CNAME stands alone at its name (RFC 1034 §3.6.2).
+    sets
+}
+
+/// Where a record goes: its type when it is one of the zone's sets; `None` for the apex SOA
+/// and NS, which Route 53 owns (noted once); refused outside the zone or an SOA off the apex.
+fn placed(
+    r: &master::Record,
+    zone_name: &Name,
+    what: &str,
+    apex_noted: &mut bool,
+    notes: &mut ImportNotes,
+) -> Result<Option<RType>, Issue> {
+    if !zone_name.zone_of(&r.owner) {
+        return Err(issue_at(
+            r,
+            "master.outside-zone",
+            format!(
+                "{what}: outside the zone {} (a $ORIGIN elsewhere?)",
+                zone_name.to_ascii()
+            ),
+        ));
+    }
+    let Some(rtype) = r.rtype else {
+        if r.owner != *zone_name {
+            return Err(issue_at(
+                r,
+                "master.soa",
+                format!(
+                    "{what}: the SOA belongs at the zone's apex, {}",
+                    zone_name.to_ascii()
+                ),
+            ));
+        }
+        notes
+            .dropped
+            .push(format!("{what} (Route 53 owns the apex SOA and NS)"));
+        return Ok(None);
+    };
+    if r.owner == *zone_name && rtype == RType::NS {
+        if !*apex_noted {
+            notes.dropped.push(format!(
+                "{} NS (Route 53 owns the apex SOA and NS)",
+                zone_name.to_ascii()
+            ));
+            *apex_noted = true;
+        }
+        return Ok(None);
+    }
+    Ok(Some(rtype))
+}
+
+/// A CNAME stands alone at its name (RFC 1034 §3.6.2).
+fn cname_alone(sets: &BTreeMap<RrKey, Draft>, issues: &mut Vec<Issue>) {
     let mut by_owner: BTreeMap<&Name, Vec<(RType, &str, usize)>> = BTreeMap::new();
-    for (key, (_, f, line, _)) in &sets {
+    for (key, set) in sets {
         by_owner
             .entry(&key.name)
             .or_default()
-            .push((key.rtype, f, *line));
+            .push((key.rtype, &set.file, set.line));
     }
     for (owner, types) in &by_owner {
         if types.len() > 1
@@ -248,40 +306,41 @@ pub fn import(
             });
         }
     }
-    for (key, (ttl, file, line, values)) in sets {
-        notes.lines.insert(key.clone(), (file, line));
-        let data = super::text::rdata(key.rtype, values);
-        zone.rrsets.insert(key, RecordSet::new(Some(ttl), data));
-    }
+}
+
+/// The aliases dns's export writes as comments (`; dns:alias …`), read back.
+fn alias_comments(
+    text: &str,
+    file: &Path,
+    zone: &mut Zone,
+    notes: &mut ImportNotes,
+    issues: &mut Vec<Issue>,
+) {
     for (i, line) in text.lines().enumerate() {
-        if let Some(alias) = line
+        let Some(alias) = line
             .trim_start()
             .strip_prefix(';')
             .map(str::trim_start)
             .and_then(|l| l.strip_prefix(ALIAS_TAG))
-        {
-            match parse_alias_comment(alias, &zone_name) {
-                Some((key, alias)) => {
-                    notes
-                        .lines
-                        .insert(key.clone(), (file.display().to_string(), i + 1));
-                    zone.rrsets
-                        .insert(key, RecordSet::new(None, RData::Alias(alias)));
-                }
-                None => issues.push(Issue {
-                    file: file.display().to_string(),
-                    line: i + 1,
-                    rule: "master.alias",
-                    message: format!("malformed alias comment: {}", line.trim()),
-                }),
+        else {
+            continue;
+        };
+        match parse_alias_comment(alias, &zone.origin) {
+            Some((key, alias)) => {
+                notes
+                    .lines
+                    .insert(key.clone(), (file.display().to_string(), i + 1));
+                zone.rrsets
+                    .insert(key, RecordSet::new(None, RData::Alias(alias)));
             }
+            None => issues.push(Issue {
+                file: file.display().to_string(),
+                line: i + 1,
+                rule: "master.alias",
+                message: format!("malformed alias comment: {}", line.trim()),
+            }),
         }
     }
-    if !issues.is_empty() {
-        issues.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        return Err(ImportError::Problems { issues });
-    }
-    Ok((zone, notes))
 }
 
 /// BIND's batches (`load_text` in lib/dns/master.c): records are committed to the zone a run at
