@@ -405,37 +405,14 @@ impl Loader {
                 .hint("e.g. `- {type: TXT, value: 'hello'}`");
             return;
         };
-        let mut rtype: Option<&Node> = None;
-        let mut ttl: Option<&Node> = None;
-        let mut value: Option<&Node> = None;
-        let mut values: Option<&Node> = None;
-        let mut unknown_keys = false;
-        let mut octodns: Option<&Node> = None;
-        let mut routing_keys = RoutingKeys::default();
-        for (key, field) in fields {
-            let k = key.scalar().unwrap_or_default();
-            if routing_keys.take(k, key.pos, field) {
-                continue;
-            }
-            match k {
-                "type" => rtype = Some(field),
-                "ttl" => ttl = Some(field),
-                "value" => value = Some(field),
-                "values" => values = Some(field),
-                "octodns" => octodns = Some(field),
-                other => {
-                    unknown_keys = true;
-                    self.unknown_record_key(other, key.pos);
-                }
-            }
-        }
-        let Some(type_node) = rtype else {
+        let keys = self.record_keys(fields);
+        let Some(type_node) = keys.rtype else {
             self.sink
                 .error(node.pos, Rule::RecordMissingType, "record has no `type`")
                 .hint("add e.g. `type: A`");
             return;
         };
-        match octodns.map(|o| self.octodns(o)) {
+        match keys.octodns.map(|o| self.octodns(o)) {
             Some(None) => return, // reported
             Some(Some(true)) => {
                 // octoDNS's `ignored: true`: not managed; sync leaves the live set alone.
@@ -452,95 +429,20 @@ impl Loader {
         }
         let type_text = type_node.scalar().unwrap_or_default().to_ascii_uppercase();
         let is_alias = type_text == "ALIAS";
-        let Some(rtype) = RType::parse(&type_text).or(is_alias.then_some(RType::A)) else {
-            if (type_text == "SOA" || type_text == "NS") && *owner == self.zone.origin {
-                self.apex_owned(type_node.pos, &type_text);
-            } else {
-                self.sink
-                    .error(
-                        type_node.pos,
-                        Rule::TypeUnknown,
-                        format!(
-                            "unsupported record type '{}'",
-                            type_node.scalar().unwrap_or_default()
-                        ),
-                    )
-                    .hint("supported types: A, AAAA, ALIAS, CAA, CNAME, MX, NS, SRV, TXT");
-            }
+        let Some(rtype) = self.record_type(owner, type_node, &type_text) else {
             return;
         };
-        if rtype == RType::NS && *owner == self.zone.origin {
-            self.apex_owned(type_node.pos, "NS");
+        let ttl = self.record_ttl(keys.ttl, is_alias);
+        let Some(items) = self.record_items(&keys, fields, node.pos, &type_text) else {
             return;
-        }
-        if rtype == RType::NS && owner.is_wildcard() {
-            self.sink
-                .error(type_node.pos, Rule::NsWildcard, "an NS record set cannot be a wildcard: Route 53 refuses it (and RFC 4592 §4.2 says to avoid it)")
-                .hint("delegate each sub-zone by its own name");
-            return;
-        }
-        let ttl_field = ttl;
-        let ttl = match ttl {
-            Some(_) if is_alias => {
-                self.sink
-                    .error(
-                        ttl.map_or(node.pos, |n| n.pos),
-                        Rule::AliasTtl,
-                        "an ALIAS record has no TTL of its own",
-                    )
-                    .hint("remove `ttl`: Route 53 answers with the target's TTL");
-                None
-            }
-            Some(t) => self.ttl(t),
-            None => Some(self.zone.settings.default_ttl),
         };
-        let default_ttl = ttl_field.is_none();
-        let items: Vec<&Node> = match (value, values) {
-            (Some(_), Some(v)) => {
-                self.sink
-                    .error(
-                        fields
-                            .iter()
-                            .find(|(k, _)| k.scalar() == Some("values"))
-                            .map_or(v.pos, |(k, _)| k.pos),
-                        Rule::RecordValueConflict,
-                        "record has both `value` and `values`",
-                    )
-                    .hint("use `value` for one value or `values` for a list, not both (octoDNS would use `values` and drop `value` without a word)");
-                return;
-            }
-            (Some(v), None) | (None, Some(v)) => match &v.kind {
-                Kind::Seq(items) => items.iter().collect(),
-                Kind::Null => Vec::new(),
-                _ => vec![v],
-            },
-            (None, None) => Vec::new(),
-        };
-        if items.is_empty() {
-            if unknown_keys && value.is_none() && values.is_none() {
-                return; // most likely a misspelt `value`, already reported
-            }
-            // An empty `values: []` or a bare `value:` is the line to edit; else the record.
-            let at = fields
-                .iter()
-                .find(|(k, _)| matches!(k.scalar(), Some("value" | "values")))
-                .map_or(node.pos, |(k, _)| k.pos);
-            self.sink
-                .error(
-                    at,
-                    Rule::RecordMissingValue,
-                    format!("{type_text} record has no value"),
-                )
-                .hint("add `value: ...` or `values: [...]`");
-            return;
-        }
         let parsed = if is_alias {
             self.alias(&items)
                 .map(|(rtype, alias)| (rtype, RData::Alias(alias)))
         } else {
             self.values(owner, rtype, &items).map(|d| (rtype, d))
         };
-        let routed = self.routing(&routing_keys, rtype, is_alias);
+        let routed = self.routing(&keys.routing, rtype, is_alias);
         let Some((rtype, data)) = parsed else { return };
         let Ok(routed) = routed else { return };
         let ttl = if is_alias { None } else { ttl };
@@ -558,11 +460,141 @@ impl Loader {
         self.entries.push(Entry {
             key: RrKey::routed(owner.clone(), rtype, set_id),
             set: RecordSet { ttl, data, routing },
-            default_ttl,
+            default_ttl: keys.ttl.is_none(),
             name_pos,
             type_pos: type_node.pos,
             routed: positions,
         });
+    }
+
+    /// A record's keys, each unknown one reported.
+    fn record_keys<'n>(&mut self, fields: &'n [(Node, Node)]) -> RecordKeys<'n> {
+        let mut keys = RecordKeys::default();
+        for (key, field) in fields {
+            let k = key.scalar().unwrap_or_default();
+            if keys.routing.take(k, key.pos, field) {
+                continue;
+            }
+            match k {
+                "type" => keys.rtype = Some(field),
+                "ttl" => keys.ttl = Some(field),
+                "value" => keys.value = Some(field),
+                "values" => keys.values = Some(field),
+                "octodns" => keys.octodns = Some(field),
+                other => {
+                    keys.unknown = true;
+                    self.unknown_record_key(other, key.pos);
+                }
+            }
+        }
+        keys
+    }
+
+    /// The record's type (an ALIAS is read as A until its target says otherwise); `None`
+    /// when reported: unknown, the apex SOA or NS (Route 53's), a wildcard NS set.
+    fn record_type(&mut self, owner: &Name, type_node: &Node, type_text: &str) -> Option<RType> {
+        let is_alias = type_text == "ALIAS";
+        let Some(rtype) = RType::parse(type_text).or(is_alias.then_some(RType::A)) else {
+            if (type_text == "SOA" || type_text == "NS") && *owner == self.zone.origin {
+                self.apex_owned(type_node.pos, type_text);
+            } else {
+                let supported: Vec<&str> = RType::ALL.iter().map(|t| t.as_str()).collect();
+                self.sink
+                    .error(
+                        type_node.pos,
+                        Rule::TypeUnknown,
+                        format!(
+                            "unsupported record type '{}'",
+                            type_node.scalar().unwrap_or_default()
+                        ),
+                    )
+                    .hint(format!(
+                        "supported types: {}, and ALIAS",
+                        supported.join(", ")
+                    ));
+            }
+            return None;
+        };
+        if rtype == RType::NS && *owner == self.zone.origin {
+            self.apex_owned(type_node.pos, "NS");
+            return None;
+        }
+        if rtype == RType::NS && owner.is_wildcard() {
+            self.sink
+                .error(type_node.pos, Rule::NsWildcard, "an NS record set cannot be a wildcard: Route 53 refuses it (and RFC 4592 §4.2 says to avoid it)")
+                .hint("delegate each sub-zone by its own name");
+            return None;
+        }
+        Some(rtype)
+    }
+
+    /// The record's TTL: its own, or the zone's default; `None` when reported (a bad TTL, or
+    /// a TTL on an ALIAS).
+    fn record_ttl(&mut self, ttl: Option<&Node>, is_alias: bool) -> Option<u32> {
+        match ttl {
+            Some(t) if is_alias => {
+                self.sink
+                    .error(
+                        t.pos,
+                        Rule::AliasTtl,
+                        "an ALIAS record has no TTL of its own",
+                    )
+                    .hint("remove `ttl`: Route 53 answers with the target's TTL");
+                None
+            }
+            Some(t) => self.ttl(t),
+            None => Some(self.zone.settings.default_ttl),
+        }
+    }
+
+    /// The value nodes of `value` or `values`; `None` when reported (both given, or none).
+    fn record_items<'n>(
+        &mut self,
+        keys: &RecordKeys<'n>,
+        fields: &[(Node, Node)],
+        at: Pos,
+        type_text: &str,
+    ) -> Option<Vec<&'n Node>> {
+        let items: Vec<&Node> = match (keys.value, keys.values) {
+            (Some(_), Some(v)) => {
+                self.sink
+                    .error(
+                        fields
+                            .iter()
+                            .find(|(k, _)| k.scalar() == Some("values"))
+                            .map_or(v.pos, |(k, _)| k.pos),
+                        Rule::RecordValueConflict,
+                        "record has both `value` and `values`",
+                    )
+                    .hint("use `value` for one value or `values` for a list, not both (octoDNS would use `values` and drop `value` without a word)");
+                return None;
+            }
+            (Some(v), None) | (None, Some(v)) => match &v.kind {
+                Kind::Seq(items) => items.iter().collect(),
+                Kind::Null => Vec::new(),
+                _ => vec![v],
+            },
+            (None, None) => Vec::new(),
+        };
+        if !items.is_empty() {
+            return Some(items);
+        }
+        if keys.unknown && keys.value.is_none() && keys.values.is_none() {
+            return None; // most likely a misspelt `value`, already reported
+        }
+        // An empty `values: []` or a bare `value:` is the line to edit; else the record.
+        let at = fields
+            .iter()
+            .find(|(k, _)| matches!(k.scalar(), Some("value" | "values")))
+            .map_or(at, |(k, _)| k.pos);
+        self.sink
+            .error(
+                at,
+                Rule::RecordMissingValue,
+                format!("{type_text} record has no value"),
+            )
+            .hint("add `value: ...` or `values: [...]`");
+        None
     }
 
     /// `record.unknown-key`, with the nearest known key or what the record keys are.
@@ -898,6 +930,19 @@ pub fn normalize_zone_id(text: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
     .then(|| id.to_string())
+}
+
+/// The keys of one record in a zone file.
+#[derive(Default)]
+struct RecordKeys<'n> {
+    rtype: Option<&'n Node>,
+    ttl: Option<&'n Node>,
+    value: Option<&'n Node>,
+    values: Option<&'n Node>,
+    octodns: Option<&'n Node>,
+    routing: RoutingKeys<'n>,
+    /// A key no record has (reported).
+    unknown: bool,
 }
 
 #[cfg(test)]
