@@ -156,79 +156,25 @@ fn entries(text: &str, file: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
                 i += 1;
             }
             b'"' => {
-                let start_line = line;
-                i += 1;
-                let mut text = Vec::new();
-                let mut escaped = false;
-                let mut closed = false;
-                while i < b.len() {
-                    match b[i] {
-                        b'"' => {
-                            closed = true;
-                            i += 1;
-                            break;
-                        }
-                        b'\\' => {
-                            escaped = true;
-                            i = unescape_at(b, i, &mut text).unwrap_or_else(|(next, why)| {
-                                issues.push(issue(line, "master.syntax", why));
-                                next
-                            });
-                        }
-                        b'\n' => {
-                            break;
-                        }
-                        c => {
-                            text.push(c);
-                            i += 1;
-                        }
-                    }
-                }
+                let (token, next, closed) = quoted(b, i + 1, &mut |why| {
+                    issues.push(issue(line, "master.syntax", why))
+                });
                 if !closed {
                     issues.push(issue(
-                        start_line,
+                        line,
                         "master.syntax",
                         "a quoted string is not closed on its line".into(),
                     ));
                 }
-                entry.tokens.push(Token {
-                    text,
-                    quoted: true,
-                    escaped,
-                    escaped_special: false,
-                });
+                entry.tokens.push(token);
+                i = next;
             }
             _ => {
-                let mut text = Vec::new();
-                let mut escaped = false;
-                let mut escaped_special = false;
-                while i < b.len()
-                    && !matches!(
-                        b[i],
-                        b' ' | b'\t' | b'\r' | b'\n' | b'(' | b')' | b';' | b'"'
-                    )
-                {
-                    if b[i] == b'\\' {
-                        escaped = true;
-                        let before = text.len();
-                        i = unescape_at(b, i, &mut text).unwrap_or_else(|(next, why)| {
-                            issues.push(issue(line, "master.syntax", why));
-                            next
-                        });
-                        escaped_special |= text[before..]
-                            .iter()
-                            .any(|c| !(c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_'));
-                    } else {
-                        text.push(b[i]);
-                        i += 1;
-                    }
-                }
-                entry.tokens.push(Token {
-                    text,
-                    quoted: false,
-                    escaped,
-                    escaped_special,
+                let (token, next) = word(b, i, &mut |why| {
+                    issues.push(issue(line, "master.syntax", why))
                 });
+                entry.tokens.push(token);
+                i = next;
             }
         }
     }
@@ -240,6 +186,78 @@ fn entries(text: &str, file: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
         out.push(e);
     }
     out
+}
+
+/// A quoted string from `i` (after its `"`) to its closing `"` on the same line: the token,
+/// where reading goes on, and whether it was closed. Bad escapes are told to `bad`.
+fn quoted(b: &[u8], mut i: usize, bad: &mut dyn FnMut(String)) -> (Token, usize, bool) {
+    let mut text = Vec::new();
+    let mut escaped = false;
+    let mut closed = false;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                closed = true;
+                i += 1;
+                break;
+            }
+            b'\\' => {
+                escaped = true;
+                i = unescape_at(b, i, &mut text).unwrap_or_else(|(next, why)| {
+                    bad(why);
+                    next
+                });
+            }
+            b'\n' => break,
+            c => {
+                text.push(c);
+                i += 1;
+            }
+        }
+    }
+    let token = Token {
+        text,
+        quoted: true,
+        escaped,
+        escaped_special: false,
+    };
+    (token, i, closed)
+}
+
+/// A bare word from `i` to the next space, parenthesis, comment or quote: the token and where
+/// reading goes on. Bad escapes are told to `bad`.
+fn word(b: &[u8], mut i: usize, bad: &mut dyn FnMut(String)) -> (Token, usize) {
+    let mut text = Vec::new();
+    let mut escaped = false;
+    let mut escaped_special = false;
+    while i < b.len()
+        && !matches!(
+            b[i],
+            b' ' | b'\t' | b'\r' | b'\n' | b'(' | b')' | b';' | b'"'
+        )
+    {
+        if b[i] == b'\\' {
+            escaped = true;
+            let before = text.len();
+            i = unescape_at(b, i, &mut text).unwrap_or_else(|(next, why)| {
+                bad(why);
+                next
+            });
+            escaped_special |= text[before..]
+                .iter()
+                .any(|c| !(c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_'));
+        } else {
+            text.push(b[i]);
+            i += 1;
+        }
+    }
+    let token = Token {
+        text,
+        quoted: false,
+        escaped,
+        escaped_special,
+    };
+    (token, i)
 }
 
 /// A record type as written, upper case: RFC 3597 §5's `TYPE15` is MX; a number no type has
