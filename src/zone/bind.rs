@@ -153,12 +153,7 @@ struct Draft {
 }
 
 fn issue_at(r: &master::Record, rule: &'static str, message: String) -> Issue {
-    Issue {
-        file: r.file.clone(),
-        line: r.line,
-        rule,
-        message,
-    }
+    Issue::new(&r.file, r.line, rule, message)
 }
 
 /// The records of the file as sets of the zone: outside the zone, a misplaced SOA and a second

@@ -24,6 +24,17 @@ pub struct Issue {
     pub message: String,
 }
 
+impl Issue {
+    pub fn new(file: &str, line: usize, rule: &'static str, message: String) -> Issue {
+        Issue {
+            file: file.to_string(),
+            line,
+            rule,
+            message,
+        }
+    }
+}
+
 impl std::fmt::Display for Issue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -110,12 +121,7 @@ fn entries(text: &str, file: &str, issues: &mut Vec<Issue>) -> Vec<Entry> {
     let mut depth = 0usize;
     let mut current: Option<Entry> = None;
     let mut at_line_start = true;
-    let issue = |line: usize, rule: &'static str, message: String| Issue {
-        file: file.to_string(),
-        line,
-        rule,
-        message,
-    };
+    let issue = |line, rule, message| Issue::new(file, line, rule, message);
     while i < b.len() {
         if at_line_start && depth == 0 {
             if let Some(e) = current.take().filter(|e| !e.tokens.is_empty()) {
@@ -387,88 +393,93 @@ fn read_into(text: &str, path: &Path, st: &mut State, r: &mut Read, depth: usize
     let list = entries(text, &file, &mut issues);
     r.issues.append(&mut issues);
     for e in list {
-        let at = |rule: &'static str, message: String| Issue {
-            file: file.clone(),
-            line: e.line,
-            rule,
-            message,
-        };
         let first = e.tokens[0].str();
-        if !e.blank_owner && first.starts_with('$') {
-            let arg = e.tokens.get(1).map(Token::str);
-            match first.to_ascii_uppercase().as_str() {
-                "$ORIGIN" => match arg.as_deref().map(|a| absolute(a, st.origin.as_ref())) {
-                    Some(Ok(o)) => {
-                        if r.first_origin.is_none() {
-                            r.first_origin = Some(o.clone());
-                        }
-                        st.origin = Some(o);
-                    }
-                    Some(Err(m)) => r.issues.push(at("master.origin", m)),
-                    None => r.issues.push(at("master.origin", "$ORIGIN needs a name".into())),
-                },
-                "$TTL" => match arg.as_deref().and_then(parse_ttl) {
-                    Some(ttl) => {
-                        st.default_ttl = Some(ttl);
-                        r.ttl_directive.get_or_insert(ttl);
-                    }
-                    None => r.issues.push(at(
-                        "master.ttl",
-                        format!("$TTL needs a TTL in seconds (or 1h, 2d…), found {:?}", arg.unwrap_or_default()),
-                    )),
-                },
-                "$INCLUDE" => {
-                    let Some(name) = arg else {
-                        r.issues.push(at("master.include", "$INCLUDE needs a file name".into()));
-                        continue;
-                    };
-                    if depth >= MAX_INCLUDE_DEPTH {
-                        r.issues.push(at(
-                            "master.include",
-                            format!("$INCLUDE {name}: more than {MAX_INCLUDE_DEPTH} levels of includes (a file that includes itself?)"),
-                        ));
-                        continue;
-                    }
-                    let target = include_path(path, &name);
-                    let included = match super::read_text(&target) {
-                        Ok(t) => t,
-                        Err(err) => {
-                            r.issues.push(at(
-                                "master.include",
-                                format!("$INCLUDE {}: cannot be read: {err}", target.display()),
-                            ));
-                            continue;
-                        }
-                    };
-                    // An origin given with $INCLUDE, and any $ORIGIN or owner inside the file,
-                    // hold inside it only (BIND): the parent goes on with its own.
-                    let saved = st.origin.clone();
-                    let saved_owner = st.last_owner.clone();
-                    if let Some(o) = e.tokens.get(2).map(Token::str) {
-                        match absolute(&o, st.origin.as_ref()) {
-                            Ok(o) => st.origin = Some(o),
-                            Err(m) => {
-                                r.issues.push(at("master.origin", m));
-                                continue;
-                            }
-                        }
-                    }
-                    read_into(&included, &target, st, r, depth + 1);
-                    st.origin = saved;
-                    st.last_owner = saved_owner;
-                }
-                "$GENERATE" => r.issues.push(at(
-                    "master.generate",
-                    "$GENERATE is not supported: write the records it would make (named-checkzone -D prints them)".into(),
-                )),
-                other => r.issues.push(at("master.directive", format!("unknown directive {other}"))),
+        if e.blank_owner || !first.starts_with('$') {
+            if let Some(record) = record(&e, st, r, &file) {
+                r.records.push(record);
             }
             continue;
         }
-        if let Some(record) = record(&e, st, r, &file) {
-            r.records.push(record);
+        if let Err((rule, message)) = directive(&e, &first, path, st, r, depth) {
+            r.issues.push(Issue::new(&file, e.line, rule, message));
         }
     }
+}
+
+/// `$ORIGIN`, `$TTL` and `$INCLUDE` (read in place); `$GENERATE` and others refused.
+fn directive(
+    e: &Entry,
+    first: &str,
+    path: &Path,
+    st: &mut State,
+    r: &mut Read,
+    depth: usize,
+) -> Result<(), Refusal> {
+    let arg = e.tokens.get(1).map(Token::str);
+    match first.to_ascii_uppercase().as_str() {
+        "$ORIGIN" => {
+            let name = arg.ok_or(("master.origin", "$ORIGIN needs a name".to_string()))?;
+            let o = absolute(&name, st.origin.as_ref()).map_err(|m| ("master.origin", m))?;
+            r.first_origin.get_or_insert_with(|| o.clone());
+            st.origin = Some(o);
+        }
+        "$TTL" => {
+            let ttl = arg.as_deref().and_then(parse_ttl).ok_or_else(|| {
+                let found = arg.clone().unwrap_or_default();
+                let message =
+                    format!("$TTL needs a TTL in seconds (or 1h, 2d…), found {found:?}");
+                ("master.ttl", message)
+            })?;
+            st.default_ttl = Some(ttl);
+            r.ttl_directive.get_or_insert(ttl);
+        }
+        "$INCLUDE" => {
+            let name = arg.ok_or(("master.include", "$INCLUDE needs a file name".to_string()))?;
+            include(e, &name, path, st, r, depth)?;
+        }
+        "$GENERATE" => return Err((
+            "master.generate",
+            "$GENERATE is not supported: write the records it would make (named-checkzone -D prints them)".into(),
+        )),
+        other => return Err(("master.directive", format!("unknown directive {other}"))),
+    }
+    Ok(())
+}
+
+/// `$INCLUDE name [origin]`: the file read in place. An origin given with it, and any
+/// `$ORIGIN` or owner inside the file, hold inside it only (BIND): the parent goes on with its
+/// own.
+fn include(
+    e: &Entry,
+    name: &str,
+    path: &Path,
+    st: &mut State,
+    r: &mut Read,
+    depth: usize,
+) -> Result<(), Refusal> {
+    if depth >= MAX_INCLUDE_DEPTH {
+        return Err((
+            "master.include",
+            format!(
+                "$INCLUDE {name}: more than {MAX_INCLUDE_DEPTH} levels of includes (a file that includes itself?)"
+            ),
+        ));
+    }
+    let target = include_path(path, name);
+    let included = super::read_text(&target).map_err(|err| {
+        let message = format!("$INCLUDE {}: cannot be read: {err}", target.display());
+        ("master.include", message)
+    })?;
+    let saved = st.origin.clone();
+    let saved_owner = st.last_owner.clone();
+    if let Some(o) = e.tokens.get(2).map(Token::str) {
+        let o = absolute(&o, st.origin.as_ref()).map_err(|m| ("master.origin", m))?;
+        st.origin = Some(o);
+    }
+    read_into(&included, &target, st, r, depth + 1);
+    st.origin = saved;
+    st.last_owner = saved_owner;
+    Ok(())
 }
 
 fn include_path(including: &Path, name: &str) -> PathBuf {
@@ -568,12 +579,7 @@ fn record(e: &Entry, st: &mut State, r: &mut Read, file: &str) -> Option<Record>
     match read_record(e, st, r, file) {
         Ok(record) => record,
         Err((rule, message)) => {
-            r.issues.push(Issue {
-                file: file.to_string(),
-                line: e.line,
-                rule,
-                message,
-            });
+            r.issues.push(Issue::new(file, e.line, rule, message));
             None
         }
     }
@@ -625,13 +631,11 @@ fn read_record(
     let origin = st.origin.clone();
     let target = |t: &Field| record_name(t, origin.as_ref()).map(|n| n.to_lowercase());
     let fields: Vec<Field> = rdata.iter().map(|t| t.field()).collect();
-    let value = match rtype_text.as_str() {
+    let value = match RType::parse(&rtype_text) {
         // The supported types, read as Route 53's values are (zone::text).
-        typed if let Some(rt) = RType::parse(typed) => {
-            text::value(rt, &fields, &target).map(|v| (Some(rt), v))
-        }
-        "SOA" => soa(&fields, &owner, ttl, st, r).map(|v| (None, v)),
-        other => Err(unsupported(other)),
+        Some(rt) => text::value(rt, &fields, &target).map(|v| (Some(rt), v)),
+        None if rtype_text == "SOA" => soa(&fields, &owner, ttl, st, r).map(|v| (None, v)),
+        None => Err(unsupported(&rtype_text)),
     };
     let (rtype, value) = value.map_err(|m| {
         let known = RType::parse(&rtype_text).is_some() || rtype_text == "SOA";
@@ -648,14 +652,7 @@ fn read_record(
             ));
             *minimum
         }
-        (None, _) => {
-            return Err((
-                "master.ttl",
-                format!(
-                    "{what}: no TTL, no $TTL before it and no TTL stated earlier (BIND refuses this too): add a TTL or a $TTL line"
-                ),
-            ));
-        }
+        (None, _) => return Err(no_ttl(&what)),
     };
     Ok(Some(Record {
         file: file.to_string(),
@@ -667,6 +664,15 @@ fn read_record(
         rtype,
         value,
     }))
+}
+
+fn no_ttl(what: &str) -> Refusal {
+    (
+        "master.ttl",
+        format!(
+            "{what}: no TTL, no $TTL before it and no TTL stated earlier (BIND refuses this too): add a TTL or a $TTL line"
+        ),
+    )
 }
 
 /// `[TTL] [CLASS] TYPE`, TTL and class in either order: the TTL if one is given, and the type
