@@ -398,48 +398,7 @@ impl<F: FnMut(Node, Node)> Builder<F> {
         let pos = pos_of(span);
         match event {
             Event::Scalar(value, style, anchor, tag) => {
-                let plain = style == ScalarStyle::Plain;
-                if plain
-                    && tag.is_none()
-                    && value == "<<"
-                    && let Some(Frame {
-                        body:
-                            Body::Map {
-                                key: None,
-                                merge_next,
-                                ..
-                            },
-                        ..
-                    }) = self.stack.last_mut()
-                {
-                    *merge_next = true;
-                    return Ok(());
-                }
-                if let Some(tag) = tag.as_ref().filter(|t| !t.is_yaml_core_schema()) {
-                    if tag.parts() == ("!", "include") {
-                        return self.complete(
-                            Node {
-                                pos,
-                                kind: Kind::Include(value.into_owned()),
-                            },
-                            anchor,
-                        );
-                    }
-                    return Err(unsupported_tag(pos, tag));
-                }
-                let null = core_tag(tag.as_ref(), "null")
-                    || (plain
-                        && tag.is_none()
-                        && matches!(&*value, "" | "~" | "null" | "Null" | "NULL"));
-                let kind = if null {
-                    Kind::Null
-                } else {
-                    Kind::Scalar {
-                        text: value.into_owned(),
-                        plain: plain && tag.is_none(),
-                    }
-                };
-                self.complete(Node { pos, kind }, anchor)
+                self.scalar(pos, value, style, anchor, tag.as_ref())
             }
             Event::SequenceStart(_, _, Some(tag)) | Event::MappingStart(_, _, Some(tag))
                 if !tag.is_yaml_core_schema() =>
@@ -457,65 +416,115 @@ impl<F: FnMut(Node, Node)> Builder<F> {
                     merges: Vec::new(),
                 },
             ),
-            Event::SequenceEnd | Event::MappingEnd => {
-                let Some(frame) = self.stack.pop() else {
-                    return Err(error(pos, "unbalanced end of a collection"));
-                };
-                let kind = match frame.body {
-                    Body::Seq(items) => Kind::Seq(items),
-                    Body::Map { merges, .. } if self.stack.is_empty() => {
-                        // The top level: its entries went out as they were read.
-                        for (key, value) in merge(Vec::new(), merges)? {
-                            if key.scalar().is_none_or(|k| !self.top_keys.contains(k)) {
-                                (self.top)(key, value);
-                            }
-                        }
-                        Kind::Map(Vec::new())
-                    }
-                    Body::Map {
-                        entries, merges, ..
-                    } => Kind::Map(merge(check_duplicates(entries)?, merges)?),
-                };
-                self.complete(
-                    Node {
-                        pos: frame.pos,
-                        kind,
-                    },
-                    frame.anchor,
-                )
-            }
-            Event::Alias(id) => {
-                self.aliases += 1;
-                if self.aliases > MAX_ALIASES {
-                    return Err(error(
-                        pos,
-                        format!("more than {MAX_ALIASES} aliases; write the values out"),
-                    ));
-                }
-                let Some(target) = self.anchors.get(&id) else {
-                    return Err(error(pos, "an alias to an anchor that is not defined"));
-                };
-                self.alias_nodes += target.size();
-                if self.alias_nodes > MAX_ALIAS_NODES {
-                    return Err(error(
-                        pos,
-                        format!(
-                            "aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?); write the values out"
-                        ),
-                    ));
-                }
-                let node = Node {
-                    pos,
-                    kind: target.kind.clone(),
-                };
-                self.complete(node, 0)
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(pos),
+            Event::Alias(id) => self.alias(pos, id),
             Event::DocumentStart(..) if self.root.is_some() => Err(error(
                 pos,
                 "a second YAML document (after ---): a zone file holds one document",
             )),
             _ => Ok(()),
         }
+    }
+
+    /// A scalar: a merge key (`<<`), an `!include`, a null, or a value.
+    fn scalar(
+        &mut self,
+        pos: Pos,
+        value: Cow<'_, str>,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Cow<'_, Tag>>,
+    ) -> Result<(), SyntaxError> {
+        let plain = style == ScalarStyle::Plain;
+        if plain
+            && tag.is_none()
+            && value == "<<"
+            && let Some(Frame {
+                body:
+                    Body::Map {
+                        key: None,
+                        merge_next,
+                        ..
+                    },
+                ..
+            }) = self.stack.last_mut()
+        {
+            *merge_next = true;
+            return Ok(());
+        }
+        if let Some(tag) = tag.filter(|t| !t.is_yaml_core_schema()) {
+            if tag.parts() == ("!", "include") {
+                let kind = Kind::Include(value.into_owned());
+                return self.complete(Node { pos, kind }, anchor);
+            }
+            return Err(unsupported_tag(pos, tag));
+        }
+        let null = core_tag(tag, "null")
+            || (plain && tag.is_none() && matches!(&*value, "" | "~" | "null" | "Null" | "NULL"));
+        let kind = if null {
+            Kind::Null
+        } else {
+            Kind::Scalar {
+                text: value.into_owned(),
+                plain: plain && tag.is_none(),
+            }
+        };
+        self.complete(Node { pos, kind }, anchor)
+    }
+
+    /// The end of a sequence or mapping: its node completed (a mapping's merges applied and
+    /// duplicate keys refused; the top level's entries went out as they were read).
+    fn close(&mut self, pos: Pos) -> Result<(), SyntaxError> {
+        let Some(frame) = self.stack.pop() else {
+            return Err(error(pos, "unbalanced end of a collection"));
+        };
+        let kind = match frame.body {
+            Body::Seq(items) => Kind::Seq(items),
+            Body::Map { merges, .. } if self.stack.is_empty() => {
+                for (key, value) in merge(Vec::new(), merges)? {
+                    if key.scalar().is_none_or(|k| !self.top_keys.contains(k)) {
+                        (self.top)(key, value);
+                    }
+                }
+                Kind::Map(Vec::new())
+            }
+            Body::Map {
+                entries, merges, ..
+            } => Kind::Map(merge(check_duplicates(entries)?, merges)?),
+        };
+        let node = Node {
+            pos: frame.pos,
+            kind,
+        };
+        self.complete(node, frame.anchor)
+    }
+
+    /// An alias: the anchored node again, within the limits on aliases and their expansion.
+    fn alias(&mut self, pos: Pos, id: usize) -> Result<(), SyntaxError> {
+        self.aliases += 1;
+        if self.aliases > MAX_ALIASES {
+            return Err(error(
+                pos,
+                format!("more than {MAX_ALIASES} aliases; write the values out"),
+            ));
+        }
+        let Some(target) = self.anchors.get(&id) else {
+            return Err(error(pos, "an alias to an anchor that is not defined"));
+        };
+        self.alias_nodes += target.size();
+        if self.alias_nodes > MAX_ALIAS_NODES {
+            return Err(error(
+                pos,
+                format!(
+                    "aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?); write the values out"
+                ),
+            ));
+        }
+        let node = Node {
+            pos,
+            kind: target.kind.clone(),
+        };
+        self.complete(node, 0)
     }
 
     fn open(&mut self, pos: Pos, anchor: usize, body: Body) -> Result<(), SyntaxError> {
