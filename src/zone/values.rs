@@ -448,17 +448,7 @@ impl Loader {
             return None;
         };
         let target = self.target(target_node, false)?;
-        let rtype = match rtype.map(|n| n.scalar().unwrap_or_default().to_ascii_uppercase()) {
-            None => RType::A,
-            Some(t) if t == "A" => RType::A,
-            Some(t) if t == "AAAA" => RType::AAAA,
-            Some(_) => {
-                self.sink
-                    .error(rtype.map_or(node.pos, |n| n.pos), Rule::AliasField, "`record_type` must be A or AAAA")
-                    .hint("add a second ALIAS with `record_type: AAAA` for IPv6 (dualstack load balancers)");
-                return None;
-            }
-        };
+        let rtype = self.alias_type(rtype, node)?;
         let evaluate_target_health = match health.map(|n| n.scalar().unwrap_or_default()) {
             None | Some("false") => false,
             Some("true") => true,
@@ -471,13 +461,46 @@ impl Loader {
                 return None;
             }
         };
+        let hosted_zone_id = self.alias_zone_id(&target, target_node, zone_id)?;
+        Some((
+            rtype,
+            Alias {
+                target,
+                hosted_zone_id,
+                evaluate_target_health,
+            },
+        ))
+    }
+
+    /// An alias's `record_type`: A (the default) or AAAA.
+    fn alias_type(&mut self, rtype: Option<&Node>, node: &Node) -> Option<RType> {
+        match rtype.map(|n| n.scalar().unwrap_or_default().to_ascii_uppercase()) {
+            None => Some(RType::A),
+            Some(t) if t == "A" => Some(RType::A),
+            Some(t) if t == "AAAA" => Some(RType::AAAA),
+            Some(_) => {
+                self.sink
+                    .error(rtype.map_or(node.pos, |n| n.pos), Rule::AliasField, "`record_type` must be A or AAAA")
+                    .hint("add a second ALIAS with `record_type: AAAA` for IPv6 (dualstack load balancers)");
+                None
+            }
+        }
+    }
+
+    /// An alias's hosted zone: the load balancer's (a given one must match it), the given one,
+    /// or none for a target in this zone; `None` (reported) when it cannot be known.
+    fn alias_zone_id(
+        &mut self,
+        target: &Name,
+        target_node: &Node,
+        zone_id: Option<&Node>,
+    ) -> Option<Option<String>> {
         let given = match zone_id {
             Some(n) => {
                 match n.scalar().and_then(normalize_zone_id) {
                     Some(id) => Some(id),
                     None => {
-                        self.sink
-                        .error(n.pos, Rule::AliasField, "`hosted_zone_id` must be a Route 53 hosted zone id such as Z35SXDOTRQ7X7K");
+                        self.sink.error(n.pos, Rule::AliasField, "`hosted_zone_id` must be a Route 53 hosted zone id such as Z35SXDOTRQ7X7K");
                         return None;
                     }
                 }
@@ -485,7 +508,7 @@ impl Loader {
             None => None,
         };
         let target_text = target.to_ascii();
-        let hosted_zone_id = match (elb::lookup(&target_text), given) {
+        match (elb::lookup(&target_text), given) {
             (
                 ElbLookup::Known {
                     hosted_zone_id,
@@ -495,33 +518,25 @@ impl Loader {
                 Some(given),
             ) if given != hosted_zone_id => {
                 self.sink
-                    .error(zone_id.map_or(node.pos, |n| n.pos), Rule::AliasHostedZoneId, format!("hosted_zone_id {given} does not serve {kind}s in {region}; their zone is {hosted_zone_id}"))
+                    .error(zone_id.map_or(target_node.pos, |n| n.pos), Rule::AliasHostedZoneId, format!("hosted_zone_id {given} does not serve {kind}s in {region}; their zone is {hosted_zone_id}"))
                     .hint("remove hosted_zone_id: dns derives it from the load balancer's name");
-                return None;
+                None
             }
-            (ElbLookup::Known { hosted_zone_id, .. }, _) => Some(hosted_zone_id.to_string()),
+            (ElbLookup::Known { hosted_zone_id, .. }, _) => Some(Some(hosted_zone_id.to_string())),
             (ElbLookup::UnknownRegion { region, kind }, None) => {
                 self.sink
                     .error(target_node.pos, Rule::AliasElbRegion, format!("'{target_text}' looks like a load balancer ({kind}) in region '{region}', which dns does not know"))
                     .hint(format!("check the region, or give the load balancer's `hosted_zone_id` (known regions: {})", elb::known_regions().collect::<Vec<_>>().join(", ")));
-                return None;
+                None
             }
-            (_, Some(given)) => Some(given),
-            (ElbLookup::NotElb, None) if self.zone.origin.zone_of(&target) => None,
+            (_, Some(given)) => Some(Some(given)),
+            (ElbLookup::NotElb, None) if self.zone.origin.zone_of(target) => Some(None),
             (ElbLookup::NotElb, None) => {
                 self.sink
                     .error(target_node.pos, Rule::AliasHostedZoneId, format!("'{target_text}' is neither a load balancer nor in this zone, so its hosted zone is unknown"))
                     .hint("add `hosted_zone_id` (e.g. Z2FDTNDATAQYW2 for CloudFront)");
-                return None;
+                None
             }
-        };
-        Some((
-            rtype,
-            Alias {
-                target,
-                hosted_zone_id,
-                evaluate_target_health,
-            },
-        ))
+        }
     }
 }
