@@ -54,23 +54,7 @@ impl Loader {
         if let Some((_, id)) = f.get("id") {
             return self.existing_check(&f, id);
         }
-        let mut bad = false;
-        for (k, _) in entries {
-            let key = k.scalar().unwrap_or_default();
-            if !CHECK_KEYS.contains(&key) {
-                self.sink
-                    .error(
-                        k.pos,
-                        Rule::HealthCheckUnknownKey,
-                        format!("unknown health check key `{key}`"),
-                    )
-                    .hint(format!(
-                        "a health check has: id (alone), or {}",
-                        CHECK_KEYS.join(", ")
-                    ));
-                bad = true;
-            }
-        }
+        let mut bad = self.unknown_check_keys(&f);
         let Some((_, type_node)) = f.get("type") else {
             self.sink
                 .error(
@@ -110,7 +94,40 @@ impl Loader {
                 }
             },
         };
-        // Keys of the other family are reported, each at its line.
+        bad |= self.foreign_check_keys(&f, kind);
+        let config = if kind == CheckKind::Calculated {
+            self.calculated_check(&f, node, inverted)?
+        } else {
+            self.endpoint_check(&f, kind, type_node, inverted)?
+        };
+        (!bad).then_some(HealthCheck::Owned(config))
+    }
+
+    /// Keys no health check has, each reported at its line: whether there was one.
+    fn unknown_check_keys(&mut self, f: &Fields) -> bool {
+        let mut bad = false;
+        for (k, _) in f.0 {
+            let key = k.scalar().unwrap_or_default();
+            if !CHECK_KEYS.contains(&key) {
+                self.sink
+                    .error(
+                        k.pos,
+                        Rule::HealthCheckUnknownKey,
+                        format!("unknown health check key `{key}`"),
+                    )
+                    .hint(format!(
+                        "a health check has: id (alone), or {}",
+                        CHECK_KEYS.join(", ")
+                    ));
+                bad = true;
+            }
+        }
+        bad
+    }
+
+    /// Keys of the other family of checks (an endpoint's on a calculated check, or the
+    /// reverse), each reported at its line: whether there was one.
+    fn foreign_check_keys(&mut self, f: &Fields, kind: CheckKind) -> bool {
         let (foreign, why, hint) = if kind == CheckKind::Calculated {
             (
                 &ENDPOINT_KEYS[..],
@@ -124,6 +141,7 @@ impl Loader {
                 "set `type: CALCULATED` to combine other checks",
             )
         };
+        let mut bad = false;
         for key in foreign {
             if let Some((k, _)) = f.get(key) {
                 self.sink
@@ -132,12 +150,7 @@ impl Loader {
                 bad = true;
             }
         }
-        let config = if kind == CheckKind::Calculated {
-            self.calculated_check(&f, node, inverted)?
-        } else {
-            self.endpoint_check(&f, kind, type_node, inverted)?
-        };
-        (!bad).then_some(HealthCheck::Owned(config))
+        bad
     }
 
     /// `{id: …}`: an existing check, used and never changed.
@@ -225,37 +238,7 @@ impl Loader {
         type_node: &Node,
         inverted: bool,
     ) -> Option<CheckConfig> {
-        let host = match f.get("host") {
-            None => None,
-            Some((_, v)) => match v.scalar().and_then(|h| {
-                name::parse_target(&format!("{}.", h.trim_end_matches('.')), false).ok()
-            }) {
-                // As Route 53 returns it: lower case, no final dot.
-                Some(n) => Some(n.to_ascii().trim_end_matches('.').to_ascii_lowercase()),
-                None => {
-                    self.sink
-                        .error(v.pos, Rule::HealthCheckHost, "`host` must be a host name")
-                        .hint("e.g. `host: my-alb-123.ap-northeast-2.elb.amazonaws.com`");
-                    return None;
-                }
-            },
-        };
-        let ip = match f.get("ip") {
-            None => None,
-            Some((_, v)) => match v.scalar().and_then(|t| t.parse::<std::net::IpAddr>().ok()) {
-                Some(ip) => Some(ip),
-                None => {
-                    self.sink
-                        .error(
-                            v.pos,
-                            Rule::HealthCheckIp,
-                            "`ip` must be an IPv4 or IPv6 address",
-                        )
-                        .hint("or give `host` alone: Route 53 then resolves it");
-                    return None;
-                }
-            },
-        };
+        let (host, ip) = self.check_target(f)?;
         if host.is_none() && ip.is_none() {
             self.sink
                 .error(
@@ -295,19 +278,7 @@ impl Loader {
             return None;
         }
         let search_string = self.check_text(f, "search_string", http).ok()?;
-        let interval = match f.get("interval") {
-            None => 30,
-            Some((_, v)) => match v.scalar() {
-                Some("10") => 10,
-                Some("30") => 30,
-                _ => {
-                    self.sink
-                        .error(v.pos, Rule::HealthCheckInterval, "`interval` is 10 or 30 (seconds)")
-                        .hint("Route 53 checks every 30 s by default; 10 s costs more and cannot be changed later");
-                    return None;
-                }
-            },
-        };
+        let interval = self.check_interval(f)?;
         let failure_threshold = self.check_number(f, "failure_threshold", 1..=10).ok()?;
         Some(CheckConfig {
             kind,
@@ -324,6 +295,59 @@ impl Loader {
             threshold: None,
             inverted,
         })
+    }
+
+    /// A check's `host` (as Route 53 returns it: lower case, no final dot) and `ip`, each if
+    /// given; `None` when reported.
+    fn check_target(&mut self, f: &Fields) -> Option<(Option<String>, Option<std::net::IpAddr>)> {
+        let host = match f.get("host") {
+            None => None,
+            Some((_, v)) => match v.scalar().and_then(|h| {
+                name::parse_target(&format!("{}.", h.trim_end_matches('.')), false).ok()
+            }) {
+                Some(n) => Some(n.to_ascii().trim_end_matches('.').to_ascii_lowercase()),
+                None => {
+                    self.sink
+                        .error(v.pos, Rule::HealthCheckHost, "`host` must be a host name")
+                        .hint("e.g. `host: my-alb-123.ap-northeast-2.elb.amazonaws.com`");
+                    return None;
+                }
+            },
+        };
+        let ip = match f.get("ip") {
+            None => None,
+            Some((_, v)) => match v.scalar().and_then(|t| t.parse::<std::net::IpAddr>().ok()) {
+                Some(ip) => Some(ip),
+                None => {
+                    self.sink
+                        .error(
+                            v.pos,
+                            Rule::HealthCheckIp,
+                            "`ip` must be an IPv4 or IPv6 address",
+                        )
+                        .hint("or give `host` alone: Route 53 then resolves it");
+                    return None;
+                }
+            },
+        };
+        Some((host, ip))
+    }
+
+    /// A check's `interval`: 10 or 30 seconds (30 when not given); `None` when reported.
+    fn check_interval(&mut self, f: &Fields) -> Option<u8> {
+        match f.get("interval") {
+            None => Some(30),
+            Some((_, v)) => match v.scalar() {
+                Some("10") => Some(10),
+                Some("30") => Some(30),
+                _ => {
+                    self.sink
+                        .error(v.pos, Rule::HealthCheckInterval, "`interval` is 10 or 30 (seconds)")
+                        .hint("Route 53 checks every 30 s by default; 10 s costs more and cannot be changed later");
+                    None
+                }
+            },
+        }
     }
 
     /// A whole number in `range` under `key`, if given; `Err` when reported.
