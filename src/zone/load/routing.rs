@@ -81,24 +81,7 @@ impl Loader {
         is_alias: bool,
     ) -> Result<Option<Routed>, ()> {
         let Some((set_pos, set_node)) = keys.set_id else {
-            if let Some(&(key, pos, value)) = keys.policies.first() {
-                let hint = if is_octodns_geo(key, value) {
-                    OCTODNS_GEO_HINT
-                } else {
-                    "each routed set of a name has its own `set_id`, e.g. `set_id: blue`"
-                };
-                self.sink
-                    .error(pos, Rule::RoutingSetId, format!("`{key}` needs a `set_id`"))
-                    .hint(hint);
-                return Err(());
-            }
-            if let Some((pos, _)) = keys.health_check {
-                self.sink
-                    .error(pos, Rule::RoutingSetId, "`health_check` on a record without routing")
-                    .hint("Route 53 uses a health check only to choose among routed sets: add `set_id` and a routing key (e.g. `failover: primary`), or remove `health_check`");
-                return Err(());
-            }
-            return Ok(None);
+            return self.unrouted(keys).map(|()| None);
         };
         let set_id = match set_node.scalar() {
             Some(s)
@@ -119,28 +102,7 @@ impl Loader {
                 return Err(());
             }
         };
-        let (kind, policy_pos, value) = match keys.policies.as_slice() {
-            [] => {
-                self.sink
-                    .error(set_pos, Rule::RoutingPolicy, "a routed set needs one routing key")
-                    .hint("add one of `weight: 0-255`, `failover: primary|secondary`, `region: <AWS region>`, `geo: {country: KR}`, `multivalue: true`");
-                return Err(());
-            }
-            [one] => *one,
-            [first, second, ..] => {
-                self.sink
-                    .error(
-                        second.1,
-                        Rule::RoutingPolicy,
-                        format!(
-                            "a routed set has one routing key; found `{}` and `{}`",
-                            first.0, second.0
-                        ),
-                    )
-                    .hint("Route 53 routes one name and type by one policy; keep one of them");
-                return Err(());
-            }
-        };
+        let (kind, policy_pos, value) = self.one_policy(keys, set_pos)?;
         let policy = self.policy(kind, value)?;
         if policy == Policy::MultiValue && (is_alias || rtype == RType::CNAME) {
             let what = if is_alias { "ALIAS" } else { "CNAME" };
@@ -178,6 +140,58 @@ impl Loader {
             policy_pos,
             health_pos: keys.health_check.map(|(_, n)| n.pos),
         }))
+    }
+
+    /// A record without `set_id`: a routing key or a health check on it is refused.
+    fn unrouted(&mut self, keys: &RoutingKeys) -> Result<(), ()> {
+        if let Some(&(key, pos, value)) = keys.policies.first() {
+            let hint = if is_octodns_geo(key, value) {
+                OCTODNS_GEO_HINT
+            } else {
+                "each routed set of a name has its own `set_id`, e.g. `set_id: blue`"
+            };
+            self.sink
+                .error(pos, Rule::RoutingSetId, format!("`{key}` needs a `set_id`"))
+                .hint(hint);
+            return Err(());
+        }
+        if let Some((pos, _)) = keys.health_check {
+            self.sink
+                .error(pos, Rule::RoutingSetId, "`health_check` on a record without routing")
+                .hint("Route 53 uses a health check only to choose among routed sets: add `set_id` and a routing key (e.g. `failover: primary`), or remove `health_check`");
+            return Err(());
+        }
+        Ok(())
+    }
+
+    /// A routed set's one routing key: its name, where, and its value.
+    fn one_policy<'a>(
+        &mut self,
+        keys: &RoutingKeys<'a>,
+        set_pos: Pos,
+    ) -> Result<(&'a str, Pos, &'a Node), ()> {
+        match keys.policies.as_slice() {
+            [] => {
+                self.sink
+                    .error(set_pos, Rule::RoutingPolicy, "a routed set needs one routing key")
+                    .hint("add one of `weight: 0-255`, `failover: primary|secondary`, `region: <AWS region>`, `geo: {country: KR}`, `multivalue: true`");
+                Err(())
+            }
+            [one] => Ok(*one),
+            [first, second, ..] => {
+                self.sink
+                    .error(
+                        second.1,
+                        Rule::RoutingPolicy,
+                        format!(
+                            "a routed set has one routing key; found `{}` and `{}`",
+                            first.0, second.0
+                        ),
+                    )
+                    .hint("Route 53 routes one name and type by one policy; keep one of them");
+                Err(())
+            }
+        }
     }
 
     /// The value of a routing key (`kind` is one of the routing keys).
@@ -253,40 +267,7 @@ impl Loader {
         };
         for (k, v) in entries {
             let key = k.scalar().unwrap_or_default();
-            let text = v.scalar().unwrap_or_default().to_ascii_uppercase();
-            let ok = match key {
-                "continent" => CONTINENTS.contains(&text.as_str()),
-                "country" => {
-                    text == "*" || (text.len() == 2 && text.bytes().all(|b| b.is_ascii_uppercase()))
-                }
-                "subdivision" => {
-                    (1..=3).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
-                }
-                _ => {
-                    self.sink
-                        .error(k.pos, Rule::RoutingGeo, format!("unknown geo key `{key}`"))
-                        .hint("a location is `continent`, or `country` with an optional `subdivision`");
-                    return Err(());
-                }
-            };
-            if !ok {
-                let want = match key {
-                    "continent" => "one of AF, AN, AS, EU, NA, OC, SA",
-                    "country" => "a two-letter ISO 3166 code such as KR, or '*' (quoted)",
-                    _ => "a code such as CA (ISO 3166-2)",
-                };
-                self.sink
-                    .error(
-                        v.pos,
-                        Rule::RoutingGeo,
-                        format!(
-                            "`{key}` must be {want}, found {}",
-                            v.scalar().unwrap_or(v.what())
-                        ),
-                    )
-                    .hint(hint);
-                return Err(());
-            }
+            let text = self.geo_field(k, v, hint)?;
             let slot = match key {
                 "continent" => &mut geo.continent,
                 "country" => &mut geo.country,
@@ -310,6 +291,47 @@ impl Loader {
             return Err(());
         }
         Ok(geo)
+    }
+
+    /// One field of a `geo` location: its code, upper case; `Err` when reported (an unknown
+    /// key, a code that is not one).
+    fn geo_field(&mut self, k: &Node, v: &Node, hint: &str) -> Result<String, ()> {
+        let key = k.scalar().unwrap_or_default();
+        let text = v.scalar().unwrap_or_default().to_ascii_uppercase();
+        let (ok, want) = match key {
+            "continent" => (
+                CONTINENTS.contains(&text.as_str()),
+                "one of AF, AN, AS, EU, NA, OC, SA",
+            ),
+            "country" => (
+                text == "*" || (text.len() == 2 && text.bytes().all(|b| b.is_ascii_uppercase())),
+                "a two-letter ISO 3166 code such as KR, or '*' (quoted)",
+            ),
+            "subdivision" => (
+                (1..=3).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric()),
+                "a code such as CA (ISO 3166-2)",
+            ),
+            _ => {
+                self.sink
+                    .error(k.pos, Rule::RoutingGeo, format!("unknown geo key `{key}`"))
+                    .hint("a location is `continent`, or `country` with an optional `subdivision`");
+                return Err(());
+            }
+        };
+        if !ok {
+            self.sink
+                .error(
+                    v.pos,
+                    Rule::RoutingGeo,
+                    format!(
+                        "`{key}` must be {want}, found {}",
+                        v.scalar().unwrap_or(v.what())
+                    ),
+                )
+                .hint(hint);
+            return Err(());
+        }
+        Ok(text)
     }
 }
 
