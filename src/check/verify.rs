@@ -404,33 +404,13 @@ pub async fn verify(
     servers: &[NameServer],
     whole_zone: bool,
 ) -> Verification {
-    // ALIAS targets, resolved once each.
-    let mut alias_addrs: BTreeMap<Name, Vec<IpAddr>> = BTreeMap::new();
-    for set in zone.rrsets.values() {
-        if let RData::Alias(a) = &set.data
-            && !alias_addrs.contains_key(&a.target)
-        {
-            let addrs = walker.addresses(&a.target).await;
-            alias_addrs.insert(a.target.clone(), addrs);
-        }
-    }
+    let alias_addrs = alias_addresses(walker, zone).await;
     let targets: Vec<(usize, &NameServer, IpAddr)> = walker
         .targets(servers)
         .enumerate()
         .map(|(i, (s, a))| (i, s, a))
         .collect();
-    // One question per name and type: a plain set, or all the routed sets of it.
-    let mut groups: Vec<Vec<(&RrKey, &RecordSet)>> = Vec::new();
-    for (key, set) in &zone.rrsets {
-        match groups.last_mut() {
-            Some(g)
-                if key.set_id.is_some() && g[0].0.set_id.is_some() && g[0].0.same_rrset(key) =>
-            {
-                g.push((key, set))
-            }
-            _ => groups.push(vec![(key, set)]),
-        }
-    }
+    let groups = groups_of(zone);
     // The file sets the number of questions (and a zone transfer per server): they do not
     // count against the walk's budget.
     let walker = &walker.with_extra_budget((groups.len() + 1) * targets.len());
@@ -460,31 +440,11 @@ pub async fn verify(
             .iter()
             .map(|(_, _, a)| walker.ask_many(*a, &questions, window, judge)),
     );
-    let limits = transfer_limits(zone.rrsets.len());
     let listed = async {
-        if !whole_zone {
-            return Vec::new();
+        match whole_zone {
+            true => transfers(walker, &targets, zone).await,
+            false => Vec::new(),
         }
-        join_all(targets.iter().map(|(_, s, a)| async move {
-            if is_route53(&s.name) {
-                // Route 53 answers no zone transfer: not worth a connection per server.
-                let why = "Route 53 gives no zone transfers".to_string();
-                return (s.name.to_ascii(), *a, Listing::NotGiven { why });
-            }
-            let listing = match walker.transfer(*a, &zone.origin, limits).await {
-                Transfer::Records(records) => Listing::Transferred {
-                    records: records.len(),
-                    unexpected: beyond_the_file(zone, &records),
-                },
-                Transfer::Refused(why) => Listing::NotGiven { why },
-                Transfer::Failed(why) => Listing::NotGiven {
-                    why: why.to_string(),
-                },
-                Transfer::CutShort { records, octets } => Listing::CutShort { records, octets },
-            };
-            (s.name.to_ascii(), *a, listing)
-        }))
-        .await
     };
     let (verdicts, listings): (Vec<Vec<Served>>, _) = futures_util::join!(asked, listed);
     let mut sets: Vec<SetCheck> = groups.iter().map(|g| set_check(g)).collect();
@@ -501,6 +461,67 @@ pub async fn verify(
         sets,
         listings,
     }
+}
+
+/// The addresses of the zone's ALIAS targets, each resolved once.
+async fn alias_addresses(walker: &Walker, zone: &Zone) -> BTreeMap<Name, Vec<IpAddr>> {
+    let mut alias_addrs: BTreeMap<Name, Vec<IpAddr>> = BTreeMap::new();
+    for set in zone.rrsets.values() {
+        if let RData::Alias(a) = &set.data
+            && !alias_addrs.contains_key(&a.target)
+        {
+            let addrs = walker.addresses(&a.target).await;
+            alias_addrs.insert(a.target.clone(), addrs);
+        }
+    }
+    alias_addrs
+}
+
+/// The zone's sets by question: one per name and type, a plain set alone or all the routed
+/// sets of it together.
+fn groups_of(zone: &Zone) -> Vec<Vec<(&RrKey, &RecordSet)>> {
+    let mut groups: Vec<Vec<(&RrKey, &RecordSet)>> = Vec::new();
+    for (key, set) in &zone.rrsets {
+        match groups.last_mut() {
+            Some(g)
+                if key.set_id.is_some() && g[0].0.set_id.is_some() && g[0].0.same_rrset(key) =>
+            {
+                g.push((key, set))
+            }
+            _ => groups.push(vec![(key, set)]),
+        }
+    }
+    groups
+}
+
+/// Each server's zone transfer (not asked of Route 53, which gives none), and what it holds
+/// beyond the file.
+async fn transfers(
+    walker: &Walker,
+    targets: &[(usize, &NameServer, IpAddr)],
+    zone: &Zone,
+) -> Vec<(String, IpAddr, Listing)> {
+    let limits = transfer_limits(zone.rrsets.len());
+    join_all(targets.iter().map(|(_, s, a)| async move {
+        if is_route53(&s.name) {
+            // Route 53 answers no zone transfer: not worth a connection per server.
+            let why = "Route 53 gives no zone transfers".to_string();
+            return (s.name.to_ascii(), *a, Listing::NotGiven { why });
+        }
+        let listing = match walker.transfer(*a, &zone.origin, limits).await {
+            Transfer::Records(records) => Listing::Transferred {
+                records: records.len(),
+                unexpected: beyond_the_file(zone, &records),
+            },
+            Transfer::Refused(why) => Listing::NotGiven { why },
+            Transfer::Failed(why) => Listing::NotGiven {
+                why: why.to_string(),
+            },
+            Transfer::CutShort { records, octets } => Listing::CutShort { records, octets },
+        };
+        (s.name.to_ascii(), *a, listing)
+    }))
+    .await
 }
 
 /// What the file expects of one name and type.
