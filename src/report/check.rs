@@ -298,63 +298,12 @@ pub fn render_text(
         }
     }
     if let Some(zone) = &t.zone {
-        if !t.zone_probes.is_empty() {
-            writeln!(out, ";; {zone} SOA, NS (udp) and SOA (tcp) at each server")?;
-            for p in &t.zone_probes {
-                let qtype = p.question.rsplit(' ').next().unwrap_or_default();
-                writeln!(out, "   {qtype:<5} {}", p.line())?;
-            }
-        }
-        if !t.dnssec_probes.is_empty() {
-            writeln!(
-                out,
-                ";; {zone} DS at each server of the parent, DNSKEY at each server of the zone"
-            )?;
-            for p in &t.dnssec_probes {
-                let qtype = p.question.rsplit(' ').next().unwrap_or_default();
-                writeln!(out, "   {qtype:<6} {}", p.line())?;
-            }
-        }
-        if !t.denial_probes.is_empty() {
-            writeln!(
-                out,
-                ";; {zone}: a name that does not exist, at each server (the denial of existence)"
-            )?;
-            for p in &t.denial_probes {
-                writeln!(out, "   {:<24} {}", p.question, p.line())?;
-            }
-        }
-        if !t.ns_address_probes.is_empty() {
-            writeln!(out, ";; addresses of the name servers inside {zone}")?;
-            for p in &t.ns_address_probes {
-                writeln!(out, "   {:<24} {}", p.question, p.line())?;
-            }
-        }
+        render_zone_probes(out, &t, zone)?;
     }
     for d in t.dropped {
         writeln!(out, "   {}", style.dim(&format!("dropped: {}", escape(d))))?;
     }
-    if !t.cname_chain.is_empty() {
-        let chain: Vec<String> = t
-            .cname_chain
-            .iter()
-            .map(|[a, b]| format!("{a} → {b}"))
-            .collect();
-        writeln!(out, ";; CNAME chain: {}", chain.join(", "))?;
-    }
-    if !t.addresses.is_empty() {
-        let addrs: Vec<String> = t.addresses.iter().map(ToString::to_string).collect();
-        let end = t.cname_chain.last().map_or(&t.name, |[_, b]| b);
-        writeln!(out, ";; {end} has address(es) {}", addrs.join(", "))?;
-    }
-    if !t.unroutable.is_empty() {
-        let addrs: Vec<String> = t.unroutable.iter().map(ToString::to_string).collect();
-        let note = format!(
-            "not asked: no route from this host to {} (check from a host that has one)",
-            addrs.join(", ")
-        );
-        writeln!(out, ";; {}", style.dim(&note))?;
-    }
+    render_resolution(out, &t, style)?;
     if let Some(r) = t.registration {
         writeln!(out, ";; {}", escape(&registration_line(r, f.checked_at)))?;
     }
@@ -375,6 +324,70 @@ pub fn render_text(
     }
     for finding in findings {
         render_finding(out, finding, style)?;
+    }
+    Ok(())
+}
+
+/// The zone's own questions at each server: SOA/NS, DS/DNSKEY, the denial probe, the
+/// in-zone servers' addresses.
+fn render_zone_probes(out: &mut impl Write, t: &Trace, zone: &str) -> io::Result<()> {
+    if !t.zone_probes.is_empty() {
+        writeln!(out, ";; {zone} SOA, NS (udp) and SOA (tcp) at each server")?;
+        for p in &t.zone_probes {
+            let qtype = p.question.rsplit(' ').next().unwrap_or_default();
+            writeln!(out, "   {qtype:<5} {}", p.line())?;
+        }
+    }
+    if !t.dnssec_probes.is_empty() {
+        writeln!(
+            out,
+            ";; {zone} DS at each server of the parent, DNSKEY at each server of the zone"
+        )?;
+        for p in &t.dnssec_probes {
+            let qtype = p.question.rsplit(' ').next().unwrap_or_default();
+            writeln!(out, "   {qtype:<6} {}", p.line())?;
+        }
+    }
+    if !t.denial_probes.is_empty() {
+        writeln!(
+            out,
+            ";; {zone}: a name that does not exist, at each server (the denial of existence)"
+        )?;
+        for p in &t.denial_probes {
+            writeln!(out, "   {:<24} {}", p.question, p.line())?;
+        }
+    }
+    if !t.ns_address_probes.is_empty() {
+        writeln!(out, ";; addresses of the name servers inside {zone}")?;
+        for p in &t.ns_address_probes {
+            writeln!(out, "   {:<24} {}", p.question, p.line())?;
+        }
+    }
+    Ok(())
+}
+
+/// Where the name led: its CNAME chain, the addresses at its end, those not asked.
+fn render_resolution(out: &mut impl Write, t: &Trace, style: Style) -> io::Result<()> {
+    if !t.cname_chain.is_empty() {
+        let chain: Vec<String> = t
+            .cname_chain
+            .iter()
+            .map(|[a, b]| format!("{a} → {b}"))
+            .collect();
+        writeln!(out, ";; CNAME chain: {}", chain.join(", "))?;
+    }
+    if !t.addresses.is_empty() {
+        let addrs: Vec<String> = t.addresses.iter().map(ToString::to_string).collect();
+        let end = t.cname_chain.last().map_or(&t.name, |[_, b]| b);
+        writeln!(out, ";; {end} has address(es) {}", addrs.join(", "))?;
+    }
+    if !t.unroutable.is_empty() {
+        let addrs: Vec<String> = t.unroutable.iter().map(ToString::to_string).collect();
+        let note = format!(
+            "not asked: no route from this host to {} (check from a host that has one)",
+            addrs.join(", ")
+        );
+        writeln!(out, ";; {}", style.dim(&note))?;
     }
     Ok(())
 }
