@@ -300,60 +300,7 @@ pub fn render_markdown(out: &mut impl Write, zp: &ZonePlan) -> io::Result<()> {
         )?,
     }
     writeln!(out)?;
-    writeln!(out, "| | name | type | before | after |")?;
-    writeln!(out, "|---|---|---|---|---|")?;
-    for change in &plan.changes {
-        let (mark, old, new) = match change {
-            Change::Create { new, .. } => ("+", vec![], describe(new)),
-            Change::Delete { old, .. } => ("−", describe(old), vec![]),
-            Change::Update { old, new, .. } => ("~", describe(old), describe(new)),
-        };
-        let join = |v: Vec<String>| {
-            v.iter()
-                .map(|s| format!("`{}`", cell(s.trim())))
-                .collect::<Vec<_>>()
-                .join("<br>")
-        };
-        writeln!(
-            out,
-            "| {mark} | `{}` | {}{} | {} | {} |",
-            cell(&owner(plan, change)),
-            change.key().rtype.as_str(),
-            cell(&change.key().set_label()),
-            join(old),
-            join(new)
-        )?;
-    }
-    for c in &plan.vpcs {
-        let (sign, text) = describe_vpc(c);
-        let (mark, old, new) = if sign == "+" {
-            ("+", String::new(), format!("`{}`", cell(&text)))
-        } else {
-            ("−", format!("`{}`", cell(&text)), String::new())
-        };
-        writeln!(out, "| {mark} | | private zone VPC | {old} | {new} |")?;
-    }
-    for c in &plan.checks {
-        let (mark, old, new) = match c {
-            CheckChange::Create { new, .. } => ("+", String::new(), describe_check(new)),
-            CheckChange::Update { old, new, .. } => ("~", describe_check(old), describe_check(new)),
-            CheckChange::Delete { old, .. } => ("−", describe_check(old), String::new()),
-        };
-        let code = |t: String| {
-            if t.is_empty() {
-                t
-            } else {
-                format!("`{}`", cell(&t))
-            }
-        };
-        writeln!(
-            out,
-            "| {mark} | `{}` | health check | {} | {} |",
-            cell(c.name()),
-            code(old),
-            code(new)
-        )?;
-    }
+    markdown_rows(out, plan)?;
     writeln!(out)?;
     let left: Vec<String> = plan
         .ignored
@@ -373,6 +320,61 @@ pub fn render_markdown(out: &mut impl Write, zp: &ZonePlan) -> io::Result<()> {
     }
     writeln!(out, "Checksum: `{}`", plan.checksum())?;
     writeln!(out)?;
+    Ok(())
+}
+
+/// The plan's table: a row per record set, VPC and health check change.
+fn markdown_rows(out: &mut impl Write, plan: &Plan) -> io::Result<()> {
+    writeln!(out, "| | name | type | before | after |")?;
+    writeln!(out, "|---|---|---|---|---|")?;
+    // Each value in code, a line each; nothing for an empty side.
+    let code = |v: Vec<String>| {
+        v.iter()
+            .map(|s| format!("`{}`", cell(s.trim())))
+            .collect::<Vec<_>>()
+            .join("<br>")
+    };
+    for change in &plan.changes {
+        let (mark, old, new) = match change {
+            Change::Create { new, .. } => ("+", vec![], describe(new)),
+            Change::Delete { old, .. } => ("−", describe(old), vec![]),
+            Change::Update { old, new, .. } => ("~", describe(old), describe(new)),
+        };
+        writeln!(
+            out,
+            "| {mark} | `{}` | {}{} | {} | {} |",
+            cell(&owner(plan, change)),
+            change.key().rtype.as_str(),
+            cell(&change.key().set_label()),
+            code(old),
+            code(new)
+        )?;
+    }
+    for c in &plan.vpcs {
+        let (sign, text) = describe_vpc(c);
+        let (mark, old, new) = match sign {
+            "+" => ("+", vec![], vec![text]),
+            _ => ("−", vec![text], vec![]),
+        };
+        let (old, new) = (code(old), code(new));
+        writeln!(out, "| {mark} | | private zone VPC | {old} | {new} |")?;
+    }
+    for c in &plan.checks {
+        let (mark, old, new) = match c {
+            CheckChange::Create { new, .. } => ("+", vec![], vec![describe_check(new)]),
+            CheckChange::Update { old, new, .. } => {
+                ("~", vec![describe_check(old)], vec![describe_check(new)])
+            }
+            CheckChange::Delete { old, .. } => ("−", vec![describe_check(old)], vec![]),
+        };
+        writeln!(
+            out,
+            "| {mark} | `{}` | health check | {} | {} |",
+            cell(c.name()),
+            code(old),
+            code(new)
+        )?;
+    }
     Ok(())
 }
 
