@@ -65,45 +65,10 @@ pub fn from_live(c: &HealthCheckConfig, ids: &HealthIds) -> Result<CheckConfig, 
         HealthCheckType::Calculated => (CheckKind::Calculated, false),
         other => return Err(format!("type {}", other.as_str())),
     };
-    if c.measure_latency() == Some(true) {
-        return Err("latency measurement".into());
-    }
-    if !c.regions().is_empty() {
-        return Err("chosen checker regions".into());
-    }
-    if c.disabled() == Some(true) {
-        return Err("disabled".into());
-    }
-    if c.alarm_identifier().is_some() || c.routing_control_arn().is_some() {
-        return Err("a CloudWatch alarm or routing control".into());
-    }
-    let sni_default = kind == CheckKind::Https;
-    if kind != CheckKind::Calculated && c.enable_sni().unwrap_or(sni_default) != sni_default {
-        return Err(format!("SNI {}", if sni_default { "off" } else { "on" }));
-    }
+    unmodelled(c, kind)?;
     let inverted = c.inverted().unwrap_or(false);
     if kind == CheckKind::Calculated {
-        let mut children = Vec::new();
-        for id in c.child_health_checks() {
-            match ids.reference(id) {
-                crate::zone::HealthRef::Named(n) => children.push(n),
-                crate::zone::HealthRef::Id(_) => {
-                    return Err(format!("child {id}, which no zone file names"));
-                }
-            }
-        }
-        children.sort();
-        let threshold = c
-            .health_threshold()
-            .and_then(|t| u16::try_from(t).ok())
-            .ok_or("no health threshold")?;
-        return Ok(CheckConfig {
-            kind,
-            endpoint: None,
-            children,
-            threshold: Some(threshold),
-            inverted,
-        });
+        return calculated(c, ids, inverted);
     }
     let num = |v: Option<i32>, what: &str| {
         v.and_then(|n| u16::try_from(n).ok())
@@ -143,6 +108,57 @@ pub fn from_live(c: &HealthCheckConfig, ids: &HealthIds) -> Result<CheckConfig, 
         }),
         children: Vec::new(),
         threshold: None,
+        inverted,
+    })
+}
+
+/// Settings of a live check that the zone file cannot say: such a check is left alone, with
+/// the reason.
+fn unmodelled(c: &HealthCheckConfig, kind: CheckKind) -> Result<(), String> {
+    if c.measure_latency() == Some(true) {
+        return Err("latency measurement".into());
+    }
+    if !c.regions().is_empty() {
+        return Err("chosen checker regions".into());
+    }
+    if c.disabled() == Some(true) {
+        return Err("disabled".into());
+    }
+    if c.alarm_identifier().is_some() || c.routing_control_arn().is_some() {
+        return Err("a CloudWatch alarm or routing control".into());
+    }
+    let sni_default = kind == CheckKind::Https;
+    if kind != CheckKind::Calculated && c.enable_sni().unwrap_or(sni_default) != sni_default {
+        return Err(format!("SNI {}", if sni_default { "off" } else { "on" }));
+    }
+    Ok(())
+}
+
+/// A live calculated check: its children by the names the zone files give them.
+fn calculated(
+    c: &HealthCheckConfig,
+    ids: &HealthIds,
+    inverted: bool,
+) -> Result<CheckConfig, String> {
+    let mut children = Vec::new();
+    for id in c.child_health_checks() {
+        match ids.reference(id) {
+            crate::zone::HealthRef::Named(n) => children.push(n),
+            crate::zone::HealthRef::Id(_) => {
+                return Err(format!("child {id}, which no zone file names"));
+            }
+        }
+    }
+    children.sort();
+    let threshold = c
+        .health_threshold()
+        .and_then(|t| u16::try_from(t).ok())
+        .ok_or("no health threshold")?;
+    Ok(CheckConfig {
+        kind: CheckKind::Calculated,
+        endpoint: None,
+        children,
+        threshold: Some(threshold),
         inverted,
     })
 }
