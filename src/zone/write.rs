@@ -157,51 +157,54 @@ fn settings(out: &mut String, s: &Settings) {
     }
     for (name, check) in &s.health_checks {
         let _ = writeln!(out, "    {}:", scalar(name));
-        let c = match check {
+        match check {
             HealthCheck::Existing(id) => {
                 let _ = writeln!(out, "      id: {}", scalar(id));
-                continue;
             }
-            HealthCheck::Owned(c) => c,
+            HealthCheck::Owned(c) => health_check(out, c),
+        }
+    }
+}
+
+/// A health check the file owns, its defaults left out.
+fn health_check(out: &mut String, c: &super::CheckConfig) {
+    let _ = writeln!(out, "      type: {}", c.kind.as_str());
+    if let Some(e) = &c.endpoint {
+        if let Some(h) = &e.host {
+            let _ = writeln!(out, "      host: {}", scalar(h));
+        }
+        if let Some(ip) = e.ip {
+            let _ = writeln!(out, "      ip: {}", scalar(&ip.to_string()));
+        }
+        let default_port = match c.kind {
+            CheckKind::Http => Some(80),
+            CheckKind::Https => Some(443),
+            _ => None,
         };
-        let _ = writeln!(out, "      type: {}", c.kind.as_str());
-        if let Some(e) = &c.endpoint {
-            if let Some(h) = &e.host {
-                let _ = writeln!(out, "      host: {}", scalar(h));
-            }
-            if let Some(ip) = e.ip {
-                let _ = writeln!(out, "      ip: {}", scalar(&ip.to_string()));
-            }
-            let default_port = match c.kind {
-                CheckKind::Http => Some(80),
-                CheckKind::Https => Some(443),
-                _ => None,
-            };
-            if Some(e.port) != default_port {
-                let _ = writeln!(out, "      port: {}", e.port);
-            }
-            if let Some(p) = &e.path {
-                let _ = writeln!(out, "      path: {}", scalar(p));
-            }
-            if let Some(t) = &e.search_string {
-                let _ = writeln!(out, "      search_string: {}", scalar(t));
-            }
-            if e.interval != 30 {
-                let _ = writeln!(out, "      interval: {}", e.interval);
-            }
-            if e.failure_threshold != 3 {
-                let _ = writeln!(out, "      failure_threshold: {}", e.failure_threshold);
-            }
-        } else {
-            let children: Vec<String> = c.children.iter().map(|n| scalar(n)).collect();
-            let _ = writeln!(out, "      children: [{}]", children.join(", "));
-            if let Some(t) = c.threshold {
-                let _ = writeln!(out, "      threshold: {t}");
-            }
+        if Some(e.port) != default_port {
+            let _ = writeln!(out, "      port: {}", e.port);
         }
-        if c.inverted {
-            out.push_str("      inverted: true\n");
+        if let Some(p) = &e.path {
+            let _ = writeln!(out, "      path: {}", scalar(p));
         }
+        if let Some(t) = &e.search_string {
+            let _ = writeln!(out, "      search_string: {}", scalar(t));
+        }
+        if e.interval != 30 {
+            let _ = writeln!(out, "      interval: {}", e.interval);
+        }
+        if e.failure_threshold != 3 {
+            let _ = writeln!(out, "      failure_threshold: {}", e.failure_threshold);
+        }
+    } else {
+        let children: Vec<String> = c.children.iter().map(|n| scalar(n)).collect();
+        let _ = writeln!(out, "      children: [{}]", children.join(", "));
+        if let Some(t) = c.threshold {
+            let _ = writeln!(out, "      threshold: {t}");
+        }
+    }
+    if c.inverted {
+        out.push_str("      inverted: true\n");
     }
 }
 
