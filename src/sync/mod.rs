@@ -194,44 +194,9 @@ pub async fn prepare(
         source,
     };
     let id = explicit_id.or_else(|| zone.settings.hosted_zone_id.clone());
-    let file_checks = &zone.settings.health_checks;
-    let (hosted, current, unmanaged, checks) = match client
-        .find_zone(
-            &origin,
-            id.as_deref(),
-            Some(zone.settings.private.is_some()),
-        )
+    let (hosted, current, unmanaged, checks) = live(&client, &zone, id.as_deref(), create)
         .await
-    {
-        Ok(hosted) => {
-            let (current, unmanaged, checks) = client
-                .live_zone(
-                    &hosted,
-                    file_checks,
-                    zone.rrsets.keys().any(|k| k.set_id.is_some()),
-                )
-                .await
-                .map_err(zone_err)?;
-            (Some(hosted), current, unmanaged, checks)
-        }
-        Err(ProviderError::NotFound { .. }) if create => {
-            // No zone yet, but the file's checks may exist already (tagged by an earlier
-            // run that stopped before creating the zone).
-            let mut current = Zone::new(origin.clone());
-            let checks = if file_checks.is_empty() {
-                mapping::HealthIds::default()
-            } else {
-                let (live, ids) = client
-                    .owned_checks(&origin, zone.settings.private.is_some(), file_checks)
-                    .await
-                    .map_err(zone_err)?;
-                current.settings.health_checks = live;
-                ids
-            };
-            (None, current, Vec::new(), checks)
-        }
-        Err(e) => return Err(zone_err(e)),
-    };
+        .map_err(zone_err)?;
     let plan = plan::diff(&zone, &current);
     for change in &plan.checks {
         if let plan::CheckChange::Update { name, old, new } = change
@@ -271,6 +236,49 @@ pub async fn prepare(
             .and_then(|v| v.first().cloned()),
         desired: zone,
     })
+}
+
+/// What Route 53 holds for the zone: its hosted zone (`None` when it is to be created), the
+/// live zone, what dns leaves alone, and the health checks' ids.
+async fn live(
+    client: &Route53,
+    zone: &Zone,
+    id: Option<&str>,
+    create: bool,
+) -> std::result::Result<
+    (
+        Option<HostedZone>,
+        Zone,
+        Vec<mapping::Unmanaged>,
+        mapping::HealthIds,
+    ),
+    ProviderError,
+> {
+    let origin = &zone.origin;
+    let file_checks = &zone.settings.health_checks;
+    let private = zone.settings.private.is_some();
+    match client.find_zone(origin, id, Some(private)).await {
+        Ok(hosted) => {
+            let routed = zone.rrsets.keys().any(|k| k.set_id.is_some());
+            let (current, unmanaged, checks) =
+                client.live_zone(&hosted, file_checks, routed).await?;
+            Ok((Some(hosted), current, unmanaged, checks))
+        }
+        Err(ProviderError::NotFound { .. }) if create => {
+            // No zone yet, but the file's checks may exist already (tagged by an earlier
+            // run that stopped before creating the zone).
+            let mut current = Zone::new(origin.clone());
+            let checks = if file_checks.is_empty() {
+                mapping::HealthIds::default()
+            } else {
+                let (live, ids) = client.owned_checks(origin, private, file_checks).await?;
+                current.settings.health_checks = live;
+                ids
+            };
+            Ok((None, current, Vec::new(), checks))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Plans every selected zone concurrently; results in file order.
