@@ -448,25 +448,9 @@ pub async fn apply(
     let started = Instant::now();
     let hosted = match p.hosted {
         Some(h) => h,
-        None => {
-            let first = p.first_vpc.as_ref();
-            let (h, servers) = client
-                .create_zone(&p.zp.plan.origin, first)
-                .await
-                .map_err(zone_err)?;
-            say.line(match first {
-                Some(vpc) => format!(
-                    "{origin}: created private hosted zone {}, associated with {} ({})",
-                    h.id, vpc.id, vpc.region
-                ),
-                None => format!(
-                    "{origin}: created public hosted zone {}; set these name servers at your registrar:\n  {}",
-                    h.id,
-                    servers.join("\n  ")
-                ),
-            });
-            h
-        }
+        None => create(&client, &p.zp.plan.origin, p.first_vpc.as_ref(), say)
+            .await
+            .map_err(zone_err)?,
     };
     let ranges = batch::split(&p.zp.plan, Limits::ROUTE53).map_err(|source| Error::TooLarge {
         zone: origin.clone(),
@@ -520,6 +504,30 @@ pub async fn apply(
         requests,
         started.elapsed()
     ))
+}
+
+/// Creates the hosted zone (a private one with its first VPC) and says so: a public zone's
+/// name servers, to be set at the registrar.
+async fn create(
+    client: &Route53,
+    origin: &Name,
+    first: Option<&crate::zone::Vpc>,
+    say: &Say,
+) -> std::result::Result<HostedZone, ProviderError> {
+    let (h, servers) = client.create_zone(origin, first).await?;
+    let origin = origin.to_ascii();
+    say.line(match first {
+        Some(vpc) => format!(
+            "{origin}: created private hosted zone {}, associated with {} ({})",
+            h.id, vpc.id, vpc.region
+        ),
+        None => format!(
+            "{origin}: created public hosted zone {}; set these name servers at your registrar:\n  {}",
+            h.id,
+            servers.join("\n  ")
+        ),
+    });
+    Ok(h)
 }
 
 /// What the change batches need first: VPCs associated, health checks created (endpoint checks
