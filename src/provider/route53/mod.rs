@@ -93,43 +93,77 @@ impl Route53 {
         let wanted = origin.to_ascii();
         let kind = |p: bool| if p { "private" } else { "public" };
         if let Some(id) = id {
-            self.limiter.acquire().await;
-            let out = self
-                .client
-                .get_hosted_zone()
-                .id(id)
-                .send()
-                .await
-                .map_err(|e| api_error("GetHostedZone", e))?;
-            let hz = out.hosted_zone().ok_or_else(|| ProviderError::NotFound {
-                zone: wanted.clone(),
-            })?;
-            let zone = hosted_zone(hz)?;
-            if zone.name != *origin {
-                return Err(ProviderError::WrongZone {
-                    id: id.into(),
-                    expected: wanted,
-                    actual: zone.name.to_ascii(),
+            return self.zone_by_id(origin, id, private).await;
+        }
+        let mut found = self.zones_named(origin).await?;
+        if let Some(p) = private {
+            let other = found.iter().filter(|z| z.private != p).count();
+            found.retain(|z| z.private == p);
+            if found.is_empty() && other > 0 {
+                return Err(ProviderError::NotFound {
+                    zone: format!("{wanted} ({} zone; a {} one exists)", kind(p), kind(!p)),
                 });
             }
-            if let Some(p) = private
-                && p != zone.private
-            {
-                return Err(ProviderError::Invalid(format!(
-                    "hosted zone {id} is a {} zone, but the zone file describes a {} one{}",
-                    kind(zone.private),
-                    kind(p),
-                    if p {
-                        ""
-                    } else {
-                        " (it has no `private:` under `$zone`)"
-                    }
-                )));
-            }
-            return Ok(zone);
         }
+        match found.len() {
+            0 => Err(ProviderError::NotFound { zone: wanted }),
+            1 => Ok(found.remove(0)),
+            _ => Err(ProviderError::Ambiguous {
+                zone: wanted,
+                candidates: found,
+            }),
+        }
+    }
+
+    /// The hosted zone of that id, which must be the zone named (and public or private as
+    /// the file says).
+    async fn zone_by_id(
+        &self,
+        origin: &Name,
+        id: &str,
+        private: Option<bool>,
+    ) -> Result<HostedZone, ProviderError> {
+        let kind = |p: bool| if p { "private" } else { "public" };
+        self.limiter.acquire().await;
+        let out = self
+            .client
+            .get_hosted_zone()
+            .id(id)
+            .send()
+            .await
+            .map_err(|e| api_error("GetHostedZone", e))?;
+        let hz = out.hosted_zone().ok_or_else(|| ProviderError::NotFound {
+            zone: origin.to_ascii(),
+        })?;
+        let zone = hosted_zone(hz)?;
+        if zone.name != *origin {
+            return Err(ProviderError::WrongZone {
+                id: id.into(),
+                expected: origin.to_ascii(),
+                actual: zone.name.to_ascii(),
+            });
+        }
+        if let Some(p) = private
+            && p != zone.private
+        {
+            return Err(ProviderError::Invalid(format!(
+                "hosted zone {id} is a {} zone, but the zone file describes a {} one{}",
+                kind(zone.private),
+                kind(p),
+                if p {
+                    ""
+                } else {
+                    " (it has no `private:` under `$zone`)"
+                }
+            )));
+        }
+        Ok(zone)
+    }
+
+    /// Every hosted zone of that name (public and private ones may share it), by pages.
+    async fn zones_named(&self, origin: &Name) -> Result<Vec<HostedZone>, ProviderError> {
         let mut found = Vec::new();
-        let mut next: Option<(String, Option<String>)> = Some((wanted.clone(), None));
+        let mut next: Option<(String, Option<String>)> = Some((origin.to_ascii(), None));
         while let Some((dns_name, zone_id)) = next.take() {
             self.limiter.acquire().await;
             let out = self
@@ -156,23 +190,7 @@ impl Route53 {
                     .map(|n| (n.to_string(), out.next_hosted_zone_id().map(str::to_string)));
             }
         }
-        if let Some(p) = private {
-            let other = found.iter().filter(|z| z.private != p).count();
-            found.retain(|z| z.private == p);
-            if found.is_empty() && other > 0 {
-                return Err(ProviderError::NotFound {
-                    zone: format!("{wanted} ({} zone; a {} one exists)", kind(p), kind(!p)),
-                });
-            }
-        }
-        match found.len() {
-            0 => Err(ProviderError::NotFound { zone: wanted }),
-            1 => Ok(found.remove(0)),
-            _ => Err(ProviderError::Ambiguous {
-                zone: wanted,
-                candidates: found,
-            }),
-        }
+        Ok(found)
     }
 
     /// The live zone, read in pages of 300 and converted page by page: the managed record sets
