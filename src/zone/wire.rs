@@ -3,10 +3,9 @@
 //! plans and reports), and hickory's `RecordType`. One place per conversion, so that a new type
 //! or field touches this file and the YAML reader (`values.rs`), not every user.
 
-use std::collections::BTreeSet;
-
 use hickory_proto::rr::{RData as HRData, RecordType};
 
+use super::text::{self, Value};
 use super::{Caa, Mx, Name, RData, RType, Srv, Txt, escape_text};
 
 impl From<RType> for RecordType {
@@ -92,89 +91,45 @@ pub fn presentation(data: &RData) -> Vec<String> {
 /// Records of one type, as hickory parsed or received them, in the zone model (None for types
 /// dns does not model).
 pub fn from_hickory(rtype: RecordType, records: &[&HRData]) -> Option<(RType, RData)> {
-    let data = match rtype {
-        RecordType::A => RData::A(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::A(a) => Some(a.0),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        RecordType::AAAA => RData::AAAA(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::AAAA(a) => Some(a.0),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        RecordType::CNAME => RData::Cname(records.iter().find_map(|r| match r {
-            HRData::CNAME(c) => Some(lower(&c.0)),
-            _ => None,
-        })?),
-        RecordType::NS => RData::Ns(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::NS(n) => Some(lower(&n.0)),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        RecordType::MX => RData::Mx(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::MX(m) => Some(Mx {
-                        preference: m.preference,
-                        exchange: lower(&m.exchange),
-                    }),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        RecordType::SRV => RData::Srv(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::SRV(s) => Some(Srv {
-                        priority: s.priority,
-                        weight: s.weight,
-                        port: s.port,
-                        target: lower(&s.target),
-                    }),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        RecordType::TXT => RData::Txt(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::TXT(t) => Some(Txt(t.txt_data.iter().map(|s| s.to_vec()).collect())),
-                    _ => None,
-                })
-                .collect::<BTreeSet<_>>(),
-        ),
-        RecordType::CAA => RData::Caa(
-            records
-                .iter()
-                .filter_map(|r| match r {
-                    HRData::CAA(c) => Some(Caa {
-                        flags: c.flags(),
-                        tag: c.tag.to_ascii_lowercase(),
-                        value: String::from_utf8_lossy(&c.value).into_owned(),
-                    }),
-                    _ => None,
-                })
-                .collect(),
-        ),
+    let rt = RType::from_record_type(rtype)?;
+    let mut values: Vec<Value> = (records.iter())
+        .filter(|r| r.record_type() == rtype)
+        .filter_map(|r| value_of(r))
+        .collect();
+    if rt == RType::CNAME {
+        // A name has one CNAME: the first one sent.
+        values.truncate(1);
+        values.first()?;
+    }
+    Some((rt, text::rdata(rt, values)))
+}
+
+/// One record's data as the zone model's value (names in lower case); `None` for a type dns
+/// does not keep.
+fn value_of(r: &HRData) -> Option<Value> {
+    Some(match r {
+        HRData::A(a) => Value::A(a.0),
+        HRData::AAAA(a) => Value::AAAA(a.0),
+        HRData::CNAME(c) => Value::Name(lower(&c.0)),
+        HRData::NS(n) => Value::Name(lower(&n.0)),
+        HRData::MX(m) => Value::Mx(Mx {
+            preference: m.preference,
+            exchange: lower(&m.exchange),
+        }),
+        HRData::SRV(s) => Value::Srv(Srv {
+            priority: s.priority,
+            weight: s.weight,
+            port: s.port,
+            target: lower(&s.target),
+        }),
+        HRData::TXT(t) => Value::Txt(Txt(t.txt_data.iter().map(|s| s.to_vec()).collect())),
+        HRData::CAA(c) => Value::Caa(Caa {
+            flags: c.flags(),
+            tag: c.tag.to_ascii_lowercase(),
+            value: String::from_utf8_lossy(&c.value).into_owned(),
+        }),
         _ => return None,
-    };
-    Some((RType::from_record_type(rtype)?, data))
+    })
 }
 
 #[cfg(test)]
