@@ -463,16 +463,8 @@ impl Walker {
         early: &Early,
     ) -> Walk {
         let mut walk = Walk::default();
-        let mut zone = Name::root();
-        let mut servers: Vec<Server> = self.hints.iter().cloned().map(Server::Known).collect();
+        let (mut zone, mut servers) = self.start(qname, apex);
         let mut parent_servers: Vec<NameServer> = Vec::new();
-        if apex.is_empty()
-            && let Some((cut, known)) = self.deepest_cut(qname)
-        {
-            // Only the answer is wanted: start where a resolver's cache would.
-            zone = cut;
-            servers = known.into_iter().map(Server::Known).collect();
-        }
         // Finding the addresses of the next level's name servers without glue must not lead
         // back to the zone whose servers they are.
         let mut lookup_chain = chain.clone();
@@ -537,6 +529,18 @@ impl Walker {
         }
         walk.end = End::TooDeep;
         walk
+    }
+
+    /// Where a walk starts: the root's servers; or, when only the answer is wanted, the
+    /// deepest zone cut already known (as a resolver's cache would).
+    fn start(&self, qname: &Name, apex: &[ApexQuestion]) -> (Name, Vec<Server>) {
+        if apex.is_empty()
+            && let Some((cut, known)) = self.deepest_cut(qname)
+        {
+            return (cut, known.into_iter().map(Server::Known).collect());
+        }
+        let hints = self.hints.iter().cloned().map(Server::Known).collect();
+        (Name::root(), hints)
     }
 }
 
