@@ -117,6 +117,37 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
             counts(plan)
         )?;
     }
+    render_changes(out, plan, style)?;
+    render_checks_and_vpcs(out, plan, style)?;
+    for key in &plan.ignored {
+        writeln!(
+            out,
+            "  {}",
+            style.dim(&format!(
+                "left alone: {} {} (the zone file ignores it)",
+                name::relative(&key.name, &plan.origin),
+                key.rtype
+            ))
+        )?;
+    }
+    for u in &zp.unmanaged {
+        writeln!(out, "  {}", style.dim(&format!("left alone: {u}")))?;
+    }
+    if !plan.is_empty() {
+        if zp.requests > 1 {
+            writeln!(
+                out,
+                "  applied in {} requests: Route 53 takes at most 1,000 records and 32,000 characters per request; each request keeps every name whole, so the zone stays valid between them",
+                zp.requests
+            )?;
+        }
+        writeln!(out, "  checksum {}", plan.checksum())?;
+    }
+    Ok(())
+}
+
+/// The record set changes, a name and type (and set) per change, aligned.
+fn render_changes(out: &mut impl Write, plan: &Plan, style: Style) -> io::Result<()> {
     let width = plan
         .changes
         .iter()
@@ -154,31 +185,6 @@ pub fn render_text(out: &mut impl Write, zp: &ZonePlan, style: Style) -> io::Res
                 }
             }
         }
-    }
-    render_checks_and_vpcs(out, plan, style)?;
-    for key in &plan.ignored {
-        writeln!(
-            out,
-            "  {}",
-            style.dim(&format!(
-                "left alone: {} {} (the zone file ignores it)",
-                name::relative(&key.name, &plan.origin),
-                key.rtype
-            ))
-        )?;
-    }
-    for u in &zp.unmanaged {
-        writeln!(out, "  {}", style.dim(&format!("left alone: {u}")))?;
-    }
-    if !plan.is_empty() {
-        if zp.requests > 1 {
-            writeln!(
-                out,
-                "  applied in {} requests: Route 53 takes at most 1,000 records and 32,000 characters per request; each request keeps every name whole, so the zone stays valid between them",
-                zp.requests
-            )?;
-        }
-        writeln!(out, "  checksum {}", plan.checksum())?;
     }
     Ok(())
 }
