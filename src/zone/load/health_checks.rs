@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::Loader;
-use crate::zone::diag::{Pos, Rule};
+use crate::zone::diag::{Hint, Pos, Rule};
 use crate::zone::tree::{Kind, Node};
 use crate::zone::{CheckConfig, CheckKind, Endpoint, HealthCheck, name};
 
@@ -77,23 +77,15 @@ impl Loader {
                 return None;
             }
         };
-        let inverted = match f.get("inverted") {
-            None => false,
-            Some((_, v)) => match v.scalar() {
-                Some("true") => true,
-                Some("false") => false,
-                _ => {
-                    self.sink
-                        .error(
-                            v.pos,
-                            Rule::HealthCheckInvalid,
-                            "`inverted` is true or false",
-                        )
-                        .hint("an inverted check reports healthy while its endpoint fails");
-                    return None;
-                }
-            },
-        };
+        let inverted = (self.check_field(
+            &f,
+            "inverted",
+            boolean,
+            (Rule::HealthCheckInvalid, "`inverted` is true or false"),
+        ))
+        .map_err(|bad| bad.hint("an inverted check reports healthy while its endpoint fails"))
+        .ok()?
+        .unwrap_or(false);
         bad |= self.foreign_check_keys(&f, kind);
         let config = if kind == CheckKind::Calculated {
             self.calculated_check(&f, node, inverted)?
@@ -300,54 +292,54 @@ impl Loader {
     /// A check's `host` (as Route 53 returns it: lower case, no final dot) and `ip`, each if
     /// given; `None` when reported.
     fn check_target(&mut self, f: &Fields) -> Option<(Option<String>, Option<std::net::IpAddr>)> {
-        let host = match f.get("host") {
-            None => None,
-            Some((_, v)) => match v.scalar().and_then(|h| {
-                name::parse_target(&format!("{}.", h.trim_end_matches('.')), false).ok()
-            }) {
-                Some(n) => Some(n.to_ascii().trim_end_matches('.').to_ascii_lowercase()),
-                None => {
-                    self.sink
-                        .error(v.pos, Rule::HealthCheckHost, "`host` must be a host name")
-                        .hint("e.g. `host: my-alb-123.ap-northeast-2.elb.amazonaws.com`");
-                    return None;
-                }
-            },
+        let host_name = |h: &str| {
+            let n = name::parse_target(&format!("{}.", h.trim_end_matches('.')), false).ok()?;
+            Some(n.to_ascii().trim_end_matches('.').to_ascii_lowercase())
         };
-        let ip = match f.get("ip") {
-            None => None,
-            Some((_, v)) => match v.scalar().and_then(|t| t.parse::<std::net::IpAddr>().ok()) {
-                Some(ip) => Some(ip),
-                None => {
-                    self.sink
-                        .error(
-                            v.pos,
-                            Rule::HealthCheckIp,
-                            "`ip` must be an IPv4 or IPv6 address",
-                        )
-                        .hint("or give `host` alone: Route 53 then resolves it");
-                    return None;
-                }
-            },
-        };
+        let host = (self.check_field(
+            f,
+            "host",
+            host_name,
+            (Rule::HealthCheckHost, "`host` must be a host name"),
+        ))
+        .map_err(|bad| bad.hint("e.g. `host: my-alb-123.ap-northeast-2.elb.amazonaws.com`"))
+        .ok()?;
+        let ip = (self.check_field(
+            f,
+            "ip",
+            |t| t.parse().ok(),
+            (Rule::HealthCheckIp, "`ip` must be an IPv4 or IPv6 address"),
+        ))
+        .map_err(|bad| bad.hint("or give `host` alone: Route 53 then resolves it"))
+        .ok()?;
         Some((host, ip))
     }
 
     /// A check's `interval`: 10 or 30 seconds (30 when not given); `None` when reported.
     fn check_interval(&mut self, f: &Fields) -> Option<u8> {
-        match f.get("interval") {
-            None => Some(30),
-            Some((_, v)) => match v.scalar() {
-                Some("10") => Some(10),
-                Some("30") => Some(30),
-                _ => {
-                    self.sink
-                        .error(v.pos, Rule::HealthCheckInterval, "`interval` is 10 or 30 (seconds)")
-                        .hint("Route 53 checks every 30 s by default; 10 s costs more and cannot be changed later");
-                    None
-                }
-            },
+        let read = |t: &str| matches!(t, "10" | "30").then(|| t.parse().ok()).flatten();
+        (self.check_field(f, "interval", read, (Rule::HealthCheckInterval, "`interval` is 10 or 30 (seconds)")))
+            .map_err(|bad| bad.hint("Route 53 checks every 30 s by default; 10 s costs more and cannot be changed later"))
+            .ok()
+            .map(|v| v.unwrap_or(30))
+    }
+
+    /// The value under `key` as `read` reads it, if given; when it does not read, the error
+    /// (`rule`, and `what` the key holds, at the value) for the caller's hint.
+    fn check_field<T>(
+        &mut self,
+        f: &Fields,
+        key: &str,
+        read: impl Fn(&str) -> Option<T>,
+        (rule, what): (Rule, &str),
+    ) -> Result<Option<T>, Hint<'_>> {
+        let Some((_, v)) = f.get(key) else {
+            return Ok(None);
+        };
+        if let Some(value) = v.scalar().and_then(&read) {
+            return Ok(Some(value));
         }
+        Err(self.sink.error(v.pos, rule, what))
     }
 
     /// A whole number in `range` under `key`, if given; `Err` when reported.
@@ -500,6 +492,14 @@ impl Fields<'_> {
     }
 }
 
+fn boolean(text: &str) -> Option<bool> {
+    match text {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
 /// A health check's name in the file (also a tag value).
 pub(super) fn valid_check_name(name: &str) -> bool {
     !name.is_empty()
@@ -507,4 +507,49 @@ pub(super) fn valid_check_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::zone::load::load_str;
+
+    #[test]
+    fn each_bad_field_of_a_check_is_reported_at_its_value_with_its_hint() {
+        let text = "\
+$zone:
+  health_checks:
+    a: {type: HTTPS, host: 'not a host'}
+    b: {type: HTTP, host: www.example.com, ip: 192.0.2.300}
+    c: {type: HTTP, host: www.example.com, interval: 20}
+    d: {type: TCP, ip: 192.0.2.1, port: 5432, inverted: maybe}
+    e: {type: HTTPS, host: WWW.Example.com., ip: '2001:db8::1', interval: 10, inverted: true}
+www: {type: A, value: 192.0.2.1}
+";
+        let loaded = load_str(Path::new("example.com.yaml"), text);
+        let found: Vec<(&str, u64, u64)> = (loaded.diagnostics.iter())
+            .map(|d| (d.rule, d.pos.line, d.pos.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("health_check.host", 3, 28),
+                ("health_check.ip", 4, 48),
+                ("health_check.interval", 5, 54),
+                ("health_check.invalid", 6, 57),
+            ],
+            "{:#?}",
+            loaded.diagnostics
+        );
+        assert!(loaded.diagnostics.iter().all(|d| d.hint.is_some()));
+        let Some(crate::zone::HealthCheck::Owned(e)) = loaded.zone.settings.health_checks.get("e")
+        else {
+            panic!("check e not read: {:?}", loaded.zone.settings.health_checks);
+        };
+        let endpoint = e.endpoint.as_ref().unwrap();
+        assert_eq!(endpoint.host.as_deref(), Some("www.example.com"));
+        assert_eq!(endpoint.ip, Some("2001:db8::1".parse().unwrap()));
+        assert_eq!((endpoint.interval, e.inverted), (10, true));
+    }
 }
