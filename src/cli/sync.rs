@@ -210,6 +210,7 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
     let zones = load_selected(&args.plan.zones)?;
     let total = zones.len();
     let settings = settings(args)?;
+    engine::verifiable(&zones, &settings)?;
     let format = args.plan.output_format();
     let plans = |plans: &[&ZonePlan]| print_plans(plans, format, style);
     let confirm = |changes| {

@@ -81,18 +81,7 @@ pub async fn run(
     settings: &Settings,
     ui: Ui<'_>,
 ) -> Result<Vec<Error>> {
-    // --verify walks from the root, which cannot lead into a private zone: refused before
-    // anything is changed rather than failing after.
-    if settings.verify.is_some()
-        && let Some((path, zone)) = zones.iter().find(|(_, z)| z.settings.private.is_some())
-    {
-        return Err(Error::Usage(format!(
-            "--verify cannot verify {} ({}): it is a private hosted zone, which the root servers do not lead to; sync without --verify, then from an instance in one of its VPCs run `dns check {} --all-records --resolvers system`",
-            zone.origin.to_ascii(),
-            path.display(),
-            zone.origin.to_ascii().trim_end_matches('.')
-        )));
-    }
+    verifiable(&zones, settings)?;
     let results = plan_all(
         client,
         zones,
@@ -144,6 +133,22 @@ pub async fn run(
     }
     tracing::info!("{} Route 53 requests", client.requests());
     Ok(failures)
+}
+
+/// `--verify` walks from the root, which cannot lead into a private zone: refused before
+/// anything is asked or changed rather than failing after.
+pub fn verifiable(zones: &[(PathBuf, Zone)], settings: &Settings) -> Result<()> {
+    if settings.verify.is_some()
+        && let Some((path, zone)) = zones.iter().find(|(_, z)| z.settings.private.is_some())
+    {
+        return Err(Error::Usage(format!(
+            "--verify cannot verify {} ({}): it is a private hosted zone, which the root servers do not lead to; sync without --verify, then from an instance in one of its VPCs run `dns check {} --all-records --resolvers system`",
+            zone.origin.to_ascii(),
+            path.display(),
+            zone.origin.to_ascii().trim_end_matches('.')
+        )));
+    }
+    Ok(())
 }
 
 /// Collapses per-zone failures into the run's error: the zone's own for one zone; for more,
