@@ -215,8 +215,10 @@ impl Plan {
             health_checks: &self.checks,
             vpcs: &self.vpcs,
         };
-        // Serialising borrowed strings and numbers into a Vec cannot fail.
-        let bytes = serde_json::to_vec(&doc).unwrap_or_default();
+        // Serialising strings and numbers into a Vec does not fail; were it to, the plan's own
+        // debug form stands in, so that two different plans never share a checksum.
+        let bytes = serde_json::to_vec(&doc)
+            .unwrap_or_else(|e| format!("unserialisable plan ({e}): {self:?}").into_bytes());
         let digest = Sha256::digest(&bytes);
         digest.iter().fold(String::with_capacity(64), |mut s, b| {
             let _ = write!(s, "{b:02x}");

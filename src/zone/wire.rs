@@ -97,9 +97,11 @@ pub fn from_hickory(rtype: RecordType, records: &[&HRData]) -> Option<(RType, RD
         .filter_map(|r| value_of(r))
         .collect();
     if rt == RType::CNAME {
-        // A name has one CNAME: the first one sent.
+        // A name has one CNAME: the first one sent (none: no set).
+        if values.is_empty() {
+            return None;
+        }
         values.truncate(1);
-        values.first()?;
     }
     Some((rt, text::rdata(rt, values)))
 }
