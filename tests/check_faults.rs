@@ -551,6 +551,41 @@ fn a_name_server_that_is_an_alias_and_a_chain_too_long_are_flagged() {
 }
 
 #[test]
+fn mail_exchangers_that_are_aliases_lack_an_address_or_beside_a_null_mx_are_named() {
+    let mut zones = tree();
+    zones[2].records.extend([
+        ("hive.test.", "MX", "10 mx.hive.test."),
+        ("hive.test.", "MX", "20 mail.hive.test."),
+        ("hive.test.", "MX", "30 gone.hive.test."),
+        ("mx.hive.test.", "A", "192.0.2.25"),
+        ("mail.hive.test.", "CNAME", "lb.elb.test."),
+    ]);
+    let lab = lab::start(zones, servers(Place::ZoneOne, &[]));
+    let (code, codes, text, _) = run(&lab, "hive.test", &[]);
+    // Warnings (mail still reaches mx.hive.test.), which a check counts as problems.
+    assert_eq!(code, Some(1), "{text}");
+    let want = ["mx.target-alias", "mx.target-no-address"];
+    assert_eq!(codes, want.map(String::from).into(), "{text}");
+    assert!(
+        text.contains("mail.hive.test. of hive.test. is an alias (CNAME to lb.elb.test.)"),
+        "{text}"
+    );
+    assert!(text.contains("gone.hive.test. of hive.test. has no address: gone.hive.test. does not exist (NXDOMAIN)"), "{text}");
+
+    // A null MX beside another: the zone says it takes no mail and names an exchanger.
+    let mut zones = tree();
+    zones[2].records.extend([
+        ("hive.test.", "MX", "0 ."),
+        ("hive.test.", "MX", "10 mx.hive.test."),
+        ("mx.hive.test.", "A", "192.0.2.25"),
+    ]);
+    let lab = lab::start(zones, servers(Place::ZoneOne, &[]));
+    let (code, codes, text, _) = run(&lab, "www.hive.test", &[]);
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(codes, ["mx.null-invalid".to_string()].into(), "{text}");
+}
+
+#[test]
 fn text_from_the_network_is_escaped_on_the_terminal() {
     let mut zones = tree();
     zones[2].records.push((

@@ -111,6 +111,9 @@ codes! {
     NsAaaaFailed = "ns.aaaa-failed", Error,
         "a server answers the zone's SOA, but not an AAAA question for the zone's name (no answer, an error code, or no authority), where NOERROR with records or none is the answer: resolvers ask AAAA for every name, and wait or fail where it goes unanswered",
         fix: "fix the server, or the firewall or load balancer in front of it that drops or rejects AAAA questions";
+    NsAnswerFailed = "ns.answer-failed", Warning,
+        "a server answers the zone's SOA with authority, but another question about the zone (its NS, DNSKEY, CDS, CDNSKEY or MX set, a name that does not exist) with an error code, without authority, or with NXDOMAIN for the apex (each question and answer named): resolvers asking it that get no usable answer and try another server",
+        fix: "look at that server's configuration for the zone (a view, a filter, a record type it does not serve) or the firewall in front of it";
     NsSlow = "ns.slow", Warning,
         "a server answered, but took longer than 500 ms (`--slow`; its time is given); resolvers give up on slow servers and try others",
         fix: "check the server's load and the network path to it";
@@ -120,6 +123,9 @@ codes! {
     NsCname = "ns.cname", Error,
         "a name server's name is an alias (CNAME), which an NS record must not point at (RFC 2181 §10.3)",
         fix: "name the server by its canonical name, in the zone's NS records and at the registrar";
+    NsNameInvalid = "ns.name-invalid", Warning,
+        "a name server's name (from the parent or the zone's NS set) is not a valid host name: letters, digits and hyphens only, no hyphen at either end of a label, a top-level label not all digits (RFC 952, RFC 1123 §2.1; Zonemaster Syntax04); registries refuse such host objects",
+        fix: "rename the name server to a valid host name, in the zone's NS records and at the registrar";
     GlueMissing = "glue.missing", Error,
         "a name server inside the zone has no glue at the parent (when every server is such, nobody can resolve the zone: the walk reports it without chasing the cycle)",
         fix: "register the name server's address (a glue or host record) at the registrar";
@@ -138,6 +144,24 @@ codes! {
     SoaNotOne = "soa.not-one", Error,
         "a server answers the zone's SOA with more than one SOA record, or with the SOA of another owner: a zone has exactly one SOA, at its apex (RFC 1035 §5.2; Zonemaster Zone10)",
         fix: "keep one SOA record, at the zone's apex, on every server (a second one usually comes from a botched zone file or a second zone loaded over the first)";
+    SoaNamesInvalid = "soa.names-invalid", Warning,
+        "the SOA's MNAME is not a valid host name, or its RNAME is not a usable mailbox (an `@` written into it, a local part or mail domain that e-mail cannot use) (RFC 1035 §3.3.13, RFC 5322; Zonemaster Syntax05, 06, 07): mail to the zone's administrator goes nowhere",
+        fix: "write the SOA's MNAME as the primary server's host name and its RNAME as a mailbox with its `@` as the first dot (hostmaster.example.com. for hostmaster@example.com)";
+    MxInconsistent = "mx.inconsistent", Warning,
+        "the zone's servers serve different MX sets at its apex (each set named with its servers): mail goes where the server a sender's resolver asked says (Zonemaster Zone09)",
+        fix: "make every server serve the same zone (check zone transfers or the provider's sync)";
+    MxNullInvalid = "mx.null-invalid", Warning,
+        "a null MX (`0 .`, RFC 7505: the domain takes no mail) comes with other MX records, or with a preference other than 0: it must stand alone (RFC 7505 §3; Zonemaster Zone09)",
+        fix: "keep either the null MX alone, with preference 0, or the mail exchangers without it";
+    MxTargetAlias = "mx.target-alias", Warning,
+        "a mail exchanger of the zone's MX set is an alias (CNAME), which an MX record must not point at (RFC 2181 §10.3, RFC 5321 §5.1; Zonemaster Zone08): some mail servers refuse to deliver there",
+        fix: "name the mail exchanger by its canonical name in the MX record";
+    MxTargetNoAddress = "mx.target-no-address", Warning,
+        "a mail exchanger of the zone's MX set has no address (A or AAAA; why is said): mail for the zone cannot be delivered to it, and bounces when no exchanger has one",
+        fix: "give the mail exchanger address records, or correct the MX record (a null MX, `0 .`, when the domain takes no mail)";
+    MxNameInvalid = "mx.name-invalid", Warning,
+        "a mail exchanger's name is not a valid host name: letters, digits and hyphens only, no hyphen at either end of a label, a top-level label not all digits (RFC 5321 §2.3.5; Zonemaster Syntax08); mail servers may refuse it",
+        fix: "name the mail exchanger by a valid host name in the MX record";
     AnswerMismatch = "answer.mismatch", Error,
         "the zone's servers disagree on the answer for NAME (which server says what)",
         fix: "the servers serve different data: check zone transfers or which servers the provider updates (Route 53 answers weighted, latency and geolocation sets differently by design: keep the zone file in zones/ or pass --zone-file, and dns judges each answer by its set)";

@@ -188,6 +188,12 @@ pub struct Facts {
     /// The zone's CDS and CDNSKEY sets (RFC 7344, 8078), asked of every server of the zone with
     /// the server questions: what the zone asks its parent to publish as DS.
     pub cds: Vec<Probe>,
+    /// The MX set at the zone's apex, asked of every server of the zone with the server
+    /// questions.
+    pub mx: Vec<Probe>,
+    /// The addresses found for each mail exchanger the MX answers name (none: mail to the
+    /// zone cannot be delivered there; [`Facts::unresolvable`] says why).
+    pub mail: BTreeMap<Name, Vec<IpAddr>>,
     /// How each address of the zone's servers treats EDNS and recursion.
     pub behaviour: Vec<Behaviour>,
     /// When the facts were gathered, in seconds since 1970 (for signature validity).
@@ -278,6 +284,8 @@ impl Facts {
             dnskey: vec![],
             denial: vec![],
             cds: vec![],
+            mx: vec![],
+            mail: BTreeMap::new(),
             behaviour: vec![],
             checked_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -392,6 +400,7 @@ impl Facts {
             .chain(&self.ns_addrs)
             .chain(&self.denial)
             .chain(&self.cds)
+            .chain(&self.mx)
     }
 
     /// Every probe sent to the parent's servers about the zone (the walk's question there and
@@ -454,13 +463,16 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
 /// The questions asked of each server of the zone once it has answered with authority (or,
 /// for a server that never did, after the walk): how it treats EDNS, case and recursion
 /// ([`BEHAVIOUR`]), a name that does not exist (the denial of existence, judged when the zone
-/// is signed), and the zone's CDS and CDNSKEY sets. Each address is asked all of them at once
-/// over one socket.
+/// is signed), the zone's CDS and CDNSKEY sets and its MX set. Each address is asked all of
+/// them at once over one socket; the mail exchangers named are then looked up (each once per
+/// check, however many servers name it).
 #[derive(Debug, Default)]
 struct ServerAnswers {
     behaviour: Vec<Behaviour>,
     denial: Vec<Probe>,
     cds: Vec<Probe>,
+    mx: Vec<Probe>,
+    mail: BTreeMap<Name, Vec<IpAddr>>,
 }
 
 impl ServerAnswers {
@@ -468,11 +480,13 @@ impl ServerAnswers {
         facts.behaviour.extend(self.behaviour);
         facts.denial.extend(self.denial);
         facts.cds.extend(self.cds);
+        facts.mx.extend(self.mx);
+        facts.mail.extend(self.mail);
     }
 }
 
-/// The data asked with the server questions: the name that does not exist, CDS, CDNSKEY.
-fn data_questions(zone: &Name, nonexistent: &Name) -> [Framed; 3] {
+/// The data asked with the server questions: the name that does not exist, CDS, CDNSKEY, MX.
+fn data_questions(zone: &Name, nonexistent: &Name) -> [Framed; 4] {
     let plain = |name: &Name, qtype| Framed {
         query: Query::query(name.clone(), qtype),
         form: Form::Standard,
@@ -482,6 +496,7 @@ fn data_questions(zone: &Name, nonexistent: &Name) -> [Framed; 3] {
         plain(nonexistent, RecordType::A),
         plain(zone, RecordType::CDS),
         plain(zone, RecordType::CDNSKEY),
+        plain(zone, RecordType::MX),
     ]
 }
 
@@ -511,10 +526,10 @@ async fn server_questions(
     for mut probes in futures_util::future::join_all(asked).await {
         let data = probes.split_off(questions.len());
         for p in data {
-            if p.qtype == RecordType::A {
-                answers.denial.push(p);
-            } else {
-                answers.cds.push(p);
+            match p.qtype {
+                RecordType::A => answers.denial.push(p),
+                RecordType::MX => answers.mx.push(p),
+                _ => answers.cds.push(p),
             }
         }
         answers.behaviour.extend(
@@ -524,6 +539,9 @@ async fn server_questions(
                 .map(|(&question, probe)| Behaviour { question, probe }),
         );
     }
+    let hosts = rules::exchangers(&answers.mx, zone);
+    let found = futures_util::future::join_all(hosts.iter().map(|h| walker.addresses(h))).await;
+    answers.mail = hosts.into_iter().zip(found).collect();
     answers
 }
 
@@ -776,6 +794,7 @@ pub async fn gather(
     facts
         .cds
         .sort_by_key(|p| (order(&p.addr), p.addr, u16::from(p.qtype)));
+    facts.mx.sort_by_key(|p| (order(&p.addr), p.addr));
     if let Some(chain) = chain.filter(|_| facts.zone.is_some() && !facts.dead) {
         facts.cname_chain = chain.links;
         facts.cname_loop = chain.looped;

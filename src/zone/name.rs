@@ -206,6 +206,82 @@ pub fn relative(name: &Name, origin: &Name) -> String {
     }
 }
 
+/// One octet of a label as a message may show it: printable ASCII as itself, anything else as
+/// a decimal escape (`\DDD`, RFC 1035 §5.1), so that text from the network never reaches a
+/// terminal raw.
+fn octet_text(b: u8) -> String {
+    if b.is_ascii_graphic() {
+        format!("'{}'", b as char)
+    } else {
+        format!("\\{b:03}")
+    }
+}
+
+/// What makes `label` no host-name label (RFC 952, RFC 1123 §2.1): letters, digits and
+/// hyphens, no hyphen at either end; `--` in the third and fourth places only as `xn--`
+/// (RFC 5891 §4.2.3.1 reserves the rest).
+fn host_label_fault(label: &[u8]) -> Option<String> {
+    if let Some(&b) = label
+        .iter()
+        .find(|b| !(b.is_ascii_alphanumeric() || **b == b'-'))
+    {
+        return Some(format!("a label holds {}", octet_text(b)));
+    }
+    if label.first() == Some(&b'-') || label.last() == Some(&b'-') {
+        return Some("a label begins or ends with a hyphen".into());
+    }
+    if label.len() >= 4 && &label[2..4] == b"--" && !label[..2].eq_ignore_ascii_case(b"xn") {
+        return Some("a label has '--' in its third and fourth places, which only xn-- may".into());
+    }
+    None
+}
+
+/// Why `name` (as a server sent it) is not a valid host name, if it is not: each label a
+/// host-name label, the top-level label not all digits (RFC 1123 §2.1), not the root.
+pub fn host_name_fault(name: &Name) -> Option<String> {
+    if name.is_root() {
+        return Some("it is the root ('.')".into());
+    }
+    if let Some(why) = name.iter().find_map(host_label_fault) {
+        return Some(why);
+    }
+    let top = name.iter().next_back().unwrap_or_default();
+    top.iter()
+        .all(u8::is_ascii_digit)
+        .then(|| "its top-level label is all digits".into())
+}
+
+/// Why an SOA RNAME (RFC 1035 §3.3.13: a mailbox, its first label the local part) is not a
+/// usable mailbox, if it is not: an `@` written into it, a local part outside RFC 5322's
+/// dot-atom, a mail domain that is no host name.
+pub fn mailbox_fault(rname: &Name) -> Option<String> {
+    let mut labels = rname.iter();
+    let Some(local) = labels.next() else {
+        return Some("it is the root ('.'), no mailbox".into());
+    };
+    if rname.iter().any(|l| l.contains(&b'@')) {
+        return Some("it holds an '@' (the '@' of the address is written as the first dot)".into());
+    }
+    const SPECIAL: &[u8] = b"!#$%&'*+-/=?^_`{|}~.";
+    if let Some(&b) = local
+        .iter()
+        .find(|b| !(b.is_ascii_alphanumeric() || SPECIAL.contains(b)))
+    {
+        return Some(format!("its local part holds {}", octet_text(b)));
+    }
+    if local.first() == Some(&b'.')
+        || local.last() == Some(&b'.')
+        || local.windows(2).any(|w| w == b"..")
+    {
+        return Some("its local part has a dot at an end or two in a row".into());
+    }
+    if rname.num_labels() < 2 {
+        return Some("it has no mail domain (one label only)".into());
+    }
+    let domain = rname.base_name();
+    host_name_fault(&domain).map(|why| format!("its mail domain {}: {why}", domain.to_ascii()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +376,47 @@ mod tests {
             relative(&parse_target("x.org.", false).unwrap(), &o),
             "x.org."
         );
+    }
+
+    #[test]
+    fn host_names_and_mailboxes_as_servers_serve_them() {
+        // Raw labels, as a message may carry them ('.' inside a label included).
+        let n = |s: &str| {
+            let labels: Vec<&[u8]> = s
+                .split('/')
+                .filter(|l| !l.is_empty())
+                .map(str::as_bytes)
+                .collect();
+            Name::from_labels(labels).unwrap()
+        };
+        for good in ["ns1/example/com", "xn--bcher-kva/example", "a-b/c0/example"] {
+            assert_eq!(host_name_fault(&n(good)), None, "{good}");
+        }
+        for (bad, why) in [
+            ("_dmarc/example/com", "a label holds '_'"),
+            ("-ns/example/com", "begins or ends with a hyphen"),
+            ("ns-/example/com", "begins or ends with a hyphen"),
+            ("ab--cd/example/com", "third and fourth places"),
+            ("host/123", "all digits"),
+            ("", "the root"),
+            ("a\x1bb/example", "a label holds \\027"),
+        ] {
+            let got = host_name_fault(&n(bad)).unwrap_or_default();
+            assert!(got.contains(why), "{bad}: {got}");
+        }
+
+        assert_eq!(mailbox_fault(&n("hostmaster/example/com")), None);
+        assert_eq!(mailbox_fault(&n("john.doe/example/com")), None);
+        for (bad, why) in [
+            ("hostmaster@example/com", "'@'"),
+            ("hostmaster", "no mail domain"),
+            ("host(master/example/com", "local part holds '('"),
+            ("host..master/example/com", "two in a row"),
+            (".hostmaster/example/com", "dot at an end"),
+            ("hostmaster/exa_mple/com", "mail domain exa_mple.com."),
+        ] {
+            let got = mailbox_fault(&n(bad)).unwrap_or_default();
+            assert!(got.contains(why), "{bad}: {got}");
+        }
     }
 }

@@ -156,6 +156,14 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
         "TXT" => RData::TXT(hickory_proto::rr::rdata::TXT::new(vec![value.to_string()])),
         "NS" => RData::NS(NS(name(value))),
         "CNAME" => RData::CNAME(CNAME(name(value))),
+        // `PREFERENCE EXCHANGE`, as a zone file writes it.
+        "MX" => {
+            let (preference, exchange) = value.split_once(' ').unwrap();
+            RData::MX(hickory_proto::rr::rdata::MX::new(
+                preference.parse().unwrap(),
+                name(exchange),
+            ))
+        }
         // DNSSEC, by the name of a key: `DNSKEY k1` serves the key made from "k1", and
         // `DS k1` at the parent points at it (SHA-256); `DS k9` points at a key nobody serves.
         "DNSKEY" => RData::DNSSEC(DNSSECRData::DNSKEY(lab_key(value))),

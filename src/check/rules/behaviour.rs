@@ -247,3 +247,56 @@ pub fn aaaa_questions(f: &Facts) -> Vec<Finding> {
     }
     out
 }
+
+/// ns.answer-failed: a server that answers the zone's SOA with authority but another question
+/// about the zone (its NS, DNSKEY, CDS, CDNSKEY or MX set, a name that does not exist) with an
+/// error, without authority, or with NXDOMAIN for the apex: resolvers asking it that get no
+/// usable answer. (No answer at all is `ns.unreachable`, a broken one `ns.malformed-answer`.)
+pub fn answer_failures(f: &Facts) -> Vec<Finding> {
+    let Some(zone) = &f.zone else {
+        return vec![];
+    };
+    let intolerant = edns_intolerant(f);
+    let answering: BTreeSet<IpAddr> = f
+        .soa_udp
+        .iter()
+        .filter(|p| soa_answer(p))
+        .map(|p| p.addr)
+        .collect();
+    let mut failed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let questions = f.ns.iter().chain(&f.dnskey).chain(&f.cds).chain(&f.mx);
+    for p in questions.chain(&f.denial) {
+        if !answering.contains(&p.addr) || intolerant.contains_key(&p.addr) {
+            continue;
+        }
+        let Some(m) = p.message() else { continue };
+        let rcode = m.metadata.response_code;
+        let did = match rcode {
+            ResponseCode::NXDomain if p.qname == *zone => "NXDOMAIN for the apex".to_string(),
+            ResponseCode::NoError | ResponseCode::NXDomain if !m.metadata.authoritative => {
+                "an answer without authority (AA=0)".to_string()
+            }
+            ResponseCode::NoError | ResponseCode::NXDomain => continue,
+            rc => walk::rcode_name(rc),
+        };
+        failed.entry(who(p)).or_default().push(format!(
+            "{} {}: {did}",
+            p.qname.to_ascii(),
+            p.qtype
+        ));
+    }
+    failed
+        .into_iter()
+        .map(|(server, what)| {
+            Finding::new(
+                Code::NsAnswerFailed,
+                format!(
+                    "{server} answers the SOA of {} with authority, but not {}",
+                    zone.to_ascii(),
+                    what.join("; ")
+                ),
+                vec![server],
+            )
+        })
+        .collect()
+}

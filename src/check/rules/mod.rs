@@ -8,12 +8,15 @@ mod chain;
 mod denial;
 mod diversity;
 mod dnssec;
+mod mail;
 mod referral;
 mod registration;
 mod signatures;
+mod syntax;
 
 pub use chain::chain_note;
 pub use denial::PROBE_LABEL as DENIAL_PROBE_LABEL;
+pub use mail::exchangers;
 #[cfg(test)]
 mod tests;
 
@@ -42,15 +45,20 @@ pub const RULES: &[Rule] = &[
     behaviour::open_resolvers,
     behaviour::qname_case,
     behaviour::aaaa_questions,
+    behaviour::answer_failures,
     slow_servers,
     lame_servers,
     glue,
     name_server_addresses,
     name_server_aliases,
+    syntax::name_server_names,
     serials,
     soa_fields,
     soa_timers,
     soa_single,
+    syntax::soa_names,
+    mail::mail,
+    syntax::mail_names,
     referral::referral_size,
     answers,
     chain::chain_from_root,

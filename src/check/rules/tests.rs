@@ -1036,3 +1036,174 @@ fn servers_serving_different_cds_sets_are_inconsistent() {
         .to_vec();
     only(&f, &[]);
 }
+
+fn mx(preference: u16, exchange: &str) -> Record {
+    use hickory_proto::rr::rdata::MX;
+    Record::from_rdata(
+        name(ZONE),
+        300,
+        RData::MX(MX::new(preference, name(exchange))),
+    )
+}
+
+/// Each server answers the apex MX question with its set.
+fn serving_mx(f: &mut Facts, sets: [Vec<Record>; 2]) {
+    f.mx = [NS1, NS2]
+        .into_iter()
+        .zip(sets)
+        .map(|(s, set)| answered(s, ZONE, RecordType::MX, Proto::Udp, authoritative(set)))
+        .collect();
+}
+
+#[test]
+fn mail_exchangers_are_held_to_rfc_7505_2181_and_their_addresses() {
+    let mut f = healthy();
+    // Two good exchangers with addresses, the same on both servers: nothing to say.
+    let good = || vec![mx(10, "mx1.example.test."), mx(20, "mx2.example.test.")];
+    serving_mx(&mut f, [good(), good()]);
+    f.mail
+        .insert(name("mx1.example.test."), vec![ip("192.0.2.25")]);
+    f.mail
+        .insert(name("mx2.example.test."), vec![ip("192.0.2.26")]);
+    only(&f, &[]);
+
+    // The servers disagree: each set named with its servers.
+    serving_mx(&mut f, [good(), vec![mx(10, "mx1.example.test.")]]);
+    let found = only(&f, &["mx.inconsistent"]);
+    let t = text(&found);
+    assert!(
+        t.contains("ns1.dns.test. (192.0.2.1) serve [10 mx1.example.test., 20 mx2.example.test.]")
+            && t.contains("ns2.dns.test. (192.0.2.2) serve [10 mx1.example.test.]"),
+        "{t}"
+    );
+
+    // A null MX beside another, and alone with a preference other than 0.
+    let beside = || vec![mx(0, "."), mx(10, "mx1.example.test.")];
+    serving_mx(&mut f, [beside(), beside()]);
+    let t = text(&only(&f, &["mx.null-invalid"]));
+    assert!(t.contains("beside other MX records"), "{t}");
+    serving_mx(&mut f, [vec![mx(5, ".")], vec![mx(5, ".")]]);
+    let t = text(&only(&f, &["mx.null-invalid"]));
+    assert!(t.contains("preference other than 0"), "{t}");
+    // The null MX done right is no finding.
+    serving_mx(&mut f, [vec![mx(0, ".")], vec![mx(0, ".")]]);
+    only(&f, &[]);
+
+    // An exchanger that is an alias, one without an address (with why).
+    serving_mx(&mut f, [good(), good()]);
+    f.aliases
+        .insert(name("mx1.example.test."), name("mail.cloud.test."));
+    f.mail.insert(name("mx2.example.test."), vec![]);
+    f.unresolvable.insert(
+        name("mx2.example.test."),
+        "mx2.example.test. does not exist (NXDOMAIN)".into(),
+    );
+    let found = only(&f, &["mx.target-alias", "mx.target-no-address"]);
+    let t = text(&found);
+    assert!(
+        t.contains("mx1.example.test. of example.test. is an alias (CNAME to mail.cloud.test.)"),
+        "{t}"
+    );
+    assert!(t.contains("mx2.example.test. of example.test. has no address: mx2.example.test. does not exist (NXDOMAIN)"), "{t}");
+}
+
+#[test]
+fn names_served_that_are_no_host_names_or_mailboxes_are_named() {
+    // An MX exchanger with an underscore, one with a numeric top-level label.
+    let mut f = healthy();
+    serving_mx(
+        &mut f,
+        [
+            vec![mx(10, "mail_1.example.test."), mx(20, "192.0.2.25.")],
+            vec![mx(10, "mail_1.example.test."), mx(20, "192.0.2.25.")],
+        ],
+    );
+    f.mail
+        .insert(name("mail_1.example.test."), vec![ip("192.0.2.25")]);
+    f.mail.insert(name("192.0.2.25."), vec![ip("192.0.2.25")]);
+    let t = text(&only(&f, &["mx.name-invalid"]));
+    assert!(
+        t.contains(
+            "mail_1.example.test. of example.test. is not a valid host name: a label holds '_'"
+        ),
+        "{t}"
+    );
+    assert!(t.contains("192.0.2.25. of example.test. is not a valid host name: its top-level label is all digits"), "{t}");
+
+    // An SOA whose RNAME has the @ written into it and an MNAME with a trailing hyphen.
+    let mut f = healthy();
+    let bad = Record::from_rdata(
+        name(ZONE),
+        300,
+        RData::SOA(SOA::new(
+            Name::from_labels(vec![&b"ns1-"[..], b"dns", b"test"]).unwrap(),
+            Name::from_labels(vec![&b"hostmaster@example"[..], b"test"]).unwrap(),
+            7,
+            3600,
+            600,
+            86400,
+            300,
+        )),
+    );
+    f.soa_udp = [NS1, NS2]
+        .map(|s| {
+            answered(
+                s,
+                ZONE,
+                RecordType::SOA,
+                Proto::Udp,
+                authoritative(vec![bad.clone()]),
+            )
+        })
+        .to_vec();
+    let found = only(&f, &["soa.names-invalid"]);
+    assert_eq!(found.len(), 1, "one finding for the SOA both servers serve");
+    let t = text(&found);
+    assert!(
+        t.contains("served by ns1.dns.test. (192.0.2.1), ns2.dns.test. (192.0.2.2)"),
+        "{t}"
+    );
+    assert!(
+        t.contains("MNAME ns1-.dns.test. is not a host name: a label begins or ends with a hyphen"),
+        "{t}"
+    );
+    assert!(
+        t.contains("RNAME hostmaster\\@example.test. is not a mailbox: it holds an '@'"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_server_that_answers_the_soa_but_fails_another_question_is_named() {
+    let mut f = healthy();
+    f.mx = vec![
+        answered(
+            NS1,
+            ZONE,
+            RecordType::MX,
+            Proto::Udp,
+            message(true, ResponseCode::ServFail, vec![], vec![]),
+        ),
+        answered(
+            NS2,
+            ZONE,
+            RecordType::MX,
+            Proto::Udp,
+            message(true, ResponseCode::NXDomain, vec![], vec![]),
+        ),
+    ];
+    let found = only(&f, &["ns.answer-failed"]);
+    let t = text(&found);
+    assert!(t.contains("ns1.dns.test. (192.0.2.1) answers the SOA of example.test. with authority, but not example.test. MX: SERVFAIL"), "{t}");
+    assert!(t.contains("example.test. MX: NXDOMAIN for the apex"), "{t}");
+    // NXDOMAIN for a name that does not exist is the right answer.
+    f.mx.clear();
+    f.denial = vec![answered(
+        NS1,
+        "dns-check-nx-1.example.test.",
+        RecordType::A,
+        Proto::Udp,
+        message(true, ResponseCode::NXDomain, vec![], vec![]),
+    )];
+    only(&f, &[]);
+}

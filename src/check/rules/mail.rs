@@ -1,0 +1,166 @@
+//! The zone's mail: the MX set at its apex, asked of every server (Zonemaster Zone08, Zone09).
+//!
+//! * `mx.inconsistent`: the servers serve different MX sets (mail goes where the server a
+//!   sender happened to ask says);
+//! * `mx.null-invalid`: a null MX (RFC 7505, `0 .`: the domain takes no mail) beside other MX
+//!   records, or with a preference other than 0;
+//! * `mx.target-alias`: a mail exchanger that is an alias (CNAME): RFC 2181 §10.3 and
+//!   RFC 5321 §5.1 forbid it, and some mail servers refuse to deliver there;
+//! * `mx.target-no-address`: a mail exchanger with no address: mail to the zone cannot be
+//!   delivered there (to none of them: it bounces).
+//!
+//! A zone without MX records is not a finding: mail then goes to the apex's addresses
+//! (RFC 5321 §5.1), which is what many web-only domains intend (a null MX says it better).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use hickory_proto::rr::rdata::MX;
+use hickory_proto::rr::{Name, RData};
+
+use super::{who, zone_text};
+use crate::check::{Code, Facts, Finding, answers_with_authority};
+use crate::walk::Probe;
+
+/// The mail exchangers the servers' MX answers name (not the null MX's root), each once.
+pub fn exchangers(mx: &[Probe], zone: &Name) -> BTreeSet<Name> {
+    mx.iter()
+        .filter(|p| answers_with_authority(p))
+        .filter_map(Probe::message)
+        .flat_map(|m| &m.answers)
+        .filter(|r| r.name == *zone)
+        .filter_map(|r| match &r.data {
+            RData::MX(mx) if !mx.exchange.is_root() => Some(mx.exchange.to_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One MX record as text (`10 mail.example.com.`).
+fn mx_text(mx: &MX) -> String {
+    format!("{} {}", mx.preference, mx.exchange.to_ascii())
+}
+
+/// Each server's MX set (the servers that answered the question with authority), as text,
+/// sorted: server → records.
+fn served(f: &Facts, zone: &Name) -> BTreeMap<String, Vec<MX>> {
+    let mut out: BTreeMap<String, Vec<MX>> = BTreeMap::new();
+    for p in f.mx.iter().filter(|p| answers_with_authority(p)) {
+        let Some(m) = p.message() else { continue };
+        let set = out.entry(who(p)).or_default();
+        for r in m.answers.iter().filter(|r| r.name == *zone) {
+            if let RData::MX(mx) = &r.data
+                && !set.contains(mx)
+            {
+                set.push(mx.clone());
+            }
+        }
+        set.sort_by_key(mx_text);
+    }
+    out
+}
+
+fn set_text(set: &[MX]) -> String {
+    if set.is_empty() {
+        return "no MX".into();
+    }
+    set.iter().map(mx_text).collect::<Vec<_>>().join(", ")
+}
+
+/// mx.inconsistent, mx.null-invalid, mx.target-alias, mx.target-no-address.
+pub fn mail(f: &Facts) -> Vec<Finding> {
+    let Some(zone) = &f.zone else {
+        return vec![];
+    };
+    let served = served(f, zone);
+    let mut out = Vec::new();
+    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for (server, set) in &served {
+        groups.entry(set_text(set)).or_default().push(server);
+    }
+    if groups.len() > 1 {
+        let said: Vec<String> = groups
+            .iter()
+            .map(|(set, who)| format!("{} serve [{set}]", who.join(", ")))
+            .collect();
+        out.push(Finding::new(
+            Code::MxInconsistent,
+            format!(
+                "the servers of {} serve different MX sets: {}",
+                zone.to_ascii(),
+                said.join("; ")
+            ),
+            served.keys().cloned().collect(),
+        ));
+    }
+    // Judged on every set served (the same set once).
+    let mut sets: Vec<&Vec<MX>> = served.values().collect();
+    sets.dedup();
+    for set in sets {
+        out.extend(null_mx(zone, set));
+    }
+    out.extend(targets(f, zone));
+    out
+}
+
+/// mx.null-invalid: a null MX must be alone, with preference 0 (RFC 7505 §3).
+fn null_mx(zone: &Name, set: &[MX]) -> Option<Finding> {
+    let null = set.iter().find(|mx| mx.exchange.is_root())?;
+    let why = if set.len() > 1 {
+        "beside other MX records: senders may still try those, and the null MX says nothing"
+    } else if null.preference != 0 {
+        "with a preference other than 0"
+    } else {
+        return None;
+    };
+    Some(Finding::new(
+        Code::MxNullInvalid,
+        format!(
+            "{} serves a null MX (`{}`, RFC 7505: the domain takes no mail) {why} [{}]",
+            zone.to_ascii(),
+            mx_text(null),
+            set_text(set)
+        ),
+        vec![],
+    ))
+}
+
+/// mx.target-alias and mx.target-no-address: what the mail exchangers' lookups found.
+fn targets(f: &Facts, zone: &Name) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (host, addrs) in &f.mail {
+        if let Some(target) = f.aliases.get(host) {
+            out.push(
+                Finding::new(
+                    Code::MxTargetAlias,
+                    format!(
+                        "the mail exchanger {} of {} is an alias (CNAME to {}): MX records must name a host with its own address records (RFC 2181 §10.3, RFC 5321 §5.1), and some mail servers refuse to deliver there",
+                        host.to_ascii(),
+                        zone_text(f),
+                        target.to_ascii()
+                    ),
+                    vec![],
+                )
+                .with_fix(format!(
+                    "name the mail exchanger by its canonical name ({}) in the MX record",
+                    target.to_ascii()
+                )),
+            );
+        }
+        if addrs.is_empty() {
+            let why = f
+                .unresolvable
+                .get(host)
+                .map_or("it could not be looked up", String::as_str);
+            out.push(Finding::new(
+                Code::MxTargetNoAddress,
+                format!(
+                    "the mail exchanger {} of {} has no address: {why}; mail for the zone cannot be delivered there",
+                    host.to_ascii(),
+                    zone.to_ascii()
+                ),
+                vec![],
+            ));
+        }
+    }
+    out
+}
