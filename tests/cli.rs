@@ -98,6 +98,36 @@ fn warnings_alone_do_not_fail_validation() {
 }
 
 #[test]
+fn a_null_mx_beside_others_and_targets_that_are_no_host_names_are_warnings() {
+    let work = tempfile::tempdir().unwrap();
+    fs::write(
+        work.path().join("example.com.yaml"),
+        "'':\n  type: MX\n  values:\n    - {preference: 0, exchange: .}\n    - {preference: 10, exchange: mail_1.example.com.}\nlab:\n  type: NS\n  values: [ns-.example.net., ns2.example.net.]\nnomail:\n  type: MX\n  value: {preference: 0, exchange: .}\n",
+    )
+    .unwrap();
+    let out = common::run(&["validate", "example.com.yaml"], work.path());
+    let text = common::stdout(&out);
+    // Warnings: the records are kept (and exported) as written.
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains(": warning: ")).collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].starts_with("example.com.yaml:4:7: warning: mx.null:"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("example.com.yaml:5:34: warning: target.host-name:")
+            && lines[1].contains("mail_1.example.com. is not a host name: a label holds '_'"),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with("example.com.yaml:8:12: warning: target.host-name:")
+            && lines[2].contains("name server ns-.example.net."),
+        "{text}"
+    );
+}
+
+#[test]
 fn json_output_lists_every_diagnostic() {
     let dir = common::repo().join("tests/invalid");
     let out = common::run(&["validate", "--json", "many-errors.example.yaml"], &dir);

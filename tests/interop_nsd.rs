@@ -14,7 +14,7 @@ fn nsd_serving_an_exported_zone_passes_the_check() {
     let lab = nsd::parent_lab(&[]);
     let work = tempfile::tempdir().unwrap();
     let yaml = "www: {type: A, values: [192.0.2.1, 192.0.2.2]}\n'': {type: TXT, value: hello}\n";
-    let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), yaml, |t| t);
+    let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), yaml, false, |t| t);
 
     let (code, json, _) = common::check_json(&lab, &["www.hive.test"], work.path());
     assert_eq!(
@@ -76,7 +76,7 @@ $zone: {ttl: 600}
   - type: MX
     values:
       - {preference: 10, exchange: mx1.hive.test.}
-      - {preference: 20, exchange: .}
+      - {preference: 20, exchange: mx2.hive.test.}
   - type: TXT
     values: ['v=spf1 -all', 'say \"hi\"; semi', LONGTXT]
   - type: CAA
@@ -89,6 +89,7 @@ v6: {type: AAAA, values: ['2001:db8::1', '2001:db8::2']}
 _sip._tcp: {type: SRV, value: {priority: 1, weight: 5, port: 5060, target: sip.hive.test.}}
 lab: {type: NS, values: [ns1.lab.example.net., ns2.lab.example.net.]}
 mx1: {type: A, value: 192.0.2.25}
+mx2: {type: A, value: 192.0.2.26}
 ";
 
 fn serve_every_type(tamper: impl Fn(String) -> String) -> (Option<i32>, serde_json::Value) {
@@ -97,7 +98,7 @@ fn serve_every_type(tamper: impl Fn(String) -> String) -> (Option<i32>, serde_js
     let work = tempfile::tempdir().unwrap();
     let yaml = EVERY_TYPE.replace("LONGTXT", &"k".repeat(400));
     // Route 53 answers an ALIAS with the target's addresses: so does NSD here.
-    let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), &yaml, |t| {
+    let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), &yaml, true, |t| {
         tamper(t + "hive.test. 60 IN A 192.0.2.80\n")
     });
     let (code, json, _) = common::check_json(&lab, &["hive.test"], work.path());
@@ -110,13 +111,21 @@ fn every_record_type_of_the_zone_file_is_verified_on_nsd() {
         return;
     }
     let (code, json) = serve_every_type(|t| t);
-    assert_eq!(
-        json["findings"],
-        serde_json::json!([]),
-        "{:#}",
-        json["findings"]
+    // Every set as the file says; the one finding is NSD giving the zone to anyone who asks.
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["ns.transfer-open"], "{:#}", json["findings"]);
+    let open = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        open.contains("ns1.dns.test. (127.53.2.1), ns2.dns.test. (127.53.2.2)")
+            && open.contains("whole zone hive.test. by zone transfer"),
+        "{open}"
     );
-    assert_eq!(code, Some(0));
+    assert_eq!(code, Some(1));
     let sets = json["verification"]["sets"].as_array().unwrap();
     let types: std::collections::BTreeSet<&str> =
         sets.iter().map(|s| s["type"].as_str().unwrap()).collect();
@@ -128,7 +137,7 @@ fn every_record_type_of_the_zone_file_is_verified_on_nsd() {
         want.into_iter().collect(),
         "every zone file type is covered"
     );
-    assert_eq!(sets.len(), 10);
+    assert_eq!(sets.len(), 11);
     // NSD gives the zone by transfer: nothing beyond the file (the ALIAS is served as A).
     let listings = json["verification"]["listings"].as_array().unwrap();
     assert_eq!(listings.len(), 2);
@@ -140,7 +149,7 @@ fn every_record_type_of_the_zone_file_is_verified_on_nsd() {
 
     // The same zone served with a changed MX, a TXT missing and another TTL on AAAA.
     let (code, json) = serve_every_type(|t| {
-        t.replace("MX 20 .", "MX 30 .")
+        t.replace("MX 20 mx2.hive.test.", "MX 30 mx2.hive.test.")
             .replace("TXT \"v=spf1 -all\"", "TXT \"v=spf1 ~all\"")
             .lines()
             .filter(|l| !l.contains("_sip._tcp"))
@@ -164,10 +173,11 @@ fn every_record_type_of_the_zone_file_is_verified_on_nsd() {
     assert_eq!(
         codes,
         [
+            "ns.transfer-open",
             "records.differ",
             "records.differ",
             "records.not-served",
-            "records.differ"
+            "records.differ",
         ],
         "{:#}",
         json["findings"]
@@ -185,7 +195,7 @@ fn records_beyond_the_file_are_found_by_zone_transfer() {
     // NSD serves `old` and an ACME token besides what the file says; the file leaves
     // `_acme-challenge` to another tool.
     let served = "www: {type: A, value: 192.0.2.1}\nold: {type: A, value: 192.0.2.9}\n_acme-challenge: {type: TXT, value: token}\n";
-    let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), served, |t| t);
+    let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), served, true, |t| t);
     common::write_zone(
         work.path(),
         "hive.test",
@@ -193,8 +203,9 @@ fn records_beyond_the_file_are_found_by_zone_transfer() {
     );
     let (code, json, text) = common::check_json(&lab, &["hive.test"], work.path());
     let findings = json["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 2, "{text}");
-    for (f, addr) in findings.iter().zip(["127.53.2.1", "127.53.2.2"]) {
+    assert_eq!(findings.len(), 3, "{text}");
+    assert_eq!(findings[0]["code"], "ns.transfer-open", "{text}");
+    for (f, addr) in findings[1..].iter().zip(["127.53.2.1", "127.53.2.2"]) {
         assert_eq!(f["code"], "records.unexpected", "{f:#}");
         let message = f["message"].as_str().unwrap();
         assert!(

@@ -664,10 +664,23 @@ fn unanswered(v: &Verification) -> Vec<Finding> {
         .collect()
 }
 
-/// records.transfer-cut-short and records.unexpected: what each server's zone transfer holds
-/// beyond the file.
+/// ns.transfer-open, records.transfer-cut-short and records.unexpected: which servers give the
+/// zone by transfer, and what their transfers hold beyond the file.
 fn listings(v: &Verification) -> Vec<Finding> {
     let mut out = Vec::new();
+    let open: Vec<String> = v
+        .listings
+        .iter()
+        .filter(|(_, _, l)| !matches!(l, Listing::NotGiven { .. }))
+        .map(|(server, addr, _)| format!("{server} ({addr})"))
+        .collect();
+    if !open.is_empty() {
+        out.push(Finding::new(Code::NsTransferOpen, format!(
+                "{} give(s) the whole zone {} by zone transfer (AXFR) to this host: unless this host is one the servers mean to allow (a secondary, the operator's network), anyone can list every name of the zone",
+                open.join(", "),
+                v.zone
+            ), open));
+    }
     for (server, addr, listing) in &v.listings {
         let who = format!("{server} ({addr})");
         match listing {

@@ -184,6 +184,9 @@ pub struct Trace<'a> {
     /// A name that does not exist, at each server of the zone (its denial of existence).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub denial_probes: Vec<ProbeView>,
+    /// The zone's MX set at each server of the zone.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mx_probes: Vec<ProbeView>,
     /// How each address of the zone's servers treats EDNS and recursion: the form of each
     /// question (`no-edns`, `version1`, `unknown-option`, `unknown-flag`, `recursion`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -236,6 +239,7 @@ impl<'a> Trace<'a> {
             chain_of_trust: crate::check::rules::chain_note(f),
             cds_probes: views(&mut f.cds.iter(), &zone),
             denial_probes: views(&mut f.denial.iter(), &zone),
+            mx_probes: views(&mut f.mx.iter(), &zone),
             behaviour_probes: f
                 .behaviour
                 .iter()
@@ -328,7 +332,7 @@ pub fn render_text(
     Ok(())
 }
 
-/// The zone's own questions at each server: SOA/NS, DS/DNSKEY, the denial probe, the
+/// The zone's own questions at each server: SOA/NS, DS/DNSKEY, the denial probe, MX, the
 /// in-zone servers' addresses.
 fn render_zone_probes(out: &mut impl Write, t: &Trace, zone: &str) -> io::Result<()> {
     if !t.zone_probes.is_empty() {
@@ -355,6 +359,12 @@ fn render_zone_probes(out: &mut impl Write, t: &Trace, zone: &str) -> io::Result
         )?;
         for p in &t.denial_probes {
             writeln!(out, "   {:<24} {}", p.question, p.line())?;
+        }
+    }
+    if !t.mx_probes.is_empty() {
+        writeln!(out, ";; {zone} MX at each server")?;
+        for p in &t.mx_probes {
+            writeln!(out, "   MX    {}", p.line())?;
         }
     }
     if !t.ns_address_probes.is_empty() {

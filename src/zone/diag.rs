@@ -56,6 +56,7 @@ rules! {
     HealthCheckUndefined = "health_check.undefined";
     HealthCheckUnknownKey = "health_check.unknown-key";
     MxField = "mx.field";
+    MxNull = "mx.null";
     NameIdn = "name.idn";
     NameInvalid = "name.invalid";
     NameLabelTooLong = "name.label-too-long";
@@ -88,6 +89,7 @@ rules! {
     SettingsUnknownKey = "settings.unknown-key";
     SrvField = "srv.field";
     SrvName = "srv.name";
+    TargetHostName = "target.host-name";
     TargetInvalid = "target.invalid";
     TargetNotFqdn = "target.not-fqdn";
     TtlRange = "ttl.range";

@@ -47,8 +47,12 @@ impl Loader {
                 let target = self.target(items[0], false)?;
                 RData::Cname(target)
             }
-            RType::NS => RData::Ns(self.collect(items, |l, n| l.target(n, false))),
-            RType::MX => RData::Mx(self.collect(items, Self::mx)),
+            RType::NS => RData::Ns(self.collect(items, |l, n| l.host(n, "name server"))),
+            RType::MX => {
+                let set = self.collect(items, Self::mx);
+                self.null_mx(&set, items[0]);
+                RData::Mx(set)
+            }
             RType::SRV => {
                 self.srv_name(owner, items[0]);
                 RData::Srv(self.collect(items, Self::srv))
@@ -56,7 +60,40 @@ impl Loader {
             RType::CAA => RData::Caa(self.collect(items, Self::caa)),
             RType::TXT => RData::Txt(self.collect(items, Self::txt)),
         };
-        (self.sink.items.len() == before).then_some(data)
+        let errors = self.sink.items[before..].iter().any(|d| d.is_error());
+        (!errors).then_some(data)
+    }
+
+    /// A target that must be a host name (an NS or MX target): a warning when it is not one.
+    fn host(&mut self, node: &Node, what: &str) -> Option<Name> {
+        let target = self.target(node, false)?;
+        if let Some(why) = super::name::host_name_fault(&target) {
+            self.sink
+                .warning(
+                    node.pos,
+                    Rule::TargetHostName,
+                    format!("the {what} {} is not a host name: {why}", target.to_ascii()),
+                )
+                .hint("name a host: letters, digits and hyphens (RFC 1123 §2.1)");
+        }
+        Some(target)
+    }
+
+    /// A null MX (RFC 7505 §3) stands alone, with preference 0.
+    fn null_mx(&mut self, set: &BTreeSet<Mx>, first: &Node) {
+        let Some(null) = set.iter().find(|mx| mx.exchange.is_root()) else {
+            return;
+        };
+        let why = if set.len() > 1 {
+            "a null MX (exchange `.`: the domain takes no mail) must be the only MX value"
+        } else if null.preference != 0 {
+            "a null MX (exchange `.`) has preference 0 (RFC 7505 §3)"
+        } else {
+            return;
+        };
+        self.sink
+            .warning(first.pos, Rule::MxNull, why)
+            .hint("keep either `{preference: 0, exchange: .}` alone, or the mail exchangers");
     }
 
     /// Parses every value, reporting each duplicate; the set of good values.
@@ -206,7 +243,8 @@ impl Loader {
         let (ex, pref) = (f[0].or(f[2]), f[1].or(f[3]));
         let preference = self.number::<u16>(node, pref, Rule::MxField, "preference", 65535);
         let exchange = match ex {
-            Some(ex) => self.target(ex, true),
+            Some(ex) if ex.scalar() == Some(".") => self.target(ex, true),
+            Some(ex) => self.host(ex, "mail exchanger"),
             None => {
                 self.sink
                     .error(node.pos, Rule::MxField, "missing field `exchange`")

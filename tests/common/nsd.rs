@@ -7,20 +7,32 @@ use std::process::Command;
 
 use super::lab;
 
-/// NSD serving `zones` (name, master file in `dir`) on ns1/ns2.dns.test at the lab's port;
-/// returns once NSD serves every zone.
+/// NSD serving `zones` (name, master file in `dir`) on ns1/ns2.dns.test at the lab's port,
+/// zone transfers refused as a production server refuses them; returns once NSD serves every
+/// zone.
 pub fn start(nsd: &Path, dir: &Path, port: u16, zones: &[(&str, &str)]) -> super::Daemon {
     start_at(nsd, dir, port, &["127.53.2.1", "127.53.2.2"], zones)
 }
 
-/// NSD serving `zones` on `addrs` at `port` (its state kept in `dir`); returns once every
-/// address serves every zone.
+/// NSD serving `zones` on `addrs` at `port` (its state kept in `dir`), zone transfers refused;
+/// returns once every address serves every zone.
 pub fn start_at(
     nsd: &Path,
     dir: &Path,
     port: u16,
     addrs: &[&str],
     zones: &[(&str, &str)],
+) -> super::Daemon {
+    serve(nsd, dir, port, addrs, zones, false)
+}
+
+fn serve(
+    nsd: &Path,
+    dir: &Path,
+    port: u16,
+    addrs: &[&str],
+    zones: &[(&str, &str)],
+    transfers: bool,
 ) -> super::Daemon {
     let mut conf = String::from("server:\n");
     for addr in addrs {
@@ -32,11 +44,11 @@ pub fn start_at(
          logfile: \"{d}/nsd.log\"\n  database: \"\"\nremote-control:\n  control-enable: no\n",
         d = dir.display()
     ));
-    // Zone transfers to loopback, so that the check can look for records beyond the file.
     for (name, file) in zones {
-        conf.push_str(&format!(
-            "zone:\n  name: {name}\n  zonefile: \"{file}\"\n  provide-xfr: 127.0.0.0/8 NOKEY\n"
-        ));
+        conf.push_str(&format!("zone:\n  name: {name}\n  zonefile: \"{file}\"\n"));
+        if transfers {
+            conf.push_str("  provide-xfr: 127.0.0.0/8 NOKEY\n");
+        }
     }
     let conf_path = dir.join("nsd.conf");
     std::fs::write(&conf_path, conf).unwrap();
@@ -82,17 +94,22 @@ pub fn export(dir: &Path, yaml: &str) -> std::path::PathBuf {
     master
 }
 
-/// [`export`], then the master file through `edit`, served by NSD on the lab's port.
+/// [`export`], then the master file through `edit`, served by NSD on the lab's port; with
+/// `transfers`, NSD gives the zone by transfer to loopback (anyone, as far as the check can
+/// tell), so that the check can look for records beyond the file.
 pub fn export_and_serve(
     nsd: &Path,
     lab: &lab::Lab,
     dir: &Path,
     yaml: &str,
+    transfers: bool,
     edit: impl Fn(String) -> String,
 ) -> super::Daemon {
     let master = export(dir, yaml);
     std::fs::write(&master, edit(std::fs::read_to_string(&master).unwrap())).unwrap();
-    start(nsd, dir, lab.port, &[("hive.test.", "hive.test.zone")])
+    let zones = [("hive.test.", "hive.test.zone")];
+    let addrs = ["127.53.2.1", "127.53.2.2"];
+    serve(nsd, dir, lab.port, &addrs, &zones, transfers)
 }
 
 /// Runs a BIND tool in `dir`, giving its standard output.
