@@ -110,6 +110,11 @@ impl Signed {
 
     /// The zone with `records` added, signed again with the same keys (NSEC).
     fn resigned_with(&self, records: &str) -> String {
+        self.resigned_with_args(records, &[])
+    }
+
+    /// The zone with `records` added, signed again with the same keys and `signzone_args`.
+    fn resigned_with_args(&self, records: &str, signzone_args: &[&str]) -> String {
         let master = std::fs::read_to_string(self.dir().join("hive.test.zone")).unwrap();
         std::fs::write(self.dir().join("other.zone"), master + records).unwrap();
         sign_with(
@@ -117,7 +122,7 @@ impl Signed {
             self.dir(),
             "other.zone",
             "other.signed",
-            &[],
+            signzone_args,
         );
         std::fs::read_to_string(self.dir().join("other.signed")).unwrap()
     }
@@ -290,6 +295,58 @@ fn an_nsec_record_that_does_not_cover_the_name_denies_nothing() {
             .as_str()
             .unwrap()
             .contains("no NSEC record covers dns-check-nx-"),
+        "{text}"
+    );
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn wildcard_and_nodata_answers_carry_their_proofs_with_nsec_and_with_nsec3() {
+    for args in [&[][..], &["-3", "-", "-H", "0"][..]] {
+        let Some(z) = sign(args) else { return };
+        // The random name is answered from a wildcard, with the proof that the name itself does
+        // not exist; the apex's MX, CDS and CDNSKEY are NODATA, with their proofs.
+        let wild = z.resigned_with_args("*.hive.test. 3600 IN A 192.0.2.7\n", args);
+        let (code, json, text) = z.check(&wild, "www.hive.test");
+        assert_eq!(codes(&json), Vec::<String>::new(), "{args:?}: {text}");
+        assert_eq!(code, Some(0), "{args:?}: {text}");
+        let denial = &json["denial_probes"][0]["said"];
+        assert!(
+            denial.as_str().unwrap().contains("192.0.2.7"),
+            "{args:?}: {text}"
+        );
+        // A wildcard without an address: NODATA from the wildcard, proved too.
+        let txt = z.resigned_with_args("*.hive.test. 3600 IN TXT \"w\"\n", args);
+        let (code, json, text) = z.check(&txt, "www.hive.test");
+        assert_eq!(codes(&json), Vec::<String>::new(), "{args:?}: {text}");
+        assert_eq!(code, Some(0), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn a_nodata_proof_that_lists_the_type_asked_proves_nothing() {
+    let Some(z) = sign(&[]) else { return };
+    // The apex's NSEC, validly signed, from the same zone with an MX at the apex: it says the
+    // apex has an MX, which the servers then deny (NODATA) — a zone edited after signing.
+    let other = z.resigned_with("hive.test. 3600 IN MX 10 mx.example.net.\n");
+    let apex_nsec = |f: &[&str]| {
+        f.len() > 4 && f[0] == "hive.test." && (f[3] == "NSEC" || f[3] == "RRSIG" && f[4] == "NSEC")
+    };
+    let mut bad = without(&z.text, apex_nsec);
+    for line in other.lines() {
+        if apex_nsec(&line.split_whitespace().collect::<Vec<_>>()) {
+            bad.push_str(line);
+            bad.push('\n');
+        }
+    }
+    let (code, json, text) = z.check(&bad, "www.hive.test");
+    assert_eq!(codes(&json), ["dnssec.denial-invalid"], "{text}");
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "the NSEC record at hive.test. lists MX (or CNAME), so it proves no hive.test. MX"
+        ) && message.contains("127.53.2.1")
+            && message.contains("127.53.2.2"),
         "{text}"
     );
     assert_eq!(code, Some(1));

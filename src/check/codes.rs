@@ -217,10 +217,10 @@ codes! {
         "a server of the signed zone serves a record set without a signature (an unsigned copy of the zone on one server, say): SERVFAIL for those names at validating resolvers",
         fix: "sign the whole zone (every server must serve the signed copy; a server loading the unsigned file serves bogus answers)";
     DnssecDenialMissing = "dnssec.denial-missing", Error,
-        "the zone is signed, but a server denies a name that does not exist without NSEC or NSEC3 records (one random name asked of every server): SERVFAIL for every name that does not exist",
+        "the zone is signed, but a server denies a name that does not exist (one random name asked of every server), or a type the apex lacks (MX, CDS, CDNSKEY: NODATA), without NSEC or NSEC3 records: SERVFAIL for every name or type that does not exist",
         fix: "sign the zone with NSEC or NSEC3 (dnssec-signzone, or the server's own signer) and serve the signed copy on every server";
     DnssecDenialInvalid = "dnssec.denial-invalid", Error,
-        "the NSEC or NSEC3 records a server sends for a name that does not exist do not prove it (no record covers the name, the wildcard, or matches the closest encloser; RFC 4035 §5.4, RFC 5155 §8)",
+        "the NSEC or NSEC3 records a server sends do not prove what it denies: for a name that does not exist, no record covers the name or the wildcard, or matches the closest encloser; for an answer made from a wildcard, none proves the name itself does not exist; for NODATA, none at the name, or one listing the type asked or CNAME (RFC 4035 §3.1.3, §5.4; RFC 5155 §7.2, §8)",
         fix: "re-sign the zone: the NSEC/NSEC3 chain must cover every name (a copy edited after signing breaks it)";
     DnssecNsec3Parameters = "dnssec.nsec3-parameters", Warning,
         "the zone's NSEC3 records use extra iterations or a salt, which RFC 9276 asks not to (above 100 iterations validators treat the zone as unsigned or answer SERVFAIL)",

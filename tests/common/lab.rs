@@ -323,6 +323,46 @@ fn denial(zone: &Zone) -> Record {
     )
 }
 
+/// The proof that `qname` has no record of the type asked (RFC 4035 §3.1.3.1): an NSEC at the
+/// name listing the types it has (RFC 4470's minimal form: the next name is the name's
+/// immediate successor, so it covers no other name; at the apex, [`denial`]'s).
+fn nodata(zone: &Zone, qname: &Name) -> Record {
+    if *qname == zone.origin {
+        let mut apex = denial(zone);
+        if let RData::DNSSEC(DNSSECRData::NSEC(nsec)) = &apex.data {
+            let mut types: Vec<RecordType> = nsec.type_bit_maps().collect();
+            types.extend(
+                zone.records
+                    .iter()
+                    .filter(|r| r.name == *qname)
+                    .map(|r| r.record_type()),
+            );
+            types.sort();
+            types.dedup();
+            apex.data = RData::DNSSEC(DNSSECRData::NSEC(NSEC::new(zone.origin.clone(), types)));
+        }
+        return apex;
+    }
+    let mut types: Vec<RecordType> = zone
+        .records
+        .iter()
+        .filter(|r| r.name == *qname)
+        .map(|r| r.record_type())
+        .chain([RecordType::NSEC, RecordType::RRSIG])
+        .collect();
+    types.sort();
+    types.dedup();
+    let next = Name::from_labels(vec![&[0u8][..]])
+        .unwrap()
+        .append_domain(qname)
+        .unwrap();
+    Record::from_rdata(
+        qname.clone(),
+        300,
+        RData::DNSSEC(DNSSECRData::NSEC(NSEC::new(next, types))),
+    )
+}
+
 struct Zone {
     origin: Name,
     serial: u32,
@@ -625,6 +665,8 @@ impl Handler {
         if signs && meta.authoritative {
             if meta.response_code == ResponseCode::NXDomain {
                 authority.push(denial(zone));
+            } else if answers.is_empty() {
+                authority.push(nodata(zone, &qname));
             }
             answers = signed(zone, answers);
             authority = signed(zone, authority);

@@ -1,16 +1,25 @@
 //! Authenticated denial of existence (RFC 4035 §5.4, RFC 5155 §8): in a signed zone, an answer
 //! that a name does not exist must carry the NSEC or NSEC3 records that prove it, or validating
 //! resolvers answer SERVFAIL for every name that does not exist (and for the whole zone when
-//! they cache aggressively, RFC 8198). One probe per server asks a random name of the zone.
+//! they cache aggressively, RFC 8198). One probe per server asks a random name of the zone:
+//! NXDOMAIN must be proved (the name and the wildcard covered), and an answer a wildcard made
+//! of it must prove the name itself does not exist (RFC 4035 §3.1.3.3, §3.1.3.4). The apex's
+//! MX, CDS and CDNSKEY, asked of every server anyway, are NODATA in most zones: each must be
+//! proved by an NSEC at the apex (or an NSEC3 matching it) that lists neither the type nor
+//! CNAME (RFC 4035 §3.1.3.1, RFC 5155 §7.2.3). NSEC3 opt-out spans (RFC 5155 §6) only concern
+//! unsigned delegations, which none of these questions asks about: not judged.
 //! The NSEC3 parameters are judged as RFC 9276 asks: no extra iterations, no salt.
+
+use std::collections::BTreeMap;
 
 use hickory_proto::dnssec::Nsec3HashAlgorithm;
 use hickory_proto::dnssec::rdata::{DNSSECRData, NSEC, NSEC3};
-use hickory_proto::op::ResponseCode;
-use hickory_proto::rr::{Name, RData};
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::{Name, RData, RecordType};
 
 use super::who;
 use crate::check::{Code, Facts, Finding, answers_with_authority};
+use crate::walk::Probe;
 
 /// The label of the name asked to see the denial: random, so no cache or wildcard of ours
 /// answers it.
@@ -19,7 +28,7 @@ pub const PROBE_LABEL: &str = "dns-check-nx";
 /// The NSEC and the NSEC3 records of an answer's authority section, each with its owner.
 type Proofs<'m> = (Vec<(Name, &'m NSEC)>, Vec<(Name, &'m NSEC3)>);
 
-fn denial_records(m: &hickory_proto::op::Message) -> Proofs<'_> {
+fn denial_records(m: &Message) -> Proofs<'_> {
     let mut nsec = Vec::new();
     let mut nsec3 = Vec::new();
     for r in &m.authorities {
@@ -92,7 +101,7 @@ enum Proof {
 }
 
 /// What is wrong with one NXDOMAIN answer's proof, if anything.
-fn proof_problem(zone: &Name, qname: &Name, m: &hickory_proto::op::Message) -> Option<Proof> {
+fn proof_problem(zone: &Name, qname: &Name, m: &Message) -> Option<Proof> {
     let (nsec, nsec3) = denial_records(m);
     if !nsec.is_empty() {
         let wildcard = Name::from_ascii("*").ok()?.append_domain(zone).ok()?;
@@ -132,42 +141,146 @@ fn proof_problem(zone: &Name, qname: &Name, m: &hickory_proto::op::Message) -> O
     Some(Proof::Missing)
 }
 
-/// dnssec.denial-missing / dnssec.denial-invalid: each server's answer for a name that does not
-/// exist, in a zone whose chain of trust holds.
+/// Whether a type bitmap says the owner has `qtype` (or a CNAME, which would answer it).
+fn has_type(mut types: impl Iterator<Item = RecordType>, qtype: RecordType) -> bool {
+    types.any(|t| t == qtype || t == RecordType::CNAME)
+}
+
+/// What is wrong with a NODATA answer's proof (RFC 4035 §3.1.3.1, RFC 5155 §7.2.3): an NSEC
+/// record at the name, or an NSEC3 record matching its hash, whose type bitmap has neither the
+/// type asked nor CNAME.
+fn nodata_problem(qname: &Name, qtype: RecordType, m: &Message) -> Option<Proof> {
+    let (nsec, nsec3) = denial_records(m);
+    let name = qname.to_lowercase();
+    let what = format!("{} {qtype}", name.to_ascii());
+    if !nsec.is_empty() {
+        return match nsec.iter().find(|(owner, _)| *owner == name) {
+            None => Some(Proof::Invalid(format!(
+                "no NSEC record at {} proves there is no {what}",
+                name.to_ascii()
+            ))),
+            Some((_, n)) if has_type(n.type_bit_maps(), qtype) => Some(Proof::Invalid(format!(
+                "the NSEC record at {} lists {qtype} (or CNAME), so it proves no {what}",
+                name.to_ascii()
+            ))),
+            Some(_) => None,
+        };
+    }
+    if !nsec3.is_empty() {
+        let matching = nsec3
+            .iter()
+            .find(|(owner, n)| nsec3_hash(n, &name).is_some_and(|h| Some(h) == owner_hash(owner)));
+        return match matching {
+            None => Some(Proof::Invalid(format!(
+                "no NSEC3 record matches {} to prove there is no {what}",
+                name.to_ascii()
+            ))),
+            Some((_, n)) if has_type(n.type_bit_maps(), qtype) => Some(Proof::Invalid(format!(
+                "the NSEC3 record matching {} lists {qtype} (or CNAME), so it proves no {what}",
+                name.to_ascii()
+            ))),
+            Some(_) => None,
+        };
+    }
+    Some(Proof::Missing)
+}
+
+/// What is wrong with an answer the random name got from a wildcard (`*.zone`), when the zone
+/// has one: an answer synthesised from it must prove that the name itself does not exist
+/// (RFC 4035 §3.1.3.3, RFC 5155 §7.2.6: an NSEC covering it, or an NSEC3 covering it as the
+/// next closer name), and a NODATA answer must also prove the wildcard lacks the type
+/// (RFC 4035 §3.1.3.4, RFC 5155 §7.2.5).
+fn wildcard_problem(zone: &Name, p: &Probe, m: &Message) -> Option<Proof> {
+    let expanded = m.answers.iter().any(|r| {
+        matches!(&r.data, RData::DNSSEC(DNSSECRData::RRSIG(sig))
+            if usize::from(sig.input().num_labels) < usize::from(p.qname.num_labels()))
+    });
+    let nodata = !m.answers.iter().any(|r| r.record_type() == p.qtype);
+    if !expanded && !nodata {
+        // Signed as the name itself (or unsigned: the signatures' rule says so).
+        return None;
+    }
+    let (nsec, nsec3) = denial_records(m);
+    let qname = p.qname.to_lowercase();
+    let covered = nsec
+        .iter()
+        .any(|(owner, n)| nsec_covers(owner, n.next_domain_name(), &qname))
+        || nsec3_proves(&nsec3, &qname, false);
+    if nsec.is_empty() && nsec3.is_empty() {
+        return Some(Proof::Missing);
+    }
+    if !covered {
+        return Some(Proof::Invalid(format!(
+            "the answer comes from the wildcard, but no NSEC or NSEC3 record proves {} itself does not exist",
+            qname.to_ascii()
+        )));
+    }
+    if nodata {
+        let wildcard = Name::from_ascii("*").ok()?.append_domain(zone).ok()?;
+        return nodata_problem(&wildcard, p.qtype, m);
+    }
+    None
+}
+
+/// dnssec.denial-missing / dnssec.denial-invalid, in a zone whose chain of trust holds: each
+/// server's answer for a name that does not exist (NXDOMAIN, or what a wildcard made of it),
+/// and each of its NODATA answers (the apex's MX, CDS and CDNSKEY when it has none).
 pub(super) fn denial(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
-    let mut missing = Vec::new();
-    let mut invalid = Vec::new();
+    // Server → the questions denied without proof; server → why each proof fails.
+    let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut invalid: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut judge = |p: &Probe, problem: Option<Proof>| match problem {
+        None => {}
+        Some(Proof::Missing) => {
+            missing
+                .entry(who(p))
+                .or_default()
+                .push(format!("{} {}", p.qname.to_ascii(), p.qtype))
+        }
+        Some(Proof::Invalid(why)) => invalid.entry(who(p)).or_default().push(why),
+    };
     for p in f.denial.iter().filter(|p| answers_with_authority(p)) {
         let Some(m) = p.message() else { continue };
-        // A wildcard answers every name: nothing to prove.
-        if m.metadata.response_code != ResponseCode::NXDomain {
-            continue;
-        }
-        match proof_problem(zone, &p.qname, m) {
-            None => {}
-            Some(Proof::Missing) => missing.push(who(p)),
-            Some(Proof::Invalid(why)) => invalid.push(format!("{}: {why}", who(p))),
+        let problem = match m.metadata.response_code {
+            ResponseCode::NXDomain => proof_problem(zone, &p.qname, m),
+            _ => wildcard_problem(zone, p, m),
+        };
+        judge(p, problem);
+    }
+    for p in f
+        .cds
+        .iter()
+        .chain(&f.mx)
+        .filter(|p| answers_with_authority(p))
+    {
+        let Some(m) = p.message() else { continue };
+        let nodata = m.metadata.response_code == ResponseCode::NoError
+            && !m.answers.iter().any(|r| r.record_type() == p.qtype);
+        if nodata {
+            judge(p, nodata_problem(&p.qname, p.qtype, m));
         }
     }
     let zone_text = zone.to_ascii();
+    let said = |by: &BTreeMap<String, Vec<String>>, sep: &str| {
+        by.iter()
+            .map(|(server, what)| format!("{server}{sep}{}", what.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     if !missing.is_empty() {
         out.push(Finding::new(Code::DnssecDenialMissing, format!(
-                "{zone_text} is signed, but its servers deny a name without NSEC or NSEC3 records ({}): validating resolvers answer SERVFAIL for every name that does not exist",
-                missing.join(", ")
-            ), missing));
+                "{zone_text} is signed, but its servers deny data without NSEC or NSEC3 records ({}): validating resolvers answer SERVFAIL for every name or type that does not exist",
+                said(&missing, " for ")
+            ), missing.keys().cloned().collect()));
     }
     if !invalid.is_empty() {
-        let servers = invalid
-            .iter()
-            .filter_map(|l| l.split(": ").next().map(str::to_string))
-            .collect();
         out.push(Finding::new(
             Code::DnssecDenialInvalid,
             format!(
                 "the denial of existence in {zone_text} does not prove what it must: {}",
-                invalid.join("; ")
+                said(&invalid, ": ")
             ),
-            servers,
+            invalid.keys().cloned().collect(),
         ));
     }
     nsec3_parameters(f, zone, out);
@@ -236,6 +349,128 @@ mod tests {
             &n("b.example."),
             &n("x.a.example.")
         ));
+    }
+
+    fn probe(qname: &str, qtype: RecordType, m: Message) -> Probe {
+        use crate::walk::{Proto, Reply};
+        Probe {
+            server: n("ns1.example."),
+            addr: [192, 0, 2, 1].into(),
+            qname: n(qname),
+            qtype,
+            proto: Proto::Udp,
+            result: Ok(Reply {
+                message: m,
+                rtt: std::time::Duration::from_millis(1),
+                proto: Proto::Udp,
+                retried_tcp: false,
+            }),
+        }
+    }
+
+    fn nsec(owner: &str, next: &str, types: &[RecordType]) -> hickory_proto::rr::Record {
+        let data = NSEC::new(n(next), types.iter().copied());
+        hickory_proto::rr::Record::from_rdata(n(owner), 300, RData::DNSSEC(DNSSECRData::NSEC(data)))
+    }
+
+    /// An A record for `owner` from the wildcard `*.example.` (its RRSIG says one label).
+    fn expanded(owner: &str) -> Vec<hickory_proto::rr::Record> {
+        use hickory_proto::dnssec::Algorithm;
+        use hickory_proto::dnssec::rdata::{RRSIG, SigInput};
+        use hickory_proto::rr::{SerialNumber, rdata::A};
+        let input = SigInput {
+            type_covered: RecordType::A,
+            algorithm: Algorithm::ECDSAP256SHA256,
+            num_labels: 1,
+            original_ttl: 300,
+            sig_expiration: SerialNumber::new(2),
+            sig_inception: SerialNumber::new(1),
+            key_tag: 1,
+            signer_name: n("example."),
+        };
+        let sig = RRSIG::from_sig(input, vec![0; 64]);
+        vec![
+            hickory_proto::rr::Record::from_rdata(n(owner), 300, RData::A(A::new(192, 0, 2, 7))),
+            hickory_proto::rr::Record::from_rdata(
+                n(owner),
+                300,
+                RData::DNSSEC(DNSSECRData::RRSIG(sig)),
+            ),
+        ]
+    }
+
+    #[test]
+    fn wildcard_answers_and_nodata_need_their_own_proofs() {
+        let zone = n("example.");
+        let mut m = Message::new(
+            1,
+            hickory_proto::op::MessageType::Response,
+            hickory_proto::op::OpCode::Query,
+        );
+        m.metadata.authoritative = true;
+        m.answers = expanded("nx.example.");
+        // No proof that nx.example. itself does not exist.
+        let p = probe("nx.example.", RecordType::A, m.clone());
+        assert!(matches!(
+            wildcard_problem(&zone, &p, p.message().unwrap()),
+            Some(Proof::Missing)
+        ));
+        // An NSEC that covers another span.
+        m.authorities = vec![nsec("a.example.", "b.example.", &[RecordType::A])];
+        let p = probe("nx.example.", RecordType::A, m.clone());
+        let got = wildcard_problem(&zone, &p, p.message().unwrap());
+        assert!(matches!(&got, Some(Proof::Invalid(why)) if why.contains("nx.example. itself")));
+        // The NSEC that covers it: proved.
+        m.authorities = vec![nsec("mail.example.", "www.example.", &[RecordType::A])];
+        let p = probe("nx.example.", RecordType::A, m.clone());
+        assert!(wildcard_problem(&zone, &p, p.message().unwrap()).is_none());
+        // NODATA from the wildcard: the wildcard's own NSEC must lack the type.
+        m.answers.clear();
+        m.authorities.push(nsec(
+            "*.example.",
+            "a.example.",
+            &[RecordType::A, RecordType::TXT],
+        ));
+        let p = probe("nx.example.", RecordType::A, m.clone());
+        let got = wildcard_problem(&zone, &p, p.message().unwrap());
+        assert!(
+            matches!(&got, Some(Proof::Invalid(why)) if why.contains("lists A")),
+            "{:?}",
+            got.map(|_| ())
+        );
+        m.authorities[1] = nsec("*.example.", "a.example.", &[RecordType::TXT]);
+        let p = probe("nx.example.", RecordType::A, m);
+        assert!(wildcard_problem(&zone, &p, p.message().unwrap()).is_none());
+    }
+
+    #[test]
+    fn a_nodata_proof_is_an_nsec_at_the_name_without_the_type_or_cname() {
+        let mut m = Message::new(
+            1,
+            hickory_proto::op::MessageType::Response,
+            hickory_proto::op::OpCode::Query,
+        );
+        let at = n("example.");
+        assert!(matches!(
+            nodata_problem(&at, RecordType::MX, &m),
+            Some(Proof::Missing)
+        ));
+        m.authorities = vec![nsec(
+            "example.",
+            "a.example.",
+            &[RecordType::SOA, RecordType::NS],
+        )];
+        assert!(nodata_problem(&at, RecordType::MX, &m).is_none());
+        m.authorities = vec![nsec("example.", "a.example.", &[RecordType::CNAME])];
+        assert!(matches!(
+            nodata_problem(&at, RecordType::MX, &m),
+            Some(Proof::Invalid(_))
+        ));
+        m.authorities = vec![nsec("a.example.", "b.example.", &[RecordType::A])];
+        let got = nodata_problem(&at, RecordType::MX, &m);
+        assert!(
+            matches!(&got, Some(Proof::Invalid(why)) if why.contains("no NSEC record at example."))
+        );
     }
 
     /// RFC 5155 Appendix A: H(example) with salt aabbccdd and 12 iterations.

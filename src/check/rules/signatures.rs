@@ -216,6 +216,7 @@ fn signed_probes(f: &Facts) -> impl Iterator<Item = &Probe> {
         .chain(&f.ns_addrs)
         .chain(&f.denial)
         .chain(&f.cds)
+        .chain(&f.mx)
         .filter(|p| answers_with_authority(p))
 }
 
