@@ -1,5 +1,5 @@
-//! A DNS hierarchy on loopback for the benchmarks (bench/check.sh): root → test. → hive.test.,
-//! two servers below the root, every answer delayed by `--delay` ms. Prints the root hints path
+//! A DNS hierarchy on loopback for the benchmarks (bench/check.sh): root → test. → hive.test.
+//! (an address at the apex and at www, mail to mx.hive.test.), two servers below the root, every answer delayed by `--delay` ms. Prints the root hints path
 //! and the port, then serves until stdin closes.
 //!
 //! cargo run --release --example dnslab -- [--delay MS] [--port N] [--silent] [--external N]
@@ -85,6 +85,8 @@ fn main() {
             serial: 2026112901,
             records: vec![
                 ("hive.test.", "A", "192.0.2.10"),
+                ("hive.test.", "MX", "10 mx.hive.test."),
+                ("mx.hive.test.", "A", "192.0.2.25"),
                 ("www.hive.test.", "A", "192.0.2.11"),
             ],
             delegations: vec![],

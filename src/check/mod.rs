@@ -539,10 +539,38 @@ async fn server_questions(
                 .map(|(&question, probe)| Behaviour { question, probe }),
         );
     }
-    let hosts = rules::exchangers(&answers.mx, zone);
-    let found = futures_util::future::join_all(hosts.iter().map(|h| walker.addresses(h))).await;
-    answers.mail = hosts.into_iter().zip(found).collect();
+    answers.mail = mail_addresses(walker, &answers.mx, zone).await;
     answers
+}
+
+/// The addresses of each mail exchanger the MX answers name: those inside the zone from the
+/// answers' additional section, where the zone's own servers put them (RFC 1035 §3.3.9: an
+/// address record owned by the exchanger's name, so no alias), the others looked up from the
+/// root, each once per check.
+async fn mail_addresses(walker: &Walker, mx: &[Probe], zone: &Name) -> BTreeMap<Name, Vec<IpAddr>> {
+    let hosts = rules::exchangers(mx, zone);
+    let mut out: BTreeMap<Name, Vec<IpAddr>> = BTreeMap::new();
+    for m in mx
+        .iter()
+        .filter(|p| answers_with_authority(p))
+        .filter_map(Probe::message)
+    {
+        for r in m.additionals.iter().filter(|r| zone.zone_of(&r.name)) {
+            let host = r.name.to_lowercase();
+            let addr = match &r.data {
+                RData::A(a) => IpAddr::from(a.0),
+                RData::AAAA(a) => IpAddr::from(a.0),
+                _ => continue,
+            };
+            if hosts.contains(&host) && !out.get(&host).is_some_and(|a| a.contains(&addr)) {
+                out.entry(host).or_default().push(addr);
+            }
+        }
+    }
+    let others: Vec<&Name> = hosts.iter().filter(|h| !out.contains_key(*h)).collect();
+    let found = futures_util::future::join_all(others.iter().map(|h| walker.addresses(h))).await;
+    out.extend(others.into_iter().cloned().zip(found));
+    out
 }
 
 /// Whether the servers of `zone` are asked the server questions as soon as the walk asks them

@@ -635,6 +635,20 @@ impl Handler {
                             .map(|r| (*r).clone()),
                     ),
                 }
+                // Additional section processing (RFC 1035 §3.3.9): the exchangers' addresses.
+                for r in answers.iter().filter(|r| r.record_type() == qtype) {
+                    if let RData::MX(mx) = &r.data {
+                        additional.extend(
+                            zone.records
+                                .iter()
+                                .filter(|a| a.name == mx.exchange)
+                                .filter(|a| {
+                                    matches!(a.record_type(), RecordType::A | RecordType::AAAA)
+                                })
+                                .cloned(),
+                        );
+                    }
+                }
                 let exists = qname == zone.origin
                     || zone.records.iter().any(|r| qname.zone_of(&r.name))
                     || zone.delegations.iter().any(|(c, _, _)| qname.zone_of(c));
