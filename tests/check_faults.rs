@@ -586,6 +586,27 @@ fn mail_exchangers_that_are_aliases_lack_an_address_or_beside_a_null_mx_are_name
 }
 
 #[test]
+fn two_spf_policies_and_one_that_does_not_parse_are_errors() {
+    let mut zones = tree();
+    zones[2].records.extend([
+        ("hive.test.", "TXT", "v=spf1 mx -all"),
+        ("hive.test.", "TXT", "v=spf1 inclde:_spf.example.net ~all"),
+    ]);
+    let lab = lab::start(zones, servers(Place::ZoneOne, &[]));
+    let (code, codes, text, _) = run(&lab, "www.hive.test", &[]);
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(
+        codes,
+        ["spf.invalid", "spf.multiple"].map(String::from).into(),
+        "{text}"
+    );
+    assert!(
+        text.contains("the term `inclde:_spf.example.net` is no mechanism"),
+        "{text}"
+    );
+}
+
+#[test]
 fn text_from_the_network_is_escaped_on_the_terminal() {
     let mut zones = tree();
     zones[2].records.push((

@@ -112,7 +112,7 @@ codes! {
         "a server answers the zone's SOA, but not an AAAA question for the zone's name (no answer, an error code, or no authority), where NOERROR with records or none is the answer: resolvers ask AAAA for every name, and wait or fail where it goes unanswered",
         fix: "fix the server, or the firewall or load balancer in front of it that drops or rejects AAAA questions";
     NsAnswerFailed = "ns.answer-failed", Warning,
-        "a server answers the zone's SOA with authority, but another question about the zone (its NS, DNSKEY, CDS, CDNSKEY or MX set, a name that does not exist) with an error code, without authority, or with NXDOMAIN for the apex (each question and answer named): resolvers asking it that get no usable answer and try another server",
+        "a server answers the zone's SOA with authority, but another question about the zone (its NS, DNSKEY, CDS, CDNSKEY, MX or TXT set, a name that does not exist) with an error code, without authority, or with NXDOMAIN for the apex (each question and answer named): resolvers asking it that get no usable answer and try another server",
         fix: "look at that server's configuration for the zone (a view, a filter, a record type it does not serve) or the firewall in front of it";
     NsTransferOpen = "ns.transfer-open", Warning,
         "a server gives the whole zone by zone transfer (AXFR) to the host running the check (asked where the check compares with a zone file; never of Route 53, which gives none): every name of the zone can be listed by anyone the servers do not mean to allow (Zonemaster Nameserver03)",
@@ -165,6 +165,15 @@ codes! {
     MxNameInvalid = "mx.name-invalid", Warning,
         "a mail exchanger's name is not a valid host name: letters, digits and hyphens only, no hyphen at either end of a label, a top-level label not all digits (RFC 5321 §2.3.5; Zonemaster Syntax08); mail servers may refuse it",
         fix: "name the mail exchanger by a valid host name in the MX record";
+    SpfMultiple = "spf.multiple", Error,
+        "a server serves more than one SPF policy (`v=spf1` TXT record) at the zone's apex: receivers treat that as a permanent error, as if the domain had a broken policy (RFC 7208 §4.5; Zonemaster Zone11)",
+        fix: "merge the policies into one `v=spf1` record";
+    SpfInvalid = "spf.invalid", Error,
+        "the zone's SPF policy does not parse by RFC 7208's grammar (the term at fault named), or its own terms need more than ten DNS lookups: receivers treat it as a permanent error (RFC 7208 §4.6; Zonemaster Zone11)",
+        fix: "correct the term named in the `v=spf1` record (`dns validate` reads the zone file's policy the same way)";
+    SpfInconsistent = "spf.inconsistent", Warning,
+        "the zone's servers serve different SPF policies at its apex, or some serve none: a receiver's verdict depends on the server its resolver asked (Zonemaster Zone11)",
+        fix: "make every server serve the same zone (check zone transfers or the provider's sync)";
     AnswerMismatch = "answer.mismatch", Error,
         "the zone's servers disagree on the answer for NAME (which server says what)",
         fix: "the servers serve different data: check zone transfers or which servers the provider updates (Route 53 answers weighted, latency and geolocation sets differently by design: keep the zone file in zones/ or pass --zone-file, and dns judges each answer by its set)";

@@ -191,6 +191,8 @@ pub struct Facts {
     /// The MX set at the zone's apex, asked of every server of the zone with the server
     /// questions.
     pub mx: Vec<Probe>,
+    /// The TXT set at the zone's apex (its SPF policy), asked with the server questions.
+    pub txt: Vec<Probe>,
     /// The addresses found for each mail exchanger the MX answers name (none: mail to the
     /// zone cannot be delivered there; [`Facts::unresolvable`] says why).
     pub mail: BTreeMap<Name, Vec<IpAddr>>,
@@ -285,6 +287,7 @@ impl Facts {
             denial: vec![],
             cds: vec![],
             mx: vec![],
+            txt: vec![],
             mail: BTreeMap::new(),
             behaviour: vec![],
             checked_at: std::time::SystemTime::now()
@@ -401,6 +404,7 @@ impl Facts {
             .chain(&self.denial)
             .chain(&self.cds)
             .chain(&self.mx)
+            .chain(&self.txt)
     }
 
     /// Every probe sent to the parent's servers about the zone (the walk's question there and
@@ -463,15 +467,16 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
 /// The questions asked of each server of the zone once it has answered with authority (or,
 /// for a server that never did, after the walk): how it treats EDNS, case and recursion
 /// ([`BEHAVIOUR`]), a name that does not exist (the denial of existence, judged when the zone
-/// is signed), the zone's CDS and CDNSKEY sets and its MX set. Each address is asked all of
-/// them at once over one socket; the mail exchangers named are then looked up (each once per
-/// check, however many servers name it).
+/// is signed), the zone's CDS and CDNSKEY sets, its MX set and its TXT set (for the SPF
+/// policy). Each address is asked all of them at once over one socket; the mail exchangers
+/// named are then looked up (each once per check, however many servers name it).
 #[derive(Debug, Default)]
 struct ServerAnswers {
     behaviour: Vec<Behaviour>,
     denial: Vec<Probe>,
     cds: Vec<Probe>,
     mx: Vec<Probe>,
+    txt: Vec<Probe>,
     mail: BTreeMap<Name, Vec<IpAddr>>,
 }
 
@@ -481,12 +486,14 @@ impl ServerAnswers {
         facts.denial.extend(self.denial);
         facts.cds.extend(self.cds);
         facts.mx.extend(self.mx);
+        facts.txt.extend(self.txt);
         facts.mail.extend(self.mail);
     }
 }
 
-/// The data asked with the server questions: the name that does not exist, CDS, CDNSKEY, MX.
-fn data_questions(zone: &Name, nonexistent: &Name) -> [Framed; 4] {
+/// The data asked with the server questions: the name that does not exist, CDS, CDNSKEY, MX,
+/// TXT.
+fn data_questions(zone: &Name, nonexistent: &Name) -> [Framed; 5] {
     let plain = |name: &Name, qtype| Framed {
         query: Query::query(name.clone(), qtype),
         form: Form::Standard,
@@ -497,6 +504,7 @@ fn data_questions(zone: &Name, nonexistent: &Name) -> [Framed; 4] {
         plain(zone, RecordType::CDS),
         plain(zone, RecordType::CDNSKEY),
         plain(zone, RecordType::MX),
+        plain(zone, RecordType::TXT),
     ]
 }
 
@@ -529,6 +537,7 @@ async fn server_questions(
             match p.qtype {
                 RecordType::A => answers.denial.push(p),
                 RecordType::MX => answers.mx.push(p),
+                RecordType::TXT => answers.txt.push(p),
                 _ => answers.cds.push(p),
             }
         }
@@ -823,6 +832,7 @@ pub async fn gather(
         .cds
         .sort_by_key(|p| (order(&p.addr), p.addr, u16::from(p.qtype)));
     facts.mx.sort_by_key(|p| (order(&p.addr), p.addr));
+    facts.txt.sort_by_key(|p| (order(&p.addr), p.addr));
     if let Some(chain) = chain.filter(|_| facts.zone.is_some() && !facts.dead) {
         facts.cname_chain = chain.links;
         facts.cname_loop = chain.looped;

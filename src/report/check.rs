@@ -187,6 +187,9 @@ pub struct Trace<'a> {
     /// The zone's MX set at each server of the zone.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mx_probes: Vec<ProbeView>,
+    /// The zone's TXT set (its SPF policy) at each server of the zone.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub txt_probes: Vec<ProbeView>,
     /// How each address of the zone's servers treats EDNS and recursion: the form of each
     /// question (`no-edns`, `version1`, `unknown-option`, `unknown-flag`, `recursion`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -240,6 +243,7 @@ impl<'a> Trace<'a> {
             cds_probes: views(&mut f.cds.iter(), &zone),
             denial_probes: views(&mut f.denial.iter(), &zone),
             mx_probes: views(&mut f.mx.iter(), &zone),
+            txt_probes: views(&mut f.txt.iter(), &zone),
             behaviour_probes: f
                 .behaviour
                 .iter()
@@ -332,7 +336,7 @@ pub fn render_text(
     Ok(())
 }
 
-/// The zone's own questions at each server: SOA/NS, DS/DNSKEY, the denial probe, MX, the
+/// The zone's own questions at each server: SOA/NS, DS/DNSKEY, the denial probe, MX, TXT, the
 /// in-zone servers' addresses.
 fn render_zone_probes(out: &mut impl Write, t: &Trace, zone: &str) -> io::Result<()> {
     if !t.zone_probes.is_empty() {
@@ -361,10 +365,11 @@ fn render_zone_probes(out: &mut impl Write, t: &Trace, zone: &str) -> io::Result
             writeln!(out, "   {:<24} {}", p.question, p.line())?;
         }
     }
-    if !t.mx_probes.is_empty() {
-        writeln!(out, ";; {zone} MX at each server")?;
-        for p in &t.mx_probes {
-            writeln!(out, "   MX    {}", p.line())?;
+    if !t.mx_probes.is_empty() || !t.txt_probes.is_empty() {
+        writeln!(out, ";; {zone} MX and TXT at each server")?;
+        for p in t.mx_probes.iter().chain(&t.txt_probes) {
+            let qtype = p.question.rsplit(' ').next().unwrap_or_default();
+            writeln!(out, "   {qtype:<5} {}", p.line())?;
         }
     }
     if !t.ns_address_probes.is_empty() {

@@ -96,6 +96,7 @@ rules! {
     TxtEscape = "txt.escape";
     TxtInvalid = "txt.invalid";
     TxtQuoted = "txt.quoted";
+    TxtSpf = "txt.spf";
     TxtStringTooLong = "txt.string-too-long";
     TxtTooLong = "txt.too-long";
     TypeUnknown = "type.unknown";

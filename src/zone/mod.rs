@@ -21,6 +21,7 @@ pub mod elb;
 pub mod load;
 pub mod master;
 pub mod name;
+pub mod spf;
 pub mod text;
 pub mod tree;
 mod values;

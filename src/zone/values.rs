@@ -58,7 +58,14 @@ impl Loader {
                 RData::Srv(self.collect(items, Self::srv))
             }
             RType::CAA => RData::Caa(self.collect(items, Self::caa)),
-            RType::TXT => RData::Txt(self.collect(items, Self::txt)),
+            RType::TXT => {
+                let mut first_spf = None;
+                RData::Txt(self.collect(items, |l, n| {
+                    let txt = l.txt(n)?;
+                    l.spf(n, &txt, &mut first_spf);
+                    Some(txt)
+                }))
+            }
         };
         let errors = self.sink.items[before..].iter().any(|d| d.is_error());
         (!errors).then_some(data)
@@ -77,6 +84,38 @@ impl Loader {
                 .hint("name a host: letters, digits and hyphens (RFC 1123 §2.1)");
         }
         Some(target)
+    }
+
+    /// An SPF policy (a TXT value that starts with `v=spf1`) must parse, and be the only one
+    /// of its set (RFC 7208 §4.5, §4.6): receivers treat either fault as a permanent error.
+    fn spf(&mut self, node: &Node, txt: &Txt, first: &mut Option<super::diag::Pos>) {
+        let text = String::from_utf8_lossy(&txt.0.concat()).into_owned();
+        if !super::spf::is_spf(&text) {
+            return;
+        }
+        if let Some(at) = first {
+            self.sink
+                .error(
+                    node.pos,
+                    Rule::TxtSpf,
+                    format!(
+                        "a second SPF policy in this record set (the first at line {}): receivers treat two as a permanent error (RFC 7208 §4.5)",
+                        at.line
+                    ),
+                )
+                .hint("merge them into one `v=spf1` value");
+        } else {
+            *first = Some(node.pos);
+        }
+        if let Some(why) = super::spf::policy_fault(&text) {
+            self.sink
+                .error(
+                    node.pos,
+                    Rule::TxtSpf,
+                    format!("this SPF policy is invalid: {why}; receivers treat it as a permanent error (RFC 7208 §4.6)"),
+                )
+                .hint("mechanisms are all, include:, a, mx, ptr, ip4:, ip6:, exists:, each with an optional + - ~ ?; modifiers redirect= and exp=");
+        }
     }
 
     /// A null MX (RFC 7505 §3) stands alone, with preference 0.

@@ -264,7 +264,12 @@ pub fn answer_failures(f: &Facts) -> Vec<Finding> {
         .map(|p| p.addr)
         .collect();
     let mut failed: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let questions = f.ns.iter().chain(&f.dnskey).chain(&f.cds).chain(&f.mx);
+    let questions =
+        f.ns.iter()
+            .chain(&f.dnskey)
+            .chain(&f.cds)
+            .chain(&f.mx)
+            .chain(&f.txt);
     for p in questions.chain(&f.denial) {
         if !answering.contains(&p.addr) || intolerant.contains_key(&p.addr) {
             continue;

@@ -4,7 +4,7 @@
 //! they cache aggressively, RFC 8198). One probe per server asks a random name of the zone:
 //! NXDOMAIN must be proved (the name and the wildcard covered), and an answer a wildcard made
 //! of it must prove the name itself does not exist (RFC 4035 §3.1.3.3, §3.1.3.4). The apex's
-//! MX, CDS and CDNSKEY, asked of every server anyway, are NODATA in most zones: each must be
+//! MX, TXT, CDS and CDNSKEY, asked of every server anyway, are NODATA in most zones: each must be
 //! proved by an NSEC at the apex (or an NSEC3 matching it) that lists neither the type nor
 //! CNAME (RFC 4035 §3.1.3.1, RFC 5155 §7.2.3). NSEC3 opt-out spans (RFC 5155 §6) only concern
 //! unsigned delegations, which none of these questions asks about: not judged.
@@ -224,7 +224,7 @@ fn wildcard_problem(zone: &Name, p: &Probe, m: &Message) -> Option<Proof> {
 
 /// dnssec.denial-missing / dnssec.denial-invalid, in a zone whose chain of trust holds: each
 /// server's answer for a name that does not exist (NXDOMAIN, or what a wildcard made of it),
-/// and each of its NODATA answers (the apex's MX, CDS and CDNSKEY when it has none).
+/// and each of its NODATA answers (the apex's MX, TXT, CDS and CDNSKEY when it has none).
 pub(super) fn denial(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
     // Server → the questions denied without proof; server → why each proof fails.
     let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -251,6 +251,7 @@ pub(super) fn denial(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
         .cds
         .iter()
         .chain(&f.mx)
+        .chain(&f.txt)
         .filter(|p| answers_with_authority(p))
     {
         let Some(m) = p.message() else { continue };

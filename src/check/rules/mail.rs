@@ -9,6 +9,14 @@
 //! * `mx.target-no-address`: a mail exchanger with no address: mail to the zone cannot be
 //!   delivered there (to none of them: it bounces).
 //!
+//! And its SPF policy (RFC 7208; Zonemaster Zone11), from the apex's TXT set on every server:
+//!
+//! * `spf.multiple`: a server serves more than one `v=spf1` record (RFC 7208 §4.5: a permanent
+//!   error, as if the domain had a broken policy);
+//! * `spf.invalid`: a policy that does not parse by RFC 7208's grammar, or whose own terms need
+//!   more than ten DNS lookups (the includes' own terms are not followed);
+//! * `spf.inconsistent`: the servers serve different policies (or some none).
+//!
 //! A zone without MX records is not a finding: mail then goes to the apex's addresses
 //! (RFC 5321 §5.1), which is what many web-only domains intend (a null MX says it better).
 
@@ -20,6 +28,7 @@ use hickory_proto::rr::{Name, RData};
 use super::{who, zone_text};
 use crate::check::{Code, Facts, Finding, answers_with_authority};
 use crate::walk::Probe;
+use crate::zone::spf;
 
 /// The mail exchangers the servers' MX answers name (not the null MX's root), each once.
 pub fn exchangers(mx: &[Probe], zone: &Name) -> BTreeSet<Name> {
@@ -160,6 +169,109 @@ fn targets(f: &Facts, zone: &Name) -> Vec<Finding> {
                 ),
                 vec![],
             ));
+        }
+    }
+    out
+}
+
+/// Each server's SPF policies (the `v=spf1` records of the apex's TXT set, each record's
+/// strings joined as RFC 7208 §3.3 says), by server.
+fn policies(f: &Facts, zone: &Name) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for p in f.txt.iter().filter(|p| answers_with_authority(p)) {
+        let Some(m) = p.message() else { continue };
+        let set = out.entry(who(p)).or_default();
+        for r in m.answers.iter().filter(|r| r.name == *zone) {
+            if let RData::TXT(txt) = &r.data {
+                let bytes: Vec<u8> = txt
+                    .txt_data
+                    .iter()
+                    .flat_map(|s| s.iter().copied())
+                    .collect();
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                if spf::is_spf(&text) && !set.contains(&text) {
+                    set.push(text);
+                }
+            }
+        }
+        set.sort();
+    }
+    out
+}
+
+/// A policy as a message quotes it: escaped, at most 120 characters.
+fn quoted(policy: &str) -> String {
+    let escaped: String = policy.chars().flat_map(char::escape_default).collect();
+    match escaped.char_indices().nth(120) {
+        Some((cut, _)) => format!("\"{}…\"", &escaped[..cut]),
+        None => format!("\"{escaped}\""),
+    }
+}
+
+/// spf.multiple, spf.invalid, spf.inconsistent.
+pub fn spf(f: &Facts) -> Vec<Finding> {
+    let Some(zone) = &f.zone else {
+        return vec![];
+    };
+    let served = policies(f, zone);
+    let mut out = Vec::new();
+    let mut groups: BTreeMap<Vec<String>, Vec<&str>> = BTreeMap::new();
+    for (server, set) in &served {
+        groups.entry(set.clone()).or_default().push(server);
+    }
+    if groups.len() > 1 {
+        let said: Vec<String> = groups
+            .iter()
+            .map(|(set, who)| {
+                let what = if set.is_empty() {
+                    "no SPF policy".to_string()
+                } else {
+                    set.iter()
+                        .map(|p| quoted(p))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                };
+                format!("{} serve {what}", who.join(", "))
+            })
+            .collect();
+        out.push(Finding::new(
+            Code::SpfInconsistent,
+            format!(
+                "the servers of {} serve different SPF policies: {}",
+                zone.to_ascii(),
+                said.join("; ")
+            ),
+            served.keys().cloned().collect(),
+        ));
+    }
+    for (set, servers) in groups {
+        let who: Vec<String> = servers.iter().map(|s| s.to_string()).collect();
+        if set.len() > 1 {
+            out.push(Finding::new(
+                Code::SpfMultiple,
+                format!(
+                    "{} serve(s) {} SPF policies for {} ({}): receivers treat that as a permanent error (RFC 7208 §4.5), as if the domain had a broken policy",
+                    who.join(", "),
+                    set.len(),
+                    zone.to_ascii(),
+                    set.iter().map(|p| quoted(p)).collect::<Vec<_>>().join(", ")
+                ),
+                who.clone(),
+            ));
+        }
+        for policy in &set {
+            if let Some(why) = spf::policy_fault(policy) {
+                out.push(Finding::new(
+                    Code::SpfInvalid,
+                    format!(
+                        "the SPF policy of {} served by {} is invalid: {why}: {} (receivers treat it as a permanent error, RFC 7208 §4.6)",
+                        zone.to_ascii(),
+                        who.join(", "),
+                        quoted(policy)
+                    ),
+                    who.clone(),
+                ));
+            }
         }
     }
     out

@@ -58,6 +58,7 @@ pub const RULES: &[Rule] = &[
     soa_single,
     syntax::soa_names,
     mail::mail,
+    mail::spf,
     syntax::mail_names,
     referral::referral_size,
     answers,

@@ -217,6 +217,7 @@ fn signed_probes(f: &Facts) -> impl Iterator<Item = &Probe> {
         .chain(&f.denial)
         .chain(&f.cds)
         .chain(&f.mx)
+        .chain(&f.txt)
         .filter(|p| answers_with_authority(p))
 }
 

@@ -1207,3 +1207,72 @@ fn a_server_that_answers_the_soa_but_fails_another_question_is_named() {
     )];
     only(&f, &[]);
 }
+
+fn txt(text: &str) -> Record {
+    use hickory_proto::rr::rdata::TXT;
+    Record::from_rdata(
+        name(ZONE),
+        300,
+        RData::TXT(TXT::new(vec![text.to_string()])),
+    )
+}
+
+fn serving_txt(f: &mut Facts, sets: [Vec<Record>; 2]) {
+    f.txt = [NS1, NS2]
+        .into_iter()
+        .zip(sets)
+        .map(|(s, set)| answered(s, ZONE, RecordType::TXT, Proto::Udp, authoritative(set)))
+        .collect();
+}
+
+#[test]
+fn spf_policies_are_one_per_server_valid_and_the_same_everywhere() {
+    let mut f = healthy();
+    let good = || vec![txt("v=spf1 mx -all"), txt("google-site-verification=abc")];
+    serving_txt(&mut f, [good(), good()]);
+    only(&f, &[]);
+
+    // Two policies on one server, and a different set on the other.
+    serving_txt(
+        &mut f,
+        [
+            vec![
+                txt("v=spf1 mx -all"),
+                txt("v=spf1 include:_spf.example.net ~all"),
+            ],
+            good(),
+        ],
+    );
+    let found = only(&f, &["spf.multiple", "spf.inconsistent"]);
+    let t = only_code(&found, "spf.multiple");
+    assert!(
+        t.contains("ns1.dns.test. (192.0.2.1) serve(s) 2 SPF policies for example.test."),
+        "{t}"
+    );
+    let t = only_code(&found, "spf.inconsistent");
+    assert!(
+        t.contains("ns2.dns.test. (192.0.2.2) serve \"v=spf1 mx -all\""),
+        "{t}"
+    );
+
+    // A policy that does not parse, on both servers: one finding naming both and the term.
+    let bad = || vec![txt("v=spf1 ip4:192.0.2.300 -all")];
+    serving_txt(&mut f, [bad(), bad()]);
+    let t = text(&only(&f, &["spf.invalid"]));
+    assert!(
+        t.contains("served by ns1.dns.test. (192.0.2.1), ns2.dns.test. (192.0.2.2) is invalid: the term `ip4:192.0.2.300` has no address"),
+        "{t}"
+    );
+
+    // A policy split over several strings is read joined (RFC 7208 §3.3).
+    let split = Record::from_rdata(
+        name(ZONE),
+        300,
+        RData::TXT(hickory_proto::rr::rdata::TXT::new(vec![
+            "v=spf1 include:_spf.exam".to_string(),
+            "ple.net -all".to_string(),
+        ])),
+    );
+    serving_txt(&mut f, [vec![split.clone()], vec![split]]);
+    only(&f, &[]);
+}
