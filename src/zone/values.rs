@@ -88,6 +88,8 @@ impl Loader {
 
     /// An SPF policy (a TXT value that starts with `v=spf1`) must parse, and be the only one
     /// of its set (RFC 7208 §4.5, §4.6): receivers treat either fault as a permanent error.
+    /// A warning, not an error: the records are what the domain serves, and `dns import` of a
+    /// live zone with a broken policy must still write it down to be mended.
     fn spf(&mut self, node: &Node, txt: &Txt, first: &mut Option<super::diag::Pos>) {
         let text = String::from_utf8_lossy(&txt.0.concat()).into_owned();
         if !super::spf::is_spf(&text) {
@@ -95,7 +97,7 @@ impl Loader {
         }
         if let Some(at) = first {
             self.sink
-                .error(
+                .warning(
                     node.pos,
                     Rule::TxtSpf,
                     format!(
@@ -109,7 +111,7 @@ impl Loader {
         }
         if let Some(why) = super::spf::policy_fault(&text) {
             self.sink
-                .error(
+                .warning(
                     node.pos,
                     Rule::TxtSpf,
                     format!("this SPF policy is invalid: {why}; receivers treat it as a permanent error (RFC 7208 §4.6)"),

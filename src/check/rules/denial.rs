@@ -191,11 +191,15 @@ fn nodata_problem(qname: &Name, qtype: RecordType, m: &Message) -> Option<Proof>
 /// next closer name), and a NODATA answer must also prove the wildcard lacks the type
 /// (RFC 4035 §3.1.3.4, RFC 5155 §7.2.5).
 fn wildcard_problem(zone: &Name, p: &Probe, m: &Message) -> Option<Proof> {
-    let expanded = m.answers.iter().any(|r| {
+    let expanded = m.answers.iter().filter(|r| r.name == p.qname).any(|r| {
         matches!(&r.data, RData::DNSSEC(DNSSECRData::RRSIG(sig))
             if usize::from(sig.input().num_labels) < usize::from(p.qname.num_labels()))
     });
-    let nodata = !m.answers.iter().any(|r| r.record_type() == p.qtype);
+    // No data at all (a CNAME from the wildcard is an answer, not NODATA).
+    let nodata = m
+        .answers
+        .iter()
+        .all(|r| r.record_type() == RecordType::RRSIG);
     if !expanded && !nodata {
         // Signed as the name itself (or unsigned: the signatures' rule says so).
         return None;
@@ -440,6 +444,21 @@ mod tests {
             got.map(|_| ())
         );
         m.authorities[1] = nsec("*.example.", "a.example.", &[RecordType::TXT]);
+        let p = probe("nx.example.", RecordType::A, m.clone());
+        assert!(wildcard_problem(&zone, &p, p.message().unwrap()).is_none());
+        // A CNAME made from a wildcard CNAME is an answer, not NODATA: the covering NSEC is
+        // the whole proof (the wildcard's NSEC lists CNAME, as it must).
+        let mut cname = expanded("nx.example.");
+        cname[0] = hickory_proto::rr::Record::from_rdata(
+            n("nx.example."),
+            300,
+            RData::CNAME(hickory_proto::rr::rdata::CNAME(n("www.example."))),
+        );
+        m.answers = cname;
+        m.authorities = vec![
+            nsec("mail.example.", "www.example.", &[RecordType::A]),
+            nsec("*.example.", "a.example.", &[RecordType::CNAME]),
+        ];
         let p = probe("nx.example.", RecordType::A, m);
         assert!(wildcard_problem(&zone, &p, p.message().unwrap()).is_none());
     }

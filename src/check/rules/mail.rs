@@ -46,7 +46,11 @@ pub fn exchangers(mx: &[Probe], zone: &Name) -> BTreeSet<Name> {
 
 /// One MX record as text (`10 mail.example.com.`).
 fn mx_text(mx: &MX) -> String {
-    format!("{} {}", mx.preference, mx.exchange.to_ascii())
+    format!(
+        "{} {}",
+        mx.preference,
+        mx.exchange.to_lowercase().to_ascii()
+    )
 }
 
 /// Each server's MX set (the servers that answered the question with authority), as text,
@@ -82,14 +86,19 @@ pub fn mail(f: &Facts) -> Vec<Finding> {
     };
     let served = served(f, zone);
     let mut out = Vec::new();
-    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    // Each set served (as text: names compare without case), with its servers.
+    let mut groups: BTreeMap<String, (&Vec<MX>, Vec<&str>)> = BTreeMap::new();
     for (server, set) in &served {
-        groups.entry(set_text(set)).or_default().push(server);
+        groups
+            .entry(set_text(set))
+            .or_insert((set, vec![]))
+            .1
+            .push(server);
     }
     if groups.len() > 1 {
         let said: Vec<String> = groups
             .iter()
-            .map(|(set, who)| format!("{} serve [{set}]", who.join(", ")))
+            .map(|(set, (_, who))| format!("{} serve [{set}]", who.join(", ")))
             .collect();
         out.push(Finding::new(
             Code::MxInconsistent,
@@ -102,9 +111,7 @@ pub fn mail(f: &Facts) -> Vec<Finding> {
         ));
     }
     // Judged on every set served (the same set once).
-    let mut sets: Vec<&Vec<MX>> = served.values().collect();
-    sets.dedup();
-    for set in sets {
+    for (set, _) in groups.values() {
         out.extend(null_mx(zone, set));
     }
     out.extend(targets(f, zone));
