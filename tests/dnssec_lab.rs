@@ -270,6 +270,23 @@ fn a_signed_zone_without_nsec_or_nsec3_is_an_error() {
     assert_eq!(code, Some(1));
 }
 
+/// The signed zone with its apex's NSEC record (and the signature over it) taken from the
+/// same zone with `records` added and signed again: validly signed, but about another zone.
+fn with_apex_nsec_of(z: &Signed, records: &str) -> String {
+    let other = z.resigned_with(records);
+    let apex_nsec = |f: &[&str]| {
+        f.len() > 4 && f[0] == "hive.test." && (f[3] == "NSEC" || f[3] == "RRSIG" && f[4] == "NSEC")
+    };
+    let mut out = without(&z.text, apex_nsec);
+    for line in other.lines() {
+        if apex_nsec(&line.split_whitespace().collect::<Vec<_>>()) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 #[test]
 fn an_nsec_record_that_does_not_cover_the_name_denies_nothing() {
     let Some(z) = sign(&[]) else { return };
@@ -277,17 +294,7 @@ fn an_nsec_record_that_does_not_cover_the_name_denies_nothing() {
     // nothing lies between the apex and a.hive.test, so it no longer covers the name asked
     // (dns-check-nx-…, which sorts after a and before mail). A zone edited on one server
     // after signing, or two signers' chains mixed, look like this.
-    let other = z.resigned_with("a.hive.test. 3600 IN A 192.0.2.9\n");
-    let apex_nsec = |f: &[&str]| {
-        f.len() > 4 && f[0] == "hive.test." && (f[3] == "NSEC" || f[3] == "RRSIG" && f[4] == "NSEC")
-    };
-    let mut bad = without(&z.text, apex_nsec);
-    for line in other.lines() {
-        if apex_nsec(&line.split_whitespace().collect::<Vec<_>>()) {
-            bad.push_str(line);
-            bad.push('\n');
-        }
-    }
+    let bad = with_apex_nsec_of(&z, "a.hive.test. 3600 IN A 192.0.2.9\n");
     let (code, json, text) = z.check(&bad, "www.hive.test");
     assert_eq!(codes(&json), ["dnssec.denial-invalid"], "{text}");
     assert!(
@@ -328,17 +335,7 @@ fn a_nodata_proof_that_lists_the_type_asked_proves_nothing() {
     let Some(z) = sign(&[]) else { return };
     // The apex's NSEC, validly signed, from the same zone with an MX at the apex: it says the
     // apex has an MX, which the servers then deny (NODATA) — a zone edited after signing.
-    let other = z.resigned_with("hive.test. 3600 IN MX 10 mx.example.net.\n");
-    let apex_nsec = |f: &[&str]| {
-        f.len() > 4 && f[0] == "hive.test." && (f[3] == "NSEC" || f[3] == "RRSIG" && f[4] == "NSEC")
-    };
-    let mut bad = without(&z.text, apex_nsec);
-    for line in other.lines() {
-        if apex_nsec(&line.split_whitespace().collect::<Vec<_>>()) {
-            bad.push_str(line);
-            bad.push('\n');
-        }
-    }
+    let bad = with_apex_nsec_of(&z, "hive.test. 3600 IN MX 10 mx.example.net.\n");
     let (code, json, text) = z.check(&bad, "www.hive.test");
     assert_eq!(codes(&json), ["dnssec.denial-invalid"], "{text}");
     let message = json["findings"][0]["message"].as_str().unwrap();

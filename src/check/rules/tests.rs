@@ -1046,13 +1046,17 @@ fn mx(preference: u16, exchange: &str) -> Record {
     )
 }
 
-/// Each server answers the apex MX question with its set.
-fn serving_mx(f: &mut Facts, sets: [Vec<Record>; 2]) {
-    f.mx = [NS1, NS2]
+/// NS1 and NS2 each answer the apex's `qtype` question with their set.
+fn serving(qtype: RecordType, sets: [Vec<Record>; 2]) -> Vec<Probe> {
+    [NS1, NS2]
         .into_iter()
         .zip(sets)
-        .map(|(s, set)| answered(s, ZONE, RecordType::MX, Proto::Udp, authoritative(set)))
-        .collect();
+        .map(|(s, set)| answered(s, ZONE, qtype, Proto::Udp, authoritative(set)))
+        .collect()
+}
+
+fn serving_mx(f: &mut Facts, sets: [Vec<Record>; 2]) {
+    f.mx = serving(RecordType::MX, sets);
 }
 
 #[test]
@@ -1218,11 +1222,7 @@ fn txt(text: &str) -> Record {
 }
 
 fn serving_txt(f: &mut Facts, sets: [Vec<Record>; 2]) {
-    f.txt = [NS1, NS2]
-        .into_iter()
-        .zip(sets)
-        .map(|(s, set)| answered(s, ZONE, RecordType::TXT, Proto::Udp, authoritative(set)))
-        .collect();
+    f.txt = serving(RecordType::TXT, sets);
 }
 
 #[test]
