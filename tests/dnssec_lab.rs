@@ -437,6 +437,16 @@ fn rand_port() -> u16 {
 /// `text` (a master file of `origin`) signed in `dir` with a new KSK and ZSK (ECDSA P-256), one
 /// record per line; and the KSK's DS record as dnssec-dsfromkey writes it (`origin IN DS …`).
 fn sign_origin(dir: &Path, origin: &str, text: &str) -> Option<(String, String)> {
+    sign_origin_with(dir, origin, text, &[])
+}
+
+/// [`sign_origin`] with `extra` arguments for dnssec-signzone (NSEC3, opt-out).
+fn sign_origin_with(
+    dir: &Path,
+    origin: &str,
+    text: &str,
+    extra: &[&str],
+) -> Option<(String, String)> {
     let tools = [
         common::require_tool("dnssec-keygen", "bind9-utils"),
         common::require_tool("dnssec-signzone", "bind9-utils"),
@@ -454,8 +464,13 @@ fn sign_origin(dir: &Path, origin: &str, text: &str) -> Option<(String, String)>
     nsd::run(
         &signzone,
         &[
-            "-S", "-K", d, "-d", d, "-o", origin, "-O", "full", "-f", "signed", "zone",
-        ],
+            &[
+                "-S", "-K", d, "-d", d, "-o", origin, "-O", "full", "-f", "signed",
+            ][..],
+            extra,
+            &["zone"],
+        ]
+        .concat(),
         dir,
     );
     let ds = nsd::run(&dsfromkey, &["-2", &format!("{d}/{}.key", ksk.trim())], dir);
@@ -643,6 +658,50 @@ fn the_chain_of_trust_is_validated_from_the_root_s_trust_anchor() {
         "chain of trust from the root: ends at test. (no DS), the zone is insecure",
         "{text}"
     );
+
+    // And the root's NSEC at test. gone: its denial of a DS proves nothing, and validators
+    // answer SERVFAIL for everything below (bogus, not insecure).
+    let unproved = without(&unlinked, |f| {
+        f.len() > 4 && f[0] == "test." && (f[3] == "NSEC" || f[3] == "RRSIG" && f[4] == "NSEC")
+    });
+    let (code, json, text) = h.check(&unproved, &h.test, &anchor);
+    assert_eq!(codes(&json), ["dnssec.chain-bogus"], "{text}");
+    assert!(
+        json["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a.root.lab. (127.54.0.1): denies a DS for test.:"),
+        "{text}"
+    );
+    assert_eq!(code, Some(1));
+
+    // NSEC3 with opt-out: the root proves test. has no DS by an opt-out span (RFC 5155 §6).
+    let (opt_out, anchor) = sign_origin_with(
+        &h.work.path().join("opt-out-root"),
+        ".",
+        &root_zone(""),
+        &["-3", "-", "-H", "0", "-A"],
+    )
+    .unwrap();
+    // Every NSEC3 record has the opt-out flag, and none is test.'s (H(test.) with no salt and
+    // no extra iterations): the denial rests on the opt-out span alone.
+    let nsec3: Vec<Vec<&str>> = opt_out
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|f| f.get(3) == Some(&"NSEC3"))
+        .collect();
+    assert!(
+        !nsec3.is_empty() && nsec3.iter().all(|f| f[5] == "1"),
+        "{opt_out}"
+    );
+    assert!(
+        nsec3
+            .iter()
+            .all(|f| !f[0].eq_ignore_ascii_case("5U2I2H5CO0EBB4R9HIPBKU7PEA6GGPSV.")),
+        "{opt_out}"
+    );
+    let (_, json, text) = h.check(&opt_out, &h.test, &anchor);
+    assert_eq!(codes(&json), ["dnssec.chain-insecure"], "{text}");
 }
 
 /// The CDS and CDNSKEY records `dnssec-dsfromkey -C` and the key file give for the key in

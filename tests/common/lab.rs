@@ -343,11 +343,14 @@ fn nodata(zone: &Zone, qname: &Name) -> Record {
         }
         return apex;
     }
+    // A delegation's NSEC lists its NS set (and no DS: the child is unsigned).
+    let cut = zone.delegations.iter().any(|(child, _, _)| child == qname);
     let mut types: Vec<RecordType> = zone
         .records
         .iter()
         .filter(|r| r.name == *qname)
         .map(|r| r.record_type())
+        .chain(cut.then_some(RecordType::NS))
         .chain([RecordType::NSEC, RecordType::RRSIG])
         .collect();
     types.sort();

@@ -9,9 +9,10 @@
 //! Every server of every level is judged: one server of a top-level domain serving a bad
 //! signature over the zone's DS is bogus to every resolver that happens to ask it. A level whose
 //! parent serves no DS for it ends the chain: what lies below is insecure (validators do not
-//! validate it), which is said when the zone itself has a DS. The proof that there is no DS
-//! (NSEC/NSEC3 at the parent) is not verified here: such a delegation is taken as served. Judged only with a trust anchor:
-//! IANA's for the real root, `--trust-anchor` for a lab.
+//! validate it), which is said when the zone itself has a DS. The parent, signed, must prove
+//! there is no DS (an NSEC or NSEC3 at the delegation without the DS bit, or an opt-out NSEC3
+//! span, validly signed): a denial without that proof is bogus, as validators see it. Judged
+//! only with a trust anchor: IANA's for the real root, `--trust-anchor` for a lab.
 
 use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS};
 use hickory_proto::rr::{Name, RData, RecordType};
@@ -256,6 +257,20 @@ fn ds_set(
             .iter()
             .find(|s| s.rtype == RecordType::DS && s.name == *child)
         else {
+            // No DS: the parent, signed, must prove it, with signatures of its keys.
+            let proof = sets
+                .iter()
+                .filter(|s| matches!(s.rtype, RecordType::NSEC | RecordType::NSEC3))
+                .map(|s| (s, verdict(s, parent, &keys, now)))
+                .find(|(_, v)| !matches!(v, Verdict::Valid | Verdict::Unsupported(_)))
+                .map(|(s, v)| problem(&s.label(), &v))
+                .or_else(|| super::denial::insecure_delegation_problem(m, parent, child));
+            if let Some(why) = proof {
+                broken.push(Broken {
+                    server: who(p),
+                    what: format!("denies a DS for {}: {why}", child.to_ascii()),
+                });
+            }
             continue;
         };
         match verdict(set, parent, &keys, now) {

@@ -6,8 +6,9 @@
 //! of it must prove the name itself does not exist (RFC 4035 §3.1.3.3, §3.1.3.4). The apex's
 //! MX, TXT, CDS and CDNSKEY, asked of every server anyway, are NODATA in most zones: each must be
 //! proved by an NSEC at the apex (or an NSEC3 matching it) that lists neither the type nor
-//! CNAME (RFC 4035 §3.1.3.1, RFC 5155 §7.2.3). NSEC3 opt-out spans (RFC 5155 §6) only concern
-//! unsigned delegations, which none of these questions asks about: not judged.
+//! CNAME (RFC 4035 §3.1.3.1, RFC 5155 §7.2.3). A signed parent's denial of a DS (an unsigned
+//! delegation, judged for every cut of the chain from the root by [`super::chain`]) must prove
+//! it too, by an NSEC or NSEC3 at the delegation or an opt-out span (RFC 5155 §6, §8.6).
 //! The NSEC3 parameters are judged as RFC 9276 asks: no extra iterations, no salt.
 
 use std::collections::BTreeMap;
@@ -183,6 +184,78 @@ fn nodata_problem(qname: &Name, qtype: RecordType, m: &Message) -> Option<Proof>
         };
     }
     Some(Proof::Missing)
+}
+
+/// Why a signed parent's answer that `child` has no DS does not prove it (RFC 4035 §5.2,
+/// RFC 5155 §8.5, §8.6), if it does not: an NSEC at the delegation (NS listed, DS not), an
+/// NSEC3 matching it likewise, or, with opt-out, an NSEC3 matching the closest encloser and an
+/// opt-out NSEC3 covering the next closer name. Without the proof validators cannot tell the
+/// delegation is unsigned, and answer SERVFAIL for everything below it. The signatures over
+/// the records are the caller's to verify.
+pub(super) fn insecure_delegation_problem(
+    m: &Message,
+    parent: &Name,
+    child: &Name,
+) -> Option<String> {
+    let (nsec, nsec3) = denial_records(m);
+    let child = child.to_lowercase();
+    let at = |types: &mut dyn Iterator<Item = RecordType>| {
+        let types: Vec<RecordType> = types.collect();
+        types.contains(&RecordType::NS) && !types.contains(&RecordType::DS)
+    };
+    if !nsec.is_empty() {
+        return match nsec.iter().find(|(owner, _)| *owner == child) {
+            Some((_, n)) if at(&mut n.type_bit_maps()) => None,
+            Some(_) => Some(format!(
+                "the NSEC record at {} does not list NS without DS, so it proves no unsigned delegation",
+                child.to_ascii()
+            )),
+            None => Some(format!(
+                "no NSEC record at {} proves it has no DS",
+                child.to_ascii()
+            )),
+        };
+    }
+    if nsec3.is_empty() {
+        return Some(format!(
+            "it denies a DS for {} without NSEC or NSEC3 records",
+            child.to_ascii()
+        ));
+    }
+    let matching = |name: &Name| {
+        nsec3
+            .iter()
+            .find(|(owner, n)| nsec3_hash(n, name).is_some_and(|h| Some(h) == owner_hash(owner)))
+    };
+    if let Some((_, n)) = matching(&child) {
+        return (!at(&mut n.type_bit_maps())).then(|| {
+            format!(
+                "the NSEC3 record matching {} does not list NS without DS, so it proves no unsigned delegation",
+                child.to_ascii()
+            )
+        });
+    }
+    // Opt-out (RFC 5155 §6): the closest encloser matched, the next closer name covered by an
+    // NSEC3 with the opt-out flag.
+    let opt_out: Vec<(Name, &NSEC3)> = nsec3.iter().filter(|(_, n)| n.opt_out()).cloned().collect();
+    let mut next_closer = child.clone();
+    while next_closer.num_labels() > parent.num_labels() {
+        let encloser = next_closer.base_name();
+        if matching(&encloser).is_some() {
+            return (!nsec3_proves(&opt_out, &next_closer, false)).then(|| {
+                format!(
+                    "no NSEC3 record matches {}, and none with opt-out covers {}",
+                    child.to_ascii(),
+                    next_closer.to_ascii()
+                )
+            });
+        }
+        next_closer = encloser;
+    }
+    Some(format!(
+        "no NSEC3 record matches {} or its closest encloser",
+        child.to_ascii()
+    ))
 }
 
 /// What is wrong with an answer the random name got from a wildcard (`*.zone`), when the zone
@@ -491,6 +564,31 @@ mod tests {
         assert!(
             matches!(&got, Some(Proof::Invalid(why)) if why.contains("no NSEC record at example."))
         );
+    }
+
+    #[test]
+    fn an_unsigned_delegation_is_proved_by_ns_without_ds() {
+        let mut m = Message::new(
+            1,
+            hickory_proto::op::MessageType::Response,
+            hickory_proto::op::OpCode::Query,
+        );
+        let (parent, child) = (n("example."), n("sub.example."));
+        let got = insecure_delegation_problem(&m, &parent, &child).unwrap_or_default();
+        assert!(got.contains("without NSEC or NSEC3"), "{got}");
+        m.authorities = vec![nsec("sub.example.", "www.example.", &[RecordType::NS])];
+        assert_eq!(insecure_delegation_problem(&m, &parent, &child), None);
+        m.authorities = vec![nsec(
+            "sub.example.",
+            "www.example.",
+            &[RecordType::NS, RecordType::DS],
+        )];
+        let got = insecure_delegation_problem(&m, &parent, &child).unwrap_or_default();
+        assert!(got.contains("does not list NS without DS"), "{got}");
+        // An NSEC elsewhere in the parent (not at the delegation) proves nothing.
+        m.authorities = vec![nsec("mail.example.", "www.example.", &[RecordType::A])];
+        let got = insecure_delegation_problem(&m, &parent, &child).unwrap_or_default();
+        assert!(got.contains("no NSEC record at sub.example."), "{got}");
     }
 
     /// RFC 5155 Appendix A: H(example) with salt aabbccdd and 12 iterations.
