@@ -231,6 +231,19 @@ pub struct Facts {
     pub registrar: Option<crate::provider::route53::domains::DomainDetail>,
     /// The root's trust anchors, when the chain of trust from the root is judged.
     pub anchors: Option<Vec<anchor::Anchor>>,
+    /// The zone file's record sets whose signatures did not verify, as the verification's
+    /// answers came in (it keeps no answer): judged with the other sets' signatures.
+    pub file_signatures: Vec<SetVerdict>,
+}
+
+/// One record set's signatures that did not verify on one server.
+#[derive(Debug, Clone)]
+pub struct SetVerdict {
+    /// `name (address)`.
+    pub server: String,
+    /// `name TYPE`.
+    pub label: String,
+    pub verdict: rules::Verdict,
 }
 
 /// Answers slower than this are `ns.slow` unless `--slow` says otherwise.
@@ -309,6 +322,7 @@ impl Facts {
             registration: None,
             registrar: None,
             anchors: None,
+            file_signatures: vec![],
         }
     }
 

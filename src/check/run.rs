@@ -89,7 +89,14 @@ pub async fn one_round_on(s: &Settings, expected: &Expectation, walker: Walker) 
     let mut verification = match &file {
         Some((path, zone)) => {
             let servers = facts.zone_servers().to_vec();
-            Some(verify::verify(&walker, zone, &path.display().to_string(), &servers, true).await)
+            let keys = verify::Keys {
+                keys: super::rules::zone_keys(&facts),
+                now: facts.checked_at as u32,
+            };
+            let path = path.display().to_string();
+            let v = verify::verify(&walker, zone, &path, &servers, true, &keys).await;
+            facts.file_signatures = v.signatures.clone();
+            Some(v)
         }
         None => None,
     };

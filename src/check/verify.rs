@@ -131,6 +131,19 @@ pub struct Verification {
     pub sets: Vec<SetCheck>,
     /// Per server address, what the zone holds beyond the file (empty when not looked for).
     pub listings: Vec<(String, IpAddr, Listing)>,
+    /// The record sets whose signatures did not verify with the zone's keys (a signed zone),
+    /// for the DNSSEC rules: reported with the other sets' signatures.
+    #[serde(skip)]
+    pub signatures: Vec<crate::check::SetVerdict>,
+}
+
+/// The zone's verified keys, when it is signed: every answer's signatures are verified with
+/// them as it comes in (the answers are not kept).
+#[derive(Debug, Clone, Default)]
+pub struct Keys {
+    pub keys: Vec<hickory_proto::dnssec::rdata::DNSKEY>,
+    /// The check's clock, seconds since 1970 (the signatures' validity).
+    pub now: u32,
 }
 
 impl Verification {
@@ -403,6 +416,7 @@ pub async fn verify(
     file: &str,
     servers: &[NameServer],
     whole_zone: bool,
+    keys: &Keys,
 ) -> Verification {
     let alias_addrs = alias_addresses(walker, zone).await;
     let targets: Vec<(usize, &NameServer, IpAddr)> = walker
@@ -425,15 +439,27 @@ pub async fn verify(
     let groups = &groups;
     let judge = |k: usize, answer: &Result<Reply, NoAnswer>| {
         let group = &groups[k];
+        let signatures = match answer {
+            Ok(reply) => crate::check::rules::answer_problems(
+                &reply.message,
+                &zone.origin,
+                &keys.keys,
+                keys.now,
+            ),
+            Err(_) => vec![],
+        };
         if group[0].0.set_id.is_some() {
-            return judge_routed(group, answer, alias_addrs);
+            return (judge_routed(group, answer, alias_addrs), signatures);
         }
         let (key, set) = group[0];
         let addrs = match &set.data {
             RData::Alias(a) => alias_addrs.get(&a.target).map(Vec::as_slice),
             _ => None,
         };
-        judge(key, set, answer, addrs.unwrap_or_default())
+        (
+            judge(key, set, answer, addrs.unwrap_or_default()),
+            signatures,
+        )
     };
     let asked = join_all(
         targets
@@ -446,12 +472,21 @@ pub async fn verify(
             false => Vec::new(),
         }
     };
-    let (verdicts, listings): (Vec<Vec<Served>>, _) = futures_util::join!(asked, listed);
+    let (verdicts, listings): (Vec<Vec<(Served, _)>>, _) = futures_util::join!(asked, listed);
     let mut sets: Vec<SetCheck> = groups.iter().map(|g| set_check(g)).collect();
+    let mut signatures = Vec::new();
     for ((_, server, addr), served) in targets.iter().zip(verdicts) {
         let server = server.name.to_ascii();
-        for (k, served) in served.into_iter().enumerate() {
+        for (k, (served, bad)) in served.into_iter().enumerate() {
             sets[k].servers.push((server.clone(), *addr, served));
+            signatures.extend(
+                bad.into_iter()
+                    .map(|(label, verdict)| crate::check::SetVerdict {
+                        server: format!("{server} ({addr})"),
+                        label,
+                        verdict,
+                    }),
+            );
         }
     }
     Verification {
@@ -460,6 +495,7 @@ pub async fn verify(
         servers: targets.len(),
         sets,
         listings,
+        signatures,
     }
 }
 

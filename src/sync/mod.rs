@@ -646,7 +646,15 @@ pub async fn verify_applied(
         }
     };
     Ok(Some(
-        verify::verify(walker, &changed, "the plan", &servers, false).await,
+        verify::verify(
+            walker,
+            &changed,
+            "the plan",
+            &servers,
+            false,
+            &Default::default(),
+        )
+        .await,
     ))
 }
 

@@ -48,6 +48,17 @@ pub(super) fn authoritative_set<T: Clone + PartialEq>(
     (set, answered)
 }
 
+/// The key tags the chain of trust enters the zone by: the keys the zone serves that a DS of
+/// its parent points at (their signatures over the key set count).
+pub(super) fn entry_key_tags(f: &Facts, zone: &Name) -> Vec<u16> {
+    let (ds, _) = authoritative_set(&f.ds, zone, ds_of);
+    let (keys, _) = authoritative_set(&f.dnskey, zone, dnskey_of);
+    keys.iter()
+        .filter(|k| ds.iter().any(|d| d.covers(zone, k).unwrap_or(false)))
+        .filter_map(|k| k.calculate_key_tag().ok())
+        .collect()
+}
+
 /// dnssec.ds-without-dnskey, dnssec.ds-mismatch, dnssec.no-ds, and the signatures' validity: the
 /// chain of trust from the parent's DS set to the keys the zone serves (RFC 4035 §5.2). After a move to new name
 /// servers the parent often still holds the DS of the old provider's keys: validating resolvers
@@ -110,12 +121,7 @@ pub(super) fn chain_of_trust(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
         no_ds(&zone_text, &parent, &key_tags(&keys), out);
     }
     if !ds.is_empty() && !keys.is_empty() {
-        // The keys the chain of trust enters by: their signatures over the key set count.
-        let entry: Vec<u16> = keys
-            .iter()
-            .filter(|k| ds.iter().any(|d| d.covers(zone, k).unwrap_or(false)))
-            .filter_map(|k| k.calculate_key_tag().ok())
-            .collect();
+        let entry = entry_key_tags(f, zone);
         if !entry.is_empty() {
             signatures(f, zone, &entry, out);
             super::signatures::verify_zone(f, zone, &entry, out);

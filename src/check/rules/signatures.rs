@@ -22,7 +22,7 @@ use crate::walk::Probe;
 
 /// What a record set's signatures come to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Verdict {
+pub enum Verdict {
     /// One signature verifies with a key of the set, within its validity period.
     Valid,
     /// Signed with an algorithm this build cannot verify: not judged.
@@ -234,16 +234,73 @@ pub(super) fn verify_zone(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<F
         let keys: Vec<&DNSKEY> = trusted.iter().collect();
         for p in signed_probes(f) {
             let Some(m) = p.message() else { continue };
-            for set in signed_sets(m, zone) {
-                // An NS set below the apex is a delegation, never signed (RFC 4035 §2.2).
-                if set.rtype == RecordType::NS && set.name != *zone {
-                    continue;
-                }
-                problems.add(p, &set, verdict(&set, zone, &keys, now));
+            for (set, verdict) in answer_verdicts(m, zone, &keys, now) {
+                problems.add(p, &set, verdict);
             }
+        }
+        // The zone file's record sets, verified on every server as their answers came.
+        for s in &f.file_signatures {
+            problems.add_at(s.server.clone(), s.label.clone(), s.verdict.clone());
         }
     }
     problems.into_findings(&zone.to_ascii(), out);
+}
+
+/// The verdict on each signed record set of an authoritative answer of `zone` (not a
+/// delegation's NS set, which is never signed: RFC 4035 §2.2).
+fn answer_verdicts<'m>(
+    m: &'m Message,
+    zone: &Name,
+    keys: &[&DNSKEY],
+    now: u32,
+) -> Vec<(Signed<'m>, Verdict)> {
+    signed_sets(m, zone)
+        .into_iter()
+        .filter(|set| !(set.rtype == RecordType::NS && set.name != *zone))
+        .map(|set| {
+            let v = verdict(&set, zone, keys, now);
+            (set, v)
+        })
+        .collect()
+}
+
+/// The keys of the zone's verified DNSKEY sets (entered by a key its parent's DS points at),
+/// with which the zone file's record sets are verified as their answers come in; empty when
+/// the zone is unsigned or no key set verifies (the rules say why).
+pub fn zone_keys(f: &Facts) -> Vec<DNSKEY> {
+    let Some(zone) = &f.zone else {
+        return vec![];
+    };
+    let entry = super::dnssec::entry_key_tags(f, zone);
+    if entry.is_empty() {
+        return vec![];
+    }
+    trusted_keys(
+        f,
+        zone,
+        &entry,
+        f.checked_at as u32,
+        &mut Problems::default(),
+    )
+}
+
+/// The problems of one answer's signatures, as (record set, verdict), with `keys` at `now`:
+/// for the zone file's verification, which keeps no answer.
+pub fn answer_problems(
+    m: &Message,
+    zone: &Name,
+    keys: &[DNSKEY],
+    now: u32,
+) -> Vec<(String, Verdict)> {
+    if keys.is_empty() || !m.metadata.authoritative {
+        return vec![];
+    }
+    let keys: Vec<&DNSKEY> = keys.iter().collect();
+    answer_verdicts(m, zone, &keys, now)
+        .into_iter()
+        .filter(|(_, v)| !matches!(v, Verdict::Valid | Verdict::Unsupported(_)))
+        .map(|(set, v)| (set.label(), v))
+        .collect()
 }
 
 /// The keys of every server's DNSKEY set that verifies with an entry key (a key the parent's
@@ -304,8 +361,11 @@ struct Problems {
 impl Problems {
     /// One record set's verdict, as a problem of its server when it is one.
     fn add(&mut self, p: &Probe, set: &Signed<'_>, verdict: Verdict) {
-        let server = who(p);
-        let label = set.label();
+        self.add_at(who(p), set.label(), verdict);
+    }
+
+    /// A record set's verdict, named by its server and label.
+    fn add_at(&mut self, server: String, label: String, verdict: Verdict) {
         let list = |items: Vec<String>, sep: &str| items.join(sep);
         let (to, what) = match verdict {
             Verdict::Valid | Verdict::Unsupported(_) => return,
