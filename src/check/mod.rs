@@ -501,7 +501,16 @@ impl ServerAnswers {
         facts.cds.extend(self.cds);
         facts.mx.extend(self.mx);
         facts.txt.extend(self.txt);
-        facts.mail.extend(self.mail);
+        // Each server's answers found the exchangers' addresses their own way (its additional
+        // section, or a lookup): the union.
+        for (host, addrs) in self.mail {
+            let known = facts.mail.entry(host).or_default();
+            for a in addrs {
+                if !known.contains(&a) {
+                    known.push(a);
+                }
+            }
+        }
     }
 }
 

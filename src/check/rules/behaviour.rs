@@ -249,7 +249,7 @@ pub fn aaaa_questions(f: &Facts) -> Vec<Finding> {
 }
 
 /// ns.answer-failed: a server that answers the zone's SOA with authority but another question
-/// about the zone (its NS, DNSKEY, CDS, CDNSKEY or MX set, a name that does not exist) with an
+/// about the zone (its NS, DNSKEY, CDS, CDNSKEY, MX or TXT set, a name that does not exist) with an
 /// error, without authority, or with NXDOMAIN for the apex: resolvers asking it that get no
 /// usable answer. (No answer at all is `ns.unreachable`, a broken one `ns.malformed-answer`.)
 pub fn answer_failures(f: &Facts) -> Vec<Finding> {

@@ -277,6 +277,12 @@ fn wildcard_problem(zone: &Name, p: &Probe, m: &Message) -> Option<Proof> {
         // Signed as the name itself (or unsigned: the signatures' rule says so).
         return None;
     }
+    // NODATA proved at the name itself: the compact denial of signers that answer a name that
+    // does not exist as one without data (Cloudflare's "black lies", RFC 4470 §2 minimal NSEC
+    // at the name, NXNAME): validators accept it.
+    if nodata && nodata_problem(&p.qname, p.qtype, m).is_none() {
+        return None;
+    }
     let (nsec, nsec3) = denial_records(m);
     let qname = p.qname.to_lowercase();
     let covered = nsec
@@ -518,6 +524,15 @@ mod tests {
         );
         m.authorities[1] = nsec("*.example.", "a.example.", &[RecordType::TXT]);
         let p = probe("nx.example.", RecordType::A, m.clone());
+        assert!(wildcard_problem(&zone, &p, p.message().unwrap()).is_none());
+        // Compact denial ("black lies"): NOERROR, and an NSEC at the name itself listing no A.
+        let mut black = m.clone();
+        black.authorities = vec![nsec(
+            "nx.example.",
+            "a.nx.example.",
+            &[RecordType::RRSIG, RecordType::NSEC],
+        )];
+        let p = probe("nx.example.", RecordType::A, black);
         assert!(wildcard_problem(&zone, &p, p.message().unwrap()).is_none());
         // A CNAME made from a wildcard CNAME is an answer, not NODATA: the covering NSEC is
         // the whole proof (the wildcard's NSEC lists CNAME, as it must).
