@@ -651,7 +651,7 @@ pub async fn verify_applied(
             &changed,
             "the plan",
             &servers,
-            None,
+            false,
             &Default::default(),
         )
         .await,
