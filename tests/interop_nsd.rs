@@ -6,6 +6,16 @@ mod common;
 
 use common::nsd;
 
+/// The finding codes of a check's JSON document, in order.
+fn finding_codes(json: &serde_json::Value) -> Vec<&str> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn nsd_serving_an_exported_zone_passes_the_check() {
     let Some(nsd) = common::require_tool("nsd", "nsd") else {
@@ -54,12 +64,7 @@ fn nsd_without_the_zone_is_lame() {
         &[("other.test.", "other.zone")],
     );
     let (code, json, _) = common::check_json(&lab, &["hive.test"], work.path());
-    let codes: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&json);
     assert!(
         codes.iter().all(|c| *c == "ns.lame") && codes.len() == 2,
         "{:#}",
@@ -112,12 +117,7 @@ fn every_record_type_of_the_zone_file_is_verified_on_nsd() {
     }
     let (code, json) = serve_every_type(|t| t);
     // Every set as the file says; the one finding is NSD giving the zone to anyone who asks.
-    let codes: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&json);
     assert_eq!(codes, ["ns.transfer-open"], "{:#}", json["findings"]);
     let open = json["findings"][0]["message"].as_str().unwrap();
     assert!(
@@ -164,12 +164,7 @@ fn every_record_type_of_the_zone_file_is_verified_on_nsd() {
             .join("\n")
             + "\n"
     });
-    let codes: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&json);
     assert_eq!(
         codes,
         [
@@ -293,12 +288,7 @@ fn a_zone_signed_by_bind_and_served_by_nsd_matches_the_ds_at_its_parent() {
     let last = other.pop().unwrap();
     other.push(if last == '0' { '1' } else { '0' });
     let (code, json, text) = check_with_ds(other);
-    let codes: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&json);
     assert_eq!(codes, ["dnssec.ds-mismatch"], "{text}");
     assert_eq!(code, Some(1));
 
@@ -326,11 +316,6 @@ fn a_zone_signed_by_bind_and_served_by_nsd_matches_the_ds_at_its_parent() {
         dir,
     );
     let (_, json, text) = check_with_ds(ds);
-    let codes: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = finding_codes(&json);
     assert_eq!(codes, ["dnssec.signature-expired"], "{text}");
 }

@@ -1149,17 +1149,7 @@ fn names_served_that_are_no_host_names_or_mailboxes_are_named() {
             300,
         )),
     );
-    f.soa_udp = [NS1, NS2]
-        .map(|s| {
-            answered(
-                s,
-                ZONE,
-                RecordType::SOA,
-                Proto::Udp,
-                authoritative(vec![bad.clone()]),
-            )
-        })
-        .to_vec();
+    f.soa_udp = serving(RecordType::SOA, [vec![bad.clone()], vec![bad]]);
     let found = only(&f, &["soa.names-invalid"]);
     assert_eq!(found.len(), 1, "one finding for the SOA both servers serve");
     let t = text(&found);
