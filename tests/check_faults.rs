@@ -571,6 +571,25 @@ fn mail_exchangers_that_are_aliases_lack_an_address_or_beside_a_null_mx_are_name
         "{text}"
     );
     assert!(text.contains("gone.hive.test. of hive.test. has no address: gone.hive.test. does not exist (NXDOMAIN)"), "{text}");
+    // The exchangers and their addresses are in the JSON document: mx from the answers'
+    // additional section, mail through its alias, gone without one.
+    let json: serde_json::Value = serde_json::Deserializer::from_str(&text)
+        .into_iter()
+        .next()
+        .unwrap()
+        .unwrap();
+    let mail = &json["mail_exchangers"];
+    assert_eq!(
+        mail["mx.hive.test."],
+        serde_json::json!(["192.0.2.25"]),
+        "{text}"
+    );
+    assert_eq!(
+        mail["mail.hive.test."],
+        serde_json::json!(["192.0.2.80"]),
+        "{text}"
+    );
+    assert_eq!(mail["gone.hive.test."], serde_json::json!([]), "{text}");
 
     // A null MX beside another: the zone says it takes no mail and names an exchanger.
     let mut zones = tree();

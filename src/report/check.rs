@@ -8,6 +8,7 @@
 //! title.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use hickory_proto::op::ResponseCode;
@@ -201,6 +202,10 @@ pub struct Trace<'a> {
     pub addresses: &'a [std::net::IpAddr],
     /// Name server addresses not asked: this host has no route to them.
     pub unroutable: &'a [std::net::IpAddr],
+    /// The mail exchangers the zone's MX set names, and the addresses found for each (none:
+    /// mail cannot be delivered there).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub mail_exchangers: BTreeMap<String, &'a [std::net::IpAddr]>,
     pub queries: usize,
     pub limits: &'a Limits,
     /// What the registry says of the domain (RDAP), when it was asked.
@@ -261,6 +266,11 @@ impl<'a> Trace<'a> {
                 .collect(),
             addresses: &f.addresses,
             unroutable: &f.unroutable,
+            mail_exchangers: f
+                .mail
+                .iter()
+                .map(|(host, addrs)| (host.to_ascii(), addrs.as_slice()))
+                .collect(),
             queries: f.queries,
             limits: &f.limits,
             registration: f.registration.as_ref(),
@@ -395,6 +405,14 @@ fn render_resolution(out: &mut impl Write, t: &Trace, style: Style) -> io::Resul
         let addrs: Vec<String> = t.addresses.iter().map(ToString::to_string).collect();
         let end = t.cname_chain.last().map_or(&t.name, |[_, b]| b);
         writeln!(out, ";; {end} has address(es) {}", addrs.join(", "))?;
+    }
+    for (host, addrs) in &t.mail_exchangers {
+        let addrs: Vec<String> = addrs.iter().map(ToString::to_string).collect();
+        let said = match addrs.is_empty() {
+            true => "no address".to_string(),
+            false => addrs.join(", "),
+        };
+        writeln!(out, ";; mail exchanger {host}: {said}")?;
     }
     if !t.unroutable.is_empty() {
         let addrs: Vec<String> = t.unroutable.iter().map(ToString::to_string).collect();
