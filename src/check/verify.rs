@@ -407,6 +407,35 @@ fn judge_routed(
     differs(&got, ttl)
 }
 
+/// One answer to one question of the file: what it says of the file's set(s) of that name and
+/// type, and the signatures over it that do not verify (a signed zone).
+fn judge_group(
+    group: &[(&RrKey, &RecordSet)],
+    answer: &Result<Reply, NoAnswer>,
+    alias_addrs: &BTreeMap<Name, Vec<IpAddr>>,
+    origin: &Name,
+    keys: &Keys,
+) -> (Served, Vec<(String, crate::check::rules::Verdict)>) {
+    let signatures = match answer {
+        Ok(reply) => {
+            crate::check::rules::answer_problems(&reply.message, origin, &keys.keys, keys.now)
+        }
+        Err(_) => vec![],
+    };
+    if group[0].0.set_id.is_some() {
+        return (judge_routed(group, answer, alias_addrs), signatures);
+    }
+    let (key, set) = group[0];
+    let addrs = match &set.data {
+        RData::Alias(a) => alias_addrs.get(&a.target).map(Vec::as_slice),
+        _ => None,
+    };
+    (
+        judge(key, set, answer, addrs.unwrap_or_default()),
+        signatures,
+    )
+}
+
 /// Asks every server of the zone for every record set of `zone`; with `whole_zone` (the file is
 /// the whole zone, not a part of it), also asks each server for a zone transfer, to find record
 /// sets the file does not have.
@@ -438,28 +467,7 @@ pub async fn verify(
     let alias_addrs = &alias_addrs;
     let groups = &groups;
     let judge = |k: usize, answer: &Result<Reply, NoAnswer>| {
-        let group = &groups[k];
-        let signatures = match answer {
-            Ok(reply) => crate::check::rules::answer_problems(
-                &reply.message,
-                &zone.origin,
-                &keys.keys,
-                keys.now,
-            ),
-            Err(_) => vec![],
-        };
-        if group[0].0.set_id.is_some() {
-            return (judge_routed(group, answer, alias_addrs), signatures);
-        }
-        let (key, set) = group[0];
-        let addrs = match &set.data {
-            RData::Alias(a) => alias_addrs.get(&a.target).map(Vec::as_slice),
-            _ => None,
-        };
-        (
-            judge(key, set, answer, addrs.unwrap_or_default()),
-            signatures,
-        )
+        judge_group(&groups[k], answer, alias_addrs, &zone.origin, keys)
     };
     let asked = join_all(
         targets
