@@ -482,8 +482,7 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
 /// for a server that never did, after the walk): how it treats EDNS, case and recursion
 /// ([`BEHAVIOUR`]), a name that does not exist (the denial of existence, judged when the zone
 /// is signed), the zone's CDS and CDNSKEY sets, its MX set and its TXT set (for the SPF
-/// policy). Each address is asked all of them at once over one socket; the mail exchangers
-/// named are then looked up (each once per check, however many servers name it).
+/// policy). Each address is asked all of them at once over one socket.
 #[derive(Debug, Default)]
 struct ServerAnswers {
     behaviour: Vec<Behaviour>,
@@ -491,7 +490,6 @@ struct ServerAnswers {
     cds: Vec<Probe>,
     mx: Vec<Probe>,
     txt: Vec<Probe>,
-    mail: BTreeMap<Name, Vec<IpAddr>>,
 }
 
 impl ServerAnswers {
@@ -501,16 +499,6 @@ impl ServerAnswers {
         facts.cds.extend(self.cds);
         facts.mx.extend(self.mx);
         facts.txt.extend(self.txt);
-        // Each server's answers found the exchangers' addresses their own way (its additional
-        // section, or a lookup): the union.
-        for (host, addrs) in self.mail {
-            let known = facts.mail.entry(host).or_default();
-            for a in addrs {
-                if !known.contains(&a) {
-                    known.push(a);
-                }
-            }
-        }
     }
 }
 
@@ -571,7 +559,6 @@ async fn server_questions(
                 .map(|(&question, probe)| Behaviour { question, probe }),
         );
     }
-    answers.mail = mail_addresses(walker, &answers.mx, zone).await;
     answers
 }
 
@@ -863,9 +850,23 @@ pub async fn gather(
         facts.cname_unresolved = chain.unresolved;
         facts.addresses = chain.addresses;
     }
-    if let Some(names) = expected_ns {
-        facts.expected = Some(ask_expected(walker, &facts, names).await);
-    }
+    // The mail exchangers of the zone reached (not of a level the walk left behind), beside
+    // the expected name servers' questions.
+    let mail = async {
+        match &facts.zone {
+            Some(zone) => mail_addresses(walker, &facts.mx, zone).await,
+            None => BTreeMap::new(),
+        }
+    };
+    let expected = async {
+        match expected_ns {
+            Some(names) => Some(ask_expected(walker, &facts, names).await),
+            None => None,
+        }
+    };
+    let (mail, expected) = futures_util::join!(mail, expected);
+    facts.mail = mail;
+    facts.expected = expected;
     facts.unresolvable = walker.unresolvable();
     facts.aliases = walker.aliases();
     facts.unroutable = walker.unroutable();
