@@ -4,49 +4,54 @@
 //! server, and an SOA RNAME that is no mailbox reaches no one. The zone files' names are held
 //! to the same rules by `dns validate`; these are what the servers actually serve.
 
-use std::collections::BTreeMap;
-
-use hickory_proto::rr::{Name, RData};
+use hickory_proto::rr::Name;
 
 use super::mail::exchangers;
-use super::{child_ns, parent_ns, who, zone_text};
-use crate::check::{Code, Facts, Finding, answers_with_authority};
+use super::{child_ns, parent_ns, soa_groups, zone_text};
+use crate::check::{Code, Facts, Finding};
 use crate::zone::name::{host_name_fault, mailbox_fault};
 
-/// ns.name-invalid: the parent's and the zone's name server names.
-pub fn name_server_names(f: &Facts) -> Vec<Finding> {
-    let mut names = parent_ns(f);
-    names.extend(child_ns(f));
+/// A finding of `code` for each of `names` that is no host name (`what` says what it names; a
+/// name server's name is also the finding's server).
+fn not_host_names<'n>(
+    f: &Facts,
+    names: impl IntoIterator<Item = &'n Name>,
+    code: Code,
+    what: &str,
+) -> Vec<Finding> {
     names
-        .iter()
-        .filter_map(|ns| Some((ns, host_name_fault(ns)?)))
-        .map(|(ns, why)| {
+        .into_iter()
+        .filter_map(|n| Some((n, host_name_fault(n)?)))
+        .map(|(n, why)| {
             Finding::new(
-                Code::NsNameInvalid,
+                code,
                 format!(
-                    "the name server name {} of {} is not a valid host name: {why}",
-                    ns.to_ascii(),
+                    "the {what} {} of {} is not a valid host name: {why}",
+                    n.to_ascii(),
                     zone_text(f)
                 ),
-                vec![ns.to_ascii()],
+                match code {
+                    Code::NsNameInvalid => vec![n.to_ascii()],
+                    _ => vec![],
+                },
             )
         })
         .collect()
 }
 
+/// ns.name-invalid: the parent's and the zone's name server names.
+pub fn name_server_names(f: &Facts) -> Vec<Finding> {
+    let mut names = parent_ns(f);
+    names.extend(child_ns(f));
+    not_host_names(f, &names, Code::NsNameInvalid, "name server")
+}
+
 /// soa.names-invalid: each distinct MNAME and RNAME the servers serve, with the servers that
 /// serve it (a root MNAME, which some zones use to say they have no primary, is not judged).
 pub fn soa_names(f: &Facts) -> Vec<Finding> {
-    let mut served: BTreeMap<(Name, Name), Vec<String>> = BTreeMap::new();
-    for p in f.soa_udp.iter().filter(|p| answers_with_authority(p)) {
-        let Some(m) = p.message() else { continue };
-        for r in &m.answers {
-            if let RData::SOA(soa) = &r.data {
-                let key = (soa.mname.to_lowercase(), soa.rname.to_lowercase());
-                served.entry(key).or_default().push(who(p));
-            }
-        }
-    }
+    let served = soa_groups(f, |soa| {
+        (soa.mname.to_lowercase(), soa.rname.to_lowercase())
+    });
     let mut out = Vec::new();
     for ((mname, rname), servers) in served {
         let mut why = Vec::new();
@@ -83,19 +88,10 @@ pub fn mail_names(f: &Facts) -> Vec<Finding> {
     let Some(zone) = &f.zone else {
         return vec![];
     };
-    exchangers(&f.mx, zone)
-        .iter()
-        .filter_map(|h| Some((h, host_name_fault(h)?)))
-        .map(|(h, why)| {
-            Finding::new(
-                Code::MxNameInvalid,
-                format!(
-                    "the mail exchanger {} of {} is not a valid host name: {why}",
-                    h.to_ascii(),
-                    zone.to_ascii()
-                ),
-                vec![],
-            )
-        })
-        .collect()
+    not_host_names(
+        f,
+        &exchangers(&f.mx, zone),
+        Code::MxNameInvalid,
+        "mail exchanger",
+    )
 }
