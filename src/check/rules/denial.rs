@@ -93,6 +93,28 @@ fn nsec3_proves(records: &[(Name, &NSEC3)], name: &Name, exact: bool) -> bool {
     })
 }
 
+/// The denial record at `name`, as (what it is, for messages; its type bitmap): the NSEC owned
+/// by the name, or the NSEC3 whose hash matches it.
+fn record_at(proofs: &Proofs<'_>, name: &Name) -> Option<(String, Vec<RecordType>)> {
+    let (nsec, nsec3) = proofs;
+    if let Some((_, n)) = nsec.iter().find(|(owner, _)| owner == name) {
+        let what = format!("the NSEC record at {}", name.to_ascii());
+        return Some((what, n.type_bit_maps().collect()));
+    }
+    nsec3
+        .iter()
+        .find(|(owner, n)| nsec3_hash(n, name).is_some_and(|h| Some(h) == owner_hash(owner)))
+        .map(|(_, n)| {
+            let what = format!("the NSEC3 record matching {}", name.to_ascii());
+            (what, n.type_bit_maps().collect())
+        })
+}
+
+/// The zone's wildcard name, `*.zone`.
+fn wildcard_of(zone: &Name) -> Option<Name> {
+    Name::from_ascii("*").ok()?.append_domain(zone).ok()
+}
+
 /// What is wrong with an NXDOMAIN answer's proof.
 enum Proof {
     /// Neither NSEC nor NSEC3 records.
@@ -105,7 +127,7 @@ enum Proof {
 fn proof_problem(zone: &Name, qname: &Name, m: &Message) -> Option<Proof> {
     let (nsec, nsec3) = denial_records(m);
     if !nsec.is_empty() {
-        let wildcard = Name::from_ascii("*").ok()?.append_domain(zone).ok()?;
+        let wildcard = wildcard_of(zone)?;
         let covers = |name: &Name| {
             nsec.iter()
                 .any(|(owner, n)| nsec_covers(owner, n.next_domain_name(), name))
@@ -125,7 +147,7 @@ fn proof_problem(zone: &Name, qname: &Name, m: &Message) -> Option<Proof> {
     if !nsec3.is_empty() {
         // The name asked lies just below the apex: the apex is its closest encloser, the
         // name itself the next closer name (RFC 5155 §7.2.2).
-        let wildcard = Name::from_ascii("*").ok()?.append_domain(zone).ok()?;
+        let wildcard = wildcard_of(zone)?;
         let parts = [
             (zone, true, "matches the closest encloser (the apex)"),
             (qname, false, "covers the name"),
@@ -143,47 +165,30 @@ fn proof_problem(zone: &Name, qname: &Name, m: &Message) -> Option<Proof> {
 }
 
 /// Whether a type bitmap says the owner has `qtype` (or a CNAME, which would answer it).
-fn has_type(mut types: impl Iterator<Item = RecordType>, qtype: RecordType) -> bool {
-    types.any(|t| t == qtype || t == RecordType::CNAME)
+fn has_type(types: &[RecordType], qtype: RecordType) -> bool {
+    types.iter().any(|&t| t == qtype || t == RecordType::CNAME)
 }
 
 /// What is wrong with a NODATA answer's proof (RFC 4035 §3.1.3.1, RFC 5155 §7.2.3): an NSEC
 /// record at the name, or an NSEC3 record matching its hash, whose type bitmap has neither the
 /// type asked nor CNAME.
 fn nodata_problem(qname: &Name, qtype: RecordType, m: &Message) -> Option<Proof> {
-    let (nsec, nsec3) = denial_records(m);
+    let proofs = denial_records(m);
+    if proofs.0.is_empty() && proofs.1.is_empty() {
+        return Some(Proof::Missing);
+    }
     let name = qname.to_lowercase();
     let what = format!("{} {qtype}", name.to_ascii());
-    if !nsec.is_empty() {
-        return match nsec.iter().find(|(owner, _)| *owner == name) {
-            None => Some(Proof::Invalid(format!(
-                "no NSEC record at {} proves there is no {what}",
-                name.to_ascii()
-            ))),
-            Some((_, n)) if has_type(n.type_bit_maps(), qtype) => Some(Proof::Invalid(format!(
-                "the NSEC record at {} lists {qtype} (or CNAME), so it proves no {what}",
-                name.to_ascii()
-            ))),
-            Some(_) => None,
-        };
+    match record_at(&proofs, &name) {
+        None => Some(Proof::Invalid(format!(
+            "no NSEC or NSEC3 record at {} proves there is no {what}",
+            name.to_ascii()
+        ))),
+        Some((record, types)) if has_type(&types, qtype) => Some(Proof::Invalid(format!(
+            "{record} lists {qtype} (or CNAME), so it proves no {what}"
+        ))),
+        Some(_) => None,
     }
-    if !nsec3.is_empty() {
-        let matching = nsec3
-            .iter()
-            .find(|(owner, n)| nsec3_hash(n, &name).is_some_and(|h| Some(h) == owner_hash(owner)));
-        return match matching {
-            None => Some(Proof::Invalid(format!(
-                "no NSEC3 record matches {} to prove there is no {what}",
-                name.to_ascii()
-            ))),
-            Some((_, n)) if has_type(n.type_bit_maps(), qtype) => Some(Proof::Invalid(format!(
-                "the NSEC3 record matching {} lists {qtype} (or CNAME), so it proves no {what}",
-                name.to_ascii()
-            ))),
-            Some(_) => None,
-        };
-    }
-    Some(Proof::Missing)
 }
 
 /// Why a signed parent's answer that `child` has no DS does not prove it (RFC 4035 §5.2,
@@ -197,51 +202,38 @@ pub(super) fn insecure_delegation_problem(
     parent: &Name,
     child: &Name,
 ) -> Option<String> {
-    let (nsec, nsec3) = denial_records(m);
+    let proofs = denial_records(m);
     let child = child.to_lowercase();
-    let at = |types: &mut dyn Iterator<Item = RecordType>| {
-        let types: Vec<RecordType> = types.collect();
-        types.contains(&RecordType::NS) && !types.contains(&RecordType::DS)
-    };
-    if !nsec.is_empty() {
-        return match nsec.iter().find(|(owner, _)| *owner == child) {
-            Some((_, n)) if at(&mut n.type_bit_maps()) => None,
-            Some(_) => Some(format!(
-                "the NSEC record at {} does not list NS without DS, so it proves no unsigned delegation",
-                child.to_ascii()
-            )),
-            None => Some(format!(
-                "no NSEC record at {} proves it has no DS",
-                child.to_ascii()
-            )),
-        };
-    }
-    if nsec3.is_empty() {
+    if proofs.0.is_empty() && proofs.1.is_empty() {
         return Some(format!(
             "it denies a DS for {} without NSEC or NSEC3 records",
             child.to_ascii()
         ));
     }
-    let matching = |name: &Name| {
-        nsec3
-            .iter()
-            .find(|(owner, n)| nsec3_hash(n, name).is_some_and(|h| Some(h) == owner_hash(owner)))
-    };
-    if let Some((_, n)) = matching(&child) {
-        return (!at(&mut n.type_bit_maps())).then(|| {
-            format!(
-                "the NSEC3 record matching {} does not list NS without DS, so it proves no unsigned delegation",
-                child.to_ascii()
-            )
+    if let Some((record, types)) = record_at(&proofs, &child) {
+        let delegation = types.contains(&RecordType::NS) && !types.contains(&RecordType::DS);
+        return (!delegation).then(|| {
+            format!("{record} does not list NS without DS, so it proves no unsigned delegation")
         });
+    }
+    if proofs.1.is_empty() {
+        return Some(format!(
+            "no NSEC record at {} proves it has no DS",
+            child.to_ascii()
+        ));
     }
     // Opt-out (RFC 5155 §6): the closest encloser matched, the next closer name covered by an
     // NSEC3 with the opt-out flag.
-    let opt_out: Vec<(Name, &NSEC3)> = nsec3.iter().filter(|(_, n)| n.opt_out()).cloned().collect();
+    let opt_out: Vec<(Name, &NSEC3)> = proofs
+        .1
+        .iter()
+        .filter(|(_, n)| n.opt_out())
+        .cloned()
+        .collect();
     let mut next_closer = child.clone();
     while next_closer.num_labels() > parent.num_labels() {
         let encloser = next_closer.base_name();
-        if matching(&encloser).is_some() {
+        if nsec3_proves(&proofs.1, &encloser, true) {
             return (!nsec3_proves(&opt_out, &next_closer, false)).then(|| {
                 format!(
                     "no NSEC3 record matches {}, and none with opt-out covers {}",
@@ -299,7 +291,7 @@ fn wildcard_problem(zone: &Name, p: &Probe, m: &Message) -> Option<Proof> {
         )));
     }
     if nodata {
-        let wildcard = Name::from_ascii("*").ok()?.append_domain(zone).ok()?;
+        let wildcard = wildcard_of(zone)?;
         return nodata_problem(&wildcard, p.qtype, m);
     }
     None
@@ -577,7 +569,7 @@ mod tests {
         m.authorities = vec![nsec("a.example.", "b.example.", &[RecordType::A])];
         let got = nodata_problem(&at, RecordType::MX, &m);
         assert!(
-            matches!(&got, Some(Proof::Invalid(why)) if why.contains("no NSEC record at example."))
+            matches!(&got, Some(Proof::Invalid(why)) if why.contains("no NSEC or NSEC3 record at example."))
         );
     }
 
