@@ -196,6 +196,21 @@ pub struct Mx {
     pub exchange: Name,
 }
 
+/// What is wrong with an MX set's null MX (RFC 7505 §3: `0 .`, the domain takes no mail, stands
+/// alone with preference 0), if it has one: the set as (preference, exchange) pairs. For
+/// `dns validate` (the zone file's set) and `dns check` (each server's).
+pub fn null_mx_fault<'n>(set: impl IntoIterator<Item = (u16, &'n Name)>) -> Option<&'static str> {
+    let set: Vec<(u16, &Name)> = set.into_iter().collect();
+    let (preference, _) = set.iter().find(|(_, exchange)| exchange.is_root())?;
+    if set.len() > 1 {
+        Some("beside other MX records: senders may still try those, and the null MX says nothing")
+    } else if *preference != 0 {
+        Some("with a preference other than 0")
+    } else {
+        None
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Srv {
     pub priority: u16,

@@ -122,19 +122,16 @@ impl Loader {
 
     /// A null MX (RFC 7505 §3) stands alone, with preference 0.
     fn null_mx(&mut self, set: &BTreeSet<Mx>, first: &Node) {
-        let Some(null) = set.iter().find(|mx| mx.exchange.is_root()) else {
-            return;
-        };
-        let why = if set.len() > 1 {
-            "a null MX (exchange `.`: the domain takes no mail) must be the only MX value"
-        } else if null.preference != 0 {
-            "a null MX (exchange `.`) has preference 0 (RFC 7505 §3)"
-        } else {
-            return;
-        };
-        self.sink
-            .warning(first.pos, Rule::MxNull, why)
-            .hint("keep either `{preference: 0, exchange: .}` alone, or the mail exchangers");
+        let pairs = set.iter().map(|mx| (mx.preference, &mx.exchange));
+        if let Some(why) = super::null_mx_fault(pairs) {
+            self.sink
+                .warning(
+                    first.pos,
+                    Rule::MxNull,
+                    format!("a null MX (exchange `.`: the domain takes no mail, RFC 7505) {why}"),
+                )
+                .hint("keep either `{preference: 0, exchange: .}` alone, or the mail exchangers");
+        }
     }
 
     /// Parses every value, reporting each duplicate; the set of good values.

@@ -53,23 +53,40 @@ fn mx_text(mx: &MX) -> String {
     )
 }
 
-/// Each server's MX set (the servers that answered the question with authority), as text,
-/// sorted: server → records.
-fn served(f: &Facts, zone: &Name) -> BTreeMap<String, Vec<MX>> {
-    let mut out: BTreeMap<String, Vec<MX>> = BTreeMap::new();
-    for p in f.mx.iter().filter(|p| answers_with_authority(p)) {
+/// Each server's records at the apex that `pick` reads, each once, sorted by `key`: for the
+/// servers that answered the question with authority (an empty list when it answered none).
+fn by_server<T: PartialEq, K: Ord>(
+    probes: &[Probe],
+    zone: &Name,
+    pick: impl Fn(&RData) -> Option<T>,
+    key: impl Fn(&T) -> K,
+) -> BTreeMap<String, Vec<T>> {
+    let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    for p in probes.iter().filter(|p| answers_with_authority(p)) {
         let Some(m) = p.message() else { continue };
         let set = out.entry(who(p)).or_default();
-        for r in m.answers.iter().filter(|r| r.name == *zone) {
-            if let RData::MX(mx) = &r.data
-                && !set.contains(mx)
-            {
-                set.push(mx.clone());
+        for item in m
+            .answers
+            .iter()
+            .filter(|r| r.name == *zone)
+            .filter_map(|r| pick(&r.data))
+        {
+            if !set.contains(&item) {
+                set.push(item);
             }
         }
-        set.sort_by_key(mx_text);
+        set.sort_by_key(&key);
     }
     out
+}
+
+/// Each server's MX set.
+fn served(f: &Facts, zone: &Name) -> BTreeMap<String, Vec<MX>> {
+    let pick = |d: &RData| match d {
+        RData::MX(mx) => Some(mx.clone()),
+        _ => None,
+    };
+    by_server(&f.mx, zone, pick, mx_text)
 }
 
 fn set_text(set: &[MX]) -> String {
@@ -120,14 +137,8 @@ pub fn mail(f: &Facts) -> Vec<Finding> {
 
 /// mx.null-invalid: a null MX must be alone, with preference 0 (RFC 7505 §3).
 fn null_mx(zone: &Name, set: &[MX]) -> Option<Finding> {
+    let why = crate::zone::null_mx_fault(set.iter().map(|mx| (mx.preference, &mx.exchange)))?;
     let null = set.iter().find(|mx| mx.exchange.is_root())?;
-    let why = if set.len() > 1 {
-        "beside other MX records: senders may still try those, and the null MX says nothing"
-    } else if null.preference != 0 {
-        "with a preference other than 0"
-    } else {
-        return None;
-    };
     Some(Finding::new(
         Code::MxNullInvalid,
         format!(
@@ -181,29 +192,21 @@ fn targets(f: &Facts, zone: &Name) -> Vec<Finding> {
     out
 }
 
-/// Each server's SPF policies (the `v=spf1` records of the apex's TXT set, each record's
-/// strings joined as RFC 7208 §3.3 says), by server.
+/// Each server's SPF policies: the `v=spf1` records of the apex's TXT set, each record's
+/// strings joined as RFC 7208 §3.3 says.
 fn policies(f: &Facts, zone: &Name) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for p in f.txt.iter().filter(|p| answers_with_authority(p)) {
-        let Some(m) = p.message() else { continue };
-        let set = out.entry(who(p)).or_default();
-        for r in m.answers.iter().filter(|r| r.name == *zone) {
-            if let RData::TXT(txt) = &r.data {
-                let bytes: Vec<u8> = txt
-                    .txt_data
-                    .iter()
-                    .flat_map(|s| s.iter().copied())
-                    .collect();
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                if spf::is_spf(&text) && !set.contains(&text) {
-                    set.push(text);
-                }
-            }
+    let pick = |d: &RData| match d {
+        RData::TXT(txt) => {
+            let bytes: Vec<u8> = txt
+                .txt_data
+                .iter()
+                .flat_map(|s| s.iter().copied())
+                .collect();
+            Some(String::from_utf8_lossy(&bytes).into_owned()).filter(|t| spf::is_spf(t))
         }
-        set.sort();
-    }
-    out
+        _ => None,
+    };
+    by_server(&f.txt, zone, pick, String::clone)
 }
 
 /// A policy as a message quotes it: escaped, at most 120 characters.
