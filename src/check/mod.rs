@@ -831,18 +831,7 @@ pub async fn gather(
     if let Some(nonexistent) = facts.zone.as_ref().and_then(nonexistent_name) {
         ask_the_others(walker, &mut facts, &nonexistent).await;
     }
-    // In the order of the servers, not of the answers' arrival: reports stay stable.
-    let servers = facts.zone_servers().to_vec();
-    let order = |addr: &IpAddr| servers.iter().position(|s| s.addrs.contains(addr));
-    facts
-        .behaviour
-        .sort_by_key(|b| (order(&b.probe.addr), b.probe.addr, b.question));
-    facts.denial.sort_by_key(|p| (order(&p.addr), p.addr));
-    facts
-        .cds
-        .sort_by_key(|p| (order(&p.addr), p.addr, u16::from(p.qtype)));
-    facts.mx.sort_by_key(|p| (order(&p.addr), p.addr));
-    facts.txt.sort_by_key(|p| (order(&p.addr), p.addr));
+    in_server_order(&mut facts);
     if let Some(chain) = chain.filter(|_| facts.zone.is_some() && !facts.dead) {
         facts.cname_chain = chain.links;
         facts.cname_loop = chain.looped;
@@ -881,6 +870,24 @@ pub async fn gather(
         too_deep: facts.walk.end == End::TooDeep,
     };
     facts
+}
+
+/// The server questions' answers in the order of the zone's servers, not of their arrival:
+/// reports stay stable.
+fn in_server_order(facts: &mut Facts) {
+    let servers = facts.zone_servers().to_vec();
+    let order = |addr: &IpAddr| servers.iter().position(|s| s.addrs.contains(addr));
+    facts
+        .behaviour
+        .sort_by_key(|b| (order(&b.probe.addr), b.probe.addr, b.question));
+    for probes in [
+        &mut facts.denial,
+        &mut facts.cds,
+        &mut facts.mx,
+        &mut facts.txt,
+    ] {
+        probes.sort_by_key(|p| (order(&p.addr), p.addr, u16::from(p.qtype)));
+    }
 }
 
 /// The A and AAAA records of each in-zone name server, each name asked once, of one of the
