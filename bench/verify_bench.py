@@ -6,6 +6,10 @@ NSD serves the zone (written by `dns export`) on 127.53.2.1-4 port 53; examples/
 the root and test. and delegates hive.test. to those four addresses. dns check asks every record
 set of the file of every server (N x 4 questions) and compares; dnsperf sends the same N x 4
 questions as fast as it can. Run as root. Usage: bench/verify.sh [RECORDS] (default 10000).
+
+SIGNED=1: the zone is signed by BIND's dnssec-signzone (ECDSA P-256, a KSK and a ZSK, NSEC) and
+test. holds its DS, so dns check also verifies every answer's signatures with the zone's keys
+(N x 4 answers, each with its RRSIG); dnsperf asks the same questions with the DO bit (-D).
 """
 import json
 import os
@@ -34,20 +38,33 @@ def zone_text(n):
     return "\n".join(lines) + "\n"
 
 
+def sign(zone_file):
+    """Signs hive.test. in place (KSK + ZSK, ECDSA P-256, NSEC) and returns the DS's rdata."""
+    run = lambda *a: subprocess.run(list(a), check=True, cwd=OUT, capture_output=True, text=True).stdout
+    ksk = run("dnssec-keygen", "-q", "-a", "ECDSAP256SHA256", "-f", "KSK", "hive.test").strip()
+    run("dnssec-keygen", "-q", "-a", "ECDSAP256SHA256", "hive.test")
+    run("dnssec-signzone", "-S", "-K", str(OUT), "-o", "hive.test", "-f", f"{zone_file}.signed", str(zone_file))
+    os.replace(f"{zone_file}.signed", zone_file)
+    # "hive.test. IN DS 12345 13 2 ABCD..." -> "12345 13 2 ABCD..."
+    return " ".join(run("dnssec-dsfromkey", "-2", f"{ksk}.key").split()[3:])
+
+
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+    signed = os.environ.get("SIGNED") == "1"
     subprocess.run(["rm", "-rf", str(OUT)])
     (OUT / "zones").mkdir(parents=True)
     (OUT / "zones" / "hive.test.yaml").write_text(zone_text(n))
     ns = ",".join(f"ns{i + 1}.dns.test" for i in range(4))
     subprocess.run([str(DNS), "export", "hive.test", "--zones", str(OUT / "zones"), "--ns", ns, "-o", str(OUT / "hive.test.zone")], check=True)
+    ds = sign(OUT / "hive.test.zone") if signed else None
     conf = OUT / "nsd.conf"
     conf.write_text("server:\n" + "".join(f"  ip-address: {a}@53\n" for a in SERVERS) +
                     f'  username: ""\n  chroot: ""\n  zonesdir: "{OUT}"\n  pidfile: "{OUT}/nsd.pid"\n  xfrdfile: "{OUT}/xfrd.state"\n'
                     f'  zonelistfile: "{OUT}/zone.list"\n  logfile: "{OUT}/nsd.log"\n  database: ""\n  server-count: 1\n'
                     f'remote-control:\n  control-enable: no\nzone:\n  name: hive.test.\n  zonefile: "hive.test.zone"\n')
     nsd = subprocess.Popen(["nsd", "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    lab = subprocess.Popen([str(LAB), "--port", "53", "--external", "4"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    lab = subprocess.Popen([str(LAB), "--port", "53", "--external", "4"] + (["--ds", ds] if ds else []), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     hints, _ = lab.stdout.readline().split()
     time.sleep(1.0)
     try:
@@ -70,7 +87,7 @@ def main():
             qfile.write_text("".join(f"{s['name']} {s['type']}\n" for s in sets))
             total_q, total_t, lost = 0, 0.0, 0
             for server in SERVERS:
-                perf = subprocess.run(["dnsperf", "-s", server, "-p", "53", "-d", str(qfile), "-n", "1", "-c", "4", "-q", "256"],
+                perf = subprocess.run(["dnsperf", "-s", server, "-p", "53", "-d", str(qfile), "-n", "1", "-c", "4", "-q", "256"] + (["-D"] if signed else []),
                                       capture_output=True, text=True)
                 total_q += int(re.search(r"Queries sent:\s+(\d+)", perf.stdout).group(1))
                 lost += int(re.search(r"Queries lost:\s+(\d+)", perf.stdout).group(1))
@@ -92,7 +109,7 @@ def main():
         for i, (wall, dq, same, nsets, nf, code, pt, pq, lost, ratio) in enumerate(rows):
             lines.append(f"| {i + 1} | {wall:.2f} | {dq:,.0f} | {same}/{nsets} | {nf} | {pt:.2f} | {pq:,.0f} | {lost} | {ratio:.0%} |")
         lines.append(f"\nmedian ratio {median:.0%} (worst {ratios[0]:.0%}); median dns rate / dnsperf's best round {median_dns / best_perf:.0%}")
-        (OUT.parent / f"verify-results-{n}.md").write_text("\n".join(lines) + "\n")
+        (OUT.parent / f"verify-results-{n}{'-signed' if signed else ''}.md").write_text("\n".join(lines) + "\n")
     finally:
         lab.stdin.close()
         lab.wait(timeout=10)

@@ -5,7 +5,8 @@
 //! cargo run --release --example dnslab -- [--delay MS] [--port N] [--silent] [--external N]
 //!
 //! `--external N`: hive.test. is delegated to ns1..nsN.dns.test. (127.53.2.1..N) and served by
-//! something else started beside the lab (NSD in bench/verify.sh).
+//! something else started beside the lab (NSD in bench/verify.sh). `--ds 'TAG ALG TYPE DIGEST'`
+//! adds that DS record for hive.test. to test. (a signed hive.test. served beside the lab).
 //!
 //! `--route53`: the shape of a Route 53 hosted zone instead (`lab::route53`): hive.test. delegated
 //! without glue to four name servers in four other top-level zones (one of them two cuts deep,
@@ -36,6 +37,11 @@ fn main() {
     let port = value("--port").map(|p| p as u16);
     let silent = args.iter().any(|a| a == "--silent");
     let external = value("--external").map(|n| n as usize);
+    let ds: Option<&'static str> = args
+        .iter()
+        .position(|a| a == "--ds")
+        .and_then(|i| args.get(i + 1))
+        .map(|v| &*Box::leak(v.clone().into_boxed_str()));
     const NAMES: [&str; 4] = [
         "ns1.dns.test.",
         "ns2.dns.test.",
@@ -52,12 +58,15 @@ fn main() {
             name: "test.",
             ns: vec!["ns1.nic.test.", "ns2.nic.test."],
             serial: 1,
-            records: vec![
+            records: [
                 ("ns1.nic.test.", "A", "127.53.1.1"),
                 ("ns2.nic.test.", "A", "127.53.1.2"),
                 ("ns1.dns.test.", "A", "127.53.2.1"),
                 ("ns2.dns.test.", "A", "127.53.2.2"),
-            ],
+            ]
+            .into_iter()
+            .chain(ds.map(|ds| ("hive.test.", "DS", ds)))
+            .collect(),
             delegations: vec![match external {
                 Some(n) => Delegation {
                     child: "hive.test.",

@@ -92,6 +92,7 @@ pub async fn one_round_on(s: &Settings, expected: &Expectation, walker: Walker) 
             let keys = verify::Keys {
                 keys: super::rules::zone_keys(&facts),
                 now: facts.checked_at as u32,
+                verified: Default::default(),
             };
             let path = path.display().to_string();
             let v = verify::verify(&walker, zone, &path, &servers, true, &keys).await;

@@ -139,11 +139,14 @@ pub struct Verification {
 
 /// The zone's verified keys, when it is signed: every answer's signatures are verified with
 /// them as it comes in (the answers are not kept).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Keys {
     pub keys: Vec<hickory_proto::dnssec::rdata::DNSKEY>,
     /// The check's clock, seconds since 1970 (the signatures' validity).
     pub now: u32,
+    /// The signatures verified so far (each distinct one verified once, whichever server
+    /// served it).
+    pub verified: crate::check::rules::Verified,
 }
 
 impl Verification {
@@ -418,7 +421,8 @@ fn judge_group(
 ) -> (Served, Vec<(String, crate::check::rules::Verdict)>) {
     let signatures = match answer {
         Ok(reply) => {
-            crate::check::rules::answer_problems(&reply.message, origin, &keys.keys, keys.now)
+            let (k, now, seen) = (&keys.keys, keys.now, &keys.verified);
+            crate::check::rules::answer_problems(&reply.message, origin, k, now, seen)
         }
         Err(_) => vec![],
     };

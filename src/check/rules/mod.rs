@@ -17,7 +17,7 @@ mod syntax;
 pub use chain::chain_note;
 pub use denial::PROBE_LABEL as DENIAL_PROBE_LABEL;
 pub use mail::exchangers;
-pub use signatures::{Verdict, answer_problems, zone_keys};
+pub use signatures::{Verdict, Verified, answer_problems, zone_keys};
 #[cfg(test)]
 mod tests;
 

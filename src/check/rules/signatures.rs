@@ -9,12 +9,14 @@
 //! signatures' validity periods are read here for every set but the DNSKEY set, whose periods
 //! [`super::dnssec`] judges with the expiring warning.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, RRSIG};
-use hickory_proto::dnssec::{Algorithm, Verifier};
+use hickory_proto::dnssec::{Algorithm, TBS, Verifier};
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
+use hickory_proto::serialize::binary::BinEncodable;
 
 use super::who;
 use crate::check::{Code, Facts, Finding, answers_with_authority};
@@ -119,8 +121,60 @@ fn in_period(sig: &RRSIG, now: u32) -> bool {
         && (input.sig_expiration.get().wrapping_sub(now) as i32) > 0
 }
 
+/// Signatures already verified: whether a signature over some signed data verifies with some
+/// keys, by the octets of all three. The zone file's verification asks every server for every
+/// set, and the servers of a zone mostly serve the same signatures: each distinct one is
+/// verified once (an ECDSA verification is ~80 µs here; a signed zone of 10,000 records asked
+/// of four servers made 40,000 of them).
+#[derive(Debug, Default)]
+pub struct Verified(Mutex<HashMap<Vec<u8>, bool>>);
+
+impl Verified {
+    /// Whether one of `keys` verifies `sig` over `set`.
+    fn signs(&self, keys: &[&&DNSKEY], set: &Signed<'_>, sig: &RRSIG) -> bool {
+        let records = set.records.iter().copied();
+        // Data that cannot be put in signed form verifies with no key.
+        let Ok(tbs) = TBS::from_input(&set.name, DNSClass::IN, sig.input(), records) else {
+            return false;
+        };
+        let verify = || {
+            keys.iter()
+                .any(|k| k.verify(tbs.as_ref(), sig.sig()).is_ok())
+        };
+        // The memo's key: each part's length, then the part (the signed data, the signature,
+        // each key's octets), so that no two different inputs share a key.
+        let mut memo_key = Vec::with_capacity(tbs.as_ref().len() + sig.sig().len() + 80);
+        let parts = keys.iter().filter_map(|k| k.to_bytes().ok());
+        for part in [tbs.as_ref().to_vec(), sig.sig().to_vec()]
+            .into_iter()
+            .chain(parts)
+        {
+            memo_key.extend_from_slice(&(part.len() as u32).to_be_bytes());
+            memo_key.extend_from_slice(&part);
+        }
+        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&known) = lock().get(&memo_key) {
+            return known;
+        }
+        let verifies = verify();
+        lock().insert(memo_key, verifies);
+        verifies
+    }
+}
+
 /// The verdict on one record set, signed by `zone` with one of `keys`.
 pub(super) fn verdict(set: &Signed<'_>, zone: &Name, keys: &[&DNSKEY], now: u32) -> Verdict {
+    verdict_in(set, zone, keys, now, &Verified::default())
+}
+
+/// [`verdict`], each signature verified once in `seen`.
+fn verdict_in(
+    set: &Signed<'_>,
+    zone: &Name,
+    keys: &[&DNSKEY],
+    now: u32,
+    seen: &Verified,
+) -> Verdict {
     if set.sigs.is_empty() {
         return Verdict::Missing;
     }
@@ -152,11 +206,7 @@ pub(super) fn verdict(set: &Signed<'_>, zone: &Name, keys: &[&DNSKEY], now: u32)
             lapsed = true;
             continue;
         }
-        let records = || set.records.iter().copied();
-        if candidates.iter().any(|k| {
-            k.verify_rrsig(&set.name, DNSClass::IN, sig, records())
-                .is_ok()
-        }) {
+        if seen.signs(&candidates, set, sig) {
             return Verdict::Valid;
         }
         invalid.push((input.key_tag, input.algorithm));
@@ -232,9 +282,11 @@ pub(super) fn verify_zone(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<F
     // Without a verified key set, nothing else can be verified: the chain's findings say why.
     if !trusted.is_empty() {
         let keys: Vec<&DNSKEY> = trusted.iter().collect();
+        // The servers mostly serve the same signatures: each verified once.
+        let seen = Verified::default();
         for p in signed_probes(f) {
             let Some(m) = p.message() else { continue };
-            for (set, verdict) in answer_verdicts(m, zone, &keys, now) {
+            for (set, verdict) in answer_verdicts(m, zone, &keys, now, &seen) {
                 problems.add(p, &set, verdict);
             }
         }
@@ -253,12 +305,13 @@ fn answer_verdicts<'m>(
     zone: &Name,
     keys: &[&DNSKEY],
     now: u32,
+    seen: &Verified,
 ) -> Vec<(Signed<'m>, Verdict)> {
     signed_sets(m, zone)
         .into_iter()
         .filter(|set| !(set.rtype == RecordType::NS && set.name != *zone))
         .map(|set| {
-            let v = verdict(&set, zone, keys, now);
+            let v = verdict_in(&set, zone, keys, now, seen);
             (set, v)
         })
         .collect()
@@ -285,18 +338,20 @@ pub fn zone_keys(f: &Facts) -> Vec<DNSKEY> {
 }
 
 /// The problems of one answer's signatures, as (record set, verdict), with `keys` at `now`:
-/// for the zone file's verification, which keeps no answer.
+/// for the zone file's verification, which keeps no answer; the signatures verified are kept
+/// in `seen`.
 pub fn answer_problems(
     m: &Message,
     zone: &Name,
     keys: &[DNSKEY],
     now: u32,
+    seen: &Verified,
 ) -> Vec<(String, Verdict)> {
     if keys.is_empty() || !m.metadata.authoritative {
         return vec![];
     }
     let keys: Vec<&DNSKEY> = keys.iter().collect();
-    answer_verdicts(m, zone, &keys, now)
+    answer_verdicts(m, zone, &keys, now, seen)
         .into_iter()
         .filter(|(_, v)| !matches!(v, Verdict::Valid | Verdict::Unsupported(_)))
         .map(|(set, v)| (set.label(), v))
@@ -639,5 +694,60 @@ mod tests {
             verdict_with(Algorithm::Unknown(253)),
             Verdict::Unsupported(_)
         ));
+    }
+
+    /// One memo of verified signatures shared by every server's answers never carries a
+    /// verdict over to data, a signature or keys it was not reached on.
+    #[test]
+    fn a_signature_verified_once_is_not_taken_for_other_data_or_keys() {
+        use hickory_proto::dnssec::SigningKey;
+        use hickory_proto::dnssec::crypto::EcdsaSigningKey;
+        let alg = Algorithm::ECDSAP256SHA256;
+        let signer = |_| {
+            let pkcs8 = EcdsaSigningKey::generate_pkcs8(alg).unwrap();
+            EcdsaSigningKey::from_pkcs8(&pkcs8, alg).unwrap()
+        };
+        let (one, other) = (signer(1), signer(2));
+        let dnskey = |k: &EcdsaSigningKey| DNSKEY::with_flags(257, k.to_public_key().unwrap());
+        let zone = Name::from_ascii("example.test.").unwrap();
+        let a = |last| Record::from_rdata(zone.clone(), 300, RData::A(A::new(192, 0, 2, last)));
+        let (good, changed) = (a(1), a(2));
+        let input = SigInput {
+            type_covered: RecordType::A,
+            algorithm: alg,
+            num_labels: 2,
+            original_ttl: 300,
+            sig_expiration: SerialNumber::new(2_000_000_000),
+            sig_inception: SerialNumber::new(1_000_000_000),
+            key_tag: dnskey(&one).calculate_key_tag().unwrap(),
+            signer_name: zone.clone(),
+        };
+        let tbs = TBS::from_input(&zone, DNSClass::IN, &input, [&good].into_iter()).unwrap();
+        let sig = RRSIG::from_sig(input, one.sign(&tbs).unwrap());
+        let set = |record| Signed {
+            name: zone.clone(),
+            rtype: RecordType::A,
+            records: vec![record],
+            sigs: vec![&sig],
+        };
+        let seen = Verified::default();
+        let now = 1_500_000_000;
+        let (key, wrong) = (dnskey(&one), dnskey(&other));
+        // The same answer from two servers: verified, then known.
+        for _ in 0..2 {
+            assert_eq!(
+                verdict_in(&set(&good), &zone, &[&key], now, &seen),
+                Verdict::Valid
+            );
+        }
+        assert_eq!(seen.0.lock().unwrap().len(), 1);
+        // Another server's data under the same signature does not verify.
+        assert!(matches!(
+            verdict_in(&set(&changed), &zone, &[&key], now, &seen),
+            Verdict::Invalid(_)
+        ));
+        // The same data and signature with another key (as another tag's candidates).
+        assert!(!seen.signs(&[&&wrong], &set(&good), &sig));
+        assert!(seen.signs(&[&&key], &set(&good), &sig));
     }
 }
