@@ -234,6 +234,71 @@ fn signing_key(seed: &str) -> Arc<EcdsaSigningKey> {
         .clone()
 }
 
+/// Waits until `deadline`, to a fraction of a millisecond: tokio's timer counts whole
+/// milliseconds and rounds up, so a 20 ms delay answered after 21-22 ms and the benchmarks'
+/// floor of depth x delay was not the lab's real round trip. All but the last two milliseconds
+/// on tokio's timer, the rest on one thread of the lab's that sleeps with the system's clock.
+async fn sleep_precisely(deadline: std::time::Instant) {
+    if let Some(coarse) = deadline.checked_sub(Duration::from_millis(2)) {
+        tokio::time::sleep_until(coarse.into()).await;
+    }
+    if deadline <= std::time::Instant::now() {
+        return;
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let (queue, wake) = precise_timer();
+    queue.lock().unwrap().push(Due(deadline, tx));
+    wake.notify_one();
+    let _ = rx.await;
+}
+
+/// A wake-up due at an instant (the soonest first in a [`std::collections::BinaryHeap`]).
+struct Due(std::time::Instant, tokio::sync::oneshot::Sender<()>);
+
+impl PartialEq for Due {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl Eq for Due {}
+impl PartialOrd for Due {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Due {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.0.cmp(&self.0)
+    }
+}
+
+type Timer = (Mutex<std::collections::BinaryHeap<Due>>, std::sync::Condvar);
+
+/// The lab's precise timer: one thread that wakes each [`Due`] at its instant.
+fn precise_timer() -> &'static Timer {
+    static TIMER: OnceLock<&'static Timer> = OnceLock::new();
+    TIMER.get_or_init(|| {
+        let timer: &'static Timer = Box::leak(Box::default());
+        std::thread::spawn(move || {
+            let (queue, wake) = timer;
+            let mut due = queue.lock().unwrap();
+            loop {
+                let now = std::time::Instant::now();
+                while due.peek().is_some_and(|d| d.0 <= now) {
+                    if let Some(Due(_, tx)) = due.pop() {
+                        let _ = tx.send(());
+                    }
+                }
+                due = match due.peek().map(|d| d.0 - now) {
+                    Some(wait) => wake.wait_timeout(due, wait).unwrap().0,
+                    None => wake.wait(due).unwrap(),
+                };
+            }
+        });
+        timer
+    })
+}
+
 /// The DNSKEY (flags 257: it signs everything, as `dnssec-signzone -z`) of a lab key.
 fn lab_key(seed: &str) -> DNSKEY {
     DNSKEY::with_flags(257, signing_key(seed).to_public_key().unwrap())
@@ -457,7 +522,7 @@ impl Handler {
                 None
             }
         }) {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
+            sleep_precisely(std::time::Instant::now() + Duration::from_millis(ms)).await;
         }
         let Some(query) = request.queries.queries().first() else {
             return silent();
