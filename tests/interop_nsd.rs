@@ -319,3 +319,44 @@ fn a_zone_signed_by_bind_and_served_by_nsd_matches_the_ds_at_its_parent() {
     let codes = finding_codes(&json);
     assert_eq!(codes, ["dnssec.signature-expired"], "{text}");
 }
+
+#[test]
+fn a_zone_transfer_given_to_anyone_is_found_without_a_zone_file() {
+    let Some(nsd) = common::require_tool("nsd", "nsd") else {
+        return;
+    };
+    let lab = nsd::parent_lab(&[]);
+    let work = tempfile::tempdir().unwrap();
+    let yaml = "www: {type: A, value: 192.0.2.1}\n";
+    let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), yaml, true, |t| t);
+    // Checked from a directory without zones/: no zone file, no verification.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (code, json, text) = common::check_json(&lab, &["www.hive.test"], elsewhere.path());
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["ns.transfer-open"], "{text}");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(json["verification"].is_null(), "{text}");
+    let probes = json["transfer_probes"].as_array().unwrap();
+    assert_eq!(probes.len(), 2, "{text}");
+    assert!(probes.iter().all(|p| p["given"] == true), "{text}");
+
+    // The same servers refusing transfers, as production servers do: nothing to say, and the
+    // probe says what each did.
+    drop(_nsd);
+    let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), yaml, false, |t| t);
+    let (code, json, text) = common::check_json(&lab, &["www.hive.test"], elsewhere.path());
+    assert_eq!(json["findings"], serde_json::json!([]), "{text}");
+    assert_eq!(code, Some(0), "{text}");
+    let probes = json["transfer_probes"].as_array().unwrap();
+    assert!(
+        probes
+            .iter()
+            .all(|p| p["given"] == false && p["why"] == "REFUSED"),
+        "{text}"
+    );
+}

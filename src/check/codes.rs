@@ -115,7 +115,7 @@ codes! {
         "a server answers the zone's SOA with authority, but another question about the zone (its NS, DNSKEY, CDS, CDNSKEY, MX or TXT set, a name that does not exist) with an error code, without authority, or with NXDOMAIN for the apex (each question and answer named): RFC 8906 §3.1.2 asks for NOERROR or NXDOMAIN to every query type a server does not serve; resolvers that get an error try another server, or answer SERVFAIL",
         fix: "look at that server's configuration for the zone (a view, a filter, a record type it does not serve) or the firewall in front of it";
     NsTransferOpen = "ns.transfer-open", Warning,
-        "a server gives the whole zone by zone transfer (AXFR) to the host running the check (asked where the check compares with a zone file; never of Route 53, which gives none): every name of the zone can be listed by anyone the servers do not mean to allow (Zonemaster Nameserver03)",
+        "a server gives the whole zone by zone transfer (AXFR) to the host running the check (asked of every address over TCP beside the server questions, only the first message read; never of Route 53, which gives none): every name of the zone can be listed by anyone the servers do not mean to allow (Zonemaster Nameserver03)",
         fix: "allow zone transfers only to the zone's secondaries (BIND allow-transfer, NSD provide-xfr, Knot acl), with TSIG keys";
     NsSlow = "ns.slow", Warning,
         "a server answered, but took longer than 500 ms (`--slow`; its time is given); resolvers give up on slow servers and try others",

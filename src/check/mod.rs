@@ -193,6 +193,9 @@ pub struct Facts {
     pub mx: Vec<Probe>,
     /// The TXT set at the zone's apex (its SPF policy), asked with the server questions.
     pub txt: Vec<Probe>,
+    /// Whether each address of the zone's servers gives the zone by transfer (not asked of
+    /// Route 53's servers).
+    pub transfers: Vec<TransferProbe>,
     /// The addresses found for each mail exchanger the MX answers name (none: mail to the
     /// zone cannot be delivered there; [`Facts::unresolvable`] says why).
     pub mail: BTreeMap<Name, Vec<IpAddr>>,
@@ -244,6 +247,28 @@ pub struct SetVerdict {
     /// `name TYPE`.
     pub label: String,
     pub verdict: rules::Verdict,
+}
+
+/// Route 53's name servers are `ns-N.awsdns-NN.{com,net,org,co.uk}`: they never give a zone
+/// transfer, so none is asked of them.
+pub fn is_route53(server: &Name) -> bool {
+    server.iter().nth(1).is_some_and(|label| {
+        label.len() == 9
+            && label[..7].eq_ignore_ascii_case(b"awsdns-")
+            && label[7..].iter().all(u8::is_ascii_digit)
+    })
+}
+
+/// Whether one address of the zone's servers gives the zone out by transfer (AXFR), asked
+/// beside the server questions: the first message only.
+#[derive(Debug, Clone)]
+pub struct TransferProbe {
+    pub server: Name,
+    pub addr: IpAddr,
+    /// The transfer opened with the zone's SOA.
+    pub given: bool,
+    /// What the server did instead (REFUSED, NOTAUTH, closed the connection, …).
+    pub why: String,
 }
 
 /// Answers slower than this are `ns.slow` unless `--slow` says otherwise.
@@ -301,6 +326,7 @@ impl Facts {
             cds: vec![],
             mx: vec![],
             txt: vec![],
+            transfers: vec![],
             mail: BTreeMap::new(),
             behaviour: vec![],
             checked_at: std::time::SystemTime::now()
@@ -482,7 +508,9 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
 /// for a server that never did, after the walk): how it treats EDNS, case and recursion
 /// ([`BEHAVIOUR`]), a name that does not exist (the denial of existence, judged when the zone
 /// is signed), the zone's CDS and CDNSKEY sets, its MX set and its TXT set (for the SPF
-/// policy). Each address is asked all of them at once over one socket.
+/// policy). Each address is asked all of them at once over one socket, and, over TCP beside
+/// them, for a zone transfer (only whether it opens: no round trip of its own, as the SOA is
+/// asked over TCP in the same round).
 #[derive(Debug, Default)]
 struct ServerAnswers {
     behaviour: Vec<Behaviour>,
@@ -490,6 +518,7 @@ struct ServerAnswers {
     cds: Vec<Probe>,
     mx: Vec<Probe>,
     txt: Vec<Probe>,
+    transfers: Vec<TransferProbe>,
 }
 
 impl ServerAnswers {
@@ -499,6 +528,7 @@ impl ServerAnswers {
         facts.cds.extend(self.cds);
         facts.mx.extend(self.mx);
         facts.txt.extend(self.txt);
+        facts.transfers.extend(self.transfers);
     }
 }
 
@@ -536,13 +566,26 @@ async fn server_questions(
         let framed = &framed;
         async move {
             let retries = walker.config.retries;
-            walker
-                .probe_forms(&server.name, addr, framed, retries)
-                .await
+            let transfer = async {
+                if is_route53(&server.name) {
+                    return None;
+                }
+                Some(walker.transfer_given(addr, zone).await)
+            };
+            let (probes, transfer) = futures_util::join!(
+                walker.probe_forms(&server.name, addr, framed, retries),
+                transfer
+            );
+            (addr, probes, transfer)
         }
     });
     let mut answers = ServerAnswers::default();
-    for mut probes in futures_util::future::join_all(asked).await {
+    for (addr, mut probes, transfer) in futures_util::future::join_all(asked).await {
+        if let Some(t) = transfer {
+            answers
+                .transfers
+                .push(transfer_probe(&server.name, addr, t));
+        }
         let data = probes.split_off(questions.len());
         for p in data {
             match p.qtype {
@@ -560,6 +603,22 @@ async fn server_questions(
         );
     }
     answers
+}
+
+/// What a transfer's first message said.
+fn transfer_probe(server: &Name, addr: IpAddr, t: walk::transport::Transfer) -> TransferProbe {
+    use walk::transport::Transfer;
+    let (given, why) = match t {
+        Transfer::CutShort { .. } | Transfer::Records(_) => (true, String::new()),
+        Transfer::Refused(why) => (false, why),
+        Transfer::Failed(e) => (false, e.to_string()),
+    };
+    TransferProbe {
+        server: server.clone(),
+        addr,
+        given,
+        why,
+    }
 }
 
 /// The addresses of each mail exchanger the MX answers name: those inside the zone from the

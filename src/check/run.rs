@@ -95,7 +95,8 @@ pub async fn one_round_on(s: &Settings, expected: &Expectation, walker: Walker) 
                 verified: Default::default(),
             };
             let path = path.display().to_string();
-            let v = verify::verify(&walker, zone, &path, &servers, true, &keys).await;
+            let probes = Some(facts.transfers.as_slice());
+            let v = verify::verify(&walker, zone, &path, &servers, probes, &keys).await;
             facts.file_signatures = v.signatures.clone();
             Some(v)
         }

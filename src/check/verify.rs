@@ -22,6 +22,7 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData as HRData, Record, RecordType};
 use serde::Serialize;
 
+use super::is_route53;
 use super::rules::first_few;
 use super::{Code, Finding};
 use crate::plan::is_ignored;
@@ -212,15 +213,6 @@ impl Verification {
         });
         line
     }
-}
-
-/// Route 53's name servers are `ns-N.awsdns-NN.{com,net,org,co.uk}`.
-fn is_route53(server: &Name) -> bool {
-    server.iter().nth(1).is_some_and(|label| {
-        label.len() == 9
-            && label[..7].eq_ignore_ascii_case(b"awsdns-")
-            && label[7..].iter().all(u8::is_ascii_digit)
-    })
 }
 
 /// The record sets of a transferred zone that the file does not have: of the types a zone file
@@ -441,14 +433,15 @@ fn judge_group(
 }
 
 /// Asks every server of the zone for every record set of `zone`; with `whole_zone` (the file is
-/// the whole zone, not a part of it), also asks each server for a zone transfer, to find record
-/// sets the file does not have.
+/// the whole zone, not a part of it), also takes the zone by transfer from each server whose
+/// transfer probe (asked with the check's server questions) found it given, to find record sets
+/// the file does not have.
 pub async fn verify(
     walker: &Walker,
     zone: &Zone,
     file: &str,
     servers: &[NameServer],
-    whole_zone: bool,
+    whole_zone: Option<&[super::TransferProbe]>,
     keys: &Keys,
 ) -> Verification {
     let alias_addrs = alias_addresses(walker, zone).await;
@@ -480,8 +473,8 @@ pub async fn verify(
     );
     let listed = async {
         match whole_zone {
-            true => transfers(walker, &targets, zone).await,
-            false => Vec::new(),
+            Some(probes) => transfers(walker, &targets, zone, probes).await,
+            None => Vec::new(),
         }
     };
     let (verdicts, listings): (Vec<Vec<(Served, _)>>, _) = futures_util::join!(asked, listed);
@@ -542,18 +535,23 @@ fn groups_of(zone: &Zone) -> Vec<Vec<(&RrKey, &RecordSet)>> {
     groups
 }
 
-/// Each server's zone transfer (not asked of Route 53, which gives none), and what it holds
-/// beyond the file.
+/// Each server's zone transfer (not asked of Route 53, which gives none, nor again of a server
+/// whose transfer probe was refused), and what it holds beyond the file.
 async fn transfers(
     walker: &Walker,
     targets: &[(usize, &NameServer, IpAddr)],
     zone: &Zone,
+    probes: &[super::TransferProbe],
 ) -> Vec<(String, IpAddr, Listing)> {
     let limits = transfer_limits(zone.rrsets.len());
     join_all(targets.iter().map(|(_, s, a)| async move {
         if is_route53(&s.name) {
             // Route 53 answers no zone transfer: not worth a connection per server.
             let why = "Route 53 gives no zone transfers".to_string();
+            return (s.name.to_ascii(), *a, Listing::NotGiven { why });
+        }
+        if let Some(p) = probes.iter().find(|p| p.addr == *a && !p.given) {
+            let why = p.why.clone();
             return (s.name.to_ascii(), *a, Listing::NotGiven { why });
         }
         let listing = match walker.transfer(*a, &zone.origin, limits).await {
@@ -712,23 +710,11 @@ fn unanswered(v: &Verification) -> Vec<Finding> {
         .collect()
 }
 
-/// ns.transfer-open, records.transfer-cut-short and records.unexpected: which servers give the
-/// zone by transfer, and what their transfers hold beyond the file.
+/// records.transfer-cut-short and records.unexpected: what each server's zone transfer holds
+/// beyond the file (that a server gives it at all is `ns.transfer-open`, from the check's
+/// transfer probe).
 fn listings(v: &Verification) -> Vec<Finding> {
     let mut out = Vec::new();
-    let open: Vec<String> = v
-        .listings
-        .iter()
-        .filter(|(_, _, l)| !matches!(l, Listing::NotGiven { .. }))
-        .map(|(server, addr, _)| format!("{server} ({addr})"))
-        .collect();
-    if !open.is_empty() {
-        out.push(Finding::new(Code::NsTransferOpen, format!(
-                "{} give(s) the whole zone {} by zone transfer (AXFR) to this host: unless this host is one the servers mean to allow (a secondary, the operator's network), anyone can list every name of the zone",
-                open.join(", "),
-                v.zone
-            ), open));
-    }
     for (server, addr, listing) in &v.listings {
         let who = format!("{server} ({addr})");
         match listing {

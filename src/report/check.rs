@@ -106,6 +106,29 @@ pub struct BehaviourView {
     pub probe: ProbeView,
 }
 
+/// A transfer probe as both renderers show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TransferView {
+    pub server: String,
+    pub address: String,
+    /// The transfer opened with the zone's SOA.
+    pub given: bool,
+    /// What the server did instead, escaped.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub why: String,
+}
+
+impl TransferView {
+    fn new(t: &crate::check::TransferProbe) -> TransferView {
+        TransferView {
+            server: t.server.to_ascii(),
+            address: t.addr.to_string(),
+            given: t.given,
+            why: escape(&t.why).into_owned(),
+        }
+    }
+}
+
 /// One probe as both renderers show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProbeView {
@@ -191,6 +214,9 @@ pub struct Trace<'a> {
     /// The zone's TXT set (its SPF policy) at each server of the zone.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub txt_probes: Vec<ProbeView>,
+    /// Whether each address gives the zone by transfer (its first message only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub transfer_probes: Vec<TransferView>,
     /// How each address of the zone's servers treats EDNS and recursion: the form of each
     /// question (`no-edns`, `version1`, `unknown-option`, `unknown-flag`, `recursion`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -249,6 +275,7 @@ impl<'a> Trace<'a> {
             denial_probes: views(&mut f.denial.iter(), &zone),
             mx_probes: views(&mut f.mx.iter(), &zone),
             txt_probes: views(&mut f.txt.iter(), &zone),
+            transfer_probes: f.transfers.iter().map(TransferView::new).collect(),
             behaviour_probes: f
                 .behaviour
                 .iter()
@@ -380,6 +407,16 @@ fn render_zone_probes(out: &mut impl Write, t: &Trace, zone: &str) -> io::Result
         for p in t.mx_probes.iter().chain(&t.txt_probes) {
             let qtype = p.question.rsplit(' ').next().unwrap_or_default();
             writeln!(out, "   {qtype:<5} {}", p.line())?;
+        }
+    }
+    if !t.transfer_probes.is_empty() {
+        writeln!(
+            out,
+            ";; {zone} AXFR at each server (the first message only)"
+        )?;
+        for p in &t.transfer_probes {
+            let said = if p.given { "given" } else { p.why.as_str() };
+            writeln!(out, "   AXFR  {} {} {said}", p.server, p.address)?;
         }
     }
     if !t.ns_address_probes.is_empty() {

@@ -651,7 +651,7 @@ pub async fn verify_applied(
             &changed,
             "the plan",
             &servers,
-            false,
+            None,
             &Default::default(),
         )
         .await,

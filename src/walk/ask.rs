@@ -284,6 +284,17 @@ impl Walker {
         transport::transfer(&self.budget, sock, origin, self.config.timeout, limits).await
     }
 
+    /// Whether `addr` gives the zone `origin` out by transfer: an AXFR over TCP of which only
+    /// the first message is read (a transfer opens with the zone's SOA), then the connection is
+    /// dropped. `CutShort` means it does.
+    pub async fn transfer_given(&self, addr: IpAddr, origin: &Name) -> transport::Transfer {
+        let first_message_only = TransferLimits {
+            records: 0,
+            octets: usize::MAX,
+        };
+        self.transfer(addr, origin, first_message_only).await
+    }
+
     /// Asks every address of every server, in parallel. Names that share an address are one
     /// server, asked once (a referral naming 200 servers at a few addresses costs a few
     /// questions, not 200).

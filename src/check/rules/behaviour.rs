@@ -305,3 +305,26 @@ pub fn answer_failures(f: &Facts) -> Vec<Finding> {
         })
         .collect()
 }
+
+/// ns.transfer-open: the addresses that give the zone out by transfer (Zonemaster Nameserver03),
+/// from the transfer probe asked beside the server questions.
+pub fn transfers_given(f: &Facts) -> Vec<Finding> {
+    let given: Vec<String> = f
+        .transfers
+        .iter()
+        .filter(|t| t.given)
+        .map(|t| format!("{} ({})", t.server.to_ascii(), t.addr))
+        .collect();
+    if given.is_empty() {
+        return vec![];
+    }
+    vec![Finding::new(
+        Code::NsTransferOpen,
+        format!(
+            "{} give(s) the whole zone {} by zone transfer (AXFR) to this host: unless this host is one the servers mean to allow (a secondary, the operator's network), anyone can list every name of the zone",
+            given.join(", "),
+            zone_text(f)
+        ),
+        given,
+    )]
+}

@@ -44,6 +44,7 @@ pub const RULES: &[Rule] = &[
     behaviour::edns_intolerance,
     behaviour::edns_compliance,
     behaviour::open_resolvers,
+    behaviour::transfers_given,
     behaviour::qname_case,
     behaviour::aaaa_questions,
     behaviour::answer_failures,
