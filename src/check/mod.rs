@@ -947,6 +947,7 @@ fn in_server_order(facts: &mut Facts) {
     ] {
         probes.sort_by_key(|p| (order(&p.addr), p.addr, u16::from(p.qtype)));
     }
+    facts.transfers.sort_by_key(|t| (order(&t.addr), t.addr));
 }
 
 /// The A and AAAA records of each in-zone name server, each name asked once, of one of the

@@ -658,6 +658,20 @@ mod tests {
 
     use super::*;
 
+    /// The signature fields of `zone`'s A set signed by `key` (TTL 300, valid 2001-2033).
+    fn a_signed_by(zone: &Name, key: &DNSKEY) -> SigInput {
+        SigInput {
+            type_covered: RecordType::A,
+            algorithm: key.algorithm(),
+            num_labels: 2,
+            original_ttl: 300,
+            sig_expiration: SerialNumber::new(2_000_000_000),
+            sig_inception: SerialNumber::new(1_000_000_000),
+            key_tag: key.calculate_key_tag().unwrap(),
+            signer_name: zone.clone(),
+        }
+    }
+
     /// A key of a known algorithm whose octets are no key (garbage from a server) does not
     /// make its signatures "not judged": they do not verify. Only an algorithm this build
     /// cannot verify is not judged.
@@ -667,17 +681,7 @@ mod tests {
         let record = Record::from_rdata(zone.clone(), 300, RData::A(A::new(192, 0, 2, 1)));
         let verdict_with = |alg: Algorithm| {
             let key = DNSKEY::with_flags(257, PublicKeyBuf::new(vec![1, 2, 3], alg));
-            let input = SigInput {
-                type_covered: RecordType::A,
-                algorithm: alg,
-                num_labels: 2,
-                original_ttl: 300,
-                sig_expiration: SerialNumber::new(2_000_000_000),
-                sig_inception: SerialNumber::new(1_000_000_000),
-                key_tag: key.calculate_key_tag().unwrap(),
-                signer_name: zone.clone(),
-            };
-            let sig = RRSIG::from_sig(input, vec![0; 64]);
+            let sig = RRSIG::from_sig(a_signed_by(&zone, &key), vec![0; 64]);
             let set = Signed {
                 name: zone.clone(),
                 rtype: RecordType::A,
@@ -703,25 +707,16 @@ mod tests {
         use hickory_proto::dnssec::SigningKey;
         use hickory_proto::dnssec::crypto::EcdsaSigningKey;
         let alg = Algorithm::ECDSAP256SHA256;
-        let signer = |_| {
+        let signer = || {
             let pkcs8 = EcdsaSigningKey::generate_pkcs8(alg).unwrap();
             EcdsaSigningKey::from_pkcs8(&pkcs8, alg).unwrap()
         };
-        let (one, other) = (signer(1), signer(2));
+        let (one, other) = (signer(), signer());
         let dnskey = |k: &EcdsaSigningKey| DNSKEY::with_flags(257, k.to_public_key().unwrap());
         let zone = Name::from_ascii("example.test.").unwrap();
         let a = |last| Record::from_rdata(zone.clone(), 300, RData::A(A::new(192, 0, 2, last)));
         let (good, changed) = (a(1), a(2));
-        let input = SigInput {
-            type_covered: RecordType::A,
-            algorithm: alg,
-            num_labels: 2,
-            original_ttl: 300,
-            sig_expiration: SerialNumber::new(2_000_000_000),
-            sig_inception: SerialNumber::new(1_000_000_000),
-            key_tag: dnskey(&one).calculate_key_tag().unwrap(),
-            signer_name: zone.clone(),
-        };
+        let input = a_signed_by(&zone, &dnskey(&one));
         let tbs = TBS::from_input(&zone, DNSClass::IN, &input, [&good].into_iter()).unwrap();
         let sig = RRSIG::from_sig(input, one.sign(&tbs).unwrap());
         let set = |record| Signed {
