@@ -31,6 +31,7 @@
 pub mod check;
 pub mod cli;
 pub mod error;
+pub mod escape;
 pub mod plan;
 pub mod provider;
 pub mod rdap;

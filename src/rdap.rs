@@ -343,54 +343,13 @@ fn parse(domain: &str, url: &str, doc: &Value) -> Lookup {
 }
 
 /// Seconds since 1970 of an RFC 3339 date-time (`2027-01-02T03:04:05Z`, with fractions of a
-/// second and a `±HH:MM` offset as registries write them), or `None`.
+/// second and a `±HH:MM` offset as registries write them), or `None`: read by the AWS SDK's
+/// own RFC 3339 parser.
 fn rfc3339_seconds(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let part = text.get(from..from + len)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-    if b[13] != b':' || b[16] != b':' || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let mut rest = &text[19..];
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        rest = &fraction[digits..];
-    }
-    let offset = match rest.as_bytes() {
-        [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let h = i64::from((h1.wrapping_sub(b'0')) * 10 + h2.wrapping_sub(b'0'));
-            let m = i64::from((m1.wrapping_sub(b'0')) * 10 + m2.wrapping_sub(b'0'));
-            let all = [h1, h2, m1, m2];
-            if !all.iter().all(|c| c.is_ascii_digit()) {
-                return None;
-            }
-            let secs = h * 3600 + m * 60;
-            if *sign == b'+' { secs } else { -secs }
-        }
-        _ => return None,
-    };
-    // Days from 1970-01-01 to the date (the proleptic Gregorian calendar).
-    let (y, m) = if month <= 2 {
-        (year - 1, month + 9)
-    } else {
-        (year, month - 3)
-    };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
+    use aws_smithy_types::date_time::{DateTime, Format};
+    DateTime::from_str(text, Format::DateTimeWithOffset)
+        .ok()
+        .map(|t| t.secs())
 }
 
 /// The `fn` (formatted name) of an entity's jCard (RFC 7095), where it has one.

@@ -150,7 +150,7 @@ pub fn names_file(path: &Path) -> Result<Vec<Name>> {
                 "{}:{}: '{}' is not a domain name: {e}",
                 path.display(),
                 i + 1,
-                crate::report::check::escape(entry)
+                crate::escape::escape(entry)
             ))
         })?;
         names.insert(name);

@@ -25,8 +25,8 @@ use serde::Serialize;
 use super::is_route53;
 use super::rules::first_few;
 use super::{Code, Finding};
-use crate::plan::is_ignored;
 use crate::walk::{NameServer, NoAnswer, Reply, Transfer, TransferLimits, Walker};
+use crate::zone::ignore::is_ignored;
 use crate::zone::wire::{from_hickory, presentation};
 use crate::zone::{RData, RType, RecordSet, RrKey, Zone, name};
 

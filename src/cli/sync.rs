@@ -331,7 +331,7 @@ pub fn import(args: &ImportArgs, zone_name: &str) -> Result<()> {
     }
     super::zonefiles::write_zone_file(&zone, args, |key| {
         let set = key.set_id.as_ref().map_or(String::new(), |id| {
-            format!(" (set id '{}')", crate::report::check::escape(id))
+            format!(" (set id '{}')", crate::escape::escape(id))
         });
         format!(
             "the Route 53 record set {} {}{set}",

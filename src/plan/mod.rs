@@ -17,10 +17,9 @@ use std::fmt::Write as _;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use sha2::{Digest, Sha256};
 
+use crate::zone::ignore::is_ignored;
 use crate::zone::wire::presentation;
-use crate::zone::{
-    CheckConfig, HealthCheck, Name, RData, RecordSet, RrKey, Settings, Vpc, Zone, name,
-};
+use crate::zone::{CheckConfig, HealthCheck, Name, RData, RecordSet, RrKey, Settings, Vpc, Zone};
 
 /// A change to a private zone's VPC associations: associations go before the record changes,
 /// disassociations after (Route 53 keeps at least one VPC on a private zone).
@@ -344,33 +343,6 @@ impl Serialize for VpcChange {
     }
 }
 
-/// Whether the zone file leaves `key` alone: a record set marked `octodns: {ignored: true}`, or
-/// a name matched by one of its `ignore:` patterns (relative names; `*` matches any run of
-/// characters, dots included; `@` is the apex).
-pub fn is_ignored(key: &RrKey, origin: &Name, settings: &Settings) -> bool {
-    // `octodns: {ignored: true}` leaves every set of that name and type alone.
-    if !settings.ignored_sets.is_empty()
-        && settings
-            .ignored_sets
-            .contains(&RrKey::new(key.name.clone(), key.rtype))
-    {
-        return true;
-    }
-    let relative = name::relative(&key.name, origin).to_ascii_lowercase();
-    settings.ignore.iter().any(|p| {
-        let p = if p == "@" { "" } else { p.as_str() };
-        glob(p.as_bytes(), relative.as_bytes())
-    })
-}
-
-fn glob(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|i| glob(rest, &text[i..])),
-        Some((c, rest)) => text.first() == Some(c) && glob(rest, &text[1..]),
-    }
-}
-
 /// The changes that turn `current` into `desired`. Ignored names are left out on both sides.
 pub fn diff(desired: &Zone, current: &Zone) -> Plan {
     use std::cmp::Ordering;
@@ -500,6 +472,7 @@ fn diff_checks(desired: &Settings, current: &Settings) -> Vec<CheckChange> {
 mod tests {
     use super::*;
     use crate::zone::load::load_str;
+    use crate::zone::name;
     use std::path::Path;
 
     fn zone(text: &str) -> Zone {

@@ -7,7 +7,6 @@
 //! ([`escape`]): a TXT record may hold escape sequences that clear the screen or set the window
 //! title.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -18,29 +17,8 @@ use serde::Serialize;
 use super::Style;
 use crate::check::many::{Verdict, ZoneOutcome};
 use crate::check::{Facts, Finding, Limits, Severity};
+use crate::escape::escape;
 use crate::walk::{self, NameServer, NoAnswer, Probe, rcode_name};
-
-/// Text from the network made safe for a terminal: control characters (C0, DEL, C1) and
-/// bidirectional overrides are written as `\DDD` (as in master files) or `\u{…}`; everything
-/// else is kept as it is.
-pub fn escape(text: &str) -> Cow<'_, str> {
-    let unsafe_char =
-        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if !unsafe_char(c) {
-            out.push(c);
-        } else if (c as u32) < 0x80 {
-            out.push_str(&format!("\\{:03}", c as u32));
-        } else {
-            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
-        }
-    }
-    Cow::Owned(out)
-}
 
 /// One probe in a few words: what the server said.
 pub fn said(p: &Probe, zone: &Name) -> String {

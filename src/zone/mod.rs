@@ -18,6 +18,7 @@
 pub mod bind;
 pub mod diag;
 pub mod elb;
+pub mod ignore;
 pub mod load;
 pub mod master;
 pub mod name;

@@ -20,7 +20,7 @@ use hickory_proto::dnssec::rdata::{CDNSKEY, CDS, DNSKEY, DNSSECRData, DS};
 use hickory_proto::dnssec::{PublicKey, Verifier};
 use hickory_proto::rr::{Name, RData, RecordType};
 
-use super::dnssec::{authoritative_set, dnskey_of, ds_of};
+use super::keys::{authoritative_set, dnskey_of, ds_of};
 use super::who;
 use crate::check::{Code, Facts, Finding, answers_with_authority};
 

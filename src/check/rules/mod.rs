@@ -8,6 +8,7 @@ mod chain;
 mod denial;
 mod diversity;
 mod dnssec;
+mod keys;
 mod mail;
 mod referral;
 mod registration;
@@ -310,24 +311,25 @@ pub fn server_failures(f: &Facts) -> Vec<Finding> {
             }
         }
     }
-    let mut out = Vec::new();
-    for ((server, role), c) in by_server {
+    by_server
+        .into_iter()
+        .flat_map(|((server, role), c)| c.findings(&server, &role))
+        .collect()
+}
+
+impl Conduct {
+    /// What one server's conduct says: silent over UDP or TCP, answering over UDP but not over
+    /// TCP, answers that are no usable answer.
+    fn findings(&self, server: &str, role: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
         // No answer at all: over UDP, over TCP (asked directly or after truncation).
-        let udp_silent: Vec<&(&str, String, NoAnswer)> = c
-            .silent
-            .iter()
-            .filter(|(path, _, _)| *path == "udp")
-            .collect();
-        let tcp_silent: Vec<&(&str, String, NoAnswer)> = c
-            .silent
-            .iter()
-            .filter(|(path, _, _)| *path != "udp")
-            .collect();
-        let tcp_failed = !tcp_silent.is_empty() && c.udp_answers && !c.tcp_answers;
+        let (udp_silent, tcp_silent): (Vec<_>, Vec<_>) =
+            self.silent.iter().partition(|(path, _, _)| *path == "udp");
+        let tcp_failed = !tcp_silent.is_empty() && self.udp_answers && !self.tcp_answers;
         let mut unreachable = Vec::new();
         if let Some((_, _, why)) = udp_silent.first() {
             let n = udp_silent.len();
-            unreachable.push(if c.udp_answers {
+            unreachable.push(if self.udp_answers {
                 format!("{why} over udp for {n} question(s), though it answered others")
             } else {
                 format!("{why} over udp")
@@ -340,7 +342,7 @@ pub fn server_failures(f: &Facts) -> Vec<Finding> {
             out.push(Finding::new(
                 Code::NsUnreachable,
                 format!("{server}, {role}: {}", unreachable.join("; ")),
-                vec![server.clone()],
+                vec![server.to_string()],
             ));
         }
         if tcp_failed && let Some((path, question, why)) = tcp_silent.first() {
@@ -353,20 +355,20 @@ pub fn server_failures(f: &Facts) -> Vec<Finding> {
             };
             out.push(Finding::new(Code::NsTcpFailed, format!(
                     "{server}, {role}, answers over UDP but not over TCP ({path}): {how}; answers too large for UDP cannot be fetched"
-                ), vec![server.clone()]));
+                ), vec![server.to_string()]));
         }
-        for ((path, what), questions) in &c.broken {
+        for ((path, what), questions) in &self.broken {
             out.push(Finding::new(
                 Code::NsMalformedAnswer,
                 format!(
                     "{server}, {role}, over {path}, for {}: {what}",
                     first_few(questions, 5)
                 ),
-                vec![server.clone()],
+                vec![server.to_string()],
             ));
         }
+        out
     }
-    out
 }
 
 /// ns.slow: a server that answered, but slowly.

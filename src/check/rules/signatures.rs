@@ -324,7 +324,7 @@ pub fn zone_keys(f: &Facts) -> Vec<DNSKEY> {
     let Some(zone) = &f.zone else {
         return vec![];
     };
-    let entry = super::dnssec::entry_key_tags(f, zone);
+    let entry = super::keys::entry_key_tags(f, zone);
     if entry.is_empty() {
         return vec![];
     }
