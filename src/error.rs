@@ -94,6 +94,10 @@ pub enum Error {
     #[error(transparent)]
     Hints(#[from] crate::walk::hints::HintsError),
 
+    /// `dns check --save-facts` / `--from-facts`.
+    #[error(transparent)]
+    Facts(#[from] crate::check::saved::FactsError),
+
     #[error("{failed} of {total} zone(s) failed")]
     ZonesFailed {
         failed: usize,
@@ -127,6 +131,11 @@ impl Error {
             Error::ChangesPending(_) => 5,
             Error::Unreachable(_) => 3,
             Error::Write { .. } => 3,
+            Error::Facts(e) => match e {
+                crate::check::saved::FactsError::Write { .. }
+                | crate::check::saved::FactsError::Encode(_) => 3,
+                _ => 2,
+            },
             Error::Provider { source, .. } | Error::Aws(source) => match source {
                 ProviderError::NotFound { .. }
                 | ProviderError::Ambiguous { .. }

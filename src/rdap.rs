@@ -25,7 +25,7 @@ pub const BOOTSTRAP: &str = "https://data.iana.org/rdap/dns.json";
 const MAX_BODY: usize = 1 << 20;
 
 /// What the registry says of a domain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Registration {
     /// The registered domain (the name asked, or the closest enclosing one the registry has).
     pub domain: String,
@@ -39,11 +39,11 @@ pub struct Registration {
     pub expires: Option<String>,
     pub expires_at: Option<i64>,
     /// The name servers the registry holds for the domain.
-    #[serde(serialize_with = "ser_names")]
+    #[serde(serialize_with = "ser_names", deserialize_with = "de_names")]
     pub name_servers: Vec<Name>,
     /// Name server entries that carry no name dns can read (no `ldhName`, or one that is no
     /// domain name), as written: the comparison with the delegation is never made without them.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub unreadable_name_servers: Vec<String>,
     /// The registry's `secureDNS.delegationSigned`.
     pub delegation_signed: Option<bool>,
@@ -53,6 +53,11 @@ fn ser_names<S: serde::Serializer>(names: &[Name], s: S) -> Result<S::Ok, S::Err
     s.collect_seq(names.iter().map(Name::to_ascii))
 }
 
+fn de_names<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Name>, D::Error> {
+    use serde_with::DeserializeAs;
+    Vec::<crate::walk::saved::Ascii>::deserialize_as(d)
+}
+
 impl Registration {
     pub fn has_status(&self, status: &str) -> bool {
         self.statuses.iter().any(|s| s.eq_ignore_ascii_case(status))
@@ -60,7 +65,7 @@ impl Registration {
 }
 
 /// The outcome of asking the registry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Lookup {
     Found(Registration),

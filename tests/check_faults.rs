@@ -127,15 +127,14 @@ const SLOW_MS: u64 = 250;
 /// codes, the whole output, and how long it took.
 fn run(lab: &Lab, name: &str, extra: &[&str]) -> (Option<i32>, BTreeSet<String>, String, Duration) {
     let started = Instant::now();
-    let out = common::dns()
-        .args(["check", name, "--json", "-4", "--root-hints"])
+    let mut cmd = common::dns();
+    cmd.args(["check", name, "--json", "-4", "--root-hints"])
         .arg(lab.hints())
         .args(["--port", &lab.port.to_string()])
         .args(["--timeout", &TIMEOUT_MS.to_string()])
         .args(["--slow", &SLOW_MS.to_string()])
-        .args(extra)
-        .output()
-        .unwrap();
+        .args(extra);
+    let out = common::check_and_replay(&mut cmd);
     let took = started.elapsed();
     let text = format!("{}\n{}", common::stdout(&out), common::stderr(&out));
     assert!(!text.contains("panicked"), "{text}");
@@ -343,15 +342,14 @@ fn leak(s: String) -> &'static str {
 
 /// Runs `dns check` in text form: exit code and stdout.
 fn run_text(lab: &Lab, name: &str, extra: &[&str]) -> (Option<i32>, String) {
-    let out = common::dns()
-        .args(["check", name, "-4", "--root-hints"])
+    let mut cmd = common::dns();
+    cmd.args(["check", name, "-4", "--root-hints"])
         .arg(lab.hints())
         .args(["--port", &lab.port.to_string()])
         .args(["--timeout", &TIMEOUT_MS.to_string()])
         .args(["--slow", &SLOW_MS.to_string()])
-        .args(extra)
-        .output()
-        .unwrap();
+        .args(extra);
+    let out = common::check_and_replay(&mut cmd);
     let text = common::stdout(&out);
     assert!(
         !common::stderr(&out).contains("panicked"),

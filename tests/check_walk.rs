@@ -1250,3 +1250,105 @@ fn a_server_that_drops_aaaa_questions_is_named() {
         "{message}"
     );
 }
+
+/// Saved facts of a signed zone whose key-set signature had one day left when they were
+/// gathered (tests/golden/facts/, written by DNS_UPDATE_GOLDEN=1 from the lab): judged again
+/// offline, any day after, they give the warning of that day (`dnssec.signature-expiring`),
+/// never `-expired`, because signatures are judged against the time of the capture, and the
+/// report says that time. The text report is held whole to the one saved beside the facts.
+#[test]
+fn saved_facts_of_a_signed_zone_are_judged_offline_at_the_time_they_were_gathered() {
+    let dir = common::repo().join("tests/golden/facts");
+    let facts = dir.join("signed-expiring.json.gz");
+    let report = dir.join("signed-expiring.txt");
+    if std::env::var("DNS_UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
+        let mut zones = signed_zones(&["k1"], &["k1"]);
+        zones[2].records.retain(|r| r.1 != "RRSIG");
+        zones[2]
+            .records
+            .push(("hive.test.", "RRSIG", sig_by("k1", "-10 1")));
+        let lab = lab::start(zones, servers([vec![], vec![]]));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = common::dns()
+            .args(["check", "hive.test"])
+            .args(lab.args())
+            .arg("--save-facts")
+            .arg(&facts)
+            .output()
+            .unwrap();
+        std::fs::write(&report, &out.stdout).unwrap();
+    }
+    let out = common::dns()
+        .arg("check")
+        .arg("--from-facts")
+        .arg(&facts)
+        .output()
+        .unwrap();
+    // A warning is a finding: exit 1, as when the facts were gathered.
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    let (said, rest) = text.split_once('\n').unwrap();
+    assert!(
+        said.starts_with(";; judged again from ")
+            && said.contains("facts gathered at 20")
+            && said.contains("signatures are judged against that time"),
+        "{said}"
+    );
+    assert!(rest.contains("dnssec.signature-expiring") && !rest.contains("signature-expired"));
+    let want = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(
+        rest, want,
+        "the replay differs from the report saved with the facts"
+    );
+    // The same as JSON, with where it came from.
+    let out = common::dns()
+        .args(["check", "--json", "--from-facts"])
+        .arg(&facts)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    expect(&json, &["dnssec.signature-expiring"]);
+    assert!(
+        json["from_facts"]["captured_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+}
+
+/// A file that is no saved facts, or saved facts of another format version, is refused with
+/// what it is and what to do (exit 2), never half read.
+#[test]
+fn saved_facts_of_another_version_or_no_facts_at_all_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |text: &[u8]| {
+        let path = dir.path().join("facts.json");
+        std::fs::write(&path, text).unwrap();
+        let out = common::dns()
+            .arg("check")
+            .arg("--from-facts")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+        common::stderr(&out)
+    };
+    let err = refused(br#"{"format":"dns-check-facts","version":2,"written_by":"dns 9.0"}"#);
+    assert!(
+        err.contains("format version 2 (written by dns 9.0)")
+            && err.contains("this dns reads version 1"),
+        "{err}"
+    );
+    let err = refused(br#"{"levels":[]}"#);
+    assert!(
+        err.contains("not a file of saved facts") && err.contains("--save-facts"),
+        "{err}"
+    );
+    let err = refused(b"\x1f\x8bgarbage");
+    assert!(err.contains("cannot read the facts"), "{err}");
+    let err = refused(br#"{"format":"dns-check-facts","version":1,"written_by":"x","facts":{}}"#);
+    assert!(
+        err.contains("not a file of saved facts") && err.contains("missing field"),
+        "{err}"
+    );
+}

@@ -589,22 +589,21 @@ impl Hierarchy {
         .unwrap();
         let anchor_file = dir.join("anchor");
         std::fs::write(&anchor_file, format!("{anchor}\n")).unwrap();
-        let out = common::dns()
-            .args([
-                "check",
-                "www.hive.test",
-                "-4",
-                "--json",
-                "--port",
-                &port.to_string(),
-            ])
-            .arg("--root-hints")
-            .arg(&hints)
-            .arg("--trust-anchor")
-            .arg(&anchor_file)
-            .current_dir(self.zone.dir())
-            .output()
-            .unwrap();
+        let mut cmd = common::dns();
+        cmd.args([
+            "check",
+            "www.hive.test",
+            "-4",
+            "--json",
+            "--port",
+            &port.to_string(),
+        ])
+        .arg("--root-hints")
+        .arg(&hints)
+        .arg("--trust-anchor")
+        .arg(&anchor_file)
+        .current_dir(self.zone.dir());
+        let out = common::check_and_replay(&mut cmd);
         let text = format!("{}\n{}", common::stdout(&out), common::stderr(&out));
         let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {text}"));
         (out.status.code(), json, text)

@@ -34,6 +34,38 @@ pub enum Anchor {
     Key(DNSKEY),
 }
 
+/// Saved (`--save-facts`) as the root's DS or DNSKEY record in its wire form.
+impl serde::Serialize for Anchor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use hickory_proto::dnssec::rdata::DNSSECRData;
+        use hickory_proto::rr::{RData, Record};
+        use serde_with::SerializeAs;
+        let data = match self {
+            Anchor::Ds(ds) => DNSSECRData::DS(ds.clone()),
+            Anchor::Key(key) => DNSSECRData::DNSKEY(key.clone()),
+        };
+        let record = Record::from_rdata(Name::root(), 0, RData::DNSSEC(data));
+        crate::walk::saved::WireRecord::serialize_as(&record, s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Anchor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Anchor, D::Error> {
+        use hickory_proto::dnssec::rdata::DNSSECRData;
+        use hickory_proto::rr::RData;
+        use serde_with::DeserializeAs;
+        let record = crate::walk::saved::WireRecord::deserialize_as(d)?;
+        match record.data {
+            RData::DNSSEC(DNSSECRData::DS(ds)) => Ok(Anchor::Ds(ds)),
+            RData::DNSSEC(DNSSECRData::DNSKEY(key)) => Ok(Anchor::Key(key)),
+            other => Err(serde::de::Error::custom(format!(
+                "a trust anchor is a DS or DNSKEY record, not {}",
+                other.record_type()
+            ))),
+        }
+    }
+}
+
 impl Anchor {
     /// Whether `key`, served for the root, is the one this anchor names.
     pub fn trusts(&self, key: &DNSKEY) -> bool {

@@ -82,7 +82,7 @@ pub fn parse_list(items: &[String]) -> Result<Vec<Resolver>, String> {
     Ok(out)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CacheState {
     /// The resolver hands out what the zone serves now.
@@ -95,7 +95,7 @@ pub enum CacheState {
     NoAnswer,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CacheAnswer {
     pub resolver: String,
     pub name: String,

@@ -13,6 +13,7 @@ pub mod codes;
 pub mod many;
 pub mod rules;
 pub mod run;
+pub mod saved;
 pub mod settings;
 pub mod verify;
 
@@ -21,18 +22,20 @@ use std::net::IpAddr;
 
 use hickory_proto::op::Query;
 use hickory_proto::rr::{Name, RData, RecordType};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_with::serde_as;
 
 pub use codes::{Code, Severity};
 pub use rules::findings;
 
 use crate::walk::batch::Framed;
+use crate::walk::saved::{Ascii, TypeCode};
 use crate::walk::{
     self, ApexQuestion, End, Form, NameServer, NoAnswer, Probe, Proto, Walk, Walker,
 };
 
 /// One question about how a server of the zone behaves, and its answer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Behaviour {
     pub question: Question,
     pub probe: Probe,
@@ -40,7 +43,8 @@ pub struct Behaviour {
 
 /// The questions asked of every address of the zone's servers about how they behave (RFC 6891's
 /// EDNS forms, case, AAAA, recursion), beside the zone's own questions and in the same round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Question {
     /// The zone's SOA without EDNS.
     NoEdns,
@@ -137,8 +141,10 @@ pub fn mixed_case(zone: &Name) -> Name {
 }
 
 /// The name servers the zone should be delegated to, and what they said when asked directly.
-#[derive(Debug, Clone, Default)]
+#[serde_as]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Expected {
+    #[serde_as(as = "BTreeSet<Ascii>")]
     pub names: BTreeSet<Name>,
     /// SOA probes sent straight to the expected servers.
     pub soa: Vec<Probe>,
@@ -148,7 +154,7 @@ pub struct Expected {
 }
 
 /// How the check's limits held.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Messages sent (every datagram, TCP question and zone transfer).
     pub sent: usize,
@@ -162,13 +168,17 @@ pub struct Limits {
     pub too_deep: bool,
 }
 
-#[derive(Debug, Clone)]
+#[serde_as]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Facts {
+    #[serde_as(as = "Ascii")]
     pub qname: Name,
+    #[serde_as(as = "TypeCode")]
     pub qtype: RecordType,
     pub walk: Walk,
     /// The zone that holds the name: the last level reached, or the zone the parent delegates
     /// to when none of its servers gave a usable answer ([`Facts::dead`]).
+    #[serde_as(as = "Option<Ascii>")]
     pub zone: Option<Name>,
     /// The parent delegates the zone, but no server of it gave a usable answer.
     pub dead: bool,
@@ -198,12 +208,14 @@ pub struct Facts {
     pub transfers: Vec<TransferProbe>,
     /// The addresses found for each mail exchanger the MX answers name (none: mail to the
     /// zone cannot be delivered there; [`Facts::unresolvable`] says why).
+    #[serde_as(as = "BTreeMap<Ascii, _>")]
     pub mail: BTreeMap<Name, Vec<IpAddr>>,
     /// How each address of the zone's servers treats EDNS and recursion.
     pub behaviour: Vec<Behaviour>,
     /// When the facts were gathered, in seconds since 1970 (for signature validity).
     pub checked_at: u64,
     /// (name, target) for each CNAME followed.
+    #[serde_as(as = "Vec<(Ascii, Ascii)>")]
     pub cname_chain: Vec<(Name, Name)>,
     pub cname_loop: bool,
     /// The chain went on past [`MAX_CNAME_CHAIN`] links without looping.
@@ -214,8 +226,10 @@ pub struct Facts {
     /// The addresses at the end of the chain.
     pub addresses: Vec<IpAddr>,
     /// Name servers whose address could not be found, and why.
+    #[serde_as(as = "BTreeMap<Ascii, _>")]
     pub unresolvable: BTreeMap<Name, String>,
     /// Names met as CNAMEs while looking up name server addresses (name, target).
+    #[serde_as(as = "BTreeMap<Ascii, Ascii>")]
     pub aliases: BTreeMap<Name, Name>,
     /// Name server addresses this host has no route to (IPv6 on an IPv4-only host): not asked.
     pub unroutable: Vec<IpAddr>,
@@ -240,7 +254,7 @@ pub struct Facts {
 }
 
 /// One record set's signatures that did not verify on one server.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SetVerdict {
     /// `name (address)`.
     pub server: String,
@@ -261,8 +275,10 @@ pub fn is_route53(server: &Name) -> bool {
 
 /// Whether one address of the zone's servers gives the zone out by transfer (AXFR), asked
 /// beside the server questions: the first message only.
-#[derive(Debug, Clone)]
+#[serde_as]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TransferProbe {
+    #[serde_as(as = "Ascii")]
     pub server: Name,
     pub addr: IpAddr,
     /// The transfer opened with the zone's SOA.

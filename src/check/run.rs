@@ -28,6 +28,8 @@ pub struct Round {
     pub verification: Option<verify::Verification>,
     pub findings: Vec<Finding>,
     pub caches: Option<Vec<caches::CacheAnswer>>,
+    /// Judged again from saved facts (`--from-facts`), not gathered now.
+    pub replayed: Option<super::saved::Replayed>,
 }
 
 /// What the check expects of the delegation, read once before its rounds.
@@ -124,6 +126,7 @@ pub async fn one_round_on(s: &Settings, expected: &Expectation, walker: Walker) 
         verification,
         findings: found,
         caches,
+        replayed: None,
     })
 }
 

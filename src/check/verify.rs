@@ -33,7 +33,7 @@ use crate::zone::{RData, RType, RecordSet, RrKey, Zone, name};
 /// How many questions are in flight at once, shared between the servers.
 pub const WINDOW: usize = 256;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "result", rename_all = "kebab-case")]
 pub enum Served {
     Same,
@@ -56,7 +56,7 @@ pub enum Served {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SetCheck {
     pub name: String,
     #[serde(rename = "type")]
@@ -100,7 +100,7 @@ impl SetCheck {
 }
 
 /// A health check's status as Route 53's checkers report it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CheckStatus {
     pub healthy: bool,
     /// "3 of 16 checkers report success", or why the status is not known.
@@ -108,7 +108,7 @@ pub struct CheckStatus {
 }
 
 /// What one server's whole zone, when it gives it out, holds beyond the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "result", rename_all = "kebab-case")]
 pub enum Listing {
     /// The zone came by zone transfer: `records` in all, and the record sets (`name TYPE`)
@@ -124,7 +124,7 @@ pub enum Listing {
     CutShort { records: usize, octets: usize },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Verification {
     pub zone: String,
     pub file: String,

@@ -511,6 +511,19 @@ pub struct CheckArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Write everything this check asked and was answered to FILE (versioned JSON, gzip when
+    /// FILE ends in .gz): judge it again with --from-facts, or attach it to a bug report
+    #[arg(long, value_name = "FILE", requires = "name")]
+    pub save_facts: Option<PathBuf>,
+
+    /// Judge facts saved by --save-facts, sending nothing: the same findings, exit code and
+    /// report as when they were gathered (signatures judged against that time)
+    #[arg(long, value_name = "FILE", conflicts_with_all = [
+        "name", "names", "shard", "wait", "expect", "expect_ns", "zone_file", "resolvers",
+        "health_status", "save_facts",
+    ])]
+    pub from_facts: Option<PathBuf>,
+
     #[command(flatten)]
     pub aws: AwsArgs,
 }

@@ -97,12 +97,22 @@ fn rdap(args: &CheckArgs) -> Option<std::sync::Arc<crate::rdap::Rdap>> {
 const RDAP_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
+    if let Some(path) = &args.from_facts {
+        return report(args.json, &crate::check::saved::load(path)?, style);
+    }
     let s = settings(args)?;
     if args.name.is_none() {
         return check_many(args, s, style);
     }
     let rt = runtime()?;
     if let Some((path, zone)) = run::private_zone(&s)? {
+        if args.save_facts.is_some() {
+            return Err(Error::Usage(format!(
+                "--save-facts saves a walk from the root, but {} is in the private zone of {}, checked through its VPCs' resolvers: run without --save-facts",
+                s.name_text(),
+                path.display()
+            )));
+        }
         let private = rt.block_on(run::check_private(&s, &path, &zone))?;
         write_stdout(|mut out| render_private(&mut out, &private, args.json, style))?;
         return match private.findings.len() {
@@ -123,7 +133,9 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
         bar.enable_steady_tick(Duration::from_millis(120));
         let result = round();
         bar.finish_and_clear();
-        return report(args.json, &result?, style);
+        let result = result?;
+        save_facts(args, &result)?;
+        return report(args.json, &result, style);
     };
     // --wait: check again until nothing is pending or the time is up.
     let started = Instant::now();
@@ -133,6 +145,7 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
         let pending = result.pending();
         if pending.is_empty() || started.elapsed() + wait.interval > wait.timeout {
             bar.finish_and_clear();
+            save_facts(args, &result)?;
             // The last round's report; its own verdict gives way to the wait's.
             match report(args.json, &result, style) {
                 Ok(()) | Err(Error::Findings(_) | Error::Unreachable(_)) => {}
@@ -284,6 +297,14 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
             code,
         }),
     }
+}
+
+/// `--save-facts FILE`: the round's facts, written before its report.
+fn save_facts(args: &CheckArgs, round: &Round) -> Result<()> {
+    if let Some(path) = &args.save_facts {
+        crate::check::saved::save(round, path)?;
+    }
+    Ok(())
 }
 
 fn spinner() -> ProgressBar {

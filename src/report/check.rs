@@ -508,6 +508,9 @@ struct RoundDoc<'a> {
     caches: &'a Option<Vec<crate::check::caches::CacheAnswer>>,
     let_go_in_seconds: Option<u32>,
     parent_ns_ttl: Option<u32>,
+    /// Judged again from saved facts (`--from-facts`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_facts: &'a Option<crate::check::saved::Replayed>,
 }
 
 impl<'a> RoundDoc<'a> {
@@ -521,6 +524,7 @@ impl<'a> RoundDoc<'a> {
                 .as_deref()
                 .and_then(crate::check::caches::let_go_in),
             parent_ns_ttl: round.facts.parent_ns_ttl(),
+            from_facts: &round.replayed,
         }
     }
 }
@@ -660,6 +664,15 @@ pub fn render_round(
     if json {
         serde_json::to_writer_pretty(&mut *out, &RoundDoc::new(round))?;
         return writeln!(out);
+    }
+    if let Some(r) = &round.replayed {
+        let line = format!(
+            ";; judged again from {}: facts gathered at {} by {}; nothing was sent, and signatures are judged against that time",
+            escape(&r.file),
+            r.captured_at,
+            escape(&r.written_by)
+        );
+        writeln!(out, "{}", style.dim(&line))?;
     }
     render_text(out, facts, &round.findings, style)?;
     if let Some(v) = &round.verification {

@@ -2,17 +2,17 @@
 //! there was none), the levels, the delegations and how the walk ended; the apex questions, and
 //! readings of a level's answers. Plain data, read by `check` and the reports.
 
+use super::saved::{Ascii, TypeCode};
 use super::*;
+use serde::{Deserialize, Serialize};
+use serde_with::serde_as;
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde_as]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct NameServer {
-    #[serde(serialize_with = "ser_name")]
+    #[serde_as(as = "Ascii")]
     pub name: Name,
     pub addrs: Vec<IpAddr>,
-}
-
-pub fn ser_name<S: serde::Serializer>(name: &Name, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&name.to_ascii())
 }
 
 /// The RCODE as dig writes it.
@@ -32,11 +32,15 @@ pub fn rcode_name(rc: ResponseCode) -> String {
 }
 
 /// What one server said (or did not say) to one question.
-#[derive(Debug, Clone)]
+#[serde_as]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Probe {
+    #[serde_as(as = "Ascii")]
     pub server: Name,
     pub addr: IpAddr,
+    #[serde_as(as = "Ascii")]
     pub qname: Name,
+    #[serde_as(as = "TypeCode")]
     pub qtype: RecordType,
     pub proto: Proto,
     pub result: Result<Reply, NoAnswer>,
@@ -77,21 +81,29 @@ impl Probe {
 }
 
 /// The parent's view of one zone cut.
-#[derive(Debug, Clone, Default)]
+#[serde_as]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Delegation {
+    #[serde_as(as = "Option<Ascii>")]
     pub parent: Option<Name>,
+    #[serde_as(as = "Option<Ascii>")]
     pub child: Option<Name>,
     /// The union of the NS sets the parent's servers gave.
+    #[serde_as(as = "BTreeSet<Ascii>")]
     pub ns: BTreeSet<Name>,
     /// Glue accepted (in bailiwick of the parent), by name server.
+    #[serde_as(as = "BTreeMap<Ascii, _>")]
     pub glue: BTreeMap<Name, BTreeSet<IpAddr>>,
     /// Each parent server's own NS set, to spot parents that disagree.
+    #[serde_as(as = "Vec<(Ascii, _, BTreeSet<Ascii>)>")]
     pub by_server: Vec<(Name, IpAddr, BTreeSet<Name>)>,
 }
 
 /// One zone asked: its servers and every probe sent to them.
-#[derive(Debug, Clone)]
+#[serde_as]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Level {
+    #[serde_as(as = "Ascii")]
     pub zone: Name,
     pub servers: Vec<NameServer>,
     pub probes: Vec<Probe>,
@@ -101,7 +113,7 @@ pub struct Level {
 }
 
 /// Everything one walk saw.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Walk {
     pub levels: Vec<Level>,
     /// Zone cuts, top-down (the last one delegates the zone that holds the name).
@@ -112,20 +124,21 @@ pub struct Walk {
     pub end: End,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[serde_as]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum End {
     /// The zone's servers were reached and asked.
     #[default]
     Reached,
     /// No server of this zone gave a usable answer.
-    Unreachable(Name),
+    Unreachable(#[serde_as(as = "Ascii")] Name),
     /// The budget of messages, or the check's deadline, was spent.
     Budget,
     /// More zone cuts than the depth limit.
     TooDeep,
     /// The walk came back to a zone whose name servers it was resolving: they can only be
     /// found through themselves (name servers without glue in each other's zones).
-    Cycle(Name),
+    Cycle(#[serde_as(as = "Ascii")] Name),
 }
 
 /// A question about a zone itself, asked at each zone below the root in the same round as the

@@ -16,6 +16,7 @@ mod facts;
 mod glueless;
 pub mod hints;
 mod referral;
+pub mod saved;
 pub mod transport;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

@@ -34,7 +34,9 @@ use tokio::net::{TcpStream, UdpSocket};
 /// EDNS(0) UDP payload size we advertise.
 pub const EDNS_BUFFER: u16 = 1232;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Proto {
     Udp,
@@ -51,7 +53,7 @@ impl std::fmt::Display for Proto {
 }
 
 /// Why no usable answer came.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", content = "detail", rename_all = "kebab-case")]
 pub enum NoAnswer {
     /// Nothing within the timeout (after the retries).
@@ -109,8 +111,10 @@ impl std::fmt::Display for NoAnswer {
     }
 }
 
-#[derive(Debug, Clone)]
+#[serde_with::serde_as]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Reply {
+    #[serde_as(as = "super::saved::Wire")]
     pub message: Message,
     /// From sending the attempt that was answered to its answer.
     pub rtt: Duration,

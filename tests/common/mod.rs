@@ -106,20 +106,83 @@ pub fn start_daemon(command: &mut Command, addr: &str, port: u16) -> Daemon {
     panic!("{command:?} did not start listening on {addr}:{port}");
 }
 
+/// Runs a `dns check NAME …` command with `--save-facts`, then judges the saved facts again
+/// with `dns check --from-facts` (nothing sent) and holds the two to each other: the same exit
+/// code and the same report on stdout, but for the replay's line (text) or `from_facts` key
+/// (JSON) that says it was judged again. Returns the first run's output: every lab scenario
+/// that goes through here is a golden test of the saved facts.
+pub fn check_and_replay(cmd: &mut Command) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("facts.json.gz");
+    let json = cmd.get_args().any(|a| a == "--json");
+    let cwd = cmd.get_current_dir().map(Path::to_path_buf);
+    let out = cmd.arg("--save-facts").arg(&saved).output().unwrap();
+    let mut again = dns();
+    again.arg("check").arg("--from-facts").arg(&saved);
+    if json {
+        again.arg("--json");
+    }
+    if let Some(cwd) = cwd {
+        again.current_dir(cwd);
+    }
+    let replayed = again.output().unwrap();
+    let context = || {
+        format!(
+            "first run, stdout:\n{}\nstderr:\n{}\nreplay, stdout:\n{}\nstderr:\n{}",
+            stdout(&out),
+            stderr(&out),
+            stdout(&replayed),
+            stderr(&replayed)
+        )
+    };
+    if !saved.exists() {
+        // Nothing to judge again: the check stopped before a round (a usage error, a zone
+        // file that does not load); the replay must then have nothing to read either.
+        assert_ne!(out.status.code(), Some(0), "no facts saved: {}", context());
+        return out;
+    }
+    assert_eq!(
+        out.status.code(),
+        replayed.status.code(),
+        "exit codes: {}",
+        context()
+    );
+    if json {
+        let first: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut second: serde_json::Value = serde_json::from_slice(&replayed.stdout).unwrap();
+        let from = second
+            .as_object_mut()
+            .and_then(|o| o.remove("from_facts"))
+            .unwrap_or_else(|| panic!("the replay does not say where it came from: {}", context()));
+        assert!(from["captured_at"].is_string(), "{from}");
+        assert!(first == second, "the replay's JSON differs: {}", context());
+    } else {
+        let second = stdout(&replayed);
+        let (said, rest) = second.split_once('\n').unwrap_or_default();
+        assert!(said.starts_with(";; judged again from"), "{}", context());
+        assert_eq!(
+            stdout(&out),
+            rest,
+            "the replay's report differs: {}",
+            context()
+        );
+    }
+    out
+}
+
 /// Runs `dns check ARGS --json` against `lab` in `cwd`: exit code, the JSON, and all output.
 pub fn check_json(
     lab: &lab::Lab,
     args: &[&str],
     cwd: &Path,
 ) -> (Option<i32>, serde_json::Value, String) {
-    let out = dns()
-        .arg("check")
+    let mut cmd = dns();
+    cmd.arg("check")
         .args(args)
         .args(lab.args())
         .arg("--json")
-        .current_dir(cwd)
-        .output()
-        .unwrap();
+        .current_dir(cwd);
+    let out = check_and_replay(&mut cmd);
     let text = format!("{}\n{}", stdout(&out), stderr(&out));
     let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {text}"));
     (out.status.code(), json, text)

@@ -21,16 +21,19 @@ use hickory_proto::serialize::binary::BinEncodable;
 use super::who;
 use crate::check::{Code, Facts, Finding, answers_with_authority};
 use crate::walk::Probe;
+use crate::walk::saved::AlgorithmCode;
 
 /// What a record set's signatures come to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[serde_with::serde_as]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// One signature verifies with a key of the set, within its validity period.
     Valid,
     /// Signed with an algorithm this build cannot verify: not judged.
-    Unsupported(Algorithm),
+    Unsupported(#[serde_as(as = "AlgorithmCode")] Algorithm),
     /// Signatures by a known key that do not verify: (key tag, algorithm).
-    Invalid(Vec<(u16, Algorithm)>),
+    Invalid(#[serde_as(as = "Vec<(_, AlgorithmCode)>")] Vec<(u16, Algorithm)>),
     /// Every signature by a known key is outside its validity period.
     Lapsed,
     /// Signed only by keys the set does not hold (key tags).

@@ -13,7 +13,7 @@ use super::error::api_error;
 use super::{ProviderError, Route53};
 
 /// A domain registered with Route 53 Domains in this account.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DomainDetail {
     pub domain: String,
     /// The name servers the registrar gives the registry, without the final dot.

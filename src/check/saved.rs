@@ -1,0 +1,189 @@
+//! Facts saved and judged again (`dns check NAME --save-facts FILE`, `dns check --from-facts
+//! FILE`), as DNSViz splits probing from judging: everything one round asked and was answered
+//! (every probe with its server, address, transport, time and the answer's wire form; the
+//! registry's and Route 53 Domains' answers; the zone file's verification), in versioned JSON,
+//! gzip-compressed when the file name ends in `.gz`. Judging a saved file sends nothing: the
+//! rules run on the same facts and give the same findings, exit code and report; signatures are
+//! judged against the time of the capture, which the facts carry.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::run::Round;
+use super::{Facts, caches, findings, verify};
+
+/// What the file says it is.
+pub const FORMAT: &str = "dns-check-facts";
+/// The version of its layout: a file of another version is refused, never half read.
+pub const VERSION: u32 = 1;
+
+/// Why saved facts could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum FactsError {
+    #[error("cannot write the facts to {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read the facts in {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{}: not a file of saved facts ({why}); it is written by `dns check NAME --save-facts FILE`",
+        path.display()
+    )]
+    NotFacts { path: PathBuf, why: String },
+    #[error(
+        "{}: saved facts of format version {found} (written by {writer}), but this dns reads version {VERSION}: judge it with the dns that wrote it, or save the facts again with this one",
+        path.display()
+    )]
+    Version {
+        path: PathBuf,
+        found: u64,
+        writer: String,
+    },
+    #[error("the facts cannot be saved: {0}")]
+    Encode(String),
+}
+
+/// One round as saved.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Saved {
+    pub format: String,
+    pub version: u32,
+    /// The dns that wrote it (`dns 0.1.0`).
+    pub written_by: String,
+    pub facts: Facts,
+    pub verification: Option<verify::Verification>,
+    pub caches: Option<Vec<caches::CacheAnswer>>,
+}
+
+/// Writes the round's facts to `path` (gzip when it ends in `.gz`).
+pub fn save(round: &Round, path: &Path) -> Result<(), FactsError> {
+    let saved = Saved {
+        format: FORMAT.into(),
+        version: VERSION,
+        written_by: written_by(),
+        facts: round.facts.clone(),
+        verification: round.verification.clone(),
+        caches: round.caches.clone(),
+    };
+    let write_err = |source| FactsError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::create(path).map_err(write_err)?;
+    let mut out: Box<dyn Write> = if is_gzip_name(path) {
+        Box::new(flate2::write::GzEncoder::new(
+            file,
+            flate2::Compression::default(),
+        ))
+    } else {
+        Box::new(std::io::BufWriter::new(file))
+    };
+    serde_json::to_writer(&mut out, &saved).map_err(|e| match e.io_error_kind() {
+        Some(kind) => write_err(std::io::Error::new(kind, e.to_string())),
+        None => FactsError::Encode(e.to_string()),
+    })?;
+    out.flush().map_err(write_err)?;
+    drop(out);
+    Ok(())
+}
+
+/// Reads saved facts (gzip or not, by the content) and judges them again: the round as it was,
+/// with the findings of this dns's rules.
+pub fn load(path: &Path) -> Result<Round, FactsError> {
+    let read_err = |source| FactsError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut bytes = std::fs::read(path).map_err(read_err)?;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(bytes.as_slice())
+            .read_to_end(&mut plain)
+            .map_err(read_err)?;
+        bytes = plain;
+    }
+    let not_facts = |why: String| FactsError::NotFacts {
+        path: path.to_path_buf(),
+        why,
+    };
+    // The format and version first, so that another version is named as such, not as whatever
+    // field it lacks.
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| not_facts(format!("not JSON: {e}")))?;
+    if value["format"].as_str() != Some(FORMAT) {
+        return Err(not_facts(format!(
+            "it does not say \"format\": \"{FORMAT}\""
+        )));
+    }
+    match value["version"].as_u64() {
+        Some(v) if v == u64::from(VERSION) => {}
+        found => {
+            return Err(FactsError::Version {
+                path: path.to_path_buf(),
+                found: found.unwrap_or(0),
+                writer: value["written_by"]
+                    .as_str()
+                    .unwrap_or("an unknown program")
+                    .chars()
+                    .take(80)
+                    .collect(),
+            });
+        }
+    }
+    let saved: Saved = serde_json::from_value(value).map_err(|e| not_facts(e.to_string()))?;
+    Ok(judge(saved, path))
+}
+
+/// Where a round judged again came from, for its report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Replayed {
+    pub file: String,
+    /// The dns that saved the facts.
+    pub written_by: String,
+    /// When the facts were gathered (RFC 3339): signatures are judged against this time.
+    pub captured_at: String,
+}
+
+/// The findings of saved facts, as a round finds them.
+pub fn judge(saved: Saved, file: &Path) -> Round {
+    let replayed = Replayed {
+        file: file.display().to_string(),
+        written_by: saved.written_by.chars().take(80).collect(),
+        captured_at: rfc3339(saved.facts.checked_at),
+    };
+    let mut found = findings(&saved.facts);
+    if let Some(v) = &saved.verification {
+        found.extend(verify::findings(v));
+    }
+    Round {
+        facts: saved.facts,
+        verification: saved.verification,
+        findings: found,
+        caches: saved.caches,
+        replayed: Some(replayed),
+    }
+}
+
+/// Seconds since 1970 as RFC 3339 (UTC).
+fn rfc3339(secs: u64) -> String {
+    use aws_smithy_types::date_time::{DateTime, Format};
+    let t = DateTime::from_secs(i64::try_from(secs).unwrap_or(i64::MAX));
+    t.fmt(Format::DateTime)
+        .unwrap_or_else(|_| format!("{secs} seconds after 1970"))
+}
+
+fn written_by() -> String {
+    format!("dns {}", env!("CARGO_PKG_VERSION"))
+}
+
+fn is_gzip_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
