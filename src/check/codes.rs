@@ -150,6 +150,9 @@ codes! {
     SoaNamesInvalid = "soa.names-invalid", Warning,
         "the SOA's MNAME is not a valid host name, or its RNAME is not a usable mailbox (an `@` written into it, a local part or mail domain that e-mail cannot use) (RFC 1035 §3.3.13, RFC 5322; Zonemaster Syntax05, 06, 07): mail to the zone's administrator goes nowhere",
         fix: "write the SOA's MNAME as the primary server's host name and its RNAME as a mailbox with its `@` as the first dot (hostmaster.example.com. for hostmaster@example.com)";
+    CaaInconsistent = "caa.inconsistent", Warning,
+        "the zone's servers serve different CAA sets at its apex (each set named with its servers): whether a certificate authority may issue for the domain depends on the server its resolver asked (RFC 8659); Zonemaster has no such test",
+        fix: "make every server serve the same zone (check zone transfers or the provider's sync)";
     MxInconsistent = "mx.inconsistent", Warning,
         "the zone's servers serve different MX sets at its apex (each set named with its servers): mail goes where the server a sender's resolver asked says (Zonemaster Zone09)",
         fix: "make every server serve the same zone (check zone transfers or the provider's sync)";

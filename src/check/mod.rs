@@ -11,6 +11,7 @@ pub mod anchor;
 pub mod caches;
 pub mod codes;
 pub mod many;
+pub mod questions;
 pub mod rules;
 pub mod run;
 pub mod saved;
@@ -20,125 +21,17 @@ pub mod verify;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
-use hickory_proto::op::Query;
 use hickory_proto::rr::{Name, RData, RecordType};
 use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 
 pub use codes::{Code, Severity};
+pub use questions::{Asked, Question, mixed_case};
 pub use rules::findings;
 
 use crate::walk::batch::Framed;
 use crate::walk::saved::{Ascii, TypeCode};
-use crate::walk::{
-    self, ApexQuestion, End, Form, NameServer, NoAnswer, Probe, Proto, Walk, Walker,
-};
-
-/// One question about how a server of the zone behaves, and its answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Behaviour {
-    pub question: Question,
-    pub probe: Probe,
-}
-
-/// The questions asked of every address of the zone's servers about how they behave (RFC 6891's
-/// EDNS forms, case, AAAA, recursion), beside the zone's own questions and in the same round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Question {
-    /// The zone's SOA without EDNS.
-    NoEdns,
-    /// The zone's SOA with EDNS version 1: BADVERS is the answer (RFC 6891 §6.1.3).
-    Version1,
-    /// The zone's SOA with an unknown EDNS option, which must be ignored.
-    UnknownOption,
-    /// The zone's SOA with an unknown EDNS flag, which must be ignored and not echoed.
-    UnknownFlag,
-    /// The zone's SOA with its name in mixed case ([`mixed_case`]; Zonemaster NAMESERVER08, 09).
-    MixedCase,
-    /// The zone's AAAA: answered, with records or none (Zonemaster NAMESERVER05).
-    Aaaa,
-    /// The root's SOA with recursion desired: an authoritative server must not answer it as a
-    /// resolver.
-    Recursion,
-}
-
-impl Question {
-    /// Every question, in the order reports list them.
-    pub const ALL: [Question; 7] = [
-        Question::NoEdns,
-        Question::Version1,
-        Question::UnknownOption,
-        Question::UnknownFlag,
-        Question::MixedCase,
-        Question::Aaaa,
-        Question::Recursion,
-    ];
-
-    /// How the question carries EDNS.
-    pub fn form(self) -> Form {
-        match self {
-            Question::NoEdns => Form::NoEdns,
-            Question::Version1 => Form::Version1,
-            Question::UnknownOption => Form::UnknownOption,
-            Question::UnknownFlag => Form::UnknownFlag,
-            Question::MixedCase | Question::Aaaa | Question::Recursion => Form::Standard,
-        }
-    }
-
-    /// The name the JSON and the report give it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Question::NoEdns => "no-edns",
-            Question::Version1 => "version1",
-            Question::UnknownOption => "unknown-option",
-            Question::UnknownFlag => "unknown-flag",
-            Question::MixedCase => "mixed-case",
-            Question::Aaaa => "aaaa",
-            Question::Recursion => "recursion",
-        }
-    }
-
-    /// What is asked, of a server of `zone`, and how.
-    fn framed(self, zone: &Name) -> Framed {
-        let (name, qtype) = match self {
-            Question::Recursion => (Name::root(), RecordType::SOA),
-            Question::MixedCase => (mixed_case(zone), RecordType::SOA),
-            Question::Aaaa => (zone.clone(), RecordType::AAAA),
-            _ => (zone.clone(), RecordType::SOA),
-        };
-        Framed {
-            query: Query::query(name, qtype),
-            form: self.form(),
-            recursion: self == Question::Recursion,
-        }
-    }
-}
-
-/// The questions of [`Behaviour`], per address of each server of the zone.
-pub const BEHAVIOUR: [Question; 7] = Question::ALL;
-
-/// `zone` with its letters in alternating case (`eXaMpLe.CoM.`), as a resolver using 0x20
-/// (random case, draft-vixie-dnsext-dns0x20) asks: the server must find the zone all the same
-/// and echo the name as asked (Zonemaster NAMESERVER08, 09).
-pub fn mixed_case(zone: &Name) -> Name {
-    let mut upper = false;
-    let text: String = zone
-        .to_ascii()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphabetic() {
-                upper = !upper;
-                if upper {
-                    return c.to_ascii_uppercase();
-                }
-                return c.to_ascii_lowercase();
-            }
-            c
-        })
-        .collect();
-    Name::from_ascii(&text).unwrap_or_else(|_| zone.clone())
-}
+use crate::walk::{self, ApexQuestion, End, NameServer, NoAnswer, Probe, Proto, Walk, Walker};
 
 /// The name servers the zone should be delegated to, and what they said when asked directly.
 #[serde_as]
@@ -192,17 +85,11 @@ pub struct Facts {
     /// The zone's DNSKEY set, asked of every server of the zone (with the DO bit: the answers
     /// carry the signatures over the set).
     pub dnskey: Vec<Probe>,
-    /// A name that does not exist (a random label under the zone's apex), asked of every server
-    /// of the zone: when the zone is signed, the denial of existence must prove it.
-    pub denial: Vec<Probe>,
-    /// The zone's CDS and CDNSKEY sets (RFC 7344, 8078), asked of every server of the zone with
-    /// the server questions: what the zone asks its parent to publish as DS.
-    pub cds: Vec<Probe>,
-    /// The MX set at the zone's apex, asked of every server of the zone with the server
-    /// questions.
-    pub mx: Vec<Probe>,
-    /// The TXT set at the zone's apex (its SPF policy), asked with the server questions.
-    pub txt: Vec<Probe>,
+    /// The questions of the table ([`questions::TABLE`]) asked of each address of the zone's
+    /// servers, with their answers, in the order of the servers: how each server behaves, and
+    /// the zone's data beside the apex questions (a name that does not exist, CDS, CDNSKEY, MX,
+    /// TXT, CAA). Rules read them by question ([`Facts::answers`]).
+    pub asked: Vec<Asked>,
     /// Whether each address of the zone's servers gives the zone by transfer (not asked of
     /// Route 53's servers).
     pub transfers: Vec<TransferProbe>,
@@ -210,8 +97,6 @@ pub struct Facts {
     /// zone cannot be delivered there; [`Facts::unresolvable`] says why).
     #[serde_as(as = "BTreeMap<Ascii, _>")]
     pub mail: BTreeMap<Name, Vec<IpAddr>>,
-    /// How each address of the zone's servers treats EDNS and recursion.
-    pub behaviour: Vec<Behaviour>,
     /// When the facts were gathered, in seconds since 1970 (for signature validity).
     pub checked_at: u64,
     /// (name, target) for each CNAME followed.
@@ -338,13 +223,9 @@ impl Facts {
             ns_addrs: vec![],
             ds: vec![],
             dnskey: vec![],
-            denial: vec![],
-            cds: vec![],
-            mx: vec![],
-            txt: vec![],
+            asked: vec![],
             transfers: vec![],
             mail: BTreeMap::new(),
-            behaviour: vec![],
             checked_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
@@ -447,7 +328,7 @@ impl Facts {
     }
 
     /// Every probe sent to the zone's own servers (the walk's question, SOA, NS, DNSKEY, the
-    /// in-zone name servers' addresses).
+    /// in-zone name servers' addresses, the table's questions about the zone's data).
     pub fn zone_probes(&self) -> impl Iterator<Item = &Probe> {
         self.zone_level()
             .into_iter()
@@ -457,10 +338,24 @@ impl Facts {
             .chain(&self.soa_tcp)
             .chain(&self.dnskey)
             .chain(&self.ns_addrs)
-            .chain(&self.denial)
-            .chain(&self.cds)
-            .chain(&self.mx)
-            .chain(&self.txt)
+            .chain(self.data_answers())
+    }
+
+    /// The answers to one question of the table, in the order of the zone's servers.
+    pub fn answers(&self, question: Question) -> impl Iterator<Item = &Probe> + Clone {
+        self.asked
+            .iter()
+            .filter(move |a| a.question == question)
+            .map(|a| &a.probe)
+    }
+
+    /// The answers to the table's questions about the zone's data (not the server's
+    /// behaviour).
+    pub fn data_answers(&self) -> impl Iterator<Item = &Probe> + Clone {
+        self.asked
+            .iter()
+            .filter(|a| a.question.is_data())
+            .map(|a| &a.probe)
     }
 
     /// Every probe sent to the parent's servers about the zone (the walk's question there and
@@ -520,49 +415,21 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
     }
 }
 
-/// The questions asked of each server of the zone once it has answered with authority (or,
-/// for a server that never did, after the walk): how it treats EDNS, case and recursion
-/// ([`BEHAVIOUR`]), a name that does not exist (the denial of existence, judged when the zone
-/// is signed), the zone's CDS and CDNSKEY sets, its MX set and its TXT set (for the SPF
-/// policy). Each address is asked all of them at once over one socket, and, over TCP beside
-/// them, for a zone transfer (only whether it opens: no round trip of its own, as the SOA is
-/// asked over TCP in the same round).
+/// The questions of the table asked of each server of the zone once it has answered with
+/// authority (or, for a server that never did, after the walk). Each address is asked all of
+/// them at once over one socket, and, over TCP beside them, for a zone transfer (only whether
+/// it opens: no round trip of its own, as the SOA is asked over TCP in the same round).
 #[derive(Debug, Default)]
 struct ServerAnswers {
-    behaviour: Vec<Behaviour>,
-    denial: Vec<Probe>,
-    cds: Vec<Probe>,
-    mx: Vec<Probe>,
-    txt: Vec<Probe>,
+    asked: Vec<Asked>,
     transfers: Vec<TransferProbe>,
 }
 
 impl ServerAnswers {
     fn into_facts(self, facts: &mut Facts) {
-        facts.behaviour.extend(self.behaviour);
-        facts.denial.extend(self.denial);
-        facts.cds.extend(self.cds);
-        facts.mx.extend(self.mx);
-        facts.txt.extend(self.txt);
+        facts.asked.extend(self.asked);
         facts.transfers.extend(self.transfers);
     }
-}
-
-/// The data asked with the server questions: the name that does not exist, CDS, CDNSKEY, MX,
-/// TXT.
-fn data_questions(zone: &Name, nonexistent: &Name) -> [Framed; 5] {
-    let plain = |name: &Name, qtype| Framed {
-        query: Query::query(name.clone(), qtype),
-        form: Form::Standard,
-        recursion: false,
-    };
-    [
-        plain(nonexistent, RecordType::A),
-        plain(zone, RecordType::CDS),
-        plain(zone, RecordType::CDNSKEY),
-        plain(zone, RecordType::MX),
-        plain(zone, RecordType::TXT),
-    ]
 }
 
 async fn server_questions(
@@ -570,10 +437,12 @@ async fn server_questions(
     server: &NameServer,
     zone: &Name,
     nonexistent: &Name,
-    questions: &[Question],
+    entries: &[&questions::Entry],
 ) -> ServerAnswers {
-    let mut framed: Vec<Framed> = questions.iter().map(|q| q.framed(zone)).collect();
-    framed.extend(data_questions(zone, nonexistent));
+    let framed: Vec<Framed> = entries
+        .iter()
+        .map(|e| e.framed(zone, nonexistent))
+        .collect();
     let targets: Vec<IpAddr> = walker
         .targets(std::slice::from_ref(server))
         .map(|(_, a)| a)
@@ -596,27 +465,18 @@ async fn server_questions(
         }
     });
     let mut answers = ServerAnswers::default();
-    for (addr, mut probes, transfer) in futures_util::future::join_all(asked).await {
+    for (addr, probes, transfer) in futures_util::future::join_all(asked).await {
         if let Some(t) = transfer {
             answers
                 .transfers
                 .push(transfer_probe(&server.name, addr, t));
         }
-        let data = probes.split_off(questions.len());
-        for p in data {
-            match p.qtype {
-                RecordType::A => answers.denial.push(p),
-                RecordType::MX => answers.mx.push(p),
-                RecordType::TXT => answers.txt.push(p),
-                _ => answers.cds.push(p),
-            }
-        }
-        answers.behaviour.extend(
-            questions
-                .iter()
-                .zip(probes)
-                .map(|(&question, probe)| Behaviour { question, probe }),
-        );
+        answers
+            .asked
+            .extend(entries.iter().zip(probes).map(|(e, probe)| Asked {
+                question: e.question,
+                probe,
+            }));
     }
     answers
 }
@@ -641,11 +501,14 @@ fn transfer_probe(server: &Name, addr: IpAddr, t: walk::transport::Transfer) -> 
 /// answers' additional section, where the zone's own servers put them (RFC 1035 §3.3.9: an
 /// address record owned by the exchanger's name, so no alias), the others looked up from the
 /// root, each once per check.
-async fn mail_addresses(walker: &Walker, mx: &[Probe], zone: &Name) -> BTreeMap<Name, Vec<IpAddr>> {
-    let hosts = rules::exchangers(mx, zone);
+async fn mail_addresses(
+    walker: &Walker,
+    mx: impl Iterator<Item = &Probe> + Clone,
+    zone: &Name,
+) -> BTreeMap<Name, Vec<IpAddr>> {
+    let hosts = rules::exchangers(mx.clone(), zone);
     let mut out: BTreeMap<Name, Vec<IpAddr>> = BTreeMap::new();
     for m in mx
-        .iter()
         .filter(|p| answers_with_authority(p))
         .filter_map(Probe::message)
     {
@@ -739,8 +602,9 @@ async fn follow_early(
                     addrs,
                 };
                 pending.push(async move {
+                    let all: Vec<&questions::Entry> = questions::TABLE.iter().collect();
                     let answers =
-                        server_questions(walker, &server, &zone, &nonexistent, &BEHAVIOUR).await;
+                        server_questions(walker, &server, &zone, &nonexistent, &all).await;
                     (zone, answers)
                 });
             }
@@ -796,7 +660,7 @@ async fn ask_the_others(walker: &Walker, facts: &mut Facts, nonexistent: &Name) 
         return;
     };
     let asked: std::collections::HashSet<IpAddr> =
-        facts.behaviour.iter().map(|b| b.probe.addr).collect();
+        facts.asked.iter().map(|b| b.probe.addr).collect();
     let mut seen = std::collections::HashSet::new();
     let others: Vec<NameServer> = facts
         .zone_servers()
@@ -832,11 +696,12 @@ async fn failed_server_questions(
     zone: &Name,
     nonexistent: &Name,
 ) -> ServerAnswers {
+    let first = Question::NoEdns.entry();
     let plain = futures_util::future::join_all(server.addrs.iter().map(|&addr| async move {
-        let framed = [Question::NoEdns.framed(zone)];
+        let framed = [first.framed(zone, nonexistent)];
         let probes = walker.probe_forms(&server.name, addr, &framed, 0).await;
-        probes.into_iter().map(|probe| Behaviour {
-            question: Question::NoEdns,
+        probes.into_iter().map(|probe| Asked {
+            question: first.question,
             probe,
         })
     }))
@@ -852,12 +717,12 @@ async fn failed_server_questions(
             .map(|b| b.probe.addr)
             .collect(),
     };
-    let rest: Vec<Question> = BEHAVIOUR
-        .into_iter()
-        .filter(|&q| q != Question::NoEdns)
+    let rest: Vec<&questions::Entry> = questions::TABLE
+        .iter()
+        .filter(|e| e.question != first.question)
         .collect();
     let mut answers = server_questions(walker, &answering, zone, nonexistent, &rest).await;
-    answers.behaviour.extend(plain);
+    answers.asked.extend(plain);
     answers
 }
 
@@ -918,7 +783,7 @@ pub async fn gather(
     // the expected name servers' questions.
     let mail = async {
         match &facts.zone {
-            Some(zone) => mail_addresses(walker, &facts.mx, zone).await,
+            Some(zone) => mail_addresses(walker, facts.answers(Question::Mx), zone).await,
             None => BTreeMap::new(),
         }
     };
@@ -953,16 +818,8 @@ fn in_server_order(facts: &mut Facts) {
     let servers = facts.zone_servers().to_vec();
     let order = |addr: &IpAddr| servers.iter().position(|s| s.addrs.contains(addr));
     facts
-        .behaviour
+        .asked
         .sort_by_key(|b| (order(&b.probe.addr), b.probe.addr, b.question));
-    for probes in [
-        &mut facts.denial,
-        &mut facts.cds,
-        &mut facts.mx,
-        &mut facts.txt,
-    ] {
-        probes.sort_by_key(|p| (order(&p.addr), p.addr, u16::from(p.qtype)));
-    }
     facts.transfers.sort_by_key(|t| (order(&t.addr), t.addr));
 }
 

@@ -16,7 +16,11 @@ use serde::Serialize;
 
 use super::Style;
 use crate::check::many::{Verdict, ZoneOutcome};
+use crate::check::questions::{About, TABLE};
 use crate::check::{Facts, Finding, Limits, Severity};
+
+/// The JSON group of the answers for a name that does not exist.
+const DENIAL: &str = "denial_probes";
 use crate::escape::escape;
 use crate::walk::{self, NameServer, NoAnswer, Probe, rcode_name};
 
@@ -180,18 +184,11 @@ pub struct Trace<'a> {
     /// With a trust anchor: how the chain of trust from the root to the zone's DS ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain_of_trust: Option<String>,
-    /// CDS and CDNSKEY at each server of the zone (what it asks its parent to publish).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub cds_probes: Vec<ProbeView>,
-    /// A name that does not exist, at each server of the zone (its denial of existence).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub denial_probes: Vec<ProbeView>,
-    /// The zone's MX set at each server of the zone.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub mx_probes: Vec<ProbeView>,
-    /// The zone's TXT set (its SPF policy) at each server of the zone.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub txt_probes: Vec<ProbeView>,
+    /// The zone's data asked of each server by the questions' table, by its group
+    /// (`denial_probes`: a name that does not exist; `cds_probes`: CDS and CDNSKEY;
+    /// `mx_probes`, `txt_probes`, `caa_probes`: the apex's sets).
+    #[serde(flatten)]
+    pub data_probes: BTreeMap<&'static str, Vec<ProbeView>>,
     /// Whether each address gives the zone by transfer (its first message only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub transfer_probes: Vec<TransferView>,
@@ -249,14 +246,12 @@ impl<'a> Trace<'a> {
             zone_probes: views(&mut f.soa_udp.iter().chain(&f.ns).chain(&f.soa_tcp), &zone),
             dnssec_probes,
             chain_of_trust: crate::check::rules::chain_note(f),
-            cds_probes: views(&mut f.cds.iter(), &zone),
-            denial_probes: views(&mut f.denial.iter(), &zone),
-            mx_probes: views(&mut f.mx.iter(), &zone),
-            txt_probes: views(&mut f.txt.iter(), &zone),
+            data_probes: data_probes(f, &zone),
             transfer_probes: f.transfers.iter().map(TransferView::new).collect(),
             behaviour_probes: f
-                .behaviour
+                .asked
                 .iter()
+                .filter(|b| !b.question.is_data())
                 .map(|b| BehaviourView {
                     form: b.question.as_str(),
                     probe: ProbeView::new(&b.probe, &zone),
@@ -282,6 +277,19 @@ impl<'a> Trace<'a> {
             findings,
         }
     }
+}
+
+/// The answers to the table's questions about the zone's data, by their group in the JSON.
+fn data_probes(f: &Facts, zone: &Name) -> BTreeMap<&'static str, Vec<ProbeView>> {
+    let mut out: BTreeMap<&'static str, Vec<ProbeView>> = BTreeMap::new();
+    // In the order of the servers, then of the table (a server's CDS before its CDNSKEY).
+    for a in f.asked.iter().filter(|a| a.question.is_data()) {
+        let group = a.question.entry().group;
+        out.entry(group)
+            .or_default()
+            .push(ProbeView::new(&a.probe, zone));
+    }
+    out
 }
 
 /// Why nothing could be judged, when the zone was not reached.
@@ -371,18 +379,34 @@ fn render_zone_probes(out: &mut impl Write, t: &Trace, zone: &str) -> io::Result
             writeln!(out, "   {qtype:<6} {}", p.line())?;
         }
     }
-    if !t.denial_probes.is_empty() {
+    if let Some(probes) = t.data_probes.get(DENIAL) {
         writeln!(
             out,
             ";; {zone}: a name that does not exist, at each server (the denial of existence)"
         )?;
-        for p in &t.denial_probes {
+        for p in probes {
             writeln!(out, "   {:<24} {}", p.question, p.line())?;
         }
     }
-    if !t.mx_probes.is_empty() || !t.txt_probes.is_empty() {
-        writeln!(out, ";; {zone} MX and TXT at each server")?;
-        for p in t.mx_probes.iter().chain(&t.txt_probes) {
+    // The apex's sets of the table (CDS and CDNSKEY are in the DNSSEC findings and the JSON).
+    let mut groups: Vec<&str> = Vec::new();
+    let mut types: Vec<String> = Vec::new();
+    for e in TABLE.iter().filter(|e| e.about == About::Data) {
+        if ![DENIAL, "cds_probes"].contains(&e.group)
+            && t.data_probes.contains_key(e.group)
+            && !groups.contains(&e.group)
+        {
+            groups.push(e.group);
+            types.push(e.qtype.to_string());
+        }
+    }
+    if let Some(last) = types.pop() {
+        let listed = match types.is_empty() {
+            true => last,
+            false => format!("{} and {last}", types.join(", ")),
+        };
+        writeln!(out, ";; {zone} {listed} at each server")?;
+        for p in groups.iter().flat_map(|g| &t.data_probes[g]) {
             let qtype = p.question.rsplit(' ').next().unwrap_or_default();
             writeln!(out, "   {qtype:<5} {}", p.line())?;
         }

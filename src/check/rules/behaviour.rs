@@ -12,7 +12,7 @@ use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::RecordType;
 
 use super::{who, zone_text};
-use crate::check::{Behaviour, Code, Facts, Finding, Question, answers_with_authority};
+use crate::check::{Asked, Code, Facts, Finding, Question, answers_with_authority};
 use crate::walk::{self, NoAnswer, Probe, Proto, transport::UNKNOWN_FLAG};
 
 /// The zone's SOA, answered with authority.
@@ -38,8 +38,8 @@ fn what_it_did(p: &Probe) -> String {
     }
 }
 
-fn asked(f: &Facts, addr: IpAddr, question: Question) -> Option<&Behaviour> {
-    f.behaviour
+fn asked(f: &Facts, addr: IpAddr, question: Question) -> Option<&Asked> {
+    f.asked
         .iter()
         .find(|b| b.probe.addr == addr && b.question == question)
 }
@@ -151,11 +151,7 @@ pub fn edns_compliance(f: &Facts) -> Vec<Finding> {
 pub fn open_resolvers(f: &Facts) -> Vec<Finding> {
     let zone_text = zone_text(f);
     let mut open = BTreeSet::new();
-    for b in f
-        .behaviour
-        .iter()
-        .filter(|b| b.question == Question::Recursion)
-    {
+    for b in f.asked.iter().filter(|b| b.question == Question::Recursion) {
         let Some(m) = b.probe.message() else { continue };
         if m.metadata.recursion_available
             && !m.metadata.authoritative
@@ -182,11 +178,7 @@ pub fn open_resolvers(f: &Facts) -> Vec<Finding> {
 pub fn qname_case(f: &Facts) -> Vec<Finding> {
     let zone_text = zone_text(f);
     let mut out = Vec::new();
-    for b in f
-        .behaviour
-        .iter()
-        .filter(|b| b.question == Question::MixedCase)
-    {
+    for b in f.asked.iter().filter(|b| b.question == Question::MixedCase) {
         let p = &b.probe;
         let Some(m) = p.message() else { continue };
         let server = who(p);
@@ -225,7 +217,7 @@ pub fn qname_case(f: &Facts) -> Vec<Finding> {
 pub fn aaaa_questions(f: &Facts) -> Vec<Finding> {
     let zone_text = zone_text(f);
     let mut out = Vec::new();
-    for b in f.behaviour.iter().filter(|b| b.question == Question::Aaaa) {
+    for b in f.asked.iter().filter(|b| b.question == Question::Aaaa) {
         let p = &b.probe;
         if p.result.as_ref().is_err_and(NoAnswer::not_asked)
             || !f.soa_udp.iter().any(|q| q.addr == p.addr && soa_answer(q))
@@ -249,7 +241,7 @@ pub fn aaaa_questions(f: &Facts) -> Vec<Finding> {
 }
 
 /// ns.answer-failed: a server that answers the zone's SOA with authority but another question
-/// about the zone (its NS, DNSKEY, CDS, CDNSKEY, MX or TXT set, a name that does not exist) with an
+/// about the zone (its NS or DNSKEY set, the apex's data of the questions' table, a name that does not exist) with an
 /// error, without authority, or with NXDOMAIN for the apex: resolvers asking it that get no
 /// usable answer. (No answer at all is `ns.unreachable`, a broken one `ns.malformed-answer`.)
 pub fn answer_failures(f: &Facts) -> Vec<Finding> {
@@ -264,13 +256,13 @@ pub fn answer_failures(f: &Facts) -> Vec<Finding> {
         .map(|p| p.addr)
         .collect();
     let mut failed: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let questions =
-        f.ns.iter()
-            .chain(&f.dnskey)
-            .chain(&f.cds)
-            .chain(&f.mx)
-            .chain(&f.txt);
-    for p in questions.chain(&f.denial) {
+    let apex_data = f
+        .asked
+        .iter()
+        .filter(|a| a.question.is_data() && a.question != Question::Nonexistent)
+        .map(|a| &a.probe);
+    let questions = f.ns.iter().chain(&f.dnskey).chain(apex_data);
+    for p in questions.chain(f.answers(Question::Nonexistent)) {
         if !answering.contains(&p.addr) || intolerant.contains_key(&p.addr) {
             continue;
         }

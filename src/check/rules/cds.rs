@@ -22,7 +22,7 @@ use hickory_proto::rr::{Name, RData, RecordType};
 
 use super::keys::{authoritative_set, dnskey_of, ds_of};
 use super::who;
-use crate::check::{Code, Facts, Finding, answers_with_authority};
+use crate::check::{Code, Facts, Finding, Question, answers_with_authority};
 
 /// One server's CDS and CDNSKEY records, and the key tags of the signatures over them.
 #[derive(Default)]
@@ -78,7 +78,11 @@ pub fn cds(f: &Facts) -> Vec<Finding> {
         return vec![];
     };
     let mut served: BTreeMap<String, Served> = BTreeMap::new();
-    for p in f.cds.iter().filter(|p| answers_with_authority(p)) {
+    for p in f
+        .answers(Question::Cds)
+        .chain(f.answers(Question::Cdnskey))
+        .filter(|p| answers_with_authority(p))
+    {
         let Some(m) = p.message() else { continue };
         let s = served.entry(who(p)).or_default();
         for r in m.answers.iter().filter(|r| r.name == *zone) {

@@ -19,7 +19,7 @@ use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{Name, RData, RecordType};
 
 use super::who;
-use crate::check::{Code, Facts, Finding, answers_with_authority};
+use crate::check::{Code, Facts, Finding, Question, answers_with_authority};
 use crate::walk::Probe;
 
 /// The label of the name asked to see the denial: random, so no cache or wildcard of ours
@@ -314,7 +314,10 @@ pub(super) fn denial(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
         }
         Some(Proof::Invalid(why)) => invalid.entry(who(p)).or_default().push(why),
     };
-    for p in f.denial.iter().filter(|p| answers_with_authority(p)) {
+    for p in f
+        .answers(Question::Nonexistent)
+        .filter(|p| answers_with_authority(p))
+    {
         let Some(m) = p.message() else { continue };
         let problem = match m.metadata.response_code {
             ResponseCode::NXDomain => proof_problem(zone, &p.qname, m),
@@ -322,11 +325,12 @@ pub(super) fn denial(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
         };
         judge(p, problem);
     }
+    // The apex's data of the table (CDS, CDNSKEY, MX, TXT, CAA): a NODATA needs its proof.
     for p in f
-        .cds
+        .asked
         .iter()
-        .chain(&f.mx)
-        .chain(&f.txt)
+        .filter(|a| a.question.is_data() && a.question != Question::Nonexistent)
+        .map(|a| &a.probe)
         .filter(|p| answers_with_authority(p))
     {
         let Some(m) = p.message() else { continue };
@@ -367,8 +371,7 @@ pub(super) fn denial(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
 /// treat the zone as unsigned or answer SERVFAIL.
 fn nsec3_parameters(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
     let seen = f
-        .denial
-        .iter()
+        .answers(Question::Nonexistent)
         .filter_map(|p| p.message())
         .flat_map(|m| denial_records(m).1)
         .map(|(_, n)| (n.iterations(), n.salt().to_vec()))

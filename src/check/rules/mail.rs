@@ -26,14 +26,13 @@ use hickory_proto::rr::rdata::MX;
 use hickory_proto::rr::{Name, RData};
 
 use super::{who, zone_text};
-use crate::check::{Code, Facts, Finding, answers_with_authority};
+use crate::check::{Code, Facts, Finding, Question, answers_with_authority};
 use crate::walk::Probe;
 use crate::zone::spf;
 
 /// The mail exchangers the servers' MX answers name (not the null MX's root), each once.
-pub fn exchangers(mx: &[Probe], zone: &Name) -> BTreeSet<Name> {
-    mx.iter()
-        .filter(|p| answers_with_authority(p))
+pub fn exchangers<'p>(mx: impl Iterator<Item = &'p Probe>, zone: &Name) -> BTreeSet<Name> {
+    mx.filter(|p| answers_with_authority(p))
         .filter_map(Probe::message)
         .flat_map(|m| &m.answers)
         .filter(|r| r.name == *zone)
@@ -55,14 +54,14 @@ fn mx_text(mx: &MX) -> String {
 
 /// Each server's records at the apex that `pick` reads, each once, sorted by `key`: for the
 /// servers that answered the question with authority (an empty list when it answered none).
-fn by_server<T: PartialEq, K: Ord>(
-    probes: &[Probe],
+fn by_server<'p, T: PartialEq, K: Ord>(
+    probes: impl Iterator<Item = &'p Probe>,
     zone: &Name,
     pick: impl Fn(&RData) -> Option<T>,
     key: impl Fn(&T) -> K,
 ) -> BTreeMap<String, Vec<T>> {
     let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
-    for p in probes.iter().filter(|p| answers_with_authority(p)) {
+    for p in probes.filter(|p| answers_with_authority(p)) {
         let Some(m) = p.message() else { continue };
         let set = out.entry(who(p)).or_default();
         for item in m
@@ -86,7 +85,7 @@ fn served(f: &Facts, zone: &Name) -> BTreeMap<String, Vec<MX>> {
         RData::MX(mx) => Some(mx.clone()),
         _ => None,
     };
-    by_server(&f.mx, zone, pick, mx_text)
+    by_server(f.answers(Question::Mx), zone, pick, mx_text)
 }
 
 fn set_text(set: &[MX]) -> String {
@@ -206,7 +205,7 @@ fn policies(f: &Facts, zone: &Name) -> BTreeMap<String, Vec<String>> {
         }
         _ => None,
     };
-    by_server(&f.txt, zone, pick, String::clone)
+    by_server(f.answers(Question::Txt), zone, pick, String::clone)
 }
 
 /// A policy as a message quotes it: escaped, at most 120 characters.

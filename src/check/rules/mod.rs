@@ -5,6 +5,7 @@
 mod behaviour;
 mod cds;
 mod chain;
+mod consistent;
 mod denial;
 mod diversity;
 mod dnssec;
@@ -62,6 +63,7 @@ pub const RULES: &[Rule] = &[
     syntax::soa_names,
     mail::mail,
     mail::spf,
+    consistent::consistent_sets,
     syntax::mail_names,
     referral::referral_size,
     answers,

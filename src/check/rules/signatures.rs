@@ -267,10 +267,7 @@ fn signed_probes(f: &Facts) -> impl Iterator<Item = &Probe> {
         .chain(&f.soa_udp)
         .chain(&f.ns)
         .chain(&f.ns_addrs)
-        .chain(&f.denial)
-        .chain(&f.cds)
-        .chain(&f.mx)
-        .chain(&f.txt)
+        .chain(f.data_answers())
         .filter(|p| answers_with_authority(p))
 }
 

@@ -8,7 +8,7 @@ use hickory_proto::rr::Name;
 
 use super::mail::exchangers;
 use super::{child_ns, parent_ns, soa_groups, zone_text};
-use crate::check::{Code, Facts, Finding};
+use crate::check::{Code, Facts, Finding, Question};
 use crate::zone::name::{host_name_fault, mailbox_fault};
 
 /// A finding of `code` for each of `names` that is no host name (`what` says what it names; a
@@ -90,7 +90,7 @@ pub fn mail_names(f: &Facts) -> Vec<Finding> {
     };
     not_host_names(
         f,
-        &exchangers(&f.mx, zone),
+        &exchangers(f.answers(Question::Mx), zone),
         Code::MxNameInvalid,
         "mail exchanger",
     )

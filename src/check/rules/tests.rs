@@ -15,7 +15,7 @@ use hickory_proto::rr::rdata::{A, NS, SOA};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use super::*;
-use crate::check::{Expected, MAX_CNAME_CHAIN, Severity};
+use crate::check::{Expected, MAX_CNAME_CHAIN, Question, Severity};
 use crate::walk::{Delegation, End, Level, NameServer, Reply, Walk};
 
 fn name(s: &str) -> Name {
@@ -599,7 +599,7 @@ fn names_sharing_an_address_and_servers_in_one_prefix_are_warnings() {
 /// datagram of a server that answers its other EDNS questions is not.
 #[test]
 fn edns_intolerance_needs_every_edns_question_unanswered() {
-    let plain = |s: (&str, &str)| crate::check::Behaviour {
+    let plain = |s: (&str, &str)| crate::check::Asked {
         question: crate::check::Question::NoEdns,
         probe: answered(
             s,
@@ -610,7 +610,7 @@ fn edns_intolerance_needs_every_edns_question_unanswered() {
         ),
     };
     let mut f = healthy();
-    f.behaviour = vec![plain(NS1), plain(NS2)];
+    f.asked = vec![plain(NS1), plain(NS2)];
     f.soa_udp[0] = failed(NS1, ZONE, RecordType::SOA, Proto::Udp, NoAnswer::Timeout);
     let found = findings(&f);
     assert!(codes(&found).contains("ns.unreachable"), "{}", text(&found));
@@ -989,22 +989,26 @@ fn servers_serving_different_cds_sets_are_inconsistent() {
             ))),
         )
     };
-    f.cds = vec![
-        answered(
-            NS1,
-            ZONE,
-            RecordType::CDS,
-            Proto::Udp,
-            authoritative(vec![cds(1)]),
-        ),
-        answered(
-            NS2,
-            ZONE,
-            RecordType::CDS,
-            Proto::Udp,
-            authoritative(vec![cds(2)]),
-        ),
-    ];
+    set_answers(
+        &mut f,
+        Question::Cds,
+        vec![
+            answered(
+                NS1,
+                ZONE,
+                RecordType::CDS,
+                Proto::Udp,
+                authoritative(vec![cds(1)]),
+            ),
+            answered(
+                NS2,
+                ZONE,
+                RecordType::CDS,
+                Proto::Udp,
+                authoritative(vec![cds(2)]),
+            ),
+        ],
+    );
     let found = only(&f, &["dnssec.cds-inconsistent", "dnssec.cds-mismatch"]);
     let t = only_code(&found, "dnssec.cds-inconsistent");
     assert!(
@@ -1023,17 +1027,21 @@ fn servers_serving_different_cds_sets_are_inconsistent() {
             vec![0],
         ))),
     );
-    f.cds = [NS1, NS2]
-        .map(|s| {
-            answered(
-                s,
-                ZONE,
-                RecordType::CDS,
-                Proto::Udp,
-                authoritative(vec![delete.clone()]),
-            )
-        })
-        .to_vec();
+    set_answers(
+        &mut f,
+        Question::Cds,
+        [NS1, NS2]
+            .map(|s| {
+                answered(
+                    s,
+                    ZONE,
+                    RecordType::CDS,
+                    Proto::Udp,
+                    authoritative(vec![delete.clone()]),
+                )
+            })
+            .to_vec(),
+    );
     only(&f, &[]);
 }
 
@@ -1056,7 +1064,7 @@ fn serving(qtype: RecordType, sets: [Vec<Record>; 2]) -> Vec<Probe> {
 }
 
 fn serving_mx(f: &mut Facts, sets: [Vec<Record>; 2]) {
-    f.mx = serving(RecordType::MX, sets);
+    set_answers(f, Question::Mx, serving(RecordType::MX, sets));
 }
 
 #[test]
@@ -1170,35 +1178,43 @@ fn names_served_that_are_no_host_names_or_mailboxes_are_named() {
 #[test]
 fn a_server_that_answers_the_soa_but_fails_another_question_is_named() {
     let mut f = healthy();
-    f.mx = vec![
-        answered(
-            NS1,
-            ZONE,
-            RecordType::MX,
-            Proto::Udp,
-            message(true, ResponseCode::ServFail, vec![], vec![]),
-        ),
-        answered(
-            NS2,
-            ZONE,
-            RecordType::MX,
-            Proto::Udp,
-            message(true, ResponseCode::NXDomain, vec![], vec![]),
-        ),
-    ];
+    set_answers(
+        &mut f,
+        Question::Mx,
+        vec![
+            answered(
+                NS1,
+                ZONE,
+                RecordType::MX,
+                Proto::Udp,
+                message(true, ResponseCode::ServFail, vec![], vec![]),
+            ),
+            answered(
+                NS2,
+                ZONE,
+                RecordType::MX,
+                Proto::Udp,
+                message(true, ResponseCode::NXDomain, vec![], vec![]),
+            ),
+        ],
+    );
     let found = only(&f, &["ns.answer-failed"]);
     let t = text(&found);
     assert!(t.contains("ns1.dns.test. (192.0.2.1) answers the SOA of example.test. with authority, but not example.test. MX: SERVFAIL"), "{t}");
     assert!(t.contains("example.test. MX: NXDOMAIN for the apex"), "{t}");
     // NXDOMAIN for a name that does not exist is the right answer.
-    f.mx.clear();
-    f.denial = vec![answered(
-        NS1,
-        "dns-check-nx-1.example.test.",
-        RecordType::A,
-        Proto::Udp,
-        message(true, ResponseCode::NXDomain, vec![], vec![]),
-    )];
+    set_answers(&mut f, Question::Mx, vec![]);
+    set_answers(
+        &mut f,
+        Question::Nonexistent,
+        vec![answered(
+            NS1,
+            "dns-check-nx-1.example.test.",
+            RecordType::A,
+            Proto::Udp,
+            message(true, ResponseCode::NXDomain, vec![], vec![]),
+        )],
+    );
     only(&f, &[]);
 }
 
@@ -1212,7 +1228,7 @@ fn txt(text: &str) -> Record {
 }
 
 fn serving_txt(f: &mut Facts, sets: [Vec<Record>; 2]) {
-    f.txt = serving(RecordType::TXT, sets);
+    set_answers(f, Question::Txt, serving(RecordType::TXT, sets));
 }
 
 #[test]
@@ -1265,4 +1281,75 @@ fn spf_policies_are_one_per_server_valid_and_the_same_everywhere() {
     );
     serving_txt(&mut f, [vec![split.clone()], vec![split]]);
     only(&f, &[]);
+}
+
+/// caa.inconsistent, by the table's one rule of consistent sets: the same CAA set (in any
+/// order, names in any case) on both servers is fine, none on both too; another issuer, or a
+/// set on one server only, names each set with its servers. A server that gives no usable
+/// answer is no side (it is judged as a failed answer).
+#[test]
+fn the_apex_caa_set_must_be_the_same_on_every_server() {
+    use hickory_proto::rr::rdata::CAA;
+    let caa = |issuer: &str| {
+        Record::from_rdata(
+            name(ZONE),
+            300,
+            RData::CAA(CAA::new_issue(false, Some(name(issuer)), vec![])),
+        )
+    };
+    let mut f = healthy();
+    let serving_caa = |f: &mut Facts, sets: [Vec<Record>; 2]| {
+        set_answers(f, Question::Caa, serving(RecordType::CAA, sets))
+    };
+    serving_caa(&mut f, [vec![], vec![]]);
+    only(&f, &[]);
+    serving_caa(
+        &mut f,
+        [
+            vec![caa("letsencrypt.org."), caa("amazon.com.")],
+            vec![caa("AMAZON.com."), caa("letsencrypt.org.")],
+        ],
+    );
+    only(&f, &[]);
+    serving_caa(
+        &mut f,
+        [vec![caa("letsencrypt.org.")], vec![caa("sectigo.com.")]],
+    );
+    let found = only(&f, &["caa.inconsistent"]);
+    let t = only_code(&found, "caa.inconsistent");
+    assert!(
+        t.contains("the servers of example.test. serve different CAA sets at its apex")
+            && t.contains("ns1.dns.test. (192.0.2.1) serve [0 issue \"letsencrypt.org.\"]")
+            && t.contains("ns2.dns.test. (192.0.2.2) serve [0 issue \"sectigo.com.\"]"),
+        "{t}"
+    );
+    serving_caa(&mut f, [vec![caa("letsencrypt.org.")], vec![]]);
+    let t = only_code(&only(&f, &["caa.inconsistent"]), "caa.inconsistent");
+    assert!(t.contains("ns2.dns.test. (192.0.2.2) serve no CAA"), "{t}");
+    // A server that does not answer is not a set of its own.
+    set_answers(
+        &mut f,
+        Question::Caa,
+        vec![
+            answered(
+                NS1,
+                ZONE,
+                RecordType::CAA,
+                Proto::Udp,
+                authoritative(vec![caa("letsencrypt.org.")]),
+            ),
+            failed(NS2, ZONE, RecordType::CAA, Proto::Udp, NoAnswer::Timeout),
+        ],
+    );
+    assert!(!codes(&findings(&f)).contains("caa.inconsistent"));
+}
+
+/// The answers to one question of the table, in place of those the facts had.
+fn set_answers(f: &mut Facts, question: Question, probes: Vec<Probe>) {
+    f.asked.retain(|a| a.question != question);
+    f.asked.extend(
+        probes
+            .into_iter()
+            .map(|probe| crate::check::Asked { question, probe }),
+    );
 }
