@@ -21,9 +21,14 @@ use crate::zone::bind::ImportError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Zone files were read and found invalid; the diagnostics were already printed.
+    /// Zone files were read and found invalid: `diagnostics` are shown before the message
+    /// (empty when the command rendered them itself, as `dns validate` does).
     #[error("{errors} error(s) in {files} zone file(s); nothing was changed")]
-    InvalidZones { files: usize, errors: usize },
+    InvalidZones {
+        files: usize,
+        errors: usize,
+        diagnostics: Vec<crate::zone::diag::Diagnostic>,
+    },
 
     /// What an import read breaks the zone-file rules; the diagnostics were already printed, at
     /// the master-file lines or Route 53 sets they come from.

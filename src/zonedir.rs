@@ -9,6 +9,7 @@ use hickory_proto::rr::Name;
 
 use crate::error::{Error, Result};
 use crate::zone::Zone;
+use crate::zone::diag::Diagnostic;
 use crate::zone::load::{self, Loaded};
 
 /// The directory every command uses unless `--zones` says otherwise.
@@ -179,42 +180,46 @@ pub fn load(path: &Path) -> Result<Loaded> {
     Ok(load::load_str(path, &text))
 }
 
-/// Refuses a file one of whose diagnostics is an error, showing them all on stderr (a valid
-/// file's warnings are for `dns validate` and `dns sync`, not for the commands that only read it).
+/// Refuses a file one of whose diagnostics is an error; the error carries them all, for the
+/// caller to show (a valid file's warnings are for `dns validate` and `dns sync`, not for the
+/// commands that only read it).
 pub fn refuse_invalid(loaded: &Loaded) -> Result<()> {
-    if loaded.is_valid() {
-        return Ok(());
-    }
-    show_and_refuse(std::slice::from_ref(loaded))
+    refuse(std::slice::from_ref(loaded))
 }
 
-/// Shows every diagnostic of the files on stderr; any error refuses them all (nothing of a run
-/// starts while one of its files is wrong).
-fn show_and_refuse(loaded: &[Loaded]) -> Result<()> {
-    let mut stderr = std::io::stderr().lock();
+/// Any error among the files' diagnostics refuses them all (nothing of a run starts while one
+/// of its files is wrong), with every diagnostic of every file, warnings included.
+fn refuse(loaded: &[Loaded]) -> Result<()> {
     let (mut files, mut errors) = (0, 0);
     for l in loaded {
-        let _ =
-            crate::report::diag::render(&mut stderr, &l.diagnostics, crate::report::Style::plain());
         let n = l.diagnostics.iter().filter(|d| d.is_error()).count();
         errors += n;
         files += usize::from(n > 0);
     }
     if errors > 0 {
-        return Err(Error::InvalidZones { files, errors });
+        return Err(Error::InvalidZones {
+            files,
+            errors,
+            diagnostics: loaded.iter().flat_map(|l| l.diagnostics.clone()).collect(),
+        });
     }
     Ok(())
 }
 
-/// Loads zone files for a command that changes what they describe (sync): every diagnostic
-/// shown, warnings included; all valid, or an error.
-pub fn load_valid(files: Vec<PathBuf>) -> Result<Vec<(PathBuf, Zone)>> {
+/// Zone files loaded and valid, each with its path, and their warnings for the caller to show.
+pub type Valid = (Vec<(PathBuf, Zone)>, Vec<Diagnostic>);
+
+/// Loads zone files for a command that changes what they describe (sync): all valid, or an
+/// error; with the valid files' warnings, for the caller to show.
+pub fn load_valid(files: Vec<PathBuf>) -> Result<Valid> {
     let loaded = files.iter().map(|f| load(f)).collect::<Result<Vec<_>>>()?;
-    show_and_refuse(&loaded)?;
-    Ok(files
+    refuse(&loaded)?;
+    let warnings = loaded.iter().flat_map(|l| l.diagnostics.clone()).collect();
+    let zones = files
         .into_iter()
         .zip(loaded.into_iter().map(|l| l.zone))
-        .collect())
+        .collect();
+    Ok((zones, warnings))
 }
 
 #[cfg(test)]

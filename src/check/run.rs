@@ -9,37 +9,31 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use hickory_proto::rr::{Name, RecordType};
 use serde::Serialize;
 
-use super::settings::{Expect, Settings, ZoneFile};
-use super::{Code, Facts, Finding, caches, findings, verify};
+pub use super::gather::Expectation;
+
+use super::gather::{self, sets_at};
+use super::settings::{Expect, Settings, Wait, ZoneFile};
+use super::{Code, Facts, Finding, caches, judge};
 use crate::error::{Error, Result};
-use crate::provider::route53::domains::DomainDetail;
+
 use crate::provider::route53::{ProviderError, Route53};
 use crate::walk::{NameServer, Walker};
-use crate::zone::{HealthRef, RData, RType, RrKey, Zone, name};
+use crate::zone::{RData, RType, RrKey, Zone, name};
 use crate::zonedir;
 
-/// Everything one check finds: the walk's facts, the zone file verification, the findings.
+/// Everything one check finds: the facts (the zone file's verification among them), the
+/// findings, what the caches hold.
 pub struct Round {
     pub facts: Facts,
-    pub verification: Option<verify::Verification>,
     pub findings: Vec<Finding>,
     pub caches: Option<Vec<caches::CacheAnswer>>,
     /// Judged again from saved facts (`--from-facts`), not gathered now.
     pub replayed: Option<super::saved::Replayed>,
-}
-
-/// What the check expects of the delegation, read once before its rounds.
-#[derive(Debug, Clone, Default)]
-pub struct Expectation {
-    /// The name servers the zone should be delegated to.
-    pub name_servers: Option<BTreeSet<Name>>,
-    /// With `--expect route53`: the domain's registration with Route 53 Domains, when it is
-    /// registered in this account.
-    pub registrar: Option<DomainDetail>,
 }
 
 /// The name servers the zone should be delegated to: as named, or the delegation set of the
@@ -66,79 +60,24 @@ pub async fn one_round(
     one_round_on(s, expected, Walker::new(s.walk.clone(), hints.to_vec())).await
 }
 
-/// One round of the check on `walker` (one of a run's, sharing what it learns with the others).
+/// One round of the check on `walker` (one of a run's, sharing what it learns with the others):
+/// the facts gathered, judged, and the caches asked.
 pub async fn one_round_on(s: &Settings, expected: &Expectation, walker: Walker) -> Result<Round> {
-    // The registry is asked beside the walk: it costs the check no time of its own.
-    let registration = async {
-        match &s.rdap {
-            Some(rdap) => Some(rdap.lookup(&s.name).await),
-            None => None,
-        }
-    };
-    let (mut facts, registration) = futures_util::join!(
-        super::gather(&walker, &s.name, s.qtype, expected.name_servers.clone()),
-        registration
-    );
-    facts.registration = registration;
-    facts.anchors = s.anchors.clone();
-    facts.registrar = expected.registrar.clone();
-    facts.slow_after = s.slow;
-    let file = zone_file(s, facts.zone.as_ref())?;
-    if let (Some((_, zone)), Some(t)) = (&file, RType::from_record_type(s.qtype)) {
-        facts.routed =
-            sets_at(zone, &RrKey::new(s.name.clone(), t)).any(|(k, _)| k.set_id.is_some());
-    }
-    let mut verification = match &file {
-        Some((path, zone)) => {
-            let servers = facts.zone_servers().to_vec();
-            let keys = verify::Keys {
-                keys: super::rules::zone_keys(&facts),
-                now: facts.checked_at as u32,
-                verified: Default::default(),
-            };
-            let path = path.display().to_string();
-            let probes = Some(facts.transfers.as_slice());
-            let v = verify::verify(&walker, zone, &path, &servers, probes, &keys).await;
-            facts.file_signatures = v.signatures.clone();
-            Some(v)
-        }
-        None => None,
-    };
-    if s.health_status
-        && let (Some(v), Some((_, zone))) = (verification.as_mut(), &file)
-    {
-        primary_statuses(s, zone, v).await?;
-    }
-    let mut found = findings(&facts);
-    if let Some(v) = &verification {
-        found.extend(verify::findings(v));
-    }
+    let (facts, zone) = gather::round(&walker, s, expected).await?;
+    let found = judge(&facts);
     let caches = match &s.resolvers {
         Some(r) => {
-            let zone = file.as_ref().map(|(_, z)| z);
-            let questions = cache_questions(s, r.all_records, &facts, zone);
+            let questions = cache_questions(s, r.all_records, &facts, zone.as_ref());
             Some(caches::ask(&r.list, &questions, s.walk.timeout).await)
         }
         None => None,
     };
     Ok(Round {
         facts,
-        verification,
         findings: found,
         caches,
         replayed: None,
     })
-}
-
-/// The record sets of a name and type in a zone file: the plain set, or its routed sets.
-fn sets_at<'z>(
-    zone: &'z Zone,
-    plain: &RrKey,
-) -> impl Iterator<Item = (&'z RrKey, &'z crate::zone::RecordSet)> {
-    let plain = plain.clone();
-    zone.rrsets
-        .range(plain.clone()..)
-        .take_while(move |(k, _)| k.same_rrset(&plain))
 }
 
 /// The questions for the caches, each with what the zone serves now: NAME (from the zone file,
@@ -197,6 +136,44 @@ fn cache_questions(
     out
 }
 
+/// How a `--wait` ended.
+pub struct Waited<T> {
+    /// The last round's result (every zone's, for a run of many).
+    pub last: T,
+    /// What was still pending after it (empty: done).
+    pub pending: Vec<String>,
+    pub rounds: usize,
+}
+
+/// `--wait`, the one loop for one zone and for many: rounds until nothing is pending or the
+/// time is up. `state` is the first round's result; `again` runs the next round on it (a run
+/// of many checks only its pending zones again); `told` hears each round's number and what is
+/// still pending before the pause.
+pub fn wait_until_done<T>(
+    wait: Wait,
+    started: Instant,
+    mut state: T,
+    pending: impl Fn(&T) -> Vec<String>,
+    mut again: impl FnMut(&mut T) -> Result<()>,
+    mut told: impl FnMut(usize, &[String]),
+) -> Result<Waited<T>> {
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let still = pending(&state);
+        if still.is_empty() || started.elapsed() + wait.interval > wait.timeout {
+            return Ok(Waited {
+                last: state,
+                pending: still,
+                rounds,
+            });
+        }
+        told(rounds, &still);
+        std::thread::sleep(wait.interval);
+        again(&mut state)?;
+    }
+}
+
 impl Round {
     /// What is still not right, in a few words per problem (`--wait` goes on while there is).
     pub fn pending(&self) -> Vec<String> {
@@ -224,81 +201,6 @@ impl Round {
         }
         out
     }
-}
-
-/// The zone file to verify: `--zone-file`, else the zone's file in the zones directory when it
-/// exists. It must be valid and be the zone the walk reached.
-fn zone_file(s: &Settings, zone: Option<&Name>) -> Result<Option<(PathBuf, Zone)>> {
-    let Some(zone) = zone else { return Ok(None) };
-    let path = match &s.zone_file {
-        ZoneFile::Given(p) => p.clone(),
-        ZoneFile::InDir(dir) => match dir.file_of(zone) {
-            p if p.exists() => p,
-            _ => return Ok(None),
-        },
-    };
-    let loaded = zonedir::load(&path)?;
-    zonedir::refuse_invalid(&loaded)?;
-    if loaded.zone.origin != *zone {
-        return Err(Error::Usage(format!(
-            "{} is the zone file of {}, but {} lives in the zone {}",
-            path.display(),
-            loaded.zone.origin.to_ascii(),
-            s.name_text(),
-            zone.to_ascii()
-        )));
-    }
-    Ok(Some((path, loaded.zone)))
-}
-
-/// `--health-status`: for each failover pair a server answered with its secondary, what Route 53
-/// says of the primary's health check (found as sync finds it: by its tags, or its `id`).
-async fn primary_statuses(s: &Settings, zone: &Zone, v: &mut verify::Verification) -> Result<()> {
-    let wanted: Vec<usize> = v
-        .sets
-        .iter()
-        .enumerate()
-        .filter(|(_, set)| set.primary_check.is_some() && !set.on_secondary().is_empty())
-        .map(|(i, _)| i)
-        .collect();
-    if wanted.is_empty() {
-        return Ok(());
-    }
-    let client = Route53::connect(&s.aws).await.map_err(Error::Aws)?;
-    let zone_err = |source| Error::Provider {
-        zone: zone.origin.to_ascii(),
-        source,
-    };
-    let (_, ids) = client
-        .owned_checks(
-            &zone.origin,
-            zone.settings.private.is_some(),
-            &zone.settings.health_checks,
-        )
-        .await
-        .map_err(zone_err)?;
-    for i in wanted {
-        let set = &mut v.sets[i];
-        let Some(name) = set.primary_check.clone() else {
-            continue;
-        };
-        // Not known (no such check in Route 53 yet, or no status): the warning stays.
-        let named = HealthRef::Named(name.clone());
-        let Some(id) = ids.id(&named) else {
-            eprintln!(
-                "note: Route 53 has no health check `{name}` for {}: run dns sync",
-                zone.origin.to_ascii()
-            );
-            continue;
-        };
-        match client.health_status(id).await {
-            Ok((healthy, report)) => {
-                set.primary_status = Some(verify::CheckStatus { healthy, report })
-            }
-            Err(e) => eprintln!("note: health check `{name}` ({id}): {e}"),
-        }
-    }
-    Ok(())
 }
 
 /// The name servers Route 53 assigned to the hosted zone that holds the name (its closest

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::run::Round;
-use super::{Facts, caches, findings, verify};
+use super::{Facts, caches, judge};
 
 /// What the file says it is.
 pub const FORMAT: &str = "dns-check-facts";
@@ -58,7 +58,6 @@ pub struct Saved {
     /// The dns that wrote it (`dns 0.1.0`).
     pub written_by: String,
     pub facts: Facts,
-    pub verification: Option<verify::Verification>,
     pub caches: Option<Vec<caches::CacheAnswer>>,
 }
 
@@ -69,7 +68,6 @@ pub fn save(round: &Round, path: &Path) -> Result<(), FactsError> {
         version: VERSION,
         written_by: written_by(),
         facts: round.facts.clone(),
-        verification: round.verification.clone(),
         caches: round.caches.clone(),
     };
     let write_err = |source| FactsError::Write {
@@ -138,7 +136,7 @@ pub fn load(path: &Path) -> Result<Round, FactsError> {
         }
     }
     let saved: Saved = serde_json::from_value(value).map_err(|e| not_facts(e.to_string()))?;
-    Ok(judge(saved, path))
+    Ok(replay(saved, path))
 }
 
 /// Where a round judged again came from, for its report.
@@ -152,20 +150,15 @@ pub struct Replayed {
 }
 
 /// The findings of saved facts, as a round finds them.
-pub fn judge(saved: Saved, file: &Path) -> Round {
+pub fn replay(saved: Saved, file: &Path) -> Round {
     let replayed = Replayed {
         file: file.display().to_string(),
         written_by: saved.written_by.chars().take(80).collect(),
         captured_at: rfc3339(saved.facts.checked_at),
     };
-    let mut found = findings(&saved.facts);
-    if let Some(v) = &saved.verification {
-        found.extend(verify::findings(v));
-    }
     Round {
+        findings: judge(&saved.facts),
         facts: saved.facts,
-        verification: saved.verification,
-        findings: found,
         caches: saved.caches,
         replayed: Some(replayed),
     }

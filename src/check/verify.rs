@@ -134,8 +134,12 @@ pub struct Verification {
     pub listings: Vec<(String, IpAddr, Listing)>,
     /// The record sets whose signatures did not verify with the zone's keys (a signed zone),
     /// for the DNSSEC rules: reported with the other sets' signatures.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub signatures: Vec<crate::check::SetVerdict>,
+    /// The file routes the question's name and type (Route 53 routed sets): servers answering
+    /// it differently is by design, each answer judged by its set.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub routed: bool,
 }
 
 /// The zone's verified keys, when it is signed: every answer's signatures are verified with
@@ -501,6 +505,7 @@ pub async fn verify(
         sets,
         listings,
         signatures,
+        routed: false,
     }
 }
 

@@ -139,41 +139,55 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
     };
     // --wait: check again until nothing is pending or the time is up.
     let started = Instant::now();
-    let terminal = std::io::stderr().is_terminal();
-    for n in 1.. {
-        let result = round()?;
-        let pending = result.pending();
-        if pending.is_empty() || started.elapsed() + wait.interval > wait.timeout {
-            bar.finish_and_clear();
-            save_facts(args, &result)?;
-            // The last round's report; its own verdict gives way to the wait's.
-            match report(args.json, &result, style) {
-                Ok(()) | Err(Error::Findings(_) | Error::Unreachable(_)) => {}
-                Err(other) => return Err(other),
-            }
-            if pending.is_empty() {
-                eprintln!("done after {n} round(s), {:.0?}", started.elapsed());
-                return Ok(());
-            }
-            return Err(Error::WaitTimeout {
-                waited: started.elapsed(),
-                pending: pending.join("; "),
-            });
-        }
-        let line = format!(
-            "round {n}: {} pending: {}",
-            pending.len(),
-            pending.join("; ")
-        );
-        if terminal {
-            bar.set_message(line);
-            bar.enable_steady_tick(Duration::from_millis(120));
-        } else {
-            eprintln!("{line}");
-        }
-        std::thread::sleep(wait.interval);
+    let waited = run::wait_until_done(
+        wait,
+        started,
+        round()?,
+        Round::pending,
+        |last| {
+            *last = round()?;
+            Ok(())
+        },
+        |n, pending| {
+            progress(
+                &bar,
+                format!(
+                    "round {n}: {} pending: {}",
+                    pending.len(),
+                    pending.join("; ")
+                ),
+            )
+        },
+    )?;
+    bar.finish_and_clear();
+    save_facts(args, &waited.last)?;
+    // The last round's report; its own verdict gives way to the wait's.
+    match report(args.json, &waited.last, style) {
+        Ok(()) | Err(Error::Findings(_) | Error::Unreachable(_)) => {}
+        Err(other) => return Err(other),
     }
+    if !waited.pending.is_empty() {
+        return Err(Error::WaitTimeout {
+            waited: started.elapsed(),
+            pending: waited.pending.join("; "),
+        });
+    }
+    eprintln!(
+        "done after {} round(s), {:.0?}",
+        waited.rounds,
+        started.elapsed()
+    );
     Ok(())
+}
+
+/// A `--wait` round's line: the spinner's message on a terminal, else a line on stderr.
+fn progress(bar: &ProgressBar, line: String) {
+    if std::io::stderr().is_terminal() {
+        bar.set_message(line);
+        bar.enable_steady_tick(Duration::from_millis(120));
+    } else {
+        eprintln!("{line}");
+    }
 }
 
 /// The run of many zones: the names (`--names`, else the zones directory's public zones), the
@@ -238,52 +252,48 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
     let mut outcomes = rt.block_on(many::check_all(&s, &run, &run.names, &hints));
     let mut pending = Vec::new();
     if let Some(wait) = s.wait {
-        for n in 1.. {
-            pending = outcomes
+        let total = outcomes.len();
+        let pending_zones = |outcomes: &Vec<many::ZoneOutcome>| {
+            outcomes
                 .iter()
                 .filter(|o| !o.pending().is_empty())
                 .map(|o| o.name.clone())
-                .collect::<Vec<_>>();
-            if pending.is_empty() || started.elapsed() + wait.interval > wait.timeout {
-                break;
-            }
-            let line = format!(
-                "round {n}: {} of {} zone(s) pending: {}",
-                pending.len(),
-                outcomes.len(),
-                pending
-                    .iter()
-                    .map(|p| p.to_ascii())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            if std::io::stderr().is_terminal() {
-                bar.set_message(line);
-            } else {
-                eprintln!("{line}");
-            }
-            std::thread::sleep(wait.interval);
-            for again in rt.block_on(many::check_all(&s, &run, &pending, &hints)) {
-                if let Some(slot) = outcomes.iter_mut().find(|o| o.name == again.name) {
-                    *slot = again;
+                .collect::<Vec<_>>()
+        };
+        let waited = run::wait_until_done(
+            wait,
+            started,
+            outcomes,
+            |o| pending_zones(o).iter().map(|n| n.to_ascii()).collect(),
+            |outcomes| {
+                let again = pending_zones(outcomes);
+                for zone in rt.block_on(many::check_all(&s, &run, &again, &hints)) {
+                    if let Some(slot) = outcomes.iter_mut().find(|o| o.name == zone.name) {
+                        *slot = zone;
+                    }
                 }
-            }
-        }
+                Ok(())
+            },
+            |n, pending| {
+                progress(
+                    &bar,
+                    format!(
+                        "round {n}: {} of {total} zone(s) pending: {}",
+                        pending.len(),
+                        pending.join(", ")
+                    ),
+                )
+            },
+        )?;
+        outcomes = waited.last;
+        pending = waited.pending;
     }
     bar.finish_and_clear();
     write_stdout(|mut out| render_many(&mut out, &outcomes, args.json, style))?;
     if !pending.is_empty() {
         return Err(Error::WaitTimeout {
             waited: started.elapsed(),
-            pending: format!(
-                "{} zone(s): {}",
-                pending.len(),
-                pending
-                    .iter()
-                    .map(|p| p.to_ascii())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            pending: format!("{} zone(s): {}", pending.len(), pending.join(", ")),
         });
     }
     if s.wait.is_some() {

@@ -17,8 +17,9 @@ use super::args::{
 };
 use crate::check::verify;
 use crate::error::{Error, Result};
+use crate::plan::ZonePlan;
 use crate::provider::route53::{AwsOptions, Route53};
-use crate::report::plan::{ZonePlan, render_markdown, render_text, to_json};
+use crate::report::plan::{render_markdown, render_text, to_json};
 use crate::sync::{self as engine, Say, run_checksum, summarize};
 use crate::walk::{Config, Walker, hints};
 use crate::zone::{Name, Zone};
@@ -51,7 +52,9 @@ fn load_selected(sel: &ZoneSelection) -> Result<Vec<(PathBuf, Zone)>> {
             "--hosted-zone-id needs exactly one zone".into(),
         ));
     }
-    zonedir::load_valid(files)
+    let (zones, warnings) = zonedir::load_valid(files)?;
+    let _ = crate::report::diag::render(&mut std::io::stderr().lock(), &warnings, Style::plain());
+    Ok(zones)
 }
 
 fn print_plans(plans: &[&ZonePlan], format: PlanFormat, style: Style) -> Result<()> {

@@ -63,6 +63,7 @@ pub fn validate(args: &ValidateArgs, style: Style) -> Result<()> {
         return Err(Error::InvalidZones {
             files: bad_files,
             errors,
+            diagnostics: vec![],
         });
     }
     Ok(())

@@ -21,6 +21,20 @@ use crate::zone::ignore::is_ignored;
 use crate::zone::wire::presentation;
 use crate::zone::{CheckConfig, HealthCheck, Name, RData, RecordSet, RrKey, Settings, Vpc, Zone};
 
+/// What `dns plan` knows about one zone.
+#[derive(Debug, Clone)]
+pub struct ZonePlan {
+    pub plan: Plan,
+    /// `None` when the hosted zone does not exist yet (`--create-zone`).
+    pub hosted_zone_id: Option<String>,
+    /// Live record sets dns leaves alone, with the reason.
+    pub unmanaged: Vec<String>,
+    /// Requests the changes take (Route 53's per-request limits).
+    pub requests: usize,
+    /// The zone's safety threshold (`max_change_percent`).
+    pub limit: u8,
+}
+
 /// A change to a private zone's VPC associations: associations go before the record changes,
 /// disassociations after (Route 53 keeps at least one VPC on a private zone).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -541,7 +541,7 @@ impl<'a> RoundDoc<'a> {
     fn new(round: &'a crate::check::run::Round) -> Self {
         RoundDoc {
             trace: Trace::new(&round.facts, &round.findings),
-            verification: &round.verification,
+            verification: &round.facts.verification,
             caches: &round.caches,
             let_go_in_seconds: round
                 .caches
@@ -699,7 +699,7 @@ pub fn render_round(
         writeln!(out, "{}", style.dim(&line))?;
     }
     render_text(out, facts, &round.findings, style)?;
-    if let Some(v) = &round.verification {
+    if let Some(v) = &round.facts.verification {
         writeln!(out, ";; {}", escape(&v.summary()))?;
         for line in v.routed_lines() {
             writeln!(out, ";;   {}", escape(&line))?;

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::Style;
-use crate::plan::{Change, CheckChange, Plan, VpcChange, describe_check, safety};
+use crate::plan::{Change, CheckChange, Plan, VpcChange, ZonePlan, describe_check, safety};
 
 /// A VPC association change in words.
 fn describe_vpc(change: &VpcChange) -> (&'static str, String) {
@@ -16,20 +16,6 @@ fn describe_vpc(change: &VpcChange) -> (&'static str, String) {
 }
 use crate::zone::wire::presentation;
 use crate::zone::{RData, RecordSet, name};
-
-/// What `dns plan` knows about one zone.
-#[derive(Debug, Clone)]
-pub struct ZonePlan {
-    pub plan: Plan,
-    /// `None` when the hosted zone does not exist yet (`--create-zone`).
-    pub hosted_zone_id: Option<String>,
-    /// Live record sets dns leaves alone, with the reason.
-    pub unmanaged: Vec<String>,
-    /// Requests the changes take (Route 53's per-request limits).
-    pub requests: usize,
-    /// The zone's safety threshold (`max_change_percent`).
-    pub limit: u8,
-}
 
 fn owner(plan: &Plan, change: &Change) -> String {
     let rel = name::relative(&change.key().name, &plan.origin);

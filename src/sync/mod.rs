@@ -15,10 +15,10 @@ use sha2::{Digest, Sha256};
 
 use crate::check::verify;
 use crate::error::{Error, Result};
+use crate::plan::ZonePlan;
 use crate::plan::{self, Plan};
 use crate::provider::route53::batch::{self, Limits};
 use crate::provider::route53::{HostedZone, ProviderError, Route53, health, mapping};
-use crate::report::plan::ZonePlan;
 use crate::walk::{End, Walker};
 use crate::zone::{Name, Zone};
 

@@ -25,7 +25,6 @@ pub mod name;
 pub mod spf;
 pub mod text;
 pub mod tree;
-mod values;
 pub mod wire;
 pub mod write;
 

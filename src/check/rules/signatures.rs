@@ -291,7 +291,7 @@ pub(super) fn verify_zone(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<F
             }
         }
         // The zone file's record sets, verified on every server as their answers came.
-        for s in &f.file_signatures {
+        for s in f.verification.iter().flat_map(|v| &v.signatures) {
             problems.add_at(s.server.clone(), s.label.clone(), s.verdict.clone());
         }
     }

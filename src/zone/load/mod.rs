@@ -11,6 +11,7 @@
 mod health_checks;
 mod private;
 mod routing;
+mod values;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;

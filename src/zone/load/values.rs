@@ -1,17 +1,17 @@
-//! Record values, type by type (RFC 1035 §3.3, RFC 2782, RFC 8659, and Route 53 aliases).
+//! Record values, type by type, as the zone file loader reads them (RFC 1035 §3.3, RFC 2782, RFC 8659, and Route 53 aliases).
 //!
 //! Each parser reports its problems at the value's own line and column and returns `None` for a
 //! value it cannot accept, so that one bad value does not hide the others.
 
-use super::diag::Rule;
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::elb::{self, ElbLookup};
-use super::load::{Loader, MAX_VALUE_CHARS, normalize_zone_id};
-use super::name::{self, NameError};
-use super::tree::{Kind, Node};
-use super::{Alias, Caa, MAX_TXT_STRING, Mx, Name, RData, RType, Srv, Txt, unescape_text};
+use super::{Loader, MAX_VALUE_CHARS, normalize_zone_id};
+use crate::zone::diag::Rule;
+use crate::zone::elb::{self, ElbLookup};
+use crate::zone::name::{self, NameError};
+use crate::zone::tree::{Kind, Node};
+use crate::zone::{Alias, Caa, MAX_TXT_STRING, Mx, Name, RData, RType, Srv, Txt, unescape_text};
 
 impl Loader {
     pub(super) fn values(&mut self, owner: &Name, rtype: RType, items: &[&Node]) -> Option<RData> {
@@ -74,7 +74,7 @@ impl Loader {
     /// A target that must be a host name (an NS or MX target): a warning when it is not one.
     fn host(&mut self, node: &Node, what: &str) -> Option<Name> {
         let target = self.target(node, false)?;
-        if let Some(why) = super::name::host_name_fault(&target) {
+        if let Some(why) = crate::zone::name::host_name_fault(&target) {
             self.sink
                 .warning(
                     node.pos,
@@ -90,9 +90,9 @@ impl Loader {
     /// of its set (RFC 7208 §4.5, §4.6): receivers treat either fault as a permanent error.
     /// A warning, not an error: the records are what the domain serves, and `dns import` of a
     /// live zone with a broken policy must still write it down to be mended.
-    fn spf(&mut self, node: &Node, txt: &Txt, first: &mut Option<super::diag::Pos>) {
+    fn spf(&mut self, node: &Node, txt: &Txt, first: &mut Option<crate::zone::diag::Pos>) {
         let text = String::from_utf8_lossy(&txt.0.concat()).into_owned();
-        if !super::spf::is_spf(&text) {
+        if !crate::zone::spf::is_spf(&text) {
             return;
         }
         if let Some(at) = first {
@@ -109,7 +109,7 @@ impl Loader {
         } else {
             *first = Some(node.pos);
         }
-        if let Some(why) = super::spf::policy_fault(&text) {
+        if let Some(why) = crate::zone::spf::policy_fault(&text) {
             self.sink
                 .warning(
                     node.pos,
@@ -123,7 +123,7 @@ impl Loader {
     /// A null MX (RFC 7505 §3) stands alone, with preference 0.
     fn null_mx(&mut self, set: &BTreeSet<Mx>, first: &Node) {
         let pairs = set.iter().map(|mx| (mx.preference, &mx.exchange));
-        if let Some(why) = super::null_mx_fault(pairs) {
+        if let Some(why) = crate::zone::null_mx_fault(pairs) {
             self.sink
                 .warning(
                     first.pos,
