@@ -329,3 +329,31 @@ mod tests {
         assert_eq!(rows, want);
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub servers: Vec<String>,
+    pub fix: String,
+}
+
+impl Finding {
+    /// A finding of `code`, at the code's severity, with the code's fix.
+    pub fn new(code: Code, message: String, servers: Vec<String>) -> Finding {
+        Finding {
+            code,
+            severity: code.severity(),
+            message,
+            servers,
+            fix: code.fix().to_string(),
+        }
+    }
+
+    /// The fix said more precisely than the code's (which server, which records, what TTL).
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Finding {
+        self.fix = fix.into();
+        self
+    }
+}

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::serde_as;
 
 use super::questions::{Asked, Question};
-use super::{anchor, answers_with_authority, rules, verify};
+use super::{anchor, verification};
 use crate::walk::saved::{Ascii, TypeCode};
 use crate::walk::{self, NameServer, Probe, Walk};
 
@@ -116,17 +116,7 @@ pub struct Facts {
     /// The root's trust anchors, when the chain of trust from the root is judged.
     pub anchors: Option<Vec<anchor::Anchor>>,
     /// The zone file's record sets asked of every server, when there is a zone file.
-    pub verification: Option<verify::Verification>,
-}
-
-/// One record set's signatures that did not verify on one server.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SetVerdict {
-    /// `name (address)`.
-    pub server: String,
-    /// `name TYPE`.
-    pub label: String,
-    pub verdict: rules::Verdict,
+    pub verification: Option<verification::Verification>,
 }
 
 /// Route 53's name servers are `ns-N.awsdns-NN.{com,net,org,co.uk}`: they never give a zone
@@ -316,4 +306,22 @@ impl Facts {
             .flat_map(|l| l.probes.iter())
             .chain(&self.ds)
     }
+}
+
+/// The mail exchangers the servers' MX answers name (not the null MX's root), each once.
+pub fn exchangers<'p>(mx: impl Iterator<Item = &'p Probe>, zone: &Name) -> BTreeSet<Name> {
+    mx.filter(|p| answers_with_authority(p))
+        .filter_map(Probe::message)
+        .flat_map(|m| &m.answers)
+        .filter(|r| r.name == *zone)
+        .filter_map(|r| match &r.data {
+            RData::MX(mx) if !mx.exchange.is_root() => Some(mx.exchange.to_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether the probe is a proper authoritative answer (AA=1, NOERROR or NXDOMAIN).
+pub fn answers_with_authority(p: &Probe) -> bool {
+    p.is_authoritative_answer()
 }

@@ -14,10 +14,14 @@ use std::time::Duration;
 
 use hickory_proto::rr::{Name, RData, RecordType};
 
-use super::facts::{Expected, Facts, Limits, MAX_CNAME_CHAIN, TransferProbe, is_route53};
+use super::facts::{
+    Expected, Facts, Limits, MAX_CNAME_CHAIN, TransferProbe, exchangers, is_route53,
+};
 use super::questions::{self, Asked, Question};
 use super::settings::{Settings, ZoneFile};
-use super::{anchor, answers_with_authority, rules, verify};
+use super::verification::{CheckStatus, Verification};
+use super::{anchor, validate, verify};
+use crate::check::facts::answers_with_authority;
 use crate::error::{Error, Result};
 use crate::provider::route53::Route53;
 use crate::provider::route53::domains::DomainDetail;
@@ -72,7 +76,7 @@ pub async fn round(
     };
     let servers = facts.zone_servers().to_vec();
     let keys = verify::Keys {
-        keys: rules::zone_keys(&facts),
+        keys: validate::zone_keys(&facts),
         now: facts.checked_at as u32,
         verified: Default::default(),
     };
@@ -271,7 +275,7 @@ async fn mail_addresses(
     mx: impl Iterator<Item = &Probe> + Clone,
     zone: &Name,
 ) -> BTreeMap<Name, Vec<IpAddr>> {
-    let hosts = rules::exchangers(mx.clone(), zone);
+    let hosts = exchangers(mx.clone(), zone);
     let mut out: BTreeMap<Name, Vec<IpAddr>> = BTreeMap::new();
     for m in mx
         .filter(|p| answers_with_authority(p))
@@ -496,7 +500,7 @@ async fn failed_server_questions(
 fn nonexistent_name(zone: &Name) -> Option<Name> {
     let label = format!(
         "{}-{:08x}",
-        rules::DENIAL_PROBE_LABEL,
+        questions::NONEXISTENT_LABEL,
         rand::random::<u32>()
     );
     Name::from_ascii(&label).ok()?.append_domain(zone).ok()
@@ -767,7 +771,7 @@ fn zone_file(s: &Settings, zone: Option<&Name>) -> Result<Option<(PathBuf, Zone)
 
 /// `--health-status`: for each failover pair a server answered with its secondary, what Route 53
 /// says of the primary's health check (found as sync finds it: by its tags, or its `id`).
-async fn primary_statuses(s: &Settings, zone: &Zone, v: &mut verify::Verification) -> Result<()> {
+async fn primary_statuses(s: &Settings, zone: &Zone, v: &mut Verification) -> Result<()> {
     let wanted: Vec<usize> = v
         .sets
         .iter()
@@ -806,9 +810,7 @@ async fn primary_statuses(s: &Settings, zone: &Zone, v: &mut verify::Verificatio
             continue;
         };
         match client.health_status(id).await {
-            Ok((healthy, report)) => {
-                set.primary_status = Some(verify::CheckStatus { healthy, report })
-            }
+            Ok((healthy, report)) => set.primary_status = Some(CheckStatus { healthy, report }),
             Err(e) => eprintln!("note: health check `{name}` ({id}): {e}"),
         }
     }

@@ -11,9 +11,9 @@ use std::path::Path;
 use futures_util::StreamExt;
 use hickory_proto::rr::Name;
 
-use super::Severity;
 use super::run::{self, Round};
 use super::settings::Settings;
+use crate::check::codes::Severity;
 use crate::error::{Error, Result};
 use crate::walk::{NameServer, Walker};
 

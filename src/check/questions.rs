@@ -10,7 +10,7 @@ use hickory_proto::op::Query;
 use hickory_proto::rr::{Name, RecordType};
 use serde::{Deserialize, Serialize};
 
-use super::Code;
+use crate::check::codes::Code;
 use crate::walk::batch::Framed;
 use crate::walk::{Form, Probe};
 
@@ -166,6 +166,10 @@ impl Entry {
         }
     }
 }
+
+/// The label of the name that does not exist, before its random part (`dns-check-nx-1a2b3c4d`):
+/// random, so no cache or wildcard of ours answers it.
+pub const NONEXISTENT_LABEL: &str = "dns-check-nx";
 
 /// One question of the table asked of one address, and its answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]

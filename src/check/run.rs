@@ -18,7 +18,10 @@ pub use super::gather::Expectation;
 
 use super::gather::{self, sets_at};
 use super::settings::{Expect, Settings, Wait, ZoneFile};
-use super::{Code, Facts, Finding, caches, judge};
+use super::{caches, saved};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::Facts;
+use crate::check::rules::judge;
 use crate::error::{Error, Result};
 
 use crate::provider::route53::{ProviderError, Route53};
@@ -134,6 +137,18 @@ fn cache_questions(
         }
     }
     out
+}
+
+/// `dns check --from-facts FILE`: saved facts judged again, sending nothing.
+pub fn replay(path: &Path) -> Result<Round> {
+    let saved = saved::load(path)?;
+    let replayed = saved::Replayed::of(&saved, path);
+    Ok(Round {
+        findings: judge(&saved.facts),
+        facts: saved.facts,
+        caches: saved.caches,
+        replayed: Some(replayed),
+    })
 }
 
 /// How a `--wait` ended.

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::run::Round;
-use super::{Facts, caches, judge};
+use super::caches;
+use crate::check::facts::Facts;
 
 /// What the file says it is.
 pub const FORMAT: &str = "dns-check-facts";
@@ -61,14 +61,18 @@ pub struct Saved {
     pub caches: Option<Vec<caches::CacheAnswer>>,
 }
 
-/// Writes the round's facts to `path` (gzip when it ends in `.gz`).
-pub fn save(round: &Round, path: &Path) -> Result<(), FactsError> {
+/// Writes a round's facts (and what the caches said) to `path`, gzip when it ends in `.gz`.
+pub fn save(
+    facts: &Facts,
+    caches: Option<&Vec<caches::CacheAnswer>>,
+    path: &Path,
+) -> Result<(), FactsError> {
     let saved = Saved {
         format: FORMAT.into(),
         version: VERSION,
         written_by: written_by(),
-        facts: round.facts.clone(),
-        caches: round.caches.clone(),
+        facts: facts.clone(),
+        caches: caches.cloned(),
     };
     let write_err = |source| FactsError::Write {
         path: path.to_path_buf(),
@@ -92,9 +96,9 @@ pub fn save(round: &Round, path: &Path) -> Result<(), FactsError> {
     Ok(())
 }
 
-/// Reads saved facts (gzip or not, by the content) and judges them again: the round as it was,
-/// with the findings of this dns's rules.
-pub fn load(path: &Path) -> Result<Round, FactsError> {
+/// Reads saved facts (gzip or not, by the content): refused when they are none, or of another
+/// version of the format.
+pub fn load(path: &Path) -> Result<Saved, FactsError> {
     let read_err = |source| FactsError::Read {
         path: path.to_path_buf(),
         source,
@@ -135,8 +139,7 @@ pub fn load(path: &Path) -> Result<Round, FactsError> {
             });
         }
     }
-    let saved: Saved = serde_json::from_value(value).map_err(|e| not_facts(e.to_string()))?;
-    Ok(replay(saved, path))
+    serde_json::from_value(value).map_err(|e| not_facts(e.to_string()))
 }
 
 /// Where a round judged again came from, for its report.
@@ -149,18 +152,14 @@ pub struct Replayed {
     pub captured_at: String,
 }
 
-/// The findings of saved facts, as a round finds them.
-pub fn replay(saved: Saved, file: &Path) -> Round {
-    let replayed = Replayed {
-        file: file.display().to_string(),
-        written_by: saved.written_by.chars().take(80).collect(),
-        captured_at: rfc3339(saved.facts.checked_at),
-    };
-    Round {
-        findings: judge(&saved.facts),
-        facts: saved.facts,
-        caches: saved.caches,
-        replayed: Some(replayed),
+impl Replayed {
+    /// Where saved facts read from `file` came from.
+    pub fn of(saved: &Saved, file: &Path) -> Replayed {
+        Replayed {
+            file: file.display().to_string(),
+            written_by: saved.written_by.chars().take(80).collect(),
+            captured_at: rfc3339(saved.facts.checked_at),
+        }
     }
 }
 

@@ -20,11 +20,9 @@ use std::net::IpAddr;
 use futures_util::future::join_all;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData as HRData, Record, RecordType};
-use serde::Serialize;
 
-use super::is_route53;
-use super::rules::first_few;
-use super::{Code, Finding};
+use super::facts::is_route53;
+use super::verification::{Listing, Served, SetCheck, Verification};
 use crate::walk::{NameServer, NoAnswer, Reply, Transfer, TransferLimits, Walker};
 use crate::zone::ignore::is_ignored;
 use crate::zone::wire::{from_hickory, presentation};
@@ -32,115 +30,6 @@ use crate::zone::{RData, RType, RecordSet, RrKey, Zone, name};
 
 /// How many questions are in flight at once, shared between the servers.
 pub const WINDOW: usize = 256;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(tag = "result", rename_all = "kebab-case")]
-pub enum Served {
-    Same,
-    /// Routed sets: the answer is the one of these sets (several for multivalue answers).
-    Matched {
-        sets: Vec<String>,
-    },
-    /// The server does not have the record set (NXDOMAIN or no data).
-    Missing {
-        rcode: String,
-    },
-    /// The server has it with other values or another TTL.
-    Differs {
-        values: Vec<String>,
-        ttl: Option<u32>,
-    },
-    /// No usable answer (timeout, refused, not authoritative).
-    NoAnswer {
-        why: String,
-    },
-}
-
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct SetCheck {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub rtype: String,
-    pub expected: Vec<String>,
-    pub ttl: Option<u32>,
-    /// Routed sets: how Route 53 chooses among them (`weight`, `failover`, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub routing: Option<String>,
-    /// A failover pair's secondary set: answered only while the primary is unhealthy.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secondary: Option<String>,
-    /// A failover pair's primary health check, by its name in the zone file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_check: Option<String>,
-    /// What Route 53 says of that check (`--health-status`): healthy or not, in its words.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_status: Option<CheckStatus>,
-    /// (server, address, what it serves)
-    pub servers: Vec<(String, IpAddr, Served)>,
-}
-
-impl SetCheck {
-    /// The servers (`name (address)`) that answered a failover pair with its secondary.
-    pub fn on_secondary(&self) -> Vec<String> {
-        let Some(secondary) = &self.secondary else {
-            return Vec::new();
-        };
-        self.servers
-            .iter()
-            .filter(|(_, _, s)| matches!(s, Served::Matched { sets } if sets.contains(secondary)))
-            .map(|(n, a, _)| format!("{n} ({a})"))
-            .collect()
-    }
-
-    pub fn all_same(&self) -> bool {
-        self.servers
-            .iter()
-            .all(|(_, _, s)| matches!(s, Served::Same | Served::Matched { .. }))
-    }
-}
-
-/// A health check's status as Route 53's checkers report it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct CheckStatus {
-    pub healthy: bool,
-    /// "3 of 16 checkers report success", or why the status is not known.
-    pub report: String,
-}
-
-/// What one server's whole zone, when it gives it out, holds beyond the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(tag = "result", rename_all = "kebab-case")]
-pub enum Listing {
-    /// The zone came by zone transfer: `records` in all, and the record sets (`name TYPE`)
-    /// the file does not have.
-    Transferred {
-        records: usize,
-        unexpected: Vec<String>,
-    },
-    /// No zone transfer from this server (Route 53 never gives one): record sets beyond the
-    /// file cannot be seen here.
-    NotGiven { why: String },
-    /// The transfer went past the limits and was stopped.
-    CutShort { records: usize, octets: usize },
-}
-
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct Verification {
-    pub zone: String,
-    pub file: String,
-    pub servers: usize,
-    pub sets: Vec<SetCheck>,
-    /// Per server address, what the zone holds beyond the file (empty when not looked for).
-    pub listings: Vec<(String, IpAddr, Listing)>,
-    /// The record sets whose signatures did not verify with the zone's keys (a signed zone),
-    /// for the DNSSEC rules: reported with the other sets' signatures.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub signatures: Vec<crate::check::SetVerdict>,
-    /// The file routes the question's name and type (Route 53 routed sets): servers answering
-    /// it differently is by design, each answer judged by its set.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub routed: bool,
-}
 
 /// The zone's verified keys, when it is signed: every answer's signatures are verified with
 /// them as it comes in (the answers are not kept).
@@ -151,72 +40,7 @@ pub struct Keys {
     pub now: u32,
     /// The signatures verified so far (each distinct one verified once, whichever server
     /// served it).
-    pub verified: crate::check::rules::Verified,
-}
-
-impl Verification {
-    pub fn served_identically(&self) -> usize {
-        self.sets.iter().filter(|s| s.all_same()).count()
-    }
-
-    /// For each routed name and type, which set each server answered: `www.example.com. A
-    /// (weight): ns-1… → blue, ns-2… → green`.
-    pub fn routed_lines(&self) -> Vec<String> {
-        self.sets
-            .iter()
-            .filter_map(|set| {
-                let kind = set.routing.as_ref()?;
-                let answers: Vec<String> = set
-                    .servers
-                    .iter()
-                    .map(|(server, addr, served)| {
-                        let what = match served {
-                            Served::Matched { sets } => sets.join("+"),
-                            Served::Same => "as the file says".into(),
-                            Served::Missing { rcode } => format!("nothing ({rcode})"),
-                            Served::Differs { .. } => "none of the sets".into(),
-                            Served::NoAnswer { .. } => "no answer".into(),
-                        };
-                        format!("{server} ({addr}) → {what}")
-                    })
-                    .collect();
-                Some(format!(
-                    "{} {} ({kind}): {}",
-                    set.name,
-                    set.rtype,
-                    answers.join(", ")
-                ))
-            })
-            .collect()
-    }
-
-    pub fn summary(&self) -> String {
-        let mut line = format!(
-            "{} of {} record sets of {} served identically by all {} server(s)",
-            self.served_identically(),
-            self.sets.len(),
-            self.zone,
-            self.servers
-        );
-        if self.listings.is_empty() {
-            return line;
-        }
-        let transferred: Vec<&Vec<String>> = self
-            .listings
-            .iter()
-            .filter_map(|(_, _, l)| match l {
-                Listing::Transferred { unexpected, .. } => Some(unexpected),
-                Listing::NotGiven { .. } | Listing::CutShort { .. } => None,
-            })
-            .collect();
-        let extra = transferred.iter().filter(|u| !u.is_empty()).count();
-        line.push_str(&match (transferred.len(), extra) {
-            (0, _) => "; record sets beyond the file not looked for: no server gives a zone transfer (Route 53 never does; `dns plan` lists what the hosted zone has beyond the file)".to_string(),
-            (n, 0) => format!("; no record sets beyond the file on the {n} server(s) that gave a zone transfer"),
-            (n, e) => format!("; {e} of the {n} server(s) that gave a zone transfer serve record sets the file does not have"),
-        });
-        line
-    }
+    pub verified: crate::check::validate::Verified,
 }
 
 /// The record sets of a transferred zone that the file does not have: of the types a zone file
@@ -414,11 +238,11 @@ fn judge_group(
     alias_addrs: &BTreeMap<Name, Vec<IpAddr>>,
     origin: &Name,
     keys: &Keys,
-) -> (Served, Vec<(String, crate::check::rules::Verdict)>) {
+) -> (Served, Vec<(String, crate::check::verdicts::Verdict)>) {
     let signatures = match answer {
         Ok(reply) => {
             let (k, now, seen) = (&keys.keys, keys.now, &keys.verified);
-            crate::check::rules::answer_problems(&reply.message, origin, k, now, seen)
+            crate::check::validate::answer_problems(&reply.message, origin, k, now, seen)
         }
         Err(_) => vec![],
     };
@@ -445,7 +269,7 @@ pub async fn verify(
     zone: &Zone,
     file: &str,
     servers: &[NameServer],
-    whole_zone: Option<&[super::TransferProbe]>,
+    whole_zone: Option<&[super::facts::TransferProbe]>,
     keys: &Keys,
 ) -> Verification {
     let alias_addrs = alias_addresses(walker, zone).await;
@@ -488,14 +312,13 @@ pub async fn verify(
         let server = server.name.to_ascii();
         for (k, (served, bad)) in served.into_iter().enumerate() {
             sets[k].servers.push((server.clone(), *addr, served));
-            signatures.extend(
-                bad.into_iter()
-                    .map(|(label, verdict)| crate::check::SetVerdict {
-                        server: format!("{server} ({addr})"),
-                        label,
-                        verdict,
-                    }),
-            );
+            signatures.extend(bad.into_iter().map(|(label, verdict)| {
+                crate::check::verdicts::SetVerdict {
+                    server: format!("{server} ({addr})"),
+                    label,
+                    verdict,
+                }
+            }));
         }
     }
     Verification {
@@ -546,7 +369,7 @@ async fn transfers(
     walker: &Walker,
     targets: &[(usize, &NameServer, IpAddr)],
     zone: &Zone,
-    probes: &[super::TransferProbe],
+    probes: &[super::facts::TransferProbe],
 ) -> Vec<(String, IpAddr, Listing)> {
     let limits = transfer_limits(zone.rrsets.len());
     join_all(targets.iter().map(|(_, s, a)| async move {
@@ -630,41 +453,6 @@ fn set_check(group: &[(&RrKey, &RecordSet)]) -> SetCheck {
     }
 }
 
-/// A failover pair answered by its secondary: a warning, or with the primary's check status
-/// (`--health-status`) nothing while it fails and an error while it is healthy.
-fn failover_finding(set: &SetCheck) -> Option<Finding> {
-    let secondary = set.secondary.as_deref()?;
-    let on = set.on_secondary();
-    if on.is_empty() {
-        return None;
-    }
-    let check = set.primary_check.as_deref().unwrap_or("(none)");
-    let what = format!(
-        "{} {} is answered with its failover secondary ({secondary}) by {}",
-        set.name,
-        set.rtype,
-        on.join(", ")
-    );
-    let (code, message) = match &set.primary_status {
-        // Failing over as planned: the primary's check fails.
-        Some(status) if !status.healthy => return None,
-        Some(status) => (
-            Code::RecordsFailoverUnexpected,
-            format!(
-                "{what}, but the primary's health check `{check}` is healthy ({})",
-                status.report
-            ),
-        ),
-        None => (
-            Code::RecordsFailoverSecondary,
-            format!(
-                "{what}: Route 53 does so only while the primary's health check (`{check}`) fails"
-            ),
-        ),
-    };
-    Some(Finding::new(code, message, on))
-}
-
 /// How much a zone transfer may bring: ten times the records of the file, and 100,000 more, and
 /// at most 256 MiB. An endless transfer is stopped there, not held in memory.
 pub fn transfer_limits(file_sets: usize) -> TransferLimits {
@@ -672,137 +460,6 @@ pub fn transfer_limits(file_sets: usize) -> TransferLimits {
         records: file_sets.saturating_mul(10).saturating_add(100_000),
         octets: 256 << 20,
     }
-}
-
-/// One finding per record set that is not served identically everywhere, one per server that
-/// left record sets unanswered, and one per server whose zone holds record sets beyond the file.
-pub fn findings(v: &Verification) -> Vec<Finding> {
-    let mut out = unanswered(v);
-    out.extend(listings(v));
-    out.extend(v.sets.iter().filter_map(failover_finding));
-    for set in v.sets.iter().filter(|s| !s.all_same()) {
-        out.extend(set_served(v, set));
-    }
-    out
-}
-
-/// records.unverified: record sets a server gave no usable answer for (a timeout, a
-/// non-authoritative answer), neither served nor not served. One finding per server, not one
-/// per record set.
-fn unanswered(v: &Verification) -> Vec<Finding> {
-    let mut by_server: BTreeMap<(&str, IpAddr), (Vec<String>, &str)> = BTreeMap::new();
-    for set in &v.sets {
-        for (server, addr, served) in &set.servers {
-            if let Served::NoAnswer { why } = served {
-                let entry = by_server
-                    .entry((server.as_str(), *addr))
-                    .or_insert_with(|| (Vec::new(), why.as_str()));
-                entry.0.push(format!("{} {}", set.name, set.rtype));
-            }
-        }
-    }
-    by_server
-        .iter()
-        .map(|((server, addr), (sets, why))| {
-            Finding::new(Code::RecordsUnverified, format!(
-                    "{server} ({addr}) gave no usable answer for {} of the {} record set(s) of {} (first: {why}): {}",
-                    sets.len(),
-                    v.sets.len(),
-                    v.file,
-                    first_few(sets, 10)
-                ), vec![format!("{server} ({addr})")])
-        })
-        .collect()
-}
-
-/// records.transfer-cut-short and records.unexpected: what each server's zone transfer holds
-/// beyond the file (that a server gives it at all is `ns.transfer-open`, from the check's
-/// transfer probe).
-fn listings(v: &Verification) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for (server, addr, listing) in &v.listings {
-        let who = format!("{server} ({addr})");
-        match listing {
-            Listing::CutShort { records, octets } => out.push(Finding::new(Code::RecordsTransferCutShort, format!(
-                    "{who} sent a zone transfer of {} past the limits ({records} records, {octets} octets so far) and it was stopped: record sets beyond {} were not looked for on this server",
-                    v.zone, v.file
-                ), vec![who])),
-            Listing::Transferred { unexpected, .. } if !unexpected.is_empty() => {
-                out.push(Finding::new(Code::RecordsUnexpected, format!(
-                        "{who} serves {} record set(s) that {} does not have: {}",
-                        unexpected.len(),
-                        v.file,
-                        first_few(unexpected, 10)
-                    ), vec![who]))
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// records.not-served and records.differ: one record set of the file, on the servers that do
-/// not serve it as the file says.
-fn set_served(v: &Verification, set: &SetCheck) -> Vec<Finding> {
-    let who = |n: &String, a: &IpAddr| format!("{n} ({a})");
-    let missing: Vec<String> = set
-        .servers
-        .iter()
-        .filter(|(_, _, s)| matches!(s, Served::Missing { .. }))
-        .map(|(n, a, _)| who(n, a))
-        .collect();
-    let differs: Vec<(String, String)> = set
-        .servers
-        .iter()
-        .filter_map(|(n, a, s)| match s {
-            Served::Differs { values, ttl } => Some((
-                who(n, a),
-                format!(
-                    "{} serves [{}]{}",
-                    who(n, a),
-                    values.join(", "),
-                    ttl.map(|t| format!(" TTL {t}")).unwrap_or_default()
-                ),
-            )),
-            _ => None,
-        })
-        .collect();
-    let expected = match &set.routing {
-        Some(kind) => format!(
-            "{} {} routed by {kind}, one of [{}]",
-            set.name,
-            set.rtype,
-            set.expected.join("; ")
-        ),
-        None => format!(
-            "{} {} [{}]{}",
-            set.name,
-            set.rtype,
-            set.expected.join(", "),
-            set.ttl.map(|t| format!(" TTL {t}")).unwrap_or_default()
-        ),
-    };
-    let mut out = Vec::new();
-    if !missing.is_empty() {
-        out.push(Finding::new(
-            Code::RecordsNotServed,
-            format!(
-                "{expected} from {} is not served by {}",
-                v.file,
-                missing.join(", ")
-            ),
-            missing,
-        ));
-    }
-    if !differs.is_empty() {
-        let (servers, said): (Vec<String>, Vec<String>) = differs.into_iter().unzip();
-        out.push(Finding::new(
-            Code::RecordsDiffer,
-            format!("{} says {expected}, but {}", v.file, said.join("; ")),
-            servers,
-        ));
-    }
-    out
 }
 
 #[cfg(test)]

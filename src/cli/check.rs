@@ -98,7 +98,7 @@ const RDAP_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
     if let Some(path) = &args.from_facts {
-        return report(args.json, &crate::check::saved::load(path)?, style);
+        return report(args.json, &run::replay(path)?, style);
     }
     let s = settings(args)?;
     if args.name.is_none() {
@@ -120,9 +120,20 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
             n => Err(Error::Findings(n)),
         };
     }
+    one_zone(args, &s, &rt, style)
+}
+
+/// `dns check NAME` walked from the root: one round, or with `--wait` rounds until nothing is
+/// pending.
+fn one_zone(
+    args: &CheckArgs,
+    s: &Settings,
+    rt: &tokio::runtime::Runtime,
+    style: Style,
+) -> Result<()> {
     let hints = hints::load(s.root_hints.as_deref())?;
-    let expected = rt.block_on(run::expected_ns(&s))?;
-    let round = || rt.block_on(run::one_round(&s, &expected, &hints));
+    let expected = rt.block_on(run::expected_ns(s))?;
+    let round = || rt.block_on(run::one_round(s, &expected, &hints));
     let bar = spinner();
     let Some(wait) = s.wait else {
         // A progress display on a terminal only (indicatif draws nothing elsewhere).
@@ -312,7 +323,7 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
 /// `--save-facts FILE`: the round's facts, written before its report.
 fn save_facts(args: &CheckArgs, round: &Round) -> Result<()> {
     if let Some(path) = &args.save_facts {
-        crate::check::saved::save(round, path)?;
+        crate::check::saved::save(&round.facts, round.caches.as_ref(), path)?;
     }
     Ok(())
 }

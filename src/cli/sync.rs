@@ -15,7 +15,6 @@ use super::Style;
 use super::args::{
     AwsArgs, DelegateArgs, ImportArgs, PlanArgs, PlanFormat, SyncArgs, ZoneSelection,
 };
-use crate::check::verify;
 use crate::error::{Error, Result};
 use crate::plan::ZonePlan;
 use crate::provider::route53::{AwsOptions, Route53};
@@ -223,7 +222,9 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
             self::confirm(changes)
         }
     };
-    let verified = |origin: &Name, v: &verify::Verification| report_verification(origin, v, style);
+    let verified = |origin: &Name, v: &crate::check::verification::Verification| {
+        report_verification(origin, v, style)
+    };
     let ui = engine::Ui {
         plans: &plans,
         confirm: &confirm,
@@ -277,8 +278,12 @@ fn say() -> Say {
 }
 
 /// `--verify`'s report for one zone, and its verdict.
-fn report_verification(origin: &Name, v: &verify::Verification, style: Style) -> Result<()> {
-    let found = verify::findings(v);
+fn report_verification(
+    origin: &Name,
+    v: &crate::check::verification::Verification,
+    style: Style,
+) -> Result<()> {
+    let found = crate::check::rules::records::findings(v);
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{}: verify: {}", origin.to_ascii(), v.summary());
     for f in &found {

@@ -15,9 +15,10 @@ use hickory_proto::rr::{Name, RecordType};
 use serde::Serialize;
 
 use super::Style;
+use crate::check::codes::{Finding, Severity};
+use crate::check::facts::{Facts, Limits};
 use crate::check::many::{Verdict, ZoneOutcome};
 use crate::check::questions::{About, TABLE};
-use crate::check::{Facts, Finding, Limits, Severity};
 
 /// The JSON group of the answers for a name that does not exist.
 const DENIAL: &str = "denial_probes";
@@ -528,7 +529,7 @@ pub fn render_finding(out: &mut impl Write, finding: &Finding, style: Style) -> 
 struct RoundDoc<'a> {
     #[serde(flatten)]
     trace: Trace<'a>,
-    verification: &'a Option<crate::check::verify::Verification>,
+    verification: &'a Option<crate::check::verification::Verification>,
     caches: &'a Option<Vec<crate::check::caches::CacheAnswer>>,
     let_go_in_seconds: Option<u32>,
     parent_ns_ttl: Option<u32>,

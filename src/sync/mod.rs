@@ -67,7 +67,7 @@ pub struct Settings {
 pub struct Ui<'a> {
     pub plans: &'a dyn Fn(&[&ZonePlan]) -> Result<()>,
     pub confirm: &'a dyn Fn(usize) -> Result<()>,
-    pub verified: &'a dyn Fn(&Name, &verify::Verification) -> Result<()>,
+    pub verified: &'a dyn Fn(&Name, &crate::check::verification::Verification) -> Result<()>,
     pub say: Say,
 }
 
@@ -615,7 +615,7 @@ pub async fn verify_applied(
     walker: &Walker,
     plan: &Plan,
     desired: &Zone,
-) -> Result<Option<verify::Verification>> {
+) -> Result<Option<crate::check::verification::Verification>> {
     let origin = plan.origin.to_ascii();
     let mut changed = Zone::new(plan.origin.clone());
     for change in &plan.changes {

@@ -47,6 +47,11 @@ pub struct Probe {
 }
 
 impl Probe {
+    /// The server as findings name it: `name (address)`.
+    pub fn who(&self) -> String {
+        format!("{} ({})", self.server.to_ascii(), self.addr)
+    }
+
     pub fn message(&self) -> Option<&Message> {
         self.result.as_ref().ok().map(|r| &r.message)
     }

@@ -12,7 +12,9 @@ use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::RecordType;
 
 use super::{who, zone_text};
-use crate::check::{Asked, Code, Facts, Finding, Question, answers_with_authority};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::{Facts, answers_with_authority};
+use crate::check::questions::{Asked, Question};
 use crate::walk::{self, NoAnswer, Probe, Proto, transport::UNKNOWN_FLAG};
 
 /// The zone's SOA, answered with authority.

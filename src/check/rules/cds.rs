@@ -20,9 +20,11 @@ use hickory_proto::dnssec::rdata::{CDNSKEY, CDS, DNSKEY, DNSSECRData, DS};
 use hickory_proto::dnssec::{PublicKey, Verifier};
 use hickory_proto::rr::{Name, RData, RecordType};
 
-use super::keys::{authoritative_set, dnskey_of, ds_of};
 use super::who;
-use crate::check::{Code, Facts, Finding, Question, answers_with_authority};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::{Facts, answers_with_authority};
+use crate::check::questions::Question;
+use crate::check::validate::{authoritative_set, dnskey_of, ds_of};
 
 /// One server's CDS and CDNSKEY records, and the key tags of the signatures over them.
 #[derive(Default)]
@@ -250,11 +252,13 @@ fn signs_key_set(f: &Facts, zone: &Name, key: &DNSKEY) -> bool {
         .filter_map(|p| p.message())
     {
         answered = true;
-        let sets = super::signatures::signed_sets(m, zone);
+        let sets = crate::check::validate::signed_sets(m, zone);
         let Some(set) = sets.iter().find(|s| s.rtype == RecordType::DNSKEY) else {
             return false;
         };
-        if super::signatures::verdict(set, zone, &[key], now) != super::signatures::Verdict::Valid {
+        if crate::check::validate::verdict(set, zone, &[key], now)
+            != crate::check::validate::Verdict::Valid
+        {
             return false;
         }
     }

@@ -17,10 +17,11 @@
 use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS};
 use hickory_proto::rr::{Name, RData, RecordType};
 
-use super::signatures::{Verdict, signed_sets, verdict};
 use super::{first_few, who};
 use crate::check::anchor::Anchor;
-use crate::check::{Code, Facts, Finding, answers_with_authority};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::{Facts, answers_with_authority};
+use crate::check::validate::{Verdict, signed_sets, verdict};
 use crate::walk::{Level, Probe};
 
 /// One server's broken link.
@@ -191,7 +192,7 @@ fn key_set(
             });
             continue;
         };
-        let keys = super::signatures::keys_in(set);
+        let keys = crate::check::validate::keys_in(set);
         let entry_keys: Vec<&DNSKEY> = keys.iter().copied().filter(|k| entry(k)).collect();
         if entry_keys.is_empty() {
             let tags: Vec<String> = keys

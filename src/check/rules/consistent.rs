@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::who;
+use crate::check::codes::Finding;
+use crate::check::facts::{Facts, answers_with_authority};
 use crate::check::questions::TABLE;
-use crate::check::{Facts, Finding, answers_with_authority};
 use crate::escape::escape;
 
 /// The rule of every entry that names a `consistent` code: the servers that answered the

@@ -19,12 +19,10 @@ use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{Name, RData, RecordType};
 
 use super::who;
-use crate::check::{Code, Facts, Finding, Question, answers_with_authority};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::{Facts, answers_with_authority};
+use crate::check::questions::Question;
 use crate::walk::Probe;
-
-/// The label of the name asked to see the denial: random, so no cache or wildcard of ours
-/// answers it.
-pub const PROBE_LABEL: &str = "dns-check-nx";
 
 /// The NSEC and the NSEC3 records of an answer's authority section, each with its owner.
 type Proofs<'m> = (Vec<(Name, &'m NSEC)>, Vec<(Name, &'m NSEC3)>);

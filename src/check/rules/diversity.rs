@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use super::zone_text;
-use crate::check::{Code, Facts, Finding};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::Facts;
 
 /// ns.shared-address: two names of the delegation are the same address.
 pub fn shared_addresses(f: &Facts) -> Vec<Finding> {

@@ -4,9 +4,10 @@
 
 use hickory_proto::rr::{Name, RData, RecordType};
 
-use super::keys::{authoritative_set, dnskey_of, ds_of, entry_key_tags};
 use super::{parent_name, who};
-use crate::check::{Code, Facts, Finding, answers_with_authority};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::{Facts, answers_with_authority};
+use crate::check::validate::{authoritative_set, dnskey_of, ds_of, entry_key_tags};
 use crate::walk::Probe;
 
 /// dnssec.ds-without-dnskey, dnssec.ds-mismatch, dnssec.no-ds, and the signatures' validity: the

@@ -20,28 +20,17 @@
 //! A zone without MX records is not a finding: mail then goes to the apex's addresses
 //! (RFC 5321 §5.1), which is what many web-only domains intend (a null MX says it better).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use hickory_proto::rr::rdata::MX;
 use hickory_proto::rr::{Name, RData};
 
 use super::{who, zone_text};
-use crate::check::{Code, Facts, Finding, Question, answers_with_authority};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::{Facts, answers_with_authority};
+use crate::check::questions::Question;
 use crate::walk::Probe;
 use crate::zone::spf;
-
-/// The mail exchangers the servers' MX answers name (not the null MX's root), each once.
-pub fn exchangers<'p>(mx: impl Iterator<Item = &'p Probe>, zone: &Name) -> BTreeSet<Name> {
-    mx.filter(|p| answers_with_authority(p))
-        .filter_map(Probe::message)
-        .flat_map(|m| &m.answers)
-        .filter(|r| r.name == *zone)
-        .filter_map(|r| match &r.data {
-            RData::MX(mx) if !mx.exchange.is_root() => Some(mx.exchange.to_lowercase()),
-            _ => None,
-        })
-        .collect()
-}
 
 /// One MX record as text (`10 mail.example.com.`).
 fn mx_text(mx: &MX) -> String {

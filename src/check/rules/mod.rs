@@ -9,17 +9,14 @@ mod consistent;
 mod denial;
 mod diversity;
 mod dnssec;
-mod keys;
 mod mail;
+pub mod records;
 mod referral;
 mod registration;
 mod signatures;
 mod syntax;
 
 pub use chain::chain_note;
-pub use denial::PROBE_LABEL as DENIAL_PROBE_LABEL;
-pub use mail::exchangers;
-pub use signatures::{Verdict, Verified, answer_problems, zone_keys};
 #[cfg(test)]
 mod tests;
 
@@ -29,7 +26,8 @@ use std::time::Duration;
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData, RecordType};
 
-use super::{Code, Facts, Finding, answers_with_authority};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::{Facts, answers_with_authority};
 use crate::walk::{self, NoAnswer, Probe, Proto};
 
 /// One rule: the findings it makes of the facts.
@@ -74,6 +72,15 @@ pub const RULES: &[Rule] = &[
     cname_chain,
 ];
 
+/// Every finding of a round's facts: the rules', then the zone file verification's.
+pub fn judge(f: &Facts) -> Vec<Finding> {
+    let mut out = findings(f);
+    if let Some(v) = &f.verification {
+        out.extend(records::findings(v));
+    }
+    out
+}
+
 /// Every finding about the facts: whether the check finished, then each rule's.
 pub fn findings(f: &Facts) -> Vec<Finding> {
     let mut out = incomplete(f);
@@ -95,7 +102,7 @@ fn names(set: &BTreeSet<Name>) -> String {
 }
 
 pub(crate) fn who(p: &Probe) -> String {
-    format!("{} ({})", p.server.to_ascii(), p.addr)
+    p.who()
 }
 
 fn soa_serial(p: &Probe) -> Option<u32> {
@@ -860,7 +867,7 @@ pub fn cname_chain(f: &Facts) -> Vec<Finding> {
             format!(
                 "the CNAME chain of {} is longer than {} links (it does not loop, but resolvers stop following it): {}",
                 f.qname.to_ascii(),
-                super::MAX_CNAME_CHAIN,
+                crate::check::facts::MAX_CNAME_CHAIN,
                 chain()
             ),
             vec![],

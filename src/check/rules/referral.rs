@@ -10,7 +10,8 @@ use hickory_proto::rr::rdata::{A, AAAA, NS};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use super::zone_text;
-use crate::check::{Code, Facts, Finding};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::Facts;
 use crate::walk::Delegation;
 
 /// The most a message without EDNS may carry over UDP.

@@ -6,7 +6,8 @@
 use hickory_proto::rr::{Name, RecordType};
 
 use super::names;
-use crate::check::{Code, Facts, Finding};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::Facts;
 use crate::rdap::{Lookup, Registration};
 
 /// A registration ending within this many days is `registration.expiring`.

@@ -6,9 +6,11 @@
 
 use hickory_proto::rr::Name;
 
-use super::mail::exchangers;
 use super::{child_ns, parent_ns, soa_groups, zone_text};
-use crate::check::{Code, Facts, Finding, Question};
+use crate::check::codes::{Code, Finding};
+use crate::check::facts::Facts;
+use crate::check::facts::exchangers;
+use crate::check::questions::Question;
 use crate::zone::name::{host_name_fault, mailbox_fault};
 
 /// A finding of `code` for each of `names` that is no host name (`what` says what it names; a
