@@ -13,7 +13,9 @@ mod mail;
 pub mod records;
 mod referral;
 mod registration;
+mod servers;
 mod signatures;
+mod soa;
 mod syntax;
 
 pub use chain::chain_note;
@@ -21,14 +23,16 @@ pub use chain::chain_note;
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData, RecordType};
 
 use crate::check::codes::{Code, Finding};
 use crate::check::facts::{Facts, answers_with_authority};
-use crate::walk::{self, NoAnswer, Probe, Proto};
+use crate::walk::{self, Probe};
+
+use servers::{lame_servers, server_failures, slow_servers};
+use soa::{serials, soa_fields, soa_single, soa_timers};
 
 /// One rule: the findings it makes of the facts.
 pub type Rule = fn(&Facts) -> Vec<Finding>;
@@ -264,188 +268,6 @@ pub fn parent_child_name_servers(f: &Facts) -> Vec<Finding> {
     )]
 }
 
-/// What one server address did, over each protocol.
-#[derive(Default)]
-struct Conduct {
-    /// Something usable came over UDP / over TCP.
-    udp_answers: bool,
-    tcp_answers: bool,
-    /// (path, question, why) of each question that got no answer at all.
-    silent: Vec<(&'static str, String, NoAnswer)>,
-    /// (path, what was wrong) → the questions.
-    broken: BTreeMap<(&'static str, String), Vec<String>>,
-}
-
-/// ns.unreachable, ns.tcp-failed and ns.malformed-answer: every question to a server of the
-/// zone, or of its parent about the zone, that got no usable answer, with the protocol of the
-/// attempt that failed.
-pub fn server_failures(f: &Facts) -> Vec<Finding> {
-    let zone_text = zone_text(f);
-    let parent = parent_name(f);
-    let mut by_server: BTreeMap<(String, String), Conduct> = BTreeMap::new();
-    // A server that fails only because the question carries EDNS is ns.edns-intolerant.
-    let intolerant = behaviour::edns_intolerant(f);
-    let roles = f
-        .zone_probes()
-        .filter(|p| !intolerant.contains_key(&p.addr))
-        .map(|p| (p, format!("a server of {zone_text}")))
-        .chain(
-            f.parent_probes()
-                .map(|p| (p, format!("a server of the parent zone {parent}"))),
-        );
-    for (p, role) in roles {
-        let c = by_server.entry((who(p), role)).or_default();
-        let question = format!("{} {}", p.qname.to_ascii(), p.qtype);
-        match &p.result {
-            Ok(r) => {
-                c.udp_answers |= r.proto == Proto::Udp || r.retried_tcp;
-                c.tcp_answers |= r.proto == Proto::Tcp;
-            }
-            Err(e) if e.not_asked() => {}
-            Err(e) => {
-                if matches!(e, NoAnswer::AfterTruncation(_)) {
-                    c.udp_answers = true;
-                }
-                let inner = e.innermost();
-                match inner {
-                    NoAnswer::Timeout | NoAnswer::Refused | NoAnswer::Error(_) => {
-                        c.silent.push((p.path(), question, inner.clone()));
-                    }
-                    _ => c
-                        .broken
-                        .entry((p.path(), inner.to_string()))
-                        .or_default()
-                        .push(question),
-                }
-            }
-        }
-    }
-    by_server
-        .into_iter()
-        .flat_map(|((server, role), c)| c.findings(&server, &role))
-        .collect()
-}
-
-impl Conduct {
-    /// What one server's conduct says: silent over UDP or TCP, answering over UDP but not over
-    /// TCP, answers that are no usable answer.
-    fn findings(&self, server: &str, role: &str) -> Vec<Finding> {
-        let mut out = Vec::new();
-        // No answer at all: over UDP, over TCP (asked directly or after truncation).
-        let (udp_silent, tcp_silent): (Vec<_>, Vec<_>) =
-            self.silent.iter().partition(|(path, _, _)| *path == "udp");
-        let tcp_failed = !tcp_silent.is_empty() && self.udp_answers && !self.tcp_answers;
-        let mut unreachable = Vec::new();
-        if let Some((_, _, why)) = udp_silent.first() {
-            let n = udp_silent.len();
-            unreachable.push(if self.udp_answers {
-                format!("{why} over udp for {n} question(s), though it answered others")
-            } else {
-                format!("{why} over udp")
-            });
-        }
-        if let Some((path, _, why)) = tcp_silent.first().filter(|_| !tcp_failed) {
-            unreachable.push(format!("{why} over {path}"));
-        }
-        if !unreachable.is_empty() {
-            out.push(Finding::new(
-                Code::NsUnreachable,
-                format!("{server}, {role}: {}", unreachable.join("; ")),
-                vec![server.to_string()],
-            ));
-        }
-        if tcp_failed && let Some((path, question, why)) = tcp_silent.first() {
-            let how = if *path == "udp→tcp" {
-                format!(
-                    "its UDP answer for {question} was truncated and asking again over TCP failed ({why})"
-                )
-            } else {
-                format!("asked over TCP: {why}")
-            };
-            out.push(Finding::new(Code::NsTcpFailed, format!(
-                    "{server}, {role}, answers over UDP but not over TCP ({path}): {how}; answers too large for UDP cannot be fetched"
-                ), vec![server.to_string()]));
-        }
-        for ((path, what), questions) in &self.broken {
-            out.push(Finding::new(
-                Code::NsMalformedAnswer,
-                format!(
-                    "{server}, {role}, over {path}, for {}: {what}",
-                    first_few(questions, 5)
-                ),
-                vec![server.to_string()],
-            ));
-        }
-        out
-    }
-}
-
-/// ns.slow: a server that answered, but slowly.
-pub fn slow_servers(f: &Facts) -> Vec<Finding> {
-    let mut slowest: BTreeMap<String, (Duration, usize)> = BTreeMap::new();
-    for p in f.zone_probes().chain(f.parent_probes()) {
-        if let Ok(r) = &p.result
-            && r.rtt > f.slow_after
-        {
-            let e = slowest.entry(who(p)).or_default();
-            e.0 = e.0.max(r.rtt);
-            e.1 += 1;
-        }
-    }
-    slowest
-        .into_iter()
-        .map(|(server, (rtt, n))| {
-            Finding::new(Code::NsSlow, format!(
-                    "{server} took {} ms to answer (the slowest of {n} answer(s) over {} ms); resolvers time out on slow servers and try others, or fail",
-                    rtt.as_millis(),
-                    f.slow_after.as_millis()
-                ), vec![server])
-        })
-        .collect()
-}
-
-/// ns.lame: answers, but not with authority for the zone.
-pub fn lame_servers(f: &Facts) -> Vec<Finding> {
-    let zone_text = zone_text(f);
-    let mut lame: BTreeMap<String, String> = BTreeMap::new();
-    let intolerant = behaviour::edns_intolerant(f);
-    for p in f
-        .soa_udp
-        .iter()
-        .filter(|p| !intolerant.contains_key(&p.addr))
-    {
-        let Some(m) = p.message() else { continue };
-        let why = match m.metadata.response_code {
-            ResponseCode::Refused => Some("REFUSED".to_string()),
-            ResponseCode::ServFail => Some("SERVFAIL".to_string()),
-            ResponseCode::NoError
-                if !m.metadata.authoritative
-                    && m.metadata.recursion_available
-                    && !m.answers.is_empty() =>
-            {
-                Some("a recursive resolver's answer (AA=0, RA=1)".to_string())
-            }
-            ResponseCode::NoError if !m.metadata.authoritative => {
-                Some("an answer without authority (AA=0), e.g. a referral".to_string())
-            }
-            rc if rc != ResponseCode::NoError => Some(walk::rcode_name(rc)),
-            _ => None,
-        };
-        if let Some(why) = why {
-            lame.insert(who(p), why);
-        }
-    }
-    lame.into_iter()
-        .map(|(server, why)| {
-            Finding::new(
-                Code::NsLame,
-                format!("{server} is delegated {zone_text} but answers {why} for it"),
-                vec![server],
-            )
-        })
-        .collect()
-}
-
 /// glue.missing and glue.mismatch: in-zone name servers need the parent's glue, and it must be
 /// what the zone publishes.
 pub fn glue(f: &Facts) -> Vec<Finding> {
@@ -592,165 +414,6 @@ pub fn name_server_aliases(f: &Facts) -> Vec<Finding> {
                     "name the server by its canonical name ({}) in the NS records and at the registrar",
                     target.to_ascii()
                 ))
-        })
-        .collect()
-}
-
-/// soa.serial-mismatch: the zone's servers serve different serials.
-pub fn serials(f: &Facts) -> Vec<Finding> {
-    let serials = soa_groups(f, |soa| soa.serial);
-    if serials.len() <= 1 {
-        return vec![];
-    }
-    vec![Finding::new(
-        Code::SoaSerialMismatch,
-        format!(
-            "the servers of {} serve different SOA serials: {}",
-            zone_text(f),
-            serials
-                .iter()
-                .map(|(s, w)| format!("{s} at {}", w.join(", ")))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        serials.values().flatten().cloned().collect(),
-    )]
-}
-
-/// The servers that answered the zone's SOA with authority, grouped by what `key` reads of it.
-fn soa_groups<K: Ord>(
-    f: &Facts,
-    key: impl Fn(&hickory_proto::rr::rdata::SOA) -> K,
-) -> BTreeMap<K, Vec<String>> {
-    let mut groups: BTreeMap<K, Vec<String>> = BTreeMap::new();
-    for p in f.soa_udp.iter().filter(|p| answers_with_authority(p)) {
-        let soa = p.message().and_then(|m| {
-            m.answers.iter().find_map(|r| match &r.data {
-                RData::SOA(soa) => Some(key(soa)),
-                _ => None,
-            })
-        });
-        if let Some(k) = soa {
-            groups.entry(k).or_default().push(who(p));
-        }
-    }
-    groups
-}
-
-/// soa.inconsistent: the servers agree on the serial but not on the rest of the SOA (Zonemaster
-/// Consistency02/03/06): the primary (MNAME), the contact (RNAME) or the timers. Servers
-/// loading the same zone cannot differ there; two providers each writing their own SOA can,
-/// and then secondaries and resolvers' negative caching follow whichever server they asked.
-pub fn soa_fields(f: &Facts) -> Vec<Finding> {
-    let by_fields = soa_groups(f, |soa| {
-        format!(
-            "MNAME {} RNAME {} refresh {} retry {} expire {} minimum {}",
-            soa.mname.to_ascii(),
-            soa.rname.to_ascii(),
-            soa.refresh,
-            soa.retry,
-            soa.expire,
-            soa.minimum
-        )
-    });
-    if by_fields.len() <= 1 {
-        return vec![];
-    }
-    vec![Finding::new(
-        Code::SoaInconsistent,
-        format!(
-            "the servers of {} serve different SOA records (apart from the serial): {}",
-            zone_text(f),
-            by_fields
-                .iter()
-                .map(|(s, w)| format!("{} say [{s}]", w.join(", ")))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        by_fields.values().flatten().cloned().collect(),
-    )]
-}
-
-/// soa.timers: SOA timers that defeat their purpose (Zonemaster Zone03, and the parts of Zone05
-/// and Zone06 that are more than taste): retry not below refresh, expire not above refresh, a
-/// negative-caching TTL over a day. Zonemaster's minimums (refresh ≥ 4 h, retry ≥ 1 h) are left
-/// out: Route 53's default SOA is below them on every hosted zone.
-pub fn soa_timers(f: &Facts) -> Vec<Finding> {
-    let by_timers = soa_groups(f, |soa| (soa.refresh, soa.retry, soa.expire, soa.minimum));
-    let mut out = Vec::new();
-    for ((refresh, retry, expire, minimum), servers) in by_timers {
-        let mut wrong = Vec::new();
-        if retry >= refresh {
-            wrong.push(format!("retry {retry} s is not below refresh {refresh} s"));
-        }
-        if expire <= refresh {
-            wrong.push(format!(
-                "expire {expire} s is not above refresh {refresh} s"
-            ));
-        }
-        if minimum > 86_400 {
-            wrong.push(format!(
-                "the negative-caching TTL (minimum) {minimum} s is over a day"
-            ));
-        }
-        if !wrong.is_empty() {
-            out.push(Finding::new(
-                Code::SoaTimers,
-                format!(
-                    "the SOA of {} (refresh {refresh} retry {retry} expire {expire} minimum {minimum}): {}",
-                    zone_text(f),
-                    wrong.join("; ")
-                ),
-                servers,
-            ));
-        }
-    }
-    out
-}
-
-/// soa.not-one: a server answering the zone's SOA with more than one SOA record (duplicates of
-/// one record are not counted), or with an SOA owned by another name (Zonemaster Zone10).
-pub fn soa_single(f: &Facts) -> Vec<Finding> {
-    let Some(zone) = &f.zone else {
-        return vec![];
-    };
-    let mut wrong: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for p in f.soa_udp.iter().chain(&f.soa_tcp) {
-        if !answers_with_authority(p) {
-            continue;
-        }
-        let Some(m) = p.message() else { continue };
-        let mut soas: Vec<(&Name, &RData)> = m
-            .answers
-            .iter()
-            .filter(|r| r.record_type() == RecordType::SOA)
-            .map(|r| (&r.name, &r.data))
-            .collect();
-        soas.dedup();
-        let what = if soas.len() > 1 {
-            format!("{} SOA records", soas.len())
-        } else if let Some((owner, _)) = soas.iter().find(|(owner, _)| *owner != zone) {
-            format!("the SOA of {}", owner.to_ascii())
-        } else {
-            continue;
-        };
-        wrong
-            .entry(what)
-            .or_default()
-            .push(format!("{} over {}", who(p), p.proto));
-    }
-    wrong
-        .into_iter()
-        .map(|(what, servers)| {
-            Finding::new(
-                Code::SoaNotOne,
-                format!(
-                    "asked the SOA of {}, {} answer(s) with {what}: a zone has one SOA, at its apex",
-                    zone_text(f),
-                    servers.len()
-                ),
-                servers,
-            )
         })
         .collect()
 }

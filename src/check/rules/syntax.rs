@@ -6,7 +6,8 @@
 
 use hickory_proto::rr::Name;
 
-use super::{child_ns, parent_ns, soa_groups, zone_text};
+use super::soa::soa_groups;
+use super::{child_ns, parent_ns, zone_text};
 use crate::check::codes::{Code, Finding};
 use crate::check::facts::Facts;
 use crate::check::facts::exchangers;

@@ -16,7 +16,7 @@ use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use super::*;
 use crate::check::{Expected, MAX_CNAME_CHAIN, Question, Severity};
-use crate::walk::{Delegation, End, Level, NameServer, Reply, Walk};
+use crate::walk::{Delegation, End, Level, NameServer, NoAnswer, Proto, Reply, Walk};
 
 fn name(s: &str) -> Name {
     Name::from_ascii(s).unwrap()

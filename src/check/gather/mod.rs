@@ -9,26 +9,28 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use hickory_proto::rr::{Name, RData, RecordType};
 
-use super::facts::{
-    Expected, Facts, Limits, MAX_CNAME_CHAIN, TransferProbe, exchangers, is_route53,
-};
-use super::questions::{self, Asked, Question};
-use super::settings::{Settings, ZoneFile};
-use super::verification::{CheckStatus, Verification};
+mod cnames;
+mod servers;
+mod zone_file;
+
+use cnames::{Chain, follow_cnames};
+use servers::{ServerAnswers, ask_the_others, in_server_order, nonexistent_name, server_questions};
+
+use zone_file::{primary_statuses, zone_file};
+
+use super::facts::{Expected, Facts, Limits, exchangers};
+use super::questions::{self, Question};
+use super::settings::Settings;
 use super::{anchor, validate, verify};
 use crate::check::facts::answers_with_authority;
-use crate::error::{Error, Result};
-use crate::provider::route53::Route53;
+use crate::error::Result;
 use crate::provider::route53::domains::DomainDetail;
-use crate::walk::batch::Framed;
-use crate::walk::{self, ApexQuestion, End, NameServer, NoAnswer, Probe, Proto, Walk, Walker};
-use crate::zone::{HealthRef, RType, RrKey, Zone};
-use crate::zonedir;
+use crate::walk::{self, ApexQuestion, End, NameServer, NoAnswer, Probe, Proto, Walker};
+use crate::zone::{RType, RrKey, Zone};
 
 /// What the check expects of the delegation, read once before its rounds.
 #[derive(Debug, Clone, Default)]
@@ -181,88 +183,6 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
             .unwrap_or_default();
         let servers = facts.zone_servers().to_vec();
         facts.ns_addrs = in_zone_addresses(walker, &servers, &in_zone).await;
-    }
-}
-
-/// The questions of the table asked of each server of the zone once it has answered with
-/// authority (or, for a server that never did, after the walk). Each address is asked all of
-/// them at once over one socket, and, over TCP beside them, for a zone transfer (only whether
-/// it opens: no round trip of its own, as the SOA is asked over TCP in the same round).
-#[derive(Debug, Default)]
-struct ServerAnswers {
-    asked: Vec<Asked>,
-    transfers: Vec<TransferProbe>,
-}
-
-impl ServerAnswers {
-    fn into_facts(self, facts: &mut Facts) {
-        facts.asked.extend(self.asked);
-        facts.transfers.extend(self.transfers);
-    }
-}
-
-async fn server_questions(
-    walker: &Walker,
-    server: &NameServer,
-    zone: &Name,
-    nonexistent: &Name,
-    entries: &[&questions::Entry],
-) -> ServerAnswers {
-    let framed: Vec<Framed> = entries
-        .iter()
-        .map(|e| e.framed(zone, nonexistent))
-        .collect();
-    let targets: Vec<IpAddr> = walker
-        .targets(std::slice::from_ref(server))
-        .map(|(_, a)| a)
-        .collect();
-    let asked = targets.into_iter().map(|addr| {
-        let framed = &framed;
-        async move {
-            let retries = walker.config.retries;
-            let transfer = async {
-                if is_route53(&server.name) {
-                    return None;
-                }
-                Some(walker.transfer_given(addr, zone).await)
-            };
-            let (probes, transfer) = futures_util::join!(
-                walker.probe_forms(&server.name, addr, framed, retries),
-                transfer
-            );
-            (addr, probes, transfer)
-        }
-    });
-    let mut answers = ServerAnswers::default();
-    for (addr, probes, transfer) in futures_util::future::join_all(asked).await {
-        if let Some(t) = transfer {
-            answers
-                .transfers
-                .push(transfer_probe(&server.name, addr, t));
-        }
-        answers
-            .asked
-            .extend(entries.iter().zip(probes).map(|(e, probe)| Asked {
-                question: e.question,
-                probe,
-            }));
-    }
-    answers
-}
-
-/// What a transfer's first message said.
-fn transfer_probe(server: &Name, addr: IpAddr, t: walk::transport::Transfer) -> TransferProbe {
-    use walk::transport::Transfer;
-    let (given, why) = match t {
-        Transfer::CutShort { .. } | Transfer::Records(_) => (true, String::new()),
-        Transfer::Refused(why) => (false, why),
-        Transfer::Failed(e) => (false, e.to_string()),
-    };
-    TransferProbe {
-        server: server.clone(),
-        addr,
-        given,
-        why,
     }
 }
 
@@ -422,90 +342,6 @@ async fn ask_expected(walker: &Walker, facts: &Facts, names: BTreeSet<Name>) -> 
     Expected { names, soa, dnskey }
 }
 
-/// The server questions of the zone's servers that never answered with authority during the
-/// walk (one round trip more, only when a server failed; each address once).
-async fn ask_the_others(walker: &Walker, facts: &mut Facts, nonexistent: &Name) {
-    let Some(zone) = facts.zone.clone() else {
-        return;
-    };
-    let asked: std::collections::HashSet<IpAddr> =
-        facts.asked.iter().map(|b| b.probe.addr).collect();
-    let mut seen = std::collections::HashSet::new();
-    let others: Vec<NameServer> = facts
-        .zone_servers()
-        .iter()
-        .map(|s| NameServer {
-            name: s.name.clone(),
-            addrs: s
-                .addrs
-                .iter()
-                .copied()
-                .filter(|a| !asked.contains(a) && seen.insert(*a))
-                .collect(),
-        })
-        .filter(|s| !s.addrs.is_empty())
-        .collect();
-    let answers = futures_util::future::join_all(
-        others
-            .iter()
-            .map(|s| failed_server_questions(walker, s, &zone, nonexistent)),
-    )
-    .await;
-    for a in answers {
-        a.into_facts(facts);
-    }
-}
-
-/// The server questions of a server that never answered with authority: first whether it
-/// answers a plain question (once, no retry: a server silent to everything costs one attempt's
-/// timeout more); the other questions only of an address that does.
-async fn failed_server_questions(
-    walker: &Walker,
-    server: &NameServer,
-    zone: &Name,
-    nonexistent: &Name,
-) -> ServerAnswers {
-    let first = Question::NoEdns.entry();
-    let plain = futures_util::future::join_all(server.addrs.iter().map(|&addr| async move {
-        let framed = [first.framed(zone, nonexistent)];
-        let probes = walker.probe_forms(&server.name, addr, &framed, 0).await;
-        probes.into_iter().map(|probe| Asked {
-            question: first.question,
-            probe,
-        })
-    }))
-    .await
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>();
-    let answering = NameServer {
-        name: server.name.clone(),
-        addrs: plain
-            .iter()
-            .filter(|b| b.probe.result.is_ok())
-            .map(|b| b.probe.addr)
-            .collect(),
-    };
-    let rest: Vec<&questions::Entry> = questions::TABLE
-        .iter()
-        .filter(|e| e.question != first.question)
-        .collect();
-    let mut answers = server_questions(walker, &answering, zone, nonexistent, &rest).await;
-    answers.asked.extend(plain);
-    answers
-}
-
-/// A name of `zone` that does not exist: a random label under the apex (none when the name
-/// would be too long).
-fn nonexistent_name(zone: &Name) -> Option<Name> {
-    let label = format!(
-        "{}-{:08x}",
-        questions::NONEXISTENT_LABEL,
-        rand::random::<u32>()
-    );
-    Name::from_ascii(&label).ok()?.append_domain(zone).ok()
-}
-
 /// Walks to the name and gathers what the rules need, the registry asked beside it all (it
 /// costs the check no time of its own).
 pub async fn gather(walker: &Walker, given: Given<'_>) -> Facts {
@@ -600,17 +436,6 @@ fn what_the_walker_kept(walker: &Walker, facts: &mut Facts) {
     };
 }
 
-/// The server questions' answers in the order of the zone's servers, not of their arrival:
-/// reports stay stable.
-fn in_server_order(facts: &mut Facts) {
-    let servers = facts.zone_servers().to_vec();
-    let order = |addr: &IpAddr| servers.iter().position(|s| s.addrs.contains(addr));
-    facts
-        .asked
-        .sort_by_key(|b| (order(&b.probe.addr), b.probe.addr, b.question));
-    facts.transfers.sort_by_key(|t| (order(&t.addr), t.addr));
-}
-
 /// The A and AAAA records of each in-zone name server, each name asked once, of one of the
 /// zone's servers (the next one when that one gives no usable answer). Not every server for
 /// every name: with hundreds of name servers that is tens of thousands of questions, and the
@@ -649,170 +474,4 @@ async fn in_zone_addresses(
     }))
     .await;
     asked.into_iter().flatten().collect()
-}
-
-/// Where a CNAME chain led.
-#[derive(Debug, Default)]
-struct Chain {
-    links: Vec<(Name, Name)>,
-    looped: bool,
-    too_long: bool,
-    unresolved: Option<String>,
-    addresses: Vec<IpAddr>,
-}
-
-/// Follows the CNAME chain of the name to its end, walking each target from the root.
-async fn follow_cnames(
-    walker: &Walker,
-    level: Option<&walk::Level>,
-    qname: &Name,
-    qtype: RecordType,
-) -> Chain {
-    let mut chain = Chain::default();
-    let Some(level) = level else {
-        return chain;
-    };
-    let mut answer = walk::authoritative_answer(level, qname, qtype);
-    let mut current = qname.clone();
-    let mut seen = BTreeSet::from([current.clone()]);
-    while let Some(target) = answer.cname.clone().filter(|_| qtype != RecordType::CNAME) {
-        chain.links.push((current.clone(), target.clone()));
-        if !seen.insert(target.clone()) {
-            chain.looped = true;
-            return chain;
-        }
-        if chain.links.len() > MAX_CNAME_CHAIN {
-            chain.too_long = true;
-            return chain;
-        }
-        let w = walker.walk_plain(&target, qtype).await;
-        let Some(level) = w.levels.last() else {
-            return chain;
-        };
-        answer = walk::authoritative_answer(level, &target, qtype);
-        chain.unresolved = unresolved(&w, level, &target, &answer);
-        current = target;
-    }
-    chain.addresses = answer.addrs;
-    chain
-}
-
-/// Why a CNAME target could not be resolved, if it could not: it does not exist, or no server
-/// of its zone gave an authoritative answer (what each did instead).
-fn unresolved(
-    w: &Walk,
-    level: &walk::Level,
-    target: &Name,
-    answer: &walk::Answer,
-) -> Option<String> {
-    if answer.nxdomain {
-        return Some(format!(
-            "{} does not exist (NXDOMAIN from the servers of {})",
-            target.to_ascii(),
-            level.zone.to_ascii()
-        ));
-    }
-    if level.probes.iter().any(answers_with_authority) {
-        return None;
-    }
-    if matches!(w.end, End::Budget) {
-        return None;
-    }
-    let said: Vec<String> = level
-        .probes
-        .iter()
-        .map(|p| {
-            let what = match &p.result {
-                Ok(r) => format!(
-                    "{} without authority",
-                    walk::rcode_name(r.message.metadata.response_code)
-                ),
-                Err(e) => e.to_string(),
-            };
-            format!("{} ({}): {what}", p.server.to_ascii(), p.addr)
-        })
-        .collect();
-    Some(format!(
-        "no server of {} gave an authoritative answer for {}{}",
-        level.zone.to_ascii(),
-        target.to_ascii(),
-        if said.is_empty() {
-            " (no server address could be found)".to_string()
-        } else {
-            format!(": {}", said.join("; "))
-        }
-    ))
-}
-
-/// The zone file to verify: `--zone-file`, else the zone's file in the zones directory when it
-/// exists. It must be valid and be the zone the walk reached.
-fn zone_file(s: &Settings, zone: Option<&Name>) -> Result<Option<(PathBuf, Zone)>> {
-    let Some(zone) = zone else { return Ok(None) };
-    let path = match &s.zone_file {
-        ZoneFile::Given(p) => p.clone(),
-        ZoneFile::InDir(dir) => match dir.file_of(zone) {
-            p if p.exists() => p,
-            _ => return Ok(None),
-        },
-    };
-    let loaded = zonedir::load(&path)?;
-    zonedir::refuse_invalid(&loaded)?;
-    if loaded.zone.origin != *zone {
-        return Err(Error::Usage(format!(
-            "{} is the zone file of {}, but {} lives in the zone {}",
-            path.display(),
-            loaded.zone.origin.to_ascii(),
-            s.name_text(),
-            zone.to_ascii()
-        )));
-    }
-    Ok(Some((path, loaded.zone)))
-}
-
-/// `--health-status`: for each failover pair a server answered with its secondary, what Route 53
-/// says of the primary's health check (found as sync finds it: by its tags, or its `id`).
-async fn primary_statuses(s: &Settings, zone: &Zone, v: &mut Verification) -> Result<()> {
-    let wanted: Vec<usize> = v
-        .sets
-        .iter()
-        .enumerate()
-        .filter(|(_, set)| set.primary_check.is_some() && !set.on_secondary().is_empty())
-        .map(|(i, _)| i)
-        .collect();
-    if wanted.is_empty() {
-        return Ok(());
-    }
-    let client = Route53::connect(&s.aws).await.map_err(Error::Aws)?;
-    let zone_err = |source| Error::Provider {
-        zone: zone.origin.to_ascii(),
-        source,
-    };
-    let (_, ids) = client
-        .owned_checks(
-            &zone.origin,
-            zone.settings.private.is_some(),
-            &zone.settings.health_checks,
-        )
-        .await
-        .map_err(zone_err)?;
-    for i in wanted {
-        let set = &mut v.sets[i];
-        let Some(name) = set.primary_check.clone() else {
-            continue;
-        };
-        // Not known (no such check in Route 53 yet, or no status): the warning stays.
-        let named = HealthRef::Named(name.clone());
-        let Some(id) = ids.id(&named) else {
-            eprintln!(
-                "note: Route 53 has no health check `{name}` for {}: run dns sync",
-                zone.origin.to_ascii()
-            );
-            continue;
-        };
-        match client.health_status(id).await {
-            Ok((healthy, report)) => set.primary_status = Some(CheckStatus { healthy, report }),
-            Err(e) => eprintln!("note: health check `{name}` ({id}): {e}"),
-        }
-    }
-    Ok(())
 }
