@@ -101,7 +101,7 @@ pub enum Error {
 
     /// `dns check --save-facts` / `--from-facts`.
     #[error(transparent)]
-    Facts(#[from] crate::check::saved::FactsError),
+    Facts(#[from] FactsError),
 
     #[error("{failed} of {total} zone(s) failed")]
     ZonesFailed {
@@ -137,8 +137,7 @@ impl Error {
             Error::Unreachable(_) => 3,
             Error::Write { .. } => 3,
             Error::Facts(e) => match e {
-                crate::check::saved::FactsError::Write { .. }
-                | crate::check::saved::FactsError::Encode(_) => 3,
+                FactsError::Write { .. } | FactsError::Encode(_) => 3,
                 _ => 2,
             },
             Error::Provider { source, .. } | Error::Aws(source) => match source {
@@ -161,6 +160,38 @@ impl Error {
             Error::ZonesFailed { code, .. } => *code,
         }
     }
+}
+
+/// Why saved facts could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum FactsError {
+    #[error("cannot write the facts to {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read the facts in {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{}: not a file of saved facts ({why}); it is written by `dns check NAME --save-facts FILE`",
+        path.display()
+    )]
+    NotFacts { path: PathBuf, why: String },
+    #[error(
+        "{}: saved facts of format version {found} (written by {writer}), but this dns reads version {reads}: judge it with the dns that wrote it, or save the facts again with this one",
+        path.display()
+    )]
+    Version {
+        path: PathBuf,
+        found: u64,
+        reads: u32,
+        writer: String,
+    },
+    #[error("the facts cannot be saved: {0}")]
+    Encode(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

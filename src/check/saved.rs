@@ -7,9 +7,11 @@
 //! judged against the time of the capture, which the facts carry.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+pub use crate::error::FactsError;
 
 use super::caches;
 use crate::check::facts::Facts;
@@ -18,37 +20,6 @@ use crate::check::facts::Facts;
 pub const FORMAT: &str = "dns-check-facts";
 /// The version of its layout: a file of another version is refused, never half read.
 pub const VERSION: u32 = 1;
-
-/// Why saved facts could not be written or read.
-#[derive(Debug, thiserror::Error)]
-pub enum FactsError {
-    #[error("cannot write the facts to {}: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot read the facts in {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(
-        "{}: not a file of saved facts ({why}); it is written by `dns check NAME --save-facts FILE`",
-        path.display()
-    )]
-    NotFacts { path: PathBuf, why: String },
-    #[error(
-        "{}: saved facts of format version {found} (written by {writer}), but this dns reads version {VERSION}: judge it with the dns that wrote it, or save the facts again with this one",
-        path.display()
-    )]
-    Version {
-        path: PathBuf,
-        found: u64,
-        writer: String,
-    },
-    #[error("the facts cannot be saved: {0}")]
-    Encode(String),
-}
 
 /// One round as saved.
 #[derive(Debug, Serialize, Deserialize)]
@@ -130,6 +101,7 @@ pub fn load(path: &Path) -> Result<Saved, FactsError> {
             return Err(FactsError::Version {
                 path: path.to_path_buf(),
                 found: found.unwrap_or(0),
+                reads: VERSION,
                 writer: value["written_by"]
                     .as_str()
                     .unwrap_or("an unknown program")
