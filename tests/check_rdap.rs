@@ -108,6 +108,29 @@ fn what_the_registry_says_is_judged_beside_the_delegation() {
     assert_eq!(codes["delta.test."], want(&["registration.expired"]));
     assert_eq!(codes["epsilon.test."], want(&["registration.ns-mismatch"]));
     assert_eq!(codes["nowhere.test."], want(&["registration.not-found"]));
+    // nowhere.test is not delegated either: said of the domain, with the registry's reason,
+    // and nothing judged of test.'s own servers.
+    let nowhere = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "nowhere.test.")
+        .unwrap();
+    let missing: Vec<&serde_json::Value> = nowhere["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["code"].as_str().unwrap().starts_with("registration."))
+        .collect();
+    assert_eq!(missing.len(), 1, "{nowhere:#}");
+    assert_eq!(missing[0]["code"], "delegation.missing");
+    let message = missing[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("test. does not delegate nowhere.test.")
+            && message.contains("The registry has no such domain"),
+        "{message}"
+    );
+    assert!(missing[0]["fix"].as_str().unwrap().starts_with("register nowhere.test."));
     let alpha = &docs.as_array().unwrap()[0];
     assert_eq!(alpha["name"], "alpha.test.");
     assert_eq!(alpha["exit_code"], 0, "{alpha:#}");

@@ -301,6 +301,58 @@ fn missing_names_and_cname_loops() {
     expect(&json, &["cname.loop"]);
 }
 
+/// A domain its parent does not delegate is said as that, never judged as a zone of the
+/// parent's: test. answers NXDOMAIN for notbought.test, and the check says test. does not
+/// delegate it (exit 1), judges nothing of test.'s own servers (no server questions or
+/// transfer asked of them) and puts no fix in a zone file of test.; a name under it the same.
+#[test]
+fn a_domain_its_parent_does_not_delegate_is_said_as_such_not_judged_as_the_parent() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![]]));
+    for name in ["notbought.test", "www.notbought.test"] {
+        let (code, json, text) = check(&lab, &[name]);
+        expect(&json, &["delegation.missing"]);
+        assert_eq!(code, Some(1), "{text}");
+        assert!(json["zone"].is_null(), "{json:#}");
+        assert_eq!(json["undelegated"]["domain"], "notbought.test.");
+        assert_eq!(json["undelegated"]["parent"], "test.");
+        let f = &json["findings"][0];
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(
+                "test. does not delegate notbought.test.: its servers answer NXDOMAIN (no such name) for it"
+            ),
+            "{message}"
+        );
+        assert!(!f["fix"].as_str().unwrap().contains("zones/"), "{f}");
+        assert!(
+            json.get("behaviour_probes").is_none() && json.get("transfer_probes").is_none(),
+            "test.'s servers were asked the server questions: {json:#}"
+        );
+    }
+    // The domain itself delegated: judged as before, a missing name in it is name.nxdomain.
+    let (_, json, _) = check(&lab, &["nope.hive.test"]);
+    expect(&json, &["name.nxdomain"]);
+}
+
+/// `--expect route53` looks for the hosted zone of the name up to its registered domain, never
+/// above: a domain without a hosted zone is said as that, not as "no hosted zone named test.".
+#[test]
+fn expect_route53_without_a_hosted_zone_names_the_domain_not_its_parent() {
+    let Some(moto) = common::moto::start() else {
+        return;
+    };
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![]]));
+    let out = common::moto::dns_at(&moto.url())
+        .args(["check", "www.shop01.test", "--expect", "route53"])
+        .args(lab.args())
+        .output()
+        .unwrap();
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("shop01.test."), "{err}");
+    assert!(!err.contains("named test."), "{err}");
+}
+
 #[test]
 fn nothing_reachable_exits_3() {
     let lab = lab::start(healthy_zones(), vec![]);

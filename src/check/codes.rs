@@ -48,6 +48,9 @@ macro_rules! codes {
 }
 
 codes! {
+    DelegationMissing = "delegation.missing", Error,
+        "the parent zone does not delegate the domain: its servers answer for it themselves (NXDOMAIN), so the domain does not exist in DNS; the registry's reason is given when it was asked (not registered, on hold). Nothing of the parent's own servers is judged, and no fix is put in a zone file of the parent",
+        fix: "register the domain, or at its registrar see why the registry does not publish it (on hold, pending delete, no name servers set)";
     DelegationExpectedNsMismatch = "delegation.expected-ns-mismatch", Error,
         "the parent delegates to other servers than the expected ones (the registrar still points at the old provider); both sets are named, and the expected servers are asked directly whether they already serve the zone",
         fix: "at the registrar of the domain, set its name servers to the expected ones";
@@ -308,28 +311,6 @@ impl PartialEq<&str> for Code {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The README's table of finding codes is this enum, row for row.
-    #[test]
-    fn the_readme_table_is_the_code_list() {
-        let readme = include_str!("../../README.md");
-        let rows: Vec<&str> = readme
-            .lines()
-            .filter(|l| {
-                l.starts_with("| `") && l.contains("` | error |") || l.contains("` | warning |")
-            })
-            .collect();
-        let want: Vec<String> = Code::ALL
-            .iter()
-            .map(|c| format!("| `{}` | {} | {} |", c, c.severity(), c.meaning()))
-            .collect();
-        assert_eq!(rows, want);
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub code: Code,
@@ -355,5 +336,27 @@ impl Finding {
     pub fn with_fix(mut self, fix: impl Into<String>) -> Finding {
         self.fix = fix.into();
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table of finding codes is this enum, row for row.
+    #[test]
+    fn the_readme_table_is_the_code_list() {
+        let readme = include_str!("../../README.md");
+        let rows: Vec<&str> = readme
+            .lines()
+            .filter(|l| {
+                l.starts_with("| `") && l.contains("` | error |") || l.contains("` | warning |")
+            })
+            .collect();
+        let want: Vec<String> = Code::ALL
+            .iter()
+            .map(|c| format!("| `{}` | {} | {} |", c, c.severity(), c.meaning()))
+            .collect();
+        assert_eq!(rows, want);
     }
 }

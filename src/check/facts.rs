@@ -117,6 +117,47 @@ pub struct Facts {
     pub anchors: Option<Vec<anchor::Anchor>>,
     /// The zone file's record sets asked of every server, when there is a zone file.
     pub verification: Option<verification::Verification>,
+    /// The walk ended at a zone above the domain: its parent does not delegate it (then there
+    /// is no zone to judge).
+    #[serde(default)]
+    pub undelegated: Option<Undelegated>,
+}
+
+/// A domain its parent does not delegate: the parent's servers answer for it themselves.
+#[serde_as]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Undelegated {
+    #[serde_as(as = "Ascii")]
+    pub domain: Name,
+    #[serde_as(as = "Ascii")]
+    pub parent: Name,
+    /// What the parent's servers said of it.
+    pub said: String,
+}
+
+/// The registered domain of a name, as far as it can be told without the public suffix list:
+/// its last two labels, or three under a two-letter country code whose second label is one of
+/// the usual second-level names (`example.co.uk`, `example.com.au`); the name itself when it
+/// has no more labels than that.
+pub fn domain_of(name: &Name) -> Name {
+    const SECOND_LEVEL: [&[u8]; 14] = [
+        b"co", b"com", b"net", b"org", b"ac", b"gov", b"edu", b"or", b"ne", b"go", b"ltd", b"plc",
+        b"nom", b"mil",
+    ];
+    let labels: Vec<&[u8]> = name.iter().collect();
+    let n = labels.len();
+    let keep = match n {
+        0..=2 => n,
+        _ if labels[n - 1].len() == 2
+            && SECOND_LEVEL
+                .iter()
+                .any(|l| labels[n - 2].eq_ignore_ascii_case(l)) =>
+        {
+            3
+        }
+        _ => 2,
+    };
+    name.trim_to(keep).to_lowercase()
 }
 
 /// Route 53's name servers are `ns-N.awsdns-NN.{com,net,org,co.uk}`: they never give a zone
@@ -186,6 +227,7 @@ impl Facts {
             registrar: None,
             anchors: None,
             verification: None,
+            undelegated: None,
         }
     }
 

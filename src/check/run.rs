@@ -16,6 +16,7 @@ use serde::Serialize;
 
 pub use super::gather::Expectation;
 
+use super::facts::domain_of;
 use super::gather::{self, sets_at};
 use super::settings::{Expect, Settings, Wait, ZoneFile};
 use super::{caches, saved};
@@ -46,6 +47,7 @@ pub async fn expected_ns(s: &Settings) -> Result<Expectation> {
         None => Ok(Expectation::default()),
         Some(Expect::Names(names)) => Ok(Expectation {
             name_servers: Some(names.clone()),
+            zone: None,
             registrar: None,
         }),
         Some(Expect::Route53 { hosted_zone_id }) => {
@@ -219,7 +221,7 @@ impl Round {
 }
 
 /// The name servers Route 53 assigned to the hosted zone that holds the name (its closest
-/// enclosing hosted zone by name), and the registration of that zone's domain at Route 53
+/// enclosing hosted zone by name, up to its registered domain), and the registration of that zone's domain at Route 53
 /// Domains when this account holds it (one that cannot be read is said, and left out).
 async fn route53_expectation(s: &Settings, pinned: Option<&str>) -> Result<Expectation> {
     let client = Route53::connect(&s.aws).await.map_err(Error::Aws)?;
@@ -254,10 +256,15 @@ async fn route53_expectation(s: &Settings, pinned: Option<&str>) -> Result<Expec
                 };
                 return Ok(Expectation {
                     name_servers: Some(name_servers),
+                    zone: Some(zone.name.clone()),
                     registrar,
                 });
             }
-            Err(ProviderError::NotFound { .. }) if candidate.num_labels() > 1 => {
+            // Up to the registered domain, never above it: a domain without a hosted zone is
+            // said as that, not as a missing hosted zone for its top-level domain.
+            Err(ProviderError::NotFound { .. })
+                if candidate.num_labels() > domain_of(&s.name).num_labels() =>
+            {
                 candidate = candidate.base_name();
             }
             Err(source) => {

@@ -213,6 +213,9 @@ pub struct Trace<'a> {
     /// What the registry says of the domain (RDAP), when it was asked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registration: Option<&'a crate::rdap::Lookup>,
+    /// The domain its parent does not delegate (then `zone` is null).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undelegated: Option<&'a crate::check::facts::Undelegated>,
     pub findings: &'a [Finding],
 }
 
@@ -275,6 +278,7 @@ impl<'a> Trace<'a> {
             queries: f.queries,
             limits: &f.limits,
             registration: f.registration.as_ref(),
+            undelegated: f.undelegated.as_ref(),
             findings,
         }
     }

@@ -19,12 +19,11 @@ mod zone_file;
 
 use cnames::{Chain, follow_cnames};
 use servers::{ServerAnswers, ask_the_others, in_server_order, nonexistent_name, server_questions};
-
 use zone_file::{primary_statuses, zone_file};
 
-use super::facts::{Expected, Facts, Limits, exchangers};
+use super::facts::{Expected, Facts, Limits, Undelegated, domain_of, exchangers};
 use super::questions::{self, Question};
-use super::settings::Settings;
+use super::settings::{Settings, ZoneFile};
 use super::{anchor, validate, verify};
 use crate::check::facts::answers_with_authority;
 use crate::error::Result;
@@ -37,6 +36,8 @@ use crate::zone::{RType, RrKey, Zone};
 pub struct Expectation {
     /// The name servers the zone should be delegated to.
     pub name_servers: Option<BTreeSet<Name>>,
+    /// With `--expect route53`: the hosted zone that holds the name.
+    pub zone: Option<Name>,
     /// With `--expect route53`: the domain's registration with Route 53 Domains, when it is
     /// registered in this account.
     pub registrar: Option<DomainDetail>,
@@ -49,6 +50,10 @@ pub struct Expectation {
 pub struct Given<'a> {
     pub qname: Name,
     pub qtype: RecordType,
+    /// The domain that should be a zone of its own: the hosted zone's name, the zone file's,
+    /// or the registered domain of the name ([`domain_of`]). A walk that ends above it finds
+    /// the domain not delegated, not a zone to judge.
+    pub domain: Name,
     pub expected: &'a Expectation,
     pub rdap: Option<&'a crate::rdap::Rdap>,
     pub slow_after: Duration,
@@ -67,6 +72,7 @@ pub async fn round(
     let given = Given {
         qname: s.name.clone(),
         qtype: s.qtype,
+        domain: expected_domain(s, expected),
         expected,
         rdap: s.rdap.as_deref(),
         slow_after: s.slow,
@@ -96,6 +102,23 @@ pub async fn round(
         ..facts
     };
     Ok((facts, Some(zone)))
+}
+
+/// The domain that should be a zone of its own: the hosted zone that holds the name
+/// (`--expect route53`), else the zone file's (`--zone-file`, or the closest enclosing one of
+/// the zones directory), else the registered domain of the name.
+fn expected_domain(s: &Settings, expected: &Expectation) -> Name {
+    let from_file = |path: &std::path::Path| crate::zone::load::zone_name_of(path).ok();
+    let file = match &s.zone_file {
+        ZoneFile::Given(path) => from_file(path),
+        ZoneFile::InDir(dir) => dir.enclosing(&s.name).first().and_then(|p| from_file(p)),
+    };
+    expected
+        .zone
+        .clone()
+        .or(file)
+        .filter(|d| d.zone_of(&s.name))
+        .unwrap_or_else(|| domain_of(&s.name))
 }
 
 /// The record sets of a name and type in a zone file: the plain set, or its routed sets.
@@ -140,8 +163,9 @@ pub const APEX: [ApexQuestion; 5] = [
 ];
 
 /// The zone the walk ended at, whether it is dead, its apex answers, and the addresses of its
-/// in-zone name servers.
-async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
+/// in-zone name servers; or, when the walk ended at a zone above the domain (its parent answers
+/// for it instead of delegating it), that the domain is not delegated, and no zone at all.
+async fn read_zone_round(walker: &Walker, facts: &mut Facts, domain: &Name) {
     let walk = &facts.walk;
     let (zone, dead) = match (&walk.end, walk.levels.last()) {
         (End::Reached, Some(level)) => (level.zone.clone(), false),
@@ -158,6 +182,10 @@ async fn read_zone_round(walker: &Walker, facts: &mut Facts) {
         }
         _ => return,
     };
+    if !dead && above(&zone, domain) {
+        facts.undelegated = Some(undelegated(facts, &zone, domain));
+        return;
+    }
     facts.zone = Some(zone.clone());
     facts.dead = dead;
     let apex = walk
@@ -219,6 +247,37 @@ async fn mail_addresses(
     out
 }
 
+/// Whether `zone` is a zone above `domain` (an ancestor, not the domain itself).
+fn above(zone: &Name, domain: &Name) -> bool {
+    zone != domain && zone.zone_of(domain)
+}
+
+/// `parent`, whose servers answered for `domain` instead of delegating it: what they said.
+fn undelegated(facts: &Facts, parent: &Name, domain: &Name) -> Undelegated {
+    let answers = facts
+        .walk
+        .levels
+        .last()
+        .into_iter()
+        .flat_map(|l| l.probes.iter())
+        .filter(|p| answers_with_authority(p));
+    let nxdomain = answers
+        .clone()
+        .any(|p| p.rcode() == Some(hickory_proto::op::ResponseCode::NXDomain));
+    let said = if nxdomain {
+        "NXDOMAIN (no such name)".to_string()
+    } else if answers.clone().next().is_some() {
+        "an answer of their own, with no delegation".to_string()
+    } else {
+        "no delegation".to_string()
+    };
+    Undelegated {
+        domain: domain.clone(),
+        parent: parent.clone(),
+        said,
+    }
+}
+
 /// Whether the servers of `zone` are asked the server questions as soon as the walk asks them
 /// (before knowing the level is the zone that holds the name, so that they cost no round trip
 /// of their own): the name itself, or its parent when that is no top-level zone. A level that
@@ -237,6 +296,7 @@ async fn follow_early(
     mut answered: tokio::sync::mpsc::UnboundedReceiver<walk::Level>,
     qname: &Name,
     qtype: RecordType,
+    domain: &Name,
 ) -> (Option<Chain>, Vec<(Name, ServerAnswers)>) {
     use futures_util::StreamExt;
     let (first_tx, first_rx) = tokio::sync::oneshot::channel::<walk::Level>();
@@ -264,7 +324,11 @@ async fn follow_early(
                         if let Some(tx) = first_tx.take() {
                             let _ = tx.send(level.clone());
                         }
-                        start.extend(level.servers.into_iter().map(|s| (level.zone.clone(), s)));
+                        // Not the servers of a zone above the domain (a top-level domain that
+                        // answers for a name it does not delegate): they are no zone of ours.
+                        if !above(&level.zone, domain) {
+                            start.extend(level.servers.into_iter().map(|s| (level.zone.clone(), s)));
+                        }
                     }
                     None => answered_open = false,
                 },
@@ -311,6 +375,7 @@ async fn ask_expected(walker: &Walker, facts: &Facts, names: BTreeSet<Name>) -> 
     let zone = facts
         .zone
         .clone()
+        .or_else(|| facts.undelegated.as_ref().map(|u| u.domain.clone()))
         .or_else(|| facts.walk.delegations.last().and_then(|d| d.child.clone()));
     if let Some(zone) = &zone {
         let found =
@@ -365,7 +430,7 @@ async fn walk_and_ask(walker: &Walker, given: &Given<'_>) -> Facts {
     // a round trip of its own.
     let (asking_tx, asking_rx) = tokio::sync::mpsc::unbounded_channel();
     let (answered_tx, answered_rx) = tokio::sync::mpsc::unbounded_channel();
-    let following = follow_early(walker, asking_rx, answered_rx, qname, qtype);
+    let following = follow_early(walker, asking_rx, answered_rx, qname, qtype, &given.domain);
     let early = walk::EarlyTx {
         asking: asking_tx,
         answered: answered_tx,
@@ -376,7 +441,7 @@ async fn walk_and_ask(walker: &Walker, given: &Given<'_>) -> Facts {
         facts.slow_after = given.slow_after;
         facts.anchors = given.anchors.clone();
         facts.registrar = given.expected.registrar.clone();
-        read_zone_round(walker, &mut facts).await;
+        read_zone_round(walker, &mut facts, &given.domain).await;
         facts
     };
     let (mut facts, (chain, asked)) = futures_util::join!(zone_round, following);

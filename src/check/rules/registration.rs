@@ -14,9 +14,58 @@ use crate::rdap::{Lookup, Registration};
 pub const EXPIRING_DAYS: i64 = 30;
 
 pub fn registration(f: &Facts) -> Vec<Finding> {
-    let mut out = registrar(f);
+    let mut out = undelegated(f);
+    out.extend(registrar(f));
     out.extend(registry(f));
     out
+}
+
+/// delegation.missing: the walk ended at a zone above the domain, whose servers answer for it
+/// instead of delegating it. Said of the domain and its parent, with the registry's reason
+/// when it was asked; never a finding about the parent's own servers.
+fn undelegated(f: &Facts) -> Vec<Finding> {
+    let Some(u) = &f.undelegated else {
+        return vec![];
+    };
+    let (domain, parent) = (u.domain.to_ascii(), u.parent.to_ascii());
+    let reason = match (&f.registration, &f.registrar) {
+        (Some(Lookup::NotFound { .. }), _) => {
+            " The registry has no such domain: it is not registered (or its registration has been deleted).".to_string()
+        }
+        (Some(Lookup::Found(r)), _) if !r.statuses.is_empty() => format!(
+            " The registry has it, with the statuses {}.",
+            r.statuses.join(", ")
+        ),
+        (_, Some(d)) if !d.statuses.is_empty() => format!(
+            " Route 53 Domains has it in this account, with the statuses {}.",
+            d.statuses.join(", ")
+        ),
+        _ => String::new(),
+    };
+    let fix = match &f.registration {
+        Some(Lookup::NotFound { .. }) => format!(
+            "register {domain} (at a registrar, or with Route 53 Domains: `aws route53domains register-domain`), and give the registrar its name servers"
+        ),
+        Some(Lookup::Found(r)) if r.has_status("client hold") || r.has_status("server hold") => {
+            format!(
+                "ask the registrar of {domain} why it is on hold (often an unverified contact e-mail or an unpaid renewal); once lifted, {parent} publishes the delegation within minutes to hours"
+            )
+        }
+        _ => format!(
+            "at the registrar of {domain}, check that it is registered and that its name servers are set; {parent} publishes the delegation within minutes to hours of a change"
+        ),
+    };
+    vec![
+        Finding::new(
+            Code::DelegationMissing,
+            format!(
+                "{parent} does not delegate {domain}: its servers answer {} for it, so {domain} does not exist in DNS.{reason}",
+                u.said
+            ),
+            vec![],
+        )
+        .with_fix(fix),
+    ]
 }
 
 /// With `--expect route53`, a domain registered with Route 53 Domains in this account: the name
