@@ -130,7 +130,12 @@ fn what_the_registry_says_is_judged_beside_the_delegation() {
             && message.contains("The registry has no such domain"),
         "{message}"
     );
-    assert!(missing[0]["fix"].as_str().unwrap().starts_with("register nowhere.test."));
+    assert!(
+        missing[0]["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("register nowhere.test.")
+    );
     let alpha = &docs.as_array().unwrap()[0];
     assert_eq!(alpha["name"], "alpha.test.");
     assert_eq!(alpha["exit_code"], 0, "{alpha:#}");

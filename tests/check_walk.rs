@@ -143,12 +143,109 @@ fn the_parent_still_delegating_to_the_old_registrar_is_named() {
         .find(|f| f["code"] == "delegation.expected-ns-mismatch")
         .unwrap();
     let message = f["message"].as_str().unwrap();
+    // Without a zone file nothing proves the new servers serve what the old ones do.
     assert!(
         message.contains("delegates hive.test. to ns-old.registrar.test.")
-            && message.contains("already serve"),
+            && message.contains("answer for hive.test. authoritatively")
+            && message.contains("not proven safe"),
         "{message}"
     );
     assert!(f["fix"].as_str().unwrap().contains("registrar"));
+}
+
+/// Before a move, the expected servers are asked for every record set of the zone file, beside
+/// the current ones: "safe" only when they serve them all; otherwise move.records-missing names
+/// what the switch would lose or change (here the new servers answer every A question with
+/// another address), and the old provider's servers are not Route 53's to sync.
+#[test]
+fn before_a_move_the_expected_servers_must_serve_the_zone_file_or_the_switch_is_not_safe() {
+    let old = || server("ns-old.registrar.test.", "127.53.9.1", &["hive.test."]);
+    let wrong = || vec![Fault::Address("192.0.2.99")];
+    let lab = lab::start(zones(vec!["ns-old.registrar.test."], vec![]), {
+        let mut s = servers([wrong(), wrong()]);
+        s.push(old());
+        s
+    });
+    let dir = zone_file_dir(HIVE_FILE);
+    let args = ["hive.test", "--expect-ns", "ns1.dns.test,ns2.dns.test"];
+    let (code, json, text) = common::check_json(&lab, &args, dir.path());
+    assert_eq!(code, Some(1), "{text}");
+    let by_code = |c: &str| {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == c)
+            .unwrap_or_else(|| panic!("no {c}: {:#}", json["findings"]))
+            .clone()
+    };
+    let mismatch = by_code("delegation.expected-ns-mismatch");
+    let message = mismatch["message"].as_str().unwrap();
+    assert!(
+        message.contains("NOT safe yet") && message.contains("move.records-missing"),
+        "{message}"
+    );
+    let missing = by_code("move.records-missing");
+    let message = missing["message"].as_str().unwrap();
+    assert!(
+        message.contains("would lose or change 2 of the 3 record sets")
+            && message.contains(
+                "hive.test. A [192.0.2.10]: ns1.dns.test. (127.53.2.1) serves [192.0.2.99]"
+            ),
+        "{message}"
+    );
+    assert_eq!(json["preflight"]["servers"], 2, "{:#}", json["preflight"]);
+    // The current (old) server serves the file: nothing to mend there.
+    assert_eq!(json["verification"]["servers"], 1);
+
+    // The new servers serving the file: safe, and said with what was compared.
+    let lab = lab::start(zones(vec!["ns-old.registrar.test."], vec![]), {
+        let mut s = servers([vec![], vec![]]);
+        s.push(old());
+        s
+    });
+    let (_, json, _) = common::check_json(&lab, &args, dir.path());
+    let message = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "delegation.expected-ns-mismatch")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("with all 3 record sets of zones/hive.test.yaml, so the switch is safe"),
+        "{message}"
+    );
+    assert!(
+        !json["findings"]
+            .to_string()
+            .contains("move.records-missing")
+    );
+}
+
+/// A record set the current servers do not serve as the file says, on servers that are not
+/// Route 53's: the fix names who can act (their provider), not `dns sync`.
+#[test]
+fn a_difference_on_another_providers_servers_is_not_sent_to_dns_sync() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![]]));
+    let dir = zone_file_dir(&format!("{HIVE_FILE}new: {{type: TXT, value: not yet}}\n"));
+    let (_, json, _) = common::check_json(&lab, &["hive.test"], dir.path());
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "records.not-served")
+        .unwrap()
+        .clone();
+    let fix = f["fix"].as_str().unwrap();
+    assert!(
+        fix.starts_with(
+            "ns1.dns.test., ns2.dns.test. are not Route 53's, so `dns sync` does not reach them"
+        ) && !fix.contains("dns plan"),
+        "{fix}"
+    );
 }
 
 #[test]

@@ -117,6 +117,10 @@ pub struct Facts {
     pub anchors: Option<Vec<anchor::Anchor>>,
     /// The zone file's record sets asked of every server, when there is a zone file.
     pub verification: Option<verification::Verification>,
+    /// Before a move (`--expect`, the parent delegating to other servers): the zone file's
+    /// record sets asked of the expected servers, which must serve them all before the switch.
+    #[serde(default)]
+    pub preflight: Option<verification::Verification>,
     /// The walk ended at a zone above the domain: its parent does not delegate it (then there
     /// is no zone to judge).
     #[serde(default)]
@@ -228,6 +232,7 @@ impl Facts {
             anchors: None,
             verification: None,
             undelegated: None,
+            preflight: None,
         }
     }
 

@@ -534,6 +534,9 @@ struct RoundDoc<'a> {
     #[serde(flatten)]
     trace: Trace<'a>,
     verification: &'a Option<crate::check::verification::Verification>,
+    /// Before a move: the zone file on the expected servers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preflight: &'a Option<crate::check::verification::Verification>,
     caches: &'a Option<Vec<crate::check::caches::CacheAnswer>>,
     let_go_in_seconds: Option<u32>,
     parent_ns_ttl: Option<u32>,
@@ -547,6 +550,7 @@ impl<'a> RoundDoc<'a> {
         RoundDoc {
             trace: Trace::new(&round.facts, &round.findings),
             verification: &round.facts.verification,
+            preflight: &round.facts.preflight,
             caches: &round.caches,
             let_go_in_seconds: round
                 .caches
@@ -709,6 +713,13 @@ pub fn render_round(
         for line in v.routed_lines() {
             writeln!(out, ";;   {}", escape(&line))?;
         }
+    }
+    if let Some(v) = &round.facts.preflight {
+        writeln!(
+            out,
+            ";; before the switch, on the expected servers: {}",
+            escape(&v.summary())
+        )?;
     }
     if let Some(answers) = &round.caches {
         render_caches(out, answers, facts, style)?;

@@ -90,7 +90,26 @@ pub async fn round(
     };
     let file = path.display().to_string();
     let probes = Some(facts.transfers.as_slice());
-    let mut v = verify::verify(walker, &zone, &file, &servers, probes, &keys).await;
+    // Before a move, the expected servers are asked for the same record sets, beside (their
+    // keys are the new provider's: their signatures are not judged here).
+    let expected_servers = preflight_servers(&facts);
+    let preflight_keys = verify::Keys {
+        now: keys.now,
+        ..Default::default()
+    };
+    let preflight = async {
+        match &expected_servers {
+            Some(servers) => {
+                let v = verify::verify(walker, &zone, &file, servers, None, &preflight_keys);
+                Some(v.await)
+            }
+            None => None,
+        }
+    };
+    let (mut v, preflight) = futures_util::join!(
+        verify::verify(walker, &zone, &file, &servers, probes, &keys),
+        preflight
+    );
     if let Some(t) = RType::from_record_type(s.qtype) {
         v.routed = sets_at(&zone, &RrKey::new(s.name.clone(), t)).any(|(k, _)| k.set_id.is_some());
     }
@@ -99,6 +118,7 @@ pub async fn round(
     }
     let facts = Facts {
         verification: Some(v),
+        preflight,
         ..facts
     };
     Ok((facts, Some(zone)))
@@ -119,6 +139,28 @@ fn expected_domain(s: &Settings, expected: &Expectation) -> Name {
         .or(file)
         .filter(|d| d.zone_of(&s.name))
         .unwrap_or_else(|| domain_of(&s.name))
+}
+
+/// The expected servers, with the addresses found for them, when the parent delegates the zone
+/// to other servers (a move not made yet); `None` otherwise.
+fn preflight_servers(facts: &Facts) -> Option<Vec<NameServer>> {
+    let expected = facts.expected.as_ref()?;
+    let delegated = &facts.delegation()?.ns;
+    if delegated.is_empty() || expected.names == *delegated {
+        return None;
+    }
+    let mut servers: Vec<NameServer> = Vec::new();
+    for p in expected.soa.iter().filter(|p| !p.addr.is_unspecified()) {
+        match servers.iter_mut().find(|s| s.name == p.server) {
+            Some(s) if !s.addrs.contains(&p.addr) => s.addrs.push(p.addr),
+            Some(_) => {}
+            None => servers.push(NameServer {
+                name: p.server.clone(),
+                addrs: vec![p.addr],
+            }),
+        }
+    }
+    (!servers.is_empty()).then_some(servers)
 }
 
 /// The record sets of a name and type in a zone file: the plain set, or its routed sets.

@@ -40,6 +40,7 @@ pub type Rule = fn(&Facts) -> Vec<Finding>;
 /// Every rule that judges a zone, in the order its findings are listed.
 pub const RULES: &[Rule] = &[
     expected_name_servers,
+    records::preflight,
     too_few_name_servers,
     diversity::shared_addresses,
     diversity::one_prefix,
@@ -191,13 +192,26 @@ pub fn expected_name_servers(f: &Facts) -> Vec<Finding> {
         .filter(|p| !ready_(p))
         .map(who)
         .collect();
+    let preflight = f.preflight.as_ref();
+    let complete = preflight.map(|v| v.sets.iter().all(|s| s.all_same()));
     let readiness = if not_ready.is_empty() && dnssec::unsafe_move(f, zone).is_some() {
         format!(
             "the expected servers already serve {zone_text} authoritatively, but the switch is NOT safe yet: see dnssec.move-unsafe"
         )
+    } else if not_ready.is_empty() && complete == Some(false) {
+        format!(
+            "the expected servers answer for {zone_text}, but the switch is NOT safe yet: they do not serve every record set of the zone file (see move.records-missing)"
+        )
+    } else if let (true, Some(v)) = (not_ready.is_empty(), preflight) {
+        format!(
+            "the expected servers already serve {zone_text} authoritatively, with all {} record sets of {}, so the switch is safe",
+            v.sets.len(),
+            v.file
+        )
     } else if not_ready.is_empty() {
         format!(
-            "the expected servers already serve {zone_text} authoritatively, so the switch is safe"
+            "the expected servers answer for {zone_text} authoritatively, but whether they serve what the current ones do was not checked (no zone file: keep zones/{} or pass --zone-file), so the switch is not proven safe",
+            crate::zonedir::file_name(zone)
         )
     } else {
         format!(
@@ -210,10 +224,33 @@ pub fn expected_name_servers(f: &Facts) -> Vec<Finding> {
             parent_name(f),
             names(&parent_ns),
             names(&expected.names)
-        ), ready.into_iter().chain(not_ready).collect()).with_fix(format!(
+        ), ready.into_iter().chain(not_ready).collect()).with_fix(registrar_fix(f, zone, &expected.names))]
+}
+
+/// Who can act on a delegation to other servers than the expected ones: the registrar, or,
+/// when Route 53 Domains already gives the registry the expected servers, nobody but time.
+fn registrar_fix(f: &Facts, zone: &Name, expected: &BTreeSet<Name>) -> String {
+    let zone_text = zone.to_ascii();
+    let wanted: BTreeSet<String> = expected
+        .iter()
+        .map(|n| n.to_ascii().trim_end_matches('.').to_ascii_lowercase())
+        .collect();
+    let listed = f.registrar.as_ref().map(|d| {
+        d.name_servers
+            .iter()
+            .map(|n| n.trim_end_matches('.').to_ascii_lowercase())
+            .collect::<BTreeSet<String>>()
+    });
+    match listed {
+        Some(listed) if listed == wanted => format!(
+            "nothing to do at the registrar: Route 53 Domains already gives the registry {}; the registry has not published the change yet (minutes to hours): wait, e.g. with --wait",
+            names(expected)
+        ),
+        _ => format!(
             "at the registrar of {zone_text}, set the name servers to {} (the registrar still lists the old ones)",
-            names(&expected.names)
-        ))]
+            names(expected)
+        ),
+    }
 }
 
 /// ns.too-few: fewer than two name servers.

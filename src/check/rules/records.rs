@@ -11,8 +11,11 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
+use hickory_proto::rr::Name;
+
 use super::first_few;
 use crate::check::codes::{Code, Finding};
+use crate::check::facts::{Facts, is_route53};
 use crate::check::verification::{Listing, Served, SetCheck, Verification};
 
 /// A failover pair answered by its secondary: a warning, or with the primary's check status
@@ -160,23 +163,115 @@ fn set_served(v: &Verification, set: &SetCheck) -> Vec<Finding> {
     };
     let mut out = Vec::new();
     if !missing.is_empty() {
-        out.push(Finding::new(
-            Code::RecordsNotServed,
-            format!(
-                "{expected} from {} is not served by {}",
-                v.file,
-                missing.join(", ")
-            ),
-            missing,
-        ));
+        let fix = operator_fix(set, Code::RecordsNotServed);
+        out.push(
+            Finding::new(
+                Code::RecordsNotServed,
+                format!(
+                    "{expected} from {} is not served by {}",
+                    v.file,
+                    missing.join(", ")
+                ),
+                missing,
+            )
+            .with_fix(fix),
+        );
     }
     if !differs.is_empty() {
+        let fix = operator_fix(set, Code::RecordsDiffer);
         let (servers, said): (Vec<String>, Vec<String>) = differs.into_iter().unzip();
-        out.push(Finding::new(
-            Code::RecordsDiffer,
-            format!("{} says {expected}, but {}", v.file, said.join("; ")),
-            servers,
-        ));
+        out.push(
+            Finding::new(
+                Code::RecordsDiffer,
+                format!("{} says {expected}, but {}", v.file, said.join("; ")),
+                servers,
+            )
+            .with_fix(fix),
+        );
     }
     out
+}
+
+/// Who can mend a set a server does not serve as the file says: Route 53's servers through
+/// `dns sync` (the code's fix); another provider's servers only where that provider gets the
+/// zone, which `dns sync` does not reach.
+fn operator_fix(set: &SetCheck, code: Code) -> String {
+    let mut wrong: Vec<&str> = set
+        .servers
+        .iter()
+        .filter(|(_, _, s)| !matches!(s, Served::Same | Served::Matched { .. }))
+        .map(|(n, _, _)| n.as_str())
+        .collect();
+    let route53 = |n: &&str| Name::from_ascii(n).is_ok_and(|n| is_route53(&n));
+    if wrong.is_empty() || wrong.iter().any(route53) {
+        return code.fix().to_string();
+    }
+    wrong.sort();
+    wrong.dedup();
+    let one = wrong.len() == 1;
+    format!(
+        "{} {} not Route 53's, so `dns sync` does not reach {}: change the records where {} the zone (at the provider that runs {}); if the domain is moving to Route 53, this no longer matters once the delegation is switched",
+        wrong.join(", "),
+        if one { "is" } else { "are" },
+        if one { "it" } else { "them" },
+        if one { "it gets" } else { "they get" },
+        if one { "it" } else { "them" },
+    )
+}
+
+/// move.records-missing: before a move, the record sets of the zone file the expected servers
+/// do not serve as the file says, mail first: what switching the delegation now would lose.
+pub fn preflight(f: &Facts) -> Vec<Finding> {
+    let Some(v) = &f.preflight else {
+        return vec![];
+    };
+    let mut wrong: Vec<&SetCheck> = v.sets.iter().filter(|s| !s.all_same()).collect();
+    if wrong.is_empty() {
+        return vec![];
+    }
+    // Mail first: a lost MX set loses mail; then by name.
+    wrong.sort_by_key(|s| (s.rtype != "MX", s.name.clone(), s.rtype.clone()));
+    let said: Vec<String> = wrong.iter().map(|set| preflight_set(set)).collect();
+    let servers: Vec<String> = wrong
+        .iter()
+        .flat_map(|s| &s.servers)
+        .filter(|(_, _, s)| !matches!(s, Served::Same | Served::Matched { .. }))
+        .map(|(n, a, _)| format!("{n} ({a})"))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    vec![Finding::new(
+        Code::MoveRecordsMissing,
+        format!(
+            "switching the delegation to the expected servers now would lose or change {} of the {} record sets of {}: {}",
+            wrong.len(),
+            v.sets.len(),
+            v.file,
+            first_few(&said, 10)
+        ),
+        servers,
+    )]
+}
+
+/// One set of the file as the expected servers serve it: who lacks it, who serves what.
+fn preflight_set(set: &SetCheck) -> String {
+    let how: Vec<String> = set
+        .servers
+        .iter()
+        .filter_map(|(n, a, served)| match served {
+            Served::Same | Served::Matched { .. } => None,
+            Served::Missing { .. } => Some(format!("missing on {n} ({a})")),
+            Served::Differs { values, .. } => {
+                Some(format!("{n} ({a}) serves [{}]", values.join(", ")))
+            }
+            Served::NoAnswer { why } => Some(format!("{n} ({a}) gave no answer: {why}")),
+        })
+        .collect();
+    format!(
+        "{} {} [{}]: {}",
+        set.name,
+        set.rtype,
+        set.expected.join(", "),
+        first_few(&how, 3)
+    )
 }

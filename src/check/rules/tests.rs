@@ -271,7 +271,8 @@ fn the_parent_delegating_elsewhere_than_expected_names_both_sets_and_readiness()
     );
     assert!(t.contains("should delegate to ns-1.awsdns-01.org."), "{t}");
     assert!(t.contains("NOT ready"), "{t}");
-    // Once the expected server answers with authority, the switch is called safe.
+    // Once the expected server answers with authority, it is ready; whether the switch is safe
+    // is not proven without the zone file compared on it (the pre-flight).
     if let Some(e) = &mut f.expected {
         e.soa = vec![answered(
             aws,
@@ -281,7 +282,28 @@ fn the_parent_delegating_elsewhere_than_expected_names_both_sets_and_readiness()
             authoritative(vec![soa(7)]),
         )];
     }
-    assert!(text(&findings(&f)).contains("so the switch is safe"));
+    let t = text(&findings(&f));
+    assert!(t.contains("not proven safe") && !t.contains("so the switch is safe"), "{t}");
+    // After `dns delegate`: Route 53 Domains already gives the registry the expected servers,
+    // the registry has not published them yet: nothing to do at the registrar.
+    f.registrar = Some(crate::provider::route53::domains::DomainDetail {
+        domain: "example.test".into(),
+        name_servers: vec!["ns-1.awsdns-01.org".into()],
+        statuses: vec![],
+        expires_at: None,
+        auto_renew: Some(true),
+    });
+    let found = findings(&f);
+    let fix = &found
+        .iter()
+        .find(|x| x.code.as_str() == "delegation.expected-ns-mismatch")
+        .unwrap()
+        .fix;
+    assert!(
+        fix.starts_with("nothing to do at the registrar: Route 53 Domains already gives the registry ns-1.awsdns-01.org.")
+            && fix.contains("has not published the change yet"),
+        "{fix}"
+    );
 }
 
 #[test]
