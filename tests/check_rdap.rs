@@ -182,13 +182,19 @@ fn an_rdap_service_that_cannot_be_reached_is_said_and_fails_nothing() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains(";; registration: not read ("), "{text}");
     assert!(text.contains("no problems found"), "{text}");
-    // And a lab without --rdap-url asks no registry at all.
+    // And a lab without --rdap-url asks no registry at all, and says it did not.
     let out = common::dns()
         .args(["check", "alpha.test"])
         .args(lab.args())
         .output()
         .unwrap();
-    assert!(!common::stdout(&out).contains("registration"));
+    let text = common::stdout(&out);
+    assert!(!text.contains(";; registration"), "{text}");
+    assert!(
+        text.contains("no problems found\nnot checked: the zone's records on every server")
+            && text.contains("not checked: the registration (the registry was not asked"),
+        "{text}"
+    );
 }
 
 /// An RDAP service that sends the client on (HTTP 307 to another service, as rdap-srv serves a

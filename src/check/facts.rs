@@ -236,6 +236,28 @@ impl Facts {
         }
     }
 
+    /// What this round did not look at, in a few words each (a zone was reached): the zone's
+    /// records when there was no zone file, the registration when the registry was not asked.
+    pub fn not_checked(&self) -> Vec<String> {
+        let Some(zone) = &self.zone else {
+            return vec![];
+        };
+        let mut out = Vec::new();
+        if self.verification.is_none() {
+            out.push(format!(
+                "the zone's records on every server (no zone file: zones/{} or --zone-file)",
+                crate::zonedir::file_name(zone)
+            ));
+        }
+        if self.registration.is_none() {
+            out.push(
+                "the registration (the registry was not asked: --no-rdap, or --root-hints without --rdap-url)"
+                    .to_string(),
+            );
+        }
+        out
+    }
+
     /// The servers of the zone, as the last level asked them.
     pub fn zone_servers(&self) -> &[NameServer] {
         self.zone_level()

@@ -213,6 +213,9 @@ pub struct Trace<'a> {
     /// What the registry says of the domain (RDAP), when it was asked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registration: Option<&'a crate::rdap::Lookup>,
+    /// What the round did not look at (no zone file, the registry not asked).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<String>,
     /// The domain its parent does not delegate (then `zone` is null).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undelegated: Option<&'a crate::check::facts::Undelegated>,
@@ -279,6 +282,7 @@ impl<'a> Trace<'a> {
             limits: &f.limits,
             registration: f.registration.as_ref(),
             undelegated: f.undelegated.as_ref(),
+            not_checked: f.not_checked(),
             findings,
         }
     }
@@ -360,6 +364,9 @@ pub fn render_text(
     }
     for finding in findings {
         render_finding(out, finding, style)?;
+    }
+    for what in &t.not_checked {
+        writeln!(out, "{}", style.dim(&format!("not checked: {what}")))?;
     }
     Ok(())
 }

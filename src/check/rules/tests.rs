@@ -283,7 +283,10 @@ fn the_parent_delegating_elsewhere_than_expected_names_both_sets_and_readiness()
         )];
     }
     let t = text(&findings(&f));
-    assert!(t.contains("not proven safe") && !t.contains("so the switch is safe"), "{t}");
+    assert!(
+        t.contains("not proven safe") && !t.contains("so the switch is safe"),
+        "{t}"
+    );
     // After `dns delegate`: Route 53 Domains already gives the registry the expected servers,
     // the registry has not published them yet: nothing to do at the registrar.
     f.registrar = Some(crate::provider::route53::domains::DomainDetail {
