@@ -92,6 +92,57 @@ pub fn exit_code(outcomes: &[ZoneOutcome]) -> u8 {
         .unwrap_or(0)
 }
 
+/// `dns check` of many zones as the library runs it: every zone of the run, and with `--wait`
+/// the zones still pending again until none is or the time is up (`told` hears a line for
+/// each round that left zones pending).
+pub fn check_run(
+    rt: &tokio::runtime::Runtime,
+    s: &Settings,
+    run: &Run,
+    told: &mut dyn FnMut(String),
+) -> Result<run::Waited<Vec<ZoneOutcome>>> {
+    let hints = crate::walk::hints::load(s.root_hints.as_deref())?;
+    let started = std::time::Instant::now();
+    let outcomes = rt.block_on(check_all(s, run, &run.names, &hints));
+    let Some(wait) = s.wait else {
+        return Ok(run::Waited {
+            last: outcomes,
+            pending: vec![],
+            rounds: 1,
+        });
+    };
+    let total = outcomes.len();
+    let pending_zones = |outcomes: &Vec<ZoneOutcome>| {
+        outcomes
+            .iter()
+            .filter(|o| !o.pending().is_empty())
+            .map(|o| o.name.clone())
+            .collect::<Vec<_>>()
+    };
+    run::wait_until_done(
+        wait,
+        started,
+        outcomes,
+        |o| pending_zones(o).iter().map(|n| n.to_ascii()).collect(),
+        |outcomes| {
+            let again = pending_zones(outcomes);
+            for zone in rt.block_on(check_all(s, run, &again, &hints)) {
+                if let Some(slot) = outcomes.iter_mut().find(|o| o.name == zone.name) {
+                    *slot = zone;
+                }
+            }
+            Ok(())
+        },
+        |n, pending| {
+            told(format!(
+                "round {n}: {} of {total} zone(s) pending: {}",
+                pending.len(),
+                pending.join(", ")
+            ))
+        },
+    )
+}
+
 /// Checks every name of `names` (a subset of the run's, for `--wait`), `parallel` at a time,
 /// sharing the walkers' memory; the outcomes in the order of `names`.
 pub async fn check_all(

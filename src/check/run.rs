@@ -141,6 +141,61 @@ fn cache_questions(
     out
 }
 
+/// What `dns check NAME` comes to.
+pub enum Checked {
+    /// A name of a private hosted zone, asked of the resolvers of its VPCs.
+    Private(PrivateCheck),
+    /// The walk from the root: one round, or with `--wait` the rounds until nothing was
+    /// pending (`pending`: what still was when the time ran out).
+    Walked(Box<Waited<Round>>),
+}
+
+/// `dns check NAME` as the library runs it, from its settings: a name of a private hosted zone
+/// through the resolvers of its VPCs; else the expected servers read once, then one round, or
+/// with `--wait` rounds until nothing is pending or the time is up (`told` hears a line for each
+/// round that left something pending).
+pub fn check_name(
+    rt: &tokio::runtime::Runtime,
+    s: &Settings,
+    told: &mut dyn FnMut(String),
+) -> Result<Checked> {
+    if let Some((path, zone)) = private_zone(s)? {
+        return Ok(Checked::Private(
+            rt.block_on(check_private(s, &path, &zone))?,
+        ));
+    }
+    let hints = crate::walk::hints::load(s.root_hints.as_deref())?;
+    let started = Instant::now();
+    let expected = rt.block_on(expected_ns(s))?;
+    let round = || rt.block_on(one_round(s, &expected, &hints));
+    let first = round()?;
+    let Some(wait) = s.wait else {
+        return Ok(Checked::Walked(Box::new(Waited {
+            last: first,
+            pending: vec![],
+            rounds: 1,
+        })));
+    };
+    let waited = wait_until_done(
+        wait,
+        started,
+        first,
+        Round::pending,
+        |last| {
+            *last = round()?;
+            Ok(())
+        },
+        |n, pending| {
+            told(format!(
+                "round {n}: {} pending: {}",
+                pending.len(),
+                pending.join("; ")
+            ))
+        },
+    )?;
+    Ok(Checked::Walked(Box::new(waited)))
+}
+
 /// `dns check --from-facts FILE`: saved facts judged again, sending nothing.
 pub fn replay(path: &Path) -> Result<Round> {
     let saved = saved::load(path)?;

@@ -14,8 +14,9 @@ use crate::check::many;
 use crate::check::run::{self, Round};
 use crate::check::settings::{Expect, Resolvers, Settings, Wait, ZoneFile};
 use crate::error::{Error, Result};
-use crate::report::check::{not_reached, render_many, render_private, render_round};
-use crate::walk::{Config, hints};
+use crate::report::check::{not_reached, render_private, render_round};
+use crate::report::many::render_many;
+use crate::walk::Config;
 use crate::zonedir::ZonesDir;
 
 /// The check's settings, validated once.
@@ -105,73 +106,37 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
         return check_many(args, s, style);
     }
     let rt = runtime()?;
-    if let Some((path, zone)) = run::private_zone(&s)? {
-        if args.save_facts.is_some() {
-            return Err(Error::Usage(format!(
-                "--save-facts saves a walk from the root, but {} is in the private zone of {}, checked through its VPCs' resolvers: run without --save-facts",
-                s.name_text(),
-                path.display()
-            )));
-        }
-        let private = rt.block_on(run::check_private(&s, &path, &zone))?;
-        write_stdout(|mut out| render_private(&mut out, &private, args.json, style))?;
-        return match private.findings.len() {
-            0 => Ok(()),
-            n => Err(Error::Findings(n)),
-        };
-    }
-    one_zone(args, &s, &rt, style)
-}
-
-/// `dns check NAME` walked from the root: one round, or with `--wait` rounds until nothing is
-/// pending.
-fn one_zone(
-    args: &CheckArgs,
-    s: &Settings,
-    rt: &tokio::runtime::Runtime,
-    style: Style,
-) -> Result<()> {
-    let hints = hints::load(s.root_hints.as_deref())?;
-    let expected = rt.block_on(run::expected_ns(s))?;
-    let round = || rt.block_on(run::one_round(s, &expected, &hints));
+    // A progress display on a terminal only (indicatif draws nothing elsewhere).
     let bar = spinner();
-    let Some(wait) = s.wait else {
-        // A progress display on a terminal only (indicatif draws nothing elsewhere).
-        bar.set_message(format!(
-            "walking to {} from the root, asking every server",
-            s.name_text()
-        ));
-        bar.enable_steady_tick(Duration::from_millis(120));
-        let result = round();
-        bar.finish_and_clear();
-        let result = result?;
-        save_facts(args, &result)?;
-        return report(args.json, &result, style);
-    };
-    // --wait: check again until nothing is pending or the time is up.
+    bar.set_message(format!(
+        "walking to {} from the root, asking every server",
+        s.name_text()
+    ));
+    bar.enable_steady_tick(Duration::from_millis(120));
     let started = Instant::now();
-    let waited = run::wait_until_done(
-        wait,
-        started,
-        round()?,
-        Round::pending,
-        |last| {
-            *last = round()?;
-            Ok(())
-        },
-        |n, pending| {
-            progress(
-                &bar,
-                format!(
-                    "round {n}: {} pending: {}",
-                    pending.len(),
-                    pending.join("; ")
-                ),
-            )
-        },
-    )?;
+    let checked = run::check_name(&rt, &s, &mut |line| progress(&bar, line));
     bar.finish_and_clear();
+    let waited = match checked? {
+        run::Checked::Private(private) => {
+            if args.save_facts.is_some() {
+                return Err(Error::Usage(format!(
+                    "--save-facts saves a walk from the root, but {} is in the private zone {}, checked through its VPCs' resolvers: run without --save-facts",
+                    s.name_text(),
+                    private.zone
+                )));
+            }
+            write_stdout(|mut out| render_private(&mut out, &private, args.json, style))?;
+            return match private.findings.len() {
+                0 => Ok(()),
+                n => Err(Error::Findings(n)),
+            };
+        }
+        run::Checked::Walked(waited) => waited,
+    };
     save_facts(args, &waited.last)?;
+    if s.wait.is_none() {
+        return report(args.json, &waited.last, style);
+    }
     // The last round's report; its own verdict gives way to the wait's.
     match report(args.json, &waited.last, style) {
         Ok(()) | Err(Error::Findings(_) | Error::Unreachable(_)) => {}
@@ -251,7 +216,6 @@ fn many_run(args: &CheckArgs, s: &Settings) -> Result<many::Run> {
 fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
     let run = many_run(args, &s)?;
     let rt = runtime()?;
-    let hints = hints::load(s.root_hints.as_deref())?;
     let started = Instant::now();
     let bar = spinner();
     bar.set_message(format!(
@@ -260,46 +224,10 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
         run.parallel
     ));
     bar.enable_steady_tick(Duration::from_millis(120));
-    let mut outcomes = rt.block_on(many::check_all(&s, &run, &run.names, &hints));
-    let mut pending = Vec::new();
-    if let Some(wait) = s.wait {
-        let total = outcomes.len();
-        let pending_zones = |outcomes: &Vec<many::ZoneOutcome>| {
-            outcomes
-                .iter()
-                .filter(|o| !o.pending().is_empty())
-                .map(|o| o.name.clone())
-                .collect::<Vec<_>>()
-        };
-        let waited = run::wait_until_done(
-            wait,
-            started,
-            outcomes,
-            |o| pending_zones(o).iter().map(|n| n.to_ascii()).collect(),
-            |outcomes| {
-                let again = pending_zones(outcomes);
-                for zone in rt.block_on(many::check_all(&s, &run, &again, &hints)) {
-                    if let Some(slot) = outcomes.iter_mut().find(|o| o.name == zone.name) {
-                        *slot = zone;
-                    }
-                }
-                Ok(())
-            },
-            |n, pending| {
-                progress(
-                    &bar,
-                    format!(
-                        "round {n}: {} of {total} zone(s) pending: {}",
-                        pending.len(),
-                        pending.join(", ")
-                    ),
-                )
-            },
-        )?;
-        outcomes = waited.last;
-        pending = waited.pending;
-    }
+    let checked = many::check_run(&rt, &s, &run, &mut |line| progress(&bar, line));
     bar.finish_and_clear();
+    let waited = checked?;
+    let (outcomes, pending) = (waited.last, waited.pending);
     write_stdout(|mut out| render_many(&mut out, &outcomes, args.json, style))?;
     if !pending.is_empty() {
         return Err(Error::WaitTimeout {

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod diag;
+pub mod many;
 pub mod plan;
 mod style;
 

@@ -1,0 +1,137 @@
+//! `dns check` of many zones: one line per zone (its verdict and first finding), then the report
+//! of each zone that has something to say; as JSON, an array of the zones' documents (those of
+//! `dns check NAME`, with `exit_code`), a zone that could not be checked as its name, error and
+//! exit code.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Style;
+use super::check::{RoundDoc, not_reached, render_round};
+use crate::check::codes::Severity;
+use crate::check::many::{Verdict, ZoneOutcome};
+use crate::escape::escape;
+
+/// A run of many zones: one line per zone (its verdict and first finding), then the report of
+/// each zone that has something to say. As JSON, an array of the zones' documents (those of
+/// `dns check NAME`, with `exit_code`), a zone that could not be checked as its name, error and
+/// exit code.
+pub fn render_many(
+    out: &mut impl Write,
+    outcomes: &[ZoneOutcome],
+    json: bool,
+    style: Style,
+) -> io::Result<()> {
+    if json {
+        return render_many_json(out, outcomes);
+    }
+    let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict() == v).count();
+    let mut parts = vec![format!("{} ok", count(Verdict::Ok))];
+    for (v, what) in [
+        (Verdict::Warnings, "with warnings"),
+        (Verdict::Errors, "with errors"),
+        (Verdict::Unreached, "not reached"),
+        (Verdict::Failed, "not checked"),
+    ] {
+        if count(v) > 0 {
+            parts.push(format!("{} {what}", count(v)));
+        }
+    }
+    writeln!(out, ";; {} zone(s): {}", outcomes.len(), parts.join(", "))?;
+    let width = outcomes
+        .iter()
+        .map(|o| o.name.to_ascii().len())
+        .max()
+        .unwrap_or(0);
+    for o in outcomes {
+        writeln!(out, "{}", summary_line(o, width, style).trim_end())?;
+    }
+    // A registry that could not be asked: said once for the run.
+    let unread: Vec<&str> = outcomes
+        .iter()
+        .filter_map(
+            |o| match o.round.as_ref().ok()?.facts.registration.as_ref()? {
+                crate::rdap::Lookup::Unavailable { why } => Some(why.as_str()),
+                _ => None,
+            },
+        )
+        .collect();
+    if let Some(first) = unread.first() {
+        let note = format!(
+            "registration: not read for {} zone(s) ({first})",
+            unread.len()
+        );
+        writeln!(out, ";; {}", style.dim(&escape(&note)))?;
+    }
+    for o in outcomes {
+        let Ok(round) = &o.round else { continue };
+        if o.verdict() == Verdict::Ok {
+            continue;
+        }
+        writeln!(out, "\n== {} ==", o.name.to_ascii().trim_end_matches('.'))?;
+        render_round(out, round, false, style)?;
+    }
+    Ok(())
+}
+
+/// One zone's line in the summary: its name, verdict and first finding (errors first).
+fn summary_line(o: &ZoneOutcome, width: usize, style: Style) -> String {
+    let name = o.name.to_ascii();
+    let name = name.trim_end_matches('.');
+    let first = match &o.round {
+        Err(e) => e.to_string(),
+        Ok(r) if o.verdict() == Verdict::Unreached => not_reached(&r.facts),
+        Ok(r) => r
+            .findings
+            .iter()
+            .min_by_key(|f| f.severity != Severity::Error)
+            .map(|f| format!("{}: {}", f.code, f.message))
+            .unwrap_or_default(),
+    };
+    let label = |text: &str| format!("{text:11}");
+    let label = match o.verdict() {
+        Verdict::Ok => style.ok(&label("ok")),
+        Verdict::Warnings => style.warning(&label("warnings")),
+        Verdict::Errors => style.error(&label("errors")),
+        Verdict::Unreached => style.error(&label("not reached")),
+        Verdict::Failed => style.error(&label("not checked")),
+    };
+    let first: String = escape(&first).chars().take(160).collect();
+    format!("{name:width$}  {label}  {first}")
+}
+
+/// The run as a JSON array: each zone's document (with its exit code), or its name, error and
+/// exit code when it could not be checked.
+fn render_many_json(out: &mut impl Write, outcomes: &[ZoneOutcome]) -> io::Result<()> {
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum Entry<'a> {
+        Checked {
+            exit_code: u8,
+            #[serde(flatten)]
+            doc: Box<RoundDoc<'a>>,
+        },
+        Failed {
+            name: String,
+            error: String,
+            exit_code: u8,
+        },
+    }
+    let entries: Vec<Entry> = outcomes
+        .iter()
+        .map(|o| match &o.round {
+            Ok(round) => Entry::Checked {
+                exit_code: o.exit_code(),
+                doc: Box::new(RoundDoc::new(round)),
+            },
+            Err(e) => Entry::Failed {
+                name: o.name.to_ascii(),
+                error: e.to_string(),
+                exit_code: o.exit_code(),
+            },
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &entries)?;
+    writeln!(out)
+}
