@@ -394,3 +394,27 @@ pub fn exchangers<'p>(mx: impl Iterator<Item = &'p Probe>, zone: &Name) -> BTree
 pub fn answers_with_authority(p: &Probe) -> bool {
     p.is_authoritative_answer()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::domain_of;
+    use hickory_proto::rr::Name;
+
+    #[test]
+    fn the_registered_domain_is_the_last_two_labels_or_three_under_a_second_level_suffix() {
+        let cases = [
+            ("www.hive.example.com.", "example.com."),
+            ("Example.COM.", "example.com."),
+            ("com.", "com."),
+            (".", "."),
+            ("shop.example.co.uk.", "example.co.uk."),
+            ("example.com.au.", "example.com.au."),
+            ("www.example.de.", "example.de."),
+            ("a.b.example.io.", "example.io."),
+        ];
+        for (name, want) in cases {
+            let got = domain_of(&Name::from_ascii(name).unwrap());
+            assert_eq!(got.to_ascii(), want, "{name}");
+        }
+    }
+}

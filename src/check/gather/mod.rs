@@ -357,7 +357,9 @@ async fn follow_early(
             let mut start: Vec<(Name, NameServer)> = vec![];
             tokio::select! {
                 event = asking.recv(), if asking_open => match event {
-                    Some((zone, server)) if foreseen(&zone, qname) => start.push((zone, server)),
+                    Some((zone, server)) if foreseen(&zone, qname) && !above(&zone, domain) => {
+                        start.push((zone, server))
+                    }
                     Some(_) => {}
                     None => asking_open = false,
                 },
