@@ -1495,6 +1495,13 @@ fn saved_facts_of_another_version_or_no_facts_at_all_are_refused() {
     );
     let err = refused(b"\x1f\x8bgarbage");
     assert!(err.contains("cannot read the facts"), "{err}");
+    // What the file says is escaped before it reaches the terminal.
+    let err =
+        refused(b"{\"format\":\"dns-check-facts\",\"version\":7,\"written_by\":\"\\u001b[2Jx\"}");
+    assert!(
+        err.contains("written by \\027[2Jx") && !err.contains('\u{1b}'),
+        "{err}"
+    );
     let err = refused(br#"{"format":"dns-check-facts","version":1,"written_by":"x","facts":{}}"#);
     assert!(
         err.contains("not a file of saved facts") && err.contains("missing field"),
