@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use hickory_proto::op::ResponseCode;
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::RecordType;
 
 use super::{behaviour, first_few, parent_name, who, zone_text};
 use crate::check::codes::{Code, Finding};
@@ -153,6 +154,20 @@ pub fn slow_servers(f: &Facts) -> Vec<Finding> {
         .collect()
 }
 
+/// What a server that answers without authority (AA=0) sent: a referral (to which zone's
+/// servers), an answer, or nothing at all; "a referral" is said only of a referral.
+fn without_authority(m: &Message) -> String {
+    let referral = m
+        .authorities
+        .iter()
+        .find(|r| r.record_type() == RecordType::NS);
+    match (m.answers.is_empty(), referral) {
+        (true, Some(r)) => format!("a referral (AA=0) to the servers of {}", r.name.to_ascii()),
+        (true, None) => "an empty answer without authority (AA=0)".to_string(),
+        (false, _) => "an answer without authority (AA=0)".to_string(),
+    }
+}
+
 /// ns.lame: answers, but not with authority for the zone.
 pub fn lame_servers(f: &Facts) -> Vec<Finding> {
     let zone_text = zone_text(f);
@@ -174,9 +189,7 @@ pub fn lame_servers(f: &Facts) -> Vec<Finding> {
             {
                 Some("a recursive resolver's answer (AA=0, RA=1)".to_string())
             }
-            ResponseCode::NoError if !m.metadata.authoritative => {
-                Some("an answer without authority (AA=0), e.g. a referral".to_string())
-            }
+            ResponseCode::NoError if !m.metadata.authoritative => Some(without_authority(m)),
             rc if rc != ResponseCode::NoError => Some(walk::rcode_name(rc)),
             _ => None,
         };

@@ -436,7 +436,15 @@ fn refusing_or_non_authoritative_servers_are_lame() {
         ),
         (
             message(false, ResponseCode::NoError, vec![], vec![ns(ZONE, NS1.0)]),
-            "without authority",
+            "answers a referral (AA=0) to the servers of example.test. for it",
+        ),
+        (
+            message(false, ResponseCode::NoError, vec![soa(7)], vec![]),
+            "answers an answer without authority (AA=0) for it",
+        ),
+        (
+            message(false, ResponseCode::NoError, vec![], vec![]),
+            "answers an empty answer without authority (AA=0) for it",
         ),
     ] {
         let mut f = healthy();
