@@ -199,3 +199,38 @@ pub fn mixed_case(zone: &Name) -> Name {
         .collect();
     Name::from_ascii(&text).unwrap_or_else(|_| zone.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Question, TABLE};
+
+    /// Every question has exactly one entry, and the JSON names are distinct: `Question::entry`
+    /// never falls back.
+    #[test]
+    fn every_question_has_one_entry_of_its_own() {
+        let all = [
+            Question::NoEdns,
+            Question::Version1,
+            Question::UnknownOption,
+            Question::UnknownFlag,
+            Question::MixedCase,
+            Question::Aaaa,
+            Question::Recursion,
+            Question::Nonexistent,
+            Question::Cds,
+            Question::Cdnskey,
+            Question::Mx,
+            Question::Txt,
+            Question::Caa,
+        ];
+        assert_eq!(all.len(), TABLE.len());
+        for q in all {
+            assert_eq!(TABLE.iter().filter(|e| e.question == q).count(), 1, "{q:?}");
+            assert_eq!(q.entry().question, q);
+        }
+        let mut names: Vec<&str> = TABLE.iter().map(|e| e.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), TABLE.len());
+    }
+}
