@@ -45,7 +45,11 @@ const MEANING: &[(&str, &[&str])] = &[
     ),
     (
         "DS02_DNSKEY_NOT_SIGNED_BY_ANY_DS",
-        &["dnssec.signature-invalid", "dnssec.signature-expired"],
+        &[
+            "dnssec.signature-invalid",
+            "dnssec.signature-expired",
+            "dnssec.signature-missing",
+        ],
     ),
     (
         "DS02_RRSIG_NOT_VALID_BY_DNSKEY",
@@ -97,7 +101,11 @@ const WARNING_MEANING: &[(&str, &[&str])] = &[
     ("Z09_INCONSISTENT_MX", &["mx.inconsistent"]),
     (
         "DS02_NO_MATCHING_DNSKEY_RRSIG",
-        &["dnssec.signature-invalid", "dnssec.signature-expired"],
+        &[
+            "dnssec.signature-invalid",
+            "dnssec.signature-expired",
+            "dnssec.signature-missing",
+        ],
     ),
     ("DS11_NS_WITH_UNSIGNED_ZONE", &["dnssec.signature-missing"]),
 ];

@@ -226,13 +226,13 @@ codes! {
         "the zone serves a key-signing key, but the parent has no DS: signed but not validated",
         fix: "give the registrar the DS record of the key-signing key, to finish enabling DNSSEC";
     DnssecSignatureExpired = "dnssec.signature-expired", Error,
-        "the zone is signed and its DS is at the parent, but a server has no valid signature over the DNSKEY set by a key the DS points at (expired, not yet valid, or none by that key, as after a rollover gone wrong), or serves another record set whose signatures are all outside their validity period: SERVFAIL for the whole zone, or for those names",
+        "the zone is signed and its DS is at the parent, but a server has no valid signature over the DNSKEY set by a key the DS points at (expired, or not yet valid), or serves another record set whose signatures are all outside their validity period: SERVFAIL for the whole zone, or for those names",
         fix: "re-sign the zone (Route 53 signs continuously while DNSSEC signing is enabled and its KMS key usable; check the key's permissions), or remove the DS at the registrar";
     DnssecSignatureInvalid = "dnssec.signature-invalid", Error,
         "a signature does not verify (the cryptography is checked, RFC 4035 §5.3): over the DNSKEY set with the key the DS points at, or over SOA, NS, the name asked, a name server's address, the apex's MX, TXT, CDS or CDNSKEY, a denial of existence or a record set of the zone file with a key of the verified DNSKEY set, or by a key the set does not hold; each server, record set, key tag and algorithm is named. Validating resolvers answer SERVFAIL for those names",
         fix: "re-sign the zone with its current keys and reload it on every server (a server serving a copy altered after signing, or signed with a key not in the DNSKEY set, gives bogus answers)";
     DnssecSignatureMissing = "dnssec.signature-missing", Error,
-        "a server of the signed zone serves a record set without a signature (an unsigned copy of the zone on one server, say): SERVFAIL for those names at validating resolvers",
+        "a server of the signed zone serves a record set without a signature (an unsigned copy of the zone on one server, say), or its DNSKEY set with no signature by the key the DS points at (nothing expired: a rollover gone wrong): SERVFAIL for those names, or for the whole zone, at validating resolvers",
         fix: "sign the whole zone (every server must serve the signed copy; a server loading the unsigned file serves bogus answers)";
     DnssecDenialMissing = "dnssec.denial-missing", Error,
         "the zone is signed, but a server denies a name that does not exist (one random name asked of every server), or a type the apex lacks (MX, CDS, CDNSKEY: NODATA), without NSEC or NSEC3 records: SERVFAIL for every name or type that does not exist",

@@ -84,8 +84,9 @@ pub(super) fn chain_of_trust(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
     }
 }
 
-/// dnssec.signature-expired / dnssec.signature-expiring: the signatures over the zone's DNSKEY
-/// set, server by server (RFC 4034 §3.1.5: validity by serial number arithmetic). Signatures
+/// dnssec.signature-expired / dnssec.signature-expiring, and dnssec.signature-missing when the
+/// DNSKEY set has no signature by the key the DS points at at all (nothing expired: a rollover
+/// gone wrong): the signatures over the zone's DNSKEY set, server by server (RFC 4034 §3.1.5: validity by serial number arithmetic). Signatures
 /// that lapse make the whole zone bogus to validating resolvers, though every record is there;
 /// it happens when whatever re-signs the zone stops. Only signatures by a key the parent's DS
 /// points at (`entry`, by key tag) count, since a validator starts from those; their validity
@@ -97,6 +98,7 @@ fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
     let mut lapsed = Vec::new();
     let mut soon = Vec::new();
     let (mut lapsed_at, mut soon_at) = (Vec::new(), Vec::new());
+    let mut unsigned_at = Vec::new();
     for p in f.dnskey.iter().filter(|p| answers_with_authority(p)) {
         let Some(m) = p.message() else { continue };
         // Seconds from now to each signature's start and end (negative: in the past).
@@ -128,18 +130,18 @@ fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
             .iter()
             .filter(|(from, to)| *from <= 0 && *to > 0)
             .collect();
-        if valid.is_empty() {
-            let why = match windows.iter().map(|(_, to)| *to).max() {
-                None => format!(
-                    "no signature over the DNSKEY set by the key the parent's DS points at (key tag {})",
-                    entry
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                Some(to) if to <= 0 => format!("the latest signature over the DNSKEY set expired {} ago", span(-to)),
-                Some(_) => "the signatures over the DNSKEY set are not valid yet (inception in the future: a clock?)".to_string(),
+        if windows.is_empty() {
+            unsigned_at.push(who(p));
+        } else if valid.is_empty() {
+            // Not empty here: the latest end of the signatures' periods.
+            let latest = windows.iter().map(|(_, to)| *to).max().unwrap_or(0);
+            let why = if latest <= 0 {
+                format!(
+                    "the latest signature over the DNSKEY set expired {} ago",
+                    span(-latest)
+                )
+            } else {
+                "the signatures over the DNSKEY set are not valid yet (inception in the future: a clock?)".to_string()
             };
             lapsed.push(format!("{} {why}", who(p)));
             lapsed_at.push(who(p));
@@ -151,6 +153,23 @@ fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
         }
     }
     let zone_text = zone.to_ascii();
+    if !unsigned_at.is_empty() {
+        let tags: Vec<String> = entry.iter().map(ToString::to_string).collect();
+        out.push(
+            Finding::new(
+                Code::DnssecSignatureMissing,
+                format!(
+                    "{zone_text} is signed and its parent holds its DS, but {} serve(s) its DNSKEY set with no signature by the key the parent's DS points at (key tag {}): nothing expired, the set is signed by other keys only, as after a rollover gone wrong; validating resolvers answer SERVFAIL for the whole zone",
+                    unsigned_at.join(", "),
+                    tags.join(", ")
+                ),
+                unsigned_at,
+            )
+            .with_fix(
+                "sign the DNSKEY set with the key the DS points at too (a key rollover keeps the old key signing until the new DS is published and the old DS's TTL has passed), or publish the new key's DS at the registrar",
+            ),
+        );
+    }
     if !lapsed.is_empty() {
         out.push(Finding::new(Code::DnssecSignatureExpired, format!(
                 "{zone_text} is signed and its parent holds its DS, but there is no valid signature over its DNSKEY set: {}; validating resolvers answer SERVFAIL for the whole zone",
