@@ -92,78 +92,49 @@ pub(super) fn chain_of_trust(f: &Facts, zone: &Name, out: &mut Vec<Finding>) {
 /// points at (`entry`, by key tag) count, since a validator starts from those; their validity
 /// period and signer are read here, not their cryptography.
 fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
-    use hickory_proto::dnssec::rdata::DNSSECRData;
     const SOON: i64 = 3 * 86_400;
     let now = f.checked_at as u32;
-    let mut lapsed = Vec::new();
-    let mut soon = Vec::new();
+    let (mut lapsed, mut soon, mut unsigned) = (Vec::new(), Vec::new(), Vec::new());
     let (mut lapsed_at, mut soon_at) = (Vec::new(), Vec::new());
-    let mut unsigned_at = Vec::new();
     for p in f.dnskey.iter().filter(|p| answers_with_authority(p)) {
         let Some(m) = p.message() else { continue };
-        // Seconds from now to each signature's start and end (negative: in the past).
-        let windows: Vec<(i64, i64)> = m
-            .answers
-            .iter()
-            .filter(|r| r.name == *zone)
-            .filter_map(|r| match &r.data {
-                RData::DNSSEC(DNSSECRData::RRSIG(sig))
-                    if sig.input().type_covered == RecordType::DNSKEY
-                        && entry.contains(&sig.input().key_tag) =>
-                {
-                    let input = sig.input();
-                    let from = i64::from(input.sig_inception.get().wrapping_sub(now) as i32);
-                    let to = i64::from(input.sig_expiration.get().wrapping_sub(now) as i32);
-                    Some((from, to))
-                }
-                _ => None,
-            })
-            .collect();
-        if !m
-            .answers
-            .iter()
-            .any(|r| r.record_type() == RecordType::DNSKEY)
-        {
-            continue;
-        }
-        let valid: Vec<&(i64, i64)> = windows
-            .iter()
-            .filter(|(from, to)| *from <= 0 && *to > 0)
-            .collect();
-        if windows.is_empty() {
-            unsigned_at.push(who(p));
-        } else if valid.is_empty() {
-            // Not empty here: the latest end of the signatures' periods.
-            let latest = windows.iter().map(|(_, to)| *to).max().unwrap_or(0);
-            let why = if latest <= 0 {
-                format!(
-                    "the latest signature over the DNSKEY set expired {} ago",
-                    span(-latest)
-                )
-            } else {
-                "the signatures over the DNSKEY set are not valid yet (inception in the future: a clock?)".to_string()
-            };
-            lapsed.push(format!("{} {why}", who(p)));
-            lapsed_at.push(who(p));
-        } else if let Some(to) = valid.iter().map(|(_, to)| *to).max()
-            && to < SOON
-        {
-            soon.push(format!("{} in {}", who(p), span(to)));
-            soon_at.push(who(p));
+        match key_set_signatures(m, zone, entry, now) {
+            None => {}
+            Some(KeySetSignatures::NoneByEntry { other_signers }) => {
+                let how = if other_signers {
+                    "signed by other keys only"
+                } else {
+                    "not signed at all"
+                };
+                unsigned.push((who(p), how));
+            }
+            Some(KeySetSignatures::Lapsed(why)) => {
+                lapsed.push(format!("{} {why}", who(p)));
+                lapsed_at.push(who(p));
+            }
+            Some(KeySetSignatures::ValidFor(left)) if left < SOON => {
+                soon.push(format!("{} in {}", who(p), span(left)));
+                soon_at.push(who(p));
+            }
+            Some(KeySetSignatures::ValidFor(_)) => {}
         }
     }
     let zone_text = zone.to_ascii();
-    if !unsigned_at.is_empty() {
+    if !unsigned.is_empty() {
         let tags: Vec<String> = entry.iter().map(ToString::to_string).collect();
+        let said: Vec<String> = unsigned
+            .iter()
+            .map(|(w, how)| format!("{w} ({how})"))
+            .collect();
         out.push(
             Finding::new(
                 Code::DnssecSignatureMissing,
                 format!(
-                    "{zone_text} is signed and its parent holds its DS, but {} serve(s) its DNSKEY set with no signature by the key the parent's DS points at (key tag {}): nothing expired, the set is signed by other keys only, as after a rollover gone wrong; validating resolvers answer SERVFAIL for the whole zone",
-                    unsigned_at.join(", "),
+                    "{zone_text} is signed and its parent holds its DS, but {} serve(s) its DNSKEY set with no signature by the key the parent's DS points at (key tag {}): nothing expired; validating resolvers answer SERVFAIL for the whole zone",
+                    said.join(", "),
                     tags.join(", ")
                 ),
-                unsigned_at,
+                unsigned.into_iter().map(|(w, _)| w).collect(),
             )
             .with_fix(
                 "sign the DNSKEY set with the key the DS points at too (a key rollover keeps the old key signing until the new DS is published and the old DS's TTL has passed), or publish the new key's DS at the registrar",
@@ -186,6 +157,80 @@ fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
             soon_at,
         ));
     }
+}
+
+/// What one server's DNSKEY answer says of the signatures over the key set by the keys the DS
+/// points at.
+enum KeySetSignatures {
+    /// None by those keys (`other_signers`: signatures by other keys only, a rollover gone
+    /// wrong; else none at all, an unsigned copy).
+    NoneByEntry { other_signers: bool },
+    /// Some, none in its validity period: why.
+    Lapsed(String),
+    /// Valid for this many more seconds (the latest end).
+    ValidFor(i64),
+}
+
+/// The signatures over the DNSKEY set in one answer, by the keys the DS points at (`entry`),
+/// read at `now`; `None` when the answer holds no DNSKEY set.
+fn key_set_signatures(
+    m: &hickory_proto::op::Message,
+    zone: &Name,
+    entry: &[u16],
+    now: u32,
+) -> Option<KeySetSignatures> {
+    use hickory_proto::dnssec::rdata::DNSSECRData;
+    if !m
+        .answers
+        .iter()
+        .any(|r| r.record_type() == RecordType::DNSKEY)
+    {
+        return None;
+    }
+    let sigs: Vec<_> = m
+        .answers
+        .iter()
+        .filter(|r| r.name == *zone)
+        .filter_map(|r| match &r.data {
+            RData::DNSSEC(DNSSECRData::RRSIG(sig))
+                if sig.input().type_covered == RecordType::DNSKEY =>
+            {
+                Some(sig.input())
+            }
+            _ => None,
+        })
+        .collect();
+    // Seconds from now to each entry signature's start and end (negative: in the past).
+    let windows: Vec<(i64, i64)> = sigs
+        .iter()
+        .filter(|input| entry.contains(&input.key_tag))
+        .map(|input| {
+            let from = i64::from(input.sig_inception.get().wrapping_sub(now) as i32);
+            let to = i64::from(input.sig_expiration.get().wrapping_sub(now) as i32);
+            (from, to)
+        })
+        .collect();
+    let Some(latest) = windows.iter().map(|(_, to)| *to).max() else {
+        return Some(KeySetSignatures::NoneByEntry {
+            other_signers: !sigs.is_empty(),
+        });
+    };
+    let valid = windows
+        .iter()
+        .filter(|(from, to)| *from <= 0 && *to > 0)
+        .map(|(_, to)| *to)
+        .max();
+    Some(match valid {
+        Some(left) => KeySetSignatures::ValidFor(left),
+        None if latest <= 0 => KeySetSignatures::Lapsed(format!(
+            "the latest signature over the DNSKEY set expired {} ago",
+            span(-latest)
+        )),
+        None => KeySetSignatures::Lapsed(
+            "the signatures over the DNSKEY set are not valid yet (inception in the future: a clock?)"
+                .into(),
+        ),
+    })
 }
 
 /// A duration for people: "3 days", "5 hours", "12 minutes".
