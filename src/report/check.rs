@@ -17,10 +17,7 @@ use serde::Serialize;
 use super::Style;
 use crate::check::codes::{Finding, Severity};
 use crate::check::facts::{Facts, Limits};
-use crate::check::questions::{About, TABLE};
-
-/// The JSON group of the answers for a name that does not exist.
-const DENIAL: &str = "denial_probes";
+use crate::check::questions::{About, Question, TABLE};
 use crate::escape::escape;
 use crate::walk::{self, NameServer, NoAnswer, Probe, rcode_name};
 
@@ -390,7 +387,11 @@ fn render_zone_probes(out: &mut impl Write, t: &Trace, zone: &str) -> io::Result
             writeln!(out, "   {qtype:<6} {}", p.line())?;
         }
     }
-    if let Some(probes) = t.data_probes.get(DENIAL) {
+    // The table's groups, named by their questions: the denial of existence has its own
+    // heading; CDS and CDNSKEY are in the DNSSEC findings and the JSON.
+    let denial = Question::Nonexistent.entry().group;
+    let keys = Question::Cds.entry().group;
+    if let Some(probes) = t.data_probes.get(denial) {
         writeln!(
             out,
             ";; {zone}: a name that does not exist, at each server (the denial of existence)"
@@ -399,11 +400,10 @@ fn render_zone_probes(out: &mut impl Write, t: &Trace, zone: &str) -> io::Result
             writeln!(out, "   {:<24} {}", p.question, p.line())?;
         }
     }
-    // The apex's sets of the table (CDS and CDNSKEY are in the DNSSEC findings and the JSON).
     let mut groups: Vec<&str> = Vec::new();
     let mut types: Vec<String> = Vec::new();
     for e in TABLE.iter().filter(|e| e.about == About::Data) {
-        if ![DENIAL, "cds_probes"].contains(&e.group)
+        if ![denial, keys].contains(&e.group)
             && t.data_probes.contains_key(e.group)
             && !groups.contains(&e.group)
         {

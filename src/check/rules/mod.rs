@@ -231,18 +231,8 @@ pub fn expected_name_servers(f: &Facts) -> Vec<Finding> {
 /// when Route 53 Domains already gives the registry the expected servers, nobody but time.
 fn registrar_fix(f: &Facts, zone: &Name, expected: &BTreeSet<Name>) -> String {
     let zone_text = zone.to_ascii();
-    let wanted: BTreeSet<String> = expected
-        .iter()
-        .map(|n| n.to_ascii().trim_end_matches('.').to_ascii_lowercase())
-        .collect();
-    let listed = f.registrar.as_ref().map(|d| {
-        d.name_servers
-            .iter()
-            .map(|n| n.trim_end_matches('.').to_ascii_lowercase())
-            .collect::<BTreeSet<String>>()
-    });
-    match listed {
-        Some(listed) if listed == wanted => format!(
+    match registration::registrar_names(f) {
+        Some((given, wanted)) if given == wanted => format!(
             "nothing to do at the registrar: Route 53 Domains already gives the registry {}; the registry has not published the change yet (minutes to hours): wait, e.g. with --wait",
             names(expected)
         ),

@@ -3,6 +3,8 @@
 //! and DNSSEC state against what the parent's servers serve. A registry that could not be asked
 //! is no finding (the report says so once).
 
+use std::collections::BTreeSet;
+
 use hickory_proto::rr::{Name, RecordType};
 
 use super::names;
@@ -68,20 +70,28 @@ fn undelegated(f: &Facts) -> Vec<Finding> {
     ]
 }
 
+/// With `--expect route53` and the domain at Route 53 Domains in this account: the name servers
+/// it gives the registry and the expected ones, written alike (lower case, no final dot).
+pub(super) fn registrar_names(f: &Facts) -> Option<(BTreeSet<String>, BTreeSet<String>)> {
+    let (d, expected) = (f.registrar.as_ref()?, f.expected.as_ref()?);
+    let plain = |n: &str| n.trim_end_matches('.').to_ascii_lowercase();
+    let given = d.name_servers.iter().map(|n| plain(n)).collect();
+    let wanted = expected
+        .names
+        .iter()
+        .map(|n| plain(&n.to_ascii()))
+        .collect();
+    Some((given, wanted))
+}
+
 /// With `--expect route53`, a domain registered with Route 53 Domains in this account: the name
 /// servers it gives the registry against the hosted zone's delegation set; an expiry without
 /// auto-renew.
 fn registrar(f: &Facts) -> Vec<Finding> {
-    let (Some(d), Some(expected)) = (&f.registrar, &f.expected) else {
+    let (Some(d), Some((given, wanted))) = (&f.registrar, registrar_names(f)) else {
         return vec![];
     };
     let mut out = Vec::new();
-    let wanted: std::collections::BTreeSet<String> = expected
-        .names
-        .iter()
-        .map(|n| n.to_ascii().trim_end_matches('.').to_ascii_lowercase())
-        .collect();
-    let given: std::collections::BTreeSet<String> = d.name_servers.iter().cloned().collect();
     if given != wanted {
         out.push(Finding::new(
             Code::RegistrationRegistrarNs,
