@@ -119,4 +119,28 @@ mod tests {
         let near = "*a".repeat(100);
         assert!(super::glob_steps(near.as_bytes(), text.as_bytes()).0);
     }
+
+    /// The recursive matcher the linear one replaced, as the oracle: the same answer on every
+    /// short pattern and name (short enough that its exponential time does not matter).
+    fn recursive(pattern: &[u8], text: &[u8]) -> bool {
+        match pattern.split_first() {
+            None => text.is_empty(),
+            Some((b'*', rest)) => (0..=text.len()).any(|i| recursive(rest, &text[i..])),
+            Some((c, rest)) => text.first() == Some(c) && recursive(rest, &text[1..]),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_linear_glob_agrees_with_the_recursive_one(
+            pattern in "[ab.*]{0,9}",
+            text in "[ab.]{0,12}",
+        ) {
+            proptest::prop_assert_eq!(
+                glob(pattern.as_bytes(), text.as_bytes()),
+                recursive(pattern.as_bytes(), text.as_bytes()),
+                "{} against {}", pattern, text
+            );
+        }
+    }
 }
