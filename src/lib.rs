@@ -4,7 +4,7 @@
 //! through [`error::Error::exit_code`]. Modules, and which may use which (arrows run one way:
 //! `cli` → `sync`, `report`, `plan`, `provider`, `check` → `walk` → `zone`; `check::run`,
 //! `check::gather` and `sync` also reach `provider`, `check::gather` reaches `rdap`; everything
-//! may use the low `severity` and `escape`; no module imports one that imports it back):
+//! may use the low `severity`, `escape` and `clock`; no module imports one that imports it back):
 //!
 //! * [`zone`]: the zone model, the YAML zone file format with positioned diagnostics (octoDNS's
 //!   layout, `!include`, `octodns:` blocks), RFC 1035 master files (our own reader, export).
@@ -31,9 +31,11 @@
 //! * [`error`]: the error type every command returns, and its exit codes.
 //! * [`severity`]: error or warning, one scale for diagnostics and findings.
 //! * [`escape`]: text from the network made safe for a terminal.
+//! * [`clock`]: wall-clock times and spans as the reports write them.
 
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod error;
 pub mod escape;
 pub mod plan;

@@ -176,6 +176,14 @@ pub fn check_name(
             rounds: 1,
         })));
     };
+    let told = std::cell::RefCell::new(told);
+    let mut last_state = None;
+    let mut said_state = |round: &Round| {
+        if let Some(line) = state_change(round, &mut last_state) {
+            (told.borrow_mut())(line);
+        }
+    };
+    said_state(&first);
     let waited = wait_until_done(
         wait,
         started,
@@ -183,10 +191,11 @@ pub fn check_name(
         Round::pending,
         |last| {
             *last = round()?;
+            said_state(last);
             Ok(())
         },
         |n, pending| {
-            told(format!(
+            (told.borrow_mut())(format!(
                 "round {n}: {} pending: {}",
                 pending.len(),
                 pending.join("; ")
@@ -194,6 +203,33 @@ pub fn check_name(
         },
     )?;
     Ok(Checked::Walked(Box::new(waited)))
+}
+
+/// Under `--wait`, a line when the round's state differs from the last one: the time, the new
+/// state, and, when the parent has just been seen switching to the expected servers, until
+/// when resolvers may still ask the old ones.
+fn state_change(round: &Round, last: &mut Option<crate::check::rules::State>) -> Option<String> {
+    let m = round.moved();
+    if *last == Some(m.state) {
+        return None;
+    }
+    let now = round.facts.checked_at;
+    let mut line = format!(
+        "{} state: {} — {}",
+        crate::clock::utc_minutes(now),
+        m.state.words(),
+        m.said
+    );
+    if let (true, Some(before), Some(window)) = (m.state.switched(), *last, m.window_seconds)
+        && !before.switched()
+    {
+        line.push_str(&format!(
+            "; the switch was seen now: until {} resolvers may still ask the old servers, so keep the old zone served and unchanged until then",
+            crate::clock::utc_minutes(now + window)
+        ));
+    }
+    *last = Some(m.state);
+    Some(line)
 }
 
 /// `dns check --from-facts FILE`: saved facts judged again, sending nothing.
@@ -247,9 +283,18 @@ pub fn wait_until_done<T>(
 }
 
 impl Round {
+    /// The state of the move this round shows, its next step and timeline.
+    pub fn moved(&self) -> crate::check::rules::Move {
+        crate::check::rules::move_of(&self.facts, &self.findings, self.caches.as_deref())
+    }
+
     /// What is still not right, in a few words per problem (`--wait` goes on while there is).
     pub fn pending(&self) -> Vec<String> {
         let mut out: Vec<String> = self.findings.iter().map(|f| f.code.to_string()).collect();
+        let state = self.moved().state;
+        if !state.settled() && self.facts.expected.is_some() {
+            out.push(format!("state: {}", state.words()));
+        }
         for a in self
             .caches
             .iter()

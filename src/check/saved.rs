@@ -143,19 +143,12 @@ impl Replayed {
         Replayed {
             file: file.display().to_string(),
             written_by: saved.written_by.chars().take(80).collect(),
-            captured_at: rfc3339(saved.facts.checked_at),
+            captured_at: crate::clock::rfc3339(saved.facts.checked_at),
         }
     }
 }
 
 /// Seconds since 1970 as RFC 3339 (UTC).
-fn rfc3339(secs: u64) -> String {
-    use aws_smithy_types::date_time::{DateTime, Format};
-    let t = DateTime::from_secs(i64::try_from(secs).unwrap_or(i64::MAX));
-    t.fmt(Format::DateTime)
-        .unwrap_or_else(|_| format!("{secs} seconds after 1970"))
-}
-
 fn written_by() -> String {
     format!("dns {}", env!("CARGO_PKG_VERSION"))
 }

@@ -156,13 +156,17 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
     Ok(())
 }
 
-/// A `--wait` round's line: the spinner's message on a terminal, else a line on stderr.
+/// A `--wait` line, its network text escaped: a round's is the spinner's message on a terminal,
+/// a change of state stays above it; without a terminal, each is a line on stderr.
 fn progress(bar: &ProgressBar, line: String) {
-    if std::io::stderr().is_terminal() {
+    let line = crate::escape::escape(&line).into_owned();
+    if !std::io::stderr().is_terminal() {
+        eprintln!("{line}");
+    } else if line.starts_with("round ") {
         bar.set_message(line);
         bar.enable_steady_tick(Duration::from_millis(120));
     } else {
-        eprintln!("{line}");
+        bar.println(line);
     }
 }
 

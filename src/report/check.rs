@@ -537,6 +537,9 @@ pub fn render_finding(out: &mut impl Write, finding: &Finding, style: Style) -> 
 /// is (tens of thousands of entries for a large zone).
 #[derive(Serialize)]
 pub(super) struct RoundDoc<'a> {
+    /// The state of the move, its next step and timeline: first, as the text opens with it.
+    #[serde(rename = "move")]
+    moving: crate::check::rules::Move,
     #[serde(flatten)]
     trace: Trace<'a>,
     verification: &'a Option<crate::check::verification::Verification>,
@@ -554,6 +557,7 @@ pub(super) struct RoundDoc<'a> {
 impl<'a> RoundDoc<'a> {
     pub(super) fn new(round: &'a crate::check::run::Round) -> Self {
         RoundDoc {
+            moving: round.moved(),
             trace: Trace::new(&round.facts, &round.findings),
             verification: &round.facts.verification,
             preflight: &round.facts.preflight,
@@ -590,6 +594,7 @@ pub fn render_round(
         );
         writeln!(out, "{}", style.dim(&line))?;
     }
+    render_move(out, &round.moved(), style)?;
     render_text(out, facts, &round.findings, style)?;
     if let Some(v) = &round.facts.verification {
         writeln!(out, ";; {}", escape(&v.summary()))?;
@@ -606,6 +611,27 @@ pub fn render_round(
     }
     if let Some(answers) = &round.caches {
         render_caches(out, answers, facts, style)?;
+    }
+    Ok(())
+}
+
+/// The report's opening: the state of the move, the one next step, and its timeline.
+pub fn render_move(
+    out: &mut impl Write,
+    m: &crate::check::rules::Move,
+    style: Style,
+) -> io::Result<()> {
+    let label = format!("state: {}", m.state.words());
+    let label = if m.state.settled() {
+        style.ok(&label)
+    } else {
+        style.warning(&label)
+    };
+    writeln!(out, "{label} — {}", escape(&m.said))?;
+    writeln!(out, "next: {}", escape(&m.next))?;
+    for (i, moment) in m.timeline.iter().enumerate() {
+        let head = if i == 0 { "when:" } else { "     " };
+        writeln!(out, "{head} {}", escape(&moment.line()))?;
     }
     Ok(())
 }

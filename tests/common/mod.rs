@@ -80,6 +80,17 @@ pub fn is_root() -> bool {
 /// A server program a test started (NSD, unbound), killed when dropped.
 pub struct Daemon(std::process::Child);
 
+impl Daemon {
+    /// Sends the daemon SIGHUP (NSD: read the zone files that changed).
+    pub fn hangup(&self) {
+        let status = Command::new("kill")
+            .args(["-HUP", &self.0.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -HUP {}", self.0.id());
+    }
+}
+
 impl Drop for Daemon {
     fn drop(&mut self) {
         let _ = self.0.kill();

@@ -26,6 +26,18 @@ pub fn start_at(
     serve(nsd, dir, port, addrs, zones, false)
 }
 
+/// [`start_at`] with more `server:` options (one per line, indented), e.g. minimal responses.
+pub fn start_with(
+    nsd: &Path,
+    dir: &Path,
+    port: u16,
+    addrs: &[&str],
+    zones: &[(&str, &str)],
+    options: &str,
+) -> super::Daemon {
+    serve_with(nsd, dir, port, addrs, zones, false, options)
+}
+
 fn serve(
     nsd: &Path,
     dir: &Path,
@@ -34,7 +46,19 @@ fn serve(
     zones: &[(&str, &str)],
     transfers: bool,
 ) -> super::Daemon {
-    let mut conf = String::from("server:\n");
+    serve_with(nsd, dir, port, addrs, zones, transfers, "")
+}
+
+fn serve_with(
+    nsd: &Path,
+    dir: &Path,
+    port: u16,
+    addrs: &[&str],
+    zones: &[(&str, &str)],
+    transfers: bool,
+    options: &str,
+) -> super::Daemon {
+    let mut conf = format!("server:\n{options}");
     for addr in addrs {
         conf.push_str(&format!("  ip-address: {addr}@{port}\n"));
     }

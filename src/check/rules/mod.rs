@@ -10,6 +10,7 @@ mod denial;
 mod diversity;
 mod dnssec;
 mod mail;
+pub mod moving;
 pub mod records;
 mod referral;
 mod registration;
@@ -19,6 +20,7 @@ mod soa;
 mod syntax;
 
 pub use chain::chain_note;
+pub use moving::{Move, State, move_of};
 #[cfg(test)]
 mod tests;
 
@@ -110,13 +112,6 @@ pub(crate) fn who(p: &Probe) -> String {
     p.who()
 }
 
-fn soa_serial(p: &Probe) -> Option<u32> {
-    p.message()?.answers.iter().find_map(|r| match &r.data {
-        RData::SOA(soa) => Some(soa.serial),
-        _ => None,
-    })
-}
-
 fn zone_text(f: &Facts) -> String {
     f.zone.as_ref().map(Name::to_ascii).unwrap_or_default()
 }
@@ -184,12 +179,11 @@ pub fn expected_name_servers(f: &Facts) -> Vec<Finding> {
         return vec![];
     };
     let zone_text = zone.to_ascii();
-    let ready_ = |p: &&Probe| answers_with_authority(p) && soa_serial(p).is_some();
-    let ready: Vec<String> = expected.soa.iter().filter(ready_).map(who).collect();
+    let ready: Vec<String> = expected.soa.iter().filter(moving::ready).map(who).collect();
     let not_ready: Vec<String> = expected
         .soa
         .iter()
-        .filter(|p| !ready_(p))
+        .filter(|p| !moving::ready(p))
         .map(who)
         .collect();
     let preflight = f.preflight.as_ref();

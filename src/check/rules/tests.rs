@@ -1386,3 +1386,174 @@ fn set_answers(f: &mut Facts, question: Question, probes: Vec<Probe>) {
             .map(|probe| crate::check::Asked { question, probe }),
     );
 }
+
+/// The state of a move, one per observation, from not registered to done; each with its one
+/// next step, and the timeline's wall-clock times from the TTLs observed.
+#[test]
+fn the_state_of_a_move_follows_what_is_observed() {
+    use crate::check::caches::{CacheAnswer, CacheState};
+    use crate::check::facts::Undelegated;
+    use crate::check::verification::{Served, Verification};
+    use crate::rdap::{Lookup, Registration};
+    let state = |f: &Facts, caches: Option<&[CacheAnswer]>| move_of(f, &judge(f), caches);
+    // Not delegated: not registered, on hold, or not asked.
+    let mut f = healthy();
+    f.zone = None;
+    f.undelegated = Some(Undelegated {
+        domain: name(ZONE),
+        parent: name("test."),
+        said: "NXDOMAIN".into(),
+    });
+    assert_eq!(state(&f, None).state, State::NotDelegated);
+    f.registration = Some(Lookup::NotFound {
+        domain: "example.test".into(),
+        url: "http://rdap.test/domain/example.test".into(),
+    });
+    let m = state(&f, None);
+    assert_eq!(m.state, State::NotRegistered);
+    assert!(m.next.starts_with("register example.test."), "{}", m.next);
+    f.registration = Some(Lookup::Found(Registration {
+        domain: "example.test".into(),
+        url: "http://rdap.test/domain/example.test".into(),
+        registrar: None,
+        statuses: vec!["client hold".into()],
+        expires: None,
+        expires_at: None,
+        name_servers: vec![],
+        unreadable_name_servers: vec![],
+        delegation_signed: None,
+    }));
+    let m = state(&f, None);
+    assert_eq!(m.state, State::NotPublished);
+    assert!(
+        m.said.contains("client hold") && m.next.contains("on hold"),
+        "{m:?}"
+    );
+    // Delegated, no move followed.
+    let mut f = healthy();
+    assert_eq!(state(&f, None).state, State::Delegated);
+    // A move to Route 53's servers that do not answer yet.
+    let aws = ("ns-1.awsdns-01.org.", "192.0.2.101");
+    let soa_from = |m: Message| vec![answered(aws, ZONE, RecordType::SOA, Proto::Udp, m)];
+    f.expected = Some(Expected {
+        names: [name(aws.0)].into(),
+        soa: soa_from(message(false, ResponseCode::Refused, vec![], vec![])),
+        dnskey: vec![],
+    });
+    let m = state(&f, None);
+    assert_eq!(m.state, State::DelegatedElsewhere);
+    assert!(
+        m.next.contains("dns sync example.test. --create-zone"),
+        "{}",
+        m.next
+    );
+    // Answering, but not proven to serve the zone: still not ready.
+    f.expected.as_mut().unwrap().soa = soa_from(authoritative(vec![soa(7)]));
+    let m = state(&f, None);
+    assert_eq!(m.state, State::DelegatedElsewhere);
+    assert!(m.next.starts_with("prove it first"), "{}", m.next);
+    // Proven by the pre-flight: ready, with the timeline from the TTLs (NS 172800 at the parent,
+    // records 300 at the current servers).
+    f.preflight = Some(Verification {
+        zone: ZONE.into(),
+        file: "zones/example.test.yaml".into(),
+        servers: 1,
+        sets: vec![],
+        listings: vec![],
+        signatures: vec![],
+        routed: false,
+    });
+    let m = state(&f, None);
+    assert_eq!(m.state, State::ReadyToSwitch, "{m:?}");
+    assert!(
+        m.next.starts_with(
+            "switch: at the registrar of example.test, set the name servers to ns-1.awsdns-01.org."
+        ),
+        "{}",
+        m.next
+    );
+    assert_eq!(m.window_seconds, Some(172_800 + 300));
+    let at: Vec<u64> = m
+        .timeline
+        .iter()
+        .map(|t| t.at_secs - f.checked_at)
+        .collect();
+    assert_eq!(at, [0, 172_800, 173_100], "{:#?}", m.timeline);
+    assert!(
+        m.timeline[1]
+            .what
+            .contains("keep the old zone served and unchanged")
+    );
+    assert!(
+        m.timeline[2]
+            .what
+            .contains("the old provider can be cancelled")
+    );
+    // A record kept a day at the old provider: lowering it there first shortens the window,
+    // once the longest of the old provider's TTLs (its apex NS set's two days) has passed.
+    f.verification = Some(Verification {
+        sets: vec![crate::check::verification::SetCheck {
+            name: ZONE.into(),
+            rtype: "MX".into(),
+            expected: vec!["10 mail.example.test.".into()],
+            ttl: Some(86_400),
+            routing: None,
+            secondary: None,
+            primary_check: None,
+            primary_status: None,
+            servers: vec![(NS1.0.into(), ip(NS1.1), Served::Same)],
+        }],
+        ..f.preflight.clone().unwrap()
+    });
+    let m = state(&f, None);
+    assert_eq!(m.window_seconds, Some(172_800 + 86_400));
+    let hint = m
+        .timeline
+        .iter()
+        .find(|t| t.what.contains("lowered there to 300 s now"))
+        .unwrap_or_else(|| panic!("{:#?}", m.timeline));
+    assert_eq!(hint.at_secs, f.checked_at + 172_800);
+    assert!(
+        hint.what
+            .contains("live for 48 h 5 min at most instead of 3 days"),
+        "{}",
+        hint.what
+    );
+    f.verification = None;
+    // Route 53 Domains already gives the registry the new servers: waiting on the registry.
+    f.registrar = Some(crate::provider::route53::domains::DomainDetail {
+        domain: "example.test".into(),
+        name_servers: vec!["ns-1.awsdns-01.org".into()],
+        statuses: vec![],
+        expires_at: None,
+        auto_renew: Some(true),
+    });
+    assert_eq!(state(&f, None).state, State::RegistrarUpdated);
+    // The parent delegates to them: a cache still holding an old answer, then done.
+    f.expected.as_mut().unwrap().names = [name(NS1.0), name(NS2.0)].into();
+    f.registrar = None;
+    let stale = CacheAnswer {
+        resolver: "127.0.0.53:53".into(),
+        name: QNAME.into(),
+        rtype: "A".into(),
+        values: vec!["192.0.2.99".into()],
+        ttl_left: Some(120),
+        rcode: None,
+        state: CacheState::Stale,
+    };
+    let m = state(&f, Some(std::slice::from_ref(&stale)));
+    assert_eq!(m.state, State::Propagating);
+    assert_eq!(m.timeline[0].at_secs, f.checked_at + 120);
+    let current = CacheAnswer {
+        state: CacheState::Current,
+        ttl_left: Some(300),
+        ..stale
+    };
+    let m = state(&f, Some(&[current]));
+    assert_eq!(m.state, State::Done, "{m:?}");
+    assert!(
+        m.state.settled() && m.next.starts_with("nothing to do"),
+        "{}",
+        m.next
+    );
+}

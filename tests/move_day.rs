@@ -1,0 +1,229 @@
+//! The day a live domain moves: NSD serves the TLD (test.), the old provider's zone and the new
+//! servers' (the zone file, exported), unbound is a resolver that cached the old answers, and
+//! `dns check --wait --expect-ns … --resolvers …` follows the move while the test switches the
+//! TLD's delegation: the states, one line each as they change, from "new servers ready" through
+//! "caches catching up" (unbound's old answer, its end predicted from the TTL it has left) to
+//! "done". Everything on port 53 of loopback addresses (unbound follows referrals to port 53
+//! only), so it needs root; CI runs as root. Skipped with a reason without NSD, unbound or root,
+//! failing under CI=true.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::lab::{self, server};
+
+const TLD_ADDRS: [&str; 2] = ["127.53.1.1", "127.53.1.2"];
+const OLD_ADDR: &str = "127.53.9.1";
+const NEW_ADDRS: [&str; 2] = ["127.53.2.1", "127.53.2.2"];
+const RESOLVER: &str = "127.53.9.53";
+
+/// The TLD's zone, delegating hive.test to `ns` with a 2 s NS TTL.
+fn tld_zone(serial: u32, ns: &[&str]) -> String {
+    let mut text = format!(
+        "$ORIGIN test.\n$TTL 2\n@ IN SOA ns1.nic.test. hostmaster.nic.test. {serial} 3600 600 86400 2\n\
+         @ NS ns1.nic.test.\n@ NS ns2.nic.test.\nns1.nic A 127.53.1.1\nns2.nic A 127.53.1.2\n\
+         ns-old.registrar A {OLD_ADDR}\nns1.dns A 127.53.2.1\nns2.dns A 127.53.2.2\n"
+    );
+    for n in ns {
+        text.push_str(&format!("hive NS {n}\n"));
+    }
+    text
+}
+
+/// The old provider's zone: the address the file no longer has, all TTLs 6 s.
+const OLD_ZONE: &str = "$ORIGIN hive.test.\n$TTL 6\n\
+    @ IN SOA ns-old.registrar.test. hostmaster.registrar.test. 1 3600 600 86400 6\n\
+    @ NS ns-old.registrar.test.\n@ A 192.0.2.10\n";
+
+/// The zone file of the move: the new address (the intended change), TTL 4 s.
+const FILE: &str = "$zone: {ttl: 4}\n'': {type: A, value: 192.0.2.20}\n";
+
+fn start_unbound(binary: &std::path::Path, dir: &std::path::Path) -> common::Daemon {
+    std::fs::write(
+        dir.join("root.hints"),
+        ". 3600000 NS a.root.lab.\na.root.lab. 3600000 A 127.53.0.1\n",
+    )
+    .unwrap();
+    let conf = format!(
+        "server:\n  interface: {RESOLVER}\n  port: 53\n  do-ip6: no\n  do-not-query-localhost: no\n  \
+         access-control: 127.0.0.0/8 allow\n  username: \"\"\n  chroot: \"\"\n  directory: \"{d}\"\n  \
+         pidfile: \"{d}/unbound.pid\"\n  use-syslog: no\n  module-config: \"iterator\"\n  \
+         root-hints: \"{d}/root.hints\"\n  qname-minimisation: no\n  prefetch: no\n  \
+         serve-expired: no\n  local-zone: \"test.\" nodefault\n\
+         remote-control:\n  control-enable: no\n",
+        d = dir.display()
+    );
+    let path = dir.join("unbound.conf");
+    std::fs::write(&path, conf).unwrap();
+    common::start_daemon(
+        Command::new(binary).arg("-d").arg("-c").arg(&path),
+        RESOLVER,
+        53,
+    )
+}
+
+#[test]
+fn a_whole_move_is_followed_from_new_servers_ready_to_done_while_the_tld_switches() {
+    let (Some(nsd), Some(unbound)) = (
+        common::require_tool("nsd", "nsd"),
+        common::require_tool("unbound", "unbound"),
+    ) else {
+        return;
+    };
+    if !common::is_root() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "under CI=true this test must run as root (unbound asks port 53 only)"
+        );
+        eprintln!("SKIPPED: unbound follows referrals to port 53 only, which needs root");
+        return;
+    }
+    let root = lab::start_on(
+        vec![lab::root_zone(&[
+            ("ns1.nic.test.", TLD_ADDRS[0]),
+            ("ns2.nic.test.", TLD_ADDRS[1]),
+        ])],
+        vec![server("a.root.lab.", "127.53.0.1", &["."])],
+        Some(53),
+    );
+    let tld_dir = tempfile::tempdir().unwrap();
+    let tld_file = tld_dir.path().join("test.zone");
+    std::fs::write(&tld_file, tld_zone(1, &["ns-old.registrar.test."])).unwrap();
+    let tld = common::nsd::start_at(
+        &nsd,
+        tld_dir.path(),
+        53,
+        &TLD_ADDRS,
+        &[("test.", "test.zone")],
+    );
+    let old_dir = tempfile::tempdir().unwrap();
+    std::fs::write(old_dir.path().join("hive.test.zone"), OLD_ZONE).unwrap();
+    let _old = common::nsd::start_with(
+        &nsd,
+        old_dir.path(),
+        53,
+        &[OLD_ADDR],
+        &[("hive.test.", "hive.test.zone")],
+        "  minimal-responses: yes\n",
+    );
+    let new_dir = tempfile::tempdir().unwrap();
+    common::nsd::export(new_dir.path(), FILE);
+    let _new = common::nsd::start_at(
+        &nsd,
+        new_dir.path(),
+        53,
+        &NEW_ADDRS,
+        &[("hive.test.", "hive.test.zone")],
+    );
+    let resolver_dir = tempfile::tempdir().unwrap();
+    let _unbound = start_unbound(&unbound, resolver_dir.path());
+
+    let mut child = common::dns()
+        .args([
+            "check",
+            "hive.test",
+            "--expect-ns",
+            "ns1.dns.test,ns2.dns.test",
+            "--resolvers",
+            RESOLVER,
+            "--wait",
+            "--interval",
+            "300ms",
+            "--wait-timeout",
+            "60s",
+            "--json",
+            "--root-hints",
+        ])
+        .arg(root.hints())
+        .args(["--port", "53", "--timeout", "500", "-4", "--no-rdap"])
+        .current_dir(new_dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let started = Instant::now();
+    let mut lines = Vec::new();
+    let mut heard = Vec::new();
+    let mut switched = None;
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        heard.push(Instant::now());
+        // The first state seen: the new servers proven ready. Then the TLD switches.
+        if switched.is_none() && line.contains(" state: new servers ready") {
+            std::fs::write(&tld_file, tld_zone(2, &["ns1.dns.test.", "ns2.dns.test."])).unwrap();
+            tld.hangup();
+            switched = Some(Instant::now());
+        }
+        lines.push(line);
+        assert!(started.elapsed() < Duration::from_secs(120), "{lines:#?}");
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = lines.join("\n");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let states: Vec<&str> = lines
+        .iter()
+        .filter(|l| !l.starts_with("round "))
+        .filter_map(|l| l.split_once(" state: ").map(|(_, s)| s))
+        .map(|s| s.split(" — ").next().unwrap())
+        .collect();
+    assert_eq!(
+        states,
+        [
+            "new servers ready",
+            "delegated to the new servers, caches catching up",
+            "done"
+        ],
+        "{err}"
+    );
+    // The switch is said with the time until which the old servers may still be asked.
+    let seen = lines
+        .iter()
+        .find(|l| l.contains("caches catching up"))
+        .unwrap();
+    assert!(
+        seen.contains("the switch was seen now: until ")
+            && seen.contains("resolvers may still ask the old servers"),
+        "{seen}"
+    );
+    // The last round's document: done, the caches current.
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["move"]["state"], "done", "{:#}", json["move"]);
+    assert!(
+        json["caches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["state"] == "current"),
+        "{:#}",
+        json["caches"]
+    );
+    // The end of the wait was predicted by the TTL unbound had left when the switch was seen:
+    // done came when it ran out, give or take a round and the TTL's whole seconds.
+    let (first, left) = lines
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let (_, rest) = l.split_once("caches catching up; cache ")?;
+            let secs = rest.split_once("(ttl left ")?.1.split_once("s)")?.0;
+            Some((i, secs.parse::<u64>().unwrap()))
+        })
+        .unwrap_or_else(|| panic!("no round with a stale cache after the switch:\n{err}"));
+    let done = lines
+        .iter()
+        .position(|l| l.contains(" state: done"))
+        .unwrap();
+    let predicted = heard[first] + Duration::from_secs(left);
+    let came = heard[done];
+    assert!(
+        came + Duration::from_millis(1500) >= predicted
+            && came <= predicted + Duration::from_secs(3),
+        "predicted {left} s after the first stale round, done {:?} after it\n{err}",
+        came - heard[first]
+    );
+    let waited = switched.unwrap().elapsed();
+    assert!(waited < Duration::from_secs(6 + 6 + 3), "{waited:?}\n{err}");
+}
