@@ -215,7 +215,9 @@ fn before_a_move_the_expected_servers_must_serve_the_zone_file_or_the_switch_is_
         .unwrap()
         .to_string();
     assert!(
-        message.contains("with all 3 record sets of zones/hive.test.yaml, so the switch is safe"),
+        message.contains(
+            "with all 3 record sets of zones/hive.test.yaml and what the current servers serve beyond it, so the switch is safe"
+        ),
         "{message}"
     );
     assert!(

@@ -5,7 +5,8 @@
 //! "caches catching up" (unbound's old answer, its end predicted from the TTL it has left) to
 //! "done". Everything on port 53 of loopback addresses (unbound follows referrals to port 53
 //! only), so it needs root; CI runs as root. Skipped with a reason without NSD, unbound or root,
-//! failing under CI=true.
+//! failing under CI=true. And the pre-flight against NSD on the lab's port: the old provider
+//! serves a mail set the zone file forgot, found without a zone transfer and named first.
 
 mod common;
 
@@ -226,4 +227,99 @@ fn a_whole_move_is_followed_from_new_servers_ready_to_done_while_the_tld_switche
     );
     let waited = switched.unwrap().elapsed();
     assert!(waited < Duration::from_secs(6 + 6 + 3), "{waited:?}\n{err}");
+}
+
+/// The old provider's zone of a live domain: mail, a DMARC policy and a `www` the zone file
+/// forgot, and the address it changes on purpose.
+const LIVE_ZONE: &str = "$ORIGIN hive.test.\n$TTL 300\n\
+    @ IN SOA ns-old.registrar.test. hostmaster.registrar.test. 1 3600 600 86400 300\n\
+    @ NS ns-old.registrar.test.\n@ A 192.0.2.10\n@ MX 10 mail.hive.test.\n\
+    mail A 192.0.2.25\n_dmarc TXT \"v=DMARC1; p=none\"\nwww A 192.0.2.10\n";
+
+/// Before the switch, the current servers are asked beyond the zone file (usual names, the mail
+/// exchanger their MX names) without a zone transfer: what the new servers lack is
+/// move.records-missing, mail first, and the state is not ready; once the file (and so the new
+/// servers) has it, the switch is safe and the address the file changes is said as intended.
+#[test]
+fn the_preflight_finds_the_mail_the_zone_file_forgot_and_calls_the_switch_safe_only_without_it() {
+    let Some(nsd) = common::require_tool("nsd", "nsd") else {
+        return;
+    };
+    let (mut zones, mut servers) = lab::hive_tree(vec![]);
+    zones.truncate(2);
+    servers.truncate(2);
+    zones[1].delegations[0].ns = vec!["ns-old.registrar.test."];
+    zones[1].delegations[0].glue = vec![];
+    zones[1]
+        .records
+        .push(("ns-old.registrar.test.", "A", OLD_ADDR));
+    let lab = lab::start(zones, servers);
+    let old_dir = tempfile::tempdir().unwrap();
+    std::fs::write(old_dir.path().join("hive.test.zone"), LIVE_ZONE).unwrap();
+    let _old = common::nsd::start_at(
+        &nsd,
+        old_dir.path(),
+        lab.port,
+        &[OLD_ADDR],
+        &[("hive.test.", "hive.test.zone")],
+    );
+    let check = |file: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let new = common::nsd::export_and_serve(&nsd, &lab, dir.path(), file, false, |t| t);
+        let args = ["hive.test", "--expect-ns", "ns1.dns.test,ns2.dns.test"];
+        let (code, json, text) = common::check_json(&lab, &args, dir.path());
+        drop(new);
+        (code, json, text)
+    };
+    let (code, json, text) = check("$zone: {ttl: 300}\n'': {type: A, value: 192.0.2.20}\n");
+    assert_eq!(code, Some(1), "{text}");
+    assert_eq!(
+        json["move"]["state"], "delegated-elsewhere",
+        "{:#}",
+        json["move"]
+    );
+    let missing = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "move.records-missing")
+        .unwrap_or_else(|| panic!("{:#}", json["findings"]));
+    let message = missing["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "would lose or change 0 of the 1 record sets of zones/hive.test.yaml, and 4 record set(s) the current servers serve beyond it: hive.test. MX [10 mail.hive.test.] (not in the file): missing on ns1.dns.test. (127.53.2.1)"
+        ),
+        "mail first: {message}"
+    );
+    for set in [
+        "_dmarc.hive.test. TXT",
+        "mail.hive.test. A [192.0.2.25]",
+        "www.hive.test. A",
+    ] {
+        assert!(message.contains(set), "{set}: {message}");
+    }
+    // The difference of the old servers from the file is the change the move makes, not an
+    // error about them.
+    assert!(
+        !json["findings"].to_string().contains("records.differ"),
+        "{text}"
+    );
+
+    // The file holds what the old provider serves (and the new address): safe, with the change.
+    let (_, json, text) = check(
+        "$zone: {ttl: 300}\n'':\n  - {type: A, value: 192.0.2.20}\n  - {type: MX, value: {preference: 10, exchange: mail.hive.test.}}\n\
+         mail: {type: A, value: 192.0.2.25}\n_dmarc: {type: TXT, value: v=DMARC1\\; p=none}\nwww: {type: A, value: 192.0.2.10}\n",
+    );
+    assert_eq!(json["move"]["state"], "ready-to-switch", "{text}");
+    let said = json["move"]["said"].as_str().unwrap();
+    assert!(
+        said.contains("the switch is safe; it changes 1 record set(s) on purpose, as the zone file says: hive.test. A [192.0.2.20]"),
+        "{said}"
+    );
+    assert!(
+        !json["findings"]
+            .to_string()
+            .contains("move.records-missing"),
+        "{text}"
+    );
 }

@@ -55,7 +55,7 @@ codes! {
         "the parent delegates to other servers than the expected ones (the registrar still points at the old provider); both sets are named, and the expected servers are asked directly whether they already serve the zone",
         fix: "at the registrar of the domain, set its name servers to the expected ones";
     MoveRecordsMissing = "move.records-missing", Error,
-        "before a move (`--expect`, the parent still delegating to other servers): the expected servers do not serve every record set of the zone file yet (each named, mail first), so switching the delegation now would lose or change them",
+        "before a move (`--expect`, the parent still delegating to other servers): the expected servers do not serve every record set of the zone file yet, or not what the current servers serve beyond it (usual names, mail exchangers, transferred sets; each named, mail first), so switching the delegation now would lose or change them",
         fix: "make the new servers serve the zone file first (for Route 53: `dns plan`, then `dns sync`), and switch the delegation at the registrar only when this is gone";
     DelegationParentChildMismatch = "delegation.parent-child-mismatch", Error,
         "the parent's NS set differs from the zone's own apex NS set",

@@ -121,6 +121,12 @@ pub struct Facts {
     /// record sets asked of the expected servers, which must serve them all before the switch.
     #[serde(default)]
     pub preflight: Option<verification::Verification>,
+    /// Before a move: names a zone usually has, the in-zone targets the current servers'
+    /// answers name and the sets their transfers showed, that the zone file lacks, asked of the
+    /// current servers and of the expected ones (`gather::beyond`): what the switch would lose
+    /// beyond the file.
+    #[serde(default)]
+    pub beyond_file: Vec<Probe>,
     /// The walk ended at a zone above the domain: its parent does not delegate it (then there
     /// is no zone to judge).
     #[serde(default)]
@@ -233,6 +239,7 @@ impl Facts {
             verification: None,
             undelegated: None,
             preflight: None,
+            beyond_file: vec![],
         }
     }
 

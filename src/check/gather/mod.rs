@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use hickory_proto::rr::{Name, RData, RecordType};
 
+mod beyond;
 mod cnames;
 mod servers;
 mod zone_file;
@@ -110,6 +111,18 @@ pub async fn round(
         verify::verify(walker, &zone, &file, &servers, probes, &keys),
         preflight
     );
+    // Before a move, what the current servers serve beyond the file, asked of both sides.
+    let beyond_file = match &expected_servers {
+        Some(new) => {
+            let questions = beyond::questions(&zone, &facts, &v);
+            let (old, new) = futures_util::join!(
+                beyond::ask(walker, &servers, &questions),
+                beyond::ask(walker, new, &questions)
+            );
+            old.into_iter().chain(new).collect()
+        }
+        None => Vec::new(),
+    };
     if let Some(t) = RType::from_record_type(s.qtype) {
         v.routed = sets_at(&zone, &RrKey::new(s.name.clone(), t)).any(|(k, _)| k.set_id.is_some());
     }
@@ -119,6 +132,7 @@ pub async fn round(
     let facts = Facts {
         verification: Some(v),
         preflight,
+        beyond_file,
         ..facts
     };
     Ok((facts, Some(zone)))

@@ -82,8 +82,10 @@ pub const RULES: &[Rule] = &[
 /// Every finding of a round's facts: the rules', then the zone file verification's.
 pub fn judge(f: &Facts) -> Vec<Finding> {
     let mut out = findings(f);
-    if let Some(v) = &f.verification {
-        out.extend(records::findings(v));
+    match (&f.verification, &f.preflight) {
+        (Some(v), Some(_)) => out.extend(records::findings_before_move(v)),
+        (Some(v), None) => out.extend(records::findings(v)),
+        _ => {}
     }
     out
 }
@@ -187,20 +189,21 @@ pub fn expected_name_servers(f: &Facts) -> Vec<Finding> {
         .map(who)
         .collect();
     let preflight = f.preflight.as_ref();
-    let complete = preflight.map(|v| v.sets.iter().all(|s| s.all_same()));
+    let complete = preflight.map(|_| records::preflight(f).is_empty());
     let readiness = if not_ready.is_empty() && dnssec::unsafe_move(f, zone).is_some() {
         format!(
             "the expected servers already serve {zone_text} authoritatively, but the switch is NOT safe yet: see dnssec.move-unsafe"
         )
     } else if not_ready.is_empty() && complete == Some(false) {
         format!(
-            "the expected servers answer for {zone_text}, but the switch is NOT safe yet: they do not serve every record set of the zone file (see move.records-missing)"
+            "the expected servers answer for {zone_text}, but the switch is NOT safe yet: they do not serve every record set of the zone file and the current servers (see move.records-missing)"
         )
     } else if let (true, Some(v)) = (not_ready.is_empty(), preflight) {
         format!(
-            "the expected servers already serve {zone_text} authoritatively, with all {} record sets of {}, so the switch is safe",
+            "the expected servers already serve {zone_text} authoritatively, with all {} record sets of {} and what the current servers serve beyond it, so the switch is safe{}",
             v.sets.len(),
-            v.file
+            v.file,
+            intended(f)
         )
     } else if not_ready.is_empty() {
         format!(
@@ -219,6 +222,18 @@ pub fn expected_name_servers(f: &Facts) -> Vec<Finding> {
             names(&parent_ns),
             names(&expected.names)
         ), ready.into_iter().chain(not_ready).collect()).with_fix(registrar_fix(f, zone, &expected.names))]
+}
+
+/// The changes the switch makes on purpose, as a clause ("" when none).
+fn intended(f: &Facts) -> String {
+    match records::intended_changes(f) {
+        changes if changes.is_empty() => String::new(),
+        changes => format!(
+            "; it changes {} record set(s) on purpose, as the zone file says: {}",
+            changes.len(),
+            first_few(&changes, 5)
+        ),
+    }
 }
 
 /// Who can act on a delegation to other servers than the expected ones: the registrar, or,

@@ -272,12 +272,13 @@ fn before_switch(
         None => (
             State::ReadyToSwitch,
             format!(
-                "{delegates}; the new servers ({}) serve every record set of {}: the switch is safe",
+                "{delegates}; the new servers ({}) serve every record set of {}, and what the current servers serve beyond it: the switch is safe{}",
                 names(expected),
                 f.preflight
                     .as_ref()
                     .map(|v| v.file.as_str())
-                    .unwrap_or("the zone file")
+                    .unwrap_or("the zone file"),
+                super::intended(f)
             ),
             match &f.registrar {
                 Some(_) => format!(
@@ -312,7 +313,7 @@ fn not_ready(
     let complete = f
         .preflight
         .as_ref()
-        .map(|v| v.sets.iter().all(|s| s.all_same()));
+        .map(|_| !findings.iter().any(|x| x.code == Code::MoveRecordsMissing));
     let unsafe_ds = dnssec::unsafe_move(f, zone).is_some();
     if !not_ready.is_empty() {
         Some((
@@ -340,7 +341,7 @@ fn not_ready(
         ))
     } else if complete == Some(false) {
         Some((
-            "they do not serve every record set of the zone file yet".to_string(),
+            "they do not yet serve every record set of the zone file and the current servers (move.records-missing)".to_string(),
             fix_of(findings, Code::MoveRecordsMissing),
         ))
     } else if complete.is_none() {

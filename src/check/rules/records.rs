@@ -8,15 +8,16 @@
 //! * `records.failover-secondary`, `records.failover-unexpected`: a failover pair answered by
 //!   its secondary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
-use hickory_proto::rr::Name;
+use hickory_proto::rr::{Name, RecordType};
 
 use super::first_few;
 use crate::check::codes::{Code, Finding};
-use crate::check::facts::{Facts, is_route53};
+use crate::check::facts::{Facts, answers_with_authority, is_route53};
 use crate::check::verification::{Listing, Served, SetCheck, Verification};
+use crate::walk::Probe;
 
 /// A failover pair answered by its secondary: a warning, or with the primary's check status
 /// (`--health-status`) nothing while it fails and an error while it is healthy.
@@ -62,6 +63,19 @@ pub fn findings(v: &Verification) -> Vec<Finding> {
     for set in v.sets.iter().filter(|s| !s.all_same()) {
         out.extend(set_served(v, set));
     }
+    out
+}
+
+/// Before a move (the expected servers asked too): what the current servers serve otherwise
+/// than the file is the change the switch makes, and what they serve beyond it is weighed by
+/// `move.records-missing`; only what they left unanswered, or cut short, is said of them.
+pub fn findings_before_move(v: &Verification) -> Vec<Finding> {
+    let mut out = unanswered(v);
+    out.extend(
+        listings(v)
+            .into_iter()
+            .filter(|f| f.code == Code::RecordsTransferCutShort),
+    );
     out
 }
 
@@ -220,37 +234,144 @@ fn operator_fix(set: &SetCheck, code: Code) -> String {
 }
 
 /// move.records-missing: before a move, the record sets of the zone file the expected servers
-/// do not serve as the file says, mail first: what switching the delegation now would lose.
+/// do not serve as the file says, and those the current servers serve beyond the file that the
+/// expected ones do not serve alike, mail first: what switching the delegation now would lose.
 pub fn preflight(f: &Facts) -> Vec<Finding> {
     let Some(v) = &f.preflight else {
         return vec![];
     };
     let mut wrong: Vec<&SetCheck> = v.sets.iter().filter(|s| !s.all_same()).collect();
-    if wrong.is_empty() {
+    let beyond = lost_beyond_file(f);
+    if wrong.is_empty() && beyond.is_empty() {
         return vec![];
     }
     // Mail first: a lost MX set loses mail; then by name.
     wrong.sort_by_key(|s| (s.rtype != "MX", s.name.clone(), s.rtype.clone()));
-    let said: Vec<String> = wrong.iter().map(|set| preflight_set(set)).collect();
-    let servers: Vec<String> = wrong
+    let mut said: Vec<String> = wrong.iter().map(|set| preflight_set(set)).collect();
+    let mut servers: BTreeSet<String> = wrong
         .iter()
         .flat_map(|s| &s.servers)
         .filter(|(_, _, s)| !matches!(s, Served::Same | Served::Matched { .. }))
         .map(|(n, a, _)| format!("{n} ({a})"))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
         .collect();
+    let mut message = format!(
+        "switching the delegation to the expected servers now would lose or change {} of the {} record sets of {}",
+        wrong.len(),
+        v.sets.len(),
+        v.file
+    );
+    if !beyond.is_empty() {
+        message.push_str(&format!(
+            ", and {} record set(s) the current servers serve beyond it",
+            beyond.len()
+        ));
+        said.extend(beyond.iter().map(|l| l.said.clone()));
+        servers.extend(beyond.into_iter().flat_map(|l| l.servers));
+    }
     vec![Finding::new(
         Code::MoveRecordsMissing,
-        format!(
-            "switching the delegation to the expected servers now would lose or change {} of the {} record sets of {}: {}",
-            wrong.len(),
-            v.sets.len(),
-            v.file,
-            first_few(&said, 10)
-        ),
-        servers,
+        format!("{message}: {}", first_few(&said, 10)),
+        servers.into_iter().collect(),
     )]
+}
+
+/// A set the current servers serve beyond the zone file that the expected servers do not
+/// serve alike.
+pub(super) struct Lost {
+    /// `name TYPE [values]: how the expected servers serve it`.
+    pub said: String,
+    /// The expected servers that lack it or serve it otherwise.
+    pub servers: Vec<String>,
+}
+
+/// One set beyond the file: what the current servers serve, and what each expected server
+/// address serves (`None`: no authoritative answer).
+type BothSides = (Vec<String>, Vec<(String, Option<Vec<String>>)>);
+
+/// Before a move, from the questions beyond the file ([`Facts::beyond_file`]): each set the
+/// current servers serve that the expected servers lack or serve otherwise, mail first.
+pub(super) fn lost_beyond_file(f: &Facts) -> Vec<Lost> {
+    let Some(expected) = &f.expected else {
+        return vec![];
+    };
+    let mut by_set: BTreeMap<(bool, Name, String), BothSides> = BTreeMap::new();
+    for p in &f.beyond_file {
+        let mail = matches!(p.qtype, RecordType::MX)
+            || p.qname.iter().any(|l| l == b"_dmarc" || l == b"_domainkey");
+        let key = (!mail, p.qname.to_lowercase(), p.qtype.to_string());
+        let entry = by_set.entry(key).or_default();
+        let values = served(p);
+        if expected.names.contains(&p.server) {
+            entry.1.push((p.who(), values));
+        } else if let Some(values) = values.filter(|v| !v.is_empty())
+            && entry.0.is_empty()
+        {
+            entry.0 = values;
+        }
+    }
+    by_set
+        .into_iter()
+        .filter(|(_, (old, _))| !old.is_empty())
+        .filter_map(|((_, name, rtype), (old, new))| {
+            let how: Vec<(String, String)> = new
+                .into_iter()
+                .filter_map(|(who, values)| match values {
+                    Some(v) if v == old => None,
+                    Some(v) if v.is_empty() => Some((who.clone(), format!("missing on {who}"))),
+                    Some(v) => Some((who.clone(), format!("{who} serves [{}]", v.join(", ")))),
+                    None => Some((who.clone(), format!("{who} gave no answer"))),
+                })
+                .collect();
+            if how.is_empty() {
+                return None;
+            }
+            let (servers, said): (Vec<String>, Vec<String>) = how.into_iter().unzip();
+            Some(Lost {
+                said: format!(
+                    "{} {rtype} [{}] (not in the file): {}",
+                    name.to_ascii(),
+                    old.join(", "),
+                    first_few(&said, 3)
+                ),
+                servers,
+            })
+        })
+        .collect()
+}
+
+/// The records of the question's type at its name in an authoritative answer, in presentation
+/// form, sorted (empty: the server has none); `None` when it gave no authoritative answer.
+fn served(p: &Probe) -> Option<Vec<String>> {
+    if !answers_with_authority(p) {
+        return None;
+    }
+    let m = p.message()?;
+    let mut values: Vec<String> = m
+        .answers
+        .iter()
+        .filter(|r| r.name.to_lowercase() == p.qname.to_lowercase() && r.record_type() == p.qtype)
+        .map(|r| r.data.to_string())
+        .collect();
+    values.sort();
+    Some(values)
+}
+
+/// Before a move: the record sets the current servers serve otherwise than the file and the
+/// expected servers serve as the file says — the changes the switch makes on purpose.
+pub(super) fn intended_changes(f: &Facts) -> Vec<String> {
+    let (Some(now), Some(new)) = (&f.verification, &f.preflight) else {
+        return vec![];
+    };
+    now.sets
+        .iter()
+        .filter(|s| !s.all_same())
+        .filter(|s| {
+            new.sets
+                .iter()
+                .any(|n| n.name == s.name && n.rtype == s.rtype && n.all_same())
+        })
+        .map(|s| format!("{} {} [{}]", s.name, s.rtype, s.expected.join(", ")))
+        .collect()
 }
 
 /// One set of the file as the expected servers serve it: who lacks it, who serves what.
