@@ -323,3 +323,121 @@ fn the_preflight_finds_the_mail_the_zone_file_forgot_and_calls_the_switch_safe_o
         "{text}"
     );
 }
+
+/// The emulator's delegation set, the same for every hosted zone.
+const MOTO_NS: [(&str, &str, &str); 4] = [
+    ("com.", "ns-2048.awsdns-64.com.", "127.53.4.1"),
+    ("net.", "ns-2049.awsdns-65.net.", "127.53.4.2"),
+    ("org.", "ns-2050.awsdns-66.org.", "127.53.4.3"),
+    ("co.uk.", "ns-2051.awsdns-67.co.uk.", "127.53.4.4"),
+];
+
+/// root → test. (delegating hive.test to the old provider) and com./net./org./co.uk., where the
+/// emulator's four name servers live; those four serve hive.test. with `records`.
+fn route53_lab(records: Vec<lab::Rec>) -> lab::Lab {
+    let (mut zones, mut servers) = lab::hive_tree(records);
+    zones[1].delegations[0].ns = vec!["ns-old.registrar.test."];
+    zones[1].delegations[0].glue = vec![];
+    zones[1]
+        .records
+        .push(("ns-old.registrar.test.", "A", OLD_ADDR));
+    zones[0].records.push(("a.gtld.lab.", "A", "127.53.5.1"));
+    zones[2].ns = MOTO_NS.iter().map(|(_, ns, _)| *ns).collect();
+    for (tld, ns, addr) in MOTO_NS {
+        zones[0].delegations.push(lab::Delegation {
+            child: tld,
+            ns: vec!["a.gtld.lab."],
+            glue: vec![("a.gtld.lab.", "127.53.5.1")],
+        });
+        zones.push(lab::ZoneSpec {
+            name: tld,
+            ns: vec!["a.gtld.lab."],
+            serial: 1,
+            records: vec![(ns, "A", addr)],
+            delegations: vec![],
+        });
+    }
+    servers.truncate(2);
+    let tlds: Vec<&'static str> = MOTO_NS.iter().map(|(tld, _, _)| *tld).collect();
+    servers.push(server("a.gtld.lab.", "127.53.5.1", &tlds));
+    servers.extend(
+        MOTO_NS
+            .iter()
+            .map(|(_, ns, addr)| server(ns, addr, &["hive.test."])),
+    );
+    lab::start(zones, servers)
+}
+
+/// `--expect route53` with no zone file: the hosted zone's record sets (read through the API)
+/// stand in for the file, so the pre-flight still finds what Route 53 lacks of what the old
+/// provider serves — the mail first.
+#[test]
+fn without_a_zone_file_the_hosted_zone_is_what_the_preflight_compares() {
+    let (Some(nsd), Some(moto)) = (common::require_tool("nsd", "nsd"), common::moto::start())
+    else {
+        return;
+    };
+    let file_dir = tempfile::tempdir().unwrap();
+    let file = "$zone: {ttl: 300}\n'': {type: A, value: 192.0.2.20}\n";
+    common::write_zone(file_dir.path(), "hive.test", file);
+    let synced = common::moto::run(
+        &moto.url(),
+        file_dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    );
+    assert_eq!(synced.status.code(), Some(0), "{}", common::stderr(&synced));
+    let lab = route53_lab(vec![("hive.test.", "A", "192.0.2.20")]);
+    let old_dir = tempfile::tempdir().unwrap();
+    std::fs::write(old_dir.path().join("hive.test.zone"), LIVE_ZONE).unwrap();
+    let _old = common::nsd::start_at(
+        &nsd,
+        old_dir.path(),
+        lab.port,
+        &[OLD_ADDR],
+        &[("hive.test.", "hive.test.zone")],
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = common::moto::dns_at(&moto.url())
+        .args(["check", "hive.test", "--expect", "route53", "--json"])
+        .args(lab.args())
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", common::stderr(&out)));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        json["move"]["state"], "delegated-elsewhere",
+        "{:#}",
+        json["move"]
+    );
+    let file = json["preflight"]["file"].as_str().unwrap();
+    assert!(
+        file.starts_with("the hosted zone hive.test. (") && file.contains("no zone file"),
+        "{file}"
+    );
+    let missing = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "move.records-missing")
+        .unwrap_or_else(|| panic!("{:#}", json["findings"]));
+    let message = missing["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "would lose or change 0 of the 1 record sets of the hosted zone hive.test. ("
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "beyond it: hive.test. MX [10 mail.hive.test.] (not in the hosted zone): missing on ns-2048.awsdns-64.com. (127.53.4.1)"
+        ),
+        "{message}"
+    );
+    assert!(
+        json["move"]["next"].as_str().unwrap().contains("dns sync"),
+        "{:#}",
+        json["move"]
+    );
+}

@@ -47,7 +47,7 @@ pub async fn expected_ns(s: &Settings) -> Result<Expectation> {
         None => Ok(Expectation::default()),
         Some(Expect::Names(names)) => Ok(Expectation {
             name_servers: Some(names.clone()),
-            zone: None,
+            hosted_zone: None,
             registrar: None,
         }),
         Some(Expect::Route53 { hosted_zone_id }) => {
@@ -356,7 +356,7 @@ async fn route53_expectation(s: &Settings, pinned: Option<&str>) -> Result<Expec
                 };
                 return Ok(Expectation {
                     name_servers: Some(name_servers),
-                    zone: Some(zone.name.clone()),
+                    hosted_zone: Some(zone),
                     registrar,
                 });
             }

@@ -37,8 +37,9 @@ use crate::zone::{RType, RrKey, Zone};
 pub struct Expectation {
     /// The name servers the zone should be delegated to.
     pub name_servers: Option<BTreeSet<Name>>,
-    /// With `--expect route53`: the hosted zone that holds the name.
-    pub zone: Option<Name>,
+    /// With `--expect route53`: the hosted zone that holds the name (its record sets stand in
+    /// for a zone file before a move, when there is none).
+    pub hosted_zone: Option<crate::provider::route53::HostedZone>,
     /// With `--expect route53`: the domain's registration with Route 53 Domains, when it is
     /// registered in this account.
     pub registrar: Option<DomainDetail>,
@@ -80,7 +81,14 @@ pub async fn round(
         anchors: s.anchors.clone(),
     };
     let facts = gather(walker, given).await;
-    let Some((path, zone)) = zone_file(s, facts.zone.as_ref())? else {
+    let file = match zone_file(s, facts.zone.as_ref())? {
+        Some((path, zone)) => Some((path.display().to_string(), zone)),
+        None => {
+            zone_file::hosted_zone_sets(s, expected, &facts, preflight_servers(&facts).is_some())
+                .await?
+        }
+    };
+    let Some((file, zone)) = file else {
         return Ok((facts, None));
     };
     let servers = facts.zone_servers().to_vec();
@@ -89,7 +97,6 @@ pub async fn round(
         now: facts.checked_at as u32,
         verified: Default::default(),
     };
-    let file = path.display().to_string();
     let probes = Some(facts.transfers.as_slice());
     // Before a move, the expected servers are asked for the same record sets, beside (their
     // keys are the new provider's: their signatures are not judged here).
@@ -148,8 +155,9 @@ fn expected_domain(s: &Settings, expected: &Expectation) -> Name {
         ZoneFile::InDir(dir) => dir.enclosing(&s.name).first().and_then(|p| from_file(p)),
     };
     expected
-        .zone
-        .clone()
+        .hosted_zone
+        .as_ref()
+        .map(|z| z.name.clone())
         .or(file)
         .filter(|d| d.zone_of(&s.name))
         .unwrap_or_else(|| domain_of(&s.name))

@@ -38,6 +38,37 @@ pub(super) fn zone_file(s: &Settings, zone: Option<&Name>) -> Result<Option<(Pat
     Ok(Some((path, loaded.zone)))
 }
 
+/// Before a move with `--expect route53` and no zone file: the hosted zone's record sets, read
+/// through the Route 53 API, stand in for the file (the current servers are compared with what
+/// Route 53 will serve, and the expected servers asked for it), named as such in the report.
+pub(super) async fn hosted_zone_sets(
+    s: &Settings,
+    expected: &super::Expectation,
+    facts: &crate::check::facts::Facts,
+    moving: bool,
+) -> Result<Option<(String, Zone)>> {
+    let Some(hosted) = &expected.hosted_zone else {
+        return Ok(None);
+    };
+    if !moving || facts.zone.as_ref() != Some(&hosted.name) {
+        return Ok(None);
+    }
+    let client = Route53::connect(&s.aws).await.map_err(Error::Aws)?;
+    let (zone, _, _) = client
+        .live_zone(hosted, &Default::default(), false)
+        .await
+        .map_err(|source| Error::Provider {
+            zone: hosted.name.to_ascii(),
+            source,
+        })?;
+    let label = format!(
+        "the hosted zone {} ({}, read from Route 53: no zone file)",
+        hosted.name.to_ascii(),
+        hosted.id
+    );
+    Ok(Some((label, zone)))
+}
+
 /// `--health-status`: for each failover pair a server answered with its secondary, what Route 53
 /// says of the primary's health check (found as sync finds it: by its tags, or its `id`).
 pub(super) async fn primary_statuses(

@@ -349,7 +349,7 @@ fn not_ready(
             "whether they serve what the current servers do was not checked (no zone file)"
                 .to_string(),
             format!(
-                "prove it first: keep the zone file as zones/{} (or pass --zone-file), then check again",
+                "prove it first: keep the zone file as zones/{} (or pass --zone-file; with --expect route53 the hosted zone's record sets stand in for it), then check again",
                 crate::zonedir::file_name(zone)
             ),
         ))

@@ -291,8 +291,13 @@ type BothSides = (Vec<String>, Vec<(String, Option<Vec<String>>)>);
 /// Before a move, from the questions beyond the file ([`Facts::beyond_file`]): each set the
 /// current servers serve that the expected servers lack or serve otherwise, mail first.
 pub(super) fn lost_beyond_file(f: &Facts) -> Vec<Lost> {
-    let Some(expected) = &f.expected else {
+    let (Some(expected), Some(v)) = (&f.expected, &f.preflight) else {
         return vec![];
+    };
+    let source = if v.file.starts_with("the hosted zone") {
+        "not in the hosted zone"
+    } else {
+        "not in the file"
     };
     let mut by_set: BTreeMap<(bool, Name, String), BothSides> = BTreeMap::new();
     for p in &f.beyond_file {
@@ -328,7 +333,7 @@ pub(super) fn lost_beyond_file(f: &Facts) -> Vec<Lost> {
             let (servers, said): (Vec<String>, Vec<String>) = how.into_iter().unzip();
             Some(Lost {
                 said: format!(
-                    "{} {rtype} [{}] (not in the file): {}",
+                    "{} {rtype} [{}] ({source}): {}",
                     name.to_ascii(),
                     old.join(", "),
                     first_few(&said, 3)
@@ -382,17 +387,22 @@ fn preflight_set(set: &SetCheck) -> String {
         .filter_map(|(n, a, served)| match served {
             Served::Same | Served::Matched { .. } => None,
             Served::Missing { .. } => Some(format!("missing on {n} ({a})")),
-            Served::Differs { values, .. } => {
-                Some(format!("{n} ({a}) serves [{}]", values.join(", ")))
-            }
+            Served::Differs { values, ttl } => Some(format!(
+                "{n} ({a}) serves [{}]{}",
+                values.join(", "),
+                ttl.filter(|t| Some(*t) != set.ttl)
+                    .map(|t| format!(" TTL {t}"))
+                    .unwrap_or_default()
+            )),
             Served::NoAnswer { why } => Some(format!("{n} ({a}) gave no answer: {why}")),
         })
         .collect();
     format!(
-        "{} {} [{}]: {}",
+        "{} {} [{}]{}: {}",
         set.name,
         set.rtype,
         set.expected.join(", "),
+        set.ttl.map(|t| format!(" TTL {t}")).unwrap_or_default(),
         first_few(&how, 3)
     )
 }
