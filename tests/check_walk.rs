@@ -190,7 +190,7 @@ fn before_a_move_the_expected_servers_must_serve_the_zone_file_or_the_switch_is_
     assert!(
         message.contains("would lose or change 2 of the 3 record sets")
             && message.contains(
-                "hive.test. A [192.0.2.10]: ns1.dns.test. (127.53.2.1) serves [192.0.2.99]"
+                "hive.test. A [192.0.2.10] TTL 300: ns1.dns.test. (127.53.2.1) serves [192.0.2.99]"
             ),
         "{message}"
     );
@@ -1363,6 +1363,31 @@ fn an_authoritative_server_that_is_an_open_resolver_is_a_warning() {
         json["findings"][0]["servers"],
         serde_json::json!(["ns1.dns.test. (127.53.2.1)"])
     );
+    // A resolver whose upstream is gone (SERVFAIL, recursion available) still recurses for
+    // anyone; one told to refuse the root's questions only still resolves another TLD's.
+    for (fault, how) in [
+        (
+            Fault::RecursorFailing,
+            "tried to resolve it (SERVFAIL with recursion available",
+        ),
+        (
+            Fault::RefusesRootOnly,
+            "answered a recursive question about another zone (com. SOA)",
+        ),
+    ] {
+        let lab = lab::start(healthy_zones(), servers([vec![], vec![fault.clone()]]));
+        let (_, json, _) = check(&lab, &["www.hive.test"]);
+        expect(&json, &["ns.open-resolver"]);
+        let f = &json["findings"][0];
+        assert_eq!(
+            f["servers"],
+            serde_json::json!(["ns2.dns.test. (127.53.2.2)"])
+        );
+        assert!(
+            f["message"].as_str().unwrap().contains(how),
+            "{fault:?}: {f:#}"
+        );
+    }
 }
 
 /// Zonemaster NAMESERVER08/09: a server must look a name up whatever its case, and echo the

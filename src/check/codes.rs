@@ -106,7 +106,7 @@ codes! {
         "a server answers EDNS questions, but not as RFC 6891 says: EDNS version 1 not answered BADVERS, an unknown option or flag not ignored, an unknown flag echoed, or no answer without EDNS (each named)",
         fix: "update the server software, or whatever sits in front of it that rewrites EDNS; https://ednscomp.isc.org/ shows what each server does";
     NsOpenResolver = "ns.open-resolver", Warning,
-        "a server of the zone answers recursive questions about other zones (the root's SOA with RD=1) for anyone: an open resolver beside the authoritative service",
+        "a server of the zone resolves recursive questions about other zones (the root's SOA and another top-level domain's, with RD=1) for anyone — answering them, NXDOMAIN, or SERVFAIL with recursion available: an open resolver beside the authoritative service",
         fix: "turn recursion off on the authoritative server (BIND: recursion no; or allow it only to your own networks), and keep resolvers on other addresses";
     NsQnameCaseSensitive = "ns.qname-case-sensitive", Error,
         "a server answers the zone's SOA asked in lower case, but not asked in mixed case (`eXaMpLe.CoM.`): names are case-insensitive (RFC 4343), and resolvers that randomise the case of their questions (0x20) get no answer from it",

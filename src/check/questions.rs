@@ -33,6 +33,9 @@ pub enum Question {
     /// The root's SOA with recursion desired: an authoritative server must not answer it as a
     /// resolver.
     Recursion,
+    /// The SOA of another top-level domain with recursion desired: a resolver told to refuse
+    /// the root only still resolves it.
+    RecursionElsewhere,
     /// A name that does not exist under the apex (a random label): when the zone is signed,
     /// the denial of existence must prove it.
     Nonexistent,
@@ -57,6 +60,8 @@ pub enum Asks {
     MixedCaseApex,
     /// The root.
     Root,
+    /// A top-level domain that is not the zone's (`com.`, or `net.` for a zone under com.).
+    OtherTld,
     /// A name that does not exist under the apex.
     Nonexistent,
 }
@@ -122,6 +127,7 @@ pub const TABLE: &[Entry] = &[
     entry(Question::MixedCase, Asks::MixedCaseApex, RecordType::SOA, Form::Standard, About::Behaviour, "mixed-case", BEHAVIOUR),
     entry(Question::Aaaa, Asks::Apex, RecordType::AAAA, Form::Standard, About::Behaviour, "aaaa", BEHAVIOUR),
     Entry { recursion: true, ..entry(Question::Recursion, Asks::Root, RecordType::SOA, Form::Standard, About::Behaviour, "recursion", BEHAVIOUR) },
+    Entry { recursion: true, ..entry(Question::RecursionElsewhere, Asks::OtherTld, RecordType::SOA, Form::Standard, About::Behaviour, "recursion-elsewhere", BEHAVIOUR) },
     entry(Question::Nonexistent, Asks::Nonexistent, RecordType::A, Form::Standard, About::Data, "nonexistent", "denial_probes"),
     entry(Question::Cds, Asks::Apex, RecordType::CDS, Form::Standard, About::Data, "cds", "cds_probes"),
     entry(Question::Cdnskey, Asks::Apex, RecordType::CDNSKEY, Form::Standard, About::Data, "cdnskey", "cds_probes"),
@@ -157,6 +163,7 @@ impl Entry {
             Asks::Apex => zone.clone(),
             Asks::MixedCaseApex => mixed_case(zone),
             Asks::Root => Name::root(),
+            Asks::OtherTld => other_tld(zone),
             Asks::Nonexistent => nonexistent.clone(),
         };
         Framed {
@@ -165,6 +172,17 @@ impl Entry {
             recursion: self.recursion,
         }
     }
+}
+
+/// A top-level domain that is not the zone's: `com.`, or `net.` for a zone under com.
+pub fn other_tld(zone: &Name) -> Name {
+    let tld = zone.iter().next_back().map(<[u8]>::to_ascii_lowercase);
+    let other = if tld.as_deref() == Some(b"com".as_slice()) {
+        "net."
+    } else {
+        "com."
+    };
+    Name::from_ascii(other).unwrap_or_else(|_| Name::root())
 }
 
 /// The label of the name that does not exist, before its random part (`dns-check-nx-1a2b3c4d`):
@@ -216,6 +234,7 @@ mod tests {
             Question::MixedCase,
             Question::Aaaa,
             Question::Recursion,
+            Question::RecursionElsewhere,
             Question::Nonexistent,
             Question::Cds,
             Question::Cdnskey,

@@ -88,6 +88,12 @@ pub enum Fault {
     /// Answers recursive questions about names outside its zones, as a resolver (the root's
     /// SOA, from its "cache").
     OpenResolver,
+    /// Recurses for anyone but reaches nothing: every recursive question about names outside
+    /// its zones gets SERVFAIL with RA=1 (a resolver whose upstream is gone).
+    RecursorFailing,
+    /// A resolver told to refuse the root's questions only: REFUSED for the root with RA=1,
+    /// other recursive questions answered from its "cache" (the name's SOA).
+    RefusesRootOnly,
     /// Serves its signatures with one octet changed: a signer gone wrong, or a copy of the
     /// zone altered after signing.
     BadSignatures,
@@ -596,12 +602,31 @@ impl Handler {
                 .unwrap_or_else(|_| silent());
         }
         let ours = self.zones.iter().any(|z| z.origin.zone_of(&qname));
-        if !ours && request.metadata.recursion_desired && self.faults.contains(&Fault::OpenResolver)
+        let recursing = !ours && request.metadata.recursion_desired;
+        let failing = self.faults.contains(&Fault::RecursorFailing)
+            || (qname.is_root() && self.faults.contains(&Fault::RefusesRootOnly));
+        if recursing && failing {
+            let mut m = refuse(
+                if qname.is_root() && !self.faults.contains(&Fault::RecursorFailing) {
+                    ResponseCode::Refused
+                } else {
+                    ResponseCode::ServFail
+                },
+            );
+            m.recursion_available = true;
+            return response
+                .send_response(builder.build_no_records(m))
+                .await
+                .unwrap_or_else(|_| silent());
+        }
+        if recursing
+            && (self.faults.contains(&Fault::OpenResolver)
+                || self.faults.contains(&Fault::RefusesRootOnly))
         {
             let mut m = Metadata::response_from_request(&request.metadata);
             m.recursion_available = true;
             let root = Zone {
-                origin: Name::root(),
+                origin: qname.clone(),
                 serial: 2026120401,
                 ns: vec![],
                 records: vec![],

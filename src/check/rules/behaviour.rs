@@ -149,29 +149,61 @@ pub fn edns_compliance(f: &Facts) -> Vec<Finding> {
     out
 }
 
-/// ns.open-resolver: a server of the zone answers recursive questions about other zones.
+/// ns.open-resolver: a server of the zone resolves recursive questions about other zones for
+/// anyone: it answers them as a resolver (RA=1, no authority) with the data, with NXDOMAIN, or
+/// with SERVFAIL (it tried and could not reach an answer); the root's SOA and another
+/// top-level domain's are asked, so a resolver told to refuse only the root is found too.
 pub fn open_resolvers(f: &Facts) -> Vec<Finding> {
     let zone_text = zone_text(f);
-    let mut open = BTreeSet::new();
-    for b in f.asked.iter().filter(|b| b.question == Question::Recursion) {
-        let Some(m) = b.probe.message() else { continue };
-        if m.metadata.recursion_available
-            && !m.metadata.authoritative
-            && m.metadata.response_code == ResponseCode::NoError
-            && m.answers
-                .iter()
-                .any(|r| r.record_type() == RecordType::SOA && r.name.is_root())
-        {
-            open.insert(who(&b.probe));
-        }
+    let mut open: BTreeMap<String, String> = BTreeMap::new();
+    let asked = f.asked.iter().filter(|b| {
+        matches!(
+            b.question,
+            Question::Recursion | Question::RecursionElsewhere
+        )
+    });
+    for b in asked {
+        let Some(how) = recursed(&b.probe) else {
+            continue;
+        };
+        open.entry(who(&b.probe)).or_insert(how);
     }
     open.into_iter()
-        .map(|server| {
+        .map(|(server, how)| {
             Finding::new(Code::NsOpenResolver, format!(
-                    "{server}, a server of {zone_text}, is also an open resolver: it answered a recursive question about another zone (the root's SOA) for anyone. Open resolvers are used to amplify attacks, and an authoritative server's cache can be poisoned into serving others' names"
+                    "{server}, a server of {zone_text}, is also an open resolver: it {how}, for anyone. Open resolvers are used to amplify attacks, and an authoritative server's cache can be poisoned into serving others' names"
                 ), vec![server])
         })
         .collect()
+}
+
+/// How a server handled a recursive question about another zone as a resolver would: RA=1, no
+/// authority, and the data, NXDOMAIN or SERVFAIL (none: it answered as an authoritative server
+/// only may — REFUSED, a referral, or with RA=0).
+fn recursed(p: &Probe) -> Option<String> {
+    let m = p.message()?;
+    if !m.metadata.recursion_available || m.metadata.authoritative {
+        return None;
+    }
+    let asked = p.qname.to_ascii();
+    match m.metadata.response_code {
+        ResponseCode::NoError
+            if m.answers
+                .iter()
+                .any(|r| r.record_type() == RecordType::SOA && r.name == p.qname) =>
+        {
+            Some(format!(
+                "answered a recursive question about another zone ({asked} SOA)"
+            ))
+        }
+        ResponseCode::NXDomain => Some(format!(
+            "resolved a recursive question about another zone ({asked} SOA) to NXDOMAIN"
+        )),
+        ResponseCode::ServFail => Some(format!(
+            "took a recursive question about another zone ({asked} SOA) and tried to resolve it (SERVFAIL with recursion available: it recurses, though it reached no answer)"
+        )),
+        _ => None,
+    }
 }
 
 /// ns.qname-case-sensitive and ns.qname-case-changed (Zonemaster NAMESERVER08, 09): the zone's
