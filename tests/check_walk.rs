@@ -782,9 +782,28 @@ fn dnssec_signatures_over_the_key_set_must_be_valid() {
     expect(&json, &["dnssec.signature-missing"]);
     let message = json["findings"][0]["message"].as_str().unwrap();
     assert!(
-        message.contains("no signature by the key the parent's DS points at")
+        message.contains("no usable signature by the key the parent's DS points at")
             && message.contains("nothing expired"),
         "{message}"
+    );
+    // Signed by the right key, but in the name of the parent: said as that, not as a key the
+    // zone does not hold.
+    let mut zones = signed_zones(&["k1"], &["k1"]);
+    zones[2].records.retain(|r| r.1 != "RRSIG");
+    zones[2]
+        .records
+        .push(("hive.test.", "RRSIG", "k1 -1 30 test."));
+    let (code, json, _) = check(
+        &lab::start(zones, servers([vec![], vec![]])),
+        &["hive.test"],
+    );
+    assert_eq!(code, Some(1), "{json:#}");
+    let text = json["findings"].to_string();
+    assert!(
+        text.contains("signed by that key but in the name of test., not of hive.test.: the signer name of its RRSIG is not the zone")
+            && !text.contains("signed by other keys only"),
+        "{:#}",
+        json["findings"]
     );
 }
 

@@ -212,14 +212,18 @@ fn verdict_in(
         return Verdict::Missing;
     }
     let (mut invalid, mut unknown, mut lapsed, mut unsupported) = (vec![], vec![], false, None);
+    let mut signers: Vec<String> = vec![];
     for sig in &set.sigs {
         let input = sig.input();
+        if input.signer_name != *zone {
+            signers.push(input.signer_name.to_ascii());
+            continue;
+        }
         // Key tags are not unique (RFC 4034 Appendix B): every key of that tag is tried.
         let candidates: Vec<&&DNSKEY> = keys
             .iter()
             .filter(|k| {
-                input.signer_name == *zone
-                    && k.zone_key()
+                k.zone_key()
                     && !k.revoke()
                     && k.algorithm() == input.algorithm
                     && k.calculate_key_tag().ok() == Some(input.key_tag)
@@ -248,6 +252,11 @@ fn verdict_in(
         (Some(alg), _, _) => Verdict::Unsupported(alg),
         (None, false, _) => Verdict::Invalid(invalid),
         (None, true, true) => Verdict::Lapsed,
+        (None, true, false) if unknown.is_empty() && !signers.is_empty() => {
+            signers.sort();
+            signers.dedup();
+            Verdict::WrongSigner(signers)
+        }
         (None, true, false) => Verdict::UnknownKey(unknown),
     }
 }
@@ -353,7 +362,10 @@ pub(super) fn trusted_keys(
                 verdict: invalid,
             }),
             // No signature by an entry key, or none in its period: dnssec::signatures says.
-            Verdict::Lapsed | Verdict::UnknownKey(_) | Verdict::Missing => {}
+            Verdict::Lapsed
+            | Verdict::UnknownKey(_)
+            | Verdict::WrongSigner(_)
+            | Verdict::Missing => {}
         }
     }
     (trusted, problems)
@@ -409,6 +421,23 @@ mod tests {
             verdict_with(Algorithm::Unknown(253)),
             Verdict::Unsupported(_)
         ));
+        // Signed in the name of the parent: said as that, whatever the key.
+        let key = DNSKEY::with_flags(
+            257,
+            PublicKeyBuf::new(vec![1; 64], Algorithm::ECDSAP256SHA256),
+        );
+        let parent = Name::from_ascii("test.").unwrap();
+        let sig = RRSIG::from_sig(a_signed_by(&parent, &key), vec![0; 64]);
+        let set = Signed {
+            name: zone.clone(),
+            rtype: RecordType::A,
+            records: vec![&record],
+            sigs: vec![&sig],
+        };
+        assert_eq!(
+            verdict(&set, &zone, &[&key], 1_500_000_000),
+            Verdict::WrongSigner(vec!["test.".into()])
+        );
     }
 
     /// One memo of verified signatures shared by every server's answers never carries a

@@ -33,6 +33,9 @@ pub enum Verdict {
     Lapsed,
     /// Signed only by keys the set does not hold (key tags).
     UnknownKey(Vec<u16>),
+    /// Signed only in the name of another zone (the signers' names): no key of the zone can
+    /// have made those signatures (RFC 4035 §5.3.1).
+    WrongSigner(Vec<String>),
     /// No signature at all.
     Missing,
 }

@@ -188,7 +188,8 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
             )))
         }
         // A signature over the owner's DNSKEY set by the lab key KEY, valid from FROM to TO days
-        // from now (`k1 -1 30`); the octets are computed when the set is served ([`signed`]).
+        // from now (`k1 -1 30`), in the name of the owner or of SIGNER (`k1 -1 30 test.`); the
+        // octets are computed when the set is served ([`signed`]).
         "RRSIG" => {
             let days = |t: &str| {
                 let now = std::time::SystemTime::now()
@@ -208,7 +209,7 @@ fn record(owner: &str, rtype: &str, value: &str) -> Record {
                     sig_expiration: days(to),
                     sig_inception: days(from),
                     key_tag: lab_key(key).calculate_key_tag().unwrap(),
-                    signer_name: name(owner),
+                    signer_name: name(f.get(3).copied().unwrap_or(owner)),
                 },
                 vec![0; 64],
             )))

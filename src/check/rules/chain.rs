@@ -293,6 +293,14 @@ fn ds_set(
     answered.then_some(ds)
 }
 
+/// A set whose every signature names another zone as its signer.
+pub(super) fn signed_by_another(label: &str, signers: &[String]) -> String {
+    format!(
+        "{label} is signed only in the name of {} (the signer name of its RRSIG), not of the zone that serves it: no key of the zone made those signatures, and resolvers reject them (RFC 4035 §5.3.1)",
+        signers.join(", ")
+    )
+}
+
 fn problem(label: &str, verdict: &Verdict) -> String {
     match verdict {
         Verdict::Invalid(tags) => {
@@ -309,6 +317,7 @@ fn problem(label: &str, verdict: &Verdict) -> String {
                 tags.join(", ")
             )
         }
+        Verdict::WrongSigner(signers) => signed_by_another(label, signers),
         Verdict::Lapsed => format!("{label} has no signature valid now"),
         Verdict::Missing => format!("{label} is served without a signature"),
         Verdict::Valid | Verdict::Unsupported(_) => format!("{label} verifies"),

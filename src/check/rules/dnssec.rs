@@ -100,11 +100,20 @@ fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
         let Some(m) = p.message() else { continue };
         match key_set_signatures(m, zone, entry, now) {
             None => {}
-            Some(KeySetSignatures::NoneByEntry { other_signers }) => {
-                let how = if other_signers {
-                    "signed by other keys only"
+            Some(KeySetSignatures::NoneByEntry {
+                other_signers,
+                signed_as,
+            }) => {
+                let how = if !signed_as.is_empty() {
+                    format!(
+                        "signed by that key but in the name of {}, not of {}: the signer name of its RRSIG is not the zone",
+                        signed_as.join(", "),
+                        zone.to_ascii()
+                    )
+                } else if other_signers {
+                    "signed by other keys only".to_string()
                 } else {
-                    "not signed at all"
+                    "not signed at all".to_string()
                 };
                 unsigned.push((who(p), how));
             }
@@ -130,7 +139,7 @@ fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
             Finding::new(
                 Code::DnssecSignatureMissing,
                 format!(
-                    "{zone_text} is signed and its parent holds its DS, but {} serve(s) its DNSKEY set with no signature by the key the parent's DS points at (key tag {}): nothing expired; validating resolvers answer SERVFAIL for the whole zone",
+                    "{zone_text} is signed and its parent holds its DS, but {} serve(s) its DNSKEY set with no usable signature by the key the parent's DS points at (key tag {}): nothing expired; validating resolvers answer SERVFAIL for the whole zone",
                     said.join(", "),
                     tags.join(", ")
                 ),
@@ -162,9 +171,13 @@ fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
 /// What one server's DNSKEY answer says of the signatures over the key set by the keys the DS
 /// points at.
 enum KeySetSignatures {
-    /// None by those keys (`other_signers`: signatures by other keys only, a rollover gone
-    /// wrong; else none at all, an unsigned copy).
-    NoneByEntry { other_signers: bool },
+    /// None by those keys in the zone's name (`other_signers`: signatures by other keys only,
+    /// a rollover gone wrong; `signed_as`: by those keys but in the name of another zone, the
+    /// signer names; else none at all, an unsigned copy).
+    NoneByEntry {
+        other_signers: bool,
+        signed_as: Vec<String>,
+    },
     /// Some, none in its validity period: why.
     Lapsed(String),
     /// Valid for this many more seconds (the latest end).
@@ -201,9 +214,20 @@ fn key_set_signatures(
         })
         .collect();
     // Seconds from now to each entry signature's start and end (negative: in the past).
+    let by_entry =
+        |input: &&&hickory_proto::dnssec::rdata::SigInput| entry.contains(&input.key_tag);
+    let mut signed_as: Vec<String> = sigs
+        .iter()
+        .filter(by_entry)
+        .filter(|input| input.signer_name != *zone)
+        .map(|input| input.signer_name.to_ascii())
+        .collect();
+    signed_as.sort();
+    signed_as.dedup();
     let windows: Vec<(i64, i64)> = sigs
         .iter()
-        .filter(|input| entry.contains(&input.key_tag))
+        .filter(by_entry)
+        .filter(|input| input.signer_name == *zone)
         .map(|input| {
             let from = i64::from(input.sig_inception.get().wrapping_sub(now) as i32);
             let to = i64::from(input.sig_expiration.get().wrapping_sub(now) as i32);
@@ -213,6 +237,7 @@ fn key_set_signatures(
     let Some(latest) = windows.iter().map(|(_, to)| *to).max() else {
         return Some(KeySetSignatures::NoneByEntry {
             other_signers: !sigs.is_empty(),
+            signed_as,
         });
     };
     let valid = windows

@@ -133,6 +133,10 @@ impl Problems {
                     list(tags.iter().map(ToString::to_string).collect(), ", ")
                 ),
             ),
+            Verdict::WrongSigner(signers) => (
+                &mut self.invalid,
+                super::chain::signed_by_another(&label, &signers),
+            ),
             Verdict::Lapsed => (
                 &mut self.lapsed,
                 format!("{label} has no signature valid now"),
