@@ -546,6 +546,29 @@ fn a_name_server_that_is_an_alias_and_a_chain_too_long_are_flagged() {
     assert_eq!(code, Some(1), "{text}");
     assert!(codes.contains("cname.too-long"), "{text}");
     assert!(!codes.contains("cname.loop"), "{text}");
+    // An in-zone name server with glue at the parent that the zone makes an alias: the glue is
+    // an address the zone does not give that name (Zonemaster reports the mismatch too).
+    let mut zones = tree();
+    zones[2]
+        .records
+        .push(("ns2.hive.test.", "CNAME", "ns2.dns.test."));
+    zones[1].delegations[0] = Delegation {
+        child: "hive.test.",
+        ns: vec!["ns1.dns.test.", "ns2.hive.test."],
+        glue: vec![
+            ("ns1.dns.test.", "127.53.2.1"),
+            ("ns2.hive.test.", "127.53.2.2"),
+        ],
+    };
+    zones[2].ns = vec!["ns1.dns.test.", "ns2.hive.test."];
+    let lab = lab::start(zones, servers(Place::ZoneOne, &[]));
+    let (code, codes, text, _) = run(&lab, "hive.test", &[]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        codes.contains("glue.mismatch")
+            && text.contains("the parent's glue for ns2.hive.test. is 127.53.2.2, but hive.test. gives no address for that name: it is an alias (CNAME to ns2.dns.test.)"),
+        "{text}"
+    );
 }
 
 #[test]

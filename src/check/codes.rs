@@ -139,7 +139,7 @@ codes! {
         "a name server inside the zone has no glue at the parent (when every server is such, nobody can resolve the zone: the walk reports it without chasing the cycle)",
         fix: "register the name server's address (a glue or host record) at the registrar";
     GlueMismatch = "glue.mismatch", Error,
-        "the glue differs from the address the zone itself publishes",
+        "the glue differs from the address the zone itself publishes, or the zone makes that name an alias (CNAME) with no address of its own",
         fix: "update the glue (host record) at the registrar, or the A/AAAA records in the zone, so they agree";
     SoaSerialMismatch = "soa.serial-mismatch", Error,
         "the zone's servers serve different SOA serials (which server has which)",

@@ -339,49 +339,87 @@ pub fn glue(f: &Facts) -> Vec<Finding> {
     }
     for ns in in_zone {
         let Some(glue) = d.glue.get(ns) else { continue };
-        let published: BTreeSet<std::net::IpAddr> = f
-            .ns_addrs
-            .iter()
-            .filter(|p| p.qname == *ns && answers_with_authority(p))
-            .filter_map(Probe::message)
-            .flat_map(|m| m.answers.iter())
-            .filter(|r| r.name == *ns)
-            .filter_map(|r| match &r.data {
-                RData::A(a) => Some(std::net::IpAddr::V4(a.0)),
-                RData::AAAA(a) => Some(std::net::IpAddr::V6(a.0)),
-                _ => None,
-            })
-            .collect();
-        // Glue of one family is compared with the zone's addresses of the same family.
-        let asked_v6 = f
-            .ns_addrs
-            .iter()
-            .any(|p| p.qname == *ns && p.qtype == RecordType::AAAA && answers_with_authority(p));
-        let glue: BTreeSet<std::net::IpAddr> = glue
-            .iter()
-            .copied()
-            .filter(|a| a.is_ipv4() || asked_v6)
-            .collect();
-        if !published.is_empty() && glue != published {
-            let show = |s: &BTreeSet<std::net::IpAddr>| {
-                s.iter()
+        out.extend(glue_against_zone(f, &zone_text, ns, glue));
+    }
+    out
+}
+
+/// glue.mismatch for one in-zone name server: the parent's glue against the addresses the zone
+/// gives that name (of the glue's families), or against an alias where it gives none.
+fn glue_against_zone(
+    f: &Facts,
+    zone_text: &str,
+    ns: &Name,
+    glue: &BTreeSet<std::net::IpAddr>,
+) -> Option<Finding> {
+    let published: BTreeSet<std::net::IpAddr> = f
+        .ns_addrs
+        .iter()
+        .filter(|p| p.qname == *ns && answers_with_authority(p))
+        .filter_map(Probe::message)
+        .flat_map(|m| m.answers.iter())
+        .filter(|r| r.name == *ns)
+        .filter_map(|r| match &r.data {
+            RData::A(a) => Some(std::net::IpAddr::V4(a.0)),
+            RData::AAAA(a) => Some(std::net::IpAddr::V6(a.0)),
+            _ => None,
+        })
+        .collect();
+    // Glue of one family is compared with the zone's addresses of the same family.
+    let asked_v6 = f
+        .ns_addrs
+        .iter()
+        .any(|p| p.qname == *ns && p.qtype == RecordType::AAAA && answers_with_authority(p));
+    let glue: BTreeSet<std::net::IpAddr> = glue
+        .iter()
+        .copied()
+        .filter(|a| a.is_ipv4() || asked_v6)
+        .collect();
+    // The zone's name for a server is an alias: the parent's glue is an address the zone
+    // does not give that name at all (Zonemaster reports the mismatch too).
+    let alias = f
+        .ns_addrs
+        .iter()
+        .filter(|p| p.qname == *ns && answers_with_authority(p))
+        .filter_map(Probe::message)
+        .flat_map(|m| m.answers.iter())
+        .find_map(|r| match &r.data {
+            RData::CNAME(target) if r.name == *ns => Some(target.0.to_ascii()),
+            _ => None,
+        });
+    if let (true, Some(target)) = (published.is_empty(), alias) {
+        return Some(Finding::new(
+            Code::GlueMismatch,
+            format!(
+                "the parent's glue for {} is {}, but {zone_text} gives no address for that name: it is an alias (CNAME to {target}), which the name of a name server must not be (RFC 2181 §10.3)",
+                ns.to_ascii(),
+                glue.iter()
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(", ")
-            };
-            out.push(Finding::new(
-                Code::GlueMismatch,
-                format!(
-                    "the parent's glue for {} is {}, but {zone_text} publishes {}",
-                    ns.to_ascii(),
-                    show(&glue),
-                    show(&published)
-                ),
-                vec![ns.to_ascii()],
-            ));
-        }
+            ),
+            vec![ns.to_ascii()],
+        ));
     }
-    out
+    if !published.is_empty() && glue != published {
+        let show = |s: &BTreeSet<std::net::IpAddr>| {
+            s.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Some(Finding::new(
+            Code::GlueMismatch,
+            format!(
+                "the parent's glue for {} is {}, but {zone_text} publishes {}",
+                ns.to_ascii(),
+                show(&glue),
+                show(&published)
+            ),
+            vec![ns.to_ascii()],
+        ));
+    }
+    None
 }
 
 /// ns.no-address: name servers of the delegation whose address could not be found (other than
