@@ -15,6 +15,10 @@
 //! `--zones N`: N zones z01.test. … in the same shape as hive.test. (delegated from test. with
 //! glue to ns1/ns2.dns.test., which serve them all): a company's domains at one provider, for
 //! `dns check` of every zone in one run.
+//!
+//! `--move N`: a domain before a move: hive.test. holds N addresses (h0 … hN-1, 10.x.y.z, TTL
+//! 300), delegated to two old servers (ns-old1/2.registrar.test., 127.53.9.1-2), and served as
+//! well by the four new ones (ns1..ns4.dns.test., 127.53.2.1-4), for the pre-flight's bench.
 
 #![allow(dead_code)]
 
@@ -126,6 +130,8 @@ fn main() {
         lab::route53(delay)
     } else if let Some(n) = value("--zones") {
         many(n as usize, delay)
+    } else if let Some(n) = value("--move") {
+        moving(n as usize, delay)
     } else {
         (zones, servers)
     };
@@ -152,5 +158,68 @@ fn many(n: usize, delay: u64) -> (Vec<ZoneSpec>, Vec<ServerSpec>) {
     for s in &mut servers {
         s.faults = vec![Fault::Delay(delay)];
     }
+    (zones, servers)
+}
+
+/// `--move N`: hive.test. with N addresses on two old servers (the delegation) and four new ones,
+/// every answer delayed.
+fn moving(n: usize, delay: u64) -> (Vec<ZoneSpec>, Vec<ServerSpec>) {
+    const OLD: [(&str, &str); 2] = [
+        ("ns-old1.registrar.test.", "127.53.9.1"),
+        ("ns-old2.registrar.test.", "127.53.9.2"),
+    ];
+    const NEW: [(&str, &str); 4] = [
+        ("ns1.dns.test.", "127.53.2.1"),
+        ("ns2.dns.test.", "127.53.2.2"),
+        ("ns3.dns.test.", "127.53.2.3"),
+        ("ns4.dns.test.", "127.53.2.4"),
+    ];
+    let leak = |s: String| &*Box::leak(s.into_boxed_str());
+    let records: Vec<lab::Rec> = (0..n)
+        .map(|i| {
+            let owner = leak(format!("h{i}.hive.test."));
+            let addr = leak(format!("10.{}.{}.{}", i >> 16 & 255, i >> 8 & 255, i & 255));
+            (owner, "A", addr)
+        })
+        .collect();
+    let zones = vec![
+        lab::root_zone(&[("ns1.nic.test.", "127.53.1.1")]),
+        ZoneSpec {
+            name: "test.",
+            ns: vec!["ns1.nic.test."],
+            serial: 1,
+            records: [("ns1.nic.test.", "A", "127.53.1.1")]
+                .into_iter()
+                .chain(NEW.iter().map(|(name, addr)| (*name, "A", *addr)))
+                .collect(),
+            delegations: vec![Delegation {
+                child: "hive.test.",
+                ns: OLD.iter().map(|(name, _)| *name).collect(),
+                glue: OLD.to_vec(),
+            }],
+        },
+        ZoneSpec {
+            name: "hive.test.",
+            ns: NEW.iter().map(|(name, _)| *name).collect(),
+            serial: 2026120701,
+            records,
+            delegations: vec![],
+        },
+    ];
+    let servers = [
+        ("a.root.lab.", "127.53.0.1", "."),
+        ("ns1.nic.test.", "127.53.1.1", "test."),
+    ]
+    .into_iter()
+    .chain(
+        OLD.iter()
+            .chain(&NEW)
+            .map(|(name, addr)| (*name, *addr, "hive.test.")),
+    )
+    .map(|(name, addr, zone)| ServerSpec {
+        faults: vec![Fault::Delay(delay)],
+        ..server(name, addr, &[zone])
+    })
+    .collect();
     (zones, servers)
 }

@@ -28,8 +28,9 @@ use crate::zone::ignore::is_ignored;
 use crate::zone::wire::{from_hickory, presentation};
 use crate::zone::{RData, RType, RecordSet, RrKey, Zone, name};
 
-/// How many questions are in flight at once, shared between the servers.
-pub const WINDOW: usize = 256;
+/// How many questions are in flight at once to one server address: each server is asked at the
+/// same pace however many there are (a move's pre-flight asks six where a check asks two).
+pub const PER_SERVER: usize = 128;
 
 /// The zone's verified keys, when it is signed: every answer's signatures are verified with
 /// them as it comes in (the answers are not kept).
@@ -286,9 +287,9 @@ pub async fn verify(
         .iter()
         .map(|g| (g[0].0.name.clone(), g[0].0.rtype.record_type()))
         .collect();
-    // One socket per server address, the window shared between them; each answer is judged
-    // as it comes, and only the verdict is kept.
-    let window = (WINDOW / targets.len().max(1)).max(16);
+    // One socket per server address, each with its window; each answer is judged as it comes,
+    // and only the verdict is kept.
+    let window = PER_SERVER;
     let alias_addrs = &alias_addrs;
     let groups = &groups;
     let judge = |k: usize, answer: &Result<Reply, NoAnswer>| {

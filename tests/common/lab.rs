@@ -444,6 +444,47 @@ struct Zone {
     ns: Vec<Record>,
     records: Vec<Record>,
     delegations: Vec<(Name, Vec<Record>, Vec<Record>)>,
+    /// The records by owner (lower case), and every name that exists (owners and the empty
+    /// non-terminals above them): looked up per question, not scanned.
+    at: std::collections::HashMap<Name, Vec<Record>>,
+    exists: HashSet<Name>,
+}
+
+impl Zone {
+    fn new(
+        origin: Name,
+        serial: u32,
+        ns: Vec<Record>,
+        records: Vec<Record>,
+        delegations: Vec<(Name, Vec<Record>, Vec<Record>)>,
+    ) -> Zone {
+        let mut at: std::collections::HashMap<Name, Vec<Record>> = Default::default();
+        let mut exists = HashSet::new();
+        for r in &records {
+            let mut owner = r.name.to_lowercase();
+            at.entry(owner.clone()).or_default().push(r.clone());
+            while origin.zone_of(&owner) && exists.insert(owner.clone()) && !owner.is_root() {
+                owner = owner.base_name();
+            }
+        }
+        Zone {
+            origin,
+            serial,
+            ns,
+            records,
+            delegations,
+            at,
+            exists,
+        }
+    }
+
+    /// The records at `name`.
+    fn at(&self, name: &Name) -> &[Record] {
+        self.at
+            .get(&name.to_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
 }
 
 struct Handler {
@@ -626,13 +667,7 @@ impl Handler {
         {
             let mut m = Metadata::response_from_request(&request.metadata);
             m.recursion_available = true;
-            let root = Zone {
-                origin: qname.clone(),
-                serial: 2026120401,
-                ns: vec![],
-                records: vec![],
-                delegations: vec![],
-            };
+            let root = Zone::new(qname.clone(), 2026120401, vec![], vec![], vec![]);
             let answer = [soa(&root, root.serial)];
             let msg = builder.build(
                 m,
@@ -702,8 +737,7 @@ impl Handler {
                     }
                 }
             } else {
-                let at_name: Vec<&Record> =
-                    zone.records.iter().filter(|r| r.name == qname).collect();
+                let at_name: Vec<&Record> = zone.at(&qname).iter().collect();
                 let cname = at_name
                     .iter()
                     .find(|r| r.record_type() == RecordType::CNAME);
@@ -733,9 +767,8 @@ impl Handler {
                 for r in answers.iter().filter(|r| r.record_type() == qtype) {
                     if let RData::MX(mx) = &r.data {
                         additional.extend(
-                            zone.records
+                            zone.at(&mx.exchange)
                                 .iter()
-                                .filter(|a| a.name == mx.exchange)
                                 .filter(|a| {
                                     matches!(a.record_type(), RecordType::A | RecordType::AAAA)
                                 })
@@ -744,7 +777,7 @@ impl Handler {
                     }
                 }
                 let exists = qname == zone.origin
-                    || zone.records.iter().any(|r| qname.zone_of(&r.name))
+                    || zone.exists.contains(&qname.to_lowercase())
                     || zone.delegations.iter().any(|(c, _, _)| qname.zone_of(c));
                 if !exists {
                     meta.response_code = ResponseCode::NXDomain;
@@ -766,7 +799,7 @@ impl Handler {
             }
         }
         let signs = zone
-            .records
+            .at(&zone.origin)
             .iter()
             .any(|r| r.record_type() == RecordType::DNSKEY)
             && !self.faults.contains(&Fault::Unsigned);
@@ -825,13 +858,12 @@ pub fn start_on(zones: Vec<ZoneSpec>, servers: Vec<ServerSpec>, fixed_port: Opti
     let built: BTreeMap<&str, Arc<Zone>> = zones
         .iter()
         .map(|z| {
-            let zone = Zone {
-                origin: name(z.name),
-                serial: z.serial,
-                ns: z.ns.iter().map(|n| record(z.name, "NS", n)).collect(),
-                records: z.records.iter().map(|(o, t, v)| record(o, t, v)).collect(),
-                delegations: z
-                    .delegations
+            let zone = Zone::new(
+                name(z.name),
+                z.serial,
+                z.ns.iter().map(|n| record(z.name, "NS", n)).collect(),
+                z.records.iter().map(|(o, t, v)| record(o, t, v)).collect(),
+                z.delegations
                     .iter()
                     .map(|d| {
                         (
@@ -846,7 +878,7 @@ pub fn start_on(zones: Vec<ZoneSpec>, servers: Vec<ServerSpec>, fixed_port: Opti
                         )
                     })
                     .collect(),
-            };
+            );
             (z.name, Arc::new(zone))
         })
         .collect();

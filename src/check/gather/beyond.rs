@@ -79,10 +79,14 @@ fn types_of(relative: &str) -> &'static [RecordType] {
     &[A, AAAA, CNAME, MX, TXT]
 }
 
-/// The questions beyond the file: every usual name, in-zone target and transferred set, for
-/// each type the file does not have at that name (none where the file has a CNAME, none under
-/// `ignore:`).
-pub(super) fn questions(zone: &Zone, facts: &Facts, v: &Verification) -> Vec<(Name, RecordType)> {
+/// The questions beyond the file: every usual name, in-zone target and (with the verification)
+/// transferred set, for each type the file does not have at that name (none where the file has
+/// a CNAME, none under `ignore:`).
+pub(super) fn questions(
+    zone: &Zone,
+    facts: &Facts,
+    v: Option<&Verification>,
+) -> Vec<(Name, RecordType)> {
     let origin = &zone.origin;
     let mut names: Vec<(Name, &'static [RecordType])> = USUAL
         .iter()
@@ -112,7 +116,7 @@ pub(super) fn questions(zone: &Zone, facts: &Facts, v: &Verification) -> Vec<(Na
             out.insert((name.to_lowercase(), *t));
         }
     }
-    out.extend(transferred(v));
+    out.extend(v.map(transferred).unwrap_or_default());
     out.into_iter()
         .filter(|(name, t)| !in_file(zone, name, *t))
         .collect()
@@ -157,6 +161,20 @@ fn in_file(zone: &Zone, name: &Name, t: RecordType) -> bool {
             &zone.origin,
             &zone.settings,
         )
+}
+
+/// Asks the questions of every address of the current servers and of the expected ones.
+pub(super) async fn both(
+    walker: &Walker,
+    current: &[NameServer],
+    expected: &[NameServer],
+    questions: &[(Name, RecordType)],
+) -> Vec<Probe> {
+    let (old, new) = futures_util::join!(
+        ask(walker, current, questions),
+        ask(walker, expected, questions)
+    );
+    old.into_iter().chain(new).collect()
 }
 
 /// Asks every address of `servers` the questions, each answer kept as a probe.

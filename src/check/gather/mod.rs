@@ -91,45 +91,7 @@ pub async fn round(
     let Some((file, zone)) = file else {
         return Ok((facts, None));
     };
-    let servers = facts.zone_servers().to_vec();
-    let keys = verify::Keys {
-        keys: validate::zone_keys(&facts),
-        now: facts.checked_at as u32,
-        verified: Default::default(),
-    };
-    let probes = Some(facts.transfers.as_slice());
-    // Before a move, the expected servers are asked for the same record sets, beside (their
-    // keys are the new provider's: their signatures are not judged here).
-    let expected_servers = preflight_servers(&facts);
-    let preflight_keys = verify::Keys {
-        now: keys.now,
-        ..Default::default()
-    };
-    let preflight = async {
-        match &expected_servers {
-            Some(servers) => {
-                let v = verify::verify(walker, &zone, &file, servers, None, &preflight_keys);
-                Some(v.await)
-            }
-            None => None,
-        }
-    };
-    let (mut v, preflight) = futures_util::join!(
-        verify::verify(walker, &zone, &file, &servers, probes, &keys),
-        preflight
-    );
-    // Before a move, what the current servers serve beyond the file, asked of both sides.
-    let beyond_file = match &expected_servers {
-        Some(new) => {
-            let questions = beyond::questions(&zone, &facts, &v);
-            let (old, new) = futures_util::join!(
-                beyond::ask(walker, &servers, &questions),
-                beyond::ask(walker, new, &questions)
-            );
-            old.into_iter().chain(new).collect()
-        }
-        None => Vec::new(),
-    };
+    let (mut v, preflight, beyond_file) = verify_all(walker, &facts, &zone, &file).await;
     if let Some(t) = RType::from_record_type(s.qtype) {
         v.routed = sets_at(&zone, &RrKey::new(s.name.clone(), t)).any(|(k, _)| k.set_id.is_some());
     }
@@ -143,6 +105,71 @@ pub async fn round(
         ..facts
     };
     Ok((facts, Some(zone)))
+}
+
+/// The zone file on every server of the zone; before a move, on the expected servers too, and
+/// what the current servers serve beyond it asked of both sides: the verification, the
+/// pre-flight, and the answers beyond the file.
+async fn verify_all(
+    walker: &Walker,
+    facts: &Facts,
+    zone: &Zone,
+    file: &str,
+) -> (
+    crate::check::verification::Verification,
+    Option<crate::check::verification::Verification>,
+    Vec<Probe>,
+) {
+    let servers = facts.zone_servers().to_vec();
+    let keys = verify::Keys {
+        keys: validate::zone_keys(facts),
+        now: facts.checked_at as u32,
+        verified: Default::default(),
+    };
+    let probes = Some(facts.transfers.as_slice());
+    // Before a move, the expected servers are asked for the same record sets, beside (their
+    // keys are the new provider's: their signatures are not judged here).
+    let expected_servers = preflight_servers(facts);
+    let preflight_keys = verify::Keys {
+        now: keys.now,
+        ..Default::default()
+    };
+    // The two verifications run at once on one budget: each is given room for both.
+    let addresses = |servers: &[NameServer]| servers.iter().map(|s| s.addrs.len()).sum::<usize>();
+    let both = (zone.rrsets.len() + 1)
+        * (addresses(&servers) + expected_servers.as_deref().map_or(0, addresses));
+    let walker = &walker.with_extra_budget(both);
+    let preflight = async {
+        match &expected_servers {
+            Some(servers) => {
+                let v = verify::verify(walker, zone, file, servers, None, &preflight_keys);
+                Some(v.await)
+            }
+            None => None,
+        }
+    };
+    // Before a move, what the current servers serve beyond the file, asked of both sides
+    // beside the verifications; the sets a transfer showed beyond the file, after them.
+    let usual = beyond::questions(zone, facts, None);
+    let around = async {
+        match &expected_servers {
+            Some(new) => beyond::both(walker, &servers, new, &usual).await,
+            None => Vec::new(),
+        }
+    };
+    let (v, preflight, mut beyond_file) = futures_util::join!(
+        verify::verify(walker, zone, file, &servers, probes, &keys),
+        preflight,
+        around
+    );
+    if let Some(new) = &expected_servers {
+        let transferred: Vec<_> = beyond::questions(zone, facts, Some(&v))
+            .into_iter()
+            .filter(|q| !usual.contains(q))
+            .collect();
+        beyond_file.extend(beyond::both(walker, &servers, new, &transferred).await);
+    }
+    (v, preflight, beyond_file)
 }
 
 /// The domain that should be a zone of its own: the hosted zone that holds the name
@@ -433,44 +460,95 @@ async fn follow_early(
     futures_util::join!(chain, questions)
 }
 
-/// The expected name servers asked directly for the zone's SOA and DNSKEY set (the zone the
-/// walk reached, or the last one delegated when it reached none).
-async fn ask_expected(walker: &Walker, facts: &Facts, names: BTreeSet<Name>) -> Expected {
-    let mut soa = Vec::new();
-    let mut dnskey = Vec::new();
+/// The expected name servers, looked up and asked beside the walk for the SOA and DNSKEY set of
+/// the domain expected to be a zone (they do not wait for the walk; [`ask_expected`] asks
+/// again only if the walk ends at another zone).
+async fn expected_early(walker: &Walker, given: &Given<'_>) -> Option<Expected> {
+    let names = given.expected.name_servers.clone()?;
+    let found = futures_util::future::join_all(names.iter().map(|ns| walker.addresses(ns))).await;
+    let servers: Vec<NameServer> = names
+        .iter()
+        .cloned()
+        .zip(found)
+        .map(|(name, addrs)| NameServer { name, addrs })
+        .collect();
+    let (soa, dnskey) = ask_expected_servers(walker, &servers, &given.domain).await;
+    Some(Expected { names, soa, dnskey })
+}
+
+/// The expected servers' answers for the zone the walk reached (or the last one delegated when
+/// it reached none): those asked beside the walk when it is the domain they were asked for,
+/// else asked again.
+async fn ask_expected(walker: &Walker, facts: &Facts, early: Expected) -> Expected {
     let zone = facts
         .zone
         .clone()
         .or_else(|| facts.undelegated.as_ref().map(|u| u.domain.clone()))
         .or_else(|| facts.walk.delegations.last().and_then(|d| d.child.clone()));
-    if let Some(zone) = &zone {
-        let found =
-            futures_util::future::join_all(names.iter().map(|ns| walker.addresses(ns))).await;
-        for (ns, addrs) in names.iter().zip(found) {
-            let server = NameServer {
-                name: ns.clone(),
-                addrs,
-            };
-            if server.addrs.is_empty() {
-                soa.push(Probe {
-                    server: ns.clone(),
-                    addr: IpAddr::from([0, 0, 0, 0]),
-                    qname: zone.clone(),
-                    qtype: RecordType::SOA,
-                    proto: Proto::Udp,
-                    result: Err(NoAnswer::Error("no address found for this name".into())),
-                });
-            }
-            let one = std::slice::from_ref(&server);
-            let (s, k) = futures_util::join!(
-                walker.ask_all(one, zone, RecordType::SOA, Proto::Udp),
-                walker.ask_all(one, zone, RecordType::DNSKEY, Proto::Udp),
-            );
-            soa.extend(s);
-            dnskey.extend(k);
+    let Some(zone) = zone else {
+        return Expected {
+            names: early.names,
+            soa: vec![],
+            dnskey: vec![],
+        };
+    };
+    if early.soa.iter().all(|p| p.qname == zone) {
+        return early;
+    }
+    let mut servers: Vec<NameServer> = Vec::new();
+    for p in &early.soa {
+        match servers.iter_mut().find(|s| s.name == p.server) {
+            Some(s) if !p.addr.is_unspecified() => s.addrs.push(p.addr),
+            Some(_) => {}
+            None => servers.push(NameServer {
+                name: p.server.clone(),
+                addrs: vec![p.addr]
+                    .into_iter()
+                    .filter(|a| !a.is_unspecified())
+                    .collect(),
+            }),
         }
     }
-    Expected { names, soa, dnskey }
+    let (soa, dnskey) = ask_expected_servers(walker, &servers, &zone).await;
+    Expected {
+        names: early.names,
+        soa,
+        dnskey,
+    }
+}
+
+/// The SOA and DNSKEY questions for `zone`, asked of every expected server at once (a server
+/// without an address is said as such).
+async fn ask_expected_servers(
+    walker: &Walker,
+    servers: &[NameServer],
+    zone: &Name,
+) -> (Vec<Probe>, Vec<Probe>) {
+    let mut soa = Vec::new();
+    let mut dnskey = Vec::new();
+    for server in servers.iter().filter(|s| s.addrs.is_empty()) {
+        soa.push(Probe {
+            server: server.name.clone(),
+            addr: IpAddr::from([0, 0, 0, 0]),
+            qname: zone.clone(),
+            qtype: RecordType::SOA,
+            proto: Proto::Udp,
+            result: Err(NoAnswer::Error("no address found for this name".into())),
+        });
+    }
+    let asked = futures_util::future::join_all(servers.iter().map(|server| async move {
+        let one = std::slice::from_ref(server);
+        futures_util::join!(
+            walker.ask_all(one, zone, RecordType::SOA, Proto::Udp),
+            walker.ask_all(one, zone, RecordType::DNSKEY, Proto::Udp),
+        )
+    }))
+    .await;
+    for (s, k) in asked {
+        soa.extend(s);
+        dnskey.extend(k);
+    }
+    (soa, dnskey)
 }
 
 /// Walks to the name and gathers what the rules need, the registry asked beside it all (it
@@ -510,7 +588,8 @@ async fn walk_and_ask(walker: &Walker, given: &Given<'_>) -> Facts {
         read_zone_round(walker, &mut facts, &given.domain).await;
         facts
     };
-    let (mut facts, (chain, asked)) = futures_util::join!(zone_round, following);
+    let (mut facts, (chain, asked), early) =
+        futures_util::join!(zone_round, following, expected_early(walker, given));
     // Asked as servers of the zone the walk reached (not of a level above it).
     for (zone, answers) in asked {
         if facts.zone.as_ref() == Some(&zone) {
@@ -537,8 +616,8 @@ async fn walk_and_ask(walker: &Walker, given: &Given<'_>) -> Facts {
         }
     };
     let expected = async {
-        match &given.expected.name_servers {
-            Some(names) => Some(ask_expected(walker, &facts, names.clone()).await),
+        match early {
+            Some(early) => Some(ask_expected(walker, &facts, early).await),
             None => None,
         }
     };
