@@ -136,6 +136,19 @@ fn what_the_registry_says_is_judged_beside_the_delegation() {
             .unwrap()
             .starts_with("register nowhere.test.")
     );
+    // The state each opens with: from the registry's word and the delegation.
+    let states: BTreeMap<String, String> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let name = d["name"].as_str().unwrap().to_string();
+            (name, d["move"]["state"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(states["alpha.test."], "delegated");
+    assert_eq!(states["beta.test."], "not-published", "{docs:#}");
+    assert_eq!(states["nowhere.test."], "not-registered");
     let alpha = &docs.as_array().unwrap()[0];
     assert_eq!(alpha["name"], "alpha.test.");
     assert_eq!(alpha["exit_code"], 0, "{alpha:#}");
@@ -163,6 +176,10 @@ fn what_the_registry_says_is_judged_beside_the_delegation() {
     );
     assert!(
         text.contains("error registration.hold: the registry does not publish beta.test in DNS"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("state: registered, not published — test. does not delegate beta.test.: the registry has it (client hold), but does not publish it\nnext: ask the registrar of beta.test. why it is on hold"),
         "{text}"
     );
 }

@@ -216,8 +216,12 @@ pub fn expected_name_servers(f: &Facts) -> Vec<Finding> {
             not_ready.join(", ")
         )
     };
+    let mended = match mended_by_the_switch(f) {
+        m if m.is_empty() => String::new(),
+        m => format!(" (the switch also mends this: {})", m.join("; ")),
+    };
     vec![Finding::new(Code::DelegationExpectedNsMismatch, format!(
-            "the parent ({}) delegates {zone_text} to {}, but it should delegate to {}; {readiness}",
+            "the parent ({}) delegates {zone_text} to {}, but it should delegate to {}; {readiness}{mended}",
             parent_name(f),
             names(&parent_ns),
             names(&expected.names)
@@ -252,10 +256,40 @@ fn registrar_fix(f: &Facts, zone: &Name, expected: &BTreeSet<Name>) -> String {
     }
 }
 
+/// Before a move (`--expect`, the parent delegating elsewhere): what the current delegation
+/// gets wrong that the switch itself mends, said with the delegation finding rather than on its
+/// own — too few servers in the old delegation (the new one has enough), the zone already
+/// listing the new servers while the parent lists the old.
+fn mended_by_the_switch(f: &Facts) -> Vec<String> {
+    let (Some(expected), parent_ns) = (&f.expected, parent_ns(f)) else {
+        return vec![];
+    };
+    if parent_ns.is_empty() || parent_ns == expected.names {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    if parent_ns.len() < 2 && expected.names.len() >= 2 {
+        out.push(format!(
+            "the current delegation has only {} name server",
+            parent_ns.len()
+        ));
+    }
+    if child_ns(f) == expected.names {
+        out.push("the zone already lists the new servers at its apex while the parent lists the old ones".to_string());
+    }
+    out
+}
+
 /// ns.too-few: fewer than two name servers.
 pub fn too_few_name_servers(f: &Facts) -> Vec<Finding> {
     let parent_ns = parent_ns(f);
     if parent_ns.is_empty() || parent_ns.len() >= 2 {
+        return vec![];
+    }
+    if f.expected
+        .as_ref()
+        .is_some_and(|e| e.names.len() >= 2 && e.names != parent_ns)
+    {
         return vec![];
     }
     vec![Finding::new(
@@ -290,6 +324,10 @@ fn child_ns(f: &Facts) -> BTreeSet<Name> {
 pub fn parent_child_name_servers(f: &Facts) -> Vec<Finding> {
     let (parent_ns, child_ns) = (parent_ns(f), child_ns(f));
     if parent_ns.is_empty() || child_ns.is_empty() || parent_ns == child_ns {
+        return vec![];
+    }
+    // The zone lists the servers it is moving to: the switch mends it (said with the move).
+    if f.expected.as_ref().is_some_and(|e| e.names == child_ns) {
         return vec![];
     }
     let zone_text = zone_text(f);
