@@ -881,10 +881,7 @@ fn dnssec_moving_a_signed_zone_to_servers_that_do_not_sign_it_is_flagged_before_
     let (_, json, _) = check(&old_and_new(vec![Fault::Unsigned]), &args);
     expect(
         &json,
-        &[
-            "delegation.expected-ns-mismatch",
-            "dnssec.move-unsafe",
-        ],
+        &["delegation.expected-ns-mismatch", "dnssec.move-unsafe"],
     );
     let f = json["findings"]
         .as_array()

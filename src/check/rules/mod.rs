@@ -249,6 +249,12 @@ fn registrar_fix(f: &Facts, zone: &Name, expected: &BTreeSet<Name>) -> String {
             "nothing to do at the registrar: Route 53 Domains already gives the registry {}; the registry has not published the change yet (minutes to hours): wait, e.g. with --wait",
             names(expected)
         ),
+        // A zone below the registered domain: its parent zone's NS records delegate it.
+        _ if crate::check::facts::domain_of(zone) != *zone => format!(
+            "in the zone {}, set the NS records of {zone_text} to {} (with `dns sync` when that zone is in zones/)",
+            parent_name(f),
+            names(expected)
+        ),
         _ => format!(
             "at the registrar of {zone_text}, set the name servers to {} (the registrar still lists the old ones)",
             names(expected)

@@ -159,7 +159,12 @@ pub fn move_of(f: &Facts, findings: &[Finding], caches: Option<&[CacheAnswer]>) 
         });
         return m(State::Delegated, delegates, next, vec![]);
     };
-    if current.is_empty() || current == expected.names {
+    if current.is_empty() {
+        // No delegation seen (the root, or a parent that gave none): nothing to follow.
+        let next = first_fix(findings).unwrap_or_else(|| "nothing to do".into());
+        return m(State::Delegated, delegates, next, vec![]);
+    }
+    if current == expected.names {
         return switched(f, findings, caches, delegates, window);
     }
     let (state, said, next) = before_switch(f, zone, findings, &expected.names, delegates);
@@ -281,6 +286,14 @@ fn before_switch(
                 super::intended(f)
             ),
             match &f.registrar {
+                // A zone below the registered domain is delegated by its parent zone's NS
+                // records, not by a registrar.
+                _ if domain_of(zone) != *zone => format!(
+                    "switch: in the zone {}, set the NS records of {} to {} (with `dns sync` when that zone is in zones/)",
+                    parent_name(f),
+                    zone.to_ascii(),
+                    names(expected)
+                ),
                 Some(_) => format!(
                     "switch: run `dns delegate {domain}` (Route 53 Domains gives the registry {})",
                     names(expected)
