@@ -145,6 +145,7 @@ impl Error {
                 | ProviderError::Ambiguous { .. }
                 | ProviderError::WrongZone { .. }
                 | ProviderError::UnknownProfile { .. }
+                | ProviderError::ProfileAndKeys { .. }
                 | ProviderError::Invalid(_) => 2,
                 ProviderError::Rejected { .. } => 4,
                 ProviderError::Api { .. }

@@ -1008,3 +1008,103 @@ fn a_domain_registered_with_route53_domains_is_delegated_to_its_hosted_zone() {
         assert!(sent.contains(op) && allowed.contains(op), "{op}");
     }
 }
+
+/// An IAM query-API request to the emulator (its first requests pass without authentication).
+fn iam_request(port: u16, form: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{form}",
+        form.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+/// Which credentials sign, as the AWS CLI decides: `--profile` wins over key variables (the
+/// profile's key, known to the emulator, is denied Route 53 for want of a policy; the
+/// variables' key is one the emulator never issued), `AWS_PROFILE` beside key variables is
+/// refused, an undefined profile is refused even with keys set (it once planned "no changes"
+/// with the variables' keys).
+#[test]
+fn a_named_profile_wins_over_key_variables_and_a_conflict_is_refused() {
+    // The emulator checks every request after the two that make the profile's key.
+    let Some(strict) = moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "2")]) else {
+        return;
+    };
+    iam_request(
+        strict.port,
+        "Action=CreateUser&UserName=ops&Version=2010-05-08",
+    );
+    let made = iam_request(
+        strict.port,
+        "Action=CreateAccessKey&UserName=ops&Version=2010-05-08",
+    );
+    let field = |tag: &str| {
+        let start = made
+            .find(&format!("<{tag}>"))
+            .unwrap_or_else(|| panic!("{made}"))
+            + tag.len()
+            + 2;
+        let end = made[start..].find('<').unwrap() + start;
+        made[start..end].to_string()
+    };
+    let (key, secret) = (field("AccessKeyId"), field("SecretAccessKey"));
+    let dir = tempfile::tempdir().unwrap();
+    common::write_zone(dir.path(), ZONE, "www: {type: A, value: 192.0.2.1}\n");
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &credentials,
+        format!("[prod]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"),
+    )
+    .unwrap();
+    let dns = |args: &[&str], profile: Option<&str>| {
+        let mut cmd = moto::dns_at(&strict.url());
+        cmd.env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+            .env("AWS_ACCESS_KEY_ID", "AKIAKEYVARIABLES0000")
+            .env("AWS_SECRET_ACCESS_KEY", "from-the-environment")
+            .args(args)
+            .current_dir(dir.path());
+        if let Some(p) = profile {
+            cmd.env("AWS_PROFILE", p);
+        }
+        cmd.output().unwrap()
+    };
+    // The variables' key alone: unknown to the emulator.
+    let out = dns(&["plan"], None);
+    plain_error(
+        &out,
+        3,
+        "AWS rejected the credentials (InvalidClientTokenId)",
+    );
+    // --profile: the profile's key signs, the variables are set aside. The emulator knows that
+    // key (it issued it): it does not answer "unknown key" but checks the signature, or denies
+    // Route 53 to a user without a policy.
+    let out = dns(&["plan", "--profile", "prod"], None);
+    let err = plain_error(&out, 3, "");
+    assert!(
+        !err.contains("InvalidClientTokenId")
+            && (err.contains("(SignatureDoesNotMatch)") || err.contains("AWS denied route53:")),
+        "{err}"
+    );
+    assert!(
+        err.contains("note: signing with the profile 'prod' (--profile); AWS_ACCESS_KEY_ID in the environment is not used"),
+        "{err}"
+    );
+    // AWS_PROFILE beside the variables: which account is meant cannot be told.
+    let out = dns(&["plan"], Some("prod"));
+    let err = plain_error(
+        &out,
+        2,
+        "both AWS_PROFILE ('prod') and AWS_ACCESS_KEY_ID are set",
+    );
+    assert!(err.contains("pass --profile NAME"), "{err}");
+    // A profile that does not exist, keys or not: exit 2, nothing asked.
+    let out = dns(&["plan", "--profile", "no-such-profile"], None);
+    plain_error(&out, 2, "the AWS profile 'no-such-profile' is not defined");
+}

@@ -88,6 +88,30 @@ pub(super) async fn check_credentials(
     }
 }
 
+/// The profile named with `--profile`, which must be defined; key variables beside it are
+/// set aside (said on stderr). `AWS_PROFILE` beside key variables is refused: the AWS CLI would
+/// sign with the keys, the person who set `AWS_PROFILE` meant the profile, and which account is
+/// meant cannot be told.
+fn explicit_profile(options: &AwsOptions) -> Result<Option<String>, ProviderError> {
+    let keys = std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|v| !v.is_empty());
+    let from_env = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
+    match (&options.profile, from_env) {
+        (Some(p), _) if !profile_defined(p) => {
+            Err(ProviderError::UnknownProfile { profile: p.clone() })
+        }
+        (Some(p), _) => {
+            if keys {
+                eprintln!(
+                    "note: signing with the profile '{p}' (--profile); AWS_ACCESS_KEY_ID in the environment is not used"
+                );
+            }
+            Ok(Some(p.clone()))
+        }
+        (None, Some(p)) if keys => Err(ProviderError::ProfileAndKeys { profile: p }),
+        (None, _) => Ok(None),
+    }
+}
+
 /// Whether a profile of that name is in the shared config or credentials file
 /// (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config`, `~/.aws/credentials`).
 pub(super) fn profile_defined(profile: &str) -> bool {
@@ -188,8 +212,9 @@ impl Route53 {
             .with_max_attempts(10)
             .with_initial_backoff(Duration::from_millis(300))
             .with_max_backoff(Duration::from_secs(20));
+        let explicit = explicit_profile(options)?;
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .http_client(http)
+            .http_client(http.clone())
             .retry_config(retry);
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
@@ -218,6 +243,20 @@ impl Route53 {
                 }
             }
         };
+        // --profile wins over key variables, as in the AWS CLI: the profile's credentials
+        // only (keys, SSO, a role, a process), not the default chain that reads the
+        // environment first.
+        if let Some(profile) = &explicit {
+            let config = aws_config::provider_config::ProviderConfig::default()
+                .with_http_client(http)
+                .with_region(Some(region.clone()));
+            loader = loader.credentials_provider(
+                aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .configure(&config)
+                    .profile_name(profile)
+                    .build(),
+            );
+        }
         loader = loader.region(region);
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);

@@ -34,6 +34,10 @@ pub enum ProviderError {
     NoCredentials { profile: Option<String> },
     #[error("the AWS profile '{profile}' is not defined in ~/.aws/config or ~/.aws/credentials")]
     UnknownProfile { profile: String },
+    #[error(
+        "both AWS_PROFILE ('{profile}') and AWS_ACCESS_KEY_ID are set: which account is meant cannot be told (the AWS CLI would sign with the keys)"
+    )]
+    ProfileAndKeys { profile: String },
     #[error("the AWS credentials{} could not be loaded: {message}", profile.as_ref().map(|p| format!(" of profile '{p}'")).unwrap_or_default())]
     CredentialsFailed {
         profile: Option<String>,
@@ -82,6 +86,9 @@ impl ProviderError {
             }
             ProviderError::NoCredentials { .. } => Some(
                 "run `aws configure` (keys) or `aws sso login --profile NAME` (SSO), then pass --profile NAME or set AWS_PROFILE; to see dns work without an AWS account, run scripts/demo.sh",
+            ),
+            ProviderError::ProfileAndKeys { .. } => Some(
+                "pass --profile NAME to sign with the profile, or unset AWS_PROFILE to sign with the keys",
             ),
             ProviderError::UnknownProfile { .. } => Some(
                 "check the name (`aws configure list-profiles`), or create it with `aws configure --profile NAME`",
