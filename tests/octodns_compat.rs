@@ -216,3 +216,50 @@ fn unquoted_numbers_in_text_fields_are_refused_and_quoted_ones_read_alike() {
     assert_eq!(theirs, dns_reading(&file));
     assert_eq!(theirs[&("c".into(), "CAA".into())].0, Some(300));
 }
+
+/// Record names octoDNS's YAML 1.1 reader resolves to numbers or booleans: unquoted `0123`,
+/// `yes` and `1.50` are the records '83', 'true' and '1.5' to octoDNS; dns refuses each at its
+/// line instead of naming another record. Quoted, both read the names as written.
+#[test]
+fn unquoted_record_names_octodns_reads_as_numbers_are_refused_and_quoted_ones_read_alike() {
+    let Some(python) = octodns_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let unquoted = "0123: {type: A, value: 192.0.2.2}\nyes: {type: A, value: 192.0.2.5}\n1.50: {type: A, value: 192.0.2.8}\nwww: {type: A, value: 192.0.2.9}\n";
+    std::fs::write(dir.path().join("keys.test.yaml"), unquoted).unwrap();
+    let theirs = octodns_reading(&python, dir.path(), "keys.test");
+    let names: Vec<&str> = theirs.keys().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["1.5", "83", "true", "www"], "{theirs:?}");
+    let loaded = load_str(&dir.path().join("keys.test.yaml"), unquoted);
+    let found: Vec<(u64, &str)> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.pos.line, d.rule))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (1, "name.invalid"),
+            (2, "name.invalid"),
+            (3, "name.invalid")
+        ],
+        "{:#?}",
+        loaded.diagnostics
+    );
+    assert!(
+        loaded.diagnostics[0]
+            .message
+            .contains("takes it as the number 83"),
+        "{:#?}",
+        loaded.diagnostics
+    );
+
+    let quoted = "'0123': {type: A, value: 192.0.2.2}\n'yes': {type: A, value: 192.0.2.5}\n'1.50': {type: A, value: 192.0.2.8}\n";
+    std::fs::write(dir.path().join("quoted.test.yaml"), quoted).unwrap();
+    let file = dir.path().join("quoted.test.yaml");
+    assert_eq!(
+        octodns_reading(&python, dir.path(), "quoted.test"),
+        dns_reading(&file)
+    );
+}

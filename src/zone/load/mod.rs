@@ -352,6 +352,18 @@ impl Loader {
                 .hint("use '' for the zone apex");
             return;
         };
+        // An unquoted key octoDNS's YAML 1.1 reader resolves to another text (`0123` → '83',
+        // `yes` → 'True', `1.50` → '1.5'): the two tools would name another record.
+        if let Some(reading) = key.yaml11_reading() {
+            self.sink
+                .error(
+                    key.pos,
+                    Rule::NameInvalid,
+                    format!("record name `{text}` unquoted: octoDNS's YAML reader takes it as {reading}, dns as the name '{text}'"),
+                )
+                .hint(format!("quote it to mean the name: '{text}'"));
+            return;
+        }
         let owner = match name::parse_owner(text, &self.zone.origin) {
             Ok(owner) => owner,
             Err(e) => {
