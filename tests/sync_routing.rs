@@ -506,3 +506,51 @@ fn a_private_zone_is_created_with_its_vpcs_and_told_apart_from_the_public_one() 
     ));
     assert!(text.contains("\"changes\": []"), "{text}");
 }
+
+/// A private zone created from a file with two VPCs in two regions: created with the VPC the
+/// file lists first (not the one whose id sorts first), the other associated in the same sync,
+/// and the next plan has nothing to do.
+#[test]
+fn a_private_zone_is_created_with_the_files_first_vpc_and_every_other_associated() {
+    let Some(moto) = moto::start() else { return };
+    let seoul = vpc(&moto, "ap-northeast-2", "10.1.0.0/16");
+    let oregon = vpc(&moto, "us-west-2", "10.2.0.0/16");
+    // The file's first is the one that sorts last.
+    let (first, second) = if seoul > oregon {
+        ((&seoul, "ap-northeast-2"), (&oregon, "us-west-2"))
+    } else {
+        ((&oregon, "us-west-2"), (&seoul, "ap-northeast-2"))
+    };
+    let dir = tempfile::tempdir().unwrap();
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        &format!(
+            "$zone:\n  private: {{vpcs: [{{id: {}, region: {}}}, {{id: {}, region: {}}}]}}\nwww: {{type: A, value: 10.1.0.10}}\n",
+            first.0, first.1, second.0, second.1
+        ),
+    );
+    let out = ok(&run(
+        &moto.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    assert!(
+        out.contains(&format!("associated with {} ({})", first.0, first.1))
+            && out.contains(&format!("associated VPC {} ({})", second.0, second.1)),
+        "{out}"
+    );
+    let again = run(&moto.url(), dir.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(again.status.code(), Some(0), "{}", common::stdout(&again));
+    let id = moto::zone_id(moto.port, ZONE);
+    let zone = moto::request(
+        moto.port,
+        "GET",
+        &format!("/2013-04-01/hostedzone/{id}"),
+        "",
+    );
+    assert!(
+        zone.contains(first.0.as_str()) && zone.contains(second.0.as_str()),
+        "{zone}"
+    );
+}

@@ -234,11 +234,7 @@ pub async fn prepare(
         hosted,
         limit: zone.settings.max_change_percent,
         checks,
-        first_vpc: zone
-            .settings
-            .private
-            .as_ref()
-            .and_then(|v| v.first().cloned()),
+        first_vpc: zone.settings.first_vpc.clone(),
         desired: zone,
     })
 }
@@ -273,6 +269,11 @@ async fn live(
             // No zone yet, but the file's checks may exist already (tagged by an earlier
             // run that stopped before creating the zone).
             let mut current = Zone::new(origin.clone());
+            // A private zone is created with the file's first VPC: the plan associates the
+            // others after it.
+            if let Some(first) = &zone.settings.first_vpc {
+                current.settings.private = Some([first.clone()].into());
+            }
             let checks = if file_checks.is_empty() {
                 mapping::HealthIds::default()
             } else {

@@ -598,6 +598,9 @@ pub struct Settings {
     pub health_checks: BTreeMap<String, HealthCheck>,
     /// `Some` for a private hosted zone: the VPCs it is associated with.
     pub private: Option<BTreeSet<Vpc>>,
+    /// A private zone's VPC listed first in the file: the one a new hosted zone is created
+    /// with (Route 53 takes one at creation; the others are associated after).
+    pub first_vpc: Option<Vpc>,
 }
 
 impl Default for Settings {
@@ -610,6 +613,7 @@ impl Default for Settings {
             max_change_percent: 30,
             health_checks: BTreeMap::new(),
             private: None,
+            first_vpc: None,
         }
     }
 }

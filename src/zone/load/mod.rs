@@ -190,7 +190,11 @@ impl Loader {
         for (key, value) in entries {
             match key.scalar().unwrap_or_default() {
                 "health_checks" => settings.health_checks = self.health_checks(value),
-                "private" => settings.private = self.private(value),
+                "private" => {
+                    let (vpcs, first) = self.private(value).unzip();
+                    settings.private = vpcs;
+                    settings.first_vpc = first;
+                }
                 "ttl" => {
                     if let Some(ttl) = self.ttl(value) {
                         settings.default_ttl = ttl;

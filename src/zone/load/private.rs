@@ -9,8 +9,8 @@ use crate::zone::Vpc;
 use crate::zone::tree::{Kind, Node};
 
 impl Loader {
-    /// `$zone.private: {vpcs: [{id, region}]}`.
-    pub(super) fn private(&mut self, node: &Node) -> Option<BTreeSet<Vpc>> {
+    /// `$zone.private: {vpcs: [{id, region}]}`: the VPCs, and the one listed first.
+    pub(super) fn private(&mut self, node: &Node) -> Option<(BTreeSet<Vpc>, Vpc)> {
         let vpcs = match &node.kind {
             Kind::Map(entries) => match entries.as_slice() {
                 [(k, v)] if k.scalar() == Some("vpcs") => v,
@@ -28,8 +28,10 @@ impl Loader {
             return self.not_private(vpcs.pos, "a private zone needs at least one VPC");
         }
         let mut out = BTreeSet::new();
+        let mut first = None;
         for item in items {
             let vpc = self.vpc(item)?;
+            first.get_or_insert_with(|| vpc.clone());
             let id = vpc.id.clone();
             if !out.insert(vpc) {
                 self.sink
@@ -41,7 +43,7 @@ impl Loader {
                     .hint("list each VPC once");
             }
         }
-        Some(out)
+        Some((out, first?))
     }
 
     /// One VPC of `vpcs`: `{id: vpc-…, region: …}`.
