@@ -1108,3 +1108,37 @@ fn a_named_profile_wins_over_key_variables_and_a_conflict_is_refused() {
     let out = dns(&["plan", "--profile", "no-such-profile"], None);
     plain_error(&out, 2, "the AWS profile 'no-such-profile' is not defined");
 }
+
+/// An apex ALIAS to `www`, itself an ALIAS to `origin`, all new: the request sends `origin`,
+/// then `www`, then the apex — AWS refuses an alias whose target is created later in the same
+/// batch, a rule the emulator does not enforce, so what dns sends is held here.
+#[test]
+fn aliases_are_sent_after_the_targets_they_point_to() {
+    let Some((moto, dir)) = setup() else { return };
+    let proxy = Proxy::start(moto.port, Faults::default());
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        &format!(
+            "'': {{type: ALIAS, value: www.{ZONE}.}}\nwww: {{type: ALIAS, value: origin.{ZONE}.}}\norigin: {{type: A, value: 192.0.2.1}}\n"
+        ),
+    );
+    ok(&run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    let batches = proxy.change_batches();
+    assert_eq!(batches.len(), 1, "{batches:?}");
+    let at = |name: &str| {
+        batches[0]
+            .find(&format!("<Name>{name}</Name>"))
+            .unwrap_or_else(|| panic!("{name} not sent: {}", batches[0]))
+    };
+    let (origin, www, apex) = (
+        at(&format!("origin.{ZONE}.")),
+        at(&format!("www.{ZONE}.")),
+        at(&format!("{ZONE}.")),
+    );
+    assert!(origin < www && www < apex, "{}", batches[0]);
+}

@@ -415,6 +415,7 @@ pub fn diff(desired: &Zone, current: &Zone) -> Plan {
             }
         }
     }
+    alias_targets_first(&mut changes, &origin);
     Plan {
         origin,
         changes,
@@ -423,6 +424,70 @@ pub fn diff(desired: &Zone, current: &Zone) -> Plan {
         checks: diff_checks(&desired.settings, &current.settings),
         vpcs: diff_vpcs(&desired.settings, &current.settings),
     }
+}
+
+/// Route 53 refuses an alias whose target in the same zone does not exist yet, also when the
+/// target is created later in the same request (cli53 #227, DNSControl #937): the names whose
+/// new or changed sets are aliases to names changed in the same plan go after those names, a
+/// chain (`@` → `www` → `origin`) target first. Otherwise the canonical order stays; every name
+/// keeps its changes together.
+fn alias_targets_first(changes: &mut [Change], origin: &Name) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let changed: BTreeSet<&Name> = changes
+        .iter()
+        .filter(|c| c.action() != "delete")
+        .map(|c| &c.key().name)
+        .collect();
+    let mut targets: BTreeMap<Name, Vec<Name>> = BTreeMap::new();
+    for c in changes.iter() {
+        let new = match c {
+            Change::Create { new, .. } | Change::Update { new, .. } => new,
+            Change::Delete { .. } => continue,
+        };
+        if let RData::Alias(a) = &new.data
+            && a.hosted_zone_id.is_none()
+            && origin.zone_of(&a.target)
+            && changed.contains(&a.target)
+            && a.target != c.key().name
+        {
+            targets
+                .entry(c.key().name.clone())
+                .or_default()
+                .push(a.target.clone());
+        }
+    }
+    if targets.is_empty() {
+        return;
+    }
+    // How many aliases deep each name stands (a loop, which Route 53 refuses anyway, stops).
+    fn depth(
+        name: &Name,
+        targets: &BTreeMap<Name, Vec<Name>>,
+        seen: &mut Vec<Name>,
+        memo: &mut BTreeMap<Name, usize>,
+    ) -> usize {
+        if let Some(d) = memo.get(name) {
+            return *d;
+        }
+        if seen.contains(name) {
+            return 0;
+        }
+        seen.push(name.clone());
+        let d = targets.get(name).map_or(0, |ts| {
+            ts.iter()
+                .map(|t| 1 + depth(t, targets, seen, memo))
+                .max()
+                .unwrap_or(0)
+        });
+        seen.pop();
+        memo.insert(name.clone(), d);
+        d
+    }
+    let mut memo = BTreeMap::new();
+    for name in targets.keys() {
+        depth(name, &targets, &mut Vec::new(), &mut memo);
+    }
+    changes.sort_by_key(|c| memo.get(&c.key().name).copied().unwrap_or(0));
 }
 
 /// The VPC associations to add and remove (a public zone has none to change).
@@ -522,6 +587,33 @@ mod tests {
             ]
         );
         assert_eq!(plan.existing, 2);
+    }
+
+    /// An apex ALIAS to `www`, itself an ALIAS to `origin`, all new: sent target first, as
+    /// Route 53 requires; names the aliases do not reach keep the canonical order.
+    #[test]
+    fn aliases_go_after_the_targets_they_point_to() {
+        let desired = zone(
+            "'': {type: ALIAS, value: www.example.com.}\nwww: {type: ALIAS, value: origin.example.com.}\norigin: {type: A, value: 192.0.2.1}\na: {type: A, value: 192.0.2.2}\nz: {type: A, value: 192.0.2.3}\n",
+        );
+        let plan = diff(&desired, &Zone::new(desired.origin.clone()));
+        let order: Vec<String> = plan
+            .changes
+            .iter()
+            .map(|c| name::relative(&c.key().name, &plan.origin))
+            .collect();
+        assert_eq!(order, ["a", "origin", "z", "www", ""]);
+        // The target already there: nothing to wait for, canonical order.
+        let current = zone(
+            "origin: {type: A, value: 192.0.2.1}\nwww: {type: ALIAS, value: origin.example.com.}\n",
+        );
+        let plan = diff(&desired, &current);
+        let order: Vec<String> = plan
+            .changes
+            .iter()
+            .map(|c| name::relative(&c.key().name, &plan.origin))
+            .collect();
+        assert_eq!(order, ["", "a", "z"]);
     }
 
     #[test]

@@ -39,6 +39,7 @@ rules! {
     AliasField = "alias.field";
     AliasHostedZoneId = "alias.hosted-zone-id";
     AliasMultiple = "alias.multiple";
+    AliasTargetMissing = "alias.target-missing";
     AliasTtl = "alias.ttl";
     ApexRoute53Owned = "apex.route53-owned";
     CaaField = "caa.field";

@@ -31,6 +31,7 @@ impl Loader {
             self.cname_beside_others(&seen);
         }
         self.check_references(&health_refs);
+        self.alias_targets(&by_name);
         self.occlusion();
         for (entry, keep) in self.entries.into_iter().zip(keep) {
             if keep {
@@ -173,6 +174,48 @@ impl Loader {
 
     /// Records at or below a delegation (other than its NS and glue addresses) are not served
     /// by this zone (RFC 1034 §4.2.1).
+    /// alias.target-missing: an alias to a name of this zone must find a set of its type
+    /// there (a CNAME alias, any set), or the name must be left to others (`ignore:`): Route 53
+    /// refuses an alias whose target it does not hold.
+    fn alias_targets(&mut self, by_name: &HashMap<Name, Vec<usize>>) {
+        let origin = self.zone.origin.clone();
+        for e in &self.entries {
+            let RData::Alias(a) = &e.set.data else {
+                continue;
+            };
+            if a.hosted_zone_id.is_some() || !origin.zone_of(&a.target) {
+                continue;
+            }
+            let found = by_name.get(&a.target.to_lowercase()).is_some_and(|at| {
+                at.iter().any(|&i| {
+                    e.key.rtype == RType::CNAME || self.entries[i].key.rtype == e.key.rtype
+                })
+            });
+            let ignored = crate::zone::ignore::is_ignored(
+                &crate::zone::RrKey::new(a.target.clone(), e.key.rtype),
+                &origin,
+                &self.zone.settings,
+            );
+            if found || ignored {
+                continue;
+            }
+            let target = name::relative(&a.target, &origin);
+            self.sink
+                .error(
+                    e.type_pos,
+                    Rule::AliasTargetMissing,
+                    format!(
+                        "ALIAS {} to '{target}' in this zone, which the file has no {} record set for: Route 53 refuses an alias whose target does not exist",
+                        e.key.rtype, e.key.rtype
+                    ),
+                )
+                .hint(format!(
+                    "add the {} record set at '{target}', point the alias elsewhere, or list '{target}' under `ignore:` if another tool keeps it",
+                    e.key.rtype
+                ));
+        }
+    }
+
     fn occlusion(&mut self) {
         // Each delegation, with the name servers it names (an address of one of them below the
         // cut is glue, which is served; any other record there is not).
