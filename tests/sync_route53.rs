@@ -1142,3 +1142,50 @@ fn aliases_are_sent_after_the_targets_they_point_to() {
     );
     assert!(origin < www && www < apex, "{}", batches[0]);
 }
+
+/// A plain set of the file at a name and type where the hosted zone holds CIDR-routed sets
+/// (which dns leaves alone): refused by the plan, with why, not by Route 53 at sync time
+/// ("the zone changed since the plan" when nothing had).
+#[test]
+fn a_set_beside_sets_dns_leaves_alone_is_refused_at_plan() {
+    let Some((moto, dir)) = setup() else { return };
+    common::write_zone(dir.path(), ZONE, "www: {type: A, value: 192.0.2.1}\n");
+    ok(&run(
+        &moto.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    let id = moto::zone_id(moto.port, ZONE);
+    let body = format!(
+        "<ChangeResourceRecordSetsRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><ChangeBatch><Changes><Change><Action>CREATE</Action><ResourceRecordSet><Name>cidr.{ZONE}.</Name><Type>A</Type><SetIdentifier>office</SetIdentifier><TTL>300</TTL><CidrRoutingConfig><CollectionId>c0ffee00-0000-4000-8000-000000000000</CollectionId><LocationName>office</LocationName></CidrRoutingConfig><ResourceRecords><ResourceRecord><Value>192.0.2.40</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>"
+    );
+    let made = moto::request(
+        moto.port,
+        "POST",
+        &format!("/2013-04-01/hostedzone/{id}/rrset"),
+        &body,
+    );
+    assert!(made.contains("ChangeInfo"), "{made}");
+    // The emulator keeps the set but drops its CidrRoutingConfig, so it comes back as a set
+    // identifier without a routing policy: left alone as unreadable. Beside either, Route 53
+    // refuses a plain set of the same name and type.
+    let plan = run(&moto.url(), dir.path(), &["plan"]);
+    assert!(
+        common::stdout(&plan).contains("left alone: cidr."),
+        "the set is said as left alone: {}",
+        common::stdout(&plan)
+    );
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        "www: {type: A, value: 192.0.2.1}\ncidr: {type: A, value: 192.0.2.50}\n",
+    );
+    let out = run(&moto.url(), dir.path(), &["plan"]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}{}", common::stdout(&out));
+    assert!(
+        err.contains("the plan cannot be applied: cidr A: the hosted zone holds cidr.")
+            && err.contains("Route 53 refuses a set of the file beside it"),
+        "{err}"
+    );
+}

@@ -212,6 +212,9 @@ pub async fn prepare(
             ))));
         }
     }
+    if let Some(why) = beside_unmanaged(&plan, &unmanaged) {
+        return Err(zone_err(ProviderError::Invalid(why)));
+    }
     let requests = batch::split(&plan, Limits::ROUTE53)
         .map_err(|source| Error::TooLarge {
             zone: origin.to_ascii(),
@@ -236,6 +239,51 @@ pub async fn prepare(
         checks,
         first_vpc: zone.settings.first_vpc.clone(),
         desired: zone,
+    })
+}
+
+/// A set the plan creates at a name and type where the hosted zone holds sets dns leaves
+/// alone (CIDR or geoproximity routing, a traffic policy's, one it cannot read): Route 53
+/// refuses the batch (a plain set beside routed ones, another routing, a set that exists), so
+/// the plan is refused now, with why, rather than the sync later.
+fn beside_unmanaged(plan: &plan::Plan, unmanaged: &[mapping::Unmanaged]) -> Option<String> {
+    let held: Vec<(Name, &str, &mapping::Unmanaged)> = unmanaged
+        .iter()
+        .filter_map(|u| match u {
+            mapping::Unmanaged::RoutingPolicy(n, t)
+            | mapping::Unmanaged::TrafficPolicy(n, t)
+            | mapping::Unmanaged::Unreadable(n, t, _) => {
+                let owner = crate::zone::name::parse_owner(
+                    &format!("{}.", n.trim_end_matches('.')),
+                    &plan.origin,
+                )
+                .ok()?;
+                Some((owner, t.as_str(), u))
+            }
+            _ => None,
+        })
+        .collect();
+    let clashes: Vec<String> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action() == "create")
+        .filter_map(|c| {
+            let key = c.key();
+            let (_, _, u) = held
+                .iter()
+                .find(|(n, t, _)| *n == key.name && key.rtype.to_string() == *t)?;
+            Some(format!(
+                "{} {}: the hosted zone holds {u}, and Route 53 refuses a set of the file beside it",
+                crate::zone::name::relative(&key.name, &plan.origin),
+                key.rtype
+            ))
+        })
+        .collect();
+    (!clashes.is_empty()).then(|| {
+        format!(
+            "the plan cannot be applied: {}; remove those sets in Route 53 (or leave the name and type out of the file, or under `ignore:`)",
+            clashes.join("; ")
+        )
     })
 }
 
@@ -706,5 +754,30 @@ pub fn settle_default_ttl(zone: &mut Zone) {
         .max_by_key(|(ttl, n)| (**n, std::cmp::Reverse(**ttl)))
     {
         zone.settings.default_ttl = ttl;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CIDR-routed live sets (which the emulator cannot keep) beside a set the file creates at
+    /// the same name and type: refused with the name, type and why; other names pass.
+    #[test]
+    fn a_created_set_beside_cidr_routed_live_sets_is_refused() {
+        let origin = Name::from_ascii("example.com.").unwrap();
+        let loaded = crate::zone::load::load_str(
+            std::path::Path::new("example.com.yaml"),
+            "office: {type: A, value: 192.0.2.50}\nwww: {type: A, value: 192.0.2.1}\n",
+        );
+        let plan = plan::diff(&loaded.zone, &Zone::new(origin));
+        let cidr =
+            |n: &str| mapping::Unmanaged::RoutingPolicy(format!("{n}.example.com."), "A".into());
+        let why = beside_unmanaged(&plan, &[cidr("office")]).unwrap();
+        assert!(
+            why.starts_with("the plan cannot be applied: office A: the hosted zone holds office.example.com. A: CIDR or geoproximity routing"),
+            "{why}"
+        );
+        assert!(beside_unmanaged(&plan, &[cidr("elsewhere")]).is_none());
     }
 }
