@@ -69,6 +69,20 @@ pub enum Error {
     #[error("{zone}: refused: {source}; review the plan and pass --force to apply it anyway")]
     Unsafe { zone: String, source: Unsafe },
 
+    /// A sync stopped between its requests: the first `applied` landed (Route 53 applies each
+    /// whole), the rest was not sent.
+    #[error(
+        "{zone}: {applied} of {requests} request(s) applied: the zone holds changes 1–{changes} of the plan's {total}, and the rest was not applied ({source})"
+    )]
+    PartlyApplied {
+        zone: String,
+        applied: usize,
+        requests: usize,
+        changes: usize,
+        total: usize,
+        source: Box<ProviderError>,
+    },
+
     #[error("{zone}: {source}")]
     TooLarge { zone: String, source: TooLarge },
 
@@ -116,6 +130,9 @@ impl Error {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             Error::Provider { source, .. } | Error::Aws(source) => source.hint(),
+            Error::PartlyApplied { .. } => Some(
+                "run `dns plan` to see what is left (another sync may have changed the zone meanwhile), then `dns sync` again to finish",
+            ),
             _ => None,
         }
     }
@@ -134,7 +151,7 @@ impl Error {
             | Error::Hints(_) => 2,
             Error::Findings(_) | Error::WaitTimeout { .. } => 1,
             Error::ChangesPending(_) => 5,
-            Error::Unreachable(_) => 3,
+            Error::Unreachable(_) | Error::PartlyApplied { .. } => 3,
             Error::Write { .. } => 3,
             Error::Facts(e) => match e {
                 FactsError::Write { .. } | FactsError::Encode(_) => 3,

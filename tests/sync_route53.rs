@@ -49,7 +49,7 @@ lab:
   values: [ns1.lab.example.net., ns2.lab.example.net.]
 self:
   type: ALIAS
-  value: v6.sync.example.com.
+  value: {target: v6.sync.example.com., record_type: AAAA}
 ";
 
 #[test]
@@ -1188,4 +1188,175 @@ fn a_set_beside_sets_dns_leaves_alone_is_refused_at_plan() {
             && err.contains("Route 53 refuses a set of the file beside it"),
         "{err}"
     );
+}
+
+/// Two syncs of different files made to interleave: B's plan takes two requests, and the proxy
+/// holds B's second request while A syncs whole (B's requests checked as Route 53 checks a
+/// DELETE, which the emulator does not). The guard every request replaces makes B's
+/// second request fail whole: B says which of its requests landed (exit 3), the zone equals A's
+/// file, and B run again finishes, the zone then equal to B's file. The guard never shows in a
+/// plan or an import.
+#[test]
+fn two_syncs_at_once_leave_the_zone_as_one_file_says_and_the_stopped_one_says_what_landed() {
+    let Some((moto, dir_a)) = setup() else { return };
+    let dir_b = tempfile::tempdir().unwrap();
+    let base: String = (0..10)
+        .map(|i| format!("h{i}: {{type: A, value: 192.0.2.{i}}}\n"))
+        .collect();
+    common::write_zone(dir_a.path(), ZONE, &base);
+    ok(&run(
+        &moto.url(),
+        dir_a.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    // A edits five addresses; B adds 1,200 names (two requests).
+    let file_a: String = (0..10)
+        .map(|i| {
+            format!(
+                "h{i}: {{type: A, value: 192.0.2.{}}}\n",
+                if i < 5 { i + 100 } else { i }
+            )
+        })
+        .collect();
+    let file_b = format!(
+        "{base}{}",
+        (0..1200)
+            .map(|i| format!("b{i}: {{type: A, value: 198.51.{}.{}}}\n", i / 250, i % 250))
+            .collect::<String>()
+    );
+    common::write_zone(dir_a.path(), ZONE, &file_a);
+    common::write_zone(dir_b.path(), ZONE, &file_b);
+    let proxy = Proxy::start(
+        moto.port,
+        Faults {
+            hold_change: Some((2, std::time::Duration::from_secs(8))),
+            // The emulator deletes a record set whatever values a DELETE names; Route 53
+            // refuses one whose values are not the current ones (the guard's whole point).
+            route53_checks: true,
+            ..Faults::default()
+        },
+    );
+    let b = moto::dns_at(&proxy.url())
+        .args(["sync", "--yes"])
+        .current_dir(dir_b.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while proxy.count("ChangeResourceRecordSets") < 1 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "B never sent"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    // A runs whole while B's second request is held (forced: it deletes B's first half, past
+    // the safety threshold, which otherwise stops it first).
+    let a = run(&moto.url(), dir_a.path(), &["sync", "--yes", "--force"]);
+    assert_eq!(a.status.code(), Some(0), "{}", common::stderr(&a));
+    let b = b.wait_with_output().unwrap();
+    let err = common::stderr(&b);
+    assert_eq!(b.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("1 of 2 request(s) applied: the zone holds changes 1–")
+            && err.contains("run `dns plan` to see what is left"),
+        "{err}"
+    );
+    // The zone is A's file, whole; no guard in the plan or an import.
+    let plan = run(&moto.url(), dir_a.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.status.code(), Some(0), "{}", common::stdout(&plan));
+    assert!(!common::stdout(&plan).contains("_dns-sync"));
+    let imported = tempfile::tempdir().unwrap();
+    ok(&run(&moto.url(), imported.path(), &["import", ZONE]));
+    let text = std::fs::read_to_string(imported.path().join(format!("zones/{ZONE}.yaml"))).unwrap();
+    assert!(
+        !text.contains("_dns-sync") && text.contains("192.0.2.100"),
+        "{text}"
+    );
+    // B again (forced: it puts back the five addresses A changed): it finishes, and the zone
+    // is B's file. (Its sets get other addresses: the emulator refuses to CREATE a record set
+    // identical to one created and deleted before, when anything sorts after it — its journal
+    // check, not Route 53's rule.)
+    let again = file_b
+        .replace("198.51.", "203.0.")
+        .replace("value: 192.0.2.", "value: 192.0.2.2");
+    common::write_zone(dir_b.path(), ZONE, &again);
+    ok(&run(
+        &moto.url(),
+        dir_b.path(),
+        &["sync", "--yes", "--force"],
+    ));
+    let plan = run(&moto.url(), dir_b.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.status.code(), Some(0), "{}", common::stdout(&plan));
+    // Every request carried the guard: the first creates it, each later one replaces it.
+    let batches = proxy.change_batches();
+    assert!(
+        batches[0].contains("_dns-sync"),
+        "{}",
+        &batches[0][..400.min(batches[0].len())]
+    );
+}
+
+/// Another sync that lands between this sync's plan and its first request replaces the guard:
+/// the first request, which deletes the guard value the plan read, is refused whole (exit 4)
+/// and nothing of it lands (checked as Route 53 checks a DELETE, which the emulator does not).
+#[test]
+fn a_sync_whose_zone_another_sync_changed_since_its_plan_lands_nothing() {
+    let Some((moto, dir)) = setup() else { return };
+    let base = "www: {type: A, value: 192.0.2.1}\n";
+    common::write_zone(dir.path(), ZONE, base);
+    ok(&run(
+        &moto.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    let id = moto::zone_id(moto.port, ZONE);
+    let listed = moto::request(
+        moto.port,
+        "GET",
+        &format!("/2013-04-01/hostedzone/{id}/rrset?name=_dns-sync.{ZONE}.&type=TXT&maxitems=1"),
+        "",
+    );
+    let start = listed.find("<Value>").expect("the guard") + "<Value>".len();
+    let guard = &listed[start..start + listed[start..].find("</Value>").unwrap()];
+    assert!(guard.contains("dns sync 1/1 "), "{guard}");
+    let set = |action: &str, value: &str| {
+        format!(
+            "<Change><Action>{action}</Action><ResourceRecordSet><Name>_dns-sync.{ZONE}.</Name><Type>TXT</Type><TTL>60</TTL><ResourceRecords><ResourceRecord><Value>{value}</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change>"
+        )
+    };
+    let other = format!(
+        "<ChangeResourceRecordSetsRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><ChangeBatch><Changes>{}{}</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>",
+        set("DELETE", guard),
+        set(
+            "CREATE",
+            "&quot;dns sync 1/1 0000000000000000 by another pipeline&quot;"
+        )
+    );
+    let proxy = Proxy::start(
+        moto.port,
+        Faults {
+            concurrent_change: Some(other),
+            route53_checks: true,
+            ..Faults::default()
+        },
+    );
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        &format!("{base}api: {{type: A, value: 192.0.2.2}}\n"),
+    );
+    let out = run(&proxy.url(), dir.path(), &["sync", "--yes"]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("_dns-sync"),
+        "the guard is what was refused: {err}"
+    );
+    // Nothing landed: the zone is still the first file.
+    common::write_zone(dir.path(), ZONE, base);
+    let plan = run(&moto.url(), dir.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.status.code(), Some(0), "{}", common::stdout(&plan));
 }

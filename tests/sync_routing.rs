@@ -215,7 +215,9 @@ fn every_routing_kind_and_its_health_checks_round_trip() {
         let batches = proxy.change_batches();
         assert_eq!(batches.len(), batches_before + 1, "{out}");
         let last = batches.last().unwrap();
-        assert_eq!(last.matches("<Change>").count(), 1, "{last}");
+        // The guard's DELETE and CREATE, then the one DELETE of the set.
+        assert_eq!(last.matches("<Change>").count(), 3, "{last}");
+        assert_eq!(last.matches("_dns-sync.").count(), 2, "{last}");
         assert!(last.contains("<Action>DELETE</Action>"), "{last}");
         for w in want {
             assert!(last.contains(w), "{w} in {last}");

@@ -182,6 +182,9 @@ pub struct Prepared {
     pub desired: Zone,
     /// A private zone's first VPC, which a new hosted zone is created with.
     pub first_vpc: Option<crate::zone::Vpc>,
+    /// The sync guard's value when the zone was read (none: no sync has run, or a new zone):
+    /// the first request deletes exactly this one.
+    pub guard: Option<crate::zone::RecordSet>,
 }
 
 /// Plans one zone: finds its hosted zone (or, with `create`, notes that it is to be made),
@@ -199,7 +202,7 @@ pub async fn prepare(
         source,
     };
     let id = explicit_id.or_else(|| zone.settings.hosted_zone_id.clone());
-    let (hosted, current, unmanaged, checks) = live(&client, &zone, id.as_deref(), create)
+    let (hosted, current, unmanaged, checks, guard) = live(&client, &zone, id.as_deref(), create)
         .await
         .map_err(zone_err)?;
     let plan = plan::diff(&zone, &current);
@@ -215,7 +218,7 @@ pub async fn prepare(
     if let Some(why) = beside_unmanaged(&plan, &unmanaged) {
         return Err(zone_err(ProviderError::Invalid(why)));
     }
-    let requests = batch::split(&plan, Limits::ROUTE53)
+    let requests = batch::split(&plan, Limits::GUARDED)
         .map_err(|source| Error::TooLarge {
             zone: origin.to_ascii(),
             source,
@@ -238,6 +241,7 @@ pub async fn prepare(
         limit: zone.settings.max_change_percent,
         checks,
         first_vpc: zone.settings.first_vpc.clone(),
+        guard,
         desired: zone,
     })
 }
@@ -300,6 +304,7 @@ async fn live(
         Zone,
         Vec<mapping::Unmanaged>,
         mapping::HealthIds,
+        Option<crate::zone::RecordSet>,
     ),
     ProviderError,
 > {
@@ -309,9 +314,10 @@ async fn live(
     match client.find_zone(origin, id, Some(private)).await {
         Ok(hosted) => {
             let routed = zone.rrsets.keys().any(|k| k.set_id.is_some());
-            let (current, unmanaged, checks) =
-                client.live_zone(&hosted, file_checks, routed).await?;
-            Ok((Some(hosted), current, unmanaged, checks))
+            let ((current, unmanaged, checks), guard) = client
+                .live_zone_guarded(&hosted, file_checks, routed)
+                .await?;
+            Ok((Some(hosted), current, unmanaged, checks, guard))
         }
         Err(ProviderError::NotFound { .. }) if create => {
             // No zone yet, but the file's checks may exist already (tagged by an earlier
@@ -329,7 +335,7 @@ async fn live(
                 current.settings.health_checks = live;
                 ids
             };
-            Ok((None, current, Vec::new(), checks))
+            Ok((None, current, Vec::new(), checks, None))
         }
         Err(e) => Err(e),
     }
@@ -485,6 +491,54 @@ fn change_comment(checksum: &str, i: usize, of: usize, who: &str) -> String {
     text.chars().take(256).collect()
 }
 
+/// Sends the plan's requests one after another, each replacing the guard value the one before
+/// it wrote (the first, the value the plan read): another sync in between makes the next
+/// request fail whole. The last change id; a failure after the first request says which landed.
+async fn send_batches(
+    client: &Route53,
+    p: &Prepared,
+    hosted: &HostedZone,
+    ids: &mapping::HealthIds,
+    ranges: Vec<std::ops::Range<usize>>,
+    who: &str,
+) -> Result<Option<String>> {
+    let origin = p.zp.plan.origin.to_ascii();
+    let zone_err = |source| Error::Provider {
+        zone: origin.clone(),
+        source,
+    };
+    let checksum = p.zp.plan.checksum();
+    let mut last = None;
+    let requests = ranges.len();
+    let mut guard = p.guard.clone();
+    for (i, range) in ranges.into_iter().enumerate() {
+        // Built one at a time, just before it is sent.
+        let invalid = |e: mapping::MissingCheck| zone_err(ProviderError::Invalid(e.to_string()));
+        let mut b = batch::build(&p.zp.plan, range.clone(), &hosted.id, ids).map_err(invalid)?;
+        let next = crate::provider::route53::guard::next(who, i + 1, requests);
+        batch::guard(&mut b, &p.zp.plan.origin, guard.as_ref(), &next, &hosted.id)
+            .map_err(invalid)?;
+        let comment = change_comment(&checksum, i + 1, requests, who);
+        match client.change(hosted, &b, &comment).await {
+            Ok(id) => last = Some(id),
+            Err(source) if i == 0 => return Err(zone_err(source)),
+            Err(source) => {
+                return Err(Error::PartlyApplied {
+                    zone: origin.clone(),
+                    applied: i,
+                    requests,
+                    changes: range.start,
+                    total: p.zp.plan.changes.len(),
+                    source: Box::new(source),
+                });
+            }
+        }
+        guard = Some(next);
+        tracing::info!("{origin}: request {}/{} accepted", i + 1, requests);
+    }
+    Ok(last)
+}
+
 /// Applies one zone's plan: creates the hosted zone if needed, sends the batches one after
 /// another, waits for the last to be INSYNC. Returns the summary line.
 pub async fn apply(
@@ -500,35 +554,21 @@ pub async fn apply(
         source,
     };
     let started = Instant::now();
-    let hosted = match p.hosted {
+    let hosted = match p.hosted.clone() {
         Some(h) => h,
         None => create(&client, &p.zp.plan.origin, p.first_vpc.as_ref(), say)
             .await
             .map_err(zone_err)?,
     };
-    let ranges = batch::split(&p.zp.plan, Limits::ROUTE53).map_err(|source| Error::TooLarge {
+    let ranges = batch::split(&p.zp.plan, Limits::GUARDED).map_err(|source| Error::TooLarge {
         zone: origin.clone(),
         source,
     })?;
     let ids = before_batches(&client, &hosted, &p.zp.plan, p.checks.clone(), say)
         .await
         .map_err(zone_err)?;
-    let checksum = p.zp.plan.checksum();
-    let mut last = None;
     let requests = ranges.len();
-    for (i, range) in ranges.into_iter().enumerate() {
-        // Built one at a time, just before it is sent.
-        let b = &batch::build(&p.zp.plan, range, &hosted.id, &ids)
-            .map_err(|e| zone_err(ProviderError::Invalid(e.to_string())))?;
-        let comment = change_comment(&checksum, i + 1, requests, who);
-        last = Some(
-            client
-                .change(&hosted, b, &comment)
-                .await
-                .map_err(zone_err)?,
-        );
-        tracing::info!("{origin}: request {}/{} accepted", i + 1, requests);
-    }
+    let last = send_batches(&client, &p, &hosted, &ids, ranges, who).await?;
     let changes = p.zp.plan.len();
     // What the batches stopped using goes after them (after INSYNC when waiting).
     let (Some(change_id), Some(timeout)) = (last, wait) else {

@@ -340,6 +340,10 @@ pub fn unescape_text(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The label of the TXT record `dns sync` keeps under every zone's apex as its concurrency
+/// guard (`provider::route53::guard`): no zone file may name it.
+pub const SYNC_GUARD_LABEL: &str = "_dns-sync";
+
 /// A Route 53 alias target.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Alias {

@@ -38,6 +38,9 @@ pub struct Faults {
     /// Answer every request with 403 ExpiredToken, as AWS does once temporary credentials (an
     /// SSO or assumed-role session) have expired.
     pub expired: bool,
+    /// Hold the Nth ChangeResourceRecordSets (1-based) this long before forwarding it: a slow
+    /// network between two requests of one sync, while another sync runs.
+    pub hold_change: Option<(usize, std::time::Duration)>,
 }
 
 #[derive(Debug, Default)]
@@ -237,6 +240,17 @@ async fn handle(
         None => operation(&method, &path),
     };
 
+    let hold = {
+        let st = state.lock().unwrap();
+        let nth = st.counts.get(op).copied().unwrap_or(0) + 1;
+        match st.faults.hold_change {
+            Some((n, wait)) if op == "ChangeResourceRecordSets" && n == nth => Some(wait),
+            _ => None,
+        }
+    };
+    if let Some(wait) = hold {
+        tokio::time::sleep(wait).await;
+    }
     let (fault, concurrent, checks, rewrite) = {
         let mut st = state.lock().unwrap();
         *st.counts.entry(op.to_string()).or_default() += 1;

@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use super::mapping::{HealthIds, MissingCheck, to_route53, values};
 use crate::plan::{Change, Plan};
-use crate::zone::{RData, RecordSet};
+use crate::zone::{Name, RData, RecordSet};
 
 /// Route 53's per-request limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +29,40 @@ impl Limits {
         records: 1000,
         chars: 32_000,
     };
+    /// Route 53's limits less what the sync guard's DELETE and CREATE take in every request
+    /// (two records of at most 256 characters each).
+    pub const GUARDED: Limits = Limits {
+        records: 1000 - 2,
+        chars: 32_000 - 2 * 256,
+    };
+}
+
+/// Puts the sync guard ([`super::guard`]) first in a request: the DELETE of the value last seen
+/// (none when the zone has no guard yet) and the CREATE of `new`. Route 53 refuses the whole
+/// request when the DELETE names a value another sync has replaced.
+pub fn guard(
+    batch: &mut Batch,
+    origin: &Name,
+    old: Option<&RecordSet>,
+    new: &RecordSet,
+    zone_id: &str,
+) -> Result<(), MissingCheck> {
+    let key = super::guard::key(origin);
+    let none = HealthIds::default();
+    let mut first = Vec::new();
+    for (action, set) in old
+        .map(|o| (ChangeAction::Delete, o))
+        .into_iter()
+        .chain([(ChangeAction::Create, new)])
+    {
+        let rr = to_route53(&key, set, zone_id, &none)?;
+        let (r, ch) = cost(&rr);
+        batch.records += r;
+        batch.chars += ch;
+        first.push(change(action, rr));
+    }
+    batch.changes.splice(0..0, first);
+    Ok(())
 }
 
 /// One request's changes and their cost.

@@ -11,6 +11,7 @@ pub mod batch;
 mod client;
 pub mod domains;
 mod error;
+pub mod guard;
 pub mod health;
 pub mod mapping;
 mod operations;
@@ -201,6 +202,34 @@ impl Route53 {
     /// needs `ListHealthChecks`; one with routing finds its own checks even when nothing uses
     /// them any more.
     pub async fn live_zone(
+        &self,
+        zone: &HostedZone,
+        file_checks: &std::collections::BTreeMap<String, crate::zone::HealthCheck>,
+        routed: bool,
+    ) -> Result<(Zone, Vec<mapping::Unmanaged>, mapping::HealthIds), ProviderError> {
+        Ok(self.live_zone_guarded(zone, file_checks, routed).await?.0)
+    }
+
+    /// [`Route53::live_zone`], and the sync guard's current value, taken out of the live zone
+    /// (none: no sync has run yet).
+    pub async fn live_zone_guarded(
+        &self,
+        zone: &HostedZone,
+        file_checks: &std::collections::BTreeMap<String, crate::zone::HealthCheck>,
+        routed: bool,
+    ) -> Result<
+        (
+            (Zone, Vec<mapping::Unmanaged>, mapping::HealthIds),
+            Option<crate::zone::RecordSet>,
+        ),
+        ProviderError,
+    > {
+        let (mut live, unmanaged, ids) = self.live_zone_all(zone, file_checks, routed).await?;
+        let guard = live.rrsets.remove(&guard::key(&zone.name));
+        Ok(((live, unmanaged, ids), guard))
+    }
+
+    async fn live_zone_all(
         &self,
         zone: &HostedZone,
         file_checks: &std::collections::BTreeMap<String, crate::zone::HealthCheck>,

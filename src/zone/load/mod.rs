@@ -356,6 +356,16 @@ impl Loader {
                 .hint("use '' for the zone apex");
             return;
         };
+        if text.eq_ignore_ascii_case(crate::zone::SYNC_GUARD_LABEL) {
+            self.sink
+                .error(
+                    key.pos,
+                    Rule::NameInvalid,
+                    format!("record name '{text}' is dns sync's guard, which it keeps itself in every hosted zone"),
+                )
+                .hint("name the record otherwise");
+            return;
+        }
         // An unquoted key octoDNS's YAML 1.1 reader resolves to another text (`0123` → '83',
         // `yes` → 'True', `1.50` → '1.5'): the two tools would name another record.
         if let Some(reading) = key.yaml11_reading() {
