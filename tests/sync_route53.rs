@@ -1107,6 +1107,31 @@ fn a_named_profile_wins_over_key_variables_and_a_conflict_is_refused() {
     // A profile that does not exist, keys or not: exit 2, nothing asked.
     let out = dns(&["plan", "--profile", "no-such-profile"], None);
     plain_error(&out, 2, "the AWS profile 'no-such-profile' is not defined");
+    // An SSO profile nobody has logged in with: its credentials cannot be loaded, and the key
+    // variables are not used in their place.
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile sso]
+sso_start_url = https://example.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 123456789012
+sso_role_name = dns
+",
+    )
+    .unwrap();
+    let out = moto::dns_at(&strict.url())
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .env("AWS_ACCESS_KEY_ID", "AKIAKEYVARIABLES0000")
+        .env("AWS_SECRET_ACCESS_KEY", "from-the-environment")
+        .env("HOME", dir.path())
+        .args(["plan", "--profile", "sso"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = plain_error(&out, 3, "the AWS credentials of profile 'sso' could not be loaded");
+    assert!(err.contains("aws sso login") && !err.contains("InvalidClientTokenId"), "{err}");
 }
 
 /// An apex ALIAS to `www`, itself an ALIAS to `origin`, all new: the request sends `origin`,
