@@ -1130,8 +1130,15 @@ sso_role_name = dns
         .current_dir(dir.path())
         .output()
         .unwrap();
-    let err = plain_error(&out, 3, "the AWS credentials of profile 'sso' could not be loaded");
-    assert!(err.contains("aws sso login") && !err.contains("InvalidClientTokenId"), "{err}");
+    let err = plain_error(
+        &out,
+        3,
+        "the AWS credentials of profile 'sso' could not be loaded",
+    );
+    assert!(
+        err.contains("aws sso login") && !err.contains("InvalidClientTokenId"),
+        "{err}"
+    );
 }
 
 /// An apex ALIAS to `www`, itself an ALIAS to `origin`, all new: the request sends `origin`,
