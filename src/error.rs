@@ -69,6 +69,17 @@ pub enum Error {
     #[error("{zone}: refused: {source}; review the plan and pass --force to apply it anyway")]
     Unsafe { zone: String, source: Unsafe },
 
+    /// `$zone.account` names another AWS account than the credentials', or theirs could not
+    /// be told: nothing is sent to any zone.
+    #[error(
+        "{zone}: refused: its zone file is for AWS account {want}, but {said}; nothing was sent"
+    )]
+    WrongAccount {
+        zone: String,
+        want: String,
+        said: String,
+    },
+
     /// A sync stopped between its requests: the first `applied` landed (Route 53 applies each
     /// whole), the rest was not sent.
     #[error(
@@ -130,6 +141,9 @@ impl Error {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             Error::Provider { source, .. } | Error::Aws(source) => source.hint(),
+            Error::WrongAccount { .. } => Some(
+                "use that account's credentials (--profile NAME; `aws sts get-caller-identity --profile NAME` shows its account)",
+            ),
             Error::PartlyApplied { .. } => Some(
                 "run `dns plan` to see what is left (another sync may have changed the zone meanwhile), then `dns sync` again to finish",
             ),
@@ -174,7 +188,10 @@ impl Error {
                 | ProviderError::AccessDenied { .. }
                 | ProviderError::Network { .. } => 3,
             },
-            Error::Unsafe { .. } | Error::StalePlan { .. } | Error::NotConfirmed(_) => 4,
+            Error::Unsafe { .. }
+            | Error::StalePlan { .. }
+            | Error::NotConfirmed(_)
+            | Error::WrongAccount { .. } => 4,
             Error::ZonesFailed { code, .. } => *code,
         }
     }

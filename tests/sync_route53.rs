@@ -1392,3 +1392,46 @@ fn a_sync_whose_zone_another_sync_changed_since_its_plan_lands_nothing() {
     let plan = run(&moto.url(), dir.path(), &["plan", "--detailed-exitcode"]);
     assert_eq!(plan.status.code(), Some(0), "{}", common::stdout(&plan));
 }
+
+/// `$zone: {account: …}`: plan and sync go ahead with credentials of that account (the
+/// emulator's is 123456789012) and refuse any other before anything is sent to Route 53
+/// (exit 4); an account id that is not twelve digits is refused at its line.
+#[test]
+fn a_zone_file_bound_to_an_account_refuses_credentials_of_another() {
+    let Some((moto, dir)) = setup() else { return };
+    let proxy = Proxy::start(moto.port, Faults::default());
+    let file = |account: &str| {
+        format!("$zone: {{account: '{account}'}}\nwww: {{type: A, value: 192.0.2.1}}\n")
+    };
+    common::write_zone(dir.path(), ZONE, &file("123456789012"));
+    ok(&run(
+        &proxy.url(),
+        dir.path(),
+        &["sync", "--create-zone", "--yes"],
+    ));
+    common::write_zone(dir.path(), ZONE, &file("111111111111"));
+    let before = proxy.count("ListHostedZonesByName") + proxy.count("ChangeResourceRecordSets");
+    for args in [&["plan"][..], &["sync", "--yes"][..]] {
+        let out = run(&proxy.url(), dir.path(), args);
+        let err = plain_error(
+            &out,
+            4,
+            "refused: its zone file is for AWS account 111111111111, but these credentials are of account 123456789012",
+        );
+        assert!(err.contains("--profile"), "{err}");
+    }
+    assert_eq!(
+        proxy.count("ListHostedZonesByName") + proxy.count("ChangeResourceRecordSets"),
+        before,
+        "nothing sent to Route 53"
+    );
+    common::write_zone(
+        dir.path(),
+        ZONE,
+        "$zone: {account: 12345}\nwww: {type: A, value: 192.0.2.1}\n",
+    );
+    let out = run(&proxy.url(), dir.path(), &["validate"]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = format!("{}{}", common::stdout(&out), common::stderr(&out));
+    assert!(said.contains("account must be an AWS account id"), "{said}");
+}

@@ -97,6 +97,7 @@ pub fn plan(args: &PlanArgs, style: Style) -> Result<()> {
         let client = Route53::connect(&options(&args.aws))
             .await
             .map_err(Error::Aws)?;
+        engine::check_accounts(&client, &zones).await?;
         let results =
             engine::plan_all(&client, zones, args.zones.hosted_zone_id.as_deref(), false).await;
         let mut failures = Vec::new();
@@ -235,6 +236,7 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
         let client = Route53::connect(&options(&args.plan.aws))
             .await
             .map_err(Error::Aws)?;
+        engine::check_accounts(&client, &zones).await?;
         let failures = engine::run(&client, zones, &settings, ui).await?;
         summarize(failures, total)
     })

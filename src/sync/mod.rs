@@ -341,6 +341,34 @@ async fn live(
     }
 }
 
+/// `$zone.account`: every zone file that names an AWS account must be synced with that
+/// account's credentials. Asked once (STS GetCallerIdentity) when any file names one; the first
+/// zone that another account (or credentials whose account cannot be told) would touch stops
+/// the run before anything is sent to Route 53.
+pub async fn check_accounts(client: &Route53, zones: &[(PathBuf, Zone)]) -> Result<()> {
+    let named: Vec<(&Zone, &String)> = zones
+        .iter()
+        .filter_map(|(_, z)| z.settings.account.as_ref().map(|a| (z, a)))
+        .collect();
+    if named.is_empty() {
+        return Ok(());
+    }
+    let actual = client.account().await;
+    for (zone, want) in named {
+        let said = match &actual {
+            Ok((account, _)) if account == want => continue,
+            Ok((account, arn)) => format!("these credentials are of account {account} ({arn})"),
+            Err(why) => format!("the account of these credentials could not be told ({why})"),
+        };
+        return Err(Error::WrongAccount {
+            zone: zone.origin.to_ascii(),
+            want: want.clone(),
+            said,
+        });
+    }
+    Ok(())
+}
+
 /// Plans every selected zone concurrently; results in file order.
 pub async fn plan_all(
     client: &Route53,

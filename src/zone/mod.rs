@@ -592,6 +592,8 @@ pub struct Settings {
     pub default_ttl: u32,
     /// The Route 53 hosted zone to use when several share the zone's name.
     pub hosted_zone_id: Option<String>,
+    /// The AWS account the zone lives in: plan and sync refuse credentials of any other.
+    pub account: Option<String>,
     /// Names (relative, `*` as a glob) that sync leaves alone.
     pub ignore: Vec<String>,
     /// Record sets that sync leaves alone: those marked `octodns: {ignored: true}`.
@@ -612,6 +614,7 @@ impl Default for Settings {
         Settings {
             default_ttl: DEFAULT_TTL,
             hosted_zone_id: None,
+            account: None,
             ignore: Vec::new(),
             ignored_sets: BTreeSet::new(),
             max_change_percent: 30,

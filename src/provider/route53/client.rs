@@ -88,6 +88,33 @@ pub(super) async fn check_credentials(
     }
 }
 
+/// Route 53 is global: a region from --region, the environment or the profile, else us-east-1,
+/// never instance metadata (which a laptop does not have).
+async fn region_of(options: &AwsOptions) -> aws_config::Region {
+    match &options.region {
+        Some(region) => aws_config::Region::new(region.clone()),
+        None => {
+            let mut profile = aws_config::profile::ProfileFileRegionProvider::builder();
+            if let Some(name) = &options.profile {
+                profile = profile.profile_name(name);
+            }
+            let chain = aws_config::meta::region::RegionProviderChain::first_try(
+                aws_config::environment::EnvironmentVariableRegionProvider::new(),
+            )
+            .or_else(profile.build());
+            match chain.region().await {
+                Some(region) => region,
+                None => {
+                    tracing::info!(
+                        "no AWS region configured: using us-east-1 (Route 53 is global)"
+                    );
+                    aws_config::Region::new("us-east-1")
+                }
+            }
+        }
+    }
+}
+
 /// The profile named with `--profile`, which must be defined; key variables beside it are
 /// set aside (said on stderr). `AWS_PROFILE` beside key variables is refused: the AWS CLI would
 /// sign with the keys, the person who set `AWS_PROFILE` meant the profile, and which account is
@@ -219,30 +246,7 @@ impl Route53 {
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
         }
-        // Route 53 is global: a region from --region, the environment or the profile, else
-        // us-east-1, never instance metadata (which a laptop does not have).
-        let region = match &options.region {
-            Some(region) => aws_config::Region::new(region.clone()),
-            None => {
-                let mut profile = aws_config::profile::ProfileFileRegionProvider::builder();
-                if let Some(name) = &options.profile {
-                    profile = profile.profile_name(name);
-                }
-                let chain = aws_config::meta::region::RegionProviderChain::first_try(
-                    aws_config::environment::EnvironmentVariableRegionProvider::new(),
-                )
-                .or_else(profile.build());
-                match chain.region().await {
-                    Some(region) => region,
-                    None => {
-                        tracing::info!(
-                            "no AWS region configured: using us-east-1 (Route 53 is global)"
-                        );
-                        aws_config::Region::new("us-east-1")
-                    }
-                }
-            }
-        };
+        let region = region_of(options).await;
         // --profile wins over key variables, as in the AWS CLI: the profile's credentials
         // only (keys, SSO, a role, a process), not the default chain that reads the
         // environment first.
@@ -272,9 +276,13 @@ impl Route53 {
             .region(aws_config::Region::new("us-east-1"))
             .interceptor(attempts.clone())
             .build();
+        let sts = aws_sdk_sts::config::Builder::from(&shared)
+            .retry_classifier(NoRetryWhenUnreachable)
+            .build();
         Ok(Route53 {
             client: Client::from_conf(config),
             domains: aws_sdk_route53domains::Client::from_conf(domains),
+            sts: aws_sdk_sts::Client::from_conf(sts),
             limiter: Arc::new(RateLimiter::new(options.max_rps)),
             attempts,
         })

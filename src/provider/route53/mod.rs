@@ -66,6 +66,8 @@ pub struct Route53 {
     client: Client,
     /// Route 53 Domains (the registrar), whose API lives in us-east-1 only.
     domains: aws_sdk_route53domains::Client,
+    /// STS, for the account the credentials belong to (`$zone.account`).
+    sts: aws_sdk_sts::Client,
     limiter: Arc<RateLimiter>,
     attempts: CountAttempts,
 }
@@ -556,6 +558,22 @@ impl Route53 {
             .send()
             .await
             .map_err(|e| api_error("GetHostedZone", e))
+    }
+
+    /// The AWS account the credentials belong to, and who they are (STS GetCallerIdentity,
+    /// which needs no permission); why it could not be told, when it could not.
+    pub async fn account(&self) -> Result<(String, String), String> {
+        let out = self.sts.get_caller_identity().send().await.map_err(|e| {
+            let text = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
+            text.lines().next().unwrap_or_default().to_string()
+        })?;
+        match out.account() {
+            Some(account) => Ok((
+                account.to_string(),
+                out.arn().unwrap_or_default().to_string(),
+            )),
+            None => Err("STS named no account".into()),
+        }
     }
 
     /// The name servers Route 53 assigned to the zone (its delegation set).

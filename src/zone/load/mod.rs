@@ -208,6 +208,16 @@ impl Loader {
                             .hint("copy the id from `aws route53 list-hosted-zones-by-name` or the console");
                     }
                 },
+                "account" => match value.scalar() {
+                    Some(a) if a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()) => {
+                        settings.account = Some(a.to_string());
+                    }
+                    _ => {
+                        self.sink
+                            .error(value.pos, Rule::SettingsInvalid, "account must be an AWS account id: twelve digits, quoted ('123456789012')")
+                            .hint("plan and sync then refuse credentials of any other account; `aws sts get-caller-identity` shows yours");
+                    }
+                },
                 "ignore" => settings.ignore = self.ignore_list(value),
                 "max_change_percent" => match value.whole_number() {
                     Some(p) if p <= 100 => settings.max_change_percent = p as u8,
@@ -224,7 +234,7 @@ impl Loader {
                             Rule::SettingsUnknownKey,
                             format!("unknown setting `{other}`"),
                         )
-                        .hint("settings are: ttl, hosted_zone_id, ignore, max_change_percent, health_checks, private");
+                        .hint("settings are: ttl, hosted_zone_id, account, ignore, max_change_percent, health_checks, private");
                 }
             }
         }
