@@ -79,6 +79,8 @@ fn every_zone_is_checked_with_one_summary_and_the_worst_exit_code() {
             .find(|l| l.starts_with(zone))
             .unwrap_or_else(|| panic!("no summary line for {zone}:\n{text}"));
         assert!(line.contains("errors"), "{line}");
+        // The first finding is cut to the line, and said to be cut.
+        assert!(line.ends_with('…'), "{line}");
         let details = &text[text
             .find(&format!("== {zone} =="))
             .expect("the zone's details")..];

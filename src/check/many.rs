@@ -191,20 +191,33 @@ pub fn names_file(path: &Path) -> Result<Vec<Name>> {
         source,
     })?;
     let mut names = BTreeSet::new();
+    // Every bad line is said, not only the first.
+    let mut bad = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let entry = line.split('#').next().unwrap_or_default().trim();
         if entry.is_empty() {
             continue;
         }
-        let name = crate::zone::name::parse_zone(entry).map_err(|e| {
-            Error::Usage(format!(
+        match crate::zone::name::parse_zone(entry) {
+            Ok(name) => {
+                names.insert(name);
+            }
+            Err(e) => bad.push(format!(
                 "{}:{}: '{}' is not a domain name: {e}",
                 path.display(),
                 i + 1,
                 crate::escape::escape(entry)
-            ))
-        })?;
-        names.insert(name);
+            )),
+        }
+    }
+    if !bad.is_empty() {
+        const SHOWN: usize = 20;
+        let more = bad.len().saturating_sub(SHOWN);
+        bad.truncate(SHOWN);
+        if more > 0 {
+            bad.push(format!("… and {more} more bad line(s)"));
+        }
+        return Err(Error::Usage(bad.join("\n")));
     }
     if names.is_empty() {
         return Err(Error::Usage(format!(
@@ -262,6 +275,20 @@ mod tests {
         let err = names_file(&path).unwrap_err().to_string();
         assert!(
             err.contains("names.txt:2: 'bad..name' is not a domain name"),
+            "{err}"
+        );
+        // Every bad line, each with its number.
+        std::fs::write(
+            &path,
+            "bad..one
+example.com
+bad..two
+",
+        )
+        .unwrap();
+        let err = names_file(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("names.txt:1: 'bad..one'") && err.contains("names.txt:3: 'bad..two'"),
             "{err}"
         );
     }

@@ -97,7 +97,14 @@ fn summary_line(o: &ZoneOutcome, width: usize, style: Style) -> String {
         Verdict::Unreached => style.error(&label("not reached")),
         Verdict::Failed => style.error(&label("not checked")),
     };
-    let first: String = escape(&first).chars().take(160).collect();
+    // Cut to the line's width, and said to be cut.
+    const SHOWN: usize = 160;
+    let escaped = escape(&first);
+    let first: String = if escaped.chars().count() > SHOWN {
+        escaped.chars().take(SHOWN - 1).chain(['…']).collect()
+    } else {
+        escaped.into_owned()
+    };
     format!("{name:width$}  {label}  {first}")
 }
 
