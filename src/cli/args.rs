@@ -573,8 +573,18 @@ fn seconds(text: &str) -> Result<Duration, String> {
     parse_duration(text, 1000)
 }
 
-/// A duration whose bare number is milliseconds; at least one.
+/// A duration whose bare number is milliseconds; at least one. A bare number under 50 is
+/// refused: `--timeout 2` meant as seconds (as `--wait-timeout 2` would be) would give every
+/// server 2 ms and call them all silent.
 fn millis(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if let Ok(n) = text.parse::<u64>()
+        && n < 50
+    {
+        return Err(format!(
+            "a bare number here is milliseconds, and {n} ms is shorter than most answers take: write {n}s for seconds, or {n}ms if milliseconds are meant"
+        ));
+    }
     parse_duration(text, 1).map(|d| d.max(Duration::from_millis(1)))
 }
 
@@ -604,7 +614,12 @@ mod tests {
         assert_eq!(seconds("90"), Ok(Duration::from_secs(90)));
         assert_eq!(millis("90"), Ok(Duration::from_millis(90)));
         assert_eq!(millis("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(millis("0"), Ok(Duration::from_millis(1)));
+        assert_eq!(millis("0ms"), Ok(Duration::from_millis(1)));
+        assert_eq!(millis("2ms"), Ok(Duration::from_millis(2)));
+        // A bare 2 is refused: meant as seconds, it would give every server 2 ms.
+        let said = millis("2").unwrap_err();
+        assert!(said.contains("write 2s for seconds, or 2ms"), "{said}");
+        assert!(millis("0").is_err());
         assert_eq!(seconds("1d"), Ok(Duration::from_secs(86_400)));
         assert_eq!(record_type("mx"), Ok(RecordType::MX));
         assert_eq!(record_type("TYPE15"), Ok(RecordType::MX));
