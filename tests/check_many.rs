@@ -163,6 +163,17 @@ fn names_from_a_file_and_shards_cover_every_name_once() {
     }
     seen.sort();
     assert_eq!(seen, ["alpha.test.", "beta.test.", "gamma.test."]);
+    // The text says which share it is.
+    let out = check(
+        &lab,
+        dir.path(),
+        &["--names", "names.txt", "--shard", "2/2"],
+    );
+    let text = common::stdout(&out);
+    assert!(
+        text.starts_with(";; 1 zone(s) (share 2 of 2, --shard 2/2): 1 ok"),
+        "{text}"
+    );
 
     let out = check(
         &lab,

@@ -232,7 +232,7 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
     bar.finish_and_clear();
     let waited = checked?;
     let (outcomes, pending) = (waited.last, waited.pending);
-    write_stdout(|mut out| render_many(&mut out, &outcomes, args.json, style))?;
+    write_stdout(|mut out| render_many(&mut out, &outcomes, args.shard, args.json, style))?;
     if !pending.is_empty() {
         return Err(Error::WaitTimeout {
             waited: started.elapsed(),

@@ -20,6 +20,7 @@ use crate::escape::escape;
 pub fn render_many(
     out: &mut impl Write,
     outcomes: &[ZoneOutcome],
+    shard: Option<(usize, usize)>,
     json: bool,
     style: Style,
 ) -> io::Result<()> {
@@ -38,7 +39,16 @@ pub fn render_many(
             parts.push(format!("{} {what}", count(v)));
         }
     }
-    writeln!(out, ";; {} zone(s): {}", outcomes.len(), parts.join(", "))?;
+    // A share of a larger run says which one it is.
+    let share = shard
+        .map(|(i, n)| format!(" (share {i} of {n}, --shard {i}/{n})"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        ";; {} zone(s){share}: {}",
+        outcomes.len(),
+        parts.join(", ")
+    )?;
     let width = outcomes
         .iter()
         .map(|o| o.name.to_ascii().len())
