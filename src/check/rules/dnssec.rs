@@ -8,6 +8,7 @@ use super::{parent_name, who};
 use crate::check::codes::{Code, Finding};
 use crate::check::facts::{Facts, answers_with_authority};
 use crate::check::validate::{authoritative_set, dnskey_of, ds_of, entry_key_tags};
+use crate::clock::span;
 use crate::walk::Probe;
 
 /// dnssec.ds-without-dnskey, dnssec.ds-mismatch, dnssec.no-ds, and the signatures' validity: the
@@ -122,7 +123,7 @@ fn signatures(f: &Facts, zone: &Name, entry: &[u16], out: &mut Vec<Finding>) {
                 lapsed_at.push(who(p));
             }
             Some(KeySetSignatures::ValidFor(left)) if left < SOON => {
-                soon.push(format!("{} in {}", who(p), span(left)));
+                soon.push(format!("{} in {}", who(p), span(left.max(0) as u64)));
                 soon_at.push(who(p));
             }
             Some(KeySetSignatures::ValidFor(_)) => {}
@@ -249,22 +250,13 @@ fn key_set_signatures(
         Some(left) => KeySetSignatures::ValidFor(left),
         None if latest <= 0 => KeySetSignatures::Lapsed(format!(
             "the latest signature over the DNSKEY set expired {} ago",
-            span(-latest)
+            span((-latest).max(0) as u64)
         )),
         None => KeySetSignatures::Lapsed(
             "the signatures over the DNSKEY set are not valid yet (inception in the future: a clock?)"
                 .into(),
         ),
     })
-}
-
-/// A duration for people: "3 days", "5 hours", "12 minutes".
-fn span(seconds: i64) -> String {
-    match seconds {
-        s if s >= 2 * 86_400 => format!("{} days", s / 86_400),
-        s if s >= 2 * 3_600 => format!("{} hours", s / 3_600),
-        s => format!("{} minutes", s / 60),
-    }
 }
 
 /// dnssec.no-ds: signed, but the chain of trust does not reach the zone.
