@@ -240,12 +240,17 @@ fn intended(f: &Facts) -> String {
     }
 }
 
-/// Who can act on a delegation to other servers than the expected ones: the registrar, or,
-/// when Route 53 Domains already gives the registry the expected servers, nobody but time.
-fn registrar_fix(f: &Facts, zone: &Name, expected: &BTreeSet<Name>) -> String {
+/// Who can act on a delegation to other servers than the expected ones, and how: nobody but
+/// time when Route 53 Domains already gives the registry the expected servers; the parent
+/// zone's NS records for a zone below the registered domain; `dns delegate` for a domain at
+/// Route 53 Domains in this account; else the registrar. The delegation finding's fix and the
+/// move's next step alike.
+pub(super) fn registrar_fix(f: &Facts, zone: &Name, expected: &BTreeSet<Name>) -> String {
     let zone_text = zone.to_ascii();
-    match registration::registrar_names(f) {
-        Some((given, wanted)) if given == wanted => format!(
+    let domain = crate::check::facts::domain_of(zone).to_ascii();
+    let domain = domain.trim_end_matches('.');
+    match (registration::registrar_names(f), &f.registrar) {
+        (Some((given, wanted)), _) if given == wanted => format!(
             "nothing to do at the registrar: Route 53 Domains already gives the registry {}; the registry has not published the change yet (minutes to hours): wait, e.g. with --wait",
             names(expected)
         ),
@@ -255,8 +260,12 @@ fn registrar_fix(f: &Facts, zone: &Name, expected: &BTreeSet<Name>) -> String {
             parent_name(f),
             names(expected)
         ),
-        _ => format!(
-            "at the registrar of {zone_text}, set the name servers to {} (the registrar still lists the old ones)",
+        (_, Some(_)) => format!(
+            "run `dns delegate {domain}` (Route 53 Domains gives the registry {})",
+            names(expected)
+        ),
+        (_, None) => format!(
+            "at the registrar of {domain}, set the name servers to {} (custom name servers, in place of the current ones)",
             names(expected)
         ),
     }

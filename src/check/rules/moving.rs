@@ -251,8 +251,6 @@ fn before_switch(
     expected: &BTreeSet<Name>,
     delegates: String,
 ) -> (State, String, String) {
-    let domain = domain_of(zone).to_ascii();
-    let domain = domain.trim_end_matches('.');
     if let Some((given, wanted)) = registration::registrar_names(f)
         && given == wanted
     {
@@ -285,24 +283,7 @@ fn before_switch(
                     .unwrap_or("the zone file"),
                 super::intended(f)
             ),
-            match &f.registrar {
-                // A zone below the registered domain is delegated by its parent zone's NS
-                // records, not by a registrar.
-                _ if domain_of(zone) != *zone => format!(
-                    "switch: in the zone {}, set the NS records of {} to {} (with `dns sync` when that zone is in zones/)",
-                    parent_name(f),
-                    zone.to_ascii(),
-                    names(expected)
-                ),
-                Some(_) => format!(
-                    "switch: run `dns delegate {domain}` (Route 53 Domains gives the registry {})",
-                    names(expected)
-                ),
-                None => format!(
-                    "switch: at the registrar of {domain}, set the name servers to {} (custom name servers, in place of the current ones)",
-                    names(expected)
-                ),
-            },
+            format!("switch: {}", super::registrar_fix(f, zone, expected)),
         ),
     }
 }
