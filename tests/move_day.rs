@@ -278,13 +278,7 @@ fn the_preflight_finds_the_mail_the_zone_file_forgot_and_calls_the_switch_safe_o
         "{:#}",
         json["move"]
     );
-    let missing = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "move.records-missing")
-        .unwrap_or_else(|| panic!("{:#}", json["findings"]));
-    let message = missing["message"].as_str().unwrap();
+    let message = message_of(&json, "move.records-missing");
     assert!(
         message.contains(
             "would lose or change 0 of the 1 record sets of zones/hive.test.yaml, and 4 record set(s) the current servers serve beyond it: hive.test. MX [10 mail.hive.test.] (not in the file): missing on ns1.dns.test. (127.53.2.1)"
@@ -322,6 +316,18 @@ fn the_preflight_finds_the_mail_the_zone_file_forgot_and_calls_the_switch_safe_o
             .contains("move.records-missing"),
         "{text}"
     );
+}
+
+/// The message of the finding with `code` in a check's JSON document.
+fn message_of(json: &serde_json::Value, code: &str) -> String {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_else(|| panic!("no {code}: {:#}", json["findings"]))
+        .to_string()
 }
 
 /// The emulator's delegation set, the same for every hosted zone.
@@ -416,13 +422,7 @@ fn without_a_zone_file_the_hosted_zone_is_what_the_preflight_compares() {
         file.starts_with("the hosted zone hive.test. (") && file.contains("no zone file"),
         "{file}"
     );
-    let missing = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "move.records-missing")
-        .unwrap_or_else(|| panic!("{:#}", json["findings"]));
-    let message = missing["message"].as_str().unwrap();
+    let message = message_of(&json, "move.records-missing");
     assert!(
         message.contains(
             "would lose or change 0 of the 1 record sets of the hosted zone hive.test. ("

@@ -145,11 +145,9 @@ fn transferred(v: &Verification) -> Vec<(Name, RecordType)> {
 /// or leaves the name to others (`ignore:`).
 fn in_file(zone: &Zone, name: &Name, t: RecordType) -> bool {
     let has = |rtype: RType| {
-        let key = RrKey::new(name.clone(), rtype);
-        zone.rrsets
-            .range(key.clone()..)
+        super::sets_at(zone, &RrKey::new(name.clone(), rtype))
             .next()
-            .is_some_and(|(k, _)| k.same_rrset(&key))
+            .is_some()
     };
     let Some(rtype) = RType::from_record_type(t) else {
         return true;

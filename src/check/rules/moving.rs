@@ -479,7 +479,7 @@ pub(super) fn ready(p: &&Probe) -> bool {
 fn ns_window(f: &Facts) -> Option<u64> {
     let parent = f.parent_ns_ttl().map(u64::from);
     let child = ttls_of(f.ns.iter(), |d| matches!(d, RData::NS(_))).max();
-    parent.max(child).or(parent)
+    parent.max(child)
 }
 
 /// After the switch, how long answers from the old servers can live on: [`ns_window`], then the

@@ -211,6 +211,17 @@ fn codes(found: &[Finding]) -> BTreeSet<&'static str> {
 
 /// Every rule together finds exactly `want`.
 #[track_caller]
+/// example.test registered with Route 53 Domains in this account, giving the registry `ns`.
+fn at_route53_domains(ns: &str) -> crate::provider::route53::domains::DomainDetail {
+    crate::provider::route53::domains::DomainDetail {
+        domain: "example.test".into(),
+        name_servers: vec![ns.into()],
+        statuses: vec![],
+        expires_at: None,
+        auto_renew: Some(true),
+    }
+}
+
 fn only(f: &Facts, want: &[&str]) -> Vec<Finding> {
     let found = findings(f);
     assert_eq!(
@@ -289,13 +300,7 @@ fn the_parent_delegating_elsewhere_than_expected_names_both_sets_and_readiness()
     );
     // After `dns delegate`: Route 53 Domains already gives the registry the expected servers,
     // the registry has not published them yet: nothing to do at the registrar.
-    f.registrar = Some(crate::provider::route53::domains::DomainDetail {
-        domain: "example.test".into(),
-        name_servers: vec!["ns-1.awsdns-01.org".into()],
-        statuses: vec![],
-        expires_at: None,
-        auto_renew: Some(true),
-    });
+    f.registrar = Some(at_route53_domains("ns-1.awsdns-01.org"));
     let found = findings(&f);
     let fix = &found
         .iter()
@@ -1521,13 +1526,7 @@ fn the_state_of_a_move_follows_what_is_observed() {
     );
     f.verification = None;
     // Route 53 Domains already gives the registry the new servers: waiting on the registry.
-    f.registrar = Some(crate::provider::route53::domains::DomainDetail {
-        domain: "example.test".into(),
-        name_servers: vec!["ns-1.awsdns-01.org".into()],
-        statuses: vec![],
-        expires_at: None,
-        auto_renew: Some(true),
-    });
+    f.registrar = Some(at_route53_domains("ns-1.awsdns-01.org"));
     assert_eq!(state(&f, None).state, State::RegistrarUpdated);
     // The parent delegates to them: a cache still holding an old answer, then done.
     f.expected.as_mut().unwrap().names = [name(NS1.0), name(NS2.0)].into();
