@@ -710,6 +710,18 @@ fn plan_as_a_pull_request_comment_with_a_detailed_exit_code() {
     assert_eq!(out.status.code(), Some(5), "{}", common::stderr(&out));
     let md = common::stdout(&out);
     assert!(md.starts_with("## dns plan\n"), "{md}");
+    // Who the plan acts as, for the reviewer: the account STS names, its ARN, the region.
+    assert!(
+        md.contains("\nAWS account 123456789012 (arn:aws:")
+            && md.contains("), region us-east-1.\n"),
+        "{md}"
+    );
+    let text = common::stdout(&run(&moto.url(), dir.path(), &["plan"]));
+    assert!(
+        text.starts_with("AWS account 123456789012 (arn:aws:")
+            && text.lines().next().unwrap().ends_with("region us-east-1"),
+        "{text}"
+    );
     assert!(md.contains(&format!("### `{ZONE}.`")), "{md}");
     assert!(
         md.contains("| + | `www` | A |  | `3600 192.0.2.1` |"),
@@ -723,6 +735,9 @@ fn plan_as_a_pull_request_comment_with_a_detailed_exit_code() {
     let json: serde_json::Value =
         serde_json::from_slice(&run(&moto.url(), dir.path(), &["plan", "--json"]).stdout).unwrap();
     let checksum = json["checksum"].as_str().unwrap();
+    assert_eq!(json["aws"]["account"], "123456789012", "{json}");
+    assert_eq!(json["aws"]["region"], "us-east-1", "{json}");
+    assert_eq!(json["aws"]["key"], "…ting", "{json}");
     assert!(md.contains(&format!("Checksum: `{checksum}`")), "{md}");
 
     ok(&run(
@@ -841,7 +856,9 @@ fn the_iam_policy_allows_exactly_the_operations_dns_sends() {
     common::write_zone(dir.path(), ZONE, "www: {type: A, value: 192.0.2.2}\n");
     ok(&run(&url, dir.path(), &["sync", "--yes"]));
     read_only_commands(&url, dir.path());
-    let sent = proxy.operations();
+    let mut sent = proxy.operations();
+    // Every plan and sync asks STS who it acts as; GetCallerIdentity needs no permission.
+    assert!(sent.remove("GetCallerIdentity"), "{sent:?}");
     assert!(
         !sent.contains("Other"),
         "an operation the proxy does not know: {sent:?}"
@@ -856,7 +873,8 @@ fn the_iam_policy_allows_exactly_the_operations_dns_sends() {
     let reader = Proxy::start(moto.port, Faults::default());
     read_only_commands(&reader.url(), dir.path());
     let (allowed, _) = policy(&reader.url(), dir.path(), &["--read-only"]);
-    let sent = reader.operations();
+    let mut sent = reader.operations();
+    sent.remove("GetCallerIdentity");
     assert_eq!(allowed, sent, "read-only policy actions vs operations sent");
     assert!(!allowed.contains("ChangeResourceRecordSets"));
 }
@@ -1082,6 +1100,14 @@ fn a_named_profile_wins_over_key_variables_and_a_conflict_is_refused() {
         3,
         "AWS rejected the credentials (InvalidClientTokenId)",
     );
+    // Which account could not be told (STS refused the key too): the plan names the key by its
+    // last four characters, and the region.
+    let said = common::stdout(&out);
+    assert!(
+        said.starts_with("AWS account not known (STS GetCallerIdentity: ")
+            && said.contains("): key …0000, region us-east-1"),
+        "{said}"
+    );
     // --profile: the profile's key signs, the variables are set aside. The emulator knows that
     // key (it issued it): it does not answer "unknown key" but checks the signature, or denies
     // Route 53 to a user without a policy.
@@ -1095,6 +1121,13 @@ fn a_named_profile_wins_over_key_variables_and_a_conflict_is_refused() {
     assert!(
         err.contains("note: signing with the profile 'prod' (--profile); AWS_ACCESS_KEY_ID in the environment is not used"),
         "{err}"
+    );
+    let said = common::stdout(&out);
+    assert!(
+        said.starts_with("AWS account ")
+            && said.contains("profile 'prod', ")
+            && !said.contains("…0000"),
+        "{said}"
     );
     // AWS_PROFILE beside the variables: which account is meant cannot be told.
     let out = dns(&["plan"], Some("prod"));

@@ -17,7 +17,7 @@ use super::args::{
 };
 use crate::error::{Error, Result};
 use crate::plan::ZonePlan;
-use crate::provider::route53::{AwsOptions, Route53};
+use crate::provider::route53::{AwsOptions, Identity, Route53};
 use crate::report::plan::{render_markdown, render_text, to_json};
 use crate::sync::{self as engine, Say, run_checksum, summarize};
 use crate::walk::{Config, Walker, hints};
@@ -56,7 +56,13 @@ fn load_selected(sel: &ZoneSelection) -> Result<Vec<(PathBuf, Zone)>> {
     Ok(zones)
 }
 
-fn print_plans(plans: &[&ZonePlan], format: PlanFormat, style: Style) -> Result<()> {
+/// The plans of a run, headed by who it acts as (account, ARN or profile and key, region).
+fn print_plans(
+    plans: &[&ZonePlan],
+    who: &Identity,
+    format: PlanFormat,
+    style: Style,
+) -> Result<()> {
     // Buffered: stdout is line-buffered, and a large plan or verification is many lines.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let werr = |source| Error::Write {
@@ -66,6 +72,8 @@ fn print_plans(plans: &[&ZonePlan], format: PlanFormat, style: Style) -> Result<
     if format == PlanFormat::Markdown {
         writeln!(out, "## dns plan").map_err(werr)?;
         writeln!(out).map_err(werr)?;
+        writeln!(out, "{who}.").map_err(werr)?;
+        writeln!(out).map_err(werr)?;
         for zp in plans {
             render_markdown(&mut out, zp).map_err(werr)?;
         }
@@ -74,12 +82,14 @@ fn print_plans(plans: &[&ZonePlan], format: PlanFormat, style: Style) -> Result<
         }
     } else if format == PlanFormat::Json {
         let doc = serde_json::json!({
+            "aws": who.to_json(),
             "zones": plans.iter().map(|zp| to_json(zp)).collect::<Vec<_>>(),
             "checksum": run_checksum(plans),
         });
         serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| werr(e.into()))?;
         writeln!(out).map_err(werr)?;
     } else {
+        writeln!(out, "{}", style.dim(&who.to_string())).map_err(werr)?;
         for zp in plans {
             render_text(&mut out, zp, style).map_err(werr)?;
         }
@@ -97,7 +107,8 @@ pub fn plan(args: &PlanArgs, style: Style) -> Result<()> {
         let client = Route53::connect(&options(&args.aws))
             .await
             .map_err(Error::Aws)?;
-        engine::check_accounts(&client, &zones).await?;
+        let who = client.identity().await;
+        engine::check_accounts(&who, &zones)?;
         let results =
             engine::plan_all(&client, zones, args.zones.hosted_zone_id.as_deref(), false).await;
         let mut failures = Vec::new();
@@ -110,6 +121,7 @@ pub fn plan(args: &PlanArgs, style: Style) -> Result<()> {
         }
         print_plans(
             &plans.iter().collect::<Vec<_>>(),
+            &who,
             args.output_format(),
             style,
         )?;
@@ -215,7 +227,6 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
     let settings = settings(args)?;
     engine::verifiable(&zones, &settings)?;
     let format = args.plan.output_format();
-    let plans = |plans: &[&ZonePlan]| print_plans(plans, format, style);
     let confirm = |changes| {
         if args.yes {
             Ok(())
@@ -226,17 +237,19 @@ pub fn sync(args: &SyncArgs, style: Style) -> Result<()> {
     let verified = |origin: &Name, v: &crate::check::verification::Verification| {
         report_verification(origin, v, style)
     };
-    let ui = engine::Ui {
-        plans: &plans,
-        confirm: &confirm,
-        verified: &verified,
-        say: say(),
-    };
     runtime()?.block_on(async {
         let client = Route53::connect(&options(&args.plan.aws))
             .await
             .map_err(Error::Aws)?;
-        engine::check_accounts(&client, &zones).await?;
+        let who = client.identity().await;
+        engine::check_accounts(&who, &zones)?;
+        let plans = |plans: &[&ZonePlan]| print_plans(plans, &who, format, style);
+        let ui = engine::Ui {
+            plans: &plans,
+            confirm: &confirm,
+            verified: &verified,
+            say: say(),
+        };
         let failures = engine::run(&client, zones, &settings, ui).await?;
         summarize(failures, total)
     })

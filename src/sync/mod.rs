@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::plan::ZonePlan;
 use crate::plan::{self, Plan};
 use crate::provider::route53::batch::{self, Limits};
-use crate::provider::route53::{HostedZone, ProviderError, Route53, health, mapping};
+use crate::provider::route53::{HostedZone, Identity, ProviderError, Route53, health, mapping};
 use crate::walk::{End, Walker};
 use crate::zone::{Name, Zone};
 
@@ -342,23 +342,25 @@ async fn live(
 }
 
 /// `$zone.account`: every zone file that names an AWS account must be synced with that
-/// account's credentials. Asked once (STS GetCallerIdentity) when any file names one; the first
-/// zone that another account (or credentials whose account cannot be told) would touch stops
-/// the run before anything is sent to Route 53.
-pub async fn check_accounts(client: &Route53, zones: &[(PathBuf, Zone)]) -> Result<()> {
-    let named: Vec<(&Zone, &String)> = zones
+/// account's credentials. The first zone that another account (or credentials whose account
+/// could not be told) would touch stops the run before anything is sent to Route 53.
+pub fn check_accounts(who: &Identity, zones: &[(PathBuf, Zone)]) -> Result<()> {
+    use crate::escape::escape;
+    for (zone, want) in zones
         .iter()
         .filter_map(|(_, z)| z.settings.account.as_ref().map(|a| (z, a)))
-        .collect();
-    if named.is_empty() {
-        return Ok(());
-    }
-    let actual = client.account().await;
-    for (zone, want) in named {
-        let said = match &actual {
+    {
+        let said = match &who.account {
             Ok((account, _)) if account == want => continue,
-            Ok((account, arn)) => format!("these credentials are of account {account} ({arn})"),
-            Err(why) => format!("the account of these credentials could not be told ({why})"),
+            Ok((account, arn)) => format!(
+                "these credentials are of account {} ({})",
+                escape(account),
+                escape(arn)
+            ),
+            Err(why) => format!(
+                "the account of these credentials could not be told ({})",
+                escape(why)
+            ),
         };
         return Err(Error::WrongAccount {
             zone: zone.origin.to_ascii(),

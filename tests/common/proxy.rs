@@ -237,6 +237,13 @@ async fn handle(
         Some("UpdateDomainNameservers") => "UpdateDomainNameservers",
         Some("GetOperationDetail") => "GetOperationDetail",
         Some(_) => "Other",
+        // STS speaks a form over POST /.
+        None if method == hyper::Method::POST
+            && path.split('?').next() == Some("/")
+            && body.starts_with(b"Action=GetCallerIdentity") =>
+        {
+            "GetCallerIdentity"
+        }
         None => operation(&method, &path),
     };
 

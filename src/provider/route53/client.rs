@@ -45,7 +45,7 @@ impl aws_smithy_runtime_api::client::retries::classifiers::ClassifyRetry
 pub(super) async fn check_credentials(
     shared: &aws_config::SdkConfig,
     options: &AwsOptions,
-) -> Result<(), ProviderError> {
+) -> Result<String, ProviderError> {
     use aws_credential_types::provider::ProvideCredentials;
     use aws_credential_types::provider::error::CredentialsError;
     let profile = options
@@ -62,7 +62,11 @@ pub(super) async fn check_credentials(
         return Err(ProviderError::NoCredentials { profile });
     };
     match provider.provide_credentials().await {
-        Ok(_) => Ok(()),
+        // The access key's last four characters: enough to tell keys apart, never the key.
+        Ok(c) => {
+            let key: Vec<char> = c.access_key_id().chars().collect();
+            Ok(key[key.len().saturating_sub(4)..].iter().collect())
+        }
         Err(CredentialsError::CredentialsNotLoaded(_)) => {
             Err(ProviderError::NoCredentials { profile })
         }
@@ -261,12 +265,18 @@ impl Route53 {
                     .build(),
             );
         }
-        loader = loader.region(region);
+        loader = loader.region(region.clone());
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
         }
         let shared = loader.load().await;
-        check_credentials(&shared, options).await?;
+        let key_tail = check_credentials(&shared, options).await?;
+        let signer = Signer {
+            profile: explicit
+                .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
+            key_tail,
+            region: region.to_string(),
+        };
         let attempts = CountAttempts::default();
         let config = aws_sdk_route53::config::Builder::from(&shared)
             .interceptor(attempts.clone())
@@ -285,6 +295,7 @@ impl Route53 {
             sts: aws_sdk_sts::Client::from_conf(sts),
             limiter: Arc::new(RateLimiter::new(options.max_rps)),
             attempts,
+            signer,
         })
     }
 

@@ -70,6 +70,78 @@ pub struct Route53 {
     sts: aws_sdk_sts::Client,
     limiter: Arc<RateLimiter>,
     attempts: CountAttempts,
+    signer: Signer,
+}
+
+/// How a run signs: the profile named (`--profile`, else `AWS_PROFILE`), the access key's last
+/// four characters, and the region.
+#[derive(Debug, Clone)]
+struct Signer {
+    profile: Option<String>,
+    key_tail: String,
+    region: String,
+}
+
+/// Who a run acts as, said at the head of every plan and sync: the account STS names and the
+/// caller's ARN, or why they could not be told; the profile, the key's last four characters and
+/// the region either way.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// The account and the ARN, or why STS did not tell them.
+    pub account: Result<(String, String), String>,
+    pub profile: Option<String>,
+    pub key_tail: String,
+    pub region: String,
+}
+
+impl Identity {
+    /// The account id, when STS told it.
+    pub fn account_id(&self) -> Option<&str> {
+        self.account.as_ref().ok().map(|(a, _)| a.as_str())
+    }
+
+    /// For `--json`: the same facts as fields.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (account, arn, unknown) = match &self.account {
+            Ok((a, arn)) => (Some(a.as_str()), Some(arn.as_str()), None),
+            Err(why) => (None, None, Some(why.as_str())),
+        };
+        serde_json::json!({
+            "account": account,
+            "arn": arn,
+            "account_unknown": unknown,
+            "profile": self.profile,
+            "key": format!("…{}", self.key_tail),
+            "region": self.region,
+        })
+    }
+}
+
+impl std::fmt::Display for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let profile = match &self.profile {
+            Some(p) => format!("profile '{p}', "),
+            None => String::new(),
+        };
+        // STS's words come over the network: escaped before they reach a terminal.
+        use crate::escape::escape;
+        match &self.account {
+            Ok((account, arn)) => write!(
+                f,
+                "AWS account {} ({profile}{}), region {}",
+                escape(account),
+                escape(arn),
+                self.region
+            ),
+            Err(why) => write!(
+                f,
+                "AWS account not known ({}): {profile}key …{}, region {}",
+                escape(why),
+                self.key_tail,
+                self.region
+            ),
+        }
+    }
 }
 
 /// Page size of ListResourceRecordSets (Route 53's maximum).
@@ -560,19 +632,33 @@ impl Route53 {
             .map_err(|e| api_error("GetHostedZone", e))
     }
 
-    /// The AWS account the credentials belong to, and who they are (STS GetCallerIdentity,
-    /// which needs no permission); why it could not be told, when it could not.
-    pub async fn account(&self) -> Result<(String, String), String> {
-        let out = self.sts.get_caller_identity().send().await.map_err(|e| {
-            let text = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
-            text.lines().next().unwrap_or_default().to_string()
-        })?;
-        match out.account() {
-            Some(account) => Ok((
-                account.to_string(),
-                out.arn().unwrap_or_default().to_string(),
+    /// Who this run acts as: the account and ARN from STS GetCallerIdentity (which needs no
+    /// permission), or why they could not be told, beside the profile, key and region.
+    pub async fn identity(&self) -> Identity {
+        let account = match self.sts.get_caller_identity().send().await {
+            Ok(out) => match out.account() {
+                Some(account) => Ok((
+                    account.to_string(),
+                    out.arn().unwrap_or_default().to_string(),
+                )),
+                None => Err("STS named no account".into()),
+            },
+            Err(e) => Err(format!(
+                "STS GetCallerIdentity: {}",
+                match api_error("GetCallerIdentity", e) {
+                    ProviderError::Network { message, .. } | ProviderError::Api { message, .. } =>
+                        message,
+                    ProviderError::BadCredentials { code, .. }
+                    | ProviderError::Expired { code, .. } => code,
+                    other => other.to_string(),
+                }
             )),
-            None => Err("STS named no account".into()),
+        };
+        Identity {
+            account,
+            profile: self.signer.profile.clone(),
+            key_tail: self.signer.key_tail.clone(),
+            region: self.signer.region.clone(),
         }
     }
 
