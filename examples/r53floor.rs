@@ -31,7 +31,7 @@ fn main() {
             .expect("the zone");
         let mut count = 0;
         client
-            .list_pages(&hosted, |page| count += page.len())
+            .list_pages(&hosted, |_, page| count += page.len())
             .await
             .expect("the pages");
         count

@@ -80,6 +80,13 @@ pub enum Error {
         said: String,
     },
 
+    /// Another sync changed the zone after this one's plan read it: its first request, which
+    /// deletes the guard value the plan read, was refused whole.
+    #[error(
+        "{zone}: another sync changed the zone after this plan read it (its guard now says \"{by}\"): nothing of this sync was applied"
+    )]
+    Overtaken { zone: String, by: String },
+
     /// A sync stopped between its requests: the first `applied` landed (Route 53 applies each
     /// whole), the rest was not sent.
     #[error(
@@ -144,6 +151,9 @@ impl Error {
             Error::WrongAccount { .. } => Some(
                 "use that account's credentials (--profile NAME; `aws sts get-caller-identity --profile NAME` shows its account)",
             ),
+            Error::Overtaken { .. } => Some(
+                "run `dns plan` to see the zone as it is now, then `dns sync` again if that plan is what you want",
+            ),
             Error::PartlyApplied { .. } => Some(
                 "run `dns plan` to see what is left (another sync may have changed the zone meanwhile), then `dns sync` again to finish",
             ),
@@ -191,7 +201,8 @@ impl Error {
             Error::Unsafe { .. }
             | Error::StalePlan { .. }
             | Error::NotConfirmed(_)
-            | Error::WrongAccount { .. } => 4,
+            | Error::WrongAccount { .. }
+            | Error::Overtaken { .. } => 4,
             Error::ZonesFailed { code, .. } => *code,
         }
     }

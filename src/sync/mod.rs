@@ -18,7 +18,9 @@ use crate::error::{Error, Result};
 use crate::plan::ZonePlan;
 use crate::plan::{self, Plan};
 use crate::provider::route53::batch::{self, Limits};
-use crate::provider::route53::{HostedZone, Identity, ProviderError, Route53, health, mapping};
+use crate::provider::route53::{
+    HostedZone, Identity, ProviderError, Route53, guard, health, mapping,
+};
 use crate::walk::{End, Walker};
 use crate::zone::{Name, Zone};
 
@@ -545,12 +547,22 @@ async fn send_batches(
         // Built one at a time, just before it is sent.
         let invalid = |e: mapping::MissingCheck| zone_err(ProviderError::Invalid(e.to_string()));
         let mut b = batch::build(&p.zp.plan, range.clone(), &hosted.id, ids).map_err(invalid)?;
-        let next = crate::provider::route53::guard::next(who, i + 1, requests);
+        let next = guard::next(who, i + 1, requests);
         batch::guard(&mut b, &p.zp.plan.origin, guard.as_ref(), &next, &hosted.id)
             .map_err(invalid)?;
         let comment = change_comment(&checksum, i + 1, requests, who);
         match client.change(hosted, &b, &comment).await {
             Ok(id) => last = Some(id),
+            // The guard value the plan read is gone: another sync got there first.
+            Err(ProviderError::Rejected { message })
+                if i == 0 && message.contains(guard::LABEL) =>
+            {
+                let by = client.guard_now(hosted).await.unwrap_or_default();
+                return Err(Error::Overtaken {
+                    zone: origin.clone(),
+                    by: crate::escape::escape(&by).into_owned(),
+                });
+            }
             Err(source) if i == 0 => return Err(zone_err(source)),
             Err(source) => {
                 return Err(Error::PartlyApplied {

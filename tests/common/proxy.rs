@@ -50,6 +50,9 @@ struct State {
     injected: usize,
     /// The bodies of the ChangeResourceRecordSets requests seen.
     changes: Vec<String>,
+    /// Held from the check of a change batch to its answer: Route 53 applies a zone's changes
+    /// one at a time, so two batches checked against the same live zone cannot both land.
+    serial: Arc<tokio::sync::Mutex<()>>,
 }
 
 pub struct Proxy {
@@ -327,16 +330,36 @@ async fn handle(
             "the concurrent change was not accepted by moto"
         );
     }
-    if op == "ChangeResourceRecordSets" && checks {
-        let list_path = path.split('?').next().unwrap_or(&path).to_string();
-        let live = live_sets(&client, upstream, &list_path, &headers).await;
-        if let Err(message) = route53_check(&body, live) {
-            state.lock().unwrap().injected += 1;
-            return Ok(error_response("InvalidChangeBatch", &message));
+    // Route 53 applies a zone's change batches one at a time, each whole, and a page read
+    // never sees half a batch; the emulator applies a batch change by change while it answers
+    // reads. With checks on, a batch (checked, then applied) and a page read take turns, and a
+    // batch that has reached the proxy is applied even when its sender dies (it has reached
+    // Route 53).
+    let serial = state.lock().unwrap().serial.clone();
+    let turns = checks && matches!(op, "ChangeResourceRecordSets" | "ListResourceRecordSets");
+    let work = {
+        let (client, state, path) = (client.clone(), state.clone(), path.clone());
+        async move {
+            let _turn = match turns {
+                true => Some(serial.lock_owned().await),
+                false => None,
+            };
+            if op == "ChangeResourceRecordSets" && checks {
+                let list_path = path.split('?').next().unwrap_or(&path).to_string();
+                let live = live_sets(&client, upstream, &list_path, &headers).await;
+                if let Err(message) = route53_check(&body, live) {
+                    state.lock().unwrap().injected += 1;
+                    return Err(message);
+                }
+            }
+            Ok(forward(&client, upstream, method, &path, &headers, body).await)
         }
-    }
+    };
     let (status, resp_headers, mut bytes) =
-        forward(&client, upstream, method, &path, &headers, body).await;
+        match tokio::spawn(work).await.expect("the proxy's task") {
+            Ok(answer) => answer,
+            Err(message) => return Ok(error_response("InvalidChangeBatch", &message)),
+        };
     if rewrite {
         let text = String::from_utf8_lossy(&bytes)
             .replace("<Status>INSYNC</Status>", "<Status>PENDING</Status>")
@@ -427,25 +450,42 @@ async fn live_sets(
     path: &str,
     headers: &hyper::HeaderMap,
 ) -> Sets {
-    let (_, _, bytes) = forward(
-        client,
-        upstream,
-        hyper::Method::GET,
-        path,
-        headers,
-        Bytes::new(),
-    )
-    .await;
-    let text_body = String::from_utf8_lossy(&bytes).into_owned();
-    let doc = roxmltree::Document::parse(&text_body).expect("moto lists XML");
-    doc.descendants()
-        .filter(|n| n.tag_name().name() == "ResourceRecordSet")
-        .map(|rr| (key(rr), content(rr)))
-        .collect()
+    // Every page (the emulator, like Route 53, answers at most 300 sets a page).
+    let mut sets = Sets::new();
+    let mut next: Option<(String, String)> = None;
+    loop {
+        let page = match &next {
+            None => path.to_string(),
+            Some((name, rtype)) => format!("{path}?name={name}&type={rtype}"),
+        };
+        let (_, _, bytes) = forward(
+            client,
+            upstream,
+            hyper::Method::GET,
+            &page,
+            headers,
+            Bytes::new(),
+        )
+        .await;
+        let text_body = String::from_utf8_lossy(&bytes).into_owned();
+        let doc = roxmltree::Document::parse(&text_body).expect("moto lists XML");
+        sets.extend(
+            doc.descendants()
+                .filter(|n| n.tag_name().name() == "ResourceRecordSet")
+                .map(|rr| (key(rr), content(rr))),
+        );
+        let root = doc.root_element();
+        if text(root, "IsTruncated") != "true" {
+            return sets;
+        }
+        next = Some((text(root, "NextRecordName"), text(root, "NextRecordType")));
+    }
 }
 
 /// Route 53's all-or-nothing validation of a change batch against the live record sets.
 fn route53_check(body: &[u8], mut live: Sets) -> Result<(), String> {
+    // Every error of the batch, as Route 53 lists them: `[first, second]`.
+    let mut errors = Vec::new();
     let text_body = String::from_utf8_lossy(body).into_owned();
     let doc = roxmltree::Document::parse(&text_body).map_err(|e| e.to_string())?;
     for change in doc
@@ -466,12 +506,12 @@ fn route53_check(body: &[u8], mut live: Sets) -> Result<(), String> {
         match action.as_str() {
             "DELETE" => match live.remove(&key) {
                 None => {
-                    return Err(format!(
+                    errors.push(format!(
                         "Tried to delete resource record set {what} but it was not found"
                     ));
                 }
                 Some(current) if current != content(rr) => {
-                    return Err(format!(
+                    errors.push(format!(
                         "Tried to delete resource record set {what} but the values provided do not match the current values"
                     ));
                 }
@@ -479,9 +519,10 @@ fn route53_check(body: &[u8], mut live: Sets) -> Result<(), String> {
             },
             "CREATE" => {
                 if live.contains_key(&key) {
-                    return Err(format!(
+                    errors.push(format!(
                         "Tried to create resource record set {what} but it already exists"
                     ));
+                    continue;
                 }
                 let cname_clash = live
                     .keys()
@@ -490,13 +531,13 @@ fn route53_check(body: &[u8], mut live: Sets) -> Result<(), String> {
                     *n == key.0 && *t == key.1 && id.is_empty() != key.2.is_empty()
                 });
                 if routing_clash {
-                    return Err(format!(
+                    errors.push(format!(
                         "RRSet with DNS name {} and type {} cannot be created as a non-weighted set exists with the same name and type",
                         key.0, key.1
                     ));
                 }
                 if cname_clash {
-                    return Err(format!(
+                    errors.push(format!(
                         "RRSet of type {} with DNS name {} is not permitted as it conflicts with other records with the same DNS name",
                         key.1, key.0
                     ));
@@ -506,5 +547,8 @@ fn route53_check(body: &[u8], mut live: Sets) -> Result<(), String> {
             other => return Err(format!("dns must not send {other}")),
         }
     }
-    Ok(())
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(format!("[{}]", errors.join(", "))),
+    }
 }

@@ -9,6 +9,9 @@
 //! octoDNS do not have it and terraform has it with a lock table: here the zone itself holds the
 //! token, so no other service is needed.
 //!
+//! The guard is read before the rest of the zone ([`super::Route53::list_pages`]), so that a
+//! change landing while the pages are read always leaves it stale.
+//!
 //! The guard is Route 53 state, not zone data: [`super::Route53::live_zone`] takes it out of
 //! the live zone, so that plans, imports and checks never see it, and a zone file may not name
 //! it.

@@ -31,6 +31,7 @@ use aws_config::retry::RetryConfig;
 use aws_sdk_route53::Client;
 use aws_sdk_route53::config::{Intercept, RuntimeComponents};
 use aws_sdk_route53::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_route53::operation::change_resource_record_sets::ChangeResourceRecordSetsError;
 use aws_sdk_route53::types::{ChangeBatch, ChangeStatus, ResourceRecordSet, RrType};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
@@ -143,6 +144,9 @@ impl std::fmt::Display for Identity {
         }
     }
 }
+
+/// Where a page of ListResourceRecordSets starts: name, type, set identifier.
+type PageStart = (String, RrType, Option<String>);
 
 /// Page size of ListResourceRecordSets (Route 53's maximum).
 pub const PAGE: i32 = 300;
@@ -314,18 +318,23 @@ impl Route53 {
         let mut unmanaged = Vec::new();
         let none = mapping::HealthIds::default();
         let mut refers = routed;
-        self.list_pages(zone, |page| {
+        // In the zone's order: those read last (before the guard's place) first.
+        let mut before_guard = Vec::new();
+        self.list_pages(zone, |wrapped, page| {
             for rr in page {
                 match mapping::from_route53(rr, &zone.name, &zone.id, &none) {
                     Ok((key, set)) => {
                         refers |= set.routing.is_some();
                         live.rrsets.insert(key, set);
                     }
+                    Err(u) if wrapped => before_guard.push(u),
                     Err(u) => unmanaged.push(u),
                 }
             }
         })
         .await?;
+        before_guard.append(&mut unmanaged);
+        let unmanaged = before_guard;
         if zone.private {
             live.settings.private = Some(self.vpcs(zone).await?);
         }
@@ -399,36 +408,106 @@ impl Route53 {
         Ok((out, ids))
     }
 
-    /// Every record set of the zone, in pages of 300, handed to `page` as they arrive.
+    /// The sync guard's current text (one ListResourceRecordSets of one item), as said when a
+    /// batch is refused for it; empty when the zone has none.
+    pub async fn guard_now(&self, zone: &HostedZone) -> Result<String, ProviderError> {
+        let key = guard::key(&zone.name);
+        self.limiter.acquire().await;
+        let out = self
+            .client
+            .list_resource_record_sets()
+            .hosted_zone_id(&zone.id)
+            .start_record_name(key.name.to_ascii())
+            .start_record_type(RrType::Txt)
+            .max_items(1)
+            .send()
+            .await
+            .map_err(|e| api_error("ListResourceRecordSets", e))?;
+        Ok(out
+            .resource_record_sets()
+            .iter()
+            .filter(|s| {
+                s.r#type() == &RrType::Txt
+                    && s.name()
+                        .trim_end_matches('.')
+                        .eq_ignore_ascii_case(key.name.to_ascii().trim_end_matches('.'))
+            })
+            .flat_map(|s| s.resource_records())
+            .map(|r| r.value().trim_matches('"').to_string())
+            .collect::<Vec<_>>()
+            .join(" "))
+    }
+
+    /// Every record set of the zone, in pages of 300, handed to `page` as they arrive, the
+    /// sync guard read before anything else of the zone. Route 53 answers each page atomically,
+    /// not the listing: a sync that changes the zone while the pages are read must replace the
+    /// guard after this read, so that a plan made of such a torn read is refused at its first
+    /// request instead of undoing what it did not see. When the first page holds the guard, or
+    /// the whole zone, it is read from the start as usual; otherwise (more than a page of names
+    /// sort before `_dns-sync`: the apex, names that begin with a digit; or no guard yet) it is
+    /// read again from the guard's place to the end, then from the start up to that place
+    /// (`page` hears `true` for those): one page more.
     pub async fn list_pages(
         &self,
         zone: &HostedZone,
-        mut page: impl FnMut(&[ResourceRecordSet]),
+        mut page: impl FnMut(bool, &[ResourceRecordSet]),
     ) -> Result<(), ProviderError> {
-        let mut start: Option<(String, RrType, Option<String>)> = None;
+        let key_of = |rr: &ResourceRecordSet| -> PageStart {
+            (
+                rr.name().to_string(),
+                rr.r#type().clone(),
+                rr.set_identifier().map(str::to_string),
+            )
+        };
+        let guard = guard::key(&zone.name);
+        let is_guard = |rr: &ResourceRecordSet| {
+            rr.r#type() == &RrType::Txt
+                && Name::from_ascii(rr.name()).is_ok_and(|n| n == guard.name)
+        };
+        #[derive(PartialEq)]
+        enum Pass {
+            First,
+            Plain,
+            FromGuard,
+            Wrapped,
+        }
+        let mut pass = Pass::First;
+        let mut start: Option<PageStart> = None;
+        // Where the pass from the guard began: the wrapped pass stops there.
+        let mut from_guard: std::collections::HashSet<PageStart> = Default::default();
         loop {
-            self.limiter.acquire().await;
-            let mut req = self
-                .client
-                .list_resource_record_sets()
-                .hosted_zone_id(&zone.id)
-                .max_items(PAGE);
-            if let Some((name, rtype, ident)) = start.take() {
-                req = req
-                    .start_record_name(name)
-                    .start_record_type(rtype)
-                    .set_start_record_identifier(ident);
+            let out = self.list_page(zone, start.take()).await?;
+            let sets = out.resource_record_sets();
+            let truncated = out.is_truncated();
+            match pass {
+                Pass::First if truncated && !sets.iter().any(is_guard) => {
+                    pass = Pass::FromGuard;
+                    start = Some((guard.name.to_ascii(), RrType::Txt, None));
+                    continue;
+                }
+                Pass::First => {
+                    pass = Pass::Plain;
+                    page(false, sets);
+                }
+                Pass::Plain => page(false, sets),
+                Pass::FromGuard => {
+                    if from_guard.is_empty() {
+                        from_guard = sets.iter().map(key_of).collect();
+                    }
+                    page(false, sets);
+                }
+                Pass::Wrapped => {
+                    let end = sets
+                        .iter()
+                        .position(|rr| from_guard.contains(&key_of(rr)))
+                        .unwrap_or(sets.len());
+                    page(true, &sets[..end]);
+                    if end < sets.len() {
+                        break;
+                    }
+                }
             }
-            let out = req
-                .send()
-                .await
-                .map_err(|e| api_error("ListResourceRecordSets", e))?;
-            page(out.resource_record_sets());
-            match (
-                out.is_truncated(),
-                out.next_record_name(),
-                out.next_record_type(),
-            ) {
+            match (truncated, out.next_record_name(), out.next_record_type()) {
                 (true, Some(name), Some(rtype)) => {
                     start = Some((
                         name.to_string(),
@@ -436,10 +515,39 @@ impl Route53 {
                         out.next_record_identifier().map(str::to_string),
                     ));
                 }
+                // The end of the zone: once more from its start, up to the guard's place.
+                _ if pass == Pass::FromGuard => pass = Pass::Wrapped,
                 _ => break,
             }
         }
         Ok(())
+    }
+
+    /// One page of ListResourceRecordSets, from `start` (name, type, set identifier) or the
+    /// zone's start.
+    async fn list_page(
+        &self,
+        zone: &HostedZone,
+        start: Option<PageStart>,
+    ) -> Result<
+        aws_sdk_route53::operation::list_resource_record_sets::ListResourceRecordSetsOutput,
+        ProviderError,
+    > {
+        self.limiter.acquire().await;
+        let mut req = self
+            .client
+            .list_resource_record_sets()
+            .hosted_zone_id(&zone.id)
+            .max_items(PAGE);
+        if let Some((name, rtype, ident)) = start {
+            req = req
+                .start_record_name(name)
+                .start_record_type(rtype)
+                .set_start_record_identifier(ident);
+        }
+        req.send()
+            .await
+            .map_err(|e| api_error("ListResourceRecordSets", e))
     }
 
     /// Sends one change batch; the change id to wait on.
@@ -469,12 +577,23 @@ impl Route53 {
                 Some(service)
                     if service.is_invalid_change_batch() || service.is_invalid_input() =>
                 {
+                    // Route 53 lists every error of the batch: all of them are said (a stale
+                    // guard among them is how another sync's change is told).
+                    let listed = match service {
+                        ChangeResourceRecordSetsError::InvalidChangeBatch(e) => {
+                            e.messages().join("; ")
+                        }
+                        _ => String::new(),
+                    };
                     ProviderError::Rejected {
-                        message: service
-                            .meta()
-                            .message()
-                            .unwrap_or("InvalidChangeBatch")
-                            .to_string(),
+                        message: match listed.is_empty() {
+                            false => listed,
+                            true => service
+                                .meta()
+                                .message()
+                                .unwrap_or("InvalidChangeBatch")
+                                .to_string(),
+                        },
                     }
                 }
                 _ => api_error("ChangeResourceRecordSets", e),
