@@ -210,6 +210,9 @@ codes! {
     CheckIncomplete = "check.incomplete", Error,
         "the check stopped before it was done: the budget of queries (`--max-queries`, counted as messages on the wire) or the deadline (`--deadline`) was spent, or the delegation is deeper than 16 zone cuts; what was not asked is not judged",
         fix: "look at the trace for what took so many questions or so long (a referral with hundreds of name servers, slow or silent servers); raise --max-queries or --deadline if the zone really needs it";
+    CheckRateLimited = "check.rate-limited", Warning,
+        "a server that limits the rate of questions (it slipped or dropped answers) never answered some of the check's, though each was asked again, slower, and over TCP: the server and the questions are named (a run of many zones also says once which servers limited and the rate it slowed to); those questions are not judged (no `ns.unreachable`, no EDNS fault is said for them)",
+        fix: "run again later, or at a lower rate (--max-qps, e.g. half of what the run slowed to); fewer zones at once (--parallel) or a --shard of them spreads the questions";
     DnssecChainBogus = "dnssec.chain-bogus", Error,
         "the chain of trust from the root's trust anchor (IANA's, or `--trust-anchor`) breaks above the zone: a DNSKEY set of the root or of a zone above that no key the anchor or the DS points at signs, or a DS set (the zone's own at its parent included) whose signature does not verify, or a signed parent that denies a DS without a valid proof (an NSEC or NSEC3 at the delegation with NS and without DS, or an opt-out span); each server, record set, key tag and algorithm is named. Validating resolvers answer SERVFAIL for the zone (Zonemaster DNSSEC11)",
         fix: "the broken link is at the parent or above (the registry, or a misconfigured lab): report it to whoever signs that zone; if it is the zone's DS, publish it again at the registrar";

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use futures_util::StreamExt;
 use hickory_proto::rr::Name;
@@ -15,6 +16,7 @@ use super::run::{self, Round};
 use super::settings::Settings;
 use crate::check::codes::Severity;
 use crate::error::{Error, Result};
+use crate::walk::polite::{Limiting, Politeness};
 use crate::walk::{NameServer, Walker};
 
 /// How a run of many zones goes.
@@ -100,16 +102,19 @@ pub fn check_run(
     s: &Settings,
     run: &Run,
     told: &mut dyn FnMut(String),
-) -> Result<run::Waited<Vec<ZoneOutcome>>> {
+) -> Result<(run::Waited<Vec<ZoneOutcome>>, Vec<Limiting>)> {
     let hints = crate::walk::hints::load(s.root_hints.as_deref())?;
     let started = std::time::Instant::now();
-    let outcomes = rt.block_on(check_all(s, run, &run.names, &hints));
+    // One rate per server for the whole run, its rounds included.
+    let polite = Politeness::new(s.walk.qps);
+    let outcomes = rt.block_on(check_all(s, run, &run.names, &hints, &polite));
     let Some(wait) = s.wait else {
-        return Ok(run::Waited {
+        let done = run::Waited {
             last: outcomes,
             pending: vec![],
             rounds: 1,
-        });
+        };
+        return Ok((done, polite.limiting()));
     };
     let total = outcomes.len();
     let pending_zones = |outcomes: &Vec<ZoneOutcome>| {
@@ -119,14 +124,14 @@ pub fn check_run(
             .map(|o| o.name.clone())
             .collect::<Vec<_>>()
     };
-    run::wait_until_done(
+    let waited = run::wait_until_done(
         wait,
         started,
         outcomes,
         |o| pending_zones(o).iter().map(|n| n.to_ascii()).collect(),
         |outcomes| {
             let again = pending_zones(outcomes);
-            for zone in rt.block_on(check_all(s, run, &again, &hints)) {
+            for zone in rt.block_on(check_all(s, run, &again, &hints, &polite)) {
                 if let Some(slot) = outcomes.iter_mut().find(|o| o.name == zone.name) {
                     *slot = zone;
                 }
@@ -140,7 +145,8 @@ pub fn check_run(
                 pending.join(", ")
             ))
         },
-    )
+    )?;
+    Ok((waited, polite.limiting()))
 }
 
 /// Checks every name of `names` (a subset of the run's, for `--wait`), `parallel` at a time,
@@ -150,37 +156,60 @@ pub async fn check_all(
     run: &Run,
     names: &[Name],
     hints: &[NameServer],
+    polite: &Arc<Politeness>,
 ) -> Vec<ZoneOutcome> {
-    let shared =
-        Walker::new(base.walk.clone(), hints.to_vec()).with_per_server_limit(run.per_server);
-    futures_util::stream::iter(names.iter().cloned())
-        .map(|name| {
-            let s = Settings {
-                name: name.clone(),
-                ..base.clone()
-            };
-            // Made when the zone's turn comes: its deadline runs from then.
-            let walker = shared.sharing(s.walk.clone());
-            // A task of its own: the zones' work spreads over the runtime's threads.
-            let task = tokio::spawn(async move {
-                match run::expected_ns(&s).await {
-                    Ok(expected) => run::one_round_on(&s, &expected, walker).await,
-                    Err(e) => Err(e),
-                }
-            });
-            async move {
-                let round = task.await.unwrap_or_else(|e| {
-                    Err(Error::Unreachable(format!(
-                        "the check of {} stopped: {e}",
-                        name.to_ascii()
-                    )))
-                });
-                ZoneOutcome { name, round }
-            }
+    let shared = Walker::new(base.walk.clone(), hints.to_vec())
+        .with_per_server_limit(run.per_server)
+        .with_politeness(polite.clone());
+    // Taken in an order that mixes the names (a hash of each), so that the zones of one
+    // provider, which sort together, do not all ask its servers at once while other servers
+    // wait: every server's questions spread over the run, and the run is as long as the
+    // busiest server's questions take at its rate. The outcomes come back in the names' order.
+    let mut order: Vec<(u64, usize)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            name.to_ascii().hash(&mut h);
+            (h.finish(), i)
         })
-        .buffered(run.parallel.max(1))
-        .collect()
-        .await
+        .collect();
+    order.sort_unstable();
+    let mut outcomes =
+        futures_util::stream::iter(order.into_iter().map(|(_, i)| (i, names[i].clone())))
+            .map(|(i, name)| {
+                let s = Settings {
+                    name: name.clone(),
+                    ..base.clone()
+                };
+                // Made when the zone's turn comes: its deadline runs from then.
+                let walker = shared.sharing(s.walk.clone(), &name);
+                // A task of its own: the zones' work spreads over the runtime's threads.
+                let task = tokio::spawn(async move {
+                    match run::expected_ns(&s).await {
+                        Ok(expected) => run::one_round_on(&s, &expected, walker).await,
+                        Err(e) => Err(e),
+                    }
+                });
+                async move {
+                    let round = task.await.unwrap_or_else(|e| {
+                        Err(Error::Unreachable(format!(
+                            "the check of {} stopped: {e}",
+                            name.to_ascii()
+                        )))
+                    });
+                    (i, ZoneOutcome { name, round })
+                }
+            })
+            .buffer_unordered(run.parallel.max(1))
+            .collect::<Vec<_>>()
+            .await;
+    outcomes.sort_unstable_by_key(|(i, _)| *i);
+    for (addr, sent) in shared.sent_by_address().iter().take(8) {
+        tracing::info!("{sent} questions to {addr}");
+    }
+    outcomes.into_iter().map(|(_, o)| o).collect()
 }
 
 /// The names of a `--names` file: one domain per line; blank lines and `#` comments are

@@ -58,6 +58,7 @@ fn settings(args: &CheckArgs) -> Result<Settings> {
             max_queries: args.max_queries,
             deadline: Some(args.deadline),
             root_keys: anchors.is_some(),
+            qps: f64::from(args.max_qps),
             ..Config::default()
         },
         slow: args.slow,
@@ -230,9 +231,14 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
     bar.enable_steady_tick(Duration::from_millis(120));
     let checked = many::check_run(&rt, &s, &run, &mut |line| progress(&bar, line));
     bar.finish_and_clear();
-    let waited = checked?;
+    let (waited, limiting) = checked?;
     let (outcomes, pending) = (waited.last, waited.pending);
-    write_stdout(|mut out| render_many(&mut out, &outcomes, args.shard, args.json, style))?;
+    let run = crate::report::many::Ran {
+        outcomes: &outcomes,
+        limiting: &limiting,
+        shard: args.shard,
+    };
+    write_stdout(|mut out| render_many(&mut out, &run, args.json, style))?;
     if !pending.is_empty() {
         return Err(Error::WaitTimeout {
             waited: started.elapsed(),

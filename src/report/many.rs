@@ -7,6 +7,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::walk::polite::Limiting;
+
 use super::Style;
 use super::check::{RoundDoc, not_reached, render_round};
 use crate::check::codes::Severity;
@@ -17,13 +19,17 @@ use crate::escape::escape;
 /// each zone that has something to say. As JSON, an array of the zones' documents (those of
 /// `dns check NAME`, with `exit_code`), a zone that could not be checked as its name, error and
 /// exit code.
-pub fn render_many(
-    out: &mut impl Write,
-    outcomes: &[ZoneOutcome],
-    shard: Option<(usize, usize)>,
-    json: bool,
-    style: Style,
-) -> io::Result<()> {
+/// A run of many zones as the report shows it.
+pub struct Ran<'a> {
+    pub outcomes: &'a [ZoneOutcome],
+    /// The servers that limited the rate of the run's questions.
+    pub limiting: &'a [Limiting],
+    /// `--shard I/N`, when the run is one share.
+    pub shard: Option<(usize, usize)>,
+}
+
+pub fn render_many(out: &mut impl Write, run: &Ran, json: bool, style: Style) -> io::Result<()> {
+    let (outcomes, shard) = (run.outcomes, run.shard);
     if json {
         return render_many_json(out, outcomes);
     }
@@ -74,6 +80,9 @@ pub fn render_many(
         );
         writeln!(out, ";; {}", style.dim(&escape(&note)))?;
     }
+    for l in run.limiting {
+        writeln!(out, ";; {}", style.dim(&escape(&limited(l, outcomes))))?;
+    }
     for o in outcomes {
         let Ok(round) = &o.round else { continue };
         if o.verdict() == Verdict::Ok {
@@ -83,6 +92,67 @@ pub fn render_many(
         render_round(out, round, false, style)?;
     }
     Ok(())
+}
+
+/// A server that limited the rate of the run's questions, said once for the run: what it did,
+/// the rate the run slowed to, and the zones with questions it never answered.
+fn limited(l: &Limiting, outcomes: &[ZoneOutcome]) -> String {
+    let facts = || {
+        outcomes
+            .iter()
+            .filter_map(|o| o.round.as_ref().ok())
+            .map(|r| &r.facts)
+    };
+    let at = |f: &crate::check::facts::Facts| {
+        f.walk
+            .levels
+            .iter()
+            .flat_map(|lv| lv.probes.iter())
+            .chain(f.ds.iter())
+            .find(|p| p.addr == l.addr)
+            .map(|p| p.server.to_ascii())
+    };
+    let server = facts()
+        .find_map(at)
+        .map(|name| format!("{name} ({})", l.addr))
+        .unwrap_or_else(|| l.addr.to_string());
+    let signs = [
+        (l.slipped, "slipped (TC=1)"),
+        (l.dropped, "dropped and given when asked again"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} answer(s) {what}"))
+    .collect::<Vec<_>>()
+    .join(", ");
+    let rate = format!("the run slowed to {:.0} question(s) a second there", l.qps);
+    if l.lost == 0 {
+        return format!(
+            "note: {server} limits the rate of questions ({signs}): {rate}, and every question was answered in the end"
+        );
+    }
+    let zones: Vec<String> = outcomes
+        .iter()
+        .filter(|o| {
+            o.round.as_ref().is_ok_and(|r| {
+                r.findings.iter().any(|f| {
+                    f.code == crate::check::codes::Code::CheckRateLimited
+                        && f.message.contains(&format!("({})", l.addr))
+                })
+            })
+        })
+        .map(|o| o.name.to_ascii().trim_end_matches('.').to_string())
+        .collect();
+    format!(
+        "check.rate-limited: {server} limits the rate of questions ({signs}; {} never answered, though asked again, slower, and over TCP): {rate}; not judged there: {} zone(s){}; run again with --max-qps {:.0} or fewer zones at once",
+        l.lost,
+        zones.len(),
+        match zones.is_empty() {
+            true => String::new(),
+            false => format!(" ({})", crate::check::rules::first_few(&zones, 8)),
+        },
+        (l.qps / 2.0).max(1.0)
+    )
 }
 
 /// One zone's line in the summary: its name, verdict and first finding (errors first).

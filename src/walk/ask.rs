@@ -106,7 +106,9 @@ impl Walker {
             retries,
             window,
         };
+        self.polite.pace(addr, questions.len()).await;
         let results = batch::ask_many(&self.budget, sock, questions, limits, |_, r| r).await;
+        let results = self.forms_again(addr, questions, limits, results).await;
         let mut probes = Vec::with_capacity(results.len());
         for (framed, result) in questions.iter().zip(results) {
             let result = match result {
@@ -138,6 +140,49 @@ impl Walker {
         probes
     }
 
+    /// The behaviour questions a server that limits the rate left unanswered, asked once more
+    /// after a pause, slower; still unanswered, they are [`NoAnswer::Limited`] (not judged):
+    /// silence from such a server is no sign of how it treats the question. A server that never
+    /// limited keeps its silence, which is what these questions tell apart.
+    async fn forms_again(
+        &self,
+        addr: IpAddr,
+        questions: &[batch::Framed],
+        limits: batch::Limits,
+        mut results: Vec<Result<Reply, NoAnswer>>,
+    ) -> Vec<Result<Reply, NoAnswer>> {
+        for r in &results {
+            if r.is_ok() {
+                self.polite.answered(addr);
+            }
+        }
+        let silent: Vec<usize> = (0..results.len())
+            .filter(|i| matches!(results[*i], Err(NoAnswer::Timeout)))
+            .collect();
+        if silent.is_empty() || !self.polite.limits(addr) || self.budget.past_deadline() {
+            return results;
+        }
+        tokio::time::sleep(polite::Politeness::backoff()).await;
+        self.polite.pace(addr, silent.len()).await;
+        let again: Vec<batch::Framed> = silent.iter().map(|i| questions[*i].clone()).collect();
+        let sock = SocketAddr::new(addr, self.config.port);
+        let answers = batch::ask_many(&self.budget, sock, &again, limits, |_, r| r).await;
+        for (i, answer) in silent.into_iter().zip(answers) {
+            results[i] = match answer {
+                Ok(reply) => {
+                    self.polite.dropped(addr);
+                    Ok(reply)
+                }
+                Err(NoAnswer::Timeout) => {
+                    self.polite.lost(addr);
+                    Err(NoAnswer::Limited)
+                }
+                Err(e) => Err(e),
+            };
+        }
+        results
+    }
+
     /// One question to one address, counted against the budget.
     /// What `addr` says to `qname`/`qtype` over `proto`. Each question is sent to each address
     /// once per check: whoever asks it again (another name of the same server, another walk
@@ -151,13 +196,22 @@ impl Walker {
         proto: Proto,
     ) -> Probe {
         let key = (addr, qname.clone(), qtype, proto);
-        let cell = match self.asked.lock() {
+        let asked = match &self.own {
+            Some(own) if !own.zone_of(qname) => &self.run_asked,
+            _ => &self.asked,
+        };
+        let cell = match asked.lock() {
             Ok(mut asked) => asked.entry(key).or_default().clone(),
             Err(_) => Arc::default(),
         };
         let probe = cell
             .get_or_init(|| self.probe_once(server, addr, qname, qtype, proto))
             .await;
+        // Another check's question it could not send (its budget or its deadline): asked
+        // again within this one's.
+        if matches!(&probe.result, Err(e) if e.not_asked()) && !Arc::ptr_eq(asked, &self.asked) {
+            return self.probe_once(server, addr, qname, qtype, proto).await;
+        }
         Probe {
             server: server.clone(),
             ..probe.clone()
@@ -178,8 +232,12 @@ impl Walker {
             let sock = SocketAddr::new(addr, self.config.port);
             let query = Query::query(qname.clone(), qtype);
             let _turn = self.turn(addr).await;
+            self.polite.pace(addr, 1).await;
             let r = transport::ask(&self.budget, sock, &query, self.settings(), proto).await;
+            let r = self.heard(addr, &query, proto, r).await;
             match &r {
+                // A server that limits the rate is not dead: later questions, slower, may pass.
+                Err(_) if self.polite.limits(addr) => {}
                 Err(e) if e.is_silence() => self.mark_dead(addr, proto),
                 Err(NoAnswer::AfterTruncation(e)) if e.is_silence() => {
                     self.mark_dead(addr, Proto::Tcp);
@@ -195,6 +253,66 @@ impl Walker {
             qtype,
             proto,
             result,
+        }
+    }
+
+    /// What an answer, or its absence, says of the address's rate limiting. An answer slipped
+    /// (TC=1 on one that fits the datagram) slows the address down. Silence to a type of
+    /// question the address has answered this run is a dropped answer (rate limiting, or a
+    /// server that stopped answering): asked again after a pause, slower, then over TCP, which
+    /// rate limiting spares; answered, the address is slowed down; never answered, it is
+    /// [`NoAnswer::Limited`], not judged. Silence to a type it never answered stays what it is:
+    /// a question the server does not answer (a firewall that drops AAAA questions).
+    async fn heard(
+        &self,
+        addr: IpAddr,
+        query: &Query,
+        proto: Proto,
+        r: Result<Reply, NoAnswer>,
+    ) -> Result<Reply, NoAnswer> {
+        let polite = &self.polite;
+        let qtype = u16::from(query.query_type());
+        let sock = SocketAddr::new(addr, self.config.port);
+        match r {
+            Ok(reply) => {
+                polite.answered_type(addr, qtype, reply.proto == Proto::Tcp);
+                if reply.retried_tcp && slipped(&reply) {
+                    polite.slipped(addr);
+                }
+                Ok(reply)
+            }
+            Err(NoAnswer::Timeout)
+                if polite.has_answered(addr, qtype, proto == Proto::Tcp)
+                    && !self.budget.past_deadline() =>
+            {
+                tokio::time::sleep(polite::Politeness::backoff()).await;
+                polite.pace(addr, 1).await;
+                let again =
+                    match transport::ask(&self.budget, sock, query, self.settings(), proto).await {
+                        Err(NoAnswer::Timeout) if proto == Proto::Udp => {
+                            transport::ask(&self.budget, sock, query, self.settings(), Proto::Tcp)
+                                .await
+                                .map(|mut reply| {
+                                    reply.retried_tcp = true;
+                                    reply
+                                })
+                        }
+                        other => other,
+                    };
+                match again {
+                    Ok(reply) => {
+                        polite.dropped(addr);
+                        polite.answered_type(addr, qtype, reply.proto == Proto::Tcp);
+                        Ok(reply)
+                    }
+                    Err(e) if e.is_silence() => {
+                        polite.lost(addr);
+                        Err(NoAnswer::Limited)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -339,4 +457,13 @@ impl Walker {
     pub(super) fn budget_spent(&self) -> bool {
         self.budget.was_spent() || self.budget.past_deadline()
     }
+}
+
+/// Whether a truncated answer was slipped by rate limiting: asked again over TCP, it fits the
+/// datagram it was truncated in.
+fn slipped(reply: &Reply) -> bool {
+    reply
+        .message
+        .to_vec()
+        .is_ok_and(|wire| wire.len() <= usize::from(transport::EDNS_BUFFER))
 }

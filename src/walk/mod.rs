@@ -15,6 +15,7 @@ pub mod batch;
 mod facts;
 mod glueless;
 pub mod hints;
+pub mod polite;
 mod referral;
 pub mod saved;
 pub mod transport;
@@ -56,6 +57,9 @@ pub struct Config {
     /// Ask the root's servers for the root's DNSKEY set in the walk's first round: the start
     /// of the chain of trust, when there is a trust anchor to hold it to.
     pub root_keys: bool,
+    /// Questions a second to one server address at most, across a run (0: no limit until a
+    /// server shows one): see [`polite`].
+    pub qps: f64,
 }
 
 impl Default for Config {
@@ -70,9 +74,14 @@ impl Default for Config {
             max_depth: 16,
             deadline: Some(Duration::from_secs(30)),
             root_keys: false,
+            qps: DEFAULT_QPS,
         }
     }
 }
+
+/// Questions a second to one server address by default: half the rate at which NSD, BIND and
+/// Knot begin to limit one kind of answer.
+pub const DEFAULT_QPS: f64 = 100.0;
 
 /// One host's address lookup, shared by everyone who needs it.
 type Lookup = Arc<tokio::sync::OnceCell<Vec<IpAddr>>>;
@@ -103,13 +112,23 @@ pub struct Walker {
     /// above its name instead of at the root, as a resolver's cache would.
     cuts: Arc<Mutex<BTreeMap<Name, Vec<NameServer>>>>,
     /// Every question sent, by address: asked once, answered for everyone who asks.
-    asked: Arc<Mutex<HashMap<Question, Arc<tokio::sync::OnceCell<Probe>>>>>,
+    asked: Arc<Mutex<Asked>>,
+    /// The questions of a run about names that are not at or below the checked zone's (the
+    /// root's and the TLD's own sets, a provider's name servers): asked once for all the run's
+    /// zones, as a resolver's cache answers them. Questions about the zone itself stay in
+    /// `asked`, its own. The same map as `asked` outside a run.
+    run_asked: Arc<Mutex<Asked>>,
+    /// The zone this check is about, in a run of many.
+    own: Option<Name>,
     /// The hosts this check needed the addresses of: what it reports of the address lookups
     /// (unresolvable, aliases) when their memory is shared with other checks ([`Walker::sharing`]).
     needed: Arc<Mutex<BTreeSet<Name>>>,
     /// Questions in flight to one address, at most so many: across the checks of one run, so
     /// that checking many zones at once never floods a provider's servers.
     per_server: Option<Arc<PerServer>>,
+    /// The rate of questions to each address, and which addresses limited it: shared by the
+    /// checks of one run.
+    polite: Arc<polite::Politeness>,
 }
 
 /// A limit of questions in flight per server address, shared by the checks of one run.
@@ -158,11 +177,16 @@ impl PerServer {
 /// One question to one address.
 type Question = (IpAddr, Name, RecordType, Proto);
 
+/// The questions asked, each answered once.
+type Asked = HashMap<Question, Arc<tokio::sync::OnceCell<Probe>>>;
+
 impl Walker {
     pub fn new(config: Config, hints: Vec<NameServer>) -> Self {
         let deadline = config.deadline.map(|d| Instant::now() + d);
+        let asked: Arc<Mutex<Asked>> = Arc::default();
         Walker {
             budget: Budget::new(config.max_queries, deadline),
+            polite: polite::Politeness::new(config.qps),
             config,
             hints: Arc::new(hints),
             dead: Arc::default(),
@@ -172,7 +196,9 @@ impl Walker {
             routes: Arc::default(),
             unroutable_met: Arc::default(),
             cuts: Arc::default(),
-            asked: Arc::default(),
+            asked: asked.clone(),
+            run_asked: asked,
+            own: None,
             needed: Arc::default(),
             per_server: None,
         }
@@ -182,9 +208,13 @@ impl Walker {
     /// settings, budget and deadline (from now), its own questions, and shared with this one
     /// what a resolver's cache would share: the host addresses found (a provider's name servers
     /// are looked up once for all its zones), the zone cuts met, the servers found silent, the
-    /// routes from this host, and the limit of questions in flight per server.
-    pub fn sharing(&self, config: Config) -> Walker {
+    /// routes from this host, the answers to questions about names that are not at or below
+    /// `zone` (the root's and the TLD's own sets: each asked once per run), the limit of
+    /// questions in flight per server and the rate of questions to each.
+    pub fn sharing(&self, config: Config, zone: &Name) -> Walker {
         let mut w = Walker::new(config, self.hints.to_vec());
+        w.run_asked = self.run_asked.clone();
+        w.own = Some(zone.clone());
         w.hints = self.hints.clone();
         w.dead = self.dead.clone();
         w.addresses = self.addresses.clone();
@@ -193,7 +223,26 @@ impl Walker {
         w.cuts = self.cuts.clone();
         w.routes = self.routes.clone();
         w.per_server = self.per_server.clone();
+        w.polite = self.polite.clone();
         w
+    }
+
+    /// This walker and every one made from it by [`Walker::sharing`] asking at `polite`'s
+    /// rates (a run's rounds share one).
+    pub fn with_politeness(mut self, polite: Arc<polite::Politeness>) -> Walker {
+        self.polite = polite;
+        self
+    }
+
+    /// The servers that limited the rate of this run's questions.
+    pub fn limiting(&self) -> Vec<polite::Limiting> {
+        self.polite.limiting()
+    }
+
+    /// Questions sent to each server address this run (those paced: the walk's and the
+    /// behaviour questions, not a verification's), most first.
+    pub fn sent_by_address(&self) -> Vec<(IpAddr, u64)> {
+        self.polite.sent()
     }
 
     /// At most `limit` questions in flight to any one server address, for this walker and every

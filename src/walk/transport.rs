@@ -72,6 +72,10 @@ pub enum NoAnswer {
     Deadline,
     /// A local failure (a socket could not be opened, a message not encoded).
     Error(String),
+    /// Not answered by a server that limits the rate of questions (it slipped or dropped
+    /// others of this run), although asked again, slower, and over TCP: says nothing of the
+    /// server's conduct, and leaves the question not judged.
+    Limited,
 }
 
 impl NoAnswer {
@@ -88,9 +92,13 @@ impl NoAnswer {
         }
     }
 
-    /// The question was never sent (budget, deadline): says nothing about the server.
+    /// The question was never sent (budget, deadline), or a server that limits the rate did
+    /// not answer it: says nothing about the server.
     pub fn not_asked(&self) -> bool {
-        matches!(self, NoAnswer::Budget | NoAnswer::Deadline)
+        matches!(
+            self,
+            NoAnswer::Budget | NoAnswer::Deadline | NoAnswer::Limited
+        )
     }
 }
 
@@ -107,6 +115,9 @@ impl std::fmt::Display for NoAnswer {
             NoAnswer::Budget => f.write_str("not asked: the check's budget of queries was spent"),
             NoAnswer::Deadline => f.write_str("not asked: the check's deadline passed"),
             NoAnswer::Error(e) => write!(f, "{e}"),
+            NoAnswer::Limited => f.write_str(
+                "not answered: the server limits the rate of questions, and dropped this one each time it was asked",
+            ),
         }
     }
 }

@@ -71,6 +71,9 @@ pub enum Fault {
     /// The fault holds for the first milliseconds after the lab starts, then the server is well:
     /// a server catching up with a change.
     For(u64, Box<Fault>),
+    /// The fault holds once the server has been asked this many questions: a parent that
+    /// stops answering a client in the middle of a run (a hard rate limit).
+    After(u64, Box<Fault>),
     /// Over UDP, the first copy of every question is lost (a lossy path): the client has to
     /// send each one again.
     LoseFirst,
@@ -493,6 +496,8 @@ struct Handler {
     started: std::time::Instant,
     /// UDP questions seen, for `LoseFirst`.
     udp_seen: Arc<Mutex<HashSet<(Name, RecordType)>>>,
+    /// Questions asked so far, for `After`.
+    asked: Arc<std::sync::atomic::AtomicU64>,
 }
 
 fn soa(z: &Zone, serial: u32) -> Record {
@@ -520,12 +525,17 @@ impl RequestHandler for Handler {
         response: R,
     ) -> ResponseInfo {
         let elapsed = self.started.elapsed().as_millis() as u64;
+        let asked = self
+            .asked
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let faults: Vec<Fault> = self
             .faults
             .iter()
             .filter_map(|f| match f {
                 Fault::For(ms, inner) if elapsed < *ms => Some((**inner).clone()),
                 Fault::For(..) => None,
+                Fault::After(n, inner) if asked >= *n => Some((**inner).clone()),
+                Fault::After(..) => None,
                 other => Some(other.clone()),
             })
             .collect();
@@ -534,6 +544,7 @@ impl RequestHandler for Handler {
             faults,
             started: self.started,
             udp_seen: self.udp_seen.clone(),
+            asked: self.asked.clone(),
         };
         this.answer::<R>(request, response).await
     }
@@ -936,6 +947,7 @@ fn start_servers(
             faults: s.faults.clone(),
             started: std::time::Instant::now(),
             udp_seen: Arc::default(),
+            asked: Arc::default(),
         };
         let no_tcp = s.faults.contains(&Fault::NoTcp);
         // A hostile front takes the public sockets; the real server moves behind it.

@@ -201,6 +201,7 @@ pub fn check_json(
 
 pub mod moto;
 pub mod nsd;
+pub mod portfolio;
 pub mod proxy;
 pub mod rdap;
 

@@ -93,6 +93,7 @@ pub fn judge(f: &Facts) -> Vec<Finding> {
 /// Every finding about the facts: whether the check finished, then each rule's.
 pub fn findings(f: &Facts) -> Vec<Finding> {
     let mut out = incomplete(f);
+    out.extend(rate_limited(f));
     // The registry's word first: a domain on hold is why nothing below answers.
     out.extend(registration::registration(f));
     if f.zone.is_some() {
@@ -169,6 +170,45 @@ pub fn incomplete(f: &Facts) -> Vec<Finding> {
         ),
         vec![],
     )]
+}
+
+/// check.rate-limited: the questions that servers limiting the rate never answered, by server.
+pub fn rate_limited(f: &Facts) -> Vec<Finding> {
+    let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let probes = f
+        .walk
+        .levels
+        .iter()
+        .flat_map(|l| l.probes.iter())
+        .chain(&f.soa_udp)
+        .chain(&f.soa_tcp)
+        .chain(&f.ns)
+        .chain(&f.ns_addrs)
+        .chain(&f.ds)
+        .chain(&f.dnskey)
+        .chain(f.asked.iter().map(|a| &a.probe));
+    for p in probes {
+        if matches!(p.result, Err(crate::walk::NoAnswer::Limited)) {
+            let question = format!("{} {}", p.qname.to_ascii(), p.qtype);
+            let list = by.entry(who(p)).or_default();
+            if !list.contains(&question) {
+                list.push(question);
+            }
+        }
+    }
+    by.into_iter()
+        .map(|(server, questions)| {
+            Finding::new(
+                Code::CheckRateLimited,
+                format!(
+                    "{server} limits the rate of questions: it never answered {} of this check's ({}), though each was asked again, slower, and over TCP; they are not judged, so the absence of findings about them proves nothing",
+                    questions.len(),
+                    first_few(&questions, 4)
+                ),
+                vec![],
+            )
+        })
+        .collect()
 }
 
 /// delegation.expected-ns-mismatch: the parent delegates to other servers than expected.

@@ -1,0 +1,133 @@
+//! `dns check` of a portfolio against NSD with its response-rate limiting on, as every real
+//! root and TLD server has it: each name gets the verdict it gets with the limiting off.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::portfolio;
+
+/// Each name's verdict in a `--json` run: its exit code and its finding codes, sorted.
+fn verdicts(out: &std::process::Output) -> BTreeMap<String, String> {
+    let docs: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", common::stderr(out)));
+    let zones = docs.get("zones").unwrap_or(&docs);
+    zones
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|doc| {
+            let mut codes: Vec<String> = doc["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["code"].as_str().unwrap().to_string())
+                .collect();
+            codes.sort();
+            (
+                doc["name"].as_str().unwrap().to_string(),
+                format!("exit {} {}", doc["exit_code"], codes.join(" ")),
+            )
+        })
+        .collect()
+}
+
+fn check(p: &portfolio::Portfolio, extra: &[&str]) -> (std::process::Output, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let out = common::dns()
+        .arg("check")
+        .arg("--names")
+        .arg(&p.names)
+        .arg("--json")
+        .args(p.args())
+        .args(extra)
+        .output()
+        .unwrap();
+    (out, started.elapsed())
+}
+
+/// 1,000 names (50 zones, 950 the TLD does not delegate) on NSD with its default rate
+/// limiting, then with it off: every name gets the same verdict.
+#[test]
+fn a_thousand_names_under_rate_limiting_are_judged_as_without_it() {
+    let Some(nsd) = common::require_tool("nsd", "nsd") else {
+        return;
+    };
+    let (on, off) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let reference = {
+        let p = portfolio::start(&nsd, off.path(), 50, 950, "  rrl-ratelimit: 0\n");
+        check(&p, &[])
+    };
+    let limited = {
+        let p = portfolio::start(&nsd, on.path(), 50, 950, "");
+        check(&p, &[])
+    };
+    let (want, got) = (verdicts(&reference.0), verdicts(&limited.0));
+    eprintln!("rate limiting off: {:?}, on: {:?}", reference.1, limited.1);
+    assert_eq!(want.len(), 1000);
+    let differ: Vec<String> = want
+        .iter()
+        .filter(|(name, v)| got.get(*name) != Some(v))
+        .map(|(name, v)| {
+            format!(
+                "{name}: {v} / {}",
+                got.get(name).map_or("-", String::as_str)
+            )
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{} of 1000 names judged otherwise under rate limiting:\n{}",
+        differ.len(),
+        differ[..differ.len().min(20)].join("\n")
+    );
+}
+
+/// A parent server that stops answering in the middle of a run (after 40 questions, over UDP
+/// and TCP alike), as a hard rate limit does: said once for the run, naming the server, the
+/// rate and the zones it left unjudged; no zone is told its parent is unreachable or broken.
+#[test]
+fn a_parent_that_stops_answering_mid_run_is_said_once() {
+    use common::lab::{self, Fault};
+    let zones: Vec<&'static str> = (1..=30)
+        .map(|i| &*Box::leak(format!("z{i:02}.test.").into_boxed_str()))
+        .collect();
+    let (specs, mut servers) = lab::provider_tree(&zones, |zone| vec![(zone, "A", "192.0.2.1")]);
+    for s in servers.iter_mut().filter(|s| s.name == "ns1.nic.test.") {
+        s.faults = vec![Fault::After(40, Box::new(Fault::Silent))];
+    }
+    let lab = lab::start(specs, servers);
+    let dir = tempfile::tempdir().unwrap();
+    let names = dir.path().join("names.txt");
+    std::fs::write(&names, zones.join("\n")).unwrap();
+    let run = |json: bool| {
+        let mut cmd = common::dns();
+        cmd.arg("check").arg("--names").arg(&names).args(lab.args());
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(false);
+    let text = common::stdout(&out);
+    let said: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with(";; check.rate-limited: "))
+        .collect();
+    assert_eq!(said.len(), 1, "{text}");
+    eprintln!("{}", said[0]);
+    assert!(
+        said[0].starts_with(
+            ";; check.rate-limited: ns1.nic.test. (127.53.1.1) limits the rate of questions"
+        ) && said[0].contains("not judged there: ")
+            && said[0].contains("--max-qps"),
+        "{}",
+        said[0]
+    );
+    // No zone blames its parent for what the limit did.
+    assert!(
+        !text.contains("ns.unreachable") && !text.contains("ns.edns"),
+        "{text}"
+    );
+    assert_ne!(out.status.code(), Some(3), "{text}");
+}

@@ -1,0 +1,122 @@
+//! A company's portfolio on NSD, as the real root and TLD servers serve it: the root
+//! (a.root.lab., 127.54.0.1), `test.` (ns1/ns2.nic.test., 127.54.1.1-2) and the lab's zones
+//! z001.test. … with their provider's `dns.test.` (ns1/ns2.dns.test., 127.54.2.1-2), three NSD
+//! processes with NSD's response-rate limiting as configured (`rrl`: its default, 200 answers a
+//! second per kind of answer, when empty), and a names file of the zones and of names the TLD
+//! does not delegate.
+
+use std::path::{Path, PathBuf};
+
+use super::Daemon;
+
+pub struct Portfolio {
+    pub port: u16,
+    pub hints: PathBuf,
+    pub names: PathBuf,
+    _daemons: Vec<Daemon>,
+}
+
+impl Portfolio {
+    /// `--root-hints`, `--port` for `dns check`.
+    pub fn args(&self) -> Vec<String> {
+        vec![
+            "--root-hints".into(),
+            self.hints.display().to_string(),
+            "--port".into(),
+            self.port.to_string(),
+        ]
+    }
+}
+
+/// `zones` lab zones and `unregistered` names under test., served with `rrl` (NSD `server:`
+/// options, indented) on every server; the state in `dir`.
+pub fn start(nsd: &Path, dir: &Path, zones: usize, unregistered: usize, rrl: &str) -> Portfolio {
+    let port = super::moto::free_port();
+    let soa = |apex: &str, ns: &str| {
+        let mail = format!("hostmaster.{}", apex.trim_start_matches('.'));
+        let mail = if apex == "." {
+            "hostmaster.root.lab."
+        } else {
+            &mail
+        };
+        format!("$TTL 3600\n{apex} IN SOA {ns} {mail} 1 7200 3600 1209600 3600\n")
+    };
+    let mut root = soa(".", "a.root.lab.");
+    root.push_str(
+        ". NS a.root.lab.\na.root.lab. A 127.54.0.1\n\
+         test. NS ns1.nic.test.\ntest. NS ns2.nic.test.\n\
+         ns1.nic.test. A 127.54.1.1\nns2.nic.test. A 127.54.1.2\n",
+    );
+    let mut tld = soa("test.", "ns1.nic.test.");
+    tld.push_str(
+        "test. NS ns1.nic.test.\ntest. NS ns2.nic.test.\n\
+         ns1.nic.test. A 127.54.1.1\nns2.nic.test. A 127.54.1.2\n\
+         dns.test. NS ns1.dns.test.\ndns.test. NS ns2.dns.test.\n\
+         ns1.dns.test. A 127.54.2.1\nns2.dns.test. A 127.54.2.2\n",
+    );
+    let names: Vec<String> = (1..=zones).map(|i| format!("z{i:03}.test.")).collect();
+    let mut provider = vec![("dns.test.".to_string(), {
+        let mut z = soa("dns.test.", "ns1.dns.test.");
+        z.push_str(
+            "dns.test. NS ns1.dns.test.\ndns.test. NS ns2.dns.test.\n\
+             ns1.dns.test. A 127.54.2.1\nns2.dns.test. A 127.54.2.2\n",
+        );
+        z
+    })];
+    for (i, zone) in names.iter().enumerate() {
+        tld.push_str(&format!(
+            "{zone} NS ns1.dns.test.\n{zone} NS ns2.dns.test.\n"
+        ));
+        let mut z = soa(zone, "ns1.dns.test.");
+        z.push_str(&format!(
+            "{zone} NS ns1.dns.test.\n{zone} NS ns2.dns.test.\n{zone} A 192.0.2.{}\nwww.{zone} A 192.0.2.{}\n",
+            i % 250 + 1,
+            i % 250 + 1
+        ));
+        provider.push((zone.clone(), z));
+    }
+    let serve = |sub: &str, addrs: &[&str], served: &[(String, String)]| {
+        let state = dir.join(sub);
+        std::fs::create_dir_all(&state).unwrap();
+        let files: Vec<(String, String)> = served
+            .iter()
+            .map(|(zone, text)| {
+                let file = format!("{}zone", zone.trim_start_matches('.'));
+                std::fs::write(state.join(&file), text).unwrap();
+                (zone.clone(), file)
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(z, f)| (z.as_str(), f.as_str()))
+            .collect();
+        super::nsd::start_with(nsd, &state, port, addrs, &refs, rrl)
+    };
+    let daemons = vec![
+        serve("root", &["127.54.0.1"], &[(".".into(), root)]),
+        serve(
+            "tld",
+            &["127.54.1.1", "127.54.1.2"],
+            &[("test.".into(), tld)],
+        ),
+        serve("provider", &["127.54.2.1", "127.54.2.2"], &provider),
+    ];
+    let hints = dir.join("root.hints");
+    std::fs::write(
+        &hints,
+        ". 3600000 NS a.root.lab.\na.root.lab. 3600000 A 127.54.0.1\n",
+    )
+    .unwrap();
+    let list = dir.join("names.txt");
+    let mut text: String = names.iter().map(|n| format!("{n}\n")).collect();
+    for i in 1..=unregistered {
+        text.push_str(&format!("n{i:04}.test.\n"));
+    }
+    std::fs::write(&list, text).unwrap();
+    Portfolio {
+        port,
+        hints,
+        names: list,
+        _daemons: daemons,
+    }
+}
