@@ -87,10 +87,28 @@ fn every_zone_is_checked_with_one_summary_and_the_worst_exit_code() {
         assert!(details.contains("records.differ"), "{details}");
     }
 
+    // --summary: the table alone.
+    let out = check(&lab, dir.path(), &["--summary"]);
+    let summary = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        summary.starts_with(";; 3 zone(s): 0 ok, 3 with errors") && !summary.contains("== "),
+        "{summary}"
+    );
+    assert_eq!(summary.lines().count(), 4, "{summary}");
+
     let out = check(&lab, dir.path(), &["--json"]);
     assert_eq!(out.status.code(), Some(1));
-    let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let docs = docs.as_array().unwrap();
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["format"], "dns-check-run", "{run:#}");
+    assert_eq!(run["version"], 1);
+    assert_eq!(run["exit_code"], 1);
+    assert_eq!(
+        run["summary"],
+        serde_json::json!({"zones": 3, "ok": 0, "warnings": 0, "errors": 3, "not_reached": 0, "not_checked": 0})
+    );
+    assert_eq!(run["rate_limited"], serde_json::json!([]));
+    let docs = run["zones"].as_array().unwrap();
     assert_eq!(docs.len(), 3);
     for doc in docs {
         assert_eq!(doc["exit_code"], 1, "{doc:#}");
@@ -156,8 +174,12 @@ fn names_from_a_file_and_shards_cover_every_name_once() {
             &["--names", "names.txt", "--shard", share, "--json"],
         );
         assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
-        let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        for doc in docs.as_array().unwrap() {
+        let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            run["shard"],
+            serde_json::json!({"share": share[..1].parse::<u64>().unwrap(), "of": 2})
+        );
+        for doc in run["zones"].as_array().unwrap() {
             seen.push(doc["name"].as_str().unwrap().to_string());
         }
     }

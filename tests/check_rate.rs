@@ -11,8 +11,7 @@ use common::portfolio;
 fn verdicts(out: &std::process::Output) -> BTreeMap<String, String> {
     let docs: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", common::stderr(out)));
-    let zones = docs.get("zones").unwrap_or(&docs);
-    zones
+    docs["zones"]
         .as_array()
         .unwrap()
         .iter()
@@ -92,15 +91,17 @@ fn a_parent_that_stops_answering_mid_run_is_said_once() {
     let zones: Vec<&'static str> = (1..=30)
         .map(|i| &*Box::leak(format!("z{i:02}.test.").into_boxed_str()))
         .collect();
-    let (specs, mut servers) = lab::provider_tree(&zones, |zone| vec![(zone, "A", "192.0.2.1")]);
-    for s in servers.iter_mut().filter(|s| s.name == "ns1.nic.test.") {
-        s.faults = vec![Fault::After(40, Box::new(Fault::Silent))];
-    }
-    let lab = lab::start(specs, servers);
     let dir = tempfile::tempdir().unwrap();
     let names = dir.path().join("names.txt");
     std::fs::write(&names, zones.join("\n")).unwrap();
+    // Each run on a lab of its own: the server's count of questions starts again.
     let run = |json: bool| {
+        let (specs, mut servers) =
+            lab::provider_tree(&zones, |zone| vec![(zone, "A", "192.0.2.1")]);
+        for s in servers.iter_mut().filter(|s| s.name == "ns1.nic.test.") {
+            s.faults = vec![Fault::After(40, Box::new(Fault::Silent))];
+        }
+        let lab = lab::start(specs, servers);
         let mut cmd = common::dns();
         cmd.arg("check").arg("--names").arg(&names).args(lab.args());
         if json {
@@ -130,4 +131,15 @@ fn a_parent_that_stops_answering_mid_run_is_said_once() {
         "{text}"
     );
     assert_ne!(out.status.code(), Some(3), "{text}");
+    // The same, for machines.
+    let out = run(true);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let limited = doc["rate_limited"].as_array().unwrap();
+    assert_eq!(limited.len(), 1, "{doc:#}");
+    assert_eq!(limited[0]["server"], "ns1.nic.test. (127.53.1.1)");
+    assert!(limited[0]["not_answered"].as_u64().unwrap() > 0, "{doc:#}");
+    assert!(
+        !limited[0]["not_judged"].as_array().unwrap().is_empty(),
+        "{doc:#}"
+    );
 }

@@ -102,12 +102,13 @@ pub fn check_run(
     s: &Settings,
     run: &Run,
     told: &mut dyn FnMut(String),
+    done: &dyn Fn(&ZoneOutcome),
 ) -> Result<(run::Waited<Vec<ZoneOutcome>>, Vec<Limiting>)> {
     let hints = crate::walk::hints::load(s.root_hints.as_deref())?;
     let started = std::time::Instant::now();
     // One rate per server for the whole run, its rounds included.
     let polite = Politeness::new(s.walk.qps);
-    let outcomes = rt.block_on(check_all(s, run, &run.names, &hints, &polite));
+    let outcomes = rt.block_on(check_all(s, run, &run.names, &hints, &polite, done));
     let Some(wait) = s.wait else {
         let done = run::Waited {
             last: outcomes,
@@ -131,7 +132,7 @@ pub fn check_run(
         |o| pending_zones(o).iter().map(|n| n.to_ascii()).collect(),
         |outcomes| {
             let again = pending_zones(outcomes);
-            for zone in rt.block_on(check_all(s, run, &again, &hints, &polite)) {
+            for zone in rt.block_on(check_all(s, run, &again, &hints, &polite, done)) {
                 if let Some(slot) = outcomes.iter_mut().find(|o| o.name == zone.name) {
                     *slot = zone;
                 }
@@ -150,13 +151,15 @@ pub fn check_run(
 }
 
 /// Checks every name of `names` (a subset of the run's, for `--wait`), `parallel` at a time,
-/// sharing the walkers' memory; the outcomes in the order of `names`.
+/// sharing the walkers' memory and `polite`'s rates; `done` hears each zone as it is done; the
+/// outcomes in the order of `names`.
 pub async fn check_all(
     base: &Settings,
     run: &Run,
     names: &[Name],
     hints: &[NameServer],
     polite: &Arc<Politeness>,
+    done: &dyn Fn(&ZoneOutcome),
 ) -> Vec<ZoneOutcome> {
     let shared = Walker::new(base.walk.clone(), hints.to_vec())
         .with_per_server_limit(run.per_server)
@@ -203,6 +206,7 @@ pub async fn check_all(
                 }
             })
             .buffer_unordered(run.parallel.max(1))
+            .inspect(|(_, o)| done(o))
             .collect::<Vec<_>>()
             .await;
     outcomes.sort_unstable_by_key(|(i, _)| *i);

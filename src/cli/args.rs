@@ -393,6 +393,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=4096))]
     pub per_server: u16,
 
+    /// Without NAME: the summary alone (one line per zone, and the servers that limited the
+    /// rate), without each zone's report
+    #[arg(long, conflicts_with = "name")]
+    pub summary: bool,
+
     /// Questions a second to one server address at most, across all zones (a second's worth
     /// may go at once; a server that slips or drops answers is slowed further); 0: no limit
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]

@@ -222,14 +222,11 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
     let run = many_run(args, &s)?;
     let rt = runtime()?;
     let started = Instant::now();
-    let bar = spinner();
-    bar.set_message(format!(
-        "checking {} zone(s), {} at a time",
-        run.names.len(),
-        run.parallel
-    ));
+    let bar = counter(run.names.len() as u64);
     bar.enable_steady_tick(Duration::from_millis(120));
-    let checked = many::check_run(&rt, &s, &run, &mut |line| progress(&bar, line));
+    let tally = Tally::new(run.names.len());
+    let done = |o: &many::ZoneOutcome| tally.one(o, &bar);
+    let checked = many::check_run(&rt, &s, &run, &mut |line| progress(&bar, line), &done);
     bar.finish_and_clear();
     let (waited, limiting) = checked?;
     let (outcomes, pending) = (waited.last, waited.pending);
@@ -237,6 +234,7 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
         outcomes: &outcomes,
         limiting: &limiting,
         shard: args.shard,
+        summary: args.summary,
     };
     write_stdout(|mut out| render_many(&mut out, &run, args.json, style))?;
     if !pending.is_empty() {
@@ -264,6 +262,62 @@ fn save_facts(args: &CheckArgs, round: &Round) -> Result<()> {
         crate::check::saved::save(&round.facts, round.caches.as_ref(), path)?;
     }
     Ok(())
+}
+
+/// A run's progress: a bar on a terminal (zones done of all, with errors so far, rate, time
+/// left); otherwise a line on stderr every ten seconds.
+fn counter(total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {pos}/{len} zone(s) checked{msg}, {per_sec}, {eta} left",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Zones done and with errors so far, and when a line was last written without a terminal.
+struct Tally {
+    total: usize,
+    counts: std::sync::Mutex<(usize, usize, Instant)>,
+}
+
+impl Tally {
+    fn new(total: usize) -> Tally {
+        Tally {
+            total,
+            counts: std::sync::Mutex::new((0, 0, Instant::now())),
+        }
+    }
+
+    fn one(&self, o: &many::ZoneOutcome, bar: &ProgressBar) {
+        let Ok(mut c) = self.counts.lock() else {
+            return;
+        };
+        c.0 += 1;
+        // --wait's later rounds check zones again: the bar counts each zone once.
+        if c.0 > self.total {
+            return;
+        }
+        if matches!(
+            o.verdict(),
+            many::Verdict::Errors | many::Verdict::Failed | many::Verdict::Unreached
+        ) {
+            c.1 += 1;
+        }
+        bar.inc(1);
+        if c.1 > 0 {
+            bar.set_message(format!(", {} with errors", c.1));
+        }
+        if bar.is_hidden() && c.2.elapsed() >= Duration::from_secs(10) && c.0 < self.total {
+            eprintln!(
+                "dns: {} of {} zone(s) checked, {} with errors",
+                c.0, self.total, c.1
+            );
+            c.2 = Instant::now();
+        }
+    }
 }
 
 fn spinner() -> ProgressBar {

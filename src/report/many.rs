@@ -1,7 +1,8 @@
-//! `dns check` of many zones: one line per zone (its verdict and first finding), then the report
-//! of each zone that has something to say; as JSON, an array of the zones' documents (those of
-//! `dns check NAME`, with `exit_code`), a zone that could not be checked as its name, error and
-//! exit code.
+//! `dns check` of many zones: one line per zone (its verdict and first finding), the servers that
+//! limited the rate said once, then the report of each zone that has something to say
+//! (`--summary`: not those); as JSON, one object with the summary, the run's exit code, the
+//! servers that limited the rate and the zones' documents (those of `dns check NAME`, with
+//! `exit_code`; a zone that could not be checked as its name, error and exit code).
 
 use std::io::{self, Write};
 
@@ -26,12 +27,14 @@ pub struct Ran<'a> {
     pub limiting: &'a [Limiting],
     /// `--shard I/N`, when the run is one share.
     pub shard: Option<(usize, usize)>,
+    /// `--summary`: the table alone, without each zone's report.
+    pub summary: bool,
 }
 
 pub fn render_many(out: &mut impl Write, run: &Ran, json: bool, style: Style) -> io::Result<()> {
     let (outcomes, shard) = (run.outcomes, run.shard);
     if json {
-        return render_many_json(out, outcomes);
+        return render_many_json(out, run);
     }
     let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict() == v).count();
     let mut parts = vec![format!("{} ok", count(Verdict::Ok))];
@@ -83,7 +86,7 @@ pub fn render_many(out: &mut impl Write, run: &Ran, json: bool, style: Style) ->
     for l in run.limiting {
         writeln!(out, ";; {}", style.dim(&escape(&limited(l, outcomes))))?;
     }
-    for o in outcomes {
+    for o in outcomes.iter().filter(|_| !run.summary) {
         let Ok(round) = &o.round else { continue };
         if o.verdict() == Verdict::Ok {
             continue;
@@ -97,25 +100,7 @@ pub fn render_many(out: &mut impl Write, run: &Ran, json: bool, style: Style) ->
 /// A server that limited the rate of the run's questions, said once for the run: what it did,
 /// the rate the run slowed to, and the zones with questions it never answered.
 fn limited(l: &Limiting, outcomes: &[ZoneOutcome]) -> String {
-    let facts = || {
-        outcomes
-            .iter()
-            .filter_map(|o| o.round.as_ref().ok())
-            .map(|r| &r.facts)
-    };
-    let at = |f: &crate::check::facts::Facts| {
-        f.walk
-            .levels
-            .iter()
-            .flat_map(|lv| lv.probes.iter())
-            .chain(f.ds.iter())
-            .find(|p| p.addr == l.addr)
-            .map(|p| p.server.to_ascii())
-    };
-    let server = facts()
-        .find_map(at)
-        .map(|name| format!("{name} ({})", l.addr))
-        .unwrap_or_else(|| l.addr.to_string());
+    let server = server_of(l, outcomes);
     let signs = [
         (l.slipped, "slipped (TC=1)"),
         (l.dropped, "dropped and given when asked again"),
@@ -131,7 +116,46 @@ fn limited(l: &Limiting, outcomes: &[ZoneOutcome]) -> String {
             "note: {server} limits the rate of questions ({signs}): {rate}, and every question was answered in the end"
         );
     }
-    let zones: Vec<String> = outcomes
+    let zones = unjudged(l, outcomes);
+    format!(
+        "check.rate-limited: {server} limits the rate of questions ({}{} never answered, though asked again, slower, and over TCP): {rate}; not judged there: {} zone(s){}; run again with --max-qps {:.0} or fewer zones at once",
+        if signs.is_empty() {
+            String::new()
+        } else {
+            format!("{signs}; ")
+        },
+        l.lost,
+        zones.len(),
+        match zones.is_empty() {
+            true => String::new(),
+            false => format!(" ({})", crate::check::rules::first_few(&zones, 8)),
+        },
+        (l.qps / 2.0).max(1.0)
+    )
+}
+
+/// The server at a limiting address, as the zones' probes name it: `name (address)`.
+fn server_of(l: &Limiting, outcomes: &[ZoneOutcome]) -> String {
+    outcomes
+        .iter()
+        .filter_map(|o| o.round.as_ref().ok())
+        .find_map(|r| {
+            let f = &r.facts;
+            f.walk
+                .levels
+                .iter()
+                .flat_map(|lv| lv.probes.iter())
+                .chain(f.ds.iter())
+                .find(|p| p.addr == l.addr)
+                .map(|p| p.server.to_ascii())
+        })
+        .map(|name| format!("{name} ({})", l.addr))
+        .unwrap_or_else(|| l.addr.to_string())
+}
+
+/// The zones with questions the limiting address never answered (`check.rate-limited`).
+fn unjudged(l: &Limiting, outcomes: &[ZoneOutcome]) -> Vec<String> {
+    outcomes
         .iter()
         .filter(|o| {
             o.round.as_ref().is_ok_and(|r| {
@@ -142,17 +166,7 @@ fn limited(l: &Limiting, outcomes: &[ZoneOutcome]) -> String {
             })
         })
         .map(|o| o.name.to_ascii().trim_end_matches('.').to_string())
-        .collect();
-    format!(
-        "check.rate-limited: {server} limits the rate of questions ({signs}; {} never answered, though asked again, slower, and over TCP): {rate}; not judged there: {} zone(s){}; run again with --max-qps {:.0} or fewer zones at once",
-        l.lost,
-        zones.len(),
-        match zones.is_empty() {
-            true => String::new(),
-            false => format!(" ({})", crate::check::rules::first_few(&zones, 8)),
-        },
-        (l.qps / 2.0).max(1.0)
-    )
+        .collect()
 }
 
 /// One zone's line in the summary: its name, verdict and first finding (errors first).
@@ -188,9 +202,10 @@ fn summary_line(o: &ZoneOutcome, width: usize, style: Style) -> String {
     format!("{name:width$}  {label}  {first}")
 }
 
-/// The run as a JSON array: each zone's document (with its exit code), or its name, error and
-/// exit code when it could not be checked.
-fn render_many_json(out: &mut impl Write, outcomes: &[ZoneOutcome]) -> io::Result<()> {
+/// The run as one JSON object: what it is (`format`, `version`), the share, the summary by
+/// verdict, the run's exit code, the servers that limited the rate, and each zone's document
+/// (with its exit code), or its name, error and exit code when it could not be checked.
+fn render_many_json(out: &mut impl Write, run: &Ran) -> io::Result<()> {
     #[derive(Serialize)]
     #[serde(untagged)]
     enum Entry<'a> {
@@ -205,6 +220,7 @@ fn render_many_json(out: &mut impl Write, outcomes: &[ZoneOutcome]) -> io::Resul
             exit_code: u8,
         },
     }
+    let outcomes = run.outcomes;
     let entries: Vec<Entry> = outcomes
         .iter()
         .map(|o| match &o.round {
@@ -219,6 +235,39 @@ fn render_many_json(out: &mut impl Write, outcomes: &[ZoneOutcome]) -> io::Resul
             },
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &entries)?;
+    let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict() == v).count();
+    let limiting: Vec<serde_json::Value> = run
+        .limiting
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "server": server_of(l, outcomes),
+                "address": l.addr.to_string(),
+                "answered": l.answered,
+                "slipped": l.slipped,
+                "dropped": l.dropped,
+                "not_answered": l.lost,
+                "slowed_to_qps": (l.qps * 10.0).round() / 10.0,
+                "not_judged": unjudged(l, outcomes),
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "format": "dns-check-run",
+        "version": 1,
+        "shard": run.shard.map(|(i, n)| serde_json::json!({"share": i, "of": n})),
+        "summary": {
+            "zones": outcomes.len(),
+            "ok": count(Verdict::Ok),
+            "warnings": count(Verdict::Warnings),
+            "errors": count(Verdict::Errors),
+            "not_reached": count(Verdict::Unreached),
+            "not_checked": count(Verdict::Failed),
+        },
+        "exit_code": crate::check::many::exit_code(outcomes),
+        "rate_limited": limiting,
+        "zones": entries,
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
