@@ -164,7 +164,7 @@ def many_zones(delays):
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         hints, port = lab.stdout.readline().split()
         try:
-            common = ["--root-hints", hints, "--port", port, "-4", "--timeout", "1000", "--zones", str(zones_dir)]
+            common = ["--root-hints", hints, "--port", port, "-4", "--timeout", "1000ms", "--zones", str(zones_dir)]
             singles = []
             for name in names:
                 wall, code = timed([str(DNS), "check", name] + common, 3)
@@ -199,7 +199,7 @@ def main():
         rtt = measured_rtt(hints, port)
         try:
             tools = {
-                "dns check": [str(DNS), "check", "www.hive.test", "--root-hints", hints, "--port", str(port), "-4", "--timeout", "1000"],
+                "dns check": [str(DNS), "check", "www.hive.test", "--root-hints", hints, "--port", str(port), "-4", "--timeout", "1000ms"],
                 # dig +trace resolves name servers' addresses through the system resolver: give it a
                 # resolv.conf that points at unbound on loopback, in a private mount namespace.
                 "dig +trace": ["unshare", "-m", "sh", "-c",
@@ -226,7 +226,7 @@ def main():
     for delay in [d for d in delays if d > 0]:
         lab, hints, port = start_lab(delay, route53=True)
         try:
-            cmd = [str(DNS), "check", "www.hive.test", "--root-hints", hints, "--port", str(port), "-4", "--timeout", "1000"]
+            cmd = [str(DNS), "check", "www.hive.test", "--root-hints", hints, "--port", str(port), "-4", "--timeout", "1000ms"]
             trace = json.loads(subprocess.run(cmd + ["--json"], capture_output=True, text=True).stdout)
             hops, why = route53_floor(trace)
             wall, code = timed(cmd, RUNS)

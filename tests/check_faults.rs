@@ -131,7 +131,7 @@ fn run(lab: &Lab, name: &str, extra: &[&str]) -> (Option<i32>, BTreeSet<String>,
     cmd.args(["check", name, "--json", "-4", "--root-hints"])
         .arg(lab.hints())
         .args(["--port", &lab.port.to_string()])
-        .args(["--timeout", &TIMEOUT_MS.to_string()])
+        .args(["--timeout", &format!("{TIMEOUT_MS}ms")])
         .args(["--slow", &SLOW_MS.to_string()])
         .args(extra);
     let out = common::check_and_replay(&mut cmd);
@@ -346,7 +346,7 @@ fn run_text(lab: &Lab, name: &str, extra: &[&str]) -> (Option<i32>, String) {
     cmd.args(["check", name, "-4", "--root-hints"])
         .arg(lab.hints())
         .args(["--port", &lab.port.to_string()])
-        .args(["--timeout", &TIMEOUT_MS.to_string()])
+        .args(["--timeout", &format!("{TIMEOUT_MS}ms")])
         .args(["--slow", &SLOW_MS.to_string()])
         .args(extra);
     let out = common::check_and_replay(&mut cmd);

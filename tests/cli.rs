@@ -270,3 +270,33 @@ fn export_refuses_routed_sets_which_a_master_file_would_merge() {
     );
     assert!(common::stdout(&out).is_empty(), "nothing half written");
 }
+
+/// One duration grammar for every flag of every command: the unit is written, a bare number
+/// refused (exit 2) with the two readings to choose from; `check --help` is grouped.
+#[test]
+fn every_duration_flag_takes_its_unit_and_check_help_is_grouped() {
+    for args in [
+        &["check", "example.com", "--timeout", "300"][..],
+        &["check", "example.com", "--deadline", "30"],
+        &["check", "example.com", "--wait", "--wait-timeout", "1500"],
+        &["sync", "--wait-timeout", "600"],
+    ] {
+        let out = common::run(args, &common::repo());
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("has no unit: write "), "{args:?}: {err}");
+    }
+    let help = common::stdout(&common::run(&["check", "--help"], &common::repo()));
+    for heading in [
+        "What to check:",
+        "Where to ask:",
+        "How politely and how long:",
+        "Output:",
+        "Waiting:",
+    ] {
+        assert!(
+            help.contains(&format!("\n{heading}\n")),
+            "{heading}\n{help}"
+        );
+    }
+}

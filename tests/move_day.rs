@@ -139,7 +139,7 @@ fn a_whole_move_is_followed_from_new_servers_ready_to_done_while_the_tld_switche
             "--root-hints",
         ])
         .arg(root.hints())
-        .args(["--port", "53", "--timeout", "500", "-4", "--no-rdap"])
+        .args(["--port", "53", "--timeout", "500ms", "-4", "--no-rdap"])
         .current_dir(new_dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

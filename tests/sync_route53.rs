@@ -503,7 +503,7 @@ fn sync_verify_asks_every_authoritative_server_after_insync() {
         "--port".into(),
         lab.port.to_string(),
         "--timeout".into(),
-        "300".into(),
+        "300ms".into(),
     ];
     common::write_zone(
         dir.path(),
@@ -831,7 +831,7 @@ fn check_expect_route53(url: &str, dir: &Path, extra: &[&str]) -> Output {
         "--port",
         "1",
         "--timeout",
-        "50",
+        "50ms",
         "--deadline",
         "2s",
     ];

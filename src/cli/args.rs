@@ -315,7 +315,7 @@ pub struct SyncArgs {
     #[arg(long)]
     pub no_wait: bool,
 
-    /// How long to wait for INSYNC (e.g. 10m, 90s; a bare number is seconds)
+    /// How long to wait for INSYNC (e.g. 10m, 90s)
     #[arg(long, value_name = "DURATION", default_value = "600s", value_parser = seconds)]
     pub wait_timeout: Duration,
 
@@ -336,7 +336,7 @@ pub struct SyncArgs {
     #[arg(long, default_value_t = 53, requires = "verify")]
     pub port: u16,
 
-    /// With --verify: how long one attempt waits for its answer (a bare number is milliseconds)
+    /// With --verify: how long one attempt waits for its answer (e.g. 1500ms, 2s)
     #[arg(long, value_name = "MS", default_value = "1500ms", value_parser = millis, requires = "verify")]
     pub timeout: Duration,
 }
@@ -377,113 +377,137 @@ pub struct CheckArgs {
     pub name: Option<Name>,
 
     /// Check the domains listed in FILE (one per line, `#` comments), zone files or not
-    #[arg(long, value_name = "FILE", conflicts_with = "name")]
+    #[arg(
+        help_heading = "What to check",
+        long,
+        value_name = "FILE",
+        conflicts_with = "name"
+    )]
     pub names: Option<PathBuf>,
 
     /// Check the I-th of N shares of the zones (1 <= I <= N): every N-th name from the I-th,
     /// for a CI matrix or an indexed job
-    #[arg(long, value_name = "I/N", conflicts_with = "name", value_parser = shard)]
+    #[arg(help_heading = "What to check", long, value_name = "I/N", conflicts_with = "name", value_parser = shard)]
     pub shard: Option<(usize, usize)>,
 
     /// Without NAME: zones checked at the same time
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(help_heading = "How politely and how long", long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub parallel: u16,
 
     /// Without NAME: questions in flight to one server address at most, across all zones
-    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=4096))]
+    #[arg(help_heading = "How politely and how long", long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=4096))]
     pub per_server: u16,
 
     /// Without NAME: the summary alone (one line per zone, and the servers that limited the
     /// rate), without each zone's report
-    #[arg(long, conflicts_with = "name")]
+    #[arg(help_heading = "Output", long, conflicts_with = "name")]
     pub summary: bool,
 
     /// Questions a second to one server address at most, across all zones (a second's worth
     /// may go at once; a server that slips or drops answers is slowed further); 0: no limit
-    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    #[arg(help_heading = "How politely and how long", long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub max_qps: u32,
 
     /// Record type to ask for
-    #[arg(long = "type", short = 't', default_value = "A", value_parser = record_type)]
+    #[arg(help_heading = "What to check", long = "type", short = 't', default_value = "A", value_parser = record_type)]
     pub rtype: RecordType,
 
     /// Name servers the zone should be delegated to
-    #[arg(long, value_delimiter = ',', value_name = "NS1,NS2,...", value_parser = domain_name)]
+    #[arg(help_heading = "What to check", long, value_delimiter = ',', value_name = "NS1,NS2,...", value_parser = domain_name)]
     pub expect_ns: Vec<Name>,
 
     /// Take the expected name servers from Route 53
-    #[arg(long, value_enum, conflicts_with = "expect_ns")]
+    #[arg(
+        help_heading = "What to check",
+        long,
+        value_enum,
+        conflicts_with = "expect_ns"
+    )]
     pub expect: Option<ExpectSource>,
 
     /// The hosted zone to read with --expect route53, when several share the name
-    #[arg(long, value_name = "ID", requires_all = ["expect", "name"])]
+    #[arg(help_heading = "What to check", long, value_name = "ID", requires_all = ["expect", "name"])]
     pub hosted_zone_id: Option<String>,
 
     /// Root hints file (named.root format) instead of the built-in IANA hints
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Where to ask", long, value_name = "FILE")]
     pub root_hints: Option<PathBuf>,
 
     /// Send every query to this port (as `dig -p`), for labs and tests
-    #[arg(long, default_value_t = 53)]
+    #[arg(help_heading = "Where to ask", long, default_value_t = 53)]
     pub port: u16,
 
-    /// How long one attempt waits for its answer (a bare number is milliseconds; a UDP
-    /// question is sent twice before a server counts as silent)
-    #[arg(long, value_name = "MS", default_value = "1500ms", value_parser = millis)]
+    /// How long one attempt waits for its answer (e.g. 1500ms, 2s; a UDP question is sent
+    /// twice before a server counts as silent)
+    #[arg(help_heading = "How politely and how long", long, value_name = "MS", default_value = "1500ms", value_parser = millis)]
     pub timeout: Duration,
 
-    /// Answers slower than this are reported (`ns.slow`, a warning; a bare number is
-    /// milliseconds)
-    #[arg(long, value_name = "MS", default_value = "500ms", value_parser = millis)]
+    /// Answers slower than this are reported (`ns.slow`, a warning; e.g. 500ms)
+    #[arg(help_heading = "How politely and how long", long, value_name = "MS", default_value = "500ms", value_parser = millis)]
     pub slow: Duration,
 
     /// The longest the whole check may take (e.g. 30s, 2m); when it passes, the check stops
     /// and says so (`check.incomplete`)
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = seconds)]
+    #[arg(help_heading = "How politely and how long", long, value_name = "DURATION", default_value = "30s", value_parser = seconds)]
     pub deadline: Duration,
 
     /// Most DNS messages the check may send (retransmissions, TCP retries and zone transfers
     /// count; verifying a zone file adds its own share)
-    #[arg(long, value_name = "N", default_value_t = 2000)]
+    #[arg(
+        help_heading = "How politely and how long",
+        long,
+        value_name = "N",
+        default_value_t = 2000
+    )]
     pub max_queries: usize,
 
     /// IPv4 only
-    #[arg(short = '4', conflicts_with = "ipv6_only")]
+    #[arg(
+        help_heading = "Where to ask",
+        short = '4',
+        conflicts_with = "ipv6_only"
+    )]
     pub ipv4_only: bool,
 
     /// IPv6 only
-    #[arg(short = '6')]
+    #[arg(help_heading = "Where to ask", short = '6')]
     pub ipv6_only: bool,
 
     /// Verify the records of this zone file on every server (default: zones/ZONE.yaml when
     /// it exists)
-    #[arg(long, value_name = "FILE", requires = "name")]
+    #[arg(
+        help_heading = "What to check",
+        long,
+        value_name = "FILE",
+        requires = "name"
+    )]
     pub zone_file: Option<PathBuf>,
 
     /// Directory of zone files, for the default above
-    #[arg(long = "zones", value_name = "DIR", default_value = crate::zonedir::DEFAULT)]
+    #[arg(help_heading = "What to check", long = "zones", value_name = "DIR", default_value = crate::zonedir::DEFAULT)]
     pub zones_dir: PathBuf,
 
     /// Also ask these resolvers (RD=1) what they hold: IP or IP:PORT, `system` (/etc/resolv.conf);
     /// without a list, well-known public resolvers (1.1.1.1, 8.8.8.8, 9.9.9.9, 208.67.222.222)
-    #[arg(long, value_delimiter = ',', num_args = 0.., value_name = "LIST")]
+    #[arg(help_heading = "What to check", long, value_delimiter = ',', num_args = 0.., value_name = "LIST")]
     pub resolvers: Option<Vec<String>>,
 
     /// With --resolvers: ask for every record set of the zone file, not only NAME
-    #[arg(long, requires = "resolvers")]
+    #[arg(help_heading = "What to check", long, requires = "resolvers")]
     pub all_records: bool,
 
     /// Read the health of failover primaries from Route 53 (GetHealthCheckStatus): a pair
     /// answered by its secondary is then as planned only while the primary's check fails
-    #[arg(long)]
+    #[arg(help_heading = "What to check", long)]
     pub health_status: bool,
 
     /// Check again until nothing is wrong (delegation and every server's data), or time is up
-    #[arg(long)]
+    #[arg(help_heading = "Waiting", long)]
     pub wait: bool,
 
     /// With --wait: give up after this long (e.g. 48h, 30m)
     #[arg(
+        help_heading = "Waiting",
         long,
         value_name = "DURATION",
         default_value = "48h",
@@ -494,6 +518,7 @@ pub struct CheckArgs {
 
     /// With --wait: time between rounds
     #[arg(
+        help_heading = "Waiting",
         long,
         value_name = "DURATION",
         default_value = "30s",
@@ -504,37 +529,42 @@ pub struct CheckArgs {
 
     /// Ask this RDAP service (a base URL, e.g. https://rdap.example/rdap/) what the registry
     /// says of the domain, instead of the one IANA's bootstrap file names
-    #[arg(long, value_name = "URL", conflicts_with = "no_rdap")]
+    #[arg(
+        help_heading = "What to check",
+        long,
+        value_name = "URL",
+        conflicts_with = "no_rdap"
+    )]
     pub rdap_url: Option<String>,
 
     /// Do not ask the registry (RDAP) about the domain
-    #[arg(long)]
+    #[arg(help_heading = "What to check", long)]
     pub no_rdap: bool,
 
     /// The root's DS or DNSKEY records (master-file lines) to validate the chain of trust from,
     /// instead of IANA's built-in anchors; with --root-hints and without this, the chain above
     /// the zone is not judged
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "What to check", long, value_name = "FILE")]
     pub trust_anchor: Option<PathBuf>,
 
     /// Print facts and findings as JSON
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub json: bool,
 
     /// Write everything this check asked and was answered to FILE (versioned JSON, gzip when
     /// FILE ends in .gz): judge it again with --from-facts, or attach it to a bug report
-    #[arg(long, value_name = "FILE", requires = "name")]
+    #[arg(help_heading = "Output", long, value_name = "FILE", requires = "name")]
     pub save_facts: Option<PathBuf>,
 
     /// Judge facts saved by --save-facts, sending nothing: the same findings, exit code and
     /// report as when they were gathered (signatures judged against that time)
-    #[arg(long, value_name = "FILE", conflicts_with_all = [
+    #[arg(help_heading = "Output", long, value_name = "FILE", conflicts_with_all = [
         "name", "names", "shard", "wait", "expect", "expect_ns", "zone_file", "resolvers",
         "health_status", "save_facts",
     ])]
     pub from_facts: Option<PathBuf>,
 
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Route 53 (with --expect route53)")]
     pub aws: AwsArgs,
 }
 
@@ -551,18 +581,22 @@ fn shard(text: &str) -> Result<(usize, usize), String> {
     }
 }
 
-/// The one grammar of every duration flag: a whole number with a unit, `500ms`, `30s`, `2m`,
-/// `48h`, `1d`; a bare number is in the flag's own unit (`bare_ms` milliseconds each:
-/// milliseconds for `--timeout` and `--slow`, seconds for the others).
-pub fn parse_duration(text: &str, bare_ms: u64) -> Result<Duration, String> {
+/// The one grammar of every duration flag of every command: a whole number with its unit,
+/// `500ms`, `30s`, `2m`, `48h`, `1d`. A bare number is refused: `--timeout 2` meant as seconds
+/// would give every server 2 ms, and `--wait-timeout 1500` meant as milliseconds 25 minutes.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
+    if unit.is_empty() && !number.is_empty() {
+        return Err(format!(
+            "'{number}' has no unit: write {number}ms or {number}s (every duration takes its unit: ms, s, m, h or d)"
+        ));
+    }
     let per = match unit {
         "ms" => 1,
-        "" => bare_ms,
         "s" => 1000,
         "m" => 60_000,
         "h" => 3_600_000,
@@ -575,27 +609,17 @@ pub fn parse_duration(text: &str, bare_ms: u64) -> Result<Duration, String> {
         .filter(|_| per > 0)
         .and_then(|n| n.checked_mul(per))
         .map(Duration::from_millis)
-        .ok_or_else(|| "write a duration such as 500ms, 30s, 2m or 48h".to_string())
+        .ok_or_else(|| "write a duration with its unit, such as 500ms, 30s, 2m or 48h".to_string())
 }
 
-/// A duration whose bare number is seconds.
+/// A duration (see [`parse_duration`]).
 fn seconds(text: &str) -> Result<Duration, String> {
-    parse_duration(text, 1000)
+    parse_duration(text)
 }
 
-/// A duration whose bare number is milliseconds; at least one. A bare number under 50 is
-/// refused: `--timeout 2` meant as seconds (as `--wait-timeout 2` would be) would give every
-/// server 2 ms and call them all silent.
+/// A duration of at least a millisecond (see [`parse_duration`]).
 fn millis(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    if let Ok(n) = text.parse::<u64>()
-        && n < 50
-    {
-        return Err(format!(
-            "a bare number here is milliseconds, and {n} ms is shorter than most answers take: write {n}s for seconds, or {n}ms if milliseconds are meant"
-        ));
-    }
-    parse_duration(text, 1).map(|d| d.max(Duration::from_millis(1)))
+    parse_duration(text).map(|d| d.max(Duration::from_millis(1)))
 }
 
 /// A domain name as written (absolute or not, IDNA converted), lower case.
@@ -619,17 +643,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_duration_grammar_with_the_flags_bare_unit() {
+    fn one_duration_grammar_for_every_flag_and_a_bare_number_refused() {
         assert_eq!(seconds("48h"), Ok(Duration::from_secs(48 * 3600)));
-        assert_eq!(seconds("90"), Ok(Duration::from_secs(90)));
-        assert_eq!(millis("90"), Ok(Duration::from_millis(90)));
+        assert_eq!(seconds("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(millis("90ms"), Ok(Duration::from_millis(90)));
         assert_eq!(millis("2s"), Ok(Duration::from_secs(2)));
         assert_eq!(millis("0ms"), Ok(Duration::from_millis(1)));
         assert_eq!(millis("2ms"), Ok(Duration::from_millis(2)));
-        // A bare 2 is refused: meant as seconds, it would give every server 2 ms.
-        let said = millis("2").unwrap_err();
-        assert!(said.contains("write 2s for seconds, or 2ms"), "{said}");
-        assert!(millis("0").is_err());
+        // A bare number is refused by every flag, with the two readings to choose from.
+        for parse in [seconds, millis] {
+            let said = parse("2").unwrap_err();
+            assert!(said.contains("'2' has no unit: write 2ms or 2s"), "{said}");
+            assert!(parse("1500").is_err());
+        }
         assert_eq!(seconds("1d"), Ok(Duration::from_secs(86_400)));
         assert_eq!(record_type("mx"), Ok(RecordType::MX));
         assert_eq!(record_type("TYPE15"), Ok(RecordType::MX));

@@ -141,7 +141,7 @@ impl Lab {
             "--port".into(),
             self.port.to_string(),
             "--timeout".into(),
-            "300".into(),
+            "300ms".into(),
             "-4".into(),
         ]
     }
