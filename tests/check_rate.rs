@@ -119,7 +119,7 @@ fn a_parent_that_stops_answering_mid_run_is_said_once() {
     eprintln!("{}", said[0]);
     assert!(
         said[0].starts_with(
-            ";; check.rate-limited: ns1.nic.test. (127.53.1.1) limits the rate of questions"
+            ";; check.rate-limited: ns1.nic.test. (127.53.1.1) stopped answering during the run"
         ) && said[0].contains("not judged there: ")
             && said[0].contains("--max-qps"),
         "{}",

@@ -118,7 +118,7 @@ fn limited(l: &Limiting, outcomes: &[ZoneOutcome]) -> String {
     }
     let zones = unjudged(l, outcomes);
     format!(
-        "check.rate-limited: {server} limits the rate of questions ({}{} never answered, though asked again, slower, and over TCP): {rate}; not judged there: {} zone(s){}; run again with --max-qps {:.0} or fewer zones at once",
+        "check.rate-limited: {server} stopped answering during the run ({}{} question(s) never answered, though asked again, slower, and over TCP: a rate limit, or a server that failed meanwhile): {rate}; not judged there: {} zone(s){}; run again with --max-qps {:.0} or fewer zones at once",
         if signs.is_empty() {
             String::new()
         } else {

@@ -72,7 +72,8 @@ pub enum NoAnswer {
     Deadline,
     /// A local failure (a socket could not be opened, a message not encoded).
     Error(String),
-    /// Not answered by a server that limits the rate of questions (it slipped or dropped
+    /// Not answered by a server that answered questions of this kind earlier in the run (a
+    /// rate limit, or a server that failed meanwhile; it may have slipped or dropped
     /// others of this run), although asked again, slower, and over TCP: says nothing of the
     /// server's conduct, and leaves the question not judged.
     Limited,
@@ -116,7 +117,7 @@ impl std::fmt::Display for NoAnswer {
             NoAnswer::Deadline => f.write_str("not asked: the check's deadline passed"),
             NoAnswer::Error(e) => write!(f, "{e}"),
             NoAnswer::Limited => f.write_str(
-                "not answered: the server limits the rate of questions, and dropped this one each time it was asked",
+                "not answered, though the server answered questions of this kind earlier in the run: asked again, slower, and over TCP (a rate limit, or a server that failed meanwhile); not judged",
             ),
         }
     }

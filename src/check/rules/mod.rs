@@ -201,7 +201,7 @@ pub fn rate_limited(f: &Facts) -> Vec<Finding> {
             Finding::new(
                 Code::CheckRateLimited,
                 format!(
-                    "{server} limits the rate of questions: it never answered {} of this check's ({}), though each was asked again, slower, and over TCP; they are not judged, so the absence of findings about them proves nothing",
+                    "{server} stopped answering during the run: it answered questions of the same kind before, then never {} of this check's ({}), though each was asked again, slower, and over TCP (a rate limit, or a server that failed meanwhile); they are not judged, so the absence of findings about them proves nothing",
                     questions.len(),
                     first_few(&questions, 4)
                 ),
