@@ -6,7 +6,8 @@ Three NSD processes on loopback, as tests/common/portfolio.rs builds them: the r
 z001.test. …; the names file holds the Z zones and N-Z names the TLD does not delegate. For each
 size, `dns check --names FILE --summary -v` runs with the TLD's and root's limiting off
 (`rrl-ratelimit: 0`) and on (NSD's default, 200 answers a second per kind), and once more on
-with no pacing (`--max-qps 0`), and reports: wall time, peak RSS, the questions to each
+with no pacing (`--max-qps 0`), and once with `--json-lines` (each zone written as it is done, its facts let go), and reports:
+wall time, peak RSS, the questions to each
 server address (from -v), the floor the pacing sets (the busiest address's questions at
 `--max-qps`, less the second's worth that may go at once), the ratio of the wall to that floor,
 and the ratio of on to off. Usage: bench/portfolio.sh [NAMES ...] (default 1000 10000).
@@ -103,13 +104,13 @@ def lab(workdir, names, limited):
     return procs, port, hints, listed
 
 
-def run(names, limited, qps):
+def run(names, limited, qps, lines=False):
     with tempfile.TemporaryDirectory() as d:
         procs, port, hints, listed = lab(Path(d), names, limited)
         try:
             cmd = ["/usr/bin/time", "-f", "%M", str(DNS), "check", "--names", str(listed),
-                   "--root-hints", str(hints), "--port", str(port), "--summary", "-v",
-                   "--max-qps", str(qps)]
+                   "--root-hints", str(hints), "--port", str(port), "-v",
+                   "--max-qps", str(qps), "--json-lines" if lines else "--summary"]
             t0 = time.monotonic()
             out = subprocess.run(cmd, capture_output=True, text=True)
             wall = time.monotonic() - t0
@@ -125,7 +126,12 @@ def run(names, limited, qps):
     rss = int(err[-1]) / 1024 if err and err[-1].isdigit() else float("nan")
     sent = {m.group(2): int(m.group(1))
             for m in re.finditer(r"(\d+) questions to (\S+)", out.stderr)}
-    summary = out.stdout.splitlines()[0] if out.stdout else out.stderr[-300:]
+    if lines and out.stdout:
+        import json
+        last = json.loads(out.stdout.splitlines()[-1])["summary"]
+        summary = f"json-lines: {last['zones']} zones, {last['ok']} ok, {last['errors']} with errors"
+    else:
+        summary = out.stdout.splitlines()[0] if out.stdout else out.stderr[-300:]
     busiest = max(sent.values()) if sent else 0
     floor = max(busiest / qps - 1.0, 0.0) if qps else 0.0
     return wall, rss, sent, summary, floor
@@ -137,12 +143,13 @@ def main():
     sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
     rows = []
     for names in sizes:
-        cases = [("off", False, QPS), ("on", True, QPS)]
+        cases = [("off", False, QPS, False), ("on", True, QPS, False),
+                 ("on, --json-lines", True, QPS, True)]
         if names <= 1000:
-            cases.append(("on, --max-qps 0", True, 0))
+            cases.append(("on, --max-qps 0", True, 0, False))
         got = {}
-        for label, limited, qps in cases:
-            wall, rss, sent, summary, floor = run(names, limited, qps)
+        for label, limited, qps, lines in cases:
+            wall, rss, sent, summary, floor = run(names, limited, qps, lines)
             got[label] = wall
             root = sent.get("127.54.0.1", 0)
             tld = max(sent.get("127.54.1.1", 0), sent.get("127.54.1.2", 0))

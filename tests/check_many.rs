@@ -108,6 +108,26 @@ fn every_zone_is_checked_with_one_summary_and_the_worst_exit_code() {
         serde_json::json!({"zones": 3, "ok": 0, "warnings": 0, "errors": 3, "not_reached": 0, "not_checked": 0})
     );
     assert_eq!(run["rate_limited"], serde_json::json!([]));
+    // --json-lines: a line per zone as it is done, the run's summary last; the same exit code.
+    let out = check(&lab, dir.path(), &["--json-lines"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = common::stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    let mut named: Vec<&str> = lines[..3]
+        .iter()
+        .map(|z| {
+            assert_eq!(z["exit_code"], 1, "{z:#}");
+            z["name"].as_str().unwrap()
+        })
+        .collect();
+    named.sort();
+    assert_eq!(named, ["alpha.test.", "beta.test.", "gamma.test."]);
+    assert_eq!(lines[3]["format"], "dns-check-run");
+    assert_eq!(lines[3]["summary"], run["summary"]);
+    assert!(lines[3].get("zones").is_none());
     let docs = run["zones"].as_array().unwrap();
     assert_eq!(docs.len(), 3);
     for doc in docs {

@@ -201,6 +201,28 @@ pub const DEFAULT_SLOW: std::time::Duration = std::time::Duration::from_millis(5
 pub const MAX_CNAME_CHAIN: usize = 16;
 
 impl Facts {
+    /// Without the probes, answers and verifications: what a zone's verdict needs (its name,
+    /// whether it was found) stays, for a run that has already written the zone's report.
+    pub fn slim(&mut self) {
+        self.walk.levels = Vec::new();
+        self.walk.dropped = Vec::new();
+        for probes in [
+            &mut self.soa_udp,
+            &mut self.soa_tcp,
+            &mut self.ns,
+            &mut self.ns_addrs,
+            &mut self.ds,
+            &mut self.dnskey,
+            &mut self.beyond_file,
+        ] {
+            *probes = Vec::new();
+        }
+        self.asked = Vec::new();
+        self.transfers = Vec::new();
+        self.verification = None;
+        self.preflight = None;
+    }
+
     /// Facts with nothing gathered yet: for [`gather`], and for rules' unit tests.
     pub fn new(qname: Name, qtype: RecordType, walk: Walk) -> Facts {
         Facts {

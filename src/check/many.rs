@@ -1,9 +1,11 @@
 //! `dns check` of many zones in one run: every zone of the zones directory, or a list of names
 //! (`--names FILE`), split across CI jobs with `--shard I/N`. The zones are checked at the same
 //! time, `parallel` at most, each with its own budget and deadline; their walkers share what a
-//! resolver's cache would (name server addresses, zone cuts, silent servers: a provider's name
-//! servers are looked up once for all its zones) and one limit of questions in flight per server
-//! address, so that a run of a hundred zones never floods a provider.
+//! resolver's cache would (name server addresses, zone cuts, silent servers, the answers about
+//! names above each zone: a provider's name servers are looked up once for all its zones, the
+//! root's and the TLD's own sets asked once per run), one limit of questions in flight per
+//! server address and one rate per address ([`crate::walk::polite`]), so that a run of a
+//! thousand zones never floods a provider or trips a TLD's rate limiting.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -28,6 +30,9 @@ pub struct Run {
     pub parallel: usize,
     /// Questions in flight to one server address, across all zones.
     pub per_server: usize,
+    /// Each zone's outcome is slimmed once it is done (`--json-lines` has written it): the
+    /// run holds its verdict and findings, not its facts.
+    pub slim: bool,
 }
 
 /// One zone's check: its round, or why it could not be checked (an invalid zone file, Route 53
@@ -50,6 +55,15 @@ pub enum Verdict {
 }
 
 impl ZoneOutcome {
+    /// The outcome without what only its report needs (the facts' probes and answers): its
+    /// verdict, exit code and findings stay.
+    pub fn slim(&mut self) {
+        if let Ok(round) = &mut self.round {
+            round.facts.slim();
+            round.caches = None;
+        }
+    }
+
     pub fn verdict(&self) -> Verdict {
         match &self.round {
             Err(_) => Verdict::Failed,
@@ -206,7 +220,13 @@ pub async fn check_all(
                 }
             })
             .buffer_unordered(run.parallel.max(1))
-            .inspect(|(_, o)| done(o))
+            .map(|(i, mut o)| {
+                done(&o);
+                if run.slim {
+                    o.slim();
+                }
+                (i, o)
+            })
             .collect::<Vec<_>>()
             .await;
     outcomes.sort_unstable_by_key(|(i, _)| *i);

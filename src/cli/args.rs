@@ -551,6 +551,11 @@ pub struct CheckArgs {
     #[arg(help_heading = "Output", long)]
     pub json: bool,
 
+    /// Without NAME: each zone's JSON document on a line of its own as soon as it is done, then
+    /// the run's summary on the last line; nothing is held back, so any number of zones fits
+    #[arg(help_heading = "Output", long, conflicts_with_all = ["name", "json", "wait", "summary"])]
+    pub json_lines: bool,
+
     /// Write everything this check asked and was answered to FILE (versioned JSON, gzip when
     /// FILE ends in .gz): judge it again with --from-facts, or attach it to a bug report
     #[arg(help_heading = "Output", long, value_name = "FILE", requires = "name")]

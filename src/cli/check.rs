@@ -214,6 +214,7 @@ fn many_run(args: &CheckArgs, s: &Settings) -> Result<many::Run> {
         names,
         parallel: usize::from(args.parallel),
         per_server: usize::from(args.per_server),
+        slim: args.json_lines,
     })
 }
 
@@ -225,7 +226,16 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
     let bar = counter(run.names.len() as u64);
     bar.enable_steady_tick(Duration::from_millis(120));
     let tally = Tally::new(run.names.len());
-    let done = |o: &many::ZoneOutcome| tally.one(o, &bar);
+    let lines = std::sync::Mutex::new(std::io::stdout());
+    let done = |o: &many::ZoneOutcome| {
+        tally.one(o, &bar);
+        if args.json_lines
+            && let Ok(mut out) = lines.lock()
+        {
+            // A closed pipe ends the output, not the run: its exit code still tells.
+            let _ = writeln!(out, "{}", crate::report::many::zone_line(o));
+        }
+    };
     let checked = many::check_run(&rt, &s, &run, &mut |line| progress(&bar, line), &done);
     bar.finish_and_clear();
     let (waited, limiting) = checked?;
@@ -236,7 +246,11 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
         shard: args.shard,
         summary: args.summary,
     };
-    write_stdout(|mut out| render_many(&mut out, &run, args.json, style))?;
+    if args.json_lines {
+        write_stdout(|out| writeln!(out, "{}", crate::report::many::run_line(&run)))?;
+    } else {
+        write_stdout(|mut out| render_many(&mut out, &run, args.json, style))?;
+    }
     if !pending.is_empty() {
         return Err(Error::WaitTimeout {
             waited: started.elapsed(),

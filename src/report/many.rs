@@ -202,39 +202,10 @@ fn summary_line(o: &ZoneOutcome, width: usize, style: Style) -> String {
     format!("{name:width$}  {label}  {first}")
 }
 
-/// The run as one JSON object: what it is (`format`, `version`), the share, the summary by
-/// verdict, the run's exit code, the servers that limited the rate, and each zone's document
-/// (with its exit code), or its name, error and exit code when it could not be checked.
-fn render_many_json(out: &mut impl Write, run: &Ran) -> io::Result<()> {
-    #[derive(Serialize)]
-    #[serde(untagged)]
-    enum Entry<'a> {
-        Checked {
-            exit_code: u8,
-            #[serde(flatten)]
-            doc: Box<RoundDoc<'a>>,
-        },
-        Failed {
-            name: String,
-            error: String,
-            exit_code: u8,
-        },
-    }
+/// The run's summary as JSON, without the zones: what it is, the share, the counts by verdict,
+/// the exit code and the servers that limited the rate.
+fn run_head(run: &Ran) -> serde_json::Value {
     let outcomes = run.outcomes;
-    let entries: Vec<Entry> = outcomes
-        .iter()
-        .map(|o| match &o.round {
-            Ok(round) => Entry::Checked {
-                exit_code: o.exit_code(),
-                doc: Box::new(RoundDoc::new(round)),
-            },
-            Err(e) => Entry::Failed {
-                name: o.name.to_ascii(),
-                error: e.to_string(),
-                exit_code: o.exit_code(),
-            },
-        })
-        .collect();
     let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict() == v).count();
     let limiting: Vec<serde_json::Value> = run
         .limiting
@@ -252,7 +223,7 @@ fn render_many_json(out: &mut impl Write, run: &Ran) -> io::Result<()> {
             })
         })
         .collect();
-    let doc = serde_json::json!({
+    serde_json::json!({
         "format": "dns-check-run",
         "version": 1,
         "shard": run.shard.map(|(i, n)| serde_json::json!({"share": i, "of": n})),
@@ -266,8 +237,57 @@ fn render_many_json(out: &mut impl Write, run: &Ran) -> io::Result<()> {
         },
         "exit_code": crate::check::many::exit_code(outcomes),
         "rate_limited": limiting,
-        "zones": entries,
-    });
+    })
+}
+
+/// `--json-lines`: the run's last line, its summary (the zones' lines came before).
+pub fn run_line(run: &Ran) -> String {
+    run_head(run).to_string()
+}
+
+/// `--json-lines`: one zone's document on one line, as soon as the zone is done.
+pub fn zone_line(o: &ZoneOutcome) -> String {
+    serde_json::to_string(&entry(o)).unwrap_or_default()
+}
+
+/// A zone in the run's JSON: its document (that of `dns check NAME --json`) with its exit code,
+/// or its name, error and exit code when it could not be checked.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Entry<'a> {
+    Checked {
+        exit_code: u8,
+        #[serde(flatten)]
+        doc: Box<RoundDoc<'a>>,
+    },
+    Failed {
+        name: String,
+        error: String,
+        exit_code: u8,
+    },
+}
+
+fn entry(o: &ZoneOutcome) -> Entry<'_> {
+    match &o.round {
+        Ok(round) => Entry::Checked {
+            exit_code: o.exit_code(),
+            doc: Box::new(RoundDoc::new(round)),
+        },
+        Err(e) => Entry::Failed {
+            name: o.name.to_ascii(),
+            error: e.to_string(),
+            exit_code: o.exit_code(),
+        },
+    }
+}
+
+/// The run as one JSON object: what it is (`format`, `version`), the share, the summary by
+/// verdict, the run's exit code, the servers that limited the rate, and each zone's document
+/// (with its exit code), or its name, error and exit code when it could not be checked.
+fn render_many_json(out: &mut impl Write, run: &Ran) -> io::Result<()> {
+    let entries: Vec<Entry> = run.outcomes.iter().map(entry).collect();
+    let mut doc = run_head(run);
+    doc["zones"] = serde_json::to_value(&entries).unwrap_or_default();
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
