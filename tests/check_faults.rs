@@ -132,7 +132,7 @@ fn run(lab: &Lab, name: &str, extra: &[&str]) -> (Option<i32>, BTreeSet<String>,
         .arg(lab.hints())
         .args(["--port", &lab.port.to_string()])
         .args(["--timeout", &format!("{TIMEOUT_MS}ms")])
-        .args(["--slow", &SLOW_MS.to_string()])
+        .args(["--slow", &format!("{SLOW_MS}ms")])
         .args(extra);
     let out = common::check_and_replay(&mut cmd);
     let took = started.elapsed();
@@ -347,7 +347,7 @@ fn run_text(lab: &Lab, name: &str, extra: &[&str]) -> (Option<i32>, String) {
         .arg(lab.hints())
         .args(["--port", &lab.port.to_string()])
         .args(["--timeout", &format!("{TIMEOUT_MS}ms")])
-        .args(["--slow", &SLOW_MS.to_string()])
+        .args(["--slow", &format!("{SLOW_MS}ms")])
         .args(extra);
     let out = common::check_and_replay(&mut cmd);
     let text = common::stdout(&out);
