@@ -56,8 +56,10 @@ struct Pace {
     dropped: u64,
     /// Questions this server never answered although it answers others: not judged.
     lost: u64,
-    /// When the rate was last halved or raised.
-    changed: Instant,
+    /// When the rate was last halved: signs within a second after are the same episode.
+    cut: Instant,
+    /// When the rate was last raised again.
+    raised: Instant,
     /// The lowest rate it was slowed to.
     lowest: f64,
 }
@@ -98,9 +100,10 @@ impl Politeness {
             dropped: 0,
             lost: 0,
             // As if settled: the first sign counts at once.
-            changed: Instant::now()
+            cut: Instant::now()
                 .checked_sub(SETTLE)
                 .unwrap_or_else(Instant::now),
+            raised: Instant::now(),
             lowest: f64::INFINITY,
         });
         Some(f(pace))
@@ -113,10 +116,15 @@ impl Politeness {
         let ceiling = self.qps;
         let at = self.with(addr, |p| {
             p.sent += n as u64;
-            // A server slowed down that has shown no sign since: a tenth faster.
-            if p.qps.is_finite() && now.duration_since(p.changed) >= SETTLE * 2 {
+            // A server slowed down that has shown no sign for two seconds: a tenth faster,
+            // every two seconds, up to the run's rate.
+            let slowed = p.qps.is_finite() && (ceiling == 0.0 || p.qps < ceiling);
+            if slowed
+                && now.duration_since(p.cut) >= SETTLE * 2
+                && now.duration_since(p.raised) >= SETTLE * 2
+            {
                 p.qps *= 1.1;
-                p.changed = now;
+                p.raised = now;
                 if ceiling > 0.0 && p.qps >= ceiling {
                     p.qps = ceiling;
                 } else if ceiling == 0.0 && p.qps >= UNLIMITED_START * 10.0 {
@@ -168,14 +176,14 @@ impl Politeness {
 
     fn slow_down(p: &mut Pace) {
         let now = Instant::now();
-        if p.qps.is_finite() && now.duration_since(p.changed) < SETTLE {
+        if p.qps.is_finite() && now.duration_since(p.cut) < SETTLE {
             return;
         }
         p.qps = match p.qps.is_finite() {
             true => (p.qps / 2.0).max(FLOOR),
             false => UNLIMITED_START,
         };
-        p.changed = now;
+        p.cut = now;
         p.lowest = p.lowest.min(p.qps);
     }
 
@@ -277,5 +285,17 @@ mod tests {
         assert!(!p.has_answered(addr, 28, false) && !p.has_answered(addr, 1, true));
         let l = &p.limiting()[0];
         assert_eq!((l.qps, l.slipped, l.dropped, l.lost), (50.0, 1, 1, 10));
+    }
+
+    #[tokio::test]
+    async fn a_sign_after_quiet_seconds_at_the_full_rate_is_heard() {
+        // Questions at the full rate for a while do not make the next sign go unheard.
+        let p = Politeness::new(100.0);
+        let addr: IpAddr = "192.0.2.1".parse().unwrap();
+        p.pace(addr, 1).await;
+        tokio::time::sleep(SETTLE + Duration::from_millis(100)).await;
+        p.pace(addr, 1).await;
+        p.slipped(addr);
+        assert_eq!(p.limiting()[0].qps, 50.0);
     }
 }
