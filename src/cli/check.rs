@@ -245,6 +245,11 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
         limiting: &limiting,
         shard: args.shard,
         summary: args.summary,
+        columns: std::io::stdout()
+            .is_terminal()
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(w, _)| usize::from(w.0)),
     };
     if args.json_lines {
         write_stdout(|out| writeln!(out, "{}", crate::report::many::run_line(&run)))?;

@@ -29,6 +29,8 @@ pub struct Ran<'a> {
     pub shard: Option<(usize, usize)>,
     /// `--summary`: the table alone, without each zone's report.
     pub summary: bool,
+    /// The terminal's width, when stdout is one: each line is fitted to it.
+    pub columns: Option<usize>,
 }
 
 pub fn render_many(out: &mut impl Write, run: &Ran, json: bool, style: Style) -> io::Result<()> {
@@ -64,7 +66,11 @@ pub fn render_many(out: &mut impl Write, run: &Ran, json: bool, style: Style) ->
         .max()
         .unwrap_or(0);
     for o in outcomes {
-        writeln!(out, "{}", summary_line(o, width, style).trim_end())?;
+        writeln!(
+            out,
+            "{}",
+            summary_line(o, width, run.columns, style).trim_end()
+        )?;
     }
     // A registry that could not be asked: said once for the run.
     let unread: Vec<&str> = outcomes
@@ -170,7 +176,7 @@ fn unjudged(l: &Limiting, outcomes: &[ZoneOutcome]) -> Vec<String> {
 }
 
 /// One zone's line in the summary: its name, verdict and first finding (errors first).
-fn summary_line(o: &ZoneOutcome, width: usize, style: Style) -> String {
+fn summary_line(o: &ZoneOutcome, width: usize, columns: Option<usize>, style: Style) -> String {
     let name = o.name.to_ascii();
     let name = name.trim_end_matches('.');
     let first = match &o.round {
@@ -191,15 +197,22 @@ fn summary_line(o: &ZoneOutcome, width: usize, style: Style) -> String {
         Verdict::Unreached => style.error(&label("not reached")),
         Verdict::Failed => style.error(&label("not checked")),
     };
-    // Cut to the line's width, and said to be cut.
-    const SHOWN: usize = 160;
-    let escaped = escape(&first);
-    let first: String = if escaped.chars().count() > SHOWN {
-        escaped.chars().take(SHOWN - 1).chain(['…']).collect()
+    // Cut to the terminal's width (160 characters when stdout is no terminal), and said to be
+    // cut: the name, two spaces, the 11-character label, two spaces, then the finding.
+    let room = columns.map_or(160, |c| c.saturating_sub(width + 15).max(20));
+    format!("{name:width$}  {label}  {}", fit(&escape(&first), room))
+}
+
+/// `text` in at most `room` characters, ending in "…" when it was cut.
+fn fit(text: &str, room: usize) -> String {
+    if text.chars().count() > room {
+        text.chars()
+            .take(room.saturating_sub(1))
+            .chain(['…'])
+            .collect()
     } else {
-        escaped.into_owned()
-    };
-    format!("{name:width$}  {label}  {first}")
+        text.to_string()
+    }
 }
 
 /// The run's summary as JSON, without the zones: what it is, the share, the counts by verdict,
@@ -290,4 +303,19 @@ fn render_many_json(out: &mut impl Write, run: &Ran) -> io::Result<()> {
     doc["zones"] = serde_json::to_value(&entries).unwrap_or_default();
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_fitted_to_its_room_and_said_to_be_cut() {
+        assert_eq!(
+            fit("delegation.missing: test.", 40),
+            "delegation.missing: test."
+        );
+        assert_eq!(fit("delegation.missing: test.", 12), "delegation.…");
+        assert_eq!(fit("é".repeat(30).as_str(), 10).chars().count(), 10);
+    }
 }
