@@ -365,6 +365,24 @@ impl Facts {
             .any(|l| l.probes.iter().any(|p| p.result.is_ok()))
     }
 
+    /// Every probe of the check, at every level: the walk's, the zone's apex and data
+    /// questions, the parent's DS, the name servers' addresses and the questions beyond the
+    /// zone file.
+    pub fn probes(&self) -> impl Iterator<Item = &Probe> {
+        self.walk
+            .levels
+            .iter()
+            .flat_map(|l| l.probes.iter())
+            .chain(&self.soa_udp)
+            .chain(&self.soa_tcp)
+            .chain(&self.ns)
+            .chain(&self.ns_addrs)
+            .chain(&self.ds)
+            .chain(&self.dnskey)
+            .chain(self.asked.iter().map(|a| &a.probe))
+            .chain(&self.beyond_file)
+    }
+
     /// Every probe sent to the zone's own servers (the walk's question, SOA, NS, DNSKEY, the
     /// in-zone name servers' addresses, the table's questions about the zone's data).
     pub fn zone_probes(&self) -> impl Iterator<Item = &Probe> {

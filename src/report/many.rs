@@ -145,17 +145,8 @@ fn server_of(l: &Limiting, outcomes: &[ZoneOutcome]) -> String {
     outcomes
         .iter()
         .filter_map(|o| o.round.as_ref().ok())
-        .find_map(|r| {
-            let f = &r.facts;
-            f.walk
-                .levels
-                .iter()
-                .flat_map(|lv| lv.probes.iter())
-                .chain(f.ds.iter())
-                .find(|p| p.addr == l.addr)
-                .map(|p| p.server.to_ascii())
-        })
-        .map(|name| format!("{name} ({})", l.addr))
+        .find_map(|r| r.facts.probes().find(|p| p.addr == l.addr))
+        .map(|p| p.who())
         .unwrap_or_else(|| l.addr.to_string())
 }
 

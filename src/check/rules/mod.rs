@@ -175,19 +175,7 @@ pub fn incomplete(f: &Facts) -> Vec<Finding> {
 /// check.rate-limited: the questions that servers limiting the rate never answered, by server.
 pub fn rate_limited(f: &Facts) -> Vec<Finding> {
     let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let probes = f
-        .walk
-        .levels
-        .iter()
-        .flat_map(|l| l.probes.iter())
-        .chain(&f.soa_udp)
-        .chain(&f.soa_tcp)
-        .chain(&f.ns)
-        .chain(&f.ns_addrs)
-        .chain(&f.ds)
-        .chain(&f.dnskey)
-        .chain(f.asked.iter().map(|a| &a.probe));
-    for p in probes {
+    for p in f.probes() {
         if matches!(p.result, Err(crate::walk::NoAnswer::Limited)) {
             let question = format!("{} {}", p.qname.to_ascii(), p.qtype);
             let list = by.entry(who(p)).or_default();
