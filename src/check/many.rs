@@ -344,5 +344,20 @@ bad..two
             err.contains("names.txt:1: 'bad..one'") && err.contains("names.txt:3: 'bad..two'"),
             "{err}"
         );
+        // An IDN is read as `dns check NAME` reads it; a wildcard is named as a record of its
+        // zone, which is the domain to check.
+        std::fs::write(&path, "Bücher.example\n").unwrap();
+        let names = names_file(&path).unwrap();
+        assert_eq!(names[0].to_ascii(), "xn--bcher-kva.example.");
+        assert_eq!(
+            names,
+            [crate::zone::name::parse_zone("bücher.example").unwrap()]
+        );
+        std::fs::write(&path, "*.shop01.com\n").unwrap();
+        let err = names_file(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("names.txt:1: '*.shop01.com' is not a domain name: a wildcard names records inside a zone, not a domain to check: check shop01.com."),
+            "{err}"
+        );
     }
 }

@@ -26,6 +26,11 @@ pub enum NameError {
     BadChar { label: String, ch: char },
     #[error("'*' may only stand alone as the leftmost label")]
     Wildcard,
+    #[error(
+        "a wildcard names records inside a zone, not a domain to check: check {parent} (its \
+         records, the wildcard's among them, are verified with --zone-file)"
+    )]
+    WildcardDomain { parent: String },
     #[error("not a valid internationalised name: {0}")]
     Idn(String),
     #[error("'.' (the root) is not a host name")]
@@ -43,7 +48,7 @@ impl NameError {
             NameError::EmptyLabel | NameError::BadChar { .. } => Rule::NameInvalid,
             NameError::LabelTooLong { .. } => Rule::NameLabelTooLong,
             NameError::TooLong { .. } => Rule::NameTooLong,
-            NameError::Wildcard => Rule::NameWildcard,
+            NameError::Wildcard | NameError::WildcardDomain { .. } => Rule::NameWildcard,
             NameError::Idn(_) => Rule::NameIdn,
             NameError::NotFqdn(_) => Rule::TargetNotFqdn,
             NameError::Root => Rule::TargetInvalid,
@@ -175,6 +180,14 @@ pub fn parse_zone(text: &str) -> Result<Name, NameError> {
     let ascii = to_ascii(text.trim_end_matches('.'))?;
     if ascii.is_empty() {
         return Err(NameError::EmptyLabel);
+    }
+    // `*.example.com`: a wildcard is a record of example.com, never a zone of its own.
+    if let Some(parent) = ascii.strip_prefix("*.")
+        && check_labels(parent, false).is_ok()
+    {
+        return Err(NameError::WildcardDomain {
+            parent: format!("{parent}."),
+        });
     }
     check_labels(&ascii, false)?;
     to_name(&format!("{ascii}."))
