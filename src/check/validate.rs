@@ -16,6 +16,7 @@ use hickory_proto::dnssec::{TBS, Verifier};
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 use hickory_proto::serialize::binary::BinEncodable;
+use sha2::{Digest, Sha256};
 
 use super::facts::{Facts, answers_with_authority};
 pub use super::verdicts::{SetVerdict, Verdict};
@@ -160,7 +161,7 @@ fn in_period(sig: &RRSIG, now: u32) -> bool {
 /// verified once (an ECDSA verification is ~80 µs here; a signed zone of 10,000 records asked
 /// of four servers made 40,000 of them).
 #[derive(Debug, Default)]
-pub struct Verified(Mutex<HashMap<Vec<u8>, bool>>);
+pub struct Verified(Mutex<HashMap<[u8; 32], bool>>);
 
 impl Verified {
     /// Whether one of `keys` verifies `sig` over `set`.
@@ -174,17 +175,19 @@ impl Verified {
             keys.iter()
                 .any(|k| k.verify(tbs.as_ref(), sig.sig()).is_ok())
         };
-        // The memo's key: each part's length, then the part (the signed data, the signature,
-        // each key's octets), so that no two different inputs share a key.
-        let mut memo_key = Vec::with_capacity(tbs.as_ref().len() + sig.sig().len() + 80);
+        // The memo's key: the SHA-256 of each part's length, then the part (the signed data,
+        // the signature, each key's octets), so that no two different inputs share a key; 32
+        // octets per signature kept, not the ~200 of the parts.
+        let mut memo = Sha256::new();
         let parts = keys.iter().filter_map(|k| k.to_bytes().ok());
         for part in [tbs.as_ref().to_vec(), sig.sig().to_vec()]
             .into_iter()
             .chain(parts)
         {
-            memo_key.extend_from_slice(&(part.len() as u32).to_be_bytes());
-            memo_key.extend_from_slice(&part);
+            memo.update((part.len() as u32).to_be_bytes());
+            memo.update(&part);
         }
+        let memo_key: [u8; 32] = memo.finalize().into();
         let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(&known) = lock().get(&memo_key) {
             return known;
@@ -308,11 +311,16 @@ pub fn answer_problems(
         return vec![];
     }
     let keys: Vec<&DNSKEY> = keys.iter().collect();
-    answer_verdicts(m, zone, &keys, now, seen)
+    let mut problems: Vec<(String, Verdict)> = answer_verdicts(m, zone, &keys, now, seen)
         .into_iter()
         .filter(|(_, v)| !matches!(v, Verdict::Valid | Verdict::Unsupported(_)))
         .map(|(set, v)| (set.label(), v))
-        .collect()
+        .collect();
+    // The collect above reuses the verdicts' allocation (std collects in place), and the
+    // verification keeps what this returns for every answer of every server: without this, a
+    // signed zone of 10,000 sets on four servers kept 27 MB of empty vectors.
+    problems.shrink_to_fit();
+    problems
 }
 
 /// The keys of every server's DNSKEY set that verifies with an entry key (a key the parent's
