@@ -326,7 +326,7 @@ fn alias_comments(
                     .lines
                     .insert(key.clone(), (file.display().to_string(), i + 1));
                 zone.rrsets
-                    .insert(key, RecordSet::new(None, RData::Alias(alias)));
+                    .insert(key, RecordSet::new(None, RData::Alias(Box::new(alias))));
             }
             None => issues.push(Issue {
                 file: file.display().to_string(),

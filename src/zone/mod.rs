@@ -360,13 +360,15 @@ pub enum RData {
     A(BTreeSet<Ipv4Addr>),
     AAAA(BTreeSet<Ipv6Addr>),
     Caa(BTreeSet<Caa>),
-    Cname(Name),
+    /// Boxed, as `Alias`: a name is 80 octets inline, and every set of a zone's tree pays for
+    /// its largest variant (112 octets → 32).
+    Cname(Box<Name>),
     Mx(BTreeSet<Mx>),
     Ns(BTreeSet<Name>),
     Srv(BTreeSet<Srv>),
     /// Each value is one TXT record: its character-strings, as they are on the wire.
     Txt(BTreeSet<Txt>),
-    Alias(Alias),
+    Alias(Box<Alias>),
 }
 
 impl RData {
@@ -398,8 +400,9 @@ pub struct RecordSet {
     /// `None` for an alias, which takes the target's TTL.
     pub ttl: Option<u32>,
     pub data: RData,
-    /// Route 53 routing: `Some` exactly when the key has a set identifier.
-    pub routing: Option<Routing>,
+    /// Route 53 routing: `Some` exactly when the key has a set identifier. Boxed: most sets
+    /// have none, and a zone's tree holds one `RecordSet` per set (224 octets → 128).
+    pub routing: Option<Box<Routing>>,
 }
 
 impl RecordSet {

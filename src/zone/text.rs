@@ -134,7 +134,9 @@ pub fn rdata(rtype: RType, values: Vec<Value>) -> RData {
     match rtype {
         RType::A => RData::A(a),
         RType::AAAA => RData::AAAA(aaaa),
-        RType::CNAME => RData::Cname(names.into_iter().next().unwrap_or_else(Name::root)),
+        RType::CNAME => RData::Cname(Box::new(
+            names.into_iter().next().unwrap_or_else(Name::root),
+        )),
         RType::NS => RData::Ns(names),
         RType::MX => RData::Mx(mx),
         RType::SRV => RData::Srv(srv),

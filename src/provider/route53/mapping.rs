@@ -362,8 +362,8 @@ pub fn from_route53(
             key,
             RecordSet {
                 ttl: None,
-                data: RData::Alias(alias),
-                routing,
+                data: RData::Alias(Box::new(alias)),
+                routing: routing.map(Box::new),
             },
         ));
     }
@@ -374,7 +374,14 @@ pub fn from_route53(
         .map(ResourceRecord::value)
         .collect();
     let data = parse_values(rtype, &texts).map_err(unreadable)?;
-    Ok((key, RecordSet { ttl, data, routing }))
+    Ok((
+        key,
+        RecordSet {
+            ttl,
+            data,
+            routing: routing.map(Box::new),
+        },
+    ))
 }
 
 /// A target of a Route 53 value, its escapes already read.

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::routing::SetView;
 use super::{Loaded, Loader};
 use crate::zone::diag::{Pos, Rule};
-use crate::zone::{HealthRef, Name, RData, RType, name};
+use crate::zone::{HealthRef, Name, RData, RType, RecordSet, RrKey, name};
 
 impl Loader {
     /// Rules across records, then the zone.
@@ -32,18 +32,34 @@ impl Loader {
         }
         self.check_references(&health_refs);
         self.alias_targets(&by_name);
+        drop(by_name);
         self.occlusion();
-        for (entry, keep) in self.entries.into_iter().zip(keep) {
-            if keep {
-                self.zone.rrsets.insert(entry.key, entry.set);
-            }
-        }
+        self.zone.rrsets = into_tree(self.entries, &keep);
         Loaded {
             zone: self.zone,
             diagnostics: self.sink.into_sorted(),
         }
     }
+}
 
+/// The kept entries as the zone's tree, without holding the whole list of entries and the whole
+/// tree at once: entries are taken from the end, and the list is shrunk each time half of it
+/// has moved (each entry is copied at most twice more; the peak is the list and half the tree,
+/// where moving them in one pass held both whole).
+fn into_tree(mut entries: Vec<super::Entry>, keep: &[bool]) -> BTreeMap<RrKey, RecordSet> {
+    let mut tree = BTreeMap::new();
+    while let Some(entry) = entries.pop() {
+        if keep[entries.len()] {
+            tree.insert(entry.key, entry.set);
+        }
+        if entries.len() < entries.capacity() / 2 {
+            entries.shrink_to_fit();
+        }
+    }
+    tree
+}
+
+impl Loader {
     /// The record sets at one name (`indices`, in file order) that are kept, per type: a
     /// second set of a type (or of a type and set id) and a plain set beside routed ones are
     /// reported and dropped from `keep`.
@@ -124,7 +140,7 @@ impl Loader {
                     Some(SetView {
                         set_id: e.key.set_id.clone()?,
                         ttl: e.set.ttl,
-                        routing: e.set.routing.clone()?,
+                        routing: e.set.routing.as_deref()?.clone(),
                         policy_pos,
                         health_pos,
                         evaluates_target: matches!(

@@ -475,7 +475,7 @@ impl Loader {
         };
         let parsed = if is_alias {
             self.alias(&items)
-                .map(|(rtype, alias)| (rtype, RData::Alias(alias)))
+                .map(|(rtype, alias)| (rtype, RData::Alias(Box::new(alias))))
         } else {
             self.values(owner, rtype, &items).map(|d| (rtype, d))
         };
@@ -496,7 +496,11 @@ impl Loader {
         };
         self.entries.push(Entry {
             key: RrKey::routed(owner.clone(), rtype, set_id),
-            set: RecordSet { ttl, data, routing },
+            set: RecordSet {
+                ttl,
+                data,
+                routing: routing.map(Box::new),
+            },
             default_ttl: keys.ttl.is_none(),
             name_pos,
             type_pos: type_node.pos,

@@ -45,7 +45,7 @@ impl Loader {
                         );
                 }
                 let target = self.target(items[0], false)?;
-                RData::Cname(target)
+                RData::Cname(Box::new(target))
             }
             RType::NS => RData::Ns(self.collect(items, |l, n| l.host(n, "name server"))),
             RType::MX => {
