@@ -25,7 +25,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::future::join_all;
+use futures_util::future::{Either, join_all};
 use hickory_proto::op::{Message, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
@@ -395,16 +395,38 @@ impl Walker {
         };
         // The walk's own question to every server of the level goes out first: the level ends
         // with its slowest server, and the apex questions are not what the next level waits for.
-        let own = async {
-            tokio::task::yield_now().await;
-            join_all(
-                apex.iter()
-                    .filter(|q| !q.of_parent)
-                    .map(|q| self.ask_server(&ns, zone, q.qtype, q.proto)),
-            )
-            .await
+        let own_over = |tcp: bool| {
+            let ns = &ns;
+            async move {
+                tokio::task::yield_now().await;
+                join_all(apex.iter().filter(|q| !q.of_parent).map(|q| async move {
+                    match (q.proto == Proto::Tcp) == tcp {
+                        true => Some(self.ask_server(ns, zone, q.qtype, q.proto).await),
+                        false => None,
+                    }
+                }))
+                .await
+            }
         };
-        let (probes, own) = futures_util::join!(main, own);
+        // A question over TCP costs a round trip more (the handshake). It matters only at the
+        // level that turns out to be the zone: at a level whose server refers the walk further
+        // down, it is given up rather than waited for (the referral is what the walk needs).
+        let ((probes, udp), tcp) = {
+            let tcp = std::pin::pin!(own_over(true));
+            let over_udp = std::pin::pin!(futures_util::future::join(main, own_over(false)));
+            match futures_util::future::select(over_udp, tcp).await {
+                Either::Left((both, tcp)) => match probes_refer(zone, q.qname, &both.0) {
+                    true => (both, Vec::new()),
+                    false => (both, tcp.await),
+                },
+                Either::Right((tcp, over_udp)) => (over_udp.await, tcp),
+            }
+        };
+        let mut tcp = tcp.into_iter();
+        let own = udp
+            .into_iter()
+            .map(|u| u.or(tcp.next().flatten()).unwrap_or_default())
+            .collect();
         (ns, probes, own)
     }
 
@@ -662,4 +684,11 @@ impl Early {
             let _ = tx.asking.send((zone.clone(), server.clone()));
         }
     }
+}
+
+/// Whether one server's answers to the walk's question refer it to a zone below `zone`.
+fn probes_refer(zone: &Name, qname: &Name, probes: &[Probe]) -> bool {
+    probes
+        .iter()
+        .any(|p| referral::referral_child(zone, qname, p).is_some())
 }
