@@ -690,3 +690,31 @@ fn an_endless_zone_transfer_is_cut_short_and_reported() {
     );
     assert!(started.elapsed() < Duration::from_secs(20));
 }
+
+#[test]
+fn a_parent_whose_tcp_hangs_does_not_hold_up_the_walk() {
+    // Both servers of test. take TCP connections and never answer on them. Of them the walk
+    // needs the referral; their apex question over TCP (asked beside it, in case test. were the
+    // zone) is given up once they refer the walk to hive.test., not waited for. Were it waited
+    // for, the 3 s deadline would pass long before the 5 s timeout of that question.
+    let stall = [Fault::Wire(Wire::Stall, On::Tcp)];
+    let mut s = servers(Place::ParentOne, &stall);
+    s[2].faults = stall.to_vec(); // ns2.nic.test.
+    let lab = lab::start(tree(), s);
+    let check = |lab: &Lab| {
+        let mut cmd = common::dns();
+        cmd.args(["check", "www.hive.test", "--json", "-4", "--root-hints"])
+            .arg(lab.hints())
+            .args(["--port", &lab.port.to_string()])
+            .args(["--timeout", "5s", "--deadline", "3s"]);
+        let out = common::check_and_replay(&mut cmd);
+        let text = format!("{}\n{}", common::stdout(&out), common::stderr(&out));
+        (out.status.code(), text)
+    };
+    let (code, text) = check(&lab);
+    assert!(!text.contains("check.incomplete"), "{text}");
+    // The same verdict as on a lab without the fault.
+    let well = lab::start(tree(), servers(Place::ParentOne, &[]));
+    let (well_code, well_text) = check(&well);
+    assert_eq!(code, well_code, "{text}\n---\n{well_text}");
+}
