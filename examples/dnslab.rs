@@ -2,7 +2,10 @@
 //! (an address at the apex and at www, mail to mx.hive.test.), two servers below the root, every answer delayed by `--delay` ms. Prints the root hints path
 //! and the port, then serves until stdin closes.
 //!
-//! cargo run --release --example dnslab -- [--delay MS] [--port N] [--silent] [--external N]
+//! cargo run --release --example dnslab -- [--delay MS] [--far] [--port N] [--silent] [--external N]
+//!
+//! `--far`: the delay is of every packet, as on a real network: a question over TCP waits the
+//! handshake's round trip too (the first answer on a connection comes after twice the delay).
 //!
 //! `--external N`: hive.test. is delegated to ns1..nsN.dns.test. (127.53.2.1..N) and served by
 //! something else started beside the lab (NSD in bench/verify.sh). `--ds 'TAG ALG TYPE DIGEST'`
@@ -126,7 +129,7 @@ fn main() {
     if external.is_some() {
         servers.truncate(3);
     }
-    let (zones, servers) = if args.iter().any(|a| a == "--route53") {
+    let (zones, mut servers) = if args.iter().any(|a| a == "--route53") {
         lab::route53(delay)
     } else if let Some(n) = value("--zones") {
         many(n as usize, delay)
@@ -135,6 +138,17 @@ fn main() {
     } else {
         (zones, servers)
     };
+    // --far: every packet delayed, as a real network delays them (a TCP question costs the
+    // handshake's round trip too), instead of every answer.
+    if args.iter().any(|a| a == "--far") {
+        for s in &mut servers {
+            for f in &mut s.faults {
+                if let Fault::Delay(ms) = *f {
+                    *f = Fault::Far(ms);
+                }
+            }
+        }
+    }
     let lab = lab::start_on(zones, servers, port);
     println!("{} {}", lab.hints().display(), lab.port);
     let mut line = String::new();

@@ -68,6 +68,10 @@ pub enum Fault {
     Address(&'static str),
     /// Wait this many milliseconds before each answer (a distant server; the kernel has no netem).
     Delay(u64),
+    /// A distant server as a real network has it, every packet delayed: each answer after this
+    /// many milliseconds, and the first answer on a TCP connection after twice as many (the
+    /// handshake's round trip, which the kernel here makes at once).
+    Far(u64),
     /// The fault holds for the first milliseconds after the lab starts, then the server is well:
     /// a server catching up with a change.
     For(u64, Box<Fault>),
@@ -496,6 +500,8 @@ struct Handler {
     started: std::time::Instant,
     /// UDP questions seen, for `LoseFirst`.
     udp_seen: Arc<Mutex<HashSet<(Name, RecordType)>>>,
+    /// TCP connections seen (by the client's address and port), for `Far`.
+    tcp_seen: Arc<Mutex<HashSet<std::net::SocketAddr>>>,
     /// Questions asked so far, for `After`.
     asked: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -544,6 +550,7 @@ impl RequestHandler for Handler {
             faults,
             started: self.started,
             udp_seen: self.udp_seen.clone(),
+            tcp_seen: self.tcp_seen.clone(),
             asked: self.asked.clone(),
         };
         this.answer::<R>(request, response).await
@@ -574,12 +581,13 @@ impl Handler {
         {
             return silent();
         }
-        if let Some(ms) = self.faults.iter().find_map(|f| {
-            if let Fault::Delay(ms) = f {
-                Some(*ms)
-            } else {
-                None
+        if let Some(ms) = self.faults.iter().find_map(|f| match f {
+            Fault::Delay(ms) => Some(*ms),
+            Fault::Far(ms) if !udp && self.tcp_seen.lock().unwrap().insert(request.src()) => {
+                Some(2 * ms)
             }
+            Fault::Far(ms) => Some(*ms),
+            _ => None,
         }) {
             sleep_precisely(std::time::Instant::now() + Duration::from_millis(ms)).await;
         }
@@ -947,6 +955,7 @@ fn start_servers(
             faults: s.faults.clone(),
             started: std::time::Instant::now(),
             udp_seen: Arc::default(),
+            tcp_seen: Arc::default(),
             asked: Arc::default(),
         };
         let no_tcp = s.faults.contains(&Fault::NoTcp);
