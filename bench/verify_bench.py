@@ -49,6 +49,23 @@ def sign(zone_file):
     return " ".join(run("dnssec-dsfromkey", "-2", f"{ksk}.key").split()[3:])
 
 
+def measured(cmd):
+    """Runs cmd; returns (stdout, exit code, wall seconds, peak RSS in MiB) of that process alone."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return out, proc.returncode, time.monotonic() - t0, usage.ru_maxrss / 1024
+
+
+def dnssec_verify(zone_file):
+    """BIND's dnssec-verify of the signed file: (wall seconds, peak RSS MiB)."""
+    _, code, wall, rss = measured(["dnssec-verify", "-o", "hive.test", str(zone_file)])
+    assert code == 0, "dnssec-verify refused the signed zone"
+    return wall, rss
+
+
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
     signed = os.environ.get("SIGNED") == "1"
@@ -72,11 +89,8 @@ def main():
         rows = []
         for r in range(rounds):
             # dns check: the whole check (start, walk, load of the file, verification, JSON out).
-            t0 = time.monotonic()
-            check = subprocess.run([str(DNS), "check", "hive.test", "-4", "--root-hints", hints, "--zone-file", str(OUT / "zones" / "hive.test.yaml"), "--json"],
-                                   capture_output=True, text=True)
-            wall = time.monotonic() - t0
-            doc = json.loads(check.stdout)
+            out, code, wall, rss = measured([str(DNS), "check", "hive.test", "-4", "--root-hints", hints, "--zone-file", str(OUT / "zones" / "hive.test.yaml"), "--json"])
+            doc = json.loads(out)
             sets = doc["verification"]["sets"]
             questions = sum(len(s["servers"]) for s in sets)
             same = sum(1 for s in sets if all(x[2]["result"] == "same" for x in s["servers"]))
@@ -94,20 +108,24 @@ def main():
                 total_t += float(re.search(r"Run time \(s\):\s+([\d.]+)", perf.stdout).group(1))
             perf_qps = total_q / total_t
             ratio = dns_qps / perf_qps
-            rows.append((wall, dns_qps, same, len(sets), len(doc["findings"]), check.returncode, total_t, perf_qps, lost, ratio))
-            print(f"round {r + 1}: dns check {questions} questions in {wall:.2f} s = {dns_qps:,.0f} q/s, {same}/{len(sets)} identical, "
-                  f"findings {len(doc['findings'])}, exit {check.returncode} | dnsperf {total_q} in {total_t:.2f} s = {perf_qps:,.0f} q/s, "
+            rows.append((wall, dns_qps, same, len(sets), len(doc["findings"]), code, total_t, perf_qps, lost, ratio, rss))
+            verify = ""
+            if signed:
+                v_wall, v_rss = dnssec_verify(OUT / "hive.test.zone")
+                verify = f" | dnssec-verify {v_wall:.2f} s, peak {v_rss:.1f} MiB"
+            print(f"round {r + 1}: dns check {questions} questions in {wall:.2f} s = {dns_qps:,.0f} q/s, peak {rss:.1f} MiB, {same}/{len(sets)} identical, "
+                  f"findings {len(doc['findings'])}, exit {code}{verify} | dnsperf {total_q} in {total_t:.2f} s = {perf_qps:,.0f} q/s, "
                   f"lost {lost} | ratio {ratio:.0%}")
-        ratios = sorted(r[-1] for r in rows)
+        ratios = sorted(r[9] for r in rows)
         median = ratios[len(ratios) // 2]
         best_perf = max(r[7] for r in rows)
         median_dns = sorted(r[1] for r in rows)[len(rows) // 2]
         print(f"median ratio {median:.0%} (worst {ratios[0]:.0%}, best {ratios[-1]:.0%}); "
               f"median dns rate against dnsperf's best round: {median_dns / best_perf:.0%}")
-        lines = ["| round | dns check time (s) | dns rate (q/s) | identical sets | findings | dnsperf time (s) | dnsperf rate (q/s) | dnsperf lost | ratio |",
-                 "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for i, (wall, dq, same, nsets, nf, code, pt, pq, lost, ratio) in enumerate(rows):
-            lines.append(f"| {i + 1} | {wall:.2f} | {dq:,.0f} | {same}/{nsets} | {nf} | {pt:.2f} | {pq:,.0f} | {lost} | {ratio:.0%} |")
+        lines = ["| round | dns check time (s) | dns peak RSS (MiB) | dns rate (q/s) | identical sets | findings | dnsperf time (s) | dnsperf rate (q/s) | dnsperf lost | ratio |",
+                 "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for i, (wall, dq, same, nsets, nf, code, pt, pq, lost, ratio, rss) in enumerate(rows):
+            lines.append(f"| {i + 1} | {wall:.2f} | {rss:.1f} | {dq:,.0f} | {same}/{nsets} | {nf} | {pt:.2f} | {pq:,.0f} | {lost} | {ratio:.0%} |")
         lines.append(f"\nmedian ratio {median:.0%} (worst {ratios[0]:.0%}); median dns rate / dnsperf's best round {median_dns / best_perf:.0%}")
         (OUT.parent / f"verify-results-{n}{'-signed' if signed else ''}.md").write_text("\n".join(lines) + "\n")
     finally:
