@@ -10,7 +10,8 @@ with no pacing (`--max-qps 0`), and once with `--json-lines` (each zone written 
 wall time, peak RSS, the questions to each
 server address (from -v), the floor the pacing sets (the busiest address's questions at
 `--max-qps`, less the second's worth that may go at once), the ratio of the wall to that floor,
-and the ratio of on to off. Usage: bench/portfolio.sh [NAMES ...] (default 1000 10000).
+and the ratio of on to off. Usage: bench/portfolio.sh [NAMES ...] (default 1000 10000);
+CASES=on (labels, comma-separated) runs only those cases.
 """
 import os
 import re
@@ -147,6 +148,9 @@ def main():
                  ("on, --json-lines", True, QPS, True)]
         if names <= 1000:
             cases.append(("on, --max-qps 0", True, 0, False))
+        # CASES="on": only the cases named (comma-separated labels), e.g. to repeat one.
+        if os.environ.get("CASES"):
+            cases = [c for c in cases if c[0] in os.environ["CASES"].split(",")]
         got = {}
         for label, limited, qps, lines in cases:
             wall, rss, sent, summary, floor = run(names, limited, qps, lines)

@@ -108,15 +108,21 @@ class Moto:
 def measure(cmd, env, cwd, name):
     start = time.monotonic()
     out_path, err_path = Path(cwd) / f"{name}.out", Path(cwd) / f"{name}.err"
+    # The peak RSS from /usr/bin/time: a child forked from this Python process would inherit its
+    # resident size as the start of its own ru_maxrss (the CPU from wait4 is the command's).
+    rss_path = Path(cwd) / f"{name}.rss"
     with open(out_path, "wb") as out_f, open(err_path, "wb") as err_f:
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out_f, stderr=err_f)
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", str(rss_path)] + list(map(str, cmd)),
+                                env=env, cwd=cwd, stdout=out_f, stderr=err_f)
         _, status, usage = os.wait4(proc.pid, 0)
     out, err = out_path.read_bytes(), err_path.read_bytes()
     wall = time.monotonic() - start
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.stderr.write(f"FAILED ({code}): {' '.join(map(str, cmd))}\n{out.decode()[-2000:]}\n{err.decode()[-3000:]}\n")
-    return {"cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "wall": wall, "ok": code == 0}
+    rss_text = rss_path.read_text().strip().splitlines() if rss_path.exists() else []
+    rss = int(rss_text[-1]) / 1024 if rss_text and rss_text[-1].isdigit() else float("nan")
+    return {"cpu": usage.ru_utime + usage.ru_stime, "rss_mb": rss, "wall": wall, "ok": code == 0}
 
 
 def run_tool(tool, n, workdir):

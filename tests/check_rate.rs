@@ -45,22 +45,12 @@ fn check(p: &portfolio::Portfolio, extra: &[&str]) -> (std::process::Output, std
     (out, started.elapsed())
 }
 
-/// 1,000 names (50 zones, 950 the TLD does not delegate) on NSD with its default rate
-/// limiting, then with it off: every name gets the same verdict.
-#[test]
-fn a_thousand_names_under_rate_limiting_are_judged_as_without_it() {
-    let Some(nsd) = common::require_tool("nsd", "nsd") else {
-        return;
-    };
-    let (on, off) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let reference = {
-        let p = portfolio::start(&nsd, off.path(), 50, 950, "  rrl-ratelimit: 0\n");
-        check(&p, &[])
-    };
-    let limited = {
-        let p = portfolio::start(&nsd, on.path(), 50, 950, "");
-        check(&p, &[])
-    };
+/// Every name of `reference` (a run on servers without rate limiting) judged the same in
+/// `limited`.
+fn same_verdicts(
+    reference: (std::process::Output, std::time::Duration),
+    limited: (std::process::Output, std::time::Duration),
+) {
     let (want, got) = (verdicts(&reference.0), verdicts(&limited.0));
     eprintln!("rate limiting off: {:?}, on: {:?}", reference.1, limited.1);
     assert_eq!(want.len(), 1000);
@@ -80,6 +70,71 @@ fn a_thousand_names_under_rate_limiting_are_judged_as_without_it() {
         differ.len(),
         differ[..differ.len().min(20)].join("\n")
     );
+}
+
+/// 1,000 names (50 zones, 950 the TLD does not delegate) on NSD with its default rate
+/// limiting, then with it off: every name gets the same verdict.
+#[test]
+fn a_thousand_names_under_rate_limiting_are_judged_as_without_it() {
+    let Some(nsd) = common::require_tool("nsd", "nsd") else {
+        return;
+    };
+    let (on, off) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let reference = {
+        let p = portfolio::start(&nsd, off.path(), 50, 950, "  rrl-ratelimit: 0\n");
+        check(&p, &[])
+    };
+    let limited = {
+        let p = portfolio::start(&nsd, on.path(), 50, 950, "");
+        check(&p, &[])
+    };
+    same_verdicts(reference, limited);
+}
+
+/// The same with `test.` served by BIND, whose limiting differs from NSD's: the rate averaged
+/// over a 15-second window (a burst is paid for long after), referrals counted per delegation
+/// and the NXDOMAIN answers of a zone in one account (the 950 names the TLD does not delegate),
+/// every second dropped answer slipped. Both of the TLD's name servers are one BIND at one
+/// address (BIND listens only on interface addresses), limited to 50 answers a second: half
+/// the run's pace, so it limits hard and for the whole run.
+#[test]
+fn a_thousand_names_under_binds_rate_limiting_are_judged_as_without_it() {
+    let (Some(nsd), Some(named)) = (
+        common::require_tool("nsd", "nsd"),
+        common::require_tool("named", "bind9"),
+    ) else {
+        return;
+    };
+    let (on, off) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let reference = {
+        let tld = portfolio::Tld::Bind(&named, "");
+        let p = portfolio::start_with(&nsd, off.path(), 50, 950, "  rrl-ratelimit: 0\n", tld);
+        check(&p, &[])
+    };
+    let limited = {
+        let rate = "  rate-limit { responses-per-second 50; };\n";
+        let p = portfolio::start_with(
+            &nsd,
+            on.path(),
+            50,
+            950,
+            "",
+            portfolio::Tld::Bind(&named, rate),
+        );
+        check(&p, &[])
+    };
+    // BIND did limit (slipped or dropped answers), and the run slowed down there.
+    let run: serde_json::Value = serde_json::from_slice(&limited.0.stdout).unwrap();
+    let bind = run["rate_limited"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["address"] == "127.0.0.1")
+        .unwrap_or_else(|| panic!("BIND's limiting not seen: {}", run["rate_limited"]))
+        .clone();
+    eprintln!("BIND: {bind}");
+    assert!(bind["slowed_to_qps"].as_f64().unwrap() < 100.0, "{bind}");
+    same_verdicts(reference, limited);
 }
 
 /// A parent server that stops answering in the middle of a run (after 40 questions, over UDP

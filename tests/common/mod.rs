@@ -199,6 +199,7 @@ pub fn check_json(
     (out.status.code(), json, text)
 }
 
+pub mod bind;
 pub mod moto;
 pub mod nsd;
 pub mod portfolio;

@@ -28,10 +28,40 @@ impl Portfolio {
     }
 }
 
+/// Who serves `test.` (the TLD every name of the portfolio is under).
+pub enum Tld<'a> {
+    /// NSD with the same `server:` options as the root's and the provider's.
+    Nsd,
+    /// BIND's `named`, with these lines in its `options { }` (its `rate-limit { … };`). BIND
+    /// listens only on the addresses of the machine's interfaces, so both of the TLD's name
+    /// servers are at 127.0.0.1 (the lab's free port keeps it apart).
+    Bind(&'a Path, &'a str),
+}
+
 /// `zones` lab zones and `unregistered` names under test., served with `rrl` (NSD `server:`
 /// options, indented) on every server; the state in `dir`.
 pub fn start(nsd: &Path, dir: &Path, zones: usize, unregistered: usize, rrl: &str) -> Portfolio {
+    start_with(nsd, dir, zones, unregistered, rrl, Tld::Nsd)
+}
+
+/// [`start`], with `test.` served by `tld`.
+pub fn start_with(
+    nsd: &Path,
+    dir: &Path,
+    zones: usize,
+    unregistered: usize,
+    rrl: &str,
+    tld_server: Tld<'_>,
+) -> Portfolio {
     let port = super::moto::free_port();
+    let tld_addrs: [&str; 2] = match tld_server {
+        Tld::Nsd => ["127.54.1.1", "127.54.1.2"],
+        Tld::Bind(..) => ["127.0.0.1", "127.0.0.1"],
+    };
+    let tld_glue = format!(
+        "ns1.nic.test. A {}\nns2.nic.test. A {}\n",
+        tld_addrs[0], tld_addrs[1]
+    );
     let soa = |apex: &str, ns: &str| {
         let mail = format!("hostmaster.{}", apex.trim_start_matches('.'));
         let mail = if apex == "." {
@@ -44,14 +74,14 @@ pub fn start(nsd: &Path, dir: &Path, zones: usize, unregistered: usize, rrl: &st
     let mut root = soa(".", "a.root.lab.");
     root.push_str(
         ". NS a.root.lab.\na.root.lab. A 127.54.0.1\n\
-         test. NS ns1.nic.test.\ntest. NS ns2.nic.test.\n\
-         ns1.nic.test. A 127.54.1.1\nns2.nic.test. A 127.54.1.2\n",
+         test. NS ns1.nic.test.\ntest. NS ns2.nic.test.\n",
     );
+    root.push_str(&tld_glue);
     let mut tld = soa("test.", "ns1.nic.test.");
+    tld.push_str("test. NS ns1.nic.test.\ntest. NS ns2.nic.test.\n");
+    tld.push_str(&tld_glue);
     tld.push_str(
-        "test. NS ns1.nic.test.\ntest. NS ns2.nic.test.\n\
-         ns1.nic.test. A 127.54.1.1\nns2.nic.test. A 127.54.1.2\n\
-         dns.test. NS ns1.dns.test.\ndns.test. NS ns2.dns.test.\n\
+        "dns.test. NS ns1.dns.test.\ndns.test. NS ns2.dns.test.\n\
          ns1.dns.test. A 127.54.2.1\nns2.dns.test. A 127.54.2.2\n",
     );
     let names: Vec<String> = (1..=zones).map(|i| format!("z{i:03}.test.")).collect();
@@ -75,31 +105,42 @@ pub fn start(nsd: &Path, dir: &Path, zones: usize, unregistered: usize, rrl: &st
         ));
         provider.push((zone.clone(), z));
     }
-    let serve = |sub: &str, addrs: &[&str], served: &[(String, String)]| {
-        let state = dir.join(sub);
-        std::fs::create_dir_all(&state).unwrap();
-        let files: Vec<(String, String)> = served
-            .iter()
-            .map(|(zone, text)| {
-                let file = format!("{}zone", zone.trim_start_matches('.'));
-                std::fs::write(state.join(&file), text).unwrap();
-                (zone.clone(), file)
-            })
-            .collect();
-        let refs: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(z, f)| (z.as_str(), f.as_str()))
-            .collect();
-        super::nsd::start_with(nsd, &state, port, addrs, &refs, rrl)
+    let serve =
+        |sub: &str, addrs: &[&str], served: &[(String, String)], bind: Option<(&Path, &str)>| {
+            let state = dir.join(sub);
+            std::fs::create_dir_all(&state).unwrap();
+            let files: Vec<(String, String)> = served
+                .iter()
+                .map(|(zone, text)| {
+                    let file = format!("{}zone", zone.trim_start_matches('.'));
+                    std::fs::write(state.join(&file), text).unwrap();
+                    (zone.clone(), file)
+                })
+                .collect();
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(z, f)| (z.as_str(), f.as_str()))
+                .collect();
+            match bind {
+                Some((named, options)) => {
+                    super::bind::start(named, &state, port, addrs, &refs, options)
+                }
+                None => super::nsd::start_with(nsd, &state, port, addrs, &refs, rrl),
+            }
+        };
+    let bind = match tld_server {
+        Tld::Nsd => None,
+        Tld::Bind(named, options) => Some((named, options)),
     };
     let daemons = vec![
-        serve("root", &["127.54.0.1"], &[(".".into(), root)]),
+        serve("root", &["127.54.0.1"], &[(".".into(), root)], None),
         serve(
             "tld",
-            &["127.54.1.1", "127.54.1.2"],
+            &tld_addrs[..if bind.is_some() { 1 } else { 2 }],
             &[("test.".into(), tld)],
+            bind,
         ),
-        serve("provider", &["127.54.2.1", "127.54.2.2"], &provider),
+        serve("provider", &["127.54.2.1", "127.54.2.2"], &provider, None),
     ];
     let hints = dir.join("root.hints");
     std::fs::write(
