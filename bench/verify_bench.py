@@ -50,13 +50,15 @@ def sign(zone_file):
 
 
 def measured(cmd):
-    """Runs cmd; returns (stdout, exit code, wall seconds, peak RSS in MiB) of that process alone."""
+    """Runs cmd; returns (stdout, exit code, wall seconds, peak RSS in MiB) of that process alone.
+    The peak comes from /usr/bin/time: a child forked from this (large) Python process would
+    inherit its resident size as the start of its own ru_maxrss."""
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return out, proc.returncode, time.monotonic() - t0, usage.ru_maxrss / 1024
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
+    wall = time.monotonic() - t0
+    last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
+    rss = int(last) / 1024 if last.isdigit() else float("nan")
+    return proc.stdout, proc.returncode, wall, rss
 
 
 def dnssec_verify(zone_file):
