@@ -248,3 +248,122 @@ fn wait_goes_on_until_every_zone_is_right() {
     assert!(err.contains("done after"), "{err}");
     assert!(common::stdout(&out).starts_with(";; 3 zone(s): 3 ok"));
 }
+
+/// `--format openmetrics`: each zone's state (one 1 among its five states), its findings by
+/// code and severity, its servers; the run's exit code, the same as the text run's; `# EOF`
+/// last; and Prometheus's own `promtool check metrics` accepts it, lint included.
+#[test]
+fn openmetrics_say_each_zones_state_and_prometheus_accepts_them() {
+    let Some(promtool) = common::require_tool("promtool", "prometheus") else {
+        return;
+    };
+    let lab = lab_of(vec![]);
+    let dir = zones_dir();
+    // beta.test.'s file says another address than the servers serve.
+    common::write_zone(
+        dir.path(),
+        "beta.test",
+        "$zone: {ttl: 300}\n'': {type: A, value: 192.0.2.9}\n",
+    );
+    let promtool_accepts = |text: &str| {
+        let mut child = std::process::Command::new(&promtool)
+            .args(["check", "metrics"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "promtool: {}{}\n{text}",
+            common::stdout(&out),
+            common::stderr(&out)
+        );
+    };
+    let has = |text: &str, line: &str| text.lines().any(|l| l == line);
+    let out = check(&lab, dir.path(), &["--format", "openmetrics"]);
+    let text = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", common::stderr(&out));
+    for (zone, state) in [("alpha", "ok"), ("beta", "errors"), ("gamma", "ok")] {
+        for other in ["ok", "warnings", "errors", "not_reached", "not_checked"] {
+            let line = format!(
+                "dns_check_zone_state{{zone=\"{zone}.test.\",state=\"{other}\"}} {}",
+                u8::from(other == state)
+            );
+            assert!(has(&text, &line), "{line}\n{text}");
+        }
+        assert!(
+            has(
+                &text,
+                &format!("dns_check_servers{{zone=\"{zone}.test.\"}} 2")
+            ),
+            "{text}"
+        );
+        assert!(
+            has(
+                &text,
+                &format!("dns_check_servers_answering{{zone=\"{zone}.test.\"}} 2")
+            ),
+            "{text}"
+        );
+    }
+    // The findings, as many as the JSON run has.
+    let run: serde_json::Value =
+        serde_json::from_slice(&check(&lab, dir.path(), &["--json"]).stdout).unwrap();
+    let beta = run["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["name"] == "beta.test.")
+        .unwrap();
+    let differ = beta["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "records.differ")
+        .count();
+    assert!(differ > 0, "{beta:#}");
+    let line = format!(
+        "dns_check_findings{{zone=\"beta.test.\",code=\"records.differ\",severity=\"error\"}} {differ}"
+    );
+    assert!(has(&text, &line), "{line}\n{text}");
+    assert!(!text.contains("zone=\"alpha.test.\",code="), "{text}");
+    assert!(has(&text, "dns_check_exit_code 1"), "{text}");
+    // Unsigned zones, no registry asked: no expiry is made up.
+    assert!(
+        !text.contains("dns_check_signature_expiry_seconds{"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("dns_check_registration_expiry_seconds{"),
+        "{text}"
+    );
+    assert!(text.ends_with("# EOF\n"), "{text}");
+    promtool_accepts(&text);
+
+    // One zone: the same families, its own exit code.
+    let out = check(&lab, dir.path(), &["alpha.test", "--format", "openmetrics"]);
+    let one = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{one}{}", common::stderr(&out));
+    assert!(
+        has(
+            &one,
+            "dns_check_zone_state{zone=\"alpha.test.\",state=\"ok\"} 1"
+        ),
+        "{one}"
+    );
+    assert!(has(&one, "dns_check_exit_code 0"), "{one}");
+    promtool_accepts(&one);
+
+    // --json and --format are one choice.
+    let out = check(&lab, dir.path(), &["--json", "--format", "openmetrics"]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+}

@@ -110,6 +110,29 @@ fn what_the_registry_says_is_judged_beside_the_delegation() {
     assert_eq!(codes["delta.test."], want(&["registration.expired"]));
     assert_eq!(codes["epsilon.test."], want(&["registration.ns-mismatch"]));
     assert_eq!(codes["nowhere.test."], want(&["registration.not-found"]));
+    // The same run as metrics: seconds until each registration expires, as the registry says
+    // (gamma in 10 days, delta 3 days ago), none for a domain the registry does not have.
+    let out = common::dns()
+        .args(["check", "--names", "names.txt", "--rdap-url", &registry.url])
+        .args(["--format", "openmetrics"])
+        .args(lab.args())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let metrics = common::stdout(&out);
+    let left = |zone: &str| -> Option<i64> {
+        let prefix = format!("dns_check_registration_expiry_seconds{{zone=\"{zone}\"}} ");
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .map(|v| v.parse().unwrap())
+    };
+    let day = 86_400;
+    let gamma = left("gamma.test.").unwrap_or_else(|| panic!("{metrics}"));
+    assert!((9 * day..=10 * day).contains(&gamma), "{gamma}: {metrics}");
+    let delta = left("delta.test.").unwrap_or_else(|| panic!("{metrics}"));
+    assert!((-4 * day..=-2 * day).contains(&delta), "{delta}: {metrics}");
+    assert_eq!(left("nowhere.test."), None, "{metrics}");
     // nowhere.test is not delegated either: said of the domain, with the registry's reason,
     // and nothing judged of test.'s own servers.
     let nowhere = docs

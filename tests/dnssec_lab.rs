@@ -127,17 +127,23 @@ impl Signed {
         std::fs::read_to_string(self.dir().join("other.signed")).unwrap()
     }
 
-    /// `text` served by NSD under the lab's test. with the DS; `dns check NAME --json`.
-    fn check(&self, text: &str, name: &str) -> (Option<i32>, serde_json::Value, String) {
+    /// `text` served by NSD under the lab's test. with the DS.
+    fn serve(&self, text: &str) -> (common::lab::Lab, common::Daemon) {
         std::fs::write(self.dir().join("hive.test.served"), text).unwrap();
         let ds: &'static str = Box::leak(self.ds.clone().into_boxed_str());
         let lab = nsd::parent_lab(&[("hive.test.", "DS", ds)]);
-        let _nsd = nsd::start(
+        let nsd = nsd::start(
             &self.nsd,
             self.dir(),
             lab.port,
             &[("hive.test.", "hive.test.served")],
         );
+        (lab, nsd)
+    }
+
+    /// `text` served; `dns check NAME --json`.
+    fn check(&self, text: &str, name: &str) -> (Option<i32>, serde_json::Value, String) {
+        let (lab, _nsd) = self.serve(text);
         common::check_json(&lab, &[name], self.dir())
     }
 }
@@ -205,6 +211,31 @@ fn a_correctly_signed_zone_with_ksk_and_zsk_passes_with_nsec_and_with_nsec3() {
         assert_eq!(codes(&json), ["name.nxdomain"], "{args:?}: {text}");
         assert_eq!(code, Some(1));
     }
+}
+
+/// `--format openmetrics` of a signed zone: the seconds until the earliest of its signatures
+/// expires (dnssec-signzone signs for 30 days from an hour ago).
+#[test]
+fn metrics_give_the_seconds_until_the_earliest_signature_expires() {
+    let Some(z) = sign(&[]) else { return };
+    let (lab, _nsd) = z.serve(&z.text);
+    let out = common::dns()
+        .args(["check", "hive.test", "--format", "openmetrics"])
+        .args(lab.args())
+        .current_dir(z.dir())
+        .output()
+        .unwrap();
+    let text = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", common::stderr(&out));
+    let left: i64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("dns_check_signature_expiry_seconds{zone=\"hive.test.\"} "))
+        .unwrap_or_else(|| panic!("no signature expiry:\n{text}"))
+        .parse()
+        .unwrap();
+    let day = 86_400;
+    assert!(left > 29 * day && left <= 30 * day, "{left}: {text}");
+    assert!(text.ends_with("# EOF\n"), "{text}");
 }
 
 #[test]

@@ -67,10 +67,20 @@ impl ZoneOutcome {
     pub fn verdict(&self) -> Verdict {
         match &self.round {
             Err(_) => Verdict::Failed,
-            Ok(r) if r.findings.iter().any(|f| f.severity == Severity::Error) => Verdict::Errors,
-            Ok(r) if !r.findings.is_empty() => Verdict::Warnings,
-            Ok(r) if r.facts.zone.is_none() => Verdict::Unreached,
-            Ok(_) => Verdict::Ok,
+            Ok(r) => Self::verdict_of(r),
+        }
+    }
+
+    /// The verdict on one round.
+    pub fn verdict_of(r: &Round) -> Verdict {
+        if r.findings.iter().any(|f| f.severity == Severity::Error) {
+            Verdict::Errors
+        } else if !r.findings.is_empty() {
+            Verdict::Warnings
+        } else if r.facts.zone.is_none() {
+            Verdict::Unreached
+        } else {
+            Verdict::Ok
         }
     }
 

@@ -87,7 +87,7 @@ impl Signed<'_> {
     }
 }
 
-pub(super) fn rrsig_of(data: &RData) -> Option<&RRSIG> {
+pub fn rrsig_of(data: &RData) -> Option<&RRSIG> {
     match data {
         RData::DNSSEC(DNSSECRData::RRSIG(sig)) => Some(sig),
         _ => None,

@@ -369,6 +369,19 @@ pub enum ExpectSource {
     Route53,
 }
 
+/// How `dns check` prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people
+    Text,
+    /// Facts and findings as JSON (as --json)
+    Json,
+    /// OpenMetrics text for Prometheus: per zone its state, findings by code and severity,
+    /// servers answering, seconds until the earliest signature and the registration expire
+    #[value(name = "openmetrics")]
+    OpenMetrics,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The name to check, e.g. hive.example.com; without it, every zone of the zones directory
@@ -547,13 +560,18 @@ pub struct CheckArgs {
     #[arg(help_heading = "What to check", long, value_name = "FILE")]
     pub trust_anchor: Option<PathBuf>,
 
-    /// Print facts and findings as JSON
+    /// Print facts and findings as JSON (the same as --format json)
     #[arg(help_heading = "Output", long)]
     pub json: bool,
 
+    /// How to print the result: text, json, or openmetrics (for Prometheus, e.g. through
+    /// node_exporter's textfile collector); the exit code is the same whatever the format
+    #[arg(help_heading = "Output", long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
+    pub format: Format,
+
     /// Without NAME: each zone's JSON document on a line of its own as soon as it is done, then
     /// the run's summary on the last line; nothing is held back, so any number of zones fits
-    #[arg(help_heading = "Output", long, conflicts_with_all = ["name", "json", "wait", "summary"])]
+    #[arg(help_heading = "Output", long, conflicts_with_all = ["name", "json", "format", "wait", "summary"])]
     pub json_lines: bool,
 
     /// Write everything this check asked and was answered to FILE (versioned JSON, gzip when

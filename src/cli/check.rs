@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Style;
-use super::args::{CheckArgs, ExpectSource};
+use super::args::{CheckArgs, ExpectSource, Format};
 use super::sync::{options, runtime};
 use crate::check::caches;
 use crate::check::many;
@@ -98,9 +98,18 @@ fn rdap(args: &CheckArgs) -> Option<std::sync::Arc<crate::rdap::Rdap>> {
 /// How long one RDAP request may take (registries answer in well under a second).
 const RDAP_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The format asked for (`--json` is `--format json`).
+fn format(args: &CheckArgs) -> Format {
+    match args.json {
+        true => Format::Json,
+        false => args.format,
+    }
+}
+
 pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
+    let started = Instant::now();
     if let Some(path) = &args.from_facts {
-        return report(args.json, &run::replay(path)?, style);
+        return report(format(args), &run::replay(path)?, style, Duration::ZERO);
     }
     let s = settings(args)?;
     if args.name.is_none() {
@@ -114,11 +123,17 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
         s.name_text()
     ));
     bar.enable_steady_tick(Duration::from_millis(120));
-    let started = Instant::now();
     let checked = run::check_name(&rt, &s, &mut |line| progress(&bar, line));
     bar.finish_and_clear();
     let waited = match checked? {
         run::Checked::Private(private) => {
+            if format(args) == Format::OpenMetrics {
+                return Err(Error::Usage(format!(
+                    "--format openmetrics measures a walk from the root, but {} is in the private zone {}, checked through its VPCs' resolvers: use --format text or json",
+                    s.name_text(),
+                    private.zone
+                )));
+            }
             if args.save_facts.is_some() {
                 return Err(Error::Usage(format!(
                     "--save-facts saves a walk from the root, but {} is in the private zone {}, checked through its VPCs' resolvers: run without --save-facts",
@@ -126,7 +141,9 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
                     private.zone
                 )));
             }
-            write_stdout(|mut out| render_private(&mut out, &private, args.json, style))?;
+            write_stdout(|mut out| {
+                render_private(&mut out, &private, format(args) == Format::Json, style)
+            })?;
             return match private.findings.len() {
                 0 => Ok(()),
                 n => Err(Error::Findings(n)),
@@ -136,10 +153,10 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
     };
     save_facts(args, &waited.last)?;
     if s.wait.is_none() {
-        return report(args.json, &waited.last, style);
+        return report(format(args), &waited.last, style, started.elapsed());
     }
     // The last round's report; its own verdict gives way to the wait's.
-    match report(args.json, &waited.last, style) {
+    match report(format(args), &waited.last, style, started.elapsed()) {
         Ok(()) | Err(Error::Findings(_) | Error::Unreachable(_)) => {}
         Err(other) => return Err(other),
     }
@@ -254,7 +271,13 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
     if args.json_lines {
         write_stdout(|out| writeln!(out, "{}", crate::report::many::run_line(&run)))?;
     } else {
-        write_stdout(|mut out| render_many(&mut out, &run, args.json, style))?;
+        let code = many::exit_code(&outcomes);
+        write_stdout(|mut out| match format(args) {
+            Format::OpenMetrics => {
+                crate::report::metrics::render_run(&mut out, &outcomes, code, started.elapsed())
+            }
+            f => render_many(&mut out, &run, f == Format::Json, style),
+        })?;
     }
     if !pending.is_empty() {
         return Err(Error::WaitTimeout {
@@ -363,8 +386,16 @@ fn write_stdout(render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> R
 /// The round's report, and its verdict: exit 3 only when nothing could be judged (no root or
 /// parent server could be asked). A zone whose servers are all dead or broken is judged
 /// (exit 1), never "no problems".
-fn report(json: bool, round: &Round, style: Style) -> Result<()> {
-    write_stdout(|mut out| render_round(&mut out, round, json, style))?;
+fn report(format: Format, round: &Round, style: Style, took: Duration) -> Result<()> {
+    let code = match many::ZoneOutcome::verdict_of(round) {
+        many::Verdict::Ok => 0,
+        many::Verdict::Unreached => 3,
+        _ => 1,
+    };
+    write_stdout(|mut out| match format {
+        Format::OpenMetrics => crate::report::metrics::render_round(&mut out, round, code, took),
+        f => render_round(&mut out, round, f == Format::Json, style),
+    })?;
     if !round.findings.is_empty() {
         return Err(Error::Findings(round.findings.len()));
     }

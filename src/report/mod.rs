@@ -1,8 +1,9 @@
-//! Rendering results for people (text) and machines (JSON), to any `impl Write`.
+//! Rendering results for people (text) and machines (JSON, OpenMetrics), to any `impl Write`.
 
 pub mod check;
 pub mod diag;
 pub mod many;
+pub mod metrics;
 pub mod plan;
 mod style;
 
