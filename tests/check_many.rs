@@ -363,6 +363,44 @@ fn openmetrics_say_each_zones_state_and_prometheus_accepts_them() {
     assert!(has(&one, "dns_check_exit_code 0"), "{one}");
     promtool_accepts(&one);
 
+    // -o FILE: the same report in FILE, nothing on stdout, no part file left beside it; a
+    // check that fails before its report leaves FILE as it was.
+    let out = check(
+        &lab,
+        dir.path(),
+        &["--format", "openmetrics", "-o", "dns.prom"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    assert_eq!(common::stdout(&out), "");
+    let written = std::fs::read_to_string(dir.path().join("dns.prom")).unwrap();
+    assert!(
+        has(&written, "dns_check_exit_code 1") && written.ends_with("# EOF\n"),
+        "{written}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let out = common::dns()
+        .args([
+            "check",
+            "alpha.test",
+            "--root-hints",
+            "missing.hints",
+            "-o",
+            "dns.prom",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("dns.prom")).unwrap(),
+        written
+    );
+
     // --json and --format are one choice.
     let out = check(&lab, dir.path(), &["--json", "--format", "openmetrics"]);
     assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));

@@ -569,6 +569,11 @@ pub struct CheckArgs {
     #[arg(help_heading = "Output", long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
     pub format: Format,
 
+    /// Write the report to FILE instead of stdout, whole: written beside it and renamed into
+    /// place when done (a textfile collector or a CI step never reads half of it)
+    #[arg(help_heading = "Output", short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Without NAME: each zone's JSON document on a line of its own as soon as it is done, then
     /// the run's summary on the last line; nothing is held back, so any number of zones fits
     #[arg(help_heading = "Output", long, conflicts_with_all = ["name", "json", "format", "wait", "summary"])]

@@ -2,6 +2,8 @@
 //! rounds, the report and its exit code; the progress display and the `--wait` loops.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -107,13 +109,26 @@ fn format(args: &CheckArgs) -> Format {
 }
 
 pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
+    let out = Out::new(args.output.as_deref());
+    let checked = check_to(&out, args, style);
+    out.finish()?;
+    checked
+}
+
+fn check_to(out: &Out, args: &CheckArgs, style: Style) -> Result<()> {
     let started = Instant::now();
     if let Some(path) = &args.from_facts {
-        return report(format(args), &run::replay(path)?, style, Duration::ZERO);
+        return report(
+            out,
+            format(args),
+            &run::replay(path)?,
+            style,
+            Duration::ZERO,
+        );
     }
     let s = settings(args)?;
     if args.name.is_none() {
-        return check_many(args, s, style);
+        return check_many(out, args, s, style);
     }
     let rt = runtime()?;
     // A progress display on a terminal only (indicatif draws nothing elsewhere).
@@ -141,7 +156,7 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
                     private.zone
                 )));
             }
-            write_stdout(|mut out| {
+            out.write(|mut out| {
                 render_private(&mut out, &private, format(args) == Format::Json, style)
             })?;
             return match private.findings.len() {
@@ -153,10 +168,10 @@ pub fn check(args: &CheckArgs, style: Style) -> Result<()> {
     };
     save_facts(args, &waited.last)?;
     if s.wait.is_none() {
-        return report(format(args), &waited.last, style, started.elapsed());
+        return report(out, format(args), &waited.last, style, started.elapsed());
     }
     // The last round's report; its own verdict gives way to the wait's.
-    match report(format(args), &waited.last, style, started.elapsed()) {
+    match report(out, format(args), &waited.last, style, started.elapsed()) {
         Ok(()) | Err(Error::Findings(_) | Error::Unreachable(_)) => {}
         Err(other) => return Err(other),
     }
@@ -236,21 +251,18 @@ fn many_run(args: &CheckArgs, s: &Settings) -> Result<many::Run> {
 }
 
 /// `dns check` without NAME: every zone of the run, one summary, the worst exit code.
-fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
+fn check_many(out: &Out, args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
     let run = many_run(args, &s)?;
     let rt = runtime()?;
     let started = Instant::now();
     let bar = counter(run.names.len() as u64);
     bar.enable_steady_tick(Duration::from_millis(120));
     let tally = Tally::new(run.names.len());
-    let lines = std::sync::Mutex::new(std::io::stdout());
     let done = |o: &many::ZoneOutcome| {
         tally.one(o, &bar);
-        if args.json_lines
-            && let Ok(mut out) = lines.lock()
-        {
+        if args.json_lines {
             // A closed pipe ends the output, not the run: its exit code still tells.
-            let _ = writeln!(out, "{}", crate::report::many::zone_line(o));
+            let _ = out.write(|out| writeln!(out, "{}", crate::report::many::zone_line(o)));
         }
     };
     let checked = many::check_run(&rt, &s, &run, &mut |line| progress(&bar, line), &done);
@@ -262,17 +274,16 @@ fn check_many(args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
         limiting: &limiting,
         shard: args.shard,
         summary: args.summary,
-        columns: std::io::stdout()
-            .is_terminal()
+        columns: (args.output.is_none() && std::io::stdout().is_terminal())
             .then(terminal_size::terminal_size)
             .flatten()
             .map(|(w, _)| usize::from(w.0)),
     };
     if args.json_lines {
-        write_stdout(|out| writeln!(out, "{}", crate::report::many::run_line(&run)))?;
+        out.write(|out| writeln!(out, "{}", crate::report::many::run_line(&run)))?;
     } else {
         let code = many::exit_code(&outcomes);
-        write_stdout(|mut out| match format(args) {
+        out.write(|mut out| match format(args) {
             Format::OpenMetrics => {
                 crate::report::metrics::render_run(&mut out, &outcomes, code, started.elapsed())
             }
@@ -371,28 +382,73 @@ fn spinner() -> ProgressBar {
     bar
 }
 
-/// Renders to stdout, buffered (stdout is line-buffered, and a large verification is many
-/// lines).
-fn write_stdout(render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    render(&mut out)
-        .and_then(|()| out.flush())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })
+/// Where the report goes: stdout, or `-o FILE` — written to a file beside it and renamed into
+/// place once whole, so that whoever reads FILE (node_exporter's textfile collector, a CI
+/// step) never sees half a report, and a check that fails before writing leaves FILE as it was.
+struct Out {
+    path: Option<PathBuf>,
+    file: Mutex<Option<(PathBuf, std::fs::File)>>,
+}
+
+impl Out {
+    fn new(path: Option<&Path>) -> Out {
+        Out {
+            path: path.map(Path::to_path_buf),
+            file: Mutex::new(None),
+        }
+    }
+
+    /// Renders into the output, buffered (stdout is line-buffered, and a large verification is
+    /// many lines).
+    fn write(&self, render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        let failed = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Write { path, source }
+        };
+        let Some(path) = &self.path else {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            return render(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(failed(Path::new("<stdout>")));
+        };
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        if file.is_none() {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let part = path.with_file_name(format!(".{name}.{}.part", std::process::id()));
+            let created = std::fs::File::create(&part).map_err(failed(&part))?;
+            *file = Some((part, created));
+        }
+        let Some((part, f)) = file.as_mut() else {
+            return Ok(());
+        };
+        let mut out = std::io::BufWriter::new(f);
+        render(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(failed(part))
+    }
+
+    /// `-o FILE`: what was written takes FILE's place.
+    fn finish(self) -> Result<()> {
+        let (Some(path), Some((part, file))) = (self.path, self.file.into_inner().ok().flatten())
+        else {
+            return Ok(());
+        };
+        file.sync_all()
+            .and_then(|()| std::fs::rename(&part, &path))
+            .map_err(|source| Error::Write { path, source })
+    }
 }
 
 /// The round's report, and its verdict: exit 3 only when nothing could be judged (no root or
 /// parent server could be asked). A zone whose servers are all dead or broken is judged
 /// (exit 1), never "no problems".
-fn report(format: Format, round: &Round, style: Style, took: Duration) -> Result<()> {
+fn report(out: &Out, format: Format, round: &Round, style: Style, took: Duration) -> Result<()> {
     let code = match many::ZoneOutcome::verdict_of(round) {
         many::Verdict::Ok => 0,
         many::Verdict::Unreached => 3,
         _ => 1,
     };
-    write_stdout(|mut out| match format {
+    out.write(|mut out| match format {
         Format::OpenMetrics => crate::report::metrics::render_round(&mut out, round, code, took),
         f => render_round(&mut out, round, f == Format::Json, style),
     })?;
