@@ -405,3 +405,111 @@ fn openmetrics_say_each_zones_state_and_prometheus_accepts_them() {
     let out = check(&lab, dir.path(), &["--json", "--format", "openmetrics"]);
     assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
 }
+
+/// `--format svg`: the picture of one check, parsed as XML: every server address of every level
+/// the walk met is a box holding its name and address as text, filled by the worst finding that
+/// names it (the server that serves other addresses: an error), no two boxes overlap, and a
+/// referral arrow joins each level to the next. A run of many zones is refused (a picture is of one).
+#[test]
+fn the_picture_shows_every_server_of_every_level_without_overlap() {
+    let lab = lab_of(vec![Fault::Address("192.0.2.99")]);
+    let dir = zones_dir();
+    let out = check(&lab, dir.path(), &["alpha.test", "--format", "svg"]);
+    let svg = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{svg}{}", common::stderr(&out));
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&check(&lab, dir.path(), &["alpha.test", "--json"]).stdout).unwrap();
+    // Each box: its class and its texts (name, address).
+    let boxes: Vec<(String, Vec<String>, [f64; 4])> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("g")
+                && n.attribute("class")
+                    .is_some_and(|c| c.starts_with("server"))
+        })
+        .map(|g| {
+            let rect = g.children().find(|c| c.has_tag_name("rect")).unwrap();
+            let num = |a: &str| rect.attribute(a).unwrap().parse::<f64>().unwrap();
+            let texts = g
+                .children()
+                .filter(|c| c.has_tag_name("text"))
+                .map(|t| t.text().unwrap_or_default().to_string())
+                .collect();
+            let class = g.attribute("class").unwrap().to_string();
+            (
+                class,
+                texts,
+                [num("x"), num("y"), num("width"), num("height")],
+            )
+        })
+        .collect();
+    // Each server's worst finding, as the JSON names servers ("name (address)").
+    let mut worst: std::collections::BTreeMap<String, &str> = Default::default();
+    for f in json["findings"].as_array().unwrap() {
+        let severity = f["severity"].as_str().unwrap();
+        for s in f["servers"].as_array().unwrap() {
+            let w = worst.entry(s.as_str().unwrap().to_string()).or_insert("ok");
+            if severity == "error" || *w == "ok" {
+                *w = severity;
+            }
+        }
+    }
+    assert_eq!(
+        worst.get("ns2.dns.test. (127.53.2.2)"),
+        Some(&"error"),
+        "{json:#}"
+    );
+    let mut expected = 0;
+    for level in json["levels"].as_array().unwrap() {
+        for server in level["servers"].as_array().unwrap() {
+            for addr in server["addrs"].as_array().unwrap() {
+                expected += 1;
+                let (name, addr) = (server["name"].as_str().unwrap(), addr.as_str().unwrap());
+                let (class, _, _) = boxes
+                    .iter()
+                    .find(|(_, t, _)| t[0] == name && t[1] == addr)
+                    .unwrap_or_else(|| panic!("no box for {name} {addr}:\n{svg}"));
+                let want = worst
+                    .get(&format!("{name} ({addr})"))
+                    .copied()
+                    .unwrap_or("ok");
+                assert_eq!(class, &format!("server {want}"), "{name} {addr}");
+                // A box in error or warning is labelled with the code of a finding naming it.
+                let who = format!("{name} ({addr})");
+                let (_, texts, _) = boxes
+                    .iter()
+                    .find(|(_, t, _)| t[0] == name && t[1] == addr)
+                    .unwrap();
+                let code = texts.get(2).map(String::as_str).unwrap_or_default();
+                let named = json["findings"].as_array().unwrap().iter().any(|f| {
+                    f["code"] == code
+                        && f["servers"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|s| s == who.as_str())
+                });
+                assert_eq!(named, want != "ok", "{who}: '{code}'");
+            }
+        }
+    }
+    assert_eq!(boxes.len(), expected, "{svg}");
+    for (i, (_, a, [ax, ay, aw, ah])) in boxes.iter().enumerate() {
+        for (_, b, [bx, by, bw, bh]) in &boxes[i + 1..] {
+            let apart = ax + aw <= *bx || bx + bw <= *ax || ay + ah <= *by || by + bh <= *ay;
+            assert!(apart, "{a:?} overlaps {b:?}");
+        }
+    }
+    let referrals = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("line") && n.attribute("class") == Some("referral"))
+        .count();
+    assert_eq!(
+        referrals,
+        json["levels"].as_array().unwrap().len() - 1,
+        "{svg}"
+    );
+    let out = check(&lab, dir.path(), &["--format", "svg"]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+}

@@ -380,6 +380,9 @@ pub enum Format {
     /// servers answering, seconds until the earliest signature and the registration expire
     #[value(name = "openmetrics")]
     OpenMetrics,
+    /// A picture of one check's walk (SVG): each level's servers, coloured by their worst
+    /// finding, and the referrals between the levels
+    Svg,
 }
 
 #[derive(Debug, Args)]

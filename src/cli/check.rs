@@ -142,9 +142,9 @@ fn check_to(out: &Out, args: &CheckArgs, style: Style) -> Result<()> {
     bar.finish_and_clear();
     let waited = match checked? {
         run::Checked::Private(private) => {
-            if format(args) == Format::OpenMetrics {
+            if matches!(format(args), Format::OpenMetrics | Format::Svg) {
                 return Err(Error::Usage(format!(
-                    "--format openmetrics measures a walk from the root, but {} is in the private zone {}, checked through its VPCs' resolvers: use --format text or json",
+                    "--format openmetrics and svg show a walk from the root, but {} is in the private zone {}, checked through its VPCs' resolvers: use --format text or json",
                     s.name_text(),
                     private.zone
                 )));
@@ -252,6 +252,12 @@ fn many_run(args: &CheckArgs, s: &Settings) -> Result<many::Run> {
 
 /// `dns check` without NAME: every zone of the run, one summary, the worst exit code.
 fn check_many(out: &Out, args: &CheckArgs, s: Settings, style: Style) -> Result<()> {
+    if format(args) == Format::Svg {
+        return Err(Error::Usage(
+            "--format svg draws the walk of one check: give NAME (dns check NAME --format svg)"
+                .into(),
+        ));
+    }
     let run = many_run(args, &s)?;
     let rt = runtime()?;
     let started = Instant::now();
@@ -287,7 +293,9 @@ fn check_many(out: &Out, args: &CheckArgs, s: Settings, style: Style) -> Result<
             Format::OpenMetrics => {
                 crate::report::metrics::render_run(&mut out, &outcomes, code, started.elapsed())
             }
-            f => render_many(&mut out, &run, f == Format::Json, style),
+            Format::Json => render_many(&mut out, &run, true, style),
+            // (svg was refused above: it draws one check)
+            Format::Text | Format::Svg => render_many(&mut out, &run, false, style),
         })?;
     }
     if !pending.is_empty() {
@@ -450,6 +458,7 @@ fn report(out: &Out, format: Format, round: &Round, style: Style, took: Duration
     };
     out.write(|mut out| match format {
         Format::OpenMetrics => crate::report::metrics::render_round(&mut out, round, code, took),
+        Format::Svg => crate::report::picture::render_svg(&mut out, round),
         f => render_round(&mut out, round, f == Format::Json, style),
     })?;
     if !round.findings.is_empty() {

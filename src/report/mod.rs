@@ -1,9 +1,11 @@
-//! Rendering results for people (text) and machines (JSON, OpenMetrics), to any `impl Write`.
+//! Rendering results for people (text, a picture) and machines (JSON, OpenMetrics), to any
+//! `impl Write`.
 
 pub mod check;
 pub mod diag;
 pub mod many;
 pub mod metrics;
+pub mod picture;
 pub mod plan;
 mod style;
 
