@@ -481,7 +481,9 @@ fn the_picture_shows_every_server_of_every_level_without_overlap() {
                     .iter()
                     .find(|(_, t, _)| t[0] == name && t[1] == addr)
                     .unwrap();
-                let code = texts.get(2).map(String::as_str).unwrap_or_default();
+                // "code" or "code +N" (N more findings name the server).
+                let label = texts.get(2).map(String::as_str).unwrap_or_default();
+                let code = label.split(' ').next().unwrap_or_default();
                 let named = json["findings"].as_array().unwrap().iter().any(|f| {
                     f["code"] == code
                         && f["servers"]
@@ -500,6 +502,11 @@ fn the_picture_shows_every_server_of_every_level_without_overlap() {
             let apart = ax + aw <= *bx || bx + bw <= *ax || ay + ah <= *by || by + bh <= *ay;
             assert!(apart, "{a:?} overlaps {b:?}");
         }
+    }
+    // Every finding is in the picture: on a box's tooltip, or in the list below.
+    for f in json["findings"].as_array().unwrap() {
+        let code = f["code"].as_str().unwrap();
+        assert!(svg.contains(code), "{code} not in the picture:\n{svg}");
     }
     let referrals = doc
         .descendants()

@@ -1,7 +1,8 @@
 //! `--format svg`: one check's walk as a picture. A band per level of the delegation, the root
 //! first; in each, a box per server address (its name and address as SVG text, searchable and
-//! copyable), filled by the worst finding that names it and labelled with its code; between the bands, the referral that
-//! led down, as an arrow labelled with the child zone. Below, the findings that name no server.
+//! copyable), filled by the worst finding that names it and labelled with its code; between the
+//! bands, the referral that led down, as an arrow labelled with the child zone. Below, every
+//! finding that names no server drawn (the zone's own, the expected servers', the caches').
 //! Laid out here, in Rust, on a grid (no Graphviz at run time): boxes never overlap, and a level
 //! of forty servers wraps onto rows. The DNSSEC chain (DS → DNSKEY → signed sets) is not drawn
 //! yet.
@@ -23,9 +24,18 @@ const PER_ROW: usize = 5;
 const ARROW_H: f64 = 46.0;
 const LINE_H: f64 = 18.0;
 
+/// What the findings say of one server: the worst severity and its code, and every code.
+#[derive(Default)]
+struct Said {
+    health: Health,
+    worst: String,
+    codes: Vec<String>,
+}
+
 /// What a box is filled by: the worst finding naming the server, or none.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 enum Health {
+    #[default]
     Ok,
     Warning,
     Error,
@@ -44,7 +54,14 @@ impl Health {
 /// `dns check NAME --format svg`.
 pub fn render_svg(out: &mut impl Write, round: &Round) -> io::Result<()> {
     let f = &round.facts;
-    let (worst, unplaced) = worst_per_server(round);
+    let drawn: std::collections::BTreeSet<String> = f
+        .walk
+        .levels
+        .iter()
+        .flat_map(boxes_of)
+        .map(|(name, addr)| format!("{name} ({addr})"))
+        .collect();
+    let (worst, unplaced) = worst_per_server(round, &drawn);
     let mut body = String::new();
     let mut y = MARGIN + 30.0;
     let mut widest = 0usize;
@@ -88,9 +105,12 @@ pub fn render_svg(out: &mut impl Write, round: &Round) -> io::Result<()> {
 }
 
 /// Each server as findings name it ("name (address)") with its worst finding; and the findings
-/// that name no server, as lines.
-fn worst_per_server(round: &Round) -> (BTreeMap<&str, (Health, String)>, Vec<String>) {
-    let mut worst: BTreeMap<&str, (Health, String)> = BTreeMap::new();
+/// that name no server of the picture, as lines (none is left out).
+fn worst_per_server<'r>(
+    round: &'r Round,
+    drawn: &std::collections::BTreeSet<String>,
+) -> (BTreeMap<&'r str, Said>, Vec<String>) {
+    let mut worst: BTreeMap<&str, Said> = BTreeMap::new();
     let mut unplaced: Vec<String> = Vec::new();
     for finding in &round.findings {
         let health = match finding.severity {
@@ -98,14 +118,14 @@ fn worst_per_server(round: &Round) -> (BTreeMap<&str, (Health, String)>, Vec<Str
             Severity::Warning => Health::Warning,
         };
         for s in &finding.servers {
-            let w = worst
-                .entry(s.as_str())
-                .or_insert((Health::Ok, String::new()));
-            if health > w.0 {
-                *w = (health, finding.code.to_string());
+            let said = worst.entry(s.as_str()).or_default();
+            if health > said.health {
+                said.health = health;
+                said.worst = finding.code.to_string();
             }
+            said.codes.push(finding.code.to_string());
         }
-        if finding.servers.is_empty() {
+        if !finding.servers.iter().any(|s| drawn.contains(s)) {
             unplaced.push(format!("{} {}", finding.severity.as_str(), finding.code));
         }
     }
@@ -114,24 +134,8 @@ fn worst_per_server(round: &Round) -> (BTreeMap<&str, (Health, String)>, Vec<Str
 
 /// One level's band from `y`: its name, and a box per server address, five to a row; gives
 /// the number of boxes drawn.
-fn band(
-    body: &mut String,
-    level: &Level,
-    y: f64,
-    worst: &BTreeMap<&str, (Health, String)>,
-) -> usize {
-    let boxes: Vec<(String, String)> = level
-        .servers
-        .iter()
-        .flat_map(|s| {
-            let name = s.name.to_ascii();
-            let addrs: Vec<String> = match s.addrs.is_empty() {
-                true => vec![String::new()],
-                false => s.addrs.iter().map(ToString::to_string).collect(),
-            };
-            addrs.into_iter().map(move |a| (name.clone(), a))
-        })
-        .collect();
+fn band(body: &mut String, level: &Level, y: f64, worst: &BTreeMap<&str, Said>) -> usize {
+    let boxes = boxes_of(level);
     let zone = match level.zone.is_root() {
         true => ". (the root)".to_string(),
         false => level.zone.to_ascii(),
@@ -146,12 +150,25 @@ fn band(
         let x = MARGIN + LABEL_W + (k % PER_ROW) as f64 * (BOX_W + GAP);
         let top = y + (k / PER_ROW) as f64 * (BOX_H + GAP);
         let who = format!("{name} ({addr})");
-        let (health, code) = worst
-            .get(who.as_str())
-            .map_or((Health::Ok, ""), |(h, c)| (*h, c.as_str()));
+        let said = worst.get(who.as_str());
+        let health = said.map_or(Health::Ok, |s| s.health);
+        // The worst finding's code on the box ("+2": two more name it); every code in its
+        // tooltip.
+        let (code, all) = match said {
+            Some(s) if s.codes.len() > 1 => (
+                format!("{} +{}", s.worst, s.codes.len() - 1),
+                s.codes.join(", "),
+            ),
+            Some(s) => (s.worst.clone(), s.worst.clone()),
+            None => (String::new(), String::new()),
+        };
         let _ = writeln!(
             body,
-            r#"<g class="server {class}"><rect class="server {class}" x="{x:.1}" y="{top:.1}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{:.1}" y="{:.1}">{}</text><text class="addr" x="{:.1}" y="{:.1}">{}</text><text class="code" x="{:.1}" y="{:.1}">{}</text></g>"#,
+            r#"<g class="server {class}">{}<rect class="server {class}" x="{x:.1}" y="{top:.1}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{:.1}" y="{:.1}">{}</text><text class="addr" x="{:.1}" y="{:.1}">{}</text><text class="code" x="{:.1}" y="{:.1}">{}</text></g>"#,
+            match all.is_empty() {
+                true => String::new(),
+                false => format!("<title>{}</title>", xml(&all)),
+            },
             x + 10.0,
             top + 18.0,
             xml(name),
@@ -160,11 +177,28 @@ fn band(
             xml(if addr.is_empty() { "no address" } else { addr }),
             x + 10.0,
             top + 52.0,
-            xml(code),
+            xml(&code),
             class = health.class(),
         );
     }
     boxes.len()
+}
+
+/// A level's boxes: (server name, address), one per address (an empty address for a server
+/// whose address was not found).
+fn boxes_of(level: &Level) -> Vec<(String, String)> {
+    level
+        .servers
+        .iter()
+        .flat_map(|s| {
+            let name = s.name.to_ascii();
+            let addrs: Vec<String> = match s.addrs.is_empty() {
+                true => vec![String::new()],
+                false => s.addrs.iter().map(ToString::to_string).collect(),
+            };
+            addrs.into_iter().map(move |a| (name.clone(), a))
+        })
+        .collect()
 }
 
 /// The document's start: its size, title, style, the arrow's marker and the heading.
