@@ -87,11 +87,18 @@ impl ZoneOutcome {
     /// The exit code of this zone alone, as `dns check NAME` gives it: 0, 1 (findings), 3
     /// (nothing could be judged), or the code of the error that stopped it.
     pub fn exit_code(&self) -> u8 {
-        match (&self.round, self.verdict()) {
-            (Err(e), _) => e.exit_code(),
-            (_, Verdict::Errors | Verdict::Warnings) => 1,
-            (_, Verdict::Unreached) => 3,
-            _ => 0,
+        match &self.round {
+            Err(e) => e.exit_code(),
+            Ok(r) => Self::exit_code_of(r),
+        }
+    }
+
+    /// The exit code of one round: 0, 1 (findings) or 3 (nothing could be judged).
+    pub fn exit_code_of(r: &Round) -> u8 {
+        match Self::verdict_of(r) {
+            Verdict::Errors | Verdict::Warnings => 1,
+            Verdict::Unreached => 3,
+            Verdict::Ok | Verdict::Failed => 0,
         }
     }
 
