@@ -400,6 +400,30 @@ fn openmetrics_say_each_zones_state_and_prometheus_accepts_them() {
         std::fs::read_to_string(dir.path().join("dns.prom")).unwrap(),
         written
     );
+    // FILE that cannot be replaced (a directory): said, exit 3, and no part file left.
+    std::fs::create_dir(dir.path().join("taken")).unwrap();
+    let out = check(
+        &lab,
+        dir.path(),
+        &["alpha.test", "--format", "openmetrics", "-o", "taken"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("taken"),
+        "{}",
+        common::stderr(&out)
+    );
+    let parts = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".part")
+        })
+        .count();
+    assert_eq!(parts, 0);
 
     // --json and --format are one choice.
     let out = check(&lab, dir.path(), &["--json", "--format", "openmetrics"]);

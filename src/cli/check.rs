@@ -395,55 +395,82 @@ fn spinner() -> ProgressBar {
 /// step) never sees half a report, and a check that fails before writing leaves FILE as it was.
 struct Out {
     path: Option<PathBuf>,
-    file: Mutex<Option<(PathBuf, std::fs::File)>>,
+    part: Mutex<Option<Part>>,
+}
+
+/// The file a report is written to before it takes FILE's place, and the first write to it
+/// that failed (then FILE is left as it was).
+struct Part {
+    path: PathBuf,
+    file: std::fs::File,
+    failed: Option<std::io::Error>,
 }
 
 impl Out {
     fn new(path: Option<&Path>) -> Out {
         Out {
             path: path.map(Path::to_path_buf),
-            file: Mutex::new(None),
+            part: Mutex::new(None),
         }
     }
 
     /// Renders into the output, buffered (stdout is line-buffered, and a large verification is
     /// many lines).
     fn write(&self, render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-        let failed = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Write { path, source }
-        };
         let Some(path) = &self.path else {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             return render(&mut out)
                 .and_then(|()| out.flush())
-                .map_err(failed(Path::new("<stdout>")));
+                .map_err(|source| Error::Write {
+                    path: "<stdout>".into(),
+                    source,
+                });
         };
-        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        if file.is_none() {
+        let mut part = self.part.lock().unwrap_or_else(|e| e.into_inner());
+        if part.is_none() {
             let name = path.file_name().unwrap_or_default().to_string_lossy();
-            let part = path.with_file_name(format!(".{name}.{}.part", std::process::id()));
-            let created = std::fs::File::create(&part).map_err(failed(&part))?;
-            *file = Some((part, created));
+            let at = path.with_file_name(format!(".{name}.{}.part", std::process::id()));
+            let file = std::fs::File::create(&at).map_err(|source| Error::Write {
+                path: at.clone(),
+                source,
+            })?;
+            *part = Some(Part {
+                path: at,
+                file,
+                failed: None,
+            });
         }
-        let Some((part, f)) = file.as_mut() else {
-            return Ok(());
+        let Some(part) = part.as_mut().filter(|p| p.failed.is_none()) else {
+            return Ok(()); // an earlier write failed: finish says so
         };
-        let mut out = std::io::BufWriter::new(f);
-        render(&mut out)
-            .and_then(|()| out.flush())
-            .map_err(failed(part))
+        let mut out = std::io::BufWriter::new(&part.file);
+        let written = render(&mut out).and_then(|()| out.flush());
+        drop(out);
+        written.map_err(|e| {
+            let error = Error::Write {
+                path: part.path.clone(),
+                source: std::io::Error::new(e.kind(), e.to_string()),
+            };
+            part.failed = Some(e);
+            error
+        })
     }
 
-    /// `-o FILE`: what was written takes FILE's place.
+    /// `-o FILE`: what was written takes FILE's place — unless a write failed, and then the
+    /// part is removed and FILE left as it was.
     fn finish(self) -> Result<()> {
-        let (Some(path), Some((part, file))) = (self.path, self.file.into_inner().ok().flatten())
-        else {
+        let (Some(path), Some(part)) = (self.path, self.part.into_inner().ok().flatten()) else {
             return Ok(());
         };
-        file.sync_all()
-            .and_then(|()| std::fs::rename(&part, &path))
-            .map_err(|source| Error::Write { path, source })
+        let done = match part.failed {
+            Some(e) => Err(e),
+            None => part.file.sync_all(),
+        };
+        done.and_then(|()| std::fs::rename(&part.path, &path))
+            .map_err(|source| {
+                let _ = std::fs::remove_file(&part.path);
+                Error::Write { path, source }
+            })
     }
 }
 
@@ -451,11 +478,7 @@ impl Out {
 /// parent server could be asked). A zone whose servers are all dead or broken is judged
 /// (exit 1), never "no problems".
 fn report(out: &Out, format: Format, round: &Round, style: Style, took: Duration) -> Result<()> {
-    let code = match many::ZoneOutcome::verdict_of(round) {
-        many::Verdict::Ok => 0,
-        many::Verdict::Unreached => 3,
-        _ => 1,
-    };
+    let code = many::ZoneOutcome::exit_code_of(round);
     out.write(|mut out| match format {
         Format::OpenMetrics => crate::report::metrics::render_round(&mut out, round, code, took),
         Format::Svg => crate::report::picture::render_svg(&mut out, round),
