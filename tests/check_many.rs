@@ -543,4 +543,66 @@ fn the_picture_shows_every_server_of_every_level_without_overlap() {
     );
     let out = check(&lab, dir.path(), &["--format", "svg"]);
     assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    // Told to expect other servers than the parent names: the expected delegation is drawn
+    // beside the served one, each expected server saying whether the parent names it.
+    let out = check(
+        &lab,
+        dir.path(),
+        &[
+            "alpha.test",
+            "--format",
+            "svg",
+            "--expect-ns",
+            "ns1.dns.test,ns-7.awsdns-07.test",
+        ],
+    );
+    let svg = common::stdout(&out);
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+    let expected: Vec<(&str, Vec<&str>)> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("g")
+                && n.attribute("class")
+                    .is_some_and(|c| c.starts_with("expected"))
+        })
+        .map(|g| {
+            let texts = g
+                .children()
+                .filter(|c| c.has_tag_name("text"))
+                .map(|t| t.text().unwrap_or_default())
+                .collect();
+            (g.attribute("class").unwrap(), texts)
+        })
+        .collect();
+    assert_eq!(
+        expected,
+        [
+            (
+                "expected error",
+                vec!["ns-7.awsdns-07.test.", "not delegated by the parent"]
+            ),
+            (
+                "expected ok",
+                vec!["ns1.dns.test.", "delegated by the parent"]
+            ),
+        ],
+        "{svg}"
+    );
+    // As the parent serves what was expected, there is no such band.
+    let out = check(
+        &lab,
+        dir.path(),
+        &[
+            "alpha.test",
+            "--format",
+            "svg",
+            "--expect-ns",
+            "ns1.dns.test,ns2.dns.test",
+        ],
+    );
+    assert!(
+        !common::stdout(&out).contains("class=\"expected"),
+        "{}",
+        common::stdout(&out)
+    );
 }

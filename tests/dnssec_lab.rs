@@ -238,6 +238,103 @@ fn metrics_give_the_seconds_until_the_earliest_signature_expires() {
     assert!(text.ends_with("# EOF\n"), "{text}");
 }
 
+/// `--format svg` of a signed zone draws its chain of trust: the parent's DS → the KSK it points
+/// at, and each key → the apex sets it signs; a flipped byte in the KSK's signature over the key
+/// set breaks that link (dashed, labelled with its code) and only that one.
+#[test]
+fn the_picture_draws_the_chain_of_trust_and_breaks_the_link_a_bad_signature_breaks() {
+    let Some(z) = sign(&[]) else { return };
+    let picture = |text: &str| {
+        let (lab, _nsd) = z.serve(text);
+        let out = common::dns()
+            .args(["check", "hive.test", "--format", "svg"])
+            .args(lab.args())
+            .current_dir(z.dir())
+            .output()
+            .unwrap();
+        let svg = common::stdout(&out);
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+        let chain = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some("chain"))
+            .unwrap_or_else(|| panic!("no chain of trust drawn:\n{svg}"));
+        let boxes: Vec<(String, String)> = chain
+            .descendants()
+            .filter(|n| n.has_tag_name("g") && n.attribute("class").is_some())
+            .map(|g| {
+                let texts: Vec<&str> = g
+                    .children()
+                    .filter(|c| c.has_tag_name("text"))
+                    .map(|t| t.text().unwrap_or_default())
+                    .collect();
+                (g.attribute("class").unwrap().to_string(), texts.join(" | "))
+            })
+            .collect();
+        let links: Vec<String> = chain
+            .descendants()
+            .filter(|n| n.has_tag_name("line"))
+            .map(|l| l.attribute("class").unwrap().to_string())
+            .collect();
+        let labels: Vec<String> = chain
+            .descendants()
+            .filter(|n| n.has_tag_name("text") && n.attribute("class") == Some("link"))
+            .map(|t| t.text().unwrap().to_string())
+            .collect();
+        (boxes, links, labels, svg)
+    };
+    let (boxes, links, labels, svg) = picture(&z.text);
+    let ds = format!("DS {} alg 13 digest 2", z.ksk);
+    assert!(
+        boxes.contains(&("chain ok".into(), format!("{ds} | "))),
+        "{boxes:?}\n{svg}"
+    );
+    assert!(
+        boxes
+            .iter()
+            .any(|(c, t)| c == "chain ok" && t.starts_with(&format!("KSK {} alg 13", z.ksk))),
+        "{boxes:?}"
+    );
+    assert!(
+        boxes.iter().any(|(_, t)| t.starts_with("ZSK ")),
+        "{boxes:?}"
+    );
+    for set in ["DNSKEY", "SOA", "NS"] {
+        let label = format!("hive.test. {set} | ");
+        assert!(
+            boxes.contains(&("chain ok".into(), label.clone())),
+            "{label}: {boxes:?}"
+        );
+    }
+    // DS → KSK, KSK → DNSKEY set, ZSK → SOA, NS (at least), every one whole.
+    assert!(links.len() >= 4, "{links:?}");
+    assert!(links.iter().all(|l| l == "link ok"), "{links:?}");
+    assert!(labels.is_empty(), "{labels:?}");
+
+    let bad = flip_signature(&z.text, "hive.test.", "DNSKEY", Some(z.ksk));
+    let (boxes, links, labels, svg) = picture(&bad);
+    assert!(
+        boxes.contains(&(
+            "chain error".into(),
+            "hive.test. DNSKEY | dnssec.signature-invalid".into()
+        )),
+        "{boxes:?}\n{svg}"
+    );
+    assert!(
+        boxes.contains(&("chain ok".into(), format!("{ds} | "))),
+        "{boxes:?}"
+    );
+    assert!(
+        boxes.contains(&("chain ok".into(), "hive.test. SOA | ".into())),
+        "{boxes:?}"
+    );
+    assert_eq!(
+        links.iter().filter(|l| *l == "link broken").count(),
+        1,
+        "the KSK's link to the key set alone is broken: {links:?}\n{svg}"
+    );
+    assert_eq!(labels, ["✗ dnssec.signature-invalid"], "{svg}");
+}
+
 #[test]
 fn a_flipped_byte_in_the_ksk_signature_over_the_dnskey_set_is_an_error() {
     let Some(z) = sign(&[]) else { return };

@@ -17,6 +17,7 @@ pub mod rules;
 pub mod run;
 pub mod saved;
 pub mod settings;
+pub mod trust;
 pub mod validate;
 pub mod verdicts;
 pub mod verification;
