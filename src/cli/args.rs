@@ -381,8 +381,11 @@ pub enum Format {
     #[value(name = "openmetrics")]
     OpenMetrics,
     /// A picture of one check's walk (SVG): each level's servers, coloured by their worst
-    /// finding, and the referrals between the levels
+    /// finding, the referrals between the levels, the chain of trust
     Svg,
+    /// One self-contained web page (fetches nothing): the summary of every zone (sortable,
+    /// filtered by state), each zone's picture, findings with their fixes, registration and move
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -567,8 +570,9 @@ pub struct CheckArgs {
     #[arg(help_heading = "Output", long)]
     pub json: bool,
 
-    /// How to print the result: text, json, or openmetrics (for Prometheus, e.g. through
-    /// node_exporter's textfile collector); the exit code is the same whatever the format
+    /// How to print the result: text, json, openmetrics (for Prometheus, e.g. through
+    /// node_exporter's textfile collector), svg (one check's picture) or html (one page for
+    /// every zone); the exit code is the same whatever the format
     #[arg(help_heading = "Output", long, value_enum, default_value_t = Format::Text, conflicts_with = "json")]
     pub format: Format,
 

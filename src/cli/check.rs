@@ -142,9 +142,12 @@ fn check_to(out: &Out, args: &CheckArgs, style: Style) -> Result<()> {
     bar.finish_and_clear();
     let waited = match checked? {
         run::Checked::Private(private) => {
-            if matches!(format(args), Format::OpenMetrics | Format::Svg) {
+            if matches!(
+                format(args),
+                Format::OpenMetrics | Format::Svg | Format::Html
+            ) {
                 return Err(Error::Usage(format!(
-                    "--format openmetrics and svg show a walk from the root, but {} is in the private zone {}, checked through its VPCs' resolvers: use --format text or json",
+                    "--format openmetrics, svg and html show a walk from the root, but {} is in the private zone {}, checked through its VPCs' resolvers: use --format text or json",
                     s.name_text(),
                     private.zone
                 )));
@@ -292,6 +295,9 @@ fn check_many(out: &Out, args: &CheckArgs, s: Settings, style: Style) -> Result<
         out.write(|mut out| match format(args) {
             Format::OpenMetrics => {
                 crate::report::metrics::render_run(&mut out, &outcomes, code, started.elapsed())
+            }
+            Format::Html => {
+                crate::report::html::render_run(&mut out, &outcomes, code, started.elapsed())
             }
             Format::Json => render_many(&mut out, &run, true, style),
             // (svg was refused above: it draws one check)
@@ -482,6 +488,7 @@ fn report(out: &Out, format: Format, round: &Round, style: Style, took: Duration
     out.write(|mut out| match format {
         Format::OpenMetrics => crate::report::metrics::render_round(&mut out, round, code, took),
         Format::Svg => crate::report::picture::render_svg(&mut out, round),
+        Format::Html => crate::report::html::render_round(&mut out, round, code),
         f => render_round(&mut out, round, f == Format::Json, style),
     })?;
     if !round.findings.is_empty() {

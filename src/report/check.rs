@@ -477,7 +477,7 @@ fn render_resolution(out: &mut impl Write, t: &Trace, style: Style) -> io::Resul
 
 /// What the registry says, on one line: registrar, expiry, statuses (the locks among them), or
 /// why it could not be asked.
-fn registration_line(lookup: &crate::rdap::Lookup, now: u64) -> String {
+pub(super) fn registration_line(lookup: &crate::rdap::Lookup, now: u64) -> String {
     use crate::rdap::Lookup;
     match lookup {
         Lookup::Found(r) => {

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod diag;
+pub mod html;
 pub mod many;
 pub mod metrics;
 pub mod picture;

@@ -70,7 +70,7 @@ pub fn svg(round: &Round, id: &str) -> String {
         .levels
         .iter()
         .flat_map(boxes_of)
-        .map(|(name, addr)| format!("{name} ({addr})"))
+        .map(|(name, addr)| who(&name, &addr))
         .collect();
     let (worst, unplaced) = worst_per_server(round, &drawn);
     let mut body = String::new();
@@ -95,7 +95,9 @@ pub fn svg(round: &Round, id: &str) -> String {
             y += ARROW_H;
         }
     }
-    y = expected_band(&mut body, f, y + GAP);
+    let (bottom, expected) = expected_band(&mut body, f, y + GAP);
+    y = bottom;
+    widest = widest.max(expected.min(PER_ROW));
     let mut right = MARGIN + LABEL_W + widest.max(1) as f64 * (BOX_W + GAP);
     if let Some(chain) = crate::check::trust::chain(f) {
         let (bottom, edge) = chain_section(&mut body, round, &chain, y + GAP * 2.0, id);
@@ -168,7 +170,7 @@ fn band(body: &mut String, level: &Level, y: f64, worst: &BTreeMap<&str, Said>) 
     for (k, (name, addr)) in boxes.iter().enumerate() {
         let x = MARGIN + LABEL_W + (k % PER_ROW) as f64 * (BOX_W + GAP);
         let top = y + (k / PER_ROW) as f64 * (BOX_H + GAP);
-        let who = format!("{name} ({addr})");
+        let who = who(name, addr);
         let said = worst.get(who.as_str());
         let health = said.map_or(Health::Ok, |s| s.health);
         // The worst finding's code on the box ("+2": two more name it); every code in its
@@ -203,6 +205,14 @@ fn band(body: &mut String, level: &Level, y: f64, worst: &BTreeMap<&str, Said>) 
     boxes.len()
 }
 
+/// A server as findings name it (`Probe::who`): `name (address)`, or `name (no address)`.
+fn who(name: &str, addr: &str) -> String {
+    match addr.is_empty() {
+        true => format!("{name} (no address)"),
+        false => format!("{name} ({addr})"),
+    }
+}
+
 /// A level's boxes: (server name, address), one per address (an empty address for a server
 /// whose address was not found).
 fn boxes_of(level: &Level) -> Vec<(String, String)> {
@@ -229,7 +239,7 @@ fn head(out: &mut String, width: f64, height: f64, title: &str, id: &str) {
     let _ = writeln!(out, "<title>dns check {}</title>", xml(title));
     let _ = writeln!(
         out,
-        "<style>rect.server{{stroke-width:1.5}} rect.ok{{fill:#d5f0dc;stroke:#1e8449}} rect.warning{{fill:#fdebc8;stroke:#b9770e}} rect.error{{fill:#f8d0d0;stroke:#c0392b}} rect.expected{{fill:#fff;stroke:#1e8449;stroke-dasharray:5 3}} rect.expected.error{{fill:#fdf2f2;stroke:#c0392b}} text.level{{font-weight:bold}} text.addr{{fill:#444;font-family:monospace}} text.code{{fill:#7b241c;font-size:12px}} line.referral{{stroke:#555;stroke-width:1.5}} text.referral{{fill:#555;font-style:italic}} text.finding{{fill:#c0392b}} line.link{{stroke-width:1.8}} line.link.ok{{stroke:#1e8449}} line.link.broken{{stroke:#c0392b;stroke-dasharray:6 4}} text.link{{fill:#c0392b;font-size:12px}}</style>"
+        "<style>rect.server{{stroke-width:1.5}} rect.ok{{fill:#d5f0dc;stroke:#1e8449}} rect.warning{{fill:#fdebc8;stroke:#b9770e}} rect.error{{fill:#f8d0d0;stroke:#c0392b}} rect.expected{{fill:#fff;stroke:#1e8449;stroke-dasharray:5 3}} rect.expected.error{{fill:#fdf2f2;stroke:#c0392b}} text.level{{font-weight:bold}} text.addr{{fill:#444;font-family:monospace}} text.code{{fill:#7b241c;font-size:12px}} line.referral{{stroke:#555;stroke-width:1.5}} text.referral{{fill:#555;font-style:italic}} text.finding{{fill:#c0392b}} line.link{{stroke-width:1.8}} line.link.ok{{stroke:#1e8449}} line.link.broken{{stroke:#c0392b;stroke-dasharray:6 4}} text.link{{fill:#c0392b;font-size:11px}}</style>"
     );
     let _ = writeln!(
         out,
@@ -245,10 +255,10 @@ fn head(out: &mut String, width: f64, height: f64, title: &str, id: &str) {
 
 /// When the check was told which servers to expect and the parent delegates to others: a band
 /// of the expected servers below the zone's, each box saying whether the parent names it. Gives
-/// the band's bottom (`y` when there is none).
-fn expected_band(body: &mut String, f: &crate::check::facts::Facts, y: f64) -> f64 {
+/// the band's bottom (`y` when there is none) and its number of boxes.
+fn expected_band(body: &mut String, f: &crate::check::facts::Facts, y: f64) -> (f64, usize) {
     let (Some(expected), Some(delegation)) = (&f.expected, f.delegation()) else {
-        return y;
+        return (y, 0);
     };
     let lower = |names: &std::collections::BTreeSet<hickory_proto::rr::Name>| {
         names
@@ -258,7 +268,7 @@ fn expected_band(body: &mut String, f: &crate::check::facts::Facts, y: f64) -> f
     };
     let (want, served) = (lower(&expected.names), lower(&delegation.ns));
     if want.is_empty() || want == served {
-        return y;
+        return (y, 0);
     }
     let _ = writeln!(
         body,
@@ -283,11 +293,14 @@ fn expected_band(body: &mut String, f: &crate::check::facts::Facts, y: f64) -> f
             top + 44.0,
         );
     }
-    y + want.len().div_ceil(PER_ROW) as f64 * (BOX_H + GAP)
+    (
+        y + want.len().div_ceil(PER_ROW) as f64 * (BOX_H + GAP),
+        want.len(),
+    )
 }
 
 const CHAIN_H: f64 = 44.0;
-const COLUMN_GAP: f64 = 120.0;
+const COLUMN_GAP: f64 = 190.0;
 
 /// The chain of trust from `y`: three columns (the parent's DS records, the zone's keys, the
 /// apex sets they sign) and a link per DS → key and key → set, a broken one dashed red and
@@ -468,9 +481,9 @@ fn link(body: &mut String, (x1, y1): (f64, f64), (x2, y2): (f64, f64), broken: O
     if let Some(code) = broken {
         let _ = write!(
             body,
-            r#"<text class="link" x="{:.1}" y="{:.1}">✗ {}</text>"#,
-            (x1 + x2) / 2.0 - 20.0,
-            (y1 + y2) / 2.0 - 4.0,
+            r#"<text class="link" text-anchor="middle" x="{:.1}" y="{:.1}">✗ {}</text>"#,
+            (x1 + x2) / 2.0,
+            (y1 + y2) / 2.0 - 5.0,
             xml(code)
         );
     }
@@ -479,7 +492,7 @@ fn link(body: &mut String, (x1, y1): (f64, f64), (x2, y2): (f64, f64), broken: O
 
 /// Text as XML character data or an attribute value: the five special characters escaped, and
 /// control characters (which XML 1.0 cannot carry) shown as `\u{…}`.
-fn xml(text: &str) -> String {
+pub(super) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -48,8 +48,13 @@ pub struct Probe {
 
 impl Probe {
     /// The server as findings name it: `name (address)`.
+    /// The server as findings name it: `name (address)`, or `name (no address)` for a server
+    /// whose address could not be found (asked of nobody).
     pub fn who(&self) -> String {
-        format!("{} ({})", self.server.to_ascii(), self.addr)
+        match self.addr.is_unspecified() {
+            true => format!("{} (no address)", self.server.to_ascii()),
+            false => format!("{} ({})", self.server.to_ascii(), self.addr),
+        }
     }
 
     pub fn message(&self) -> Option<&Message> {
