@@ -343,3 +343,57 @@ fn three_scenarios_render_as_the_readme_shows_them() {
         }
     }
 }
+
+/// `dns plan --format html` against moto: the plan as one page, opened in chromium — no
+/// console message, nothing fetched, a screenshot with content; a value holding markup is
+/// shown as text (escaped), and the checksum is the JSON plan's.
+#[test]
+fn the_plan_as_a_web_page_renders_and_shows_markup_in_values_as_text() {
+    let Some(chromium) = chromium() else { return };
+    let Some(moto) = common::moto::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let zone = "plan-html.example.com";
+    common::moto::create_zone(moto.port, zone, "html");
+    common::write_zone(
+        dir.path(),
+        zone,
+        "www: {type: A, value: 192.0.2.1}\n'': {type: TXT, value: '<script>alert(1)</script> | &amp;'}\n",
+    );
+    let out = common::moto::run(&moto.url(), dir.path(), &["plan", "--format", "html"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let work = tempfile::tempdir().unwrap();
+    let page = work.path().join("plan.html");
+    std::fs::write(&page, &out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(
+        &common::moto::run(&moto.url(), dir.path(), &["plan", "--json"]).stdout,
+    )
+    .unwrap();
+    let opened = open(&chromium, &page, "", work.path());
+    assert_eq!(opened.console, Vec::<String>::new());
+    assert_eq!(opened.requests, Vec::<String>::new());
+    let dom = &opened.dom;
+    assert!(dom.contains("<h1>dns plan</h1>"), "{dom}");
+    assert!(dom.contains("AWS account 123456789012"), "{dom}");
+    assert!(
+        dom.contains("<tr class=\"create\"><td>+</td><td><code>www</code></td><td>A</td>"),
+        "{dom}"
+    );
+    // The markup in the TXT value is text on the page: no script element came of it.
+    assert!(
+        dom.contains("&lt;script&gt;alert(1)&lt;/script&gt; | &amp;amp;"),
+        "{dom}"
+    );
+    assert_eq!(dom.matches("<script").count(), 0, "{dom}");
+    let checksum = json["zones"][0]["checksum"].as_str().unwrap();
+    assert!(
+        dom.contains(&format!("Checksum: <code>{checksum}</code>")),
+        "{dom}"
+    );
+    let (colours, inked) = has_content(&opened.shot);
+    assert!(
+        colours > 8 && inked > 0.02,
+        "{colours} colours, {inked:.3} inked"
+    );
+}

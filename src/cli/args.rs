@@ -261,8 +261,9 @@ pub struct PlanArgs {
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
 
-    /// How to print the plan: text, json, or markdown (for a pull-request comment: per zone a
-    /// table of changes, the safety verdict and the checksum)
+    /// How to print the plan: text, json, markdown (for a pull-request comment: per zone a
+    /// table of changes, the safety verdict and the checksum), or html (the same as one
+    /// self-contained web page)
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
 
@@ -288,6 +289,8 @@ pub enum PlanFormat {
     Text,
     Json,
     Markdown,
+    /// One self-contained web page (for a CI artifact or a mail)
+    Html,
 }
 
 #[derive(Debug, Args)]

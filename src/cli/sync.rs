@@ -80,6 +80,11 @@ fn print_plans(
         if plans.len() > 1 && plans.iter().any(|zp| !zp.plan.is_empty()) {
             writeln!(out, "Run checksum (all zones): `{}`", run_checksum(plans)).map_err(werr)?;
         }
+    } else if format == PlanFormat::Html {
+        let sum = (plans.len() > 1 && plans.iter().any(|zp| !zp.plan.is_empty()))
+            .then(|| run_checksum(plans));
+        crate::report::html::render_plans(&mut out, plans, &who.to_string(), sum.as_deref())
+            .map_err(werr)?;
     } else if format == PlanFormat::Json {
         let doc = serde_json::json!({
             "aws": who.to_json(),

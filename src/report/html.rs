@@ -268,3 +268,103 @@ fn findings(page: &mut String, round: &Round) {
 fn text(s: &str) -> String {
     super::picture::xml(s)
 }
+
+/// `dns plan --format html`: the plans of a run on one self-contained page, as the Markdown
+/// plan has them — per zone the counts, the safety verdict, a table of the changes (values
+/// before and after), what is left alone and the checksum `dns sync --plan-checksum` takes.
+pub fn render_plans(
+    out: &mut impl Write,
+    plans: &[&crate::plan::ZonePlan],
+    who: &str,
+    run_checksum: Option<&str>,
+) -> io::Result<()> {
+    let mut page = String::with_capacity(64 * 1024);
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{POLICY}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>dns plan</title>\n<style>{STYLE}\ntr.create td{{background:#eefaf1}}tr.delete td{{background:#fdf0ef}}tr.update td{{background:#fff8e6}}</style></head>\n<body>\n<h1>dns plan</h1>\n<p class=\"run\">{}</p>\n",
+        text(who)
+    );
+    for zp in plans {
+        plan_section(&mut page, zp);
+    }
+    if let Some(sum) = run_checksum {
+        let _ = writeln!(
+            page,
+            "<p>Run checksum (all zones): <code>{}</code></p>",
+            text(sum)
+        );
+    }
+    page.push_str("</body></html>\n");
+    out.write_all(page.as_bytes())
+}
+
+/// One zone's plan.
+fn plan_section(page: &mut String, zp: &crate::plan::ZonePlan) {
+    let plan = &zp.plan;
+    let id = zp.hosted_zone_id.as_deref().unwrap_or("new hosted zone");
+    let _ = writeln!(
+        page,
+        "<section><h2><code>{}</code> <span class=\"muted\">({})</span></h2>",
+        text(&plan.origin.to_ascii()),
+        text(id)
+    );
+    if plan.is_empty() {
+        page.push_str("<p class=\"ok\">No changes.</p></section>\n");
+        return;
+    }
+    let _ = writeln!(
+        page,
+        "<p><b>{} change(s)</b>: {}.</p>",
+        plan.len(),
+        text(&super::plan::counts(plan))
+    );
+    let _ = match crate::plan::safety::check(plan, zp.limit) {
+        Ok(()) => writeln!(
+            page,
+            "<p class=\"ok\">Safety: within the threshold ({}% of the live record sets may be updated or deleted).</p>",
+            zp.limit
+        ),
+        Err(e) => writeln!(
+            page,
+            "<p class=\"errors\"><b>Safety: REFUSED</b> — {}. <code>dns sync</code> will not apply it without <code>--force</code>.</p>",
+            text(&e.to_string())
+        ),
+    };
+    page.push_str("<table><thead><tr><th></th><th>name</th><th>type</th><th>before</th><th>after</th></tr></thead><tbody>\n");
+    let lines = |v: &[String]| {
+        v.iter()
+            .map(|s| format!("<code>{}</code>", text(s.trim())))
+            .collect::<Vec<_>>()
+            .join("<br>")
+    };
+    for row in super::plan::rows(plan) {
+        let class = match row.mark {
+            "+" => "create",
+            "~" => "update",
+            _ => "delete",
+        };
+        let _ = writeln!(
+            page,
+            "<tr class=\"{class}\"><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            row.mark,
+            text(&row.name),
+            text(&row.what),
+            lines(&row.old),
+            lines(&row.new)
+        );
+    }
+    page.push_str("</tbody></table>\n");
+    let left = super::plan::left_alone(zp);
+    if !left.is_empty() {
+        let left: Vec<String> = left
+            .iter()
+            .map(|(what, why)| format!("<code>{}</code>{why}", text(what)))
+            .collect();
+        let _ = writeln!(page, "<p>Left alone: {}.</p>", left.join(", "));
+    }
+    let _ = writeln!(
+        page,
+        "<p>Checksum: <code>{}</code></p></section>",
+        plan.checksum()
+    );
+}

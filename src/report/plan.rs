@@ -63,7 +63,7 @@ fn describe_data(set: &RecordSet) -> Vec<String> {
 /// "record sets N to create, N to update, N to delete (N live)", then the health checks' and the
 /// VPC associations' when there are any: every change counted once, so the parts add up to the
 /// plan's total.
-fn counts(plan: &Plan) -> String {
+pub(super) fn counts(plan: &Plan) -> String {
     let mut text = format!(
         "record sets {} to create, {} to update, {} to delete ({} live)",
         plan.count("create"),
@@ -294,17 +294,9 @@ pub fn render_markdown(out: &mut impl Write, zp: &ZonePlan) -> io::Result<()> {
     writeln!(out)?;
     markdown_rows(out, plan)?;
     writeln!(out)?;
-    let left: Vec<String> = plan
-        .ignored
+    let left: Vec<String> = left_alone(zp)
         .iter()
-        .map(|k| {
-            format!(
-                "`{} {}` (the zone file ignores it)",
-                cell(&name::relative(&k.name, &plan.origin)),
-                k.rtype
-            )
-        })
-        .chain(zp.unmanaged.iter().map(|u| format!("`{}`", cell(u))))
+        .map(|(what, why)| format!("`{}`{why}", cell(what)))
         .collect();
     if !left.is_empty() {
         writeln!(out, "Left alone: {}.", left.join(", "))?;
@@ -315,32 +307,53 @@ pub fn render_markdown(out: &mut impl Write, zp: &ZonePlan) -> io::Result<()> {
     Ok(())
 }
 
-/// The plan's table: a row per record set, VPC and health check change.
-fn markdown_rows(out: &mut impl Write, plan: &Plan) -> io::Result<()> {
-    writeln!(out, "| | name | type | before | after |")?;
-    writeln!(out, "|---|---|---|---|---|")?;
-    // Each value in code, a line each; nothing for an empty side.
-    let code = |v: Vec<String>| {
-        v.iter()
-            .map(|s| format!("`{}`", cell(s.trim())))
-            .collect::<Vec<_>>()
-            .join("<br>")
-    };
+/// What the plan leaves alone, each with why: the sets the zone file ignores ("NAME TYPE"),
+/// then what dns does not manage.
+pub(super) fn left_alone(zp: &ZonePlan) -> Vec<(String, &'static str)> {
+    let plan = &zp.plan;
+    plan.ignored
+        .iter()
+        .map(|k| {
+            let set = format!("{} {}", name::relative(&k.name, &plan.origin), k.rtype);
+            (set, " (the zone file ignores it)")
+        })
+        .chain(zp.unmanaged.iter().map(|u| (u.clone(), "")))
+        .collect()
+}
+
+/// One row of a plan's table: `+`, `~` or `−`; the owner (relative; empty for a VPC); what
+/// changes (a type and set label, "private zone VPC", "health check"); the values before and
+/// after, a line each.
+pub(super) struct Row {
+    pub mark: &'static str,
+    pub name: String,
+    pub what: String,
+    pub old: Vec<String>,
+    pub new: Vec<String>,
+}
+
+/// The plan's rows: a row per record set, VPC and health check change.
+pub(super) fn rows(plan: &Plan) -> Vec<Row> {
+    let mut rows = Vec::with_capacity(plan.changes.len());
     for change in &plan.changes {
         let (mark, old, new) = match change {
             Change::Create { new, .. } => ("+", vec![], describe(new)),
             Change::Delete { old, .. } => ("−", describe(old), vec![]),
             Change::Update { old, new, .. } => ("~", describe(old), describe(new)),
         };
-        writeln!(
-            out,
-            "| {mark} | `{}` | {}{} | {} | {} |",
-            cell(&owner(plan, change)),
+        let what = format!(
+            "{}{}",
             change.key().rtype.as_str(),
-            cell(&change.key().set_label()),
-            code(old),
-            code(new)
-        )?;
+            change.key().set_label()
+        );
+        let name = owner(plan, change);
+        rows.push(Row {
+            mark,
+            name,
+            what,
+            old,
+            new,
+        });
     }
     for c in &plan.vpcs {
         let (sign, text) = describe_vpc(c);
@@ -348,8 +361,14 @@ fn markdown_rows(out: &mut impl Write, plan: &Plan) -> io::Result<()> {
             "+" => ("+", vec![], vec![text]),
             _ => ("−", vec![text], vec![]),
         };
-        let (old, new) = (code(old), code(new));
-        writeln!(out, "| {mark} | | private zone VPC | {old} | {new} |")?;
+        let (name, what) = (String::new(), "private zone VPC".to_string());
+        rows.push(Row {
+            mark,
+            name,
+            what,
+            old,
+            new,
+        });
     }
     for c in &plan.checks {
         let (mark, old, new) = match c {
@@ -359,12 +378,41 @@ fn markdown_rows(out: &mut impl Write, plan: &Plan) -> io::Result<()> {
             }
             CheckChange::Delete { old, .. } => ("−", vec![describe_check(old)], vec![]),
         };
+        let (name, what) = (c.name().to_string(), "health check".to_string());
+        rows.push(Row {
+            mark,
+            name,
+            what,
+            old,
+            new,
+        });
+    }
+    rows
+}
+
+/// The plan's table in Markdown.
+fn markdown_rows(out: &mut impl Write, plan: &Plan) -> io::Result<()> {
+    writeln!(out, "| | name | type | before | after |")?;
+    writeln!(out, "|---|---|---|---|---|")?;
+    // Each value in code, a line each; nothing for an empty side.
+    let code = |v: &[String]| {
+        v.iter()
+            .map(|s| format!("`{}`", cell(s.trim())))
+            .collect::<Vec<_>>()
+            .join("<br>")
+    };
+    for row in rows(plan) {
+        let name = match row.name.is_empty() {
+            true => String::new(),
+            false => format!("`{}`", cell(&row.name)),
+        };
         writeln!(
             out,
-            "| {mark} | `{}` | health check | {} | {} |",
-            cell(c.name()),
-            code(old),
-            code(new)
+            "| {} | {name} | {} | {} | {} |",
+            row.mark,
+            cell(&row.what),
+            code(&row.old),
+            code(&row.new)
         )?;
     }
     Ok(())
