@@ -512,6 +512,90 @@ pub(super) fn xml(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::check::codes::{Code, Finding};
+    use crate::check::facts::Facts;
+    use crate::check::run::Round;
+    use crate::walk::{Level, NameServer};
+    use hickory_proto::rr::{Name, RecordType};
+
+    /// A level of `n` servers, one address each.
+    fn level(zone: &str, n: u8) -> Level {
+        Level {
+            zone: Name::from_ascii(zone).unwrap(),
+            servers: (1..=n)
+                .map(|i| NameServer {
+                    name: Name::from_ascii(format!("ns{i}.{}", zone.trim_start_matches('.')))
+                        .unwrap(),
+                    addrs: vec![std::net::IpAddr::from([127, 53, 2, i])],
+                })
+                .collect(),
+            probes: vec![],
+            apex: vec![],
+        }
+    }
+
+    /// Readable at 4 servers and at 40: every server a box of the same size, five to a row (the
+    /// picture grows down, not sideways), none overlapping, the finding on the server it names.
+    #[test]
+    fn forty_servers_wrap_onto_rows_without_overlap() {
+        for n in [4u8, 40] {
+            let walk = crate::walk::Walk {
+                levels: vec![level(".", 1), level("big.test.", n)],
+                ..Default::default()
+            };
+            let facts = Facts::new(Name::from_ascii("big.test.").unwrap(), RecordType::A, walk);
+            let round = Round {
+                facts,
+                findings: vec![Finding::new(
+                    Code::NsLame,
+                    "lame".into(),
+                    vec![format!("ns{n}.big.test. (127.53.2.{n})")],
+                )],
+                caches: None,
+                replayed: None,
+            };
+            let svg = super::svg(&round, "");
+            let doc = roxmltree::Document::parse(&svg).unwrap();
+            let rects: Vec<[f64; 4]> = doc
+                .descendants()
+                .filter(|r| r.has_tag_name("rect"))
+                .map(|r| {
+                    ["x", "y", "width", "height"].map(|a| r.attribute(a).unwrap().parse().unwrap())
+                })
+                .collect();
+            assert_eq!(rects.len(), 1 + usize::from(n), "{svg}");
+            for (i, a) in rects.iter().enumerate() {
+                for b in &rects[i + 1..] {
+                    let apart = a[0] + a[2] <= b[0]
+                        || b[0] + b[2] <= a[0]
+                        || a[1] + a[3] <= b[1]
+                        || b[1] + b[3] <= a[1];
+                    assert!(apart, "{a:?} {b:?}");
+                }
+            }
+            let width: f64 = doc
+                .root_element()
+                .attribute("width")
+                .unwrap()
+                .parse()
+                .unwrap();
+            let columns = usize::from(n).min(super::PER_ROW) as f64;
+            assert!(
+                width
+                    <= super::MARGIN * 2.0 + super::LABEL_W + columns * (super::BOX_W + super::GAP),
+                "{width}"
+            );
+            let named = doc
+                .descendants()
+                .find(|g| g.has_tag_name("g") && g.attribute("class") == Some("server error"))
+                .unwrap();
+            assert!(
+                named.descendants().any(|t| t.text() == Some("ns.lame")),
+                "{svg}"
+            );
+        }
+    }
+
     #[test]
     fn text_is_escaped_for_xml() {
         assert_eq!(
