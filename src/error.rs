@@ -1,7 +1,7 @@
 //! Errors and exit codes.
 //!
 //! Every command returns `Result<(), Error>`; [`Error::exit_code`] is the one table from error to
-//! exit code. The codes are stable and documented in the README:
+//! exit code. The codes are stable and documented in docs/exit-codes.md:
 //!
 //! | code | meaning |
 //! |------|---------|

@@ -1,5 +1,5 @@
 //! The finding codes of `dns check`: each with its severity and what it means, in the words of
-//! the README's table (a test holds the two together), and what to do about it. Codes are stable: scripts match on them.
+//! the table in docs/check.md (a test holds the two together), and what to do about it. Codes are stable: scripts match on them.
 
 use serde::Serialize;
 
@@ -14,7 +14,7 @@ macro_rules! codes {
         }
 
         impl Code {
-            /// Every code, in the README's order.
+            /// Every code, in the order of docs/check.md's table.
             pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
 
             /// The code as scripts see it, e.g. `ns.lame`.
@@ -30,7 +30,7 @@ macro_rules! codes {
                 }
             }
 
-            /// What the finding means, as the README's table says it.
+            /// What the finding means, as docs/check.md's table says it.
             pub fn meaning(self) -> &'static str {
                 match self {
                     $( Code::$variant => $meaning, )*
@@ -349,10 +349,10 @@ impl Finding {
 mod tests {
     use super::*;
 
-    /// The README's table of finding codes is this enum, row for row.
+    /// The table of finding codes in docs/check.md is this enum, row for row.
     #[test]
     fn the_readme_table_is_the_code_list() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../docs/check.md");
         let rows: Vec<&str> = readme
             .lines()
             .filter(|l| {

@@ -4,7 +4,7 @@
 //! each tested without sockets; `rules::records` for the zone file); [`run`] goes from the
 //! settings to a round (facts, findings, caches) for one zone and [`many`] for many; the
 //! reports render a round; [`saved`] writes facts down and judges them again offline. Each
-//! finding has a stable [`Code`], documented in the README (a test holds the two together).
+//! finding has a stable [`Code`], documented in docs/check.md (a test holds the two together).
 
 pub mod anchor;
 pub mod caches;

@@ -1,7 +1,7 @@
 //! `--format openmetrics`: a check's verdicts as OpenMetrics text, the exposition format
 //! Prometheus scrapes (and reads from node_exporter's textfile collector): gauges only, each
 //! zone's measures labelled by `zone`, the run's without labels, `# EOF` last. The families and
-//! their labels are documented in the README and kept stable: a dashboard or an alert rule
+//! their labels are documented in docs/check.md and kept stable: a dashboard or an alert rule
 //! written against them keeps working.
 
 use std::collections::BTreeMap;
@@ -105,7 +105,7 @@ fn render(out: &mut impl Write, zones: &[Zone], exit_code: u8, took: Duration) -
     family(
         out,
         "dns_check_exit_code",
-        "The check's exit code (0 right, 1 findings, 3 not reached; see the README).",
+        "The check's exit code (0 right, 1 findings, 3 not reached; see docs/exit-codes.md).",
         None,
     )?;
     sample(out, "dns_check_exit_code", &[], exit_code)?;
@@ -134,7 +134,7 @@ fn states_and_findings(out: &mut impl Write, zones: &[Zone]) -> io::Result<()> {
     family(
         out,
         "dns_check_findings",
-        "Findings of the check, by code and severity (codes as in the README's table).",
+        "Findings of the check, by code and severity (codes as in the table of docs/check.md).",
         None,
     )?;
     for z in zones {

@@ -1,7 +1,7 @@
 //! Diagnostics: what a zone file gets wrong, where, and what to do about it.
 //!
 //! Every problem found while loading a zone file is a [`Diagnostic`] with a stable rule code
-//! (documented in the README), a 1-based line and column, a message and, where one helps, a hint.
+//! (documented in docs/zone-files.md), a 1-based line and column, a message and, where one helps, a hint.
 //! The loader collects all of them instead of stopping at the first.
 
 use std::fmt;
@@ -11,7 +11,7 @@ pub use crate::severity::Severity;
 
 macro_rules! rules {
     ($( $variant:ident = $text:literal; )*) => {
-        /// The rule a zone-file diagnostic breaks: stable codes, documented in the README's
+        /// The rule a zone-file diagnostic breaks: stable codes, documented in docs/zone-files.md's
         /// table of `dns validate` (a test holds the two together).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Rule {
@@ -236,10 +236,10 @@ impl Hint<'_> {
 mod rule_tests {
     use super::Rule;
 
-    /// The README's table of `dns validate` rules names every rule, and only rules.
+    /// The table of `dns validate` rules in docs/zone-files.md names every rule, and only rules.
     #[test]
     fn the_readme_table_lists_every_rule() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../docs/zone-files.md");
         let start = readme
             .find("| rule | what is wrong |")
             .expect("the rules table");

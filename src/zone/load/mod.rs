@@ -645,7 +645,7 @@ impl Loader {
             .chain(ROUTING_KEYS)
             .collect();
         let hint = match suggest(key, &known) {
-            _ if key == "dynamic" => "octoDNS dynamic records have no place in dns: write Route 53 routed sets, one record per set with `set_id` and `weight`, `geo`, `region` or `failover` (see the README)".to_string(),
+            _ if key == "dynamic" => "octoDNS dynamic records have no place in dns: write Route 53 routed sets, one record per set with `set_id` and `weight`, `geo`, `region` or `failover` (see docs/zone-files.md)".to_string(),
             Some(s) => format!("did you mean `{s}`?"),
             None => "a record has type, ttl and value (one) or values (a list); a routed set also set_id and one of weight, failover, region, geo, multivalue".to_string(),
         };
