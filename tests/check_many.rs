@@ -543,6 +543,31 @@ fn the_picture_shows_every_server_of_every_level_without_overlap() {
     );
     let out = check(&lab, dir.path(), &["--format", "svg"]);
     assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    // The same picture from saved facts (`--from-facts`, nothing sent).
+    let facts = dir.path().join("alpha.facts.json");
+    let live = check(
+        &lab,
+        dir.path(),
+        &[
+            "alpha.test",
+            "--format",
+            "svg",
+            "--save-facts",
+            facts.to_str().unwrap(),
+        ],
+    );
+    let replayed = common::dns()
+        .args([
+            "check",
+            "--from-facts",
+            facts.to_str().unwrap(),
+            "--format",
+            "svg",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(replayed.status.code(), live.status.code());
+    assert_eq!(common::stdout(&replayed), common::stdout(&live));
     // Told to expect other servers than the parent names: the expected delegation is drawn
     // beside the served one, each expected server saying whether the parent names it.
     let out = check(

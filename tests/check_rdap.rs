@@ -133,6 +133,21 @@ fn what_the_registry_says_is_judged_beside_the_delegation() {
     let delta = left("delta.test.").unwrap_or_else(|| panic!("{metrics}"));
     assert!((-4 * day..=-2 * day).contains(&delta), "{delta}: {metrics}");
     assert_eq!(left("nowhere.test."), None, "{metrics}");
+    // And as one web page: each zone's registration line, as the registry says it.
+    let out = common::dns()
+        .args(["check", "--names", "names.txt", "--rdap-url", &registry.url])
+        .args(["--format", "html"])
+        .args(lab.args())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let page = common::stdout(&out);
+    assert_eq!(page.matches("<p>registration: ").count(), 6, "{page}");
+    assert!(
+        page.contains("<p>registration: the registry has no nowhere.test"),
+        "{page}"
+    );
+    assert!(page.contains("expired "), "{page}");
     // nowhere.test is not delegated either: said of the domain, with the registry's reason,
     // and nothing judged of test.'s own servers.
     let nowhere = docs

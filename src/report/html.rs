@@ -9,7 +9,8 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::check::many::{Verdict, ZoneOutcome};
+use super::zones::{STATES, Zone, state};
+use crate::check::many::ZoneOutcome;
 use crate::check::run::Round;
 use crate::severity::Severity;
 
@@ -49,24 +50,9 @@ if(p[0]==='state'){f.value=decodeURIComponent(p[1]);f.dispatchEvent(new Event('c
 if(p[0]==='sort'&&ths[+p[1]])ths[+p[1]].click();});
 document.body.setAttribute('data-ready','yes');})();";
 
-/// One zone as the page shows it.
-struct Zone<'a> {
-    name: String,
-    state: Verdict,
-    round: Option<&'a Round>,
-    /// Why the check could not run.
-    failed: Option<String>,
-}
-
 /// `dns check NAME --format html`.
 pub fn render_round(out: &mut impl Write, round: &Round, exit_code: u8) -> io::Result<()> {
-    let zone = Zone {
-        name: round.facts.qname.to_ascii(),
-        state: ZoneOutcome::verdict_of(round),
-        round: Some(round),
-        failed: None,
-    };
-    render(out, &[zone], exit_code, None)
+    render(out, &[Zone::of_round(round)], exit_code, None)
 }
 
 /// `dns check --format html` of many zones.
@@ -76,27 +62,7 @@ pub fn render_run(
     exit_code: u8,
     took: Duration,
 ) -> io::Result<()> {
-    let zones: Vec<Zone> = outcomes
-        .iter()
-        .map(|o| Zone {
-            name: o.name.to_ascii(),
-            state: o.verdict(),
-            round: o.round.as_ref().ok(),
-            failed: o.round.as_ref().err().map(ToString::to_string),
-        })
-        .collect();
-    render(out, &zones, exit_code, Some(took))
-}
-
-/// The state as the summary and the metrics name it, and in words.
-fn state(v: Verdict) -> (&'static str, &'static str) {
-    match v {
-        Verdict::Ok => ("ok", "ok"),
-        Verdict::Warnings => ("warnings", "warnings"),
-        Verdict::Errors => ("errors", "errors"),
-        Verdict::Unreached => ("not_reached", "not reached"),
-        Verdict::Failed => ("not_checked", "not checked"),
-    }
+    render(out, &Zone::of_run(outcomes), exit_code, Some(took))
 }
 
 fn render(
@@ -134,19 +100,13 @@ fn run_line(page: &mut String, zones: &[Zone], exit_code: u8, took: Option<Durat
         .max()
         .map(crate::clock::rfc3339)
         .unwrap_or_default();
-    let counts: Vec<String> = [
-        Verdict::Ok,
-        Verdict::Warnings,
-        Verdict::Errors,
-        Verdict::Unreached,
-        Verdict::Failed,
-    ]
-    .into_iter()
-    .filter_map(|v| {
-        let n = zones.iter().filter(|z| z.state == v).count();
-        (n > 0).then(|| format!("{n} {}", state(v).1))
-    })
-    .collect();
+    let counts: Vec<String> = STATES
+        .iter()
+        .filter_map(|(v, _, words)| {
+            let n = zones.iter().filter(|z| z.state == *v).count();
+            (n > 0).then(|| format!("{n} {words}"))
+        })
+        .collect();
     let took = took.map_or(String::new(), |t| format!(" in {:.1} s", t.as_secs_f64()));
     let _ = writeln!(
         page,
@@ -160,14 +120,7 @@ fn run_line(page: &mut String, zones: &[Zone], exit_code: u8, took: Option<Durat
 /// The table of every zone: its state, worst finding and next step; a filter by state.
 fn summary(page: &mut String, zones: &[Zone]) {
     page.push_str("<div class=\"filter\"><label>show <select id=\"state\"><option value=\"\">every state</option>");
-    for v in [
-        Verdict::Ok,
-        Verdict::Warnings,
-        Verdict::Errors,
-        Verdict::Unreached,
-        Verdict::Failed,
-    ] {
-        let (key, words) = state(v);
+    for (_, key, words) in STATES {
         let _ = write!(page, "<option value=\"{key}\">{words}</option>");
     }
     page.push_str("</select></label></div>\n<table id=\"summary\"><thead><tr><th>zone</th><th>state</th><th>worst finding</th><th>next step</th></tr></thead><tbody>\n");

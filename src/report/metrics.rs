@@ -10,25 +10,10 @@ use std::time::Duration;
 
 use hickory_proto::rr::RecordType;
 
+use super::zones::{STATES, Zone};
 use crate::check::facts::Facts;
-use crate::check::many::{Verdict, ZoneOutcome};
+use crate::check::many::ZoneOutcome;
 use crate::check::run::Round;
-
-/// The states a zone can be in, as the `state` label names them (the summary's words).
-const STATES: [(Verdict, &str); 5] = [
-    (Verdict::Ok, "ok"),
-    (Verdict::Warnings, "warnings"),
-    (Verdict::Errors, "errors"),
-    (Verdict::Unreached, "not_reached"),
-    (Verdict::Failed, "not_checked"),
-];
-
-/// One zone as the metrics see it.
-struct Zone<'a> {
-    name: String,
-    state: Verdict,
-    round: Option<&'a Round>,
-}
 
 /// `dns check NAME --format openmetrics`.
 pub fn render_round(
@@ -37,12 +22,7 @@ pub fn render_round(
     exit_code: u8,
     took: Duration,
 ) -> io::Result<()> {
-    let zone = Zone {
-        name: zone_label(&round.facts),
-        state: ZoneOutcome::verdict_of(round),
-        round: Some(round),
-    };
-    render(out, &[zone], exit_code, took)
+    render(out, &[Zone::of_round(round)], exit_code, took)
 }
 
 /// `dns check --format openmetrics` of many zones.
@@ -52,21 +32,7 @@ pub fn render_run(
     exit_code: u8,
     took: Duration,
 ) -> io::Result<()> {
-    let zones: Vec<Zone> = outcomes
-        .iter()
-        .map(|o| Zone {
-            name: o.name.to_ascii(),
-            state: o.verdict(),
-            round: o.round.as_ref().ok(),
-        })
-        .collect();
-    render(out, &zones, exit_code, took)
-}
-
-/// The `zone` label: the name checked (NAME, or the name of the run's list), whatever the walk
-/// found, so that a zone's series stays one series when its delegation breaks.
-fn zone_label(f: &Facts) -> String {
-    f.qname.to_ascii()
+    render(out, &Zone::of_run(outcomes), exit_code, took)
 }
 
 fn render(out: &mut impl Write, zones: &[Zone], exit_code: u8, took: Duration) -> io::Result<()> {
@@ -121,7 +87,7 @@ fn states_and_findings(out: &mut impl Write, zones: &[Zone]) -> io::Result<()> {
         None,
     )?;
     for z in zones {
-        for (state, word) in STATES {
+        for (state, word, _) in STATES {
             let v = u8::from(z.state == state);
             sample(
                 out,

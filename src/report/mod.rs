@@ -9,5 +9,6 @@ pub mod metrics;
 pub mod picture;
 pub mod plan;
 mod style;
+mod zones;
 
 pub use style::Style;

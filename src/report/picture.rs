@@ -343,7 +343,13 @@ fn chain_section(
         let mut codes: Vec<&str> = set.broken.iter().map(|b| b.code.as_str()).collect();
         codes.sort_unstable();
         codes.dedup();
-        let class = if codes.is_empty() { "ok" } else { "error" };
+        // A set served without any signature, in a zone whose chain is not judged (its DS
+        // points at no key): not "ok", but said as what it is.
+        let (class, first) = match (codes.first(), set.signers.is_empty()) {
+            (Some(code), _) => ("error", Some(*code)),
+            (None, true) => ("warning", Some("unsigned")),
+            (None, false) => ("ok", None),
+        };
         let servers: Vec<String> = set
             .broken
             .iter()
@@ -351,14 +357,7 @@ fn chain_section(
             .collect();
         let text = format!("{zone} {}", set.rtype);
         let at = (grid.column(2), grid.row(k));
-        chain_box_tip(
-            body,
-            at,
-            class,
-            &text,
-            codes.first().copied(),
-            &servers.join(", "),
-        );
+        chain_box_tip(body, at, class, &text, first, &servers.join(", "));
         for tag in &set.signers {
             let Some(from) = chain.keys.iter().position(|key| key.tag == *tag) else {
                 continue;
