@@ -89,6 +89,7 @@ fn the_shipped_workflow_parses_and_its_dns_commands_are_valid() {
         "{sync:?}"
     );
     assert!(has(&sync, &["check", "--zone-file", "--wait"]), "{sync:?}");
+    assert!(has(&sync, &["check", "--format", "html", "-o"]), "{sync:?}");
     // Both jobs assume a role; no keys are stored.
     assert!(!text.contains("AWS_SECRET_ACCESS_KEY"));
     assert_eq!(text.matches("role-to-assume").count(), 2);
