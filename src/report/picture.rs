@@ -234,9 +234,13 @@ fn boxes_of(level: &Level) -> Vec<(String, String)> {
 fn head(out: &mut String, width: f64, height: f64, title: &str, id: &str) {
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="13">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="13" role="img" aria-labelledby="{id}title">"#
     );
-    let _ = writeln!(out, "<title>dns check {}</title>", xml(title));
+    let _ = writeln!(
+        out,
+        r#"<title id="{id}title">dns check {}</title>"#,
+        xml(title)
+    );
     let _ = writeln!(
         out,
         "<style>rect.server{{stroke-width:1.5}} rect.ok{{fill:#d5f0dc;stroke:#1e8449}} rect.warning{{fill:#fdebc8;stroke:#b9770e}} rect.error{{fill:#f8d0d0;stroke:#c0392b}} rect.expected{{fill:#fff;stroke:#1e8449;stroke-dasharray:5 3}} rect.expected.error{{fill:#fdf2f2;stroke:#c0392b}} text.level{{font-weight:bold}} text.addr{{fill:#444;font-family:monospace}} text.code{{fill:#7b241c;font-size:12px}} line.referral{{stroke:#555;stroke-width:1.5}} text.referral{{fill:#555;font-style:italic}} text.finding{{fill:#c0392b}} line.link{{stroke-width:1.8}} line.link.ok{{stroke:#1e8449}} line.link.broken{{stroke:#c0392b;stroke-dasharray:6 4}} text.link{{fill:#c0392b;font-size:11px}}</style>"
