@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 
 # zonemaster-cli: the reference checker, run beside dns check (tests/zonemaster_diff.rs)
 # chromium: the HTML report opened in a real browser, headless (tests/report_html.rs)
-DEBIAN_PACKAGES=(bind9-utils bind9 nsd unbound dnsutils iproute2 zonemaster-cli prometheus chromium fonts-dejavu-core)
+# knot: a TLD on Knot DNS with its rate-limiting module (tests/check_rate.rs)
+DEBIAN_PACKAGES=(bind9-utils bind9 nsd unbound dnsutils iproute2 zonemaster-cli prometheus chromium fonts-dejavu-core knot)
 MOTO_SPEC='moto[server]>=5.1,<6'
 # octoDNS's own loader, to compare its reading of zone files with dns's (tests/octodns_compat.rs)
 OCTODNS_SPEC='octodns==1.22.0'

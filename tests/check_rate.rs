@@ -137,6 +137,50 @@ fn a_thousand_names_under_binds_rate_limiting_are_judged_as_without_it() {
     same_verdicts(reference, limited);
 }
 
+/// The same thousand names with `test.` on Knot (`knotd`), whose limiting is a module
+/// (`mod-rrl`: 50 answers a second per class of answer and source netblock, every second
+/// dropped answer slipped as TC=1): every name gets the verdict it gets without the module, and
+/// Knot was seen limiting.
+#[test]
+fn a_thousand_names_under_knots_rate_limiting_are_judged_as_without_it() {
+    let (Some(nsd), Some(knotd)) = (
+        common::require_tool("nsd", "nsd"),
+        common::require_tool("knotd", "knot"),
+    ) else {
+        return;
+    };
+    let (on, off) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let reference = {
+        let tld = portfolio::Tld::Knot(&knotd, "");
+        let p = portfolio::start_with(&nsd, off.path(), 50, 950, "  rrl-ratelimit: 0\n", tld);
+        check(&p, &[])
+    };
+    let limited = {
+        let tld = portfolio::Tld::Knot(&knotd, "rate-limit: 50\n    slip: 2");
+        let p = portfolio::start_with(&nsd, on.path(), 50, 950, "", tld);
+        check(&p, &[])
+    };
+    let run: serde_json::Value = serde_json::from_slice(&limited.0.stdout).unwrap();
+    let knot: Vec<&serde_json::Value> = run["rate_limited"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["address"] == "127.54.1.1" || l["address"] == "127.54.1.2")
+        .collect();
+    assert!(
+        !knot.is_empty(),
+        "Knot's limiting not seen: {}",
+        run["rate_limited"]
+    );
+    eprintln!("Knot: {knot:?}");
+    assert!(
+        knot.iter()
+            .all(|k| k["slowed_to_qps"].as_f64().unwrap() < 100.0),
+        "{knot:?}"
+    );
+    same_verdicts(reference, limited);
+}
+
 /// A parent server that stops answering in the middle of a run (after 40 questions, over UDP
 /// and TCP alike), as a hard rate limit does: said once for the run, naming the server, the
 /// rate and the zones it left unjudged; no zone is told its parent is unreachable or broken.

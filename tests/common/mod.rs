@@ -200,6 +200,7 @@ pub fn check_json(
 }
 
 pub mod bind;
+pub mod knot;
 pub mod moto;
 pub mod nsd;
 pub mod portfolio;

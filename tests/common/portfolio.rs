@@ -1,4 +1,5 @@
-//! A company's portfolio on NSD, as the real root and TLD servers serve it: the root
+//! A company's portfolio on NSD (its TLD on BIND or Knot when asked), as the real root and TLD
+//! servers serve it: the root
 //! (a.root.lab., 127.54.0.1), `test.` (ns1/ns2.nic.test., 127.54.1.1-2) and the lab's zones
 //! z001.test. … with their provider's `dns.test.` (ns1/ns2.dns.test., 127.54.2.1-2), three NSD
 //! processes with NSD's response-rate limiting as configured (`rrl`: its default, 200 answers a
@@ -36,6 +37,9 @@ pub enum Tld<'a> {
     /// listens only on the addresses of the machine's interfaces, so both of the TLD's name
     /// servers are at 127.0.0.1 (the lab's free port keeps it apart).
     Bind(&'a Path, &'a str),
+    /// Knot's `knotd`, with these settings in its `mod-rrl` section (none: no limiting), on
+    /// the two addresses NSD would use.
+    Knot(&'a Path, &'a str),
 }
 
 /// `zones` lab zones and `unregistered` names under test., served with `rrl` (NSD `server:`
@@ -55,7 +59,7 @@ pub fn start_with(
 ) -> Portfolio {
     let port = super::moto::free_port();
     let tld_addrs: [&str; 2] = match tld_server {
-        Tld::Nsd => ["127.54.1.1", "127.54.1.2"],
+        Tld::Nsd | Tld::Knot(..) => ["127.54.1.1", "127.54.1.2"],
         Tld::Bind(..) => ["127.0.0.1", "127.0.0.1"],
     };
     let tld_glue = format!(
@@ -105,40 +109,44 @@ pub fn start_with(
         ));
         provider.push((zone.clone(), z));
     }
-    let serve =
-        |sub: &str, addrs: &[&str], served: &[(String, String)], bind: Option<(&Path, &str)>| {
-            let state = dir.join(sub);
-            std::fs::create_dir_all(&state).unwrap();
-            let files: Vec<(String, String)> = served
-                .iter()
-                .map(|(zone, text)| {
-                    let file = format!("{}zone", zone.trim_start_matches('.'));
-                    std::fs::write(state.join(&file), text).unwrap();
-                    (zone.clone(), file)
-                })
-                .collect();
-            let refs: Vec<(&str, &str)> = files
-                .iter()
-                .map(|(z, f)| (z.as_str(), f.as_str()))
-                .collect();
-            match bind {
-                Some((named, options)) => {
-                    super::bind::start(named, &state, port, addrs, &refs, options)
-                }
-                None => super::nsd::start_with(nsd, &state, port, addrs, &refs, rrl),
+    let serve = |sub: &str, addrs: &[&str], served: &[(String, String)], other: Option<&Tld>| {
+        let state = dir.join(sub);
+        std::fs::create_dir_all(&state).unwrap();
+        let files: Vec<(String, String)> = served
+            .iter()
+            .map(|(zone, text)| {
+                let file = format!("{}zone", zone.trim_start_matches('.'));
+                std::fs::write(state.join(&file), text).unwrap();
+                (zone.clone(), file)
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(z, f)| (z.as_str(), f.as_str()))
+            .collect();
+        match other {
+            Some(Tld::Bind(named, options)) => {
+                super::bind::start(named, &state, port, addrs, &refs, options)
             }
-        };
-    let bind = match tld_server {
-        Tld::Nsd => None,
-        Tld::Bind(named, options) => Some((named, options)),
+            Some(Tld::Knot(knotd, settings)) => {
+                super::knot::start(knotd, &state, port, addrs, &refs, settings)
+            }
+            Some(Tld::Nsd) | None => super::nsd::start_with(nsd, &state, port, addrs, &refs, rrl),
+        }
+    };
+    // BIND's two name servers are one address.
+    let tld_count = if matches!(tld_server, Tld::Bind(..)) {
+        1
+    } else {
+        2
     };
     let daemons = vec![
         serve("root", &["127.54.0.1"], &[(".".into(), root)], None),
         serve(
             "tld",
-            &tld_addrs[..if bind.is_some() { 1 } else { 2 }],
+            &tld_addrs[..tld_count],
             &[("test.".into(), tld)],
-            bind,
+            Some(&tld_server),
         ),
         serve("provider", &["127.54.2.1", "127.54.2.2"], &provider, None),
     ];
