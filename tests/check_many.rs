@@ -174,6 +174,35 @@ fn healthy_zones_pass_and_a_broken_zone_file_makes_the_run_exit_2() {
     assert!(text.contains("2 ok, 1 not checked"), "{text}");
     let beta = text.lines().find(|l| l.starts_with("beta.test")).unwrap();
     assert!(beta.contains("not checked"), "{beta}");
+    // The web page of the same run: the same exit code, the zone not checked says why, in its
+    // row and its section, and has no picture; the others have theirs.
+    let out = check(&lab, dir.path(), &["--format", "html"]);
+    let page = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{page}");
+    assert!(
+        page.contains("3 zone(s), 2 ok, 1 not checked; exit code 2"),
+        "{page}"
+    );
+    let row = page
+        .lines()
+        .find(|l| l.starts_with("<tr data-state=\"not_checked\">"))
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(
+        row.contains(">beta.test.<") && row.contains("CNAME"),
+        "{row}"
+    );
+    let section = page
+        .split("<section ")
+        .find(|s| s.contains("<h2>beta.test. "))
+        .unwrap();
+    assert!(
+        section.contains("<p>not checked:</p><pre>")
+            && section.contains("beta.test.yaml:1:")
+            && section.contains("\n  hint: ")
+            && !section.contains("<svg"),
+        "{section}"
+    );
+    assert_eq!(page.matches("<svg").count(), 2, "{page}");
 }
 
 #[test]

@@ -95,8 +95,7 @@ pub fn chain(f: &Facts) -> Option<Chain> {
     })
 }
 
-/// The apex sets the walk asked for (DNSKEY, SOA, NS and the name asked), each server's copy
-/// judged: the key set with the keys a DS points at, the others with the keys that verified.
+/// The apex sets every server was asked for (DNSKEY, SOA, NS), each server's copy judged: the key set with the keys a DS points at, the others with the keys that verified.
 fn sets(f: &Facts, zone: &hickory_proto::rr::Name, keys: &[DNSKEY]) -> Vec<SetLinks> {
     let now = f.checked_at as u32;
     let entry = entry_key_tags(f, zone);

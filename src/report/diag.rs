@@ -38,3 +38,19 @@ pub fn render_at(
     }
     Ok(())
 }
+
+/// An error as a report of many zones tells it (where stderr's lines would be lost among the
+/// zones): for zone files that do not load, each diagnostic at its `file:line:column` (with
+/// its hint), then the message, then the error's hint.
+pub fn error_text(e: &crate::error::Error) -> String {
+    let mut out = Vec::new();
+    if let crate::error::Error::InvalidZones { diagnostics, .. } = e {
+        let _ = render(&mut out, diagnostics, Style::plain());
+    }
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    text.push_str(&e.to_string());
+    if let Some(hint) = e.hint() {
+        text.push_str(&format!("\n  hint: {hint}"));
+    }
+    text
+}

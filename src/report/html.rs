@@ -107,10 +107,14 @@ fn run_line(page: &mut String, zones: &[Zone], exit_code: u8, took: Option<Durat
             (n > 0).then(|| format!("{n} {words}"))
         })
         .collect();
+    let when = match when.is_empty() {
+        true => String::new(),
+        false => format!(" {when}"),
+    };
     let took = took.map_or(String::new(), |t| format!(" in {:.1} s", t.as_secs_f64()));
     let _ = writeln!(
         page,
-        "<p class=\"run\">checked {}{took}: {} zone(s), {}; exit code {exit_code}</p>",
+        "<p class=\"run\">checked{}{took}: {} zone(s), {}; exit code {exit_code}</p>",
         text(&when),
         zones.len(),
         counts.join(", ")
@@ -136,7 +140,8 @@ fn summary(page: &mut String, zones: &[Zone]) {
             .map_or(String::new(), |f| format!("<code>{}</code>", f.code));
         let next = match (z.round, &z.failed) {
             (Some(r), _) => r.moved().next,
-            (None, Some(why)) => why.clone(),
+            // The first diagnostic (file:line:column) or the error; the section says all.
+            (None, Some(why)) => why.lines().next().unwrap_or_default().to_string(),
             (None, None) => String::new(),
         };
         let _ = writeln!(
@@ -160,7 +165,11 @@ fn section(page: &mut String, zone: &Zone, i: usize) {
     );
     let Some(round) = zone.round else {
         let why = zone.failed.as_deref().unwrap_or_default();
-        let _ = writeln!(page, "<p>not checked: {}</p></section>", text(why));
+        let _ = writeln!(
+            page,
+            "<p>not checked:</p><pre>{}</pre></section>",
+            text(why)
+        );
         return;
     };
     let moved = round.moved();
@@ -217,9 +226,13 @@ fn findings(page: &mut String, round: &Round) {
     page.push_str("</ul>\n");
 }
 
-/// Text for HTML: as XML's (the five special characters, control characters shown).
+/// Text for HTML: as XML's (the five special characters, control characters shown), line
+/// breaks kept (a `<pre>` shows them).
 fn text(s: &str) -> String {
-    super::picture::xml(s)
+    s.split('\n')
+        .map(super::picture::xml)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `dns plan --format html`: the plans of a run on one self-contained page, as the Markdown

@@ -93,12 +93,14 @@ pub fn render_many(out: &mut impl Write, run: &Ran, json: bool, style: Style) ->
         writeln!(out, ";; {}", style.dim(&escape(&limited(l, outcomes))))?;
     }
     for o in outcomes.iter().filter(|_| !run.summary) {
-        let Ok(round) = &o.round else { continue };
         if o.verdict() == Verdict::Ok {
             continue;
         }
         writeln!(out, "\n== {} ==", o.name.to_ascii().trim_end_matches('.'))?;
-        render_round(out, round, false, style)?;
+        match &o.round {
+            Ok(round) => render_round(out, round, false, style)?,
+            Err(e) => writeln!(out, "not checked: {}", escape(&super::diag::error_text(e)))?,
+        }
     }
     Ok(())
 }
@@ -171,7 +173,12 @@ fn summary_line(o: &ZoneOutcome, width: usize, columns: Option<usize>, style: St
     let name = o.name.to_ascii();
     let name = name.trim_end_matches('.');
     let first = match &o.round {
-        Err(e) => e.to_string(),
+        // The first diagnostic of a zone file that does not load, else the error.
+        Err(e) => super::diag::error_text(e)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
         Ok(r) if o.verdict() == Verdict::Unreached => not_reached(&r.facts),
         Ok(r) => r
             .findings
@@ -279,7 +286,7 @@ fn entry(o: &ZoneOutcome) -> Entry<'_> {
         },
         Err(e) => Entry::Failed {
             name: o.name.to_ascii(),
-            error: e.to_string(),
+            error: super::diag::error_text(e),
             exit_code: o.exit_code(),
         },
     }

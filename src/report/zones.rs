@@ -51,7 +51,7 @@ impl<'a> Zone<'a> {
                 name: o.name.to_ascii(),
                 state: o.verdict(),
                 round: o.round.as_ref().ok(),
-                failed: o.round.as_ref().err().map(ToString::to_string),
+                failed: o.round.as_ref().err().map(super::diag::error_text),
             })
             .collect()
     }
