@@ -277,6 +277,22 @@ fn the_web_report_of_every_zone_renders_in_a_real_browser_and_fetches_nothing() 
         "{colours} colours, {inked:.3} inked"
     );
 
+    // Sorted by state from the link (`#sort=1`): the ok zone first, the two with errors after
+    // it in name order (a stable sort); the page as written lists them by name.
+    let sorted = open(&chromium, &page, "#sort=1", work.path());
+    let order: Vec<&str> = ["broken.test.", "healthy.test.", "moving.test."]
+        .into_iter()
+        .map(|z| (sorted.dom.find(&format!(">{z}</a></td>")).unwrap(), z))
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .into_values()
+        .collect();
+    assert_eq!(order, ["healthy.test.", "broken.test.", "moving.test."]);
+    assert!(
+        sorted.dom.contains("aria-sort=\"ascending\""),
+        "{}",
+        sorted.dom
+    );
+
     // The control: a page that fetches is caught by the same reading of the network log.
     let control = work.path().join("control.html");
     std::fs::write(
