@@ -73,35 +73,11 @@ fn nsd_without_the_zone_is_lame() {
     assert_eq!(code, Some(1));
 }
 
-const EVERY_TYPE: &str = "\
-$zone: {ttl: 600}
-'':
-  - type: ALIAS
-    value: {target: elb.test., hosted_zone_id: Z2FDTNDATAQYW2}
-  - type: MX
-    values:
-      - {preference: 10, exchange: mx1.hive.test.}
-      - {preference: 20, exchange: mx2.hive.test.}
-  - type: TXT
-    values: ['v=spf1 -all', 'say \"hi\"; semi', LONGTXT]
-  - type: CAA
-    values:
-      - {flags: 0, tag: issue, value: amazon.com}
-      - {flags: 128, tag: iodef, value: 'mailto:sec@hive.test'}
-www: {type: CNAME, ttl: 60, value: elb.test.}
-v6: {type: AAAA, values: ['2001:db8::1', '2001:db8::2']}
-'*.dev': {type: A, value: 192.0.2.7}
-_sip._tcp: {type: SRV, value: {priority: 1, weight: 5, port: 5060, target: sip.hive.test.}}
-lab: {type: NS, values: [ns1.lab.example.net., ns2.lab.example.net.]}
-mx1: {type: A, value: 192.0.2.25}
-mx2: {type: A, value: 192.0.2.26}
-";
-
 fn serve_every_type(tamper: impl Fn(String) -> String) -> (Option<i32>, serde_json::Value) {
     let nsd = common::require_tool("nsd", "nsd").expect("checked by the caller");
     let lab = nsd::parent_lab(&[("elb.test.", "A", "192.0.2.80")]);
     let work = tempfile::tempdir().unwrap();
-    let yaml = EVERY_TYPE.replace("LONGTXT", &"k".repeat(400));
+    let yaml = common::EVERY_TYPE.replace("LONGTXT", &"k".repeat(400));
     // Route 53 answers an ALIAS with the target's addresses: so does NSD here.
     let _nsd = nsd::export_and_serve(&nsd, &lab, work.path(), &yaml, true, |t| {
         tamper(t + "hive.test. 60 IN A 192.0.2.80\n")

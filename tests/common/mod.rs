@@ -313,3 +313,30 @@ pub fn wait_for_zone(addrs: &[&str], port: u16, zone: &str) {
         }
     }
 }
+
+/// A zone file with every type dns manages (an ALIAS at the apex to elb.test., MX, TXT with
+/// quotes and `LONGTXT` to replace with a text over 255 octets, CAA, a CNAME, AAAA, a
+/// wildcard, SRV, an NS sub-delegation), for the interop tests (NSD, Knot).
+pub const EVERY_TYPE: &str = "\
+$zone: {ttl: 600}
+'':
+  - type: ALIAS
+    value: {target: elb.test., hosted_zone_id: Z2FDTNDATAQYW2}
+  - type: MX
+    values:
+      - {preference: 10, exchange: mx1.hive.test.}
+      - {preference: 20, exchange: mx2.hive.test.}
+  - type: TXT
+    values: ['v=spf1 -all', 'say \"hi\"; semi', LONGTXT]
+  - type: CAA
+    values:
+      - {flags: 0, tag: issue, value: amazon.com}
+      - {flags: 128, tag: iodef, value: 'mailto:sec@hive.test'}
+www: {type: CNAME, ttl: 60, value: elb.test.}
+v6: {type: AAAA, values: ['2001:db8::1', '2001:db8::2']}
+'*.dev': {type: A, value: 192.0.2.7}
+_sip._tcp: {type: SRV, value: {priority: 1, weight: 5, port: 5060, target: sip.hive.test.}}
+lab: {type: NS, values: [ns1.lab.example.net., ns2.lab.example.net.]}
+mx1: {type: A, value: 192.0.2.25}
+mx2: {type: A, value: 192.0.2.26}
+";
