@@ -69,6 +69,9 @@ fn print_plans(
         path: "<stdout>".into(),
         source,
     };
+    // The run's checksum is said when it says more than a zone's: many zones, some change.
+    let run_sum = (plans.len() > 1 && plans.iter().any(|zp| !zp.plan.is_empty()))
+        .then(|| run_checksum(plans));
     if format == PlanFormat::Markdown {
         writeln!(out, "## dns plan").map_err(werr)?;
         writeln!(out).map_err(werr)?;
@@ -77,13 +80,11 @@ fn print_plans(
         for zp in plans {
             render_markdown(&mut out, zp).map_err(werr)?;
         }
-        if plans.len() > 1 && plans.iter().any(|zp| !zp.plan.is_empty()) {
-            writeln!(out, "Run checksum (all zones): `{}`", run_checksum(plans)).map_err(werr)?;
+        if let Some(sum) = &run_sum {
+            writeln!(out, "Run checksum (all zones): `{sum}`").map_err(werr)?;
         }
     } else if format == PlanFormat::Html {
-        let sum = (plans.len() > 1 && plans.iter().any(|zp| !zp.plan.is_empty()))
-            .then(|| run_checksum(plans));
-        crate::report::html::render_plans(&mut out, plans, &who.to_string(), sum.as_deref())
+        crate::report::html::render_plans(&mut out, plans, &who.to_string(), run_sum.as_deref())
             .map_err(werr)?;
     } else if format == PlanFormat::Json {
         let doc = serde_json::json!({
@@ -98,8 +99,8 @@ fn print_plans(
         for zp in plans {
             render_text(&mut out, zp, style).map_err(werr)?;
         }
-        if plans.len() > 1 && plans.iter().any(|zp| !zp.plan.is_empty()) {
-            writeln!(out, "run checksum {}", run_checksum(plans)).map_err(werr)?;
+        if let Some(sum) = &run_sum {
+            writeln!(out, "run checksum {sum}").map_err(werr)?;
         }
     }
     out.flush().map_err(werr)

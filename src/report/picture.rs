@@ -3,7 +3,7 @@
 //! copyable), filled by the worst finding that names it and labelled with its code; between the
 //! bands, the referral that led down, as an arrow labelled with the child zone. When the check
 //! was told which servers to expect and the parent delegates elsewhere, the expected servers
-//! are a band of their own beside the zone's. Below, the chain of trust ([`crate::check::trust`]):
+//! are a band of their own below the zone's. Then the chain of trust ([`crate::check::trust`]):
 //! the parent's DS records → the keys they point at (KSK/ZSK, tag, algorithm) → the apex sets
 //! each key signs, a broken link dashed and labelled with its finding's code. Last, every
 //! finding that names no server drawn (the zone's own, the expected servers', the caches').
@@ -15,7 +15,6 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::check::codes::Code;
-
 use crate::check::run::Round;
 use crate::severity::Severity;
 use crate::walk::Level;
