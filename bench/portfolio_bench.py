@@ -11,7 +11,8 @@ wall time, peak RSS, the questions to each
 server address (from -v), the floor the pacing sets (the busiest address's questions at
 `--max-qps`, less the second's worth that may go at once), the ratio of the wall to that floor,
 and the ratio of on to off. Usage: bench/portfolio.sh [NAMES ...] (default 1000 10000);
-CASES=on (labels, comma-separated) runs only those cases.
+CASES=on (labels, comma-separated) runs only those cases; DNS_BIN another dns binary (an older
+build, side by side).
 """
 import os
 import re
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DNS = ROOT / "target" / "release" / "dns"
+DNS = Path(os.environ.get("DNS_BIN", ROOT / "target" / "release" / "dns"))
 ZONES = 50
 QPS = 100
 

@@ -660,3 +660,49 @@ fn the_picture_shows_every_server_of_every_level_without_overlap() {
         common::stdout(&out)
     );
 }
+
+/// The root is asked for the top-level label alone (QNAME minimisation at the root, RFC 9156):
+/// `test. A`, not the name; a run of many zones under one TLD asks each root address no more
+/// than a run of one zone does.
+#[test]
+fn the_root_is_asked_for_the_tld_alone_and_once_per_run() {
+    let lab = lab_of(vec![]);
+    let dir = zones_dir();
+    let json: serde_json::Value =
+        serde_json::from_slice(&check(&lab, dir.path(), &["www.alpha.test", "--json"]).stdout)
+            .unwrap();
+    let root = &json["levels"][0];
+    assert_eq!(root["zone"], ".", "{root:#}");
+    let asked: Vec<&str> = root["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["question"].as_str().unwrap())
+        .collect();
+    assert!(
+        !asked.is_empty() && asked.iter().all(|q| *q == "test. A"),
+        "{asked:?}"
+    );
+    // Questions to the root address in a run of one zone and of three (-v counts them).
+    let to_root = |names: &str| -> u64 {
+        std::fs::write(dir.path().join("names.txt"), names).unwrap();
+        let out = check(
+            &lab,
+            dir.path(),
+            &["--names", "names.txt", "-v", "--summary"],
+        );
+        let err = common::stderr(&out);
+        err.lines()
+            .find_map(|l| {
+                let (n, rest) = l.split_once(" questions to ")?;
+                (rest.trim() == "127.53.0.1").then(|| n.rsplit(' ').next()?.parse().ok())?
+            })
+            .unwrap_or_else(|| panic!("no count for the root:\n{err}"))
+    };
+    let one = to_root("alpha.test\n");
+    let three = to_root("alpha.test\nbeta.test\ngamma.test\n");
+    assert_eq!(
+        one, three,
+        "the root asked {one} question(s) for one zone, {three} for three"
+    );
+}

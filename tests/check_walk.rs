@@ -1547,3 +1547,24 @@ fn saved_facts_of_another_version_or_no_facts_at_all_are_refused() {
         "{err}"
     );
 }
+
+/// Under a top-level domain that does not exist, the root is asked the name itself after its
+/// NXDOMAIN for the TLD alone (QNAME minimisation falls back): the facts judged are the root's
+/// answer for the name.
+#[test]
+fn under_a_tld_that_does_not_exist_the_root_is_asked_the_name_itself() {
+    let lab = lab::start(healthy_zones(), servers([vec![], vec![]]));
+    let (code, json, err) = check(&lab, &["www.nowhere"]);
+    let asked: Vec<&str> = json["levels"][0]["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["question"].as_str().unwrap())
+        .collect();
+    assert_eq!(asked, ["www.nowhere. A"], "{err}");
+    assert_eq!(
+        json["levels"][0]["probes"][0]["rcode"], "NXDOMAIN",
+        "{json:#}"
+    );
+    assert_ne!(code, Some(0), "{json:#}");
+}

@@ -545,21 +545,21 @@ impl Walker {
                 walk.end = End::Budget;
                 return walk;
             }
-            let asked = self
-                .ask_level(
-                    &zone,
-                    &servers,
-                    &parent_servers,
-                    LevelQuestions {
-                        qname,
-                        qtype,
-                        apex,
-                        glueless_depth,
-                        lookup_chain: &lookup_chain,
-                        early,
-                    },
-                )
-                .await;
+            let questions = LevelQuestions {
+                qname,
+                qtype,
+                apex,
+                glueless_depth,
+                lookup_chain: &lookup_chain,
+                early,
+            };
+            let asked = match zone.is_root() {
+                true => self.ask_root(&servers, questions).await,
+                false => {
+                    self.ask_level(&zone, &servers, &parent_servers, questions)
+                        .await
+                }
+            };
             let AskedLevel {
                 servers: level_servers,
                 probes,
@@ -601,6 +601,35 @@ impl Walker {
         }
         walk.end = End::TooDeep;
         walk
+    }
+
+    /// The root's level, asked for the top-level label of the name alone (QNAME minimisation,
+    /// RFC 9156, at the root only): every name under one TLD puts the root the same question,
+    /// which a run asks once per root address (the run's shared answers), and the root learns
+    /// no more than the TLD. Where no root server refers the walk for it (the TLD does not
+    /// exist; the name is the root zone's own), the name itself is asked, as before, so that
+    /// what is judged there is the answer for the name.
+    async fn ask_root(&self, servers: &[Server], q: LevelQuestions<'_>) -> AskedLevel {
+        let root = Name::root();
+        if q.qname.num_labels() < 2 {
+            return self.ask_level(&root, servers, &[], q).await;
+        }
+        let tld = q.qname.trim_to(1);
+        let minimised = LevelQuestions {
+            qname: &tld,
+            qtype: RecordType::A,
+            ..q
+        };
+        let asked = self.ask_level(&root, servers, &[], minimised).await;
+        if probes_refer(&root, &tld, &asked.probes) {
+            return asked;
+        }
+        // The root's own questions (its key set) were asked with the first.
+        let again = LevelQuestions { apex: &[], ..q };
+        let mut full = self.ask_level(&root, servers, &[], again).await;
+        full.apex = asked.apex;
+        full.answered |= asked.answered;
+        full
     }
 
     /// Where a walk starts: the root's servers; or, when only the answer is wanted, the
