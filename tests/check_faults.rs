@@ -664,6 +664,56 @@ fn text_from_the_network_is_escaped_on_the_terminal() {
     assert!(text.contains("\\027"), "{text}");
 }
 
+/// The same in the picture and the web page: a served TXT value with markup and terminal
+/// escapes, differing from the zone file (so the finding quotes it), is text in the page, no
+/// element comes of the markup and no control character is left; the picture still parses as
+/// XML.
+#[test]
+fn text_from_the_network_is_escaped_in_the_picture_and_the_page() {
+    let mut zones = tree();
+    zones[2].records.push((
+        "hive.test.",
+        "TXT",
+        "<script>alert(1)</script>\u{1b}[2J & \"q\"",
+    ));
+    let lab = lab::start(zones, servers(Place::ZoneOne, &[]));
+    let dir = tempfile::tempdir().unwrap();
+    common::write_zone(
+        dir.path(),
+        "hive.test",
+        "'':\n  - {type: A, ttl: 300, value: 192.0.2.10}\n  - {type: TXT, ttl: 300, value: expected}\nwww: {type: CNAME, ttl: 300, value: lb.elb.test.}\n",
+    );
+    for format in ["svg", "html"] {
+        let out = common::dns()
+            .args(["check", "hive.test", "--format", format])
+            .args(lab.args())
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let page = common::stdout(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: {page}{}",
+            common::stderr(&out)
+        );
+        assert!(page.contains("records.differ"), "{format}: {page}");
+        assert!(!page.contains("<script>alert"), "{format}: {page}");
+        assert!(!page.contains('\u{1b}'), "{format}: {page:?}");
+        match format {
+            // The picture names codes and servers, not the messages: it must still parse.
+            "svg" => {
+                roxmltree::Document::parse(&page).unwrap_or_else(|e| panic!("{e}: {page}"));
+            }
+            // The page quotes the served value in the finding, escaped.
+            _ => assert!(
+                page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+                "{format}: {page}"
+            ),
+        }
+    }
+}
+
 #[test]
 fn an_endless_zone_transfer_is_cut_short_and_reported() {
     let faults = [Fault::Wire(Wire::EndlessAxfr, On::Tcp)];
