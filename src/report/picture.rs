@@ -536,6 +536,40 @@ mod tests {
         }
     }
 
+    /// A server name from the network with markup, quotes and a control octet in a label is
+    /// text in the picture: it parses as XML and shows the name.
+    #[test]
+    fn a_hostile_server_name_is_text() {
+        let hostile = Name::from_labels(vec![
+            b"<b>&\"x\x1b".to_vec(),
+            b"dns".to_vec(),
+            b"test".to_vec(),
+        ])
+        .unwrap();
+        let mut lvl = level(".", 1);
+        lvl.servers[0].name = hostile.clone();
+        let walk = crate::walk::Walk {
+            levels: vec![lvl],
+            ..Default::default()
+        };
+        let facts = Facts::new(Name::from_ascii("x.test.").unwrap(), RecordType::A, walk);
+        let round = Round {
+            facts,
+            findings: vec![],
+            caches: None,
+            replayed: None,
+        };
+        let svg = super::svg(&round, "");
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+        // As the name's presentation form has it (hickory escapes the control octet).
+        let shown = hostile.to_ascii();
+        assert!(
+            doc.descendants().any(|t| t.text() == Some(shown.as_str())),
+            "{shown:?} not shown: {svg}"
+        );
+        assert!(!svg.contains("<b>"), "{svg}");
+    }
+
     /// Readable at 4 servers and at 40: every server a box of the same size, five to a row (the
     /// picture grows down, not sideways), none overlapping, the finding on the server it names.
     #[test]
