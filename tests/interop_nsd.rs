@@ -4,17 +4,8 @@
 
 mod common;
 
+use common::finding_codes;
 use common::nsd;
-
-/// The finding codes of a check's JSON document, in order.
-fn finding_codes(json: &serde_json::Value) -> Vec<&str> {
-    json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect()
-}
 
 #[test]
 fn nsd_serving_an_exported_zone_passes_the_check() {

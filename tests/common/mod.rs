@@ -340,3 +340,13 @@ lab: {type: NS, values: [ns1.lab.example.net., ns2.lab.example.net.]}
 mx1: {type: A, value: 192.0.2.25}
 mx2: {type: A, value: 192.0.2.26}
 ";
+
+/// The finding codes of a check's JSON document, in order.
+pub fn finding_codes(json: &serde_json::Value) -> Vec<&str> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
