@@ -47,7 +47,6 @@ pub struct Probe {
 }
 
 impl Probe {
-    /// The server as findings name it: `name (address)`.
     /// The server as findings name it: `name (address)`, or `name (no address)` for a server
     /// whose address could not be found (asked of nobody).
     pub fn who(&self) -> String {

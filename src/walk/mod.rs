@@ -606,9 +606,9 @@ impl Walker {
     /// The root's level, asked for the top-level label of the name alone (QNAME minimisation,
     /// RFC 9156, at the root only): every name under one TLD puts the root the same question,
     /// which a run asks once per root address (the run's shared answers), and the root learns
-    /// no more than the TLD. Where no root server refers the walk for it (the TLD does not
-    /// exist; the name is the root zone's own), the name itself is asked, as before, so that
-    /// what is judged there is the answer for the name.
+    /// no more than the TLD. Where the root's servers answer but none refers the walk for it
+    /// (the TLD does not exist; the name is the root zone's own), the name itself is asked, as
+    /// before, so that what is judged there is the answer for the name.
     async fn ask_root(&self, servers: &[Server], q: LevelQuestions<'_>) -> AskedLevel {
         let root = Name::root();
         if q.qname.num_labels() < 2 {
@@ -621,7 +621,8 @@ impl Walker {
             ..q
         };
         let asked = self.ask_level(&root, servers, &[], minimised).await;
-        if probes_refer(&root, &tld, &asked.probes) {
+        // No root server answered at all: asking again would only wait as long again.
+        if probes_refer(&root, &tld, &asked.probes) || !asked.answered {
             return asked;
         }
         // The root's own questions (its key set) were asked with the first.
