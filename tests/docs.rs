@@ -77,8 +77,13 @@ fn every_page_is_linked_from_the_front_page_and_every_link_is_found() {
             );
         }
     }
-    // The three pictures of the tour are there, and are PNG files.
-    for shot in ["healthy", "lame-and-bogus", "registrar-not-updated"] {
+    // The pictures of the tour (the three scenarios, and a run of them) are there, as PNG files.
+    for shot in [
+        "healthy",
+        "lame-and-bogus",
+        "registrar-not-updated",
+        "every-zone",
+    ] {
         let path = format!("docs/img/{shot}.png");
         assert!(readme.contains(&format!("]({path})")), "{path} not shown");
         let bytes = std::fs::read(common::repo().join(&path)).unwrap();

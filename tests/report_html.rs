@@ -276,6 +276,11 @@ fn the_web_report_of_every_zone_renders_in_a_real_browser_and_fetches_nothing() 
         colours > 8 && inked > 0.02,
         "{colours} colours, {inked:.3} inked"
     );
+    // The whole run's page, as the README shows it (every zone, unfiltered).
+    if let Ok(to) = std::env::var("DNS_SCREENSHOTS") {
+        let every = open(&chromium, &page, "", work.path());
+        std::fs::copy(&every.shot, Path::new(&to).join("every-zone.png")).unwrap();
+    }
 
     // Sorted by state from the link (`#sort=1`): the ok zone first, the two with errors after
     // it in name order (a stable sort); the page as written lists them by name.

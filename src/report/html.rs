@@ -111,7 +111,11 @@ fn run_line(page: &mut String, zones: &[Zone], exit_code: u8, took: Option<Durat
         true => String::new(),
         false => format!(" {when}"),
     };
-    let took = took.map_or(String::new(), |t| format!(" in {:.1} s", t.as_secs_f64()));
+    let took = match took {
+        Some(t) if t.as_secs() == 0 => format!(" in {} ms", t.as_millis()),
+        Some(t) => format!(" in {:.1} s", t.as_secs_f64()),
+        None => String::new(),
+    };
     let _ = writeln!(
         page,
         "<p class=\"run\">checked{}{took}: {} zone(s), {}; exit code {exit_code}</p>",
