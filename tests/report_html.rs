@@ -6,8 +6,8 @@
 //! The lab: root → test. → three zones — healthy.test. (signed, two good servers),
 //! broken.test. (signed; one server serves bogus signatures, the other is lame), and
 //! moving.test. (the registrar still delegates to the old provider's server; the new servers
-//! already serve it). `DNS_SCREENSHOTS=DIR` copies the three scenarios' screenshots there (the
-//! README's pictures, docs/).
+//! already serve it). `DNS_SCREENSHOTS=DIR` copies the three scenarios' screenshots and the
+//! run's there (the README's pictures: `DNS_SCREENSHOTS=docs/img`).
 
 mod common;
 
