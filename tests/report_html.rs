@@ -282,8 +282,16 @@ fn the_web_report_of_every_zone_renders_in_a_real_browser_and_fetches_nothing() 
         std::fs::copy(&every.shot, Path::new(&to).join("every-zone.png")).unwrap();
     }
 
-    // Sorted by state from the link (`#sort=1`): the ok zone first, the two with errors after
-    // it in name order (a stable sort); the page as written lists them by name.
+    // The page lists the worst first (the two with errors, by name, then the ok one); sorted
+    // by state from the link (`#sort=1`, ascending): the ok zone first, the two with errors
+    // after it in their order (a stable sort).
+    let listed: Vec<&str> = ["broken.test.", "healthy.test.", "moving.test."]
+        .into_iter()
+        .map(|z| (html.find(&format!(">{z}</a></td>")).unwrap(), z))
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .into_values()
+        .collect();
+    assert_eq!(listed, ["broken.test.", "moving.test.", "healthy.test."]);
     let sorted = open(&chromium, &page, "#sort=1", work.path());
     let order: Vec<&str> = ["broken.test.", "healthy.test.", "moving.test."]
         .into_iter()

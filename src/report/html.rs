@@ -55,14 +55,17 @@ pub fn render_round(out: &mut impl Write, round: &Round, exit_code: u8) -> io::R
     render(out, &[Zone::of_round(round)], exit_code, None)
 }
 
-/// `dns check --format html` of many zones.
+/// `dns check --format html` of many zones: the worst first (not checked, not reached, errors,
+/// warnings, ok), by name within each state; a click on a column sorts otherwise.
 pub fn render_run(
     out: &mut impl Write,
     outcomes: &[ZoneOutcome],
     exit_code: u8,
     took: Duration,
 ) -> io::Result<()> {
-    render(out, &Zone::of_run(outcomes), exit_code, Some(took))
+    let mut zones = Zone::of_run(outcomes);
+    zones.sort_by(|a, b| b.state.cmp(&a.state).then_with(|| a.name.cmp(&b.name)));
+    render(out, &zones, exit_code, Some(took))
 }
 
 fn render(
