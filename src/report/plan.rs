@@ -335,57 +335,42 @@ pub(super) struct Row {
 /// The plan's rows: a row per record set, VPC and health check change.
 pub(super) fn rows(plan: &Plan) -> Vec<Row> {
     let mut rows = Vec::with_capacity(plan.changes.len());
-    for change in &plan.changes {
-        let (mark, old, new) = match change {
-            Change::Create { new, .. } => ("+", vec![], describe(new)),
-            Change::Delete { old, .. } => ("−", describe(old), vec![]),
-            Change::Update { old, new, .. } => ("~", describe(old), describe(new)),
-        };
-        let what = format!(
-            "{}{}",
-            change.key().rtype.as_str(),
-            change.key().set_label()
-        );
-        let name = owner(plan, change);
+    let mut row = |mark, name, what, (old, new)| {
         rows.push(Row {
             mark,
             name,
             what,
             old,
             new,
-        });
+        })
+    };
+    for change in &plan.changes {
+        let (mark, sides) = match change {
+            Change::Create { new, .. } => ("+", (vec![], describe(new))),
+            Change::Delete { old, .. } => ("−", (describe(old), vec![])),
+            Change::Update { old, new, .. } => ("~", (describe(old), describe(new))),
+        };
+        let key = change.key();
+        let what = format!("{}{}", key.rtype.as_str(), key.set_label());
+        row(mark, owner(plan, change), what, sides);
     }
     for c in &plan.vpcs {
         let (sign, text) = describe_vpc(c);
-        let (mark, old, new) = match sign {
-            "+" => ("+", vec![], vec![text]),
-            _ => ("−", vec![text], vec![]),
+        let (mark, sides) = match sign {
+            "+" => ("+", (vec![], vec![text])),
+            _ => ("−", (vec![text], vec![])),
         };
-        let (name, what) = (String::new(), "private zone VPC".to_string());
-        rows.push(Row {
-            mark,
-            name,
-            what,
-            old,
-            new,
-        });
+        row(mark, String::new(), "private zone VPC".into(), sides);
     }
     for c in &plan.checks {
-        let (mark, old, new) = match c {
-            CheckChange::Create { new, .. } => ("+", vec![], vec![describe_check(new)]),
+        let (mark, sides) = match c {
+            CheckChange::Create { new, .. } => ("+", (vec![], vec![describe_check(new)])),
             CheckChange::Update { old, new, .. } => {
-                ("~", vec![describe_check(old)], vec![describe_check(new)])
+                ("~", (vec![describe_check(old)], vec![describe_check(new)]))
             }
-            CheckChange::Delete { old, .. } => ("−", vec![describe_check(old)], vec![]),
+            CheckChange::Delete { old, .. } => ("−", (vec![describe_check(old)], vec![])),
         };
-        let (name, what) = (c.name().to_string(), "health check".to_string());
-        rows.push(Row {
-            mark,
-            name,
-            what,
-            old,
-            new,
-        });
+        row(mark, c.name().to_string(), "health check".into(), sides);
     }
     rows
 }
