@@ -351,9 +351,9 @@ mod tests {
 
     /// The table of finding codes in docs/check.md is this enum, row for row.
     #[test]
-    fn the_readme_table_is_the_code_list() {
-        let readme = include_str!("../../docs/check.md");
-        let rows: Vec<&str> = readme
+    fn the_codes_table_of_the_docs_is_the_code_list() {
+        let page = include_str!("../../docs/check.md");
+        let rows: Vec<&str> = page
             .lines()
             .filter(|l| {
                 l.starts_with("| `") && l.contains("` | error |") || l.contains("` | warning |")

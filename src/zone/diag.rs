@@ -238,12 +238,12 @@ mod rule_tests {
 
     /// The table of `dns validate` rules in docs/zone-files.md names every rule, and only rules.
     #[test]
-    fn the_readme_table_lists_every_rule() {
-        let readme = include_str!("../../docs/zone-files.md");
-        let start = readme
+    fn the_rules_table_of_the_docs_lists_every_rule() {
+        let page = include_str!("../../docs/zone-files.md");
+        let start = page
             .find("| rule | what is wrong |")
             .expect("the rules table");
-        let table = &readme[start..];
+        let table = &page[start..];
         let table = &table[..table.find("\n\n").unwrap_or(table.len())];
         let mut listed: Vec<&str> = table
             .lines()
