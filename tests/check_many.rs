@@ -598,7 +598,7 @@ fn the_picture_shows_every_server_of_every_level_without_overlap() {
     assert_eq!(replayed.status.code(), live.status.code());
     assert_eq!(common::stdout(&replayed), common::stdout(&live));
     // Told to expect other servers than the parent names: the expected delegation is drawn
-    // beside the served one, each expected server saying whether the parent names it.
+    // below the served one, each expected server saying whether the parent names it.
     let out = check(
         &lab,
         dir.path(),

@@ -187,13 +187,12 @@ fn summary_line(o: &ZoneOutcome, width: usize, columns: Option<usize>, style: St
             .map(|f| format!("{}: {}", f.code, f.message))
             .unwrap_or_default(),
     };
-    let label = |text: &str| format!("{text:11}");
+    // The state in the words every report of a run uses (report/zones.rs).
+    let label = format!("{:11}", super::zones::state(o.verdict()).1);
     let label = match o.verdict() {
-        Verdict::Ok => style.ok(&label("ok")),
-        Verdict::Warnings => style.warning(&label("warnings")),
-        Verdict::Errors => style.error(&label("errors")),
-        Verdict::Unreached => style.error(&label("not reached")),
-        Verdict::Failed => style.error(&label("not checked")),
+        Verdict::Ok => style.ok(&label),
+        Verdict::Warnings => style.warning(&label),
+        Verdict::Errors | Verdict::Unreached | Verdict::Failed => style.error(&label),
     };
     // Cut to the terminal's width (160 characters when stdout is no terminal), and said to be
     // cut: the name, two spaces, the 11-character label, two spaces, then the finding.
@@ -234,18 +233,17 @@ fn run_head(run: &Ran) -> serde_json::Value {
             })
         })
         .collect();
+    // The count of zones in each state, by the states' keys (report/zones.rs).
+    let mut summary = serde_json::Map::new();
+    summary.insert("zones".into(), outcomes.len().into());
+    for (v, key, _) in super::zones::STATES {
+        summary.insert(key.into(), count(v).into());
+    }
     serde_json::json!({
         "format": "dns-check-run",
         "version": 1,
         "shard": run.shard.map(|(i, n)| serde_json::json!({"share": i, "of": n})),
-        "summary": {
-            "zones": outcomes.len(),
-            "ok": count(Verdict::Ok),
-            "warnings": count(Verdict::Warnings),
-            "errors": count(Verdict::Errors),
-            "not_reached": count(Verdict::Unreached),
-            "not_checked": count(Verdict::Failed),
-        },
+        "summary": summary,
         "exit_code": crate::check::many::exit_code(outcomes),
         "rate_limited": limiting,
     })
