@@ -147,6 +147,10 @@ fn open(chromium: &Path, page: &Path, fragment: &str, work: &Path) -> Opened {
             "--disable-component-update",
             "--disable-sync",
             "--disable-extensions",
+            // Nothing leaves loopback: the browser's own background requests (updates,
+            // accounts) go to a dead proxy on 127.0.0.1, and no name is resolved.
+            "--proxy-server=127.0.0.1:9",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
             "--hide-scrollbars",
             "--enable-logging=stderr",
             "--v=0",
@@ -184,13 +188,26 @@ fn open(chromium: &Path, page: &Path, fragment: &str, work: &Path) -> Opened {
 }
 
 /// The URLs of the requests a page made, from chromium's network log: every request job whose
-/// initiator is an origin (the browser's own background requests have none — "not an origin").
+/// initiator is an origin (the browser's own background requests have none — "not an origin");
+/// and every TCP connection held to loopback.
 fn page_requests(netlog: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(netlog).unwrap();
     // A log cut at exit lacks its closing brackets.
     let log: serde_json::Value = serde_json::from_str(&text)
         .or_else(|_| serde_json::from_str(&format!("{}]}}", text.trim_end().trim_end_matches(','))))
         .unwrap_or_else(|e| panic!("{netlog:?}: {e}"));
+    // Every connection chromium opened went to loopback (the flags above hold it there).
+    let connect = log["constants"]["logEventTypes"]["TCP_CONNECT_ATTEMPT"].clone();
+    for e in log["events"].as_array().unwrap() {
+        if e["type"] == connect
+            && let Some(addr) = e["params"]["address"].as_str()
+        {
+            assert!(
+                addr.starts_with("127.") || addr.starts_with("[::1]"),
+                "chromium connected to {addr}"
+            );
+        }
+    }
     let start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"].clone();
     log["events"]
         .as_array()
