@@ -68,6 +68,11 @@ pub fn chain(f: &Facts) -> Option<Chain> {
     if ds.is_empty() && keys.is_empty() {
         return None;
     }
+    // The keys as the picture names them, by tag: a DS points at an index of this same list.
+    let keys: Vec<DNSKEY> = keys
+        .into_iter()
+        .filter(|k| k.calculate_key_tag().is_ok())
+        .collect();
     let ds = ds
         .iter()
         .map(|d: &DS| DsLink {
