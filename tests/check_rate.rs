@@ -105,36 +105,12 @@ fn a_thousand_names_under_binds_rate_limiting_are_judged_as_without_it() {
     ) else {
         return;
     };
-    let (on, off) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let reference = {
-        let tld = portfolio::Tld::Bind(&named, "");
-        let p = portfolio::start_with(&nsd, off.path(), 50, 950, "  rrl-ratelimit: 0\n", tld);
-        check(&p, &[])
-    };
-    let limited = {
-        let rate = "  rate-limit { responses-per-second 50; };\n";
-        let p = portfolio::start_with(
-            &nsd,
-            on.path(),
-            50,
-            950,
-            "",
-            portfolio::Tld::Bind(&named, rate),
-        );
-        check(&p, &[])
-    };
-    // BIND did limit (slipped or dropped answers), and the run slowed down there.
-    let run: serde_json::Value = serde_json::from_slice(&limited.0.stdout).unwrap();
-    let bind = run["rate_limited"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["address"] == "127.0.0.1")
-        .unwrap_or_else(|| panic!("BIND's limiting not seen: {}", run["rate_limited"]))
-        .clone();
-    eprintln!("BIND: {bind}");
-    assert!(bind["slowed_to_qps"].as_f64().unwrap() < 100.0, "{bind}");
-    same_verdicts(reference, limited);
+    let rate = "  rate-limit { responses-per-second 50; };\n";
+    let (off, on) = (
+        portfolio::Tld::Bind(&named, ""),
+        portfolio::Tld::Bind(&named, rate),
+    );
+    judged_as_without_limiting(&nsd, off, on, &["127.0.0.1"], "BIND");
 }
 
 /// The same thousand names with `test.` on Knot (`knotd`), whose limiting is a module
@@ -149,34 +125,48 @@ fn a_thousand_names_under_knots_rate_limiting_are_judged_as_without_it() {
     ) else {
         return;
     };
-    let (on, off) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let off = portfolio::Tld::Knot(&knotd, "");
+    let on = portfolio::Tld::Knot(&knotd, "rate-limit: 50\n    slip: 2");
+    judged_as_without_limiting(&nsd, off, on, &["127.54.1.1", "127.54.1.2"], "Knot");
+}
+
+/// The portfolio's thousand names with `test.` served by `off` (no limiting; the root's and
+/// the provider's NSD unlimited too) and by `on` (limiting; NSD at its default): the TLD
+/// (`server`, at `addrs`) was seen limiting and the run slowed there, and every name got the
+/// verdict it gets without limiting.
+fn judged_as_without_limiting(
+    nsd: &std::path::Path,
+    off: portfolio::Tld,
+    on: portfolio::Tld,
+    addrs: &[&str],
+    server: &str,
+) {
+    let (on_dir, off_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let reference = {
-        let tld = portfolio::Tld::Knot(&knotd, "");
-        let p = portfolio::start_with(&nsd, off.path(), 50, 950, "  rrl-ratelimit: 0\n", tld);
+        let p = portfolio::start_with(nsd, off_dir.path(), 50, 950, "  rrl-ratelimit: 0\n", off);
         check(&p, &[])
     };
     let limited = {
-        let tld = portfolio::Tld::Knot(&knotd, "rate-limit: 50\n    slip: 2");
-        let p = portfolio::start_with(&nsd, on.path(), 50, 950, "", tld);
+        let p = portfolio::start_with(nsd, on_dir.path(), 50, 950, "", on);
         check(&p, &[])
     };
     let run: serde_json::Value = serde_json::from_slice(&limited.0.stdout).unwrap();
-    let knot: Vec<&serde_json::Value> = run["rate_limited"]
+    let seen: Vec<&serde_json::Value> = run["rate_limited"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|l| l["address"] == "127.54.1.1" || l["address"] == "127.54.1.2")
+        .filter(|l| addrs.iter().any(|a| l["address"] == *a))
         .collect();
     assert!(
-        !knot.is_empty(),
-        "Knot's limiting not seen: {}",
+        !seen.is_empty(),
+        "{server}'s limiting not seen: {}",
         run["rate_limited"]
     );
-    eprintln!("Knot: {knot:?}");
+    eprintln!("{server}: {seen:?}");
     assert!(
-        knot.iter()
-            .all(|k| k["slowed_to_qps"].as_f64().unwrap() < 100.0),
-        "{knot:?}"
+        seen.iter()
+            .all(|l| l["slowed_to_qps"].as_f64().unwrap() < 100.0),
+        "{seen:?}"
     );
     same_verdicts(reference, limited);
 }
